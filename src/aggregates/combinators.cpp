@@ -1,0 +1,264 @@
+// combinators.cpp — wrappers that change how a nested aggregate function sees its rows:
+//   NULL skipping (any Nullable argument), -If (last argument is the condition), -OrNull,
+//   -Distinct, -Array. -State/-Merge need the AggregateFunction(...) data type and are not
+//   implemented yet (NOT_IMPLEMENTED).
+#include <new>
+
+#include "aggregates/aggregate_function.h"
+#include "common/exception.h"
+#include "common/hash_table.h"
+#include "types/create_column.h"
+
+namespace basalt {
+
+namespace {
+
+// Prefix-flag wrapper: [flag byte padded to nested alignment][nested state].
+class FlagWrapper : public IAggregateFunction {
+public:
+    FlagWrapper(std::string name, AggregateFunctionPtr nested, DataTypes args, DataTypePtr rt)
+        : IAggregateFunction(std::move(name), std::move(args), nested->parameters(), std::move(rt)), nested_(std::move(nested)) {
+        prefix_ = std::max<size_t>(nested_->alignOfData(), 1);
+    }
+    size_t sizeOfData() const override { return prefix_ + nested_->sizeOfData(); }
+    size_t alignOfData() const override { return nested_->alignOfData(); }
+    void create(AggregateDataPtr p) const override { p[0] = 0; nested_->create(p + prefix_); }
+    void destroy(AggregateDataPtr p) const noexcept override { nested_->destroy(p + prefix_); }
+    bool hasTrivialDestructor() const override { return nested_->hasTrivialDestructor(); }
+    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena* a) const override {
+        if (r[0]) { p[0] = 1; nested_->merge(p + prefix_, r + prefix_, a); }
+    }
+    void serialize(ConstAggregateDataPtr p, std::string& out) const override { out += p[0]; nested_->serialize(p + prefix_, out); }
+    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena* a) const override {
+        if (pos >= end) throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Truncated aggregate state");
+        p[0] = *pos++;
+        nested_->deserialize(p + prefix_, pos, end, a);
+    }
+protected:
+    AggregateFunctionPtr nested_;
+    size_t prefix_;
+};
+
+class NullSkipping final : public FlagWrapper {
+public:
+    NullSkipping(AggregateFunctionPtr nested, DataTypes args, bool nullable_result)
+        : FlagWrapper(nested->name(), nested, args, nullable_result ? makeNullable(nested->resultType()) : nested->resultType()),
+          nullable_result_(nullable_result) {}
+    // Strips Nullable columns; returns false if the row has a NULL in any argument.
+    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena* a) const override {
+        size_t n = argumentTypes().size();
+        const IColumn* inner[8];
+        for (size_t i = 0; i < n && i < 8; ++i) {
+            if (cols[i]->isNullable()) {
+                auto& nc = static_cast<const ColumnNullable&>(*cols[i]);
+                if (nc.isNullAt(row)) return;
+                inner[i] = &nc.getNested();
+            } else inner[i] = cols[i];
+        }
+        p[0] = 1;
+        nested_->add(p + prefix_, inner, row, a);
+    }
+    void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
+        PODArray<uint8_t> f;
+        const IColumn* inner[8];
+        stripBatch(rows, cols, filter, f, inner);
+        for (size_t i = 0; i < rows; ++i) if (f[i]) places[i][off] = 1;
+        nested_->addBatch(rows, places, off + prefix_, inner, a, f.data());
+    }
+    void addBatchSinglePlace(size_t rows, AggregateDataPtr p, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
+        PODArray<uint8_t> f;
+        const IColumn* inner[8];
+        stripBatch(rows, cols, filter, f, inner);
+        for (size_t i = 0; i < rows; ++i) if (f[i]) { p[0] = 1; break; }
+        nested_->addBatchSinglePlace(rows, p + prefix_, inner, a, f.data());
+    }
+    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena* a) const override {
+        if (!nullable_result_) { nested_->insertResultInto(p + prefix_, to, a); return; }
+        auto& nc = static_cast<ColumnNullable&>(to);
+        if (!p[0]) { nc.insertDefault(); return; }
+        nested_->insertResultInto(p + prefix_, nc.getNested(), a);
+        nc.getNullMap().push_back(0);
+    }
+private:
+    void stripBatch(size_t rows, const IColumn** cols, const uint8_t* filter, PODArray<uint8_t>& f, const IColumn** inner) const {
+        f.resize(rows);
+        if (filter) std::memcpy(f.data(), filter, rows);
+        else std::memset(f.data(), 1, rows);
+        size_t n = argumentTypes().size();
+        if (n > 8) throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "Too many arguments for aggregate function");
+        for (size_t k = 0; k < n; ++k) {
+            if (cols[k]->isNullable()) {
+                auto& nc = static_cast<const ColumnNullable&>(*cols[k]);
+                auto& nm = nc.getNullMap();
+                for (size_t i = 0; i < rows; ++i) f[i] &= !nm[i];
+                inner[k] = &nc.getNested();
+            } else inner[k] = cols[k];
+        }
+    }
+    bool nullable_result_;
+};
+
+class IfCombinator final : public IAggregateFunction {
+public:
+    IfCombinator(AggregateFunctionPtr nested, DataTypes args)
+        : IAggregateFunction(nested->name() + "If", std::move(args), nested->parameters(), nested->resultType()), nested_(std::move(nested)) {}
+    size_t sizeOfData() const override { return nested_->sizeOfData(); }
+    size_t alignOfData() const override { return nested_->alignOfData(); }
+    void create(AggregateDataPtr p) const override { nested_->create(p); }
+    void destroy(AggregateDataPtr p) const noexcept override { nested_->destroy(p); }
+    bool hasTrivialDestructor() const override { return nested_->hasTrivialDestructor(); }
+    static bool cond(const IColumn* c, size_t row) {
+        if (c->isNullable()) {
+            auto& nc = static_cast<const ColumnNullable&>(*c);
+            return !nc.isNullAt(row) && static_cast<const ColumnUInt8&>(nc.getNested()).getData()[row];
+        }
+        return static_cast<const ColumnUInt8*>(c)->getData()[row];
+    }
+    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena* a) const override {
+        if (cond(cols[argumentTypes().size() - 1], row)) nested_->add(p, cols, row, a);
+    }
+    void makeFilter(size_t rows, const IColumn** cols, const uint8_t* filter, PODArray<uint8_t>& f) const {
+        f.resize(rows);
+        const IColumn* c = cols[argumentTypes().size() - 1];
+        for (size_t i = 0; i < rows; ++i) f[i] = (!filter || filter[i]) && cond(c, i);
+    }
+    void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
+        PODArray<uint8_t> f;
+        makeFilter(rows, cols, filter, f);
+        nested_->addBatch(rows, places, off, cols, a, f.data());
+    }
+    void addBatchSinglePlace(size_t rows, AggregateDataPtr p, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
+        PODArray<uint8_t> f;
+        makeFilter(rows, cols, filter, f);
+        nested_->addBatchSinglePlace(rows, p, cols, a, f.data());
+    }
+    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena* a) const override { nested_->merge(p, r, a); }
+    void serialize(ConstAggregateDataPtr p, std::string& out) const override { nested_->serialize(p, out); }
+    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena* a) const override { nested_->deserialize(p, pos, end, a); }
+    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena* a) const override { nested_->insertResultInto(p, to, a); }
+private:
+    AggregateFunctionPtr nested_;
+};
+
+class OrNullCombinator final : public FlagWrapper {
+public:
+    OrNullCombinator(AggregateFunctionPtr nested, DataTypes args)
+        : FlagWrapper(nested->name() + "OrNull", nested, args,
+                      nested->resultType()->canBeInsideNullable() ? makeNullable(nested->resultType()) : nested->resultType()) {}
+    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena* a) const override { p[0] = 1; nested_->add(p + prefix_, cols, row, a); }
+    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena* a) const override {
+        if (resultType()->id != TypeId::Nullable) { nested_->insertResultInto(p + prefix_, to, a); return; }
+        auto& nc = static_cast<ColumnNullable&>(to);
+        if (!p[0]) { nc.insertDefault(); return; }
+        nested_->insertResultInto(p + prefix_, nc.getNested(), a);
+        nc.getNullMap().push_back(0);
+    }
+};
+
+// -Distinct: remembers the argument tuples seen (as serialized bytes) and forwards only new ones.
+// Merging replays the other state's distinct set; the nested states are rebuilt at finalize.
+struct DistinctState { std::vector<std::string> seen_order; FixedHashMap<UInt128, uint8_t> seen; };
+
+class DistinctCombinator final : public IAggregateFunction {
+public:
+    DistinctCombinator(AggregateFunctionPtr nested, DataTypes args)
+        : IAggregateFunction(nested->name() + "Distinct", args, nested->parameters(), nested->resultType()), nested_(std::move(nested)) {}
+    size_t sizeOfData() const override { return sizeof(DistinctState); }
+    size_t alignOfData() const override { return alignof(DistinctState); }
+    void create(AggregateDataPtr p) const override { new (p) DistinctState{}; }
+    void destroy(AggregateDataPtr p) const noexcept override { reinterpret_cast<DistinctState*>(p)->~DistinctState(); }
+    void remember(DistinctState& d, std::string key) const {
+        uint64_t h1 = bytesHash(key.data(), key.size());
+        UInt128 k = (UInt128(h1) << 64) | intHash64(h1 + key.size());
+        if (k == 0) k = 1;
+        bool ins;
+        d.seen.emplace(k, ins);
+        if (ins) d.seen_order.push_back(std::move(key));
+    }
+    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena*) const override {
+        std::string key;
+        for (size_t i = 0; i < argumentTypes().size(); ++i) cols[i]->serializeValue(row, key);
+        remember(*reinterpret_cast<DistinctState*>(p), std::move(key));
+    }
+    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena*) const override {
+        for (auto& k : reinterpret_cast<const DistinctState*>(r)->seen_order) remember(*reinterpret_cast<DistinctState*>(p), k);
+    }
+    void serialize(ConstAggregateDataPtr, std::string&) const override {
+        throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Serialization of -Distinct states is not implemented");
+    }
+    void deserialize(AggregateDataPtr, const char*&, const char*, Arena*) const override {
+        throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Serialization of -Distinct states is not implemented");
+    }
+    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena* a) const override {
+        auto& d = *reinterpret_cast<DistinctState*>(p);
+        std::vector<MutableColumnPtr> cols;
+        for (auto& t : argumentTypes()) cols.push_back(createColumn(t));
+        for (auto& k : d.seen_order) {
+            const char* pos = k.data();
+            for (auto& c : cols) c->deserializeAndInsert(pos);
+        }
+        std::vector<char> state(nested_->sizeOfData() + nested_->alignOfData());
+        char* place = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(state.data()) + nested_->alignOfData() - 1) & ~(uintptr_t(nested_->alignOfData()) - 1));
+        nested_->create(place);
+        std::vector<const IColumn*> raw;
+        for (auto& c : cols) raw.push_back(c.get());
+        try {
+            nested_->addBatchSinglePlace(d.seen_order.size(), place, raw.data(), a);
+            nested_->insertResultInto(place, to, a);
+        } catch (...) {
+            nested_->destroy(place);
+            throw;
+        }
+        nested_->destroy(place);
+    }
+private:
+    AggregateFunctionPtr nested_;
+};
+
+class ArrayCombinator final : public IAggregateFunction {
+public:
+    ArrayCombinator(AggregateFunctionPtr nested, DataTypes args)
+        : IAggregateFunction(nested->name() + "Array", args, nested->parameters(), nested->resultType()), nested_(std::move(nested)) {}
+    size_t sizeOfData() const override { return nested_->sizeOfData(); }
+    size_t alignOfData() const override { return nested_->alignOfData(); }
+    void create(AggregateDataPtr p) const override { nested_->create(p); }
+    void destroy(AggregateDataPtr p) const noexcept override { nested_->destroy(p); }
+    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena* a) const override {
+        size_t n = argumentTypes().size();
+        std::vector<const IColumn*> inner(n);
+        auto& first = static_cast<const ColumnArray&>(*cols[0]);
+        size_t b = first.offsetAt(row), e = first.getOffsets()[row];
+        for (size_t k = 0; k < n; ++k) {
+            auto& arr = static_cast<const ColumnArray&>(*cols[k]);
+            if (arr.sizeAt(row) != e - b) throw Exception(ErrorCodes::SIZES_OF_ARRAYS_DONT_MATCH, "Arrays passed to " + name() + " aggregate function have different sizes");
+            inner[k] = &arr.getData();
+        }
+        for (size_t i = b; i < e; ++i) nested_->add(p, inner.data(), i, a);
+    }
+    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena* a) const override { nested_->merge(p, r, a); }
+    void serialize(ConstAggregateDataPtr p, std::string& out) const override { nested_->serialize(p, out); }
+    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena* a) const override { nested_->deserialize(p, pos, end, a); }
+    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena* a) const override { nested_->insertResultInto(p, to, a); }
+private:
+    AggregateFunctionPtr nested_;
+};
+
+}  // namespace
+
+AggregateFunctionPtr makeIfCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<IfCombinator>(nested, args); }
+AggregateFunctionPtr makeNullSkipping(AggregateFunctionPtr nested, const DataTypes& args, bool nullable_result) {
+    return std::make_shared<NullSkipping>(nested, args, nullable_result);
+}
+AggregateFunctionPtr makeOrNullCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<OrNullCombinator>(nested, args); }
+AggregateFunctionPtr makeDistinctCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<DistinctCombinator>(nested, args); }
+AggregateFunctionPtr makeArrayCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<ArrayCombinator>(nested, args); }
+AggregateFunctionPtr makeStateCombinator(AggregateFunctionPtr nested, const DataTypes&) {
+    throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Aggregate function combinator -State is not implemented yet (" + nested->name() + "State)");
+}
+AggregateFunctionPtr makeMergeCombinator(const std::string& nested_name, const DataTypes&, const std::vector<Field>&) {
+    throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Aggregate function combinator -Merge is not implemented yet (" + nested_name + "Merge)");
+}
+
+void registerCombinators(AggregateFunctionFactory&) {}
+
+}  // namespace basalt

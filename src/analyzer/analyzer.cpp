@@ -1,0 +1,536 @@
+// analyzer.cpp — see analyzer.h.
+#include "analyzer/analyzer.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "common/exception.h"
+#include "common/hash_table.h"
+#include "common/string_utils.h"
+#include "functions/cast.h"
+#include "interpreter/context.h"
+#include "types/create_column.h"
+
+namespace basalt {
+
+// ---------------------------------------------------------------- aliases
+void AliasMap::add(const std::string& alias, const ASTPtr& expr) {
+    auto it = aliases_.find(alias);
+    if (it != aliases_.end()) {
+        if (it->second.get() == expr.get()) return;
+        if (it->second->getColumnName() != expr->getColumnName())
+            throw Exception(ErrorCodes::MULTIPLE_EXPRESSIONS_FOR_ALIAS,
+                            "Different expressions with the same alias " + alias + ":\n" + it->second->formatSQL(false) + "\nand\n" + expr->formatSQL(false));
+        return;
+    }
+    aliases_[alias] = expr;
+}
+
+ASTPtr AliasMap::expand(const ASTPtr& ast) const {
+    std::vector<std::string> stack;
+    return expandImpl(ast, stack, {});
+}
+
+ASTPtr AliasMap::expandImpl(const ASTPtr& ast, std::vector<std::string>& stack, const std::set<std::string>& shadowed) const {
+    if (!ast) return ast;
+    if (stack.size() > 200) throw Exception(ErrorCodes::CYCLIC_ALIASES, "Cyclic aliases");
+    if (auto* id = ast->as<ASTIdentifier>()) {
+        std::string n = id->name();
+        if (shadowed.count(n)) return ast;
+        auto it = aliases_.find(n);
+        if (it == aliases_.end()) return ast;
+        // Inside alias X's own definition, X refers to the column.
+        if (std::find(stack.begin(), stack.end(), n) != stack.end()) {
+            if (stack.back() == n) return ast;
+            throw Exception(ErrorCodes::CYCLIC_ALIASES, "Cyclic aliases for identifier '" + n + "'");
+        }
+        if (it->second.get() == ast.get()) return ast;
+        stack.push_back(n);
+        ASTPtr r = expandImpl(it->second, stack, shadowed);
+        stack.pop_back();
+        r = r->clone();
+        r->alias = ast->alias.empty() ? n : ast->alias;
+        return r;
+    }
+    if (auto* fn = ast->as<ASTFunction>()) {
+        auto copy = std::static_pointer_cast<ASTFunction>(fn->clone());
+        std::set<std::string> inner = shadowed;
+        if (fn->name == "lambda" && fn->arguments.size() == 2) {
+            if (auto* params = fn->arguments[0]->as<ASTFunction>())
+                for (auto& p : params->arguments)
+                    if (auto* pid = p->as<ASTIdentifier>()) inner.insert(pid->name());
+            copy->arguments[1] = expandImpl(fn->arguments[1], stack, inner);
+            return copy;
+        }
+        bool self = !ast->alias.empty() && aliases_.count(ast->alias) && aliases_.at(ast->alias).get() == ast.get();
+        if (self) stack.push_back(ast->alias);
+        for (auto& a : copy->arguments) a = expandImpl(a, stack, inner);
+        if (self) stack.pop_back();
+        return copy;
+    }
+    return ast;
+}
+
+void collectAliases(const ASTPtr& ast, AliasMap& map) {
+    if (!ast) return;
+    if (ast->as<ASTSubquery>()) {
+        if (!ast->alias.empty()) map.add(ast->alias, ast);
+        return;
+    }
+    if (!ast->alias.empty() && !ast->as<ASTAsterisk>() && !ast->as<ASTColumnsMatcher>()) map.add(ast->alias, ast);
+    if (auto* fn = ast->as<ASTFunction>()) {
+        if (fn->name == "lambda") return;
+        for (auto& a : fn->arguments) collectAliases(a, map);
+    }
+}
+
+bool containsAggregate(const ASTPtr& ast) {
+    if (!ast) return false;
+    auto* fn = ast->as<ASTFunction>();
+    if (!fn) return false;
+    if (fn->name == "lambda") return false;
+    if (AggregateFunctionFactory::instance().isAggregateFunctionName(fn->name)) return true;
+    for (auto& a : fn->arguments)
+        if (containsAggregate(a)) return true;
+    return false;
+}
+
+// ---------------------------------------------------------------- analyzer
+namespace {
+ExprNodePtr makeInput(size_t pos, DataTypePtr type, std::string name) {
+    auto n = std::make_shared<ExprNode>();
+    n->kind = ExprNode::Kind::Input;
+    n->input = pos;
+    n->type = std::move(type);
+    n->name = std::move(name);
+    return n;
+}
+
+std::string joinNames(const std::vector<std::string>& v) {
+    std::string s;
+    for (size_t i = 0; i < v.size(); ++i) { if (i) s += "."; s += v[i]; }
+    return s;
+}
+}  // namespace
+
+ExprNodePtr Analyzer::analyze(const ASTPtr& ast, Scope& scope) { return analyzeImpl(ast, scope); }
+
+ExprNodePtr Analyzer::analyzeImpl(const ASTPtr& ast, Scope& scope) {
+    if (++depth_ > 500) { --depth_; throw Exception(ErrorCodes::TOO_DEEP_RECURSION, "Expression is too deep"); }
+    struct DepthGuard { int& d; ~DepthGuard() { --d; } } guard{depth_};
+
+    std::string name = ast->getColumnName();
+    // Post-aggregation: a whole subtree equal to a GROUP BY key reads the key column.
+    if (scope.aggregated) {
+        for (size_t i = 0; i < scope.key_names.size(); ++i)
+            if (scope.key_names[i] == name) return makeInput(i, scope.columns[i].type, name);
+    }
+    bool cacheable = scope.lambda_params.empty();
+    if (cacheable) {
+        auto it = scope.cache.find(name);
+        if (it != scope.cache.end()) return it->second;
+    }
+    ExprNodePtr r;
+    if (auto* lit = ast->as<ASTLiteral>()) {
+        DataTypePtr t = literalType(lit->value);
+        r = makeConstantNode(literalColumn(lit->value, t), t, name);
+    } else if (auto* id = ast->as<ASTIdentifier>()) {
+        r = analyzeIdentifier(*id, scope);
+    } else if (auto* fn = ast->as<ASTFunction>()) {
+        r = analyzeFunction(*fn, scope);
+    } else if (auto* sq = ast->as<ASTSubquery>()) {
+        r = analyzeSubquery(*sq, name);
+    } else if (ast->as<ASTAsterisk>() || ast->as<ASTColumnsMatcher>()) {
+        throw Exception(ErrorCodes::UNEXPECTED_EXPRESSION, "Asterisk is not allowed in this context: " + ast->formatSQL());
+    } else {
+        throw Exception(ErrorCodes::UNKNOWN_ELEMENT_IN_AST, std::string("Unexpected expression: ") + ast->kind());
+    }
+    if (cacheable) scope.cache[name] = r;
+    return r;
+}
+
+ExprNodePtr Analyzer::analyzeIdentifier(const ASTIdentifier& id, Scope& scope) {
+    std::string full = id.name();
+    for (auto it = scope.lambda_params.rbegin(); it != scope.lambda_params.rend(); ++it)
+        if (it->first == full) return makeInput(it->second, scope.columns[it->second].type, full);
+    auto find = [&](const std::string& n) -> int {
+        for (size_t i = 0; i < scope.columns.size(); ++i)
+            if (scope.columns[i].name == n) return int(i);
+        return -1;
+    };
+    if (scope.aggregated) {
+        // Column references after GROUP BY must be keys (matched above) or inside aggregates.
+        Scope* src = scope.source;
+        bool known = false;
+        if (src) {
+            for (auto& c : src->columns) if (c.name == full) known = true;
+            if (id.parts.size() > 1 && src->qualifiers.count(id.parts[0])) known = true;
+        }
+        if (known)
+            throw Exception(ErrorCodes::NOT_AN_AGGREGATE, "Column `" + full + "` is not under aggregate function and not in GROUP BY keys");
+        throw Exception(ErrorCodes::UNKNOWN_IDENTIFIER, "Unknown expression identifier `" + full + "` in scope " + scope.clause);
+    }
+    int pos = find(full);
+    if (pos < 0 && id.parts.size() > 1) {
+        // t.col / db.t.col
+        for (size_t skip = 1; skip < id.parts.size() && pos < 0; ++skip) {
+            std::vector<std::string> qual(id.parts.begin(), id.parts.begin() + skip);
+            if (scope.qualifiers.count(joinNames(qual))) pos = find(joinNames({id.parts.begin() + skip, id.parts.end()}));
+        }
+    }
+    if (pos < 0 && id.parts.size() > 1) {
+        // tuple.element access on a column of Tuple type: t.a
+        int base = find(id.parts[0]);
+        if (base >= 0 && scope.columns[base].type->id == TypeId::Tuple) {
+            ExprNodePtr cur = makeInput(size_t(base), scope.columns[base].type, id.parts[0]);
+            for (size_t i = 1; i < id.parts.size(); ++i) {
+                DataTypePtr s = makeType(TypeId::String);
+                auto c = ColumnString::create();
+                c->insertData(id.parts[i]);
+                cur = makeFunctionNode("tupleElement", {cur, makeConstantNode(c, s, quoteString(id.parts[i]))}, full);
+            }
+            return cur;
+        }
+    }
+    if (pos < 0) {
+        std::string msg = "Unknown expression identifier `" + full + "` in scope " + scope.clause;
+        std::vector<std::string> close;
+        for (auto& c : scope.columns) if (editDistance(c.name, full) <= std::max<size_t>(1, full.size() / 3)) close.push_back(c.name);
+        if (!close.empty()) {
+            msg += ". Maybe you meant: [";
+            for (size_t i = 0; i < close.size() && i < 2; ++i) msg += (i ? ", '" : "'") + close[i] + "'";
+            msg += "]";
+        }
+        throw Exception(ErrorCodes::UNKNOWN_IDENTIFIER, msg);
+    }
+    return makeInput(size_t(pos), scope.columns[pos].type, full);
+}
+
+ExprNodePtr Analyzer::makeFunctionNode(const std::string& fname, std::vector<ExprNodePtr> args, const std::string& name) {
+    ColumnsWithTypeAndName cargs;
+    bool all_const = true;
+    for (auto& a : args) {
+        ColumnPtr c = a->isConstant() ? std::make_shared<ColumnConst>(a->constant, 1) : nullptr;
+        all_const = all_const && a->isConstant();
+        cargs.push_back({c, a->type, a->name});
+    }
+    auto& factory = FunctionFactory::instance();
+    FunctionPtr f = factory.build(fname, cargs, ctx_.functionContext());
+    auto n = std::make_shared<ExprNode>();
+    n->kind = ExprNode::Kind::Function;
+    n->function = f;
+    n->type = f->result_type;
+    n->name = name;
+    n->args = std::move(args);
+    const FunctionProperties* props = factory.properties(fname);
+    n->short_circuit = props && props->short_circuit;
+    bool deterministic = (!props || props->deterministic) && f->deterministic;
+    // Constant folding: evaluate once on a one-row block.
+    if (all_const && deterministic) {
+        Block one;
+        one.setRowsWithoutColumns(1);
+        ColumnPtr c = evaluate(n, one);
+        return makeConstantNode(c, n->type, name);
+    }
+    return n;
+}
+
+ExprNodePtr Analyzer::analyzeFunction(const ASTFunction& fn, Scope& scope) {
+    const std::string& fname = fn.name;
+    std::string name = fn.getColumnName();
+    auto& agg_factory = AggregateFunctionFactory::instance();
+    if (fname == "lambda") throw Exception(ErrorCodes::UNEXPECTED_EXPRESSION, "Lambda is not allowed here: " + fn.formatSQL());
+    if (agg_factory.isAggregateFunctionName(fname) || (fn.distinct && agg_factory.isAggregateFunctionName(fname))) {
+        if (!FunctionFactory::instance().has(fname) || fn.parameters || fn.distinct)
+            return analyzeAggregate(fn, scope);
+    }
+    if (fname == "in" || fname == "notIn" || fname == "globalIn" || fname == "globalNotIn" || fname == "nullIn" || fname == "notNullIn")
+        return analyzeIn(fn, scope);
+    if (fname == "exists") {
+        if (fn.arguments.size() != 1 || !fn.arguments[0]->as<ASTSubquery>())
+            throw Exception(ErrorCodes::BAD_ARGUMENTS, "Function exists expects a subquery");
+        Block b = runner_(fn.arguments[0]->as<ASTSubquery>()->query, 1);
+        auto c = ColumnUInt8::create(1);
+        c->getData()[0] = b.rows() > 0;
+        return makeConstantNode(c, makeType(TypeId::UInt8), name);
+    }
+    for (auto& a : fn.arguments)
+        if (auto* l = a->as<ASTFunction>(); l && l->name == "lambda") return analyzeHigherOrder(fn, scope);
+    if (fn.parameters) throw Exception(ErrorCodes::UNKNOWN_AGGREGATE_FUNCTION, "Unknown aggregate function " + fname);
+    std::vector<ExprNodePtr> args;
+    for (auto& a : fn.arguments) args.push_back(analyzeImpl(a, scope));
+    return makeFunctionNode(fname, std::move(args), name);
+}
+
+ExprNodePtr Analyzer::analyzeAggregate(const ASTFunction& fn, Scope& scope) {
+    std::string name = fn.getColumnName();
+    if (!scope.aggregated || !scope.allow_aggregates) {
+        if (scope.source == nullptr && !scope.aggregated)
+            throw Exception(ErrorCodes::ILLEGAL_AGGREGATION, "Aggregate function " + name + " is found in " + scope.clause + " in query");
+        throw Exception(ErrorCodes::ILLEGAL_AGGREGATION, "Aggregate function " + name + " is found inside another aggregate function in query");
+    }
+    // Already registered?
+    size_t k = scope.key_names.size();
+    for (size_t i = 0; i < scope.aggregates->size(); ++i)
+        if ((*scope.aggregates)[i].name == name) return makeInput(k + i, (*scope.aggregates)[i].function->resultType(), name);
+    Scope& src = *scope.source;
+    bool saved = src.allow_aggregates;
+    src.allow_aggregates = false;
+    const char* saved_clause = src.clause;
+    src.clause = "aggregate function arguments";
+    std::vector<ExprNodePtr> args;
+    DataTypes types;
+    try {
+        for (auto& a : fn.arguments) {
+            if (auto* f = a->as<ASTFunction>(); f && AggregateFunctionFactory::instance().isAggregateFunctionName(f->name))
+                throw Exception(ErrorCodes::ILLEGAL_AGGREGATION, "Aggregate function " + f->getColumnName() + " is found inside another aggregate function in query");
+            args.push_back(analyzeImpl(a, src));
+            types.push_back(args.back()->type);
+        }
+    } catch (...) {
+        src.allow_aggregates = saved;
+        src.clause = saved_clause;
+        throw;
+    }
+    src.allow_aggregates = saved;
+    src.clause = saved_clause;
+    std::vector<Field> params;
+    if (fn.parameters)
+        for (auto& p : *fn.parameters) params.push_back(evaluateConstant(p, "aggregate function parameter"));
+    std::string fname = fn.name;
+    if (fn.distinct) fname = toLower(fname) == "count" ? "uniqExact" : fname + "Distinct";
+    if (toLower(fname) == "count" && args.size() > 1) fname = "uniqExact";   // count(a, b) is not valid; keep defined
+    AggregateFunctionPtr f = AggregateFunctionFactory::instance().get(fname, types, params);
+    scope.aggregates->push_back({f, std::move(args), name});
+    scope.columns.push_back({name, f->resultType()});
+    return makeInput(k + scope.aggregates->size() - 1, f->resultType(), name);
+}
+
+namespace {
+// Set for IN: serialized keys of values converted to the left operand's type.
+class InFunction final : public IExecutableFunction {
+public:
+    InFunction(bool negate, DataTypePtr left_type, ColumnPtr set_values, const FunctionContext& ctx)
+        : negate_(negate), left_type_(std::move(left_type)), ctx_(ctx) {
+        name = negate ? "notIn" : "in";
+        result_type = makeType(TypeId::UInt8);
+        set_values = materialize(set_values);
+        fixed_ = left_type_->isFixedWidth() && left_type_->valueSize() <= 8;
+        std::string key;
+        for (size_t i = 0; i < set_values->size(); ++i) {
+            if (set_values->isNullAt(i)) { has_null_ = true; continue; }
+            if (fixed_) { bool ins; fixed_set_.emplace(fixedKey(*set_values, i), ins); }
+            else { key.clear(); set_values->serializeValue(i, key); string_set_.insert(key); }
+        }
+    }
+    static uint64_t fixedKey(const IColumn& c, size_t i) {
+        uint64_t v = 0;
+        std::memcpy(&v, c.rawData() + i * c.valueSizeOfFixed(), c.valueSizeOfFixed());
+        return v;
+    }
+    ColumnPtr execute(const ColumnsWithTypeAndName& args, size_t rows) const override {
+        ColumnPtr col = materialize(args[0].column);
+        auto res = ColumnUInt8::create(rows);
+        auto& r = res->getData();
+        const IColumn* values = col.get();
+        const ColumnNullable* nullable = col->isNullable() ? static_cast<const ColumnNullable*>(col.get()) : nullptr;
+        if (nullable) values = &nullable->getNested();
+        auto& fs = const_cast<FixedHashMap<uint64_t, uint8_t>&>(fixed_set_);
+        std::string key;
+        for (size_t i = 0; i < rows; ++i) {
+            bool found;
+            if (nullable && nullable->isNullAt(i)) found = false;
+            else if (fixed_) found = fs.find(fixedKey(*values, i)) != nullptr;
+            else { key.clear(); values->serializeValue(i, key); found = string_set_.count(key) > 0; }
+            r[i] = uint8_t(found != negate_);
+            if (nullable && nullable->isNullAt(i)) r[i] = 0;
+        }
+        return res;
+    }
+private:
+    bool negate_;
+    DataTypePtr left_type_;
+    FunctionContext ctx_;
+    bool fixed_ = false;
+    bool has_null_ = false;
+    FixedHashMap<uint64_t, uint8_t> fixed_set_;
+    std::unordered_set<std::string> string_set_;
+};
+}  // namespace
+
+ExprNodePtr Analyzer::analyzeIn(const ASTFunction& fn, Scope& scope) {
+    if (fn.arguments.size() != 2) throwArgumentCount(fn.name, fn.arguments.size(), "2");
+    bool negate = fn.name == "notIn" || fn.name == "globalNotIn" || fn.name == "notNullIn";
+    ExprNodePtr left = analyzeImpl(fn.arguments[0], scope);
+    DataTypePtr lt = removeNullable(left->type);
+    ColumnPtr values;
+    DataTypePtr values_type;
+    const ASTPtr& right = fn.arguments[1];
+    auto fctx = ctx_.functionContext();
+    if (auto* sq = right->as<ASTSubquery>()) {
+        Block b = runner_(sq->query, 0);
+        if (b.columns() == 1) {
+            values = b.at(0).column;
+            values_type = b.at(0).type;
+        } else {
+            std::vector<MutableColumnPtr> cols;
+            DataTypes ts;
+            for (auto& c : b.data()) { cols.push_back(std::const_pointer_cast<IColumn>(materialize(c.column))); ts.push_back(c.type); }
+            values = std::make_shared<ColumnTuple>(std::move(cols));
+            values_type = makeTuple(ts);
+        }
+        if (b.rows() == 0) { values = createColumn(lt); values_type = lt; }
+    } else {
+        ExprNodePtr r = analyzeImpl(right, scope);
+        if (!r->isConstant()) throw Exception(ErrorCodes::UNKNOWN_IDENTIFIER, "Right side of IN must be a constant expression or a subquery: " + right->formatSQL());
+        // A tuple on the right is a list of elements unless the left side is itself a tuple of the same arity.
+        bool list = r->type->id == TypeId::Tuple && !(lt->id == TypeId::Tuple && fn.arguments[1]->as<ASTFunction>() == nullptr);
+        if (auto* rf = right->as<ASTFunction>(); rf && rf->name == "tuple" && lt->id == TypeId::Tuple) {
+            list = !rf->arguments.empty() && rf->arguments[0]->as<ASTFunction>() && rf->arguments[0]->as<ASTFunction>()->name == "tuple";
+        }
+        if (auto* rl = right->as<ASTLiteral>(); rl && rl->value.is<FieldTuple>() && lt->id != TypeId::Tuple) list = true;
+        if (list) {
+            auto& tc = static_cast<const ColumnTuple&>(*r->constant);
+            DataTypes ets = r->type->nested;
+            auto out = createColumn(lt);
+            for (size_t i = 0; i < ets.size(); ++i) {
+                try {
+                    ColumnPtr v = materialize(castColumn(tc.getColumnPtr(i), ets[i], makeNullable(lt)->canBeInsideNullable() && ets[i]->isNullable() ? makeNullable(lt) : lt, fctx));
+                    if (v->isNullable()) { if (!v->isNullAt(0)) out->insertFrom(static_cast<const ColumnNullable&>(*v).getNested(), 0); }
+                    else out->insertFrom(*v, 0);
+                } catch (const Exception&) {
+                    // Values that cannot be converted to the left type can never match.
+                }
+            }
+            values = std::move(out);
+            values_type = lt;
+        } else {
+            values = r->constant;
+            values_type = r->type;
+        }
+    }
+    if (!values_type->equals(*lt)) {
+        DataTypePtr target = values_type->isNullable() && lt->canBeInsideNullable() ? makeNullable(lt) : lt;
+        values = castColumn(values, values_type, target, fctx);
+    }
+    auto f = std::make_shared<InFunction>(negate, lt, values, fctx);
+    auto n = std::make_shared<ExprNode>();
+    n->kind = ExprNode::Kind::Function;
+    n->function = f;
+    n->type = f->result_type;
+    n->name = fn.getColumnName();
+    n->args = {left};
+    if (left->isConstant()) {
+        Block one;
+        one.setRowsWithoutColumns(1);
+        return makeConstantNode(evaluate(n, one), n->type, n->name);
+    }
+    return n;
+}
+
+ExprNodePtr Analyzer::analyzeHigherOrder(const ASTFunction& fn, Scope& scope) {
+    // f(x -> body, arr1, ...): the lambda must be first.
+    auto* lambda = fn.arguments[0]->as<ASTFunction>();
+    if (!lambda || lambda->name != "lambda" || lambda->arguments.size() != 2)
+        throw Exception(ErrorCodes::BAD_ARGUMENTS, "Lambda must be the first argument of function " + fn.name);
+    std::vector<ExprNodePtr> arrays;
+    for (size_t i = 1; i < fn.arguments.size(); ++i) arrays.push_back(analyzeImpl(fn.arguments[i], scope));
+    std::vector<std::string> params;
+    if (auto* pt = lambda->arguments[0]->as<ASTFunction>())
+        for (auto& p : pt->arguments) {
+            auto* pid = p->as<ASTIdentifier>();
+            if (!pid) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Lambda parameters must be identifiers");
+            params.push_back(pid->name());
+        }
+    if (params.size() != arrays.size())
+        throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH,
+                        "Lambda for function " + fn.name + " has " + std::to_string(params.size()) + " parameters, but " +
+                            std::to_string(arrays.size()) + " arrays were passed");
+    Scope inner;
+    inner.columns = scope.columns;
+    inner.qualifiers = scope.qualifiers;
+    inner.clause = scope.clause;
+    inner.lambda_params = scope.lambda_params;
+    // In a post-aggregation scope the lambda sees the aggregated block as plain columns.
+    if (scope.aggregated) {
+        inner.aggregated = true;
+        inner.key_names = scope.key_names;
+        inner.source = scope.source;
+        inner.aggregates = scope.aggregates;
+        inner.allow_aggregates = false;
+    }
+    for (size_t p = 0; p < params.size(); ++p) {
+        DataTypePtr at = arrays[p]->type;
+        DataTypePtr et;
+        if (at->id == TypeId::Array) et = at->nested[0];
+        else if (at->id == TypeId::Map) et = makeTuple({at->nested[0], at->nested[1]});
+        else throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Argument " + std::to_string(p + 2) + " of function " + fn.name + " must be an array. Found " + at->name() + " instead.");
+        inner.lambda_params.push_back({params[p], inner.columns.size()});
+        inner.columns.push_back({params[p], et});
+    }
+    ExprNodePtr body = analyzeImpl(lambda->arguments[1], inner);
+    auto lnode = std::make_shared<ExprNode>();
+    lnode->kind = ExprNode::Kind::Lambda;
+    lnode->type = body->type;
+    lnode->name = lambda->getColumnName();
+    lnode->lambda_params = params;
+    lnode->args = {body};
+    ColumnsWithTypeAndName cargs;
+    cargs.push_back({nullptr, body->type, "__lambda"});
+    for (auto& a : arrays) cargs.push_back({nullptr, a->type, a->name});
+    FunctionPtr f = FunctionFactory::instance().build(fn.name, cargs, ctx_.functionContext());
+    auto n = std::make_shared<ExprNode>();
+    n->kind = ExprNode::Kind::Function;
+    n->function = f;
+    n->type = f->result_type;
+    n->name = fn.getColumnName();
+    n->higher_order = true;
+    n->args.push_back(lnode);
+    for (auto& a : arrays) n->args.push_back(a);
+    return n;
+}
+
+ExprNodePtr Analyzer::analyzeSubquery(const ASTSubquery& sq, const std::string& name) {
+    Block b = runner_(sq.query, 2);
+    if (b.rows() > 1)
+        throw Exception(ErrorCodes::INCORRECT_RESULT_OF_SCALAR_SUBQUERY, "Scalar subquery returned more than one row");
+    if (b.columns() == 0) throw Exception(ErrorCodes::INCORRECT_RESULT_OF_SCALAR_SUBQUERY, "Scalar subquery returned empty result");
+    DataTypePtr t;
+    ColumnPtr c;
+    if (b.columns() == 1) {
+        t = b.at(0).type;
+        c = materialize(b.at(0).column);
+    } else {
+        DataTypes ts;
+        std::vector<MutableColumnPtr> cols;
+        for (auto& col : b.data()) { ts.push_back(col.type); cols.push_back(std::const_pointer_cast<IColumn>(materialize(col.column))); }
+        t = makeTuple(ts);
+        c = std::make_shared<ColumnTuple>(std::move(cols));
+    }
+    if (b.rows() == 0) {
+        // Empty scalar subquery: NULL (type becomes Nullable), as ClickHouse does.
+        if (t->canBeInsideNullable()) t = makeNullable(t);
+        auto col = createColumn(t);
+        col->insertDefault();
+        return makeConstantNode(col, t, name);
+    }
+    return makeConstantNode(c, t, name);
+}
+
+Field Analyzer::evaluateConstant(const ASTPtr& ast, const char* what) {
+    Scope empty;
+    empty.clause = what;
+    ExprNodePtr n;
+    try {
+        n = analyzeImpl(ast, empty);
+    } catch (const Exception& e) {
+        if (e.code() == ErrorCodes::UNKNOWN_IDENTIFIER)
+            throw Exception(ErrorCodes::BAD_ARGUMENTS, std::string("Element of ") + what + " is not a constant expression: " + ast->formatSQL(false));
+        throw;
+    }
+    if (!n->isConstant())
+        throw Exception(ErrorCodes::BAD_ARGUMENTS, std::string("Element of ") + what + " is not a constant expression: " + ast->formatSQL(false));
+    return n->constant->get(0);
+}
+
+}  // namespace basalt

@@ -1,0 +1,53 @@
+// memory_tracker.h — per-query memory accounting. Big allocations (column arrays, hash tables,
+// arenas) go through trackedAlloc/trackedFree, which charge the MemoryTracker bound to the current
+// thread; past max_memory_usage the allocation throws MEMORY_LIMIT_EXCEEDED (241) and the query
+// unwinds while the process lives on.
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace basalt {
+
+// Trackers are reference counted: the query holds one reference and every live allocation holds
+// one, so a column that outlives its query (a Memory table's data, a cached result) can still
+// un-charge its tracker when freed.
+class MemoryTracker {
+public:
+    static std::shared_ptr<MemoryTracker> create(int64_t limit = 0) {
+        return std::shared_ptr<MemoryTracker>(new MemoryTracker(limit), [](MemoryTracker* t) { t->unref(); });
+    }
+    void ref() { refs_.fetch_add(1, std::memory_order_relaxed); }
+    void unref() { if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this; }
+    void alloc(int64_t bytes);   // throws MEMORY_LIMIT_EXCEEDED past the limit (and un-charges)
+    void free(int64_t bytes) { used_.fetch_sub(bytes, std::memory_order_relaxed); }
+    int64_t used() const { return used_.load(std::memory_order_relaxed); }
+    int64_t peak() const { return peak_.load(std::memory_order_relaxed); }
+    void setLimit(int64_t l) { limit_ = l; }
+
+private:
+    explicit MemoryTracker(int64_t limit) : limit_(limit) {}
+    std::atomic<int64_t> refs_{1};
+    std::atomic<int64_t> used_{0};
+    std::atomic<int64_t> peak_{0};
+    int64_t limit_;
+};
+
+// The tracker charged by allocations on this thread (nullptr = untracked).
+MemoryTracker*& currentMemoryTracker();
+
+// Binds a tracker to the current thread for a scope (query threads bind the query's tracker).
+struct MemoryTrackerScope {
+    MemoryTracker* saved;
+    explicit MemoryTrackerScope(MemoryTracker* t) : saved(currentMemoryTracker()) { currentMemoryTracker() = t; }
+    ~MemoryTrackerScope() { currentMemoryTracker() = saved; }
+};
+
+// The tracker pointer is stored in a header before each block so frees un-charge the tracker that
+// was charged, even when a column outlives its query or is freed on another thread.
+void* trackedAlloc(size_t bytes);
+void* trackedRealloc(void* p, size_t old_bytes, size_t new_bytes);
+void trackedFree(void* p, size_t bytes);
+
+}  // namespace basalt

@@ -1,0 +1,255 @@
+// aggregator.cpp — see aggregator.h.
+#include "exec/aggregator.h"
+
+#include <cstring>
+
+#include "common/exception.h"
+#include "types/create_column.h"
+
+namespace basalt {
+
+AggregationMethod chooseAggregationMethod(const DataTypes& key_types) {
+    if (key_types.empty()) return AggregationMethod::NoKeys;
+    size_t total = 0;
+    for (auto& t : key_types) {
+        size_t s = t->valueSize();
+        if (s == 0 || t->isNullable()) return AggregationMethod::Serialized;
+        total += s;
+    }
+    if (key_types.size() == 1 && total <= 8) return AggregationMethod::Key64;
+    if (total <= 16) return AggregationMethod::Key128;
+    return AggregationMethod::Serialized;
+}
+
+AggregatedData::AggregatedData(const AggregatorParams& params) : params_(params) {
+    method_ = chooseAggregationMethod(params.key_types);
+    for (auto& f : params.functions) {
+        size_t a = f->alignOfData();
+        align_ = std::max(align_, a);
+        total_size_ = (total_size_ + a - 1) / a * a;
+        offsets_.push_back(total_size_);
+        total_size_ += f->sizeOfData();
+    }
+    if (total_size_ == 0) total_size_ = 1;
+    for (auto& t : params.key_types) key_sizes_.push_back(t->valueSize());
+    arenas_.push_back(std::make_unique<Arena>());
+    arena_ = arenas_[0].get();
+}
+
+AggregatedData::~AggregatedData() {
+    bool trivial = true;
+    for (auto& f : params_.functions) trivial = trivial && f->hasTrivialDestructor();
+    if (trivial) return;
+    forEachGroup([&](char* place) { destroyState(place); });
+}
+
+char* AggregatedData::newState() {
+    char* p = arena_->alloc(total_size_, align_);
+    size_t created = 0;
+    try {
+        for (; created < params_.functions.size(); ++created) params_.functions[created]->create(p + offsets_[created]);
+    } catch (...) {
+        for (size_t i = 0; i < created; ++i) params_.functions[i]->destroy(p + offsets_[i]);
+        throw;
+    }
+    return p;
+}
+
+void AggregatedData::destroyState(char* place) {
+    for (size_t i = 0; i < params_.functions.size(); ++i) params_.functions[i]->destroy(place + offsets_[i]);
+}
+
+template <typename F>
+void AggregatedData::forEachGroup(F&& f) {
+    switch (method_) {
+        case AggregationMethod::NoKeys: if (no_keys_place_) f(no_keys_place_); break;
+        case AggregationMethod::Key64: map64_.forEach([&](const uint64_t&, char*& p) { if (p) f(p); }); break;
+        case AggregationMethod::Key128: map128_.forEach([&](const UInt128&, char*& p) { if (p) f(p); }); break;
+        case AggregationMethod::Serialized: map_str_.forEach([&](std::string_view, char*& p) { if (p) f(p); }); break;
+    }
+}
+
+size_t AggregatedData::size() const {
+    switch (method_) {
+        case AggregationMethod::NoKeys: return no_keys_place_ ? 1 : 0;
+        case AggregationMethod::Key64: return map64_.size();
+        case AggregationMethod::Key128: return map128_.size();
+        case AggregationMethod::Serialized: return map_str_.size();
+    }
+    return 0;
+}
+
+void AggregatedData::addBlock(const Columns& keys, const std::vector<Columns>& args, size_t rows) {
+    std::vector<std::vector<const IColumn*>> raw(args.size());
+    for (size_t j = 0; j < args.size(); ++j)
+        for (auto& c : args[j]) raw[j].push_back(c.get());
+    if (method_ == AggregationMethod::NoKeys) {
+        if (!no_keys_place_) no_keys_place_ = newState();
+        for (size_t j = 0; j < params_.functions.size(); ++j)
+            params_.functions[j]->addBatchSinglePlace(rows, no_keys_place_ + offsets_[j], raw[j].data(), arena_);
+        return;
+    }
+    places_.resize(rows);
+    char** places = places_.data();
+    bool inserted;
+    switch (method_) {
+        case AggregationMethod::Key64: {
+            const IColumn& k = *keys[0];
+            size_t ks = key_sizes_[0];
+            const char* data = k.rawData();
+            auto probe = [&](uint64_t key, size_t i) {
+                char*& slot = map64_.emplace(key, inserted);
+                if (inserted) { slot = nullptr; slot = newState(); }
+                places[i] = slot;
+            };
+            if (ks == 8) { const uint64_t* d = reinterpret_cast<const uint64_t*>(data); for (size_t i = 0; i < rows; ++i) probe(d[i], i); }
+            else if (ks == 4) { const uint32_t* d = reinterpret_cast<const uint32_t*>(data); for (size_t i = 0; i < rows; ++i) probe(d[i], i); }
+            else if (ks == 2) { const uint16_t* d = reinterpret_cast<const uint16_t*>(data); for (size_t i = 0; i < rows; ++i) probe(d[i], i); }
+            else { const uint8_t* d = reinterpret_cast<const uint8_t*>(data); for (size_t i = 0; i < rows; ++i) probe(d[i], i); }
+            break;
+        }
+        case AggregationMethod::Key128: {
+            std::vector<const char*> datas;
+            for (auto& k : keys) datas.push_back(k->rawData());
+            for (size_t i = 0; i < rows; ++i) {
+                UInt128 key = 0;
+                char* kp = reinterpret_cast<char*>(&key);
+                size_t off = 0;
+                for (size_t c = 0; c < datas.size(); ++c) {
+                    std::memcpy(kp + off, datas[c] + i * key_sizes_[c], key_sizes_[c]);
+                    off += key_sizes_[c];
+                }
+                char*& slot = map128_.emplace(key, inserted);
+                if (inserted) { slot = nullptr; slot = newState(); }
+                places[i] = slot;
+            }
+            break;
+        }
+        case AggregationMethod::Serialized: {
+            std::string buf;
+            for (size_t i = 0; i < rows; ++i) {
+                buf.clear();
+                for (auto& k : keys) k->serializeValue(i, buf);
+                uint64_t h = bytesHash(buf.data(), buf.size());
+                char*& slot = map_str_.emplace(buf, h, inserted, [&](std::string_view s) { return arena_->insert(s.data(), s.size()); });
+                if (inserted) { slot = nullptr; slot = newState(); }
+                places[i] = slot;
+            }
+            break;
+        }
+        default: break;
+    }
+    for (size_t j = 0; j < params_.functions.size(); ++j)
+        params_.functions[j]->addBatch(rows, places, offsets_[j], raw[j].data(), arena_);
+}
+
+void AggregatedData::merge(AggregatedData& other) {
+    for (auto& a : other.arenas_) arenas_.push_back(std::move(a));
+    other.arenas_.clear();
+    bool inserted;
+    auto mergeInto = [&](char*& slot, char* src) {
+        if (inserted) { slot = src; return; }
+        for (size_t j = 0; j < params_.functions.size(); ++j)
+            params_.functions[j]->merge(slot + offsets_[j], src + offsets_[j], arena_);
+        destroyState(src);
+    };
+    switch (method_) {
+        case AggregationMethod::NoKeys:
+            if (other.no_keys_place_) {
+                if (!no_keys_place_) no_keys_place_ = other.no_keys_place_;
+                else {
+                    for (size_t j = 0; j < params_.functions.size(); ++j)
+                        params_.functions[j]->merge(no_keys_place_ + offsets_[j], other.no_keys_place_ + offsets_[j], arena_);
+                    destroyState(other.no_keys_place_);
+                }
+                other.no_keys_place_ = nullptr;
+            }
+            break;
+        case AggregationMethod::Key64:
+            other.map64_.forEach([&](const uint64_t& k, char*& p) { char*& slot = map64_.emplace(k, inserted); mergeInto(slot, p); });
+            other.map64_ = FixedHashMap<uint64_t, char*>();
+            break;
+        case AggregationMethod::Key128:
+            other.map128_.forEach([&](const UInt128& k, char*& p) { char*& slot = map128_.emplace(k, inserted); mergeInto(slot, p); });
+            other.map128_ = FixedHashMap<UInt128, char*>();
+            break;
+        case AggregationMethod::Serialized:
+            // Keys live in the adopted arenas, so the views stay valid.
+            other.map_str_.forEach([&](std::string_view k, char*& p) {
+                char*& slot = map_str_.emplace(k, bytesHash(k.data(), k.size()), inserted, [](std::string_view s) { return s.data(); });
+                mergeInto(slot, p);
+            });
+            other.map_str_ = StringHashMap<char*>();
+            break;
+    }
+}
+
+Block AggregatedData::finalize(const std::vector<DataTypePtr>& result_types) {
+    std::vector<MutableColumnPtr> key_cols, res_cols;
+    for (auto& t : params_.key_types) key_cols.push_back(createColumn(t));
+    for (auto& t : result_types) res_cols.push_back(createColumn(t));
+    size_t n = size();
+    for (auto& c : key_cols) c->reserve(n);
+    for (auto& c : res_cols) c->reserve(n);
+    auto emitStates = [&](char* place) {
+        for (size_t j = 0; j < params_.functions.size(); ++j)
+            params_.functions[j]->insertResultInto(place + offsets_[j], *res_cols[j], arena_);
+    };
+    switch (method_) {
+        case AggregationMethod::NoKeys:
+            if (!no_keys_place_) no_keys_place_ = newState();
+            emitStates(no_keys_place_);
+            break;
+        case AggregationMethod::Key64:
+            map64_.forEach([&](const uint64_t& k, char*& p) {
+                auto& kc = *key_cols[0];
+                const char* kp = reinterpret_cast<const char*>(&k);
+                kc.deserializeAndInsert(kp);
+                emitStates(p);
+            });
+            break;
+        case AggregationMethod::Key128:
+            map128_.forEach([&](const UInt128& k, char*& p) {
+                const char* kp = reinterpret_cast<const char*>(&k);
+                for (auto& kc : key_cols) kc->deserializeAndInsert(kp);
+                emitStates(p);
+            });
+            break;
+        case AggregationMethod::Serialized:
+            map_str_.forEach([&](std::string_view k, char*& p) {
+                const char* kp = k.data();
+                for (auto& kc : key_cols) kc->deserializeAndInsert(kp);
+                emitStates(p);
+            });
+            break;
+    }
+    Block b;
+    for (size_t i = 0; i < key_cols.size(); ++i) b.insert({key_cols[i], params_.key_types[i], params_.key_names[i]});
+    for (size_t j = 0; j < res_cols.size(); ++j) b.insert({res_cols[j], result_types[j], params_.function_names[j]});
+    if (b.columns() == 0) b.setRowsWithoutColumns(method_ == AggregationMethod::NoKeys ? 1 : n);
+    return b;
+}
+
+Block AggregatedData::totals() {
+    char* total = arena_->alloc(total_size_, align_);
+    for (size_t j = 0; j < params_.functions.size(); ++j) params_.functions[j]->create(total + offsets_[j]);
+    forEachGroup([&](char* p) {
+        for (size_t j = 0; j < params_.functions.size(); ++j) params_.functions[j]->merge(total + offsets_[j], p + offsets_[j], arena_);
+    });
+    Block b;
+    for (size_t i = 0; i < params_.key_types.size(); ++i) {
+        auto c = createColumn(params_.key_types[i]);
+        c->insertDefault();
+        b.insert({c, params_.key_types[i], params_.key_names[i]});
+    }
+    for (size_t j = 0; j < params_.functions.size(); ++j) {
+        auto c = createColumn(params_.functions[j]->resultType());
+        params_.functions[j]->insertResultInto(total + offsets_[j], *c, arena_);
+        b.insert({c, params_.functions[j]->resultType(), params_.function_names[j]});
+    }
+    destroyState(total);
+    if (b.columns() == 0) b.setRowsWithoutColumns(1);
+    return b;
+}
+
+}  // namespace basalt

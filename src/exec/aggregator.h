@@ -1,0 +1,65 @@
+// aggregator.h — hash aggregation. Each thread aggregates its blocks into its own AggregatedData
+// (hash table specialized by key layout + an arena holding states and keys); the partial results are
+// merged at the end and turned into a block of [keys..., aggregate results...].
+// Key layouts: no keys (one state), one fixed-width key of <= 8 bytes, several fixed-width keys
+// packed into 16 bytes, and anything else serialized into the arena (strings, Nullable, arrays).
+// Spilling: AggregatedData can serialize its states (IAggregateFunction::serialize) bucket by
+// bucket, which is the hook for external aggregation; it is not wired to disk yet.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "aggregates/aggregate_function.h"
+#include "columns/block.h"
+#include "common/hash_table.h"
+
+namespace basalt {
+
+struct AggregatorParams {
+    DataTypes key_types;
+    std::vector<std::string> key_names;
+    std::vector<AggregateFunctionPtr> functions;
+    std::vector<std::string> function_names;
+};
+
+enum class AggregationMethod { NoKeys, Key64, Key128, Serialized };
+
+class AggregatedData {
+public:
+    explicit AggregatedData(const AggregatorParams& params);
+    ~AggregatedData();
+    AggregatedData(const AggregatedData&) = delete;
+    AggregatedData& operator=(const AggregatedData&) = delete;
+
+    // keys: one column per key; args[j]: argument columns of function j. All full (not const).
+    void addBlock(const Columns& keys, const std::vector<Columns>& args, size_t rows);
+    // Moves all groups of `other` into this (other becomes empty).
+    void merge(AggregatedData& other);
+    // Final block: keys then one column per function. Without keys, one row even for no input.
+    Block finalize(const std::vector<DataTypePtr>& result_types);
+    // Totals over all groups (WITH TOTALS): one row, keys at their default values.
+    Block totals();
+    size_t size() const;
+
+private:
+    char* newState();
+    void destroyState(char* place);
+    template <typename F> void forEachGroup(F&& f);
+
+    const AggregatorParams& params_;
+    AggregationMethod method_;
+    std::vector<size_t> offsets_;
+    size_t total_size_ = 0, align_ = 1;
+    std::vector<std::unique_ptr<Arena>> arenas_;   // [0] is ours; others adopted by merge
+    Arena* arena_;
+    char* no_keys_place_ = nullptr;
+    FixedHashMap<uint64_t, char*> map64_;
+    FixedHashMap<UInt128, char*> map128_;
+    StringHashMap<char*> map_str_;
+    std::vector<size_t> key_sizes_;   // packed layouts
+    PODArray<char*> places_;
+};
+
+AggregationMethod chooseAggregationMethod(const DataTypes& key_types);
+
+}  // namespace basalt

@@ -1,0 +1,331 @@
+// input_formats.cpp — owns parseInputFormat: TabSeparated (+WithNames/+WithNamesAndTypes/Raw),
+// CSV (+WithNames/+WithNamesAndTypes), JSONEachRow (simdjson DOM per row), JSONCompactEachRow and
+// Values. Rows are parsed into fresh columns; any error is rethrown with the 1-based row number
+// and nothing is returned, so callers never see half a result.
+#include <simdjson.h>
+
+#include "common/exception.h"
+#include "common/string_utils.h"
+#include "formats/format.h"
+#include "formats/value_text.h"
+#include "types/create_column.h"
+
+namespace basalt {
+
+namespace {
+
+// Refuse inputs whose header claims more columns than any sane table has (malicious/garbage data).
+constexpr size_t kMaxColumns = 100000;
+
+[[noreturn]] void fail(int code, const std::string& msg) { throw Exception(code, msg); }
+
+std::string around(const ReadBuffer& in) {
+    std::string s(in.pos, std::min<size_t>(in.end - in.pos, 40));
+    std::string r;
+    appendEscapedTSV(r, s);
+    return r;
+}
+
+class BlockBuilder {
+public:
+    BlockBuilder(const Block& header, size_t max_rows) : header_(header), max_rows_(max_rows ? max_rows : 65536) { reset(); }
+    std::vector<MutableColumnPtr> cols;
+    size_t rows = 0;
+    void rowDone() {
+        ++rows;
+        if (rows >= max_rows_) emit();
+    }
+    std::vector<Block> finish() {
+        if (rows) emit();  // no rows -> no blocks
+        return std::move(out_);
+    }
+
+private:
+    void reset() {
+        cols.clear();
+        for (size_t i = 0; i < header_.columns(); ++i) cols.push_back(createColumn(*header_.at(i).type));
+        rows = 0;
+    }
+    void emit() {
+        ColumnsWithTypeAndName c;
+        for (size_t i = 0; i < header_.columns(); ++i) c.push_back({cols[i], header_.at(i).type, header_.at(i).name});
+        Block b(std::move(c));
+        if (header_.columns() == 0) b.setRowsWithoutColumns(rows);
+        out_.push_back(std::move(b));
+        reset();
+    }
+    const Block& header_;
+    size_t max_rows_;
+    std::vector<Block> out_;
+};
+
+// Maps header names from the data to header positions (-1 = skip the field).
+std::vector<int> mapNames(const std::vector<std::string>& names, const Block& header, const FormatSettings& s) {
+    if (names.size() > kMaxColumns) fail(ErrorCodes::INCORRECT_DATA, "Too many columns in the header: " + std::to_string(names.size()));
+    std::vector<int> m;
+    std::vector<bool> used(header.columns());
+    for (auto& n : names) {
+        int p = header.positionByName(n);
+        if (p < 0 && !s.input_skip_unknown_fields)
+            fail(ErrorCodes::INCORRECT_DATA, "Unknown field found in format header: '" + n + "'");
+        if (p >= 0 && used[p]) fail(ErrorCodes::INCORRECT_DATA, "Duplicate field found in format header: '" + n + "'");
+        if (p >= 0) used[p] = true;
+        m.push_back(p);
+    }
+    return m;
+}
+
+void fillMissing(BlockBuilder& bb, std::vector<bool>& seen) {
+    for (size_t i = 0; i < seen.size(); ++i) {
+        if (!seen[i]) bb.cols[i]->insertDefault();
+        seen[i] = false;
+    }
+}
+
+bool atLineEnd(ReadBuffer& in) {
+    if (in.eof()) return true;
+    if (*in.pos == '\n') { ++in.pos; return true; }
+    if (*in.pos == '\r' && in.pos + 1 < in.end && in.pos[1] == '\n') { in.pos += 2; return true; }
+    return false;
+}
+
+// ------------------------------------------------------------------------- TSV / CSV
+void readHeaderLine(ReadBuffer& in, bool csv, char delim, std::vector<std::string>& out) {
+    while (true) {
+        std::string field;
+        if (csv) {
+            if (!in.eof() && (*in.pos == '"' || *in.pos == '\'')) {
+                char q = *in.pos++;
+                while (true) {
+                    if (in.eof()) fail(ErrorCodes::CANNOT_PARSE_QUOTED_STRING, "Cannot parse CSV header: expected closing quote");
+                    char c = *in.pos++;
+                    if (c == q) { if (!in.eof() && *in.pos == q) { field += q; ++in.pos; continue; } break; }
+                    field += c;
+                }
+            } else {
+                while (!in.eof() && *in.pos != delim && *in.pos != '\n' && *in.pos != '\r') field += *in.pos++;
+            }
+        } else {
+            const char* st = in.pos;
+            while (!in.eof() && *in.pos != '\t' && *in.pos != '\n') ++in.pos;
+            std::string_view raw(st, in.pos - st);
+            // Header names use TSV escaping; decode via a String column to share the unescaper.
+            ColumnString tmp;
+            ReadBuffer sub(raw);
+            FormatSettings fs;
+            deserializeText(*makeType(TypeId::String), tmp, sub, TextStyle::Escaped, fs);
+            field = std::string(tmp.getView(0));
+        }
+        out.push_back(std::move(field));
+        if (out.size() > kMaxColumns) fail(ErrorCodes::INCORRECT_DATA, "Too many columns in the header");
+        if (!in.eof() && *in.pos == (csv ? delim : '\t')) { ++in.pos; continue; }
+        if (!atLineEnd(in)) fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED, "Cannot parse input: expected end of line before: '" + around(in) + "'");
+        return;
+    }
+}
+
+void parseDelimited(ReadBuffer& in, const Block& header, const FormatSettings& s, BlockBuilder& bb, bool csv,
+                    bool names, bool types, size_t& row_no) {
+    char delim = csv ? s.csv_delimiter : '\t';
+    TextStyle style = csv ? TextStyle::CSV : TextStyle::Escaped;
+    std::vector<int> mapping;
+    if (names) {
+        std::vector<std::string> n;
+        if (!in.eof()) readHeaderLine(in, csv, delim, n);
+        mapping = mapNames(n, header, s);
+        if (types && !in.eof()) { std::vector<std::string> t; readHeaderLine(in, csv, delim, t); }
+    } else {
+        for (size_t i = 0; i < header.columns(); ++i) mapping.push_back(int(i));
+    }
+    std::vector<bool> seen(header.columns());
+    auto skipField = [&] {
+        if (csv) {
+            if (!in.eof() && *in.pos == '"') {
+                ++in.pos;
+                while (!in.eof()) { if (*in.pos == '"') { if (in.pos + 1 < in.end && in.pos[1] == '"') in.pos += 2; else { ++in.pos; break; } } else ++in.pos; }
+            }
+            while (!in.eof() && *in.pos != delim && *in.pos != '\n' && *in.pos != '\r') ++in.pos;
+        } else {
+            while (!in.eof() && *in.pos != '\t' && *in.pos != '\n') ++in.pos;
+        }
+    };
+    while (!in.eof()) {
+        // Trailing blank lines end the data; a blank line elsewhere is a row of one empty field.
+        if (*in.pos == '\n' || *in.pos == '\r') {
+            const char* p = in.pos;
+            while (p < in.end && (*p == '\n' || *p == '\r')) ++p;
+            if (p == in.end) break;
+        }
+        ++row_no;
+        for (size_t f = 0; f < mapping.size(); ++f) {
+            if (f) {
+                if (in.eof() || *in.pos != delim)
+                    fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED,
+                         std::string("Cannot parse input: expected '") + (csv ? std::string(1, delim) : std::string("\\t")) + "' before: '" + around(in) + "'");
+                ++in.pos;
+            }
+            int col = mapping[f];
+            if (col < 0) { skipField(); continue; }
+            deserializeText(*header.at(col).type, *bb.cols[col], in, style, s);
+            seen[col] = true;
+        }
+        if (!atLineEnd(in)) {
+            if (!in.eof() && *in.pos == delim)
+                fail(ErrorCodes::INCORRECT_DATA, "Expected end of line, found a delimiter: more fields than columns (" + std::to_string(mapping.size()) + ")");
+            fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED, "Cannot parse input: expected '\\n' before: '" + around(in) + "'");
+        }
+        fillMissing(bb, seen);
+        bb.rowDone();
+    }
+}
+
+// ------------------------------------------------------------------------- JSON
+void skipJSONSeparators(ReadBuffer& in) {
+    while (!in.eof() && (*in.pos == ' ' || *in.pos == '\t' || *in.pos == '\n' || *in.pos == '\r' || *in.pos == ','))
+        ++in.pos;
+}
+
+// End of the JSON object/array starting at `p` (string-aware bracket matching).
+const char* matchBracket(const char* p, const char* end) {
+    int depth = 0;
+    bool str = false;
+    for (; p < end; ++p) {
+        char c = *p;
+        if (str) { if (c == '\\') ++p; else if (c == '"') str = false; continue; }
+        if (c == '"') str = true;
+        else if (c == '{' || c == '[') ++depth;
+        else if (c == '}' || c == ']') { if (--depth == 0) return p + 1; }
+    }
+    return nullptr;
+}
+
+void parseJSONEachRow(ReadBuffer& in, const Block& header, const FormatSettings& s, BlockBuilder& bb, size_t& row_no) {
+    simdjson::dom::parser parser;
+    std::vector<bool> seen(header.columns());
+    skipJSONSeparators(in);
+    bool array = !in.eof() && *in.pos == '[';  // ClickHouse also accepts one JSON array of objects
+    if (array) ++in.pos;
+    std::string text;
+    while (true) {
+        skipJSONSeparators(in);
+        if (in.eof()) break;
+        if (array && *in.pos == ']') { ++in.pos; skipJSONSeparators(in); if (!in.eof()) fail(ErrorCodes::INCORRECT_DATA, "Unexpected data after JSON array: '" + around(in) + "'"); break; }
+        ++row_no;
+        if (*in.pos != '{') fail(ErrorCodes::INCORRECT_DATA, "Cannot parse JSON object here: '" + around(in) + "'");
+        const char* end = matchBracket(in.pos, in.end);
+        if (!end) fail(ErrorCodes::INCORRECT_DATA, "Cannot parse JSON object: unexpected end of data");
+        simdjson::dom::element doc;
+        auto err = parser.parse(in.pos, size_t(end - in.pos), true).get(doc);
+        if (err) fail(ErrorCodes::INCORRECT_DATA, std::string("Cannot parse JSON object: ") + simdjson::error_message(err));
+        in.pos = end;
+        simdjson::dom::object obj;
+        if (doc.get_object().get(obj)) fail(ErrorCodes::INCORRECT_DATA, "Expected a JSON object");
+        for (auto field : obj) {
+            std::string key(field.key);
+            int col = header.positionByName(key);
+            if (col < 0) {
+                if (!s.input_skip_unknown_fields) fail(ErrorCodes::INCORRECT_DATA, "Unknown field found while parsing JSONEachRow format: " + key);
+                continue;
+            }
+            if (seen[col]) fail(ErrorCodes::INCORRECT_DATA, "Duplicate field found while parsing JSONEachRow format: " + key);
+            // The value's minified JSON goes through the shared JSON value reader, so JSONEachRow
+            // and the JSON style of value_text accept exactly the same value syntax.
+            text = simdjson::to_string(field.value);
+            ReadBuffer vb(text);
+            deserializeText(*header.at(col).type, *bb.cols[col], vb, TextStyle::JSON, s);
+            seen[col] = true;
+        }
+        fillMissing(bb, seen);
+        bb.rowDone();
+    }
+}
+
+void parseJSONCompactEachRow(ReadBuffer& in, const Block& header, const FormatSettings& s, BlockBuilder& bb, size_t& row_no) {
+    std::vector<bool> seen(header.columns());
+    while (true) {
+        skipJSONSeparators(in);
+        if (in.eof()) break;
+        ++row_no;
+        if (*in.pos != '[') fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED, "Cannot parse input: expected '[' before: '" + around(in) + "'");
+        ++in.pos;
+        for (size_t i = 0; i < header.columns(); ++i) {
+            while (!in.eof() && (*in.pos == ' ' || *in.pos == '\t' || *in.pos == '\n' || *in.pos == '\r')) ++in.pos;
+            if (i) {
+                if (in.eof() || *in.pos != ',') fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED, "Cannot parse input: expected ',' before: '" + around(in) + "'");
+                ++in.pos;
+            }
+            deserializeText(*header.at(i).type, *bb.cols[i], in, TextStyle::JSON, s);
+            seen[i] = true;
+        }
+        while (!in.eof() && (*in.pos == ' ' || *in.pos == '\t' || *in.pos == '\n' || *in.pos == '\r')) ++in.pos;
+        if (in.eof() || *in.pos != ']') fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED, "Cannot parse input: expected ']' before: '" + around(in) + "'");
+        ++in.pos;
+        fillMissing(bb, seen);
+        bb.rowDone();
+    }
+}
+
+// ------------------------------------------------------------------------- Values
+void parseValues(ReadBuffer& in, const Block& header, const FormatSettings& s, BlockBuilder& bb, size_t& row_no) {
+    auto ws = [&] { while (!in.eof() && (*in.pos == ' ' || *in.pos == '\t' || *in.pos == '\n' || *in.pos == '\r')) ++in.pos; };
+    std::vector<bool> seen(header.columns());
+    while (true) {
+        ws();
+        if (in.eof()) break;
+        if (*in.pos == ';') { ++in.pos; ws(); if (!in.eof()) fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED, "Cannot parse input: unexpected data after ';': '" + around(in) + "'"); break; }
+        ++row_no;
+        if (*in.pos != '(') fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED, "Cannot parse input: expected '(' before: '" + around(in) + "'");
+        ++in.pos;
+        for (size_t i = 0; i < header.columns(); ++i) {
+            ws();
+            if (i) {
+                if (in.eof() || *in.pos != ',') fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED, "Cannot parse input: expected ',' before: '" + around(in) + "'");
+                ++in.pos;
+            }
+            deserializeText(*header.at(i).type, *bb.cols[i], in, TextStyle::Quoted, s);
+            seen[i] = true;
+        }
+        ws();
+        if (in.eof() || *in.pos != ')') fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED, "Cannot parse input: expected ')' before: '" + around(in) + "'");
+        ++in.pos;
+        fillMissing(bb, seen);
+        bb.rowDone();
+        ws();
+        if (!in.eof() && *in.pos == ',') ++in.pos;
+    }
+}
+
+}  // namespace
+
+std::vector<Block> parseInputFormat(const std::string& name0, std::string_view data, const Block& header,
+                                    const FormatSettings& settings, size_t max_block_size) {
+    if (!isInputFormat(name0)) throw Exception(ErrorCodes::UNKNOWN_FORMAT, "Unknown input format " + name0);
+    std::string name = canonicalFormatName(name0);
+    BlockBuilder bb(header, max_block_size);
+    ReadBuffer in(data);
+    // Skip a UTF-8 BOM, as ClickHouse does for text formats.
+    if (data.size() >= 3 && data.substr(0, 3) == "\xEF\xBB\xBF") in.pos += 3;
+    size_t row_no = 0;
+    try {
+        if (name == "TabSeparated" || name == "TSV" || name == "TabSeparatedRaw" || name == "TSVRaw" || name == "Raw")
+            parseDelimited(in, header, settings, bb, false, false, false, row_no);
+        else if (name == "TabSeparatedWithNames" || name == "TSVWithNames" || name == "TabSeparatedRawWithNames" || name == "TSVRawWithNames")
+            parseDelimited(in, header, settings, bb, false, true, false, row_no);
+        else if (name == "TabSeparatedWithNamesAndTypes" || name == "TSVWithNamesAndTypes" ||
+                 name == "TabSeparatedRawWithNamesAndTypes" || name == "TSVRawWithNamesAndTypes")
+            parseDelimited(in, header, settings, bb, false, true, true, row_no);
+        else if (name == "CSV") parseDelimited(in, header, settings, bb, true, false, false, row_no);
+        else if (name == "CSVWithNames") parseDelimited(in, header, settings, bb, true, true, false, row_no);
+        else if (name == "CSVWithNamesAndTypes") parseDelimited(in, header, settings, bb, true, true, true, row_no);
+        else if (name == "JSONEachRow" || name == "JSONLines" || name == "NDJSON") parseJSONEachRow(in, header, settings, bb, row_no);
+        else if (name == "JSONCompactEachRow") parseJSONCompactEachRow(in, header, settings, bb, row_no);
+        else if (name == "Values") parseValues(in, header, settings, bb, row_no);
+        else throw Exception(ErrorCodes::UNKNOWN_FORMAT, "Unknown input format " + name0);
+    } catch (const Exception& e) {
+        if (e.code() == ErrorCodes::UNKNOWN_FORMAT) throw;
+        throw Exception(e.code(), std::string(e.what()) + ": (at row " + std::to_string(row_no ? row_no : 1) + ")");
+    }
+    return bb.finish();
+}
+
+}  // namespace basalt

@@ -1,0 +1,363 @@
+// arithmetic.cpp — plus, minus, multiply, divide, intDiv, intDivOrZero, modulo, moduloOrZero,
+// negate, abs, bitAnd/Or/Xor/Not, bitShiftLeft/Right, with ClickHouse's result-type rules
+// (NumberTraits): UInt8 + UInt8 -> UInt16, UInt8 - UInt8 -> Int16, x / y -> Float64, UInt64 % UInt8
+// -> UInt8, overflow wraps. Arguments are converted to the computation type once per block (a
+// constant operand once per query), then a same-type kernel runs over the arrays; vector/constant
+// shapes get their own loops so the compiler can vectorize them.
+#include <cmath>
+#include <cstring>
+
+#include "common/exception.h"
+#include "functions/cast.h"
+#include "functions/function.h"
+#include "types/create_column.h"
+
+namespace basalt {
+
+namespace {
+
+int typeSize(TypeId id) { return int(makeType(id)->valueSize()); }
+bool isSigned(TypeId id) { return makeType(id)->isSignedInteger() || id == TypeId::Float32 || id == TypeId::Float64; }
+bool isFloat(TypeId id) { return id == TypeId::Float32 || id == TypeId::Float64; }
+
+TypeId intType(bool is_signed, int size) {
+    switch (size) {
+        case 1: return is_signed ? TypeId::Int8 : TypeId::UInt8;
+        case 2: return is_signed ? TypeId::Int16 : TypeId::UInt16;
+        case 4: return is_signed ? TypeId::Int32 : TypeId::UInt32;
+        default: return is_signed ? TypeId::Int64 : TypeId::UInt64;
+    }
+}
+int nextSize(int s) { return s < 8 ? s * 2 : 8; }
+
+enum class Op { Plus, Minus, Multiply, Divide, IntDiv, IntDivOrZero, Modulo, ModuloOrZero, BitAnd, BitOr, BitXor, ShiftLeft, ShiftRight };
+
+const char* opName(Op op) {
+    switch (op) {
+        case Op::Plus: return "plus";
+        case Op::Minus: return "minus";
+        case Op::Multiply: return "multiply";
+        case Op::Divide: return "divide";
+        case Op::IntDiv: return "intDiv";
+        case Op::IntDivOrZero: return "intDivOrZero";
+        case Op::Modulo: return "modulo";
+        case Op::ModuloOrZero: return "moduloOrZero";
+        case Op::BitAnd: return "bitAnd";
+        case Op::BitOr: return "bitOr";
+        case Op::BitXor: return "bitXor";
+        case Op::ShiftLeft: return "bitShiftLeft";
+        case Op::ShiftRight: return "bitShiftRight";
+    }
+    return "";
+}
+
+// Result type per ClickHouse NumberTraits.
+TypeId resultType(Op op, TypeId a, TypeId b) {
+    if (a == TypeId::Bool) a = TypeId::UInt8;
+    if (b == TypeId::Bool) b = TypeId::UInt8;
+    bool fl = isFloat(a) || isFloat(b);
+    bool sg = isSigned(a) || isSigned(b);
+    int sa = typeSize(a), sb = typeSize(b);
+    switch (op) {
+        case Op::Plus: case Op::Multiply:
+            return fl ? TypeId::Float64 : intType(sg, nextSize(std::max(sa, sb)));
+        case Op::Minus:
+            return fl ? TypeId::Float64 : intType(true, nextSize(std::max(sa, sb)));
+        case Op::Divide: return TypeId::Float64;
+        case Op::IntDiv: case Op::IntDivOrZero:
+            return intType(sg, sa);
+        case Op::Modulo: case Op::ModuloOrZero: {
+            if (fl) return TypeId::Float64;
+            bool rs = isSigned(a);
+            return intType(rs, rs ? nextSize(sb) : sb);
+        }
+        case Op::BitAnd: case Op::BitOr: case Op::BitXor:
+            return intType(sg, std::max(sa, sb));
+        case Op::ShiftLeft: case Op::ShiftRight:
+            return intType(isSigned(a), sa);
+    }
+    return TypeId::Nothing;
+}
+
+// The type the operation is computed in (converted operands), before narrowing to the result.
+TypeId computeType(Op op, TypeId a, TypeId b, TypeId result) {
+    switch (op) {
+        case Op::Plus: case Op::Minus: case Op::Multiply: case Op::BitAnd: case Op::BitOr: case Op::BitXor:
+            return result;
+        case Op::Divide: return TypeId::Float64;
+        default: {
+            if (isFloat(a) || isFloat(b)) return TypeId::Float64;
+            bool sg = isSigned(a) || isSigned(b);
+            return sg ? TypeId::Int64 : TypeId::UInt64;
+        }
+    }
+}
+
+template <typename T>
+inline T applyOp(Op op, T a, T b) {
+    // Wrapping semantics for integers: do the math in the unsigned counterpart to avoid UB.
+    if constexpr (std::is_integral_v<T>) {
+        using U = std::make_unsigned_t<T>;
+        switch (op) {
+            case Op::Plus: return T(U(a) + U(b));
+            case Op::Minus: return T(U(a) - U(b));
+            case Op::Multiply: return T(U(a) * U(b));
+            default: break;
+        }
+    } else {
+        switch (op) {
+            case Op::Plus: return a + b;
+            case Op::Minus: return a - b;
+            case Op::Multiply: return a * b;
+            case Op::Divide: return a / b;
+            default: break;
+        }
+    }
+    return T{};
+}
+
+[[noreturn]] void divisionByZero() { throw Exception(ErrorCodes::ILLEGAL_DIVISION, "Division by zero"); }
+
+template <typename T>
+inline T intDivValue(T a, T b, bool or_zero) {
+    if constexpr (std::is_floating_point_v<T>) {
+        if (b == 0) { if (or_zero) return 0; divisionByZero(); }
+        return std::trunc(a / b);
+    } else {
+        if (b == 0) { if (or_zero) return 0; divisionByZero(); }
+        if constexpr (std::is_signed_v<T>) if (b == -1) return T(0 - std::make_unsigned_t<T>(a));
+        return a / b;
+    }
+}
+template <typename T>
+inline T moduloValue(T a, T b, bool or_zero) {
+    if constexpr (std::is_floating_point_v<T>) {
+        if (b == 0 && !or_zero) return std::fmod(a, b);
+        if (b == 0) return 0;
+        return std::fmod(a, b);
+    } else {
+        if (b == 0) { if (or_zero) return 0; divisionByZero(); }
+        if constexpr (std::is_signed_v<T>) if (b == -1) return 0;
+        return a % b;
+    }
+}
+
+// Same-type binary kernel over (vector|const) x (vector|const).
+template <typename T>
+ColumnPtr binaryKernel(Op op, const IColumn& ca, const IColumn& cb, size_t rows) {
+    bool ac = ca.isConst(), bc = cb.isConst();
+    auto getVec = [](const IColumn& c) -> const T* {
+        const IColumn& d = c.isConst() ? static_cast<const ColumnConst&>(c).getDataColumn() : c;
+        return static_cast<const ColumnVector<T>&>(d).getData().data();
+    };
+    const T* a = getVec(ca);
+    const T* b = getVec(cb);
+    auto res = std::make_shared<ColumnVector<T>>(rows);
+    T* r = res->getData().data();
+    auto loop = [&](auto f) {
+        if (!ac && !bc) for (size_t i = 0; i < rows; ++i) r[i] = f(a[i], b[i]);
+        else if (!ac) { T bv = b[0]; for (size_t i = 0; i < rows; ++i) r[i] = f(a[i], bv); }
+        else if (!bc) { T av = a[0]; for (size_t i = 0; i < rows; ++i) r[i] = f(av, b[i]); }
+        else { T v = f(a[0], b[0]); for (size_t i = 0; i < rows; ++i) r[i] = v; }
+    };
+    switch (op) {
+        case Op::Plus: loop([](T x, T y) { return applyOp(Op::Plus, x, y); }); break;
+        case Op::Minus: loop([](T x, T y) { return applyOp(Op::Minus, x, y); }); break;
+        case Op::Multiply: loop([](T x, T y) { return applyOp(Op::Multiply, x, y); }); break;
+        case Op::Divide: loop([](T x, T y) { return applyOp(Op::Divide, x, y); }); break;
+        case Op::IntDiv: loop([](T x, T y) { return intDivValue(x, y, false); }); break;
+        case Op::IntDivOrZero: loop([](T x, T y) { return intDivValue(x, y, true); }); break;
+        case Op::Modulo:
+            if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>) {
+                if (bc && !ac && b[0] != 0) {
+                    // Division by a constant: the divisor is loop-invariant, which lets the compiler
+                    // keep it in a register; a power of two becomes a mask.
+                    T d = b[0];
+                    if ((d & (d - 1)) == 0) { T m = d - 1; for (size_t i = 0; i < rows; ++i) r[i] = a[i] & m; }
+                    else for (size_t i = 0; i < rows; ++i) r[i] = a[i] % d;
+                    break;
+                }
+            }
+            loop([](T x, T y) { return moduloValue(x, y, false); });
+            break;
+        case Op::ModuloOrZero: loop([](T x, T y) { return moduloValue(x, y, true); }); break;
+        case Op::BitAnd: if constexpr (std::is_integral_v<T>) loop([](T x, T y) { return T(x & y); }); break;
+        case Op::BitOr: if constexpr (std::is_integral_v<T>) loop([](T x, T y) { return T(x | y); }); break;
+        case Op::BitXor: if constexpr (std::is_integral_v<T>) loop([](T x, T y) { return T(x ^ y); }); break;
+        case Op::ShiftLeft:
+            if constexpr (std::is_integral_v<T>) loop([](T x, T y) { return y >= T(sizeof(T) * 8) || y < 0 ? T(0) : T(std::make_unsigned_t<T>(x) << y); });
+            break;
+        case Op::ShiftRight:
+            if constexpr (std::is_integral_v<T>) loop([](T x, T y) { return y >= T(sizeof(T) * 8) || y < 0 ? T(0) : T(x >> y); });
+            break;
+    }
+    return res;
+}
+
+bool isArithmeticType(const DataTypePtr& t) { return t->isNumber() || t->id == TypeId::Bool; }
+
+FunctionPtr buildBinary(Op op, const ColumnsWithTypeAndName& args, const FunctionContext& ctx) {
+    const char* name = opName(op);
+    checkArgumentCount(name, args, 2, 2);
+    DataTypePtr ta = args[0].type, tb = args[1].type;
+    // Date/DateTime arithmetic: date + n, date - n, date - date, date +/- interval.
+    bool a_date = ta->isDateOrDateTime(), b_date = tb->isDateOrDateTime();
+    if ((op == Op::Plus || op == Op::Minus) && (a_date || b_date || ta->id == TypeId::Interval || tb->id == TypeId::Interval)) {
+        auto& ff = FunctionFactory::instance();
+        if (op == Op::Minus && a_date && b_date) {
+            // Date - Date -> Int32 days (ClickHouse), DateTime - DateTime -> Int64 seconds... delegate to dateDiff-like.
+            TypeId rid = (ta->id == TypeId::Date || ta->id == TypeId::Date32) ? TypeId::Int32 : TypeId::Int64;
+            if (ta->id == TypeId::DateTime64 || tb->id == TypeId::DateTime64)
+                throwIllegalType(name, tb, 1);
+            DataTypePtr rt = makeType(rid);
+            return makeFunction(name, rt, [ta, tb, rt, ctx](const ColumnsWithTypeAndName& a, size_t rows) {
+                auto x = castColumn(a[0].column, ta, makeType(TypeId::Int64), ctx);
+                auto y = castColumn(a[1].column, tb, makeType(TypeId::Int64), ctx);
+                auto d = binaryKernel<int64_t>(Op::Minus, *x, *y, rows);
+                return castColumn(d, makeType(TypeId::Int64), rt, ctx);
+            });
+        }
+        const ColumnWithTypeAndName* date = a_date ? &args[0] : &args[1];
+        const ColumnWithTypeAndName* other = a_date ? &args[1] : &args[0];
+        if (op == Op::Minus && !a_date) throwIllegalType(name, ta, 0);
+        std::string unit;
+        if (other->type->id == TypeId::Interval) unit = std::string(intervalKindName(other->type->interval_kind)) + "s";
+        else if (other->type->isInteger()) unit = (date->type->id == TypeId::Date || date->type->id == TypeId::Date32) ? "Days" : "Seconds";
+        else if (!date) throwIllegalType(name, ta, 0);
+        else throwIllegalType(name, other->type, a_date ? 1 : 0);
+        if (!a_date && !b_date) throwIllegalType(name, ta, 0);
+        std::string fname = std::string(op == Op::Plus ? "add" : "subtract") + unit;
+        ColumnWithTypeAndName n = *other;
+        if (n.type->id == TypeId::Interval) n.type = makeType(TypeId::Int64);
+        bool swapped = !a_date;
+        auto inner = ff.build(fname, {*date, n}, ctx);
+        return makeFunction(name, inner->result_type, [inner, swapped](const ColumnsWithTypeAndName& a, size_t rows) {
+            ColumnsWithTypeAndName x = swapped ? ColumnsWithTypeAndName{a[1], a[0]} : a;
+            if (x[1].type->id == TypeId::Interval) x[1].type = makeType(TypeId::Int64);
+            return inner->execute(x, rows);
+        });
+    }
+    if (!isArithmeticType(ta)) throwIllegalType(name, ta, 0);
+    if (!isArithmeticType(tb)) throwIllegalType(name, tb, 1);
+    bool bit = op == Op::BitAnd || op == Op::BitOr || op == Op::BitXor || op == Op::ShiftLeft || op == Op::ShiftRight;
+    if (bit && (ta->isFloat() || tb->isFloat())) throwIllegalType(name, ta->isFloat() ? ta : tb, ta->isFloat() ? 0 : 1);
+    TypeId rid = resultType(op, ta->id, tb->id);
+    TypeId cid = computeType(op, ta->id, tb->id, rid);
+    DataTypePtr rtype = makeType(rid), ctype = makeType(cid);
+    // Division by a constant zero is reported at analysis time like ClickHouse.
+    return makeFunction(name, rtype, [op, ta, tb, rtype, ctype, ctx](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+        ColumnPtr x = castColumn(a[0].column, ta, ctype, ctx);
+        ColumnPtr y = castColumn(a[1].column, tb, ctype, ctx);
+        ColumnPtr r;
+        dispatchNumber(ctype->id, [&](auto tag) { r = binaryKernel<typename decltype(tag)::type>(op, *x, *y, rows); });
+        if (!ctype->equals(*rtype)) r = castColumn(r, ctype, rtype, ctx);
+        return r;
+    });
+}
+
+FunctionPtr buildNegate(const ColumnsWithTypeAndName& args, const FunctionContext& ctx) {
+    checkArgumentCount("negate", args, 1, 1);
+    DataTypePtr t = args[0].type;
+    if (t->id == TypeId::Interval) {
+        return makeFunction("negate", t, [](const ColumnsWithTypeAndName& a, size_t rows) {
+            auto x = materialize(a[0].column);
+            auto& src = static_cast<const ColumnInt64&>(*x).getData();
+            auto r = ColumnInt64::create(rows);
+            for (size_t i = 0; i < rows; ++i) r->getData()[i] = int64_t(0 - uint64_t(src[i]));
+            return ColumnPtr(r);
+        });
+    }
+    if (!isArithmeticType(t)) throwIllegalType("negate", t, 0);
+    TypeId rid = t->isFloat() ? TypeId::Float64 : (t->isSignedInteger() ? t->id : intType(true, nextSize(typeSize(t->id == TypeId::Bool ? TypeId::UInt8 : t->id))));
+    if (t->id == TypeId::Float32) rid = TypeId::Float32;
+    if (t->id == TypeId::UInt64) rid = TypeId::Int64;
+    DataTypePtr rt = makeType(rid);
+    return makeFunction("negate", rt, [t, rt, ctx](const ColumnsWithTypeAndName& a, size_t rows) {
+        ColumnPtr x = materialize(castColumn(a[0].column, t, rt, ctx));
+        ColumnPtr r;
+        dispatchNumber(rt->id, [&](auto tag) {
+            using T = typename decltype(tag)::type;
+            auto& src = static_cast<const ColumnVector<T>&>(*x).getData();
+            auto res = std::make_shared<ColumnVector<T>>(rows);
+            for (size_t i = 0; i < rows; ++i) {
+                if constexpr (std::is_integral_v<T>) res->getData()[i] = T(0 - std::make_unsigned_t<T>(src[i]));
+                else res->getData()[i] = -src[i];
+            }
+            r = res;
+        });
+        return r;
+    });
+}
+
+FunctionPtr buildAbs(const ColumnsWithTypeAndName& args, const FunctionContext& ctx) {
+    checkArgumentCount("abs", args, 1, 1);
+    DataTypePtr t = args[0].type;
+    if (!isArithmeticType(t)) throwIllegalType("abs", t, 0);
+    DataTypePtr rt = t->isSignedInteger() ? makeType(intType(false, typeSize(t->id))) : t;
+    return makeFunction("abs", rt, [t, rt](const ColumnsWithTypeAndName& a, size_t rows) {
+        ColumnPtr x = materialize(a[0].column);
+        ColumnPtr r;
+        dispatchNumber(t->id, [&](auto tag) {
+            using T = typename decltype(tag)::type;
+            auto& src = static_cast<const ColumnVector<T>&>(*x).getData();
+            if constexpr (std::is_floating_point_v<T>) {
+                auto res = std::make_shared<ColumnVector<T>>(rows);
+                for (size_t i = 0; i < rows; ++i) res->getData()[i] = std::fabs(src[i]);
+                r = res;
+            } else {
+                using U = std::make_unsigned_t<T>;
+                auto res = std::make_shared<ColumnVector<U>>(rows);
+                for (size_t i = 0; i < rows; ++i) res->getData()[i] = src[i] < 0 ? U(0 - U(src[i])) : U(src[i]);
+                r = res;
+            }
+        });
+        return r;
+    });
+}
+
+FunctionPtr buildBitNot(const ColumnsWithTypeAndName& args, const FunctionContext&) {
+    checkArgumentCount("bitNot", args, 1, 1);
+    DataTypePtr t = args[0].type;
+    if (!t->isInteger()) throwIllegalType("bitNot", t, 0);
+    return makeFunction("bitNot", t, [t](const ColumnsWithTypeAndName& a, size_t rows) {
+        ColumnPtr x = materialize(a[0].column);
+        ColumnPtr r;
+        dispatchNumber(t->id, [&](auto tag) {
+            using T = typename decltype(tag)::type;
+            if constexpr (std::is_integral_v<T>) {
+                auto& src = static_cast<const ColumnVector<T>&>(*x).getData();
+                auto res = std::make_shared<ColumnVector<T>>(rows);
+                for (size_t i = 0; i < rows; ++i) res->getData()[i] = T(~src[i]);
+                r = res;
+            }
+        });
+        return r;
+    });
+}
+
+}  // namespace
+
+void registerArithmeticFunctions(FunctionFactory& f) {
+    auto reg = [&](const char* name, Op op) {
+        f.registerFunction(name, [op](const ColumnsWithTypeAndName& a, const FunctionContext& c) { return buildBinary(op, a, c); });
+    };
+    reg("plus", Op::Plus);
+    reg("minus", Op::Minus);
+    reg("multiply", Op::Multiply);
+    reg("divide", Op::Divide);
+    reg("intDiv", Op::IntDiv);
+    reg("intDivOrZero", Op::IntDivOrZero);
+    reg("modulo", Op::Modulo);
+    reg("moduloOrZero", Op::ModuloOrZero);
+    reg("bitAnd", Op::BitAnd);
+    reg("bitOr", Op::BitOr);
+    reg("bitXor", Op::BitXor);
+    reg("bitShiftLeft", Op::ShiftLeft);
+    reg("bitShiftRight", Op::ShiftRight);
+    f.registerAlias("mod", "modulo", true);
+    f.registerFunction("negate", buildNegate);
+    f.registerFunction("abs", buildAbs, {.case_insensitive = true});
+    f.registerFunction("bitNot", buildBitNot);
+}
+
+}  // namespace basalt

@@ -1,0 +1,438 @@
+// cast.cpp — column type conversion (see cast.h).
+#include "functions/cast.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "common/date_time.h"
+#include "common/exception.h"
+#include "formats/value_text.h"
+#include "types/create_column.h"
+
+namespace basalt {
+
+namespace {
+
+template <typename From, typename To>
+void convertNumbers(const From* src, To* dst, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+        if constexpr (std::is_floating_point_v<From> && std::is_integral_v<To>) {
+            // Out-of-range float -> int is UB in C++; ClickHouse yields implementation-defined values.
+            // Clamp through int64/uint64 to stay defined.
+            From v = src[i];
+            if (std::isnan(v)) dst[i] = 0;
+            else if constexpr (std::is_signed_v<To>) {
+                if (v >= 9.2233720368547758e18 || v <= -9.2233720368547758e18) dst[i] = To(int64_t(std::numeric_limits<int64_t>::min()));
+                else dst[i] = To(int64_t(v));
+            } else {
+                if (v >= 1.8446744073709552e19 || v <= -9.2233720368547758e18) dst[i] = 0;
+                else if (v < 0) dst[i] = To(int64_t(v));
+                else dst[i] = To(uint64_t(v));
+            }
+        } else {
+            dst[i] = To(src[i]);
+        }
+    }
+}
+
+template <typename To>
+ColumnPtr numberToNumber(const IColumn& col, TypeId from_id, bool accurate, const DataTypePtr& to) {
+    size_t n = col.size();
+    auto res = std::make_shared<ColumnVector<To>>(n);
+    bool ok = dispatchFixed(from_id, [&](auto tag) {
+        using From = typename decltype(tag)::type;
+        auto& src = static_cast<const ColumnVector<From>&>(col).getData();
+        if constexpr ((std::is_same_v<From, UInt128> || std::is_same_v<From, Int128>) && std::is_floating_point_v<To>) {
+            for (size_t i = 0; i < n; ++i) res->getData()[i] = To(src[i]);
+        } else {
+            if (accurate) {
+                for (size_t i = 0; i < n; ++i) {
+                    From v = src[i];
+                    bool fits;
+                    if constexpr (std::is_floating_point_v<To>) fits = true;
+                    else if constexpr (std::is_floating_point_v<From>) fits = !std::isnan(v) && v >= From(std::numeric_limits<To>::min()) && v <= From(std::numeric_limits<To>::max()) && v == std::trunc(v);
+                    else fits = (std::is_signed_v<From> && v < 0) ? (std::is_signed_v<To> && (Int128)v >= (Int128)std::numeric_limits<To>::min())
+                                                                    : ((UInt128)v <= (UInt128)std::numeric_limits<To>::max());
+                    if (!fits) throw Exception(ErrorCodes::CANNOT_CONVERT_TYPE, "Value in column " + std::string(col.familyName()) + " cannot be safely converted into type " + to->name());
+                }
+            }
+            convertNumbers(src.data(), res->getData().data(), n);
+        }
+    });
+    if (!ok) throw Exception(ErrorCodes::CANNOT_CONVERT_TYPE, "Conversion to " + to->name() + " is not supported");
+    return res;
+}
+
+bool isNumericLike(TypeId id) {
+    switch (id) {
+        case TypeId::UInt8: case TypeId::UInt16: case TypeId::UInt32: case TypeId::UInt64:
+        case TypeId::Int8: case TypeId::Int16: case TypeId::Int32: case TypeId::Int64:
+        case TypeId::Float32: case TypeId::Float64: case TypeId::Bool:
+        case TypeId::UInt128: case TypeId::Int128:
+            return true;
+        default: return false;
+    }
+}
+
+ColumnPtr toStringColumn(const ColumnPtr& col, const DataTypePtr& from, const FunctionContext& ctx) {
+    FormatSettings fs;
+    if (ctx.format_settings) fs = *ctx.format_settings;
+    fs.session_timezone = ctx.session_timezone;
+    auto res = ColumnString::create();
+    std::string buf;
+    size_t n = col->size();
+    res->reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+        buf.clear();
+        serializeText(*from, *col, i, buf, TextStyle::Raw, fs);
+        res->insertData(buf);
+    }
+    return res;
+}
+
+ColumnPtr fromStringColumn(const ColumnPtr& col, const DataTypePtr& to, const FunctionContext& ctx, CastMode mode) {
+    FormatSettings fs;
+    if (ctx.format_settings) fs = *ctx.format_settings;
+    fs.session_timezone = ctx.session_timezone;
+    size_t n = col->size();
+    auto res = createColumn(to);
+    res->reserve(n);
+    std::shared_ptr<ColumnUInt8> null_map;
+    if (mode == CastMode::OrNull) null_map = ColumnUInt8::create();
+    auto view = [&](size_t i) -> std::string_view {
+        if (auto* s = dynamic_cast<const ColumnString*>(col.get())) return s->getView(i);
+        auto& f = static_cast<const ColumnFixedString&>(*col);
+        return f.getView(i);
+    };
+    for (size_t i = 0; i < n; ++i) {
+        if (mode == CastMode::Throw) {
+            deserializeWholeText(*to, *res, view(i), fs);
+            continue;
+        }
+        try {
+            deserializeWholeText(*to, *res, view(i), fs);
+            if (null_map) null_map->insertValue(0);
+        } catch (const Exception&) {
+            res->insertDefault();
+            if (null_map) null_map->insertValue(1);
+        }
+    }
+    if (null_map) return std::make_shared<ColumnNullable>(res, null_map);
+    return res;
+}
+
+int64_t pow10i(uint32_t s) { int64_t r = 1; while (s--) r *= 10; return r; }
+
+}  // namespace
+
+ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const DataTypePtr& to, const FunctionContext& ctx,
+                     CastMode mode, bool accurate) {
+    if (from->equals(*to)) return col_in;
+    size_t rows = col_in->size();
+    // Constants: convert the single value, keep it constant.
+    if (col_in->isConst()) {
+        auto& cc = static_cast<const ColumnConst&>(*col_in);
+        auto one = castColumn(cc.getDataColumnPtr(), from, to, ctx, mode, accurate);
+        return std::make_shared<ColumnConst>(materialize(one), rows);
+    }
+    const ColumnPtr& col = col_in;
+
+    // Nullable source.
+    if (from->id == TypeId::Nullable) {
+        auto& nc = static_cast<const ColumnNullable&>(*col);
+        if (from->nested[0]->id == TypeId::Nothing) {
+            auto res = createColumn(to->id == TypeId::Nullable ? to : makeNullable(to));
+            for (size_t i = 0; i < rows; ++i) res->insertDefault();
+            if (to->id != TypeId::Nullable)
+                throw Exception(ErrorCodes::CANNOT_INSERT_ALL_DATA /*placeholder*/, "Cannot convert NULL value to non-Nullable type");
+            return res;
+        }
+        DataTypePtr to_nested = removeNullable(to);
+        // Convert only non-NULL rows' values (NULL rows hold defaults, which always convert).
+        auto inner = materialize(castColumn(nc.getNestedPtr(), from->nested[0], to_nested, ctx, mode, accurate));
+        if (to->id == TypeId::Nullable) {
+            if (inner->isNullable()) {   // OrNull produced its own map
+                auto& in = static_cast<const ColumnNullable&>(*inner);
+                auto nm = ColumnUInt8::create(rows);
+                for (size_t i = 0; i < rows; ++i) nm->getData()[i] = in.getNullMap()[i] | nc.getNullMap()[i];
+                return std::make_shared<ColumnNullable>(in.getNestedPtr(), nm);
+            }
+            auto nm = std::static_pointer_cast<ColumnUInt8>(std::const_pointer_cast<IColumn>(nc.getNullMapColumn()->cut(0, rows)));
+            return std::make_shared<ColumnNullable>(std::const_pointer_cast<IColumn>(inner), nm);
+        }
+        for (size_t i = 0; i < rows; ++i)
+            if (nc.isNullAt(i))
+                throw Exception(ErrorCodes::CANNOT_INSERT_ALL_DATA, "Cannot convert NULL value to non-Nullable type");
+        return inner;
+    }
+    // Nullable target.
+    if (to->id == TypeId::Nullable) {
+        if (from->id == TypeId::Nothing) {
+            auto res = createColumn(to);
+            for (size_t i = 0; i < rows; ++i) res->insertDefault();
+            return res;
+        }
+        auto inner = materialize(castColumn(col, from, to->nested[0], ctx, mode == CastMode::Throw ? CastMode::Throw : CastMode::OrNull, accurate));
+        if (inner->isNullable()) return inner;
+        auto nm = ColumnUInt8::create(rows);
+        std::memset(nm->getData().data(), 0, rows);
+        return std::make_shared<ColumnNullable>(std::const_pointer_cast<IColumn>(inner), nm);
+    }
+    if (to->id == TypeId::LowCardinality) return castColumn(col, from, to->nested[0], ctx, mode, accurate);
+    if (from->id == TypeId::LowCardinality) return castColumn(col, from->nested[0], to, ctx, mode, accurate);
+
+    // To String: text representation.
+    if (to->id == TypeId::String) return toStringColumn(col, from, ctx);
+    if (to->id == TypeId::FixedString && from->isStringOrFixed()) {
+        auto res = std::make_shared<ColumnFixedString>(to->n);
+        for (size_t i = 0; i < rows; ++i) {
+            std::string_view v = from->id == TypeId::String ? static_cast<const ColumnString&>(*col).getView(i)
+                                                          : static_cast<const ColumnFixedString&>(*col).getView(i);
+            res->insertData(v);
+        }
+        return res;
+    }
+    // From String: parse.
+    if (from->isStringOrFixed()) return fromStringColumn(col, to, ctx, mode);
+
+    // Number-like to number.
+    if (isNumericLike(from->id) || from->id == TypeId::Date || from->id == TypeId::Date32 || from->id == TypeId::DateTime ||
+        from->isEnum() || from->id == TypeId::IPv4) {
+        TypeId src_id = from->id;
+        if (isNumericLike(to->id)) {
+            if (to->id == TypeId::Bool) {
+                // Bool: non-zero -> true.
+                auto res = ColumnUInt8::create(rows);
+                dispatchFixed(src_id, [&](auto tag) {
+                    using From = typename decltype(tag)::type;
+                    auto& src = static_cast<const ColumnVector<From>&>(*col).getData();
+                    for (size_t i = 0; i < rows; ++i) res->getData()[i] = src[i] != From(0);
+                });
+                return res;
+            }
+            ColumnPtr r;
+            dispatchFixed(to->id, [&](auto tag) { r = numberToNumber<typename decltype(tag)::type>(*col, src_id, accurate, to); });
+            return r;
+        }
+        if (to->id == TypeId::Date || to->id == TypeId::Date32 || to->id == TypeId::DateTime || to->id == TypeId::Enum8 ||
+            to->id == TypeId::Enum16 || to->id == TypeId::IPv4) {
+            // Date <-> DateTime need calendar math; plain numbers are taken as days/seconds.
+            if (from->id == TypeId::DateTime && (to->id == TypeId::Date || to->id == TypeId::Date32)) {
+                const TimeZone& tz = getTimeZone(from->timezone.empty() ? ctx.session_timezone : from->timezone);
+                auto& src = static_cast<const ColumnUInt32&>(*col).getData();
+                MutableColumnPtr res = createColumn(to);
+                for (size_t i = 0; i < rows; ++i) {
+                    auto c = toCivil(src[i], tz);
+                    int32_t d = daysFromCivil(c.year, c.month, c.day);
+                    res->insert(Field(int64_t(d)));
+                }
+                return res;
+            }
+            if ((from->id == TypeId::Date || from->id == TypeId::Date32) && to->id == TypeId::DateTime) {
+                const TimeZone& tz = getTimeZone(to->timezone.empty() ? ctx.session_timezone : to->timezone);
+                auto res = ColumnUInt32::create(rows);
+                dispatchFixed(from->id, [&](auto tag) {
+                    using From = typename decltype(tag)::type;
+                    auto& src = static_cast<const ColumnVector<From>&>(*col).getData();
+                    for (size_t i = 0; i < rows; ++i) {
+                        auto d = civilFromDays(int32_t(src[i]));
+                        res->getData()[i] = uint32_t(fromCivil({d.year, d.month, d.day, 0, 0, 0}, tz));
+                    }
+                });
+                return res;
+            }
+            ColumnPtr r;
+            dispatchFixed(to->id, [&](auto tag) { r = numberToNumber<typename decltype(tag)::type>(*col, src_id, accurate, to); });
+            return r;
+        }
+        if (to->id == TypeId::DateTime64) {
+            int64_t mul = pow10i(to->scale);
+            auto res = ColumnInt64::create(rows);
+            if (from->id == TypeId::Date || from->id == TypeId::Date32) {
+                const TimeZone& tz = getTimeZone(to->timezone.empty() ? ctx.session_timezone : to->timezone);
+                dispatchFixed(from->id, [&](auto tag) {
+                    using From = typename decltype(tag)::type;
+                    auto& src = static_cast<const ColumnVector<From>&>(*col).getData();
+                    for (size_t i = 0; i < rows; ++i) {
+                        auto d = civilFromDays(int32_t(src[i]));
+                        res->getData()[i] = fromCivil({d.year, d.month, d.day, 0, 0, 0}, tz) * mul;
+                    }
+                });
+                return res;
+            }
+            dispatchFixed(from->id, [&](auto tag) {
+                using From = typename decltype(tag)::type;
+                auto& src = static_cast<const ColumnVector<From>&>(*col).getData();
+                for (size_t i = 0; i < rows; ++i) {
+                    if constexpr (std::is_floating_point_v<From>) res->getData()[i] = int64_t(std::llround(double(src[i]) * double(mul)));
+                    else res->getData()[i] = int64_t(src[i]) * mul;
+                }
+            });
+            return res;
+        }
+        if (to->isDecimal() && (to->id == TypeId::Decimal32 || to->id == TypeId::Decimal64)) {
+            int64_t mul = pow10i(to->scale);
+            MutableColumnPtr res = createColumn(to);
+            dispatchFixed(from->id, [&](auto tag) {
+                using From = typename decltype(tag)::type;
+                auto& src = static_cast<const ColumnVector<From>&>(*col).getData();
+                for (size_t i = 0; i < rows; ++i) {
+                    if constexpr (std::is_floating_point_v<From>) res->insert(Field(int64_t(std::llround(double(src[i]) * double(mul)))));
+                    else if constexpr (sizeof(From) <= 8) res->insert(Field(int64_t(src[i]) * mul));
+                    else res->insert(Field(int64_t(src[i]) * mul));
+                }
+            });
+            return res;
+        }
+    }
+    if (from->id == TypeId::DateTime64 && (isNumericLike(to->id) || to->id == TypeId::DateTime || to->id == TypeId::Date || to->id == TypeId::DateTime64)) {
+        int64_t div = pow10i(from->scale);
+        auto& src = static_cast<const ColumnInt64&>(*col).getData();
+        if (to->id == TypeId::DateTime64) {
+            auto res = ColumnInt64::create(rows);
+            for (size_t i = 0; i < rows; ++i) {
+                int64_t v = src[i];
+                if (to->scale >= from->scale) v *= pow10i(to->scale - from->scale);
+                else { int64_t d = pow10i(from->scale - to->scale); v = v >= 0 ? v / d : -((-v + d - 1) / d); }
+                res->getData()[i] = v;
+            }
+            return res;
+        }
+        auto secs = ColumnInt64::create(rows);
+        for (size_t i = 0; i < rows; ++i) { int64_t v = src[i]; secs->getData()[i] = v >= 0 ? v / div : -((-v + div - 1) / div); }
+        if (to->isFloat()) {
+            auto res = ColumnFloat64::create(rows);
+            for (size_t i = 0; i < rows; ++i) res->getData()[i] = double(src[i]) / double(div);
+            return castColumn(res, makeType(TypeId::Float64), to, ctx, mode, accurate);
+        }
+        if (to->id == TypeId::Date) return castColumn(castColumn(secs, makeType(TypeId::Int64), makeDateTime(from->timezone), ctx), makeDateTime(from->timezone), to, ctx);
+        return castColumn(secs, makeType(TypeId::Int64), to, ctx, mode, accurate);
+    }
+    if (from->isDecimal() && (from->id == TypeId::Decimal32 || from->id == TypeId::Decimal64) && (isNumericLike(to->id) || to->isDecimal())) {
+        int64_t div = pow10i(from->scale);
+        auto vals = ColumnInt64::create(rows);
+        dispatchFixed(from->id, [&](auto tag) {
+            using From = typename decltype(tag)::type;
+            auto& src = static_cast<const ColumnVector<From>&>(*col).getData();
+            for (size_t i = 0; i < rows; ++i) vals->getData()[i] = int64_t(src[i]);
+        });
+        if (to->isFloat()) {
+            auto res = ColumnFloat64::create(rows);
+            for (size_t i = 0; i < rows; ++i) res->getData()[i] = double(vals->getData()[i]) / double(div);
+            return castColumn(res, makeType(TypeId::Float64), to, ctx, mode, accurate);
+        }
+        if (to->isDecimal()) {
+            MutableColumnPtr res = createColumn(to);
+            for (size_t i = 0; i < rows; ++i) {
+                int64_t v = vals->getData()[i];
+                if (to->scale >= from->scale) v *= pow10i(to->scale - from->scale);
+                else v /= pow10i(from->scale - to->scale);
+                res->insert(Field(v));
+            }
+            return res;
+        }
+        for (size_t i = 0; i < rows; ++i) vals->getData()[i] /= div;
+        return castColumn(vals, makeType(TypeId::Int64), to, ctx, mode, accurate);
+    }
+    // Arrays: convert elements.
+    if (from->id == TypeId::Array && to->id == TypeId::Array) {
+        auto& arr = static_cast<const ColumnArray&>(*col);
+        auto nested = materialize(castColumn(arr.getDataPtr(), from->nested[0], to->nested[0], ctx, mode, accurate));
+        Offsets off = arr.getOffsets();
+        return std::make_shared<ColumnArray>(std::const_pointer_cast<IColumn>(nested), std::move(off));
+    }
+    if (from->id == TypeId::Tuple && to->id == TypeId::Tuple && from->nested.size() == to->nested.size()) {
+        auto& t = static_cast<const ColumnTuple&>(*col);
+        std::vector<MutableColumnPtr> cols;
+        for (size_t i = 0; i < from->nested.size(); ++i)
+            cols.push_back(std::const_pointer_cast<IColumn>(materialize(castColumn(t.getColumnPtr(i), from->nested[i], to->nested[i], ctx, mode, accurate))));
+        return std::make_shared<ColumnTuple>(std::move(cols));
+    }
+    if (from->id == TypeId::Nothing) {
+        auto res = createColumn(to);
+        res->insertManyDefaults(rows);
+        return res;
+    }
+    if (from->id == TypeId::Array && to->id == TypeId::Map) {
+        return col;   // Map is stored as Array(Tuple(k, v))
+    }
+    // Enum/Date/DateTime via their text form as a last resort (e.g. Enum -> Enum, UUID <-> String handled above).
+    if (to->isEnum() && from->isEnum()) return fromStringColumn(toStringColumn(col, from, ctx), to, ctx, mode);
+    throw Exception(ErrorCodes::CANNOT_CONVERT_TYPE,
+                    "Conversion from " + from->name() + " to " + to->name() + " is not supported");
+}
+
+DataTypePtr literalType(const Field& value) {
+    return std::visit([&](const auto& v) -> DataTypePtr {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, NullField>) return makeNullable(makeType(TypeId::Nothing));
+        else if constexpr (std::is_same_v<T, bool>) return makeType(TypeId::Bool);
+        else if constexpr (std::is_same_v<T, uint64_t>) {
+            if (v <= 0xFF) return makeType(TypeId::UInt8);
+            if (v <= 0xFFFF) return makeType(TypeId::UInt16);
+            if (v <= 0xFFFFFFFFULL) return makeType(TypeId::UInt32);
+            return makeType(TypeId::UInt64);
+        } else if constexpr (std::is_same_v<T, int64_t>) {
+            if (v >= 0) return literalType(Field(uint64_t(v)));
+            if (v >= -128) return makeType(TypeId::Int8);
+            if (v >= -32768) return makeType(TypeId::Int16);
+            if (v >= -2147483648LL) return makeType(TypeId::Int32);
+            return makeType(TypeId::Int64);
+        } else if constexpr (std::is_same_v<T, double>) return makeType(TypeId::Float64);
+        else if constexpr (std::is_same_v<T, std::string>) return makeType(TypeId::String);
+        else if constexpr (std::is_same_v<T, FieldArray>) {
+            DataTypes ts;
+            for (auto& x : v.items) ts.push_back(literalType(x));
+            return makeArray(getLeastSupertype(ts));
+        } else {
+            DataTypes ts;
+            for (auto& x : v.items) ts.push_back(literalType(x));
+            return makeTuple(ts);
+        }
+    }, value.value);
+}
+
+namespace {
+// Inserts a literal value into a column of `type`, converting numbers across widths.
+void insertLiteral(IColumn& col, const DataType& type, const Field& v) {
+    if (v.isNull()) { col.insertDefault(); return; }
+    switch (type.id) {
+        case TypeId::Nullable: {
+            auto& nc = static_cast<ColumnNullable&>(col);
+            insertLiteral(nc.getNested(), *type.nested[0], v);
+            nc.getNullMap().push_back(0);
+            return;
+        }
+        case TypeId::Array: {
+            auto& ac = static_cast<ColumnArray&>(col);
+            for (auto& x : v.get<FieldArray>().items) insertLiteral(ac.getData(), *type.nested[0], x);
+            ac.getOffsets().push_back(ac.getData().size());
+            return;
+        }
+        case TypeId::Tuple: {
+            auto& tc = static_cast<ColumnTuple&>(col);
+            auto& items = v.get<FieldTuple>().items;
+            FieldTuple t;
+            // Build element-wise by inserting into each sub-column via a temporary Field tuple.
+            for (size_t i = 0; i < items.size(); ++i) insertLiteral(const_cast<IColumn&>(tc.getColumn(i)), *type.nested[i], items[i]);
+            // keep the tuple's own row count consistent
+            tc.insertRangeFrom(tc, 0, 0);
+            return;
+        }
+        default: col.insert(v);
+    }
+}
+}  // namespace
+
+ColumnPtr literalColumn(const Field& value, const DataTypePtr& type) {
+    auto col = createColumn(type);
+    insertLiteral(*col, *type, value);
+    return col;
+}
+
+ColumnPtr castField(const Field& value, const DataTypePtr& value_type, const DataTypePtr& to, const FunctionContext& ctx) {
+    return castColumn(literalColumn(value, value_type), value_type, to, ctx);
+}
+
+}  // namespace basalt

@@ -1,0 +1,187 @@
+// comparison.cpp — equals, notEquals, less, greater, lessOrEquals, greaterOrEquals.
+// Operands are brought to one comparison type (numbers: Float64 if any float, UInt64/Int64 by
+// sign, Int128 for UInt64 vs signed; Date vs DateTime as DateTime; a String literal against a
+// date or number is parsed into that type, as ClickHouse does) and a typed kernel runs per shape.
+#include <cstring>
+
+#include "common/exception.h"
+#include "functions/cast.h"
+#include "functions/function.h"
+#include "types/create_column.h"
+
+namespace basalt {
+
+namespace {
+
+enum class Cmp { Eq, Ne, Lt, Gt, Le, Ge };
+
+template <typename T>
+inline bool cmpValues(Cmp c, T a, T b) {
+    switch (c) {
+        case Cmp::Eq: return a == b;
+        case Cmp::Ne: return a != b;
+        case Cmp::Lt: return a < b;
+        case Cmp::Gt: return a > b;
+        case Cmp::Le: return a <= b;
+        case Cmp::Ge: return a >= b;
+    }
+    return false;
+}
+
+template <typename T>
+void numericKernel(Cmp c, const IColumn& ca, const IColumn& cb, size_t rows, uint8_t* r) {
+    auto vec = [](const IColumn& col) -> const T* {
+        const IColumn& d = col.isConst() ? static_cast<const ColumnConst&>(col).getDataColumn() : col;
+        return static_cast<const ColumnVector<T>&>(d).getData().data();
+    };
+    const T* a = vec(ca);
+    const T* b = vec(cb);
+    bool ac = ca.isConst(), bc = cb.isConst();
+    auto run = [&](auto op) {
+        if (!ac && !bc) for (size_t i = 0; i < rows; ++i) r[i] = op(a[i], b[i]);
+        else if (!ac) { T y = b[0]; for (size_t i = 0; i < rows; ++i) r[i] = op(a[i], y); }
+        else if (!bc) { T x = a[0]; for (size_t i = 0; i < rows; ++i) r[i] = op(x, b[i]); }
+        else { uint8_t v = op(a[0], b[0]); for (size_t i = 0; i < rows; ++i) r[i] = v; }
+    };
+    switch (c) {
+        case Cmp::Eq: run([](T x, T y) -> uint8_t { return x == y; }); break;
+        case Cmp::Ne: run([](T x, T y) -> uint8_t { return x != y; }); break;
+        case Cmp::Lt: run([](T x, T y) -> uint8_t { return x < y; }); break;
+        case Cmp::Gt: run([](T x, T y) -> uint8_t { return x > y; }); break;
+        case Cmp::Le: run([](T x, T y) -> uint8_t { return x <= y; }); break;
+        case Cmp::Ge: run([](T x, T y) -> uint8_t { return x >= y; }); break;
+    }
+}
+
+void stringKernel(Cmp c, const IColumn& ca, const IColumn& cb, size_t rows, uint8_t* r) {
+    auto view = [](const IColumn& col, size_t i) -> std::string_view {
+        const IColumn& d = col.isConst() ? static_cast<const ColumnConst&>(col).getDataColumn() : col;
+        size_t idx = col.isConst() ? 0 : i;
+        if (auto* s = dynamic_cast<const ColumnString*>(&d)) return s->getView(idx);
+        return static_cast<const ColumnFixedString&>(d).getView(idx);
+    };
+    for (size_t i = 0; i < rows; ++i) {
+        int x = view(ca, i).compare(view(cb, i));
+        r[i] = cmpValues(c, x, 0);
+    }
+}
+
+bool numberLike(const DataTypePtr& t) {
+    return t->isNumber() || t->id == TypeId::Bool || t->isDateOrDateTime() || t->isEnum() || t->isDecimal() || t->id == TypeId::IPv4 ||
+           t->id == TypeId::UUID || t->id == TypeId::Interval;
+}
+
+const char* cmpName(Cmp c) {
+    switch (c) {
+        case Cmp::Eq: return "equals";
+        case Cmp::Ne: return "notEquals";
+        case Cmp::Lt: return "less";
+        case Cmp::Gt: return "greater";
+        case Cmp::Le: return "lessOrEquals";
+        case Cmp::Ge: return "greaterOrEquals";
+    }
+    return "";
+}
+
+// The common type both operands are converted to.
+DataTypePtr comparisonType(const char* name, const DataTypePtr& a, const DataTypePtr& b) {
+    if (a->isStringOrFixed() && b->isStringOrFixed()) return makeType(TypeId::String);
+    if (a->isStringOrFixed() && numberLike(b)) return b;
+    if (b->isStringOrFixed() && numberLike(a)) return a;
+    if (a->isEnum() && b->isStringOrFixed()) return a;
+    if (numberLike(a) && numberLike(b)) {
+        auto dt_rank = [](TypeId id) { return id == TypeId::DateTime64 ? 4 : id == TypeId::DateTime ? 3 : id == TypeId::Date32 ? 2 : id == TypeId::Date ? 1 : 0; };
+        int ra = dt_rank(a->id), rb = dt_rank(b->id);
+        if (ra || rb) {
+            if (ra && rb) {
+                if (a->id == TypeId::DateTime64 || b->id == TypeId::DateTime64)
+                    return makeDateTime64(std::max(a->id == TypeId::DateTime64 ? a->scale : 0, b->id == TypeId::DateTime64 ? b->scale : 0));
+                return ra >= rb ? a : b;
+            }
+            // Date vs number: compare the underlying numbers.
+            return makeType(TypeId::Int64);
+        }
+        if (a->isDecimal() || b->isDecimal()) return makeType(TypeId::Float64);
+        if (a->isEnum() || b->isEnum() || a->id == TypeId::UUID || b->id == TypeId::UUID) {
+            if (a->equals(*b)) return a;
+            if (a->isEnum() && b->isInteger()) return makeType(TypeId::Int64);
+            if (b->isEnum() && a->isInteger()) return makeType(TypeId::Int64);
+        }
+        if (a->isFloat() || b->isFloat()) return makeType(TypeId::Float64);
+        bool sa = a->isSignedInteger(), sb = b->isSignedInteger();
+        if (!sa && !sb) return makeType(TypeId::UInt64);
+        if (sa && sb) return makeType(TypeId::Int64);
+        const DataTypePtr& u = sa ? b : a;
+        if (u->id == TypeId::UInt64) return makeType(TypeId::Int128);
+        return makeType(TypeId::Int64);
+    }
+    if ((a->id == TypeId::Array && b->id == TypeId::Array) || (a->id == TypeId::Tuple && b->id == TypeId::Tuple)) {
+        return getLeastSupertype({a, b});
+    }
+    if (a->id == TypeId::Nothing || b->id == TypeId::Nothing) return a->id == TypeId::Nothing ? b : a;
+    throw Exception(ErrorCodes::NO_COMMON_TYPE,
+                    std::string("Illegal types of arguments (") + a->name() + ", " + b->name() + ") of function " + name);
+}
+
+FunctionPtr buildComparison(Cmp c, const ColumnsWithTypeAndName& args, const FunctionContext& ctx) {
+    const char* name = cmpName(c);
+    checkArgumentCount(name, args, 2, 2);
+    DataTypePtr ta = args[0].type, tb = args[1].type;
+    DataTypePtr ct = comparisonType(name, ta, tb);
+    // The physical type compared: Date -> its storage, etc.
+    DataTypePtr phys = ct;
+    TypeId pid = ct->id;
+    if (ct->isDateOrDateTime() || ct->isEnum() || ct->id == TypeId::IPv4 || ct->id == TypeId::Bool || ct->id == TypeId::Interval) {
+        // Compare storage integers: widen to Int64 (all fit).
+        pid = TypeId::Int64;
+    }
+    return makeFunction(name, makeType(TypeId::UInt8), [c, ta, tb, ct, pid, ctx](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+        ColumnPtr x = castColumn(a[0].column, ta, ct, ctx);
+        ColumnPtr y = castColumn(a[1].column, tb, ct, ctx);
+        auto res = ColumnUInt8::create(rows);
+        uint8_t* r = res->getData().data();
+        if (ct->isStringOrFixed()) { stringKernel(c, *x, *y, rows, r); return res; }
+        if (pid != ct->id) {
+            // Storage-level widening for dates/enums (castColumn would interpret values).
+            auto widen = [&](const ColumnPtr& col) -> ColumnPtr {
+                bool is_const = col->isConst();
+                const IColumn& d = is_const ? static_cast<const ColumnConst&>(*col).getDataColumn() : *col;
+                auto out = ColumnInt64::create(d.size());
+                dispatchFixed(ct->id, [&](auto tag) {
+                    using T = typename decltype(tag)::type;
+                    if constexpr (sizeof(T) <= 8) {
+                        auto& src = static_cast<const ColumnVector<T>&>(d).getData();
+                        for (size_t i = 0; i < src.size(); ++i) out->getData()[i] = int64_t(src[i]);
+                    }
+                });
+                if (is_const) return std::make_shared<ColumnConst>(out, col->size());
+                return out;
+            };
+            numericKernel<int64_t>(c, *widen(x), *widen(y), rows, r);
+            return res;
+        }
+        bool done = dispatchFixed(pid, [&](auto tag) { numericKernel<typename decltype(tag)::type>(c, *x, *y, rows, r); });
+        if (!done) {
+            // Composite types: generic comparison.
+            auto xm = materialize(x), ym = materialize(y);
+            for (size_t i = 0; i < rows; ++i) r[i] = cmpValues(c, xm->compareAt(i, i, *ym, 1), 0);
+        }
+        return res;
+    });
+}
+
+}  // namespace
+
+void registerComparisonFunctions(FunctionFactory& f) {
+    auto reg = [&](const char* name, Cmp c) {
+        f.registerFunction(name, [c](const ColumnsWithTypeAndName& a, const FunctionContext& ctx) { return buildComparison(c, a, ctx); });
+    };
+    reg("equals", Cmp::Eq);
+    reg("notEquals", Cmp::Ne);
+    reg("less", Cmp::Lt);
+    reg("greater", Cmp::Gt);
+    reg("lessOrEquals", Cmp::Le);
+    reg("greaterOrEquals", Cmp::Ge);
+}
+
+}  // namespace basalt

@@ -1,0 +1,39 @@
+// context.cpp — QueryContext helpers.
+#include "interpreter/context.h"
+
+#include <cstdio>
+
+#include "common/exception.h"
+
+namespace basalt {
+
+FormatSettings QueryContext::formatSettings() const {
+    FormatSettings fs;
+    fs.session_timezone = settings.timezone();
+    fs.json_quote_64bit_integers = settings.output_format_json_quote_64bit_integers;
+    fs.pretty_max_rows = settings.output_format_pretty_max_rows;
+    fs.null_as_default = settings.input_format_null_as_default;
+    fs.input_skip_unknown_fields = settings.input_format_skip_unknown_fields;
+    return fs;
+}
+
+FunctionContext QueryContext::functionContext() const {
+    FunctionContext fc;
+    fc.session_timezone = settings.timezone();
+    return fc;
+}
+
+void QueryContext::checkLimits() const {
+    if (cancelled.load(std::memory_order_relaxed))
+        throw Exception(ErrorCodes::QUERY_WAS_CANCELLED, "Query was cancelled");
+    if (settings.max_execution_time > 0) {
+        double e = elapsedSeconds();
+        if (e > settings.max_execution_time) {
+            char buf[160];
+            snprintf(buf, sizeof(buf), "Timeout exceeded: elapsed %.6g seconds, maximum: %.6g", e, settings.max_execution_time);
+            throw Exception(ErrorCodes::TIMEOUT_EXCEEDED, buf);
+        }
+    }
+}
+
+}  // namespace basalt

@@ -1,0 +1,35 @@
+// context.h — QueryContext: everything one statement needs while it runs (settings, catalog, current
+// database, memory tracker, deadline and cancellation), owned by the session that runs it.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "common/memory_tracker.h"
+#include "formats/format.h"
+#include "functions/function.h"
+#include "interpreter/settings.h"
+
+namespace basalt {
+
+class Catalog;
+
+struct QueryContext {
+    Settings settings;
+    Catalog* catalog = nullptr;
+    std::string current_database = "default";
+    std::shared_ptr<MemoryTracker> memory = MemoryTracker::create();
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    std::atomic<bool> cancelled{false};
+    int subquery_depth = 0;
+
+    FormatSettings formatSettings() const;
+    FunctionContext functionContext() const;
+    // Throws TIMEOUT_EXCEEDED (159) past max_execution_time and QUERY_WAS_CANCELLED (394) when cancelled.
+    void checkLimits() const;
+    size_t threads() const { return settings.effectiveThreads(); }
+    double elapsedSeconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
+};
+
+}  // namespace basalt

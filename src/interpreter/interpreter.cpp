@@ -1,0 +1,683 @@
+// interpreter.cpp — statement dispatch: SELECT, INSERT, DDL (CREATE/DROP/TRUNCATE/RENAME/EXCHANGE),
+// SHOW, DESCRIBE, USE, SET, EXPLAIN.
+#include "interpreter/interpreter.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "analyzer/analyzer.h"
+#include "common/exception.h"
+#include "common/string_utils.h"
+#include "exec/block_ops.h"
+#include "functions/cast.h"
+#include "sql/parser.h"
+#include "storage/catalog.h"
+#include "storage/memory.h"
+#include "storage/numbers.h"
+#include "storage/system_tables.h"
+#include "types/create_column.h"
+
+namespace basalt {
+
+namespace {
+
+Block oneColumnBlock(const std::string& name, const std::vector<std::string>& values) {
+    auto c = ColumnString::create();
+    for (auto& v : values) c->insertData(v);
+    Block b;
+    b.insert({c, makeType(TypeId::String), name});
+    return b;
+}
+
+StatementOutput blockOutput(Block b, const QueryOutputOptions& output) {
+    StatementOutput o;
+    o.has_result = true;
+    o.format = output.format;
+    o.result.header = b.cloneEmpty();
+    if (b.rows()) o.result.blocks.push_back(std::move(b));
+    return o;
+}
+
+// Evaluates constant table-function arguments.
+std::vector<Field> constantArgs(const ASTFunction& fn, QueryContext& ctx) {
+    Analyzer a(ctx, [&](const ASTPtr& q, size_t) {
+        auto r = executeSelect(q, ctx);
+        return r.blocks.empty() ? r.header : concatBlocks(r.blocks, r.header);
+    });
+    std::vector<Field> r;
+    for (auto& arg : fn.arguments) {
+        if (auto* id = arg->as<ASTIdentifier>()) { r.push_back(Field(id->name())); continue; }   // format(CSV, ...)
+        r.push_back(a.evaluateConstant(arg, ("table function " + fn.name + " arguments").c_str()));
+    }
+    return r;
+}
+
+uint64_t fieldUInt(const Field& f, const std::string& fn) {
+    if (f.is<uint64_t>()) return f.get<uint64_t>();
+    if (f.is<int64_t>() && f.get<int64_t>() >= 0) return uint64_t(f.get<int64_t>());
+    throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Illegal type of argument of table function " + fn + ": expected unsigned integer, got " + f.toSQL());
+}
+std::string fieldString(const Field& f, const std::string& fn) {
+    if (f.is<std::string>()) return f.get<std::string>();
+    throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Illegal type of argument of table function " + fn + ": expected string, got " + f.toSQL());
+}
+
+// "a UInt8, b String" -> columns.
+std::vector<ColumnDescription> parseStructure(const std::string& s) {
+    std::vector<ColumnDescription> cols;
+    size_t i = 0, depth = 0, start = 0;
+    auto flush = [&](size_t end) {
+        std::string part = s.substr(start, end - start);
+        size_t b = part.find_first_not_of(" \t\n");
+        if (b == std::string::npos) return;
+        part = part.substr(b);
+        size_t sp = part.find_first_of(" \t\n");
+        if (sp == std::string::npos) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Structure element must be 'name Type': " + part);
+        std::string name = part.substr(0, sp);
+        if (name.size() >= 2 && name.front() == '`' && name.back() == '`') name = name.substr(1, name.size() - 2);
+        cols.push_back({name, parseDataType(part.substr(sp + 1)), "", nullptr, "", ""});
+    };
+    bool in_str = false;
+    for (; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == '\'') in_str = !in_str;
+        if (in_str) continue;
+        if (c == '(') ++depth;
+        else if (c == ')') --depth;
+        else if (c == ',' && depth == 0) { flush(i); start = i + 1; }
+    }
+    flush(s.size());
+    if (cols.empty()) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Empty structure");
+    return cols;
+}
+
+std::shared_ptr<IStorage> memoryWith(std::vector<ColumnDescription> cols, std::vector<Block> blocks, QueryContext& ctx) {
+    TableMetadata md;
+    md.columns = std::move(cols);
+    auto s = std::make_shared<StorageMemory>(md);
+    s->write(std::move(blocks), ctx);
+    return s;
+}
+
+std::shared_ptr<IStorage> tableFromFormat(const std::string& fn, const std::string& format, const std::string& data,
+                                          const std::string* structure, QueryContext& ctx) {
+    FormatSettings fs = ctx.formatSettings();
+    std::vector<ColumnDescription> cols;
+    if (structure) cols = parseStructure(*structure);
+    else for (auto& [n, t] : inferSchema(format, data, fs)) cols.push_back({n, t, "", nullptr, "", ""});
+    Block header;
+    for (auto& c : cols) header.insert({createColumn(c.type), c.type, c.name});
+    auto blocks = parseInputFormat(format, data, header, fs, ctx.settings.max_block_size);
+    (void)fn;
+    return memoryWith(cols, std::move(blocks), ctx);
+}
+
+}  // namespace
+
+std::shared_ptr<IStorage> createTableFunction(const ASTFunction& fn, QueryContext& ctx) {
+    std::string name = fn.name;
+    std::vector<Field> args = constantArgs(fn, ctx);
+    if (name == "numbers" || name == "numbers_mt" || name == "zeros" || name == "zeros_mt") {
+        bool zeros = startsWith(name, "zeros");
+        if (args.empty() || args.size() > (zeros ? 1 : 3))
+            throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "Table function '" + name + "' requires 'length' or 'offset, length'.");
+        if (args.size() == 1) return std::make_shared<StorageNumbers>(0, fieldUInt(args[0], name), zeros);
+        return std::make_shared<StorageNumbers>(fieldUInt(args[0], name), fieldUInt(args[1], name), zeros);
+    }
+    if (name == "values") {
+        if (args.empty()) throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "Table function 'values' requires at least 1 argument");
+        std::vector<ColumnDescription> cols;
+        size_t first = 0;
+        if (args.size() > 1 && args[0].is<std::string>()) {
+            try { cols = parseStructure(args[0].get<std::string>()); first = 1; } catch (const Exception&) { cols.clear(); }
+        }
+        auto fctx = ctx.functionContext();
+        if (cols.empty()) {
+            // Types inferred from the literals: tuples give c1..cN, scalars give c1.
+            const Field& f0 = args[0];
+            size_t n = f0.is<FieldTuple>() ? f0.get<FieldTuple>().items.size() : 1;
+            for (size_t c = 0; c < n; ++c) {
+                DataTypes ts;
+                for (auto& a : args) {
+                    if (a.is<FieldTuple>() && a.get<FieldTuple>().items.size() == n) ts.push_back(literalType(a.get<FieldTuple>().items[c]));
+                    else if (n == 1) ts.push_back(literalType(a));
+                    else throw Exception(ErrorCodes::BAD_ARGUMENTS, "Elements of table function 'values' must have the same number of columns");
+                }
+                cols.push_back({"c" + std::to_string(c + 1), getLeastSupertype(ts), "", nullptr, "", ""});
+            }
+        }
+        std::vector<MutableColumnPtr> data;
+        for (auto& c : cols) data.push_back(createColumn(c.type));
+        for (size_t i = first; i < args.size(); ++i) {
+            const Field& a = args[i];
+            std::vector<Field> row;
+            if (cols.size() == 1 && !(a.is<FieldTuple>() && a.get<FieldTuple>().items.size() == 1)) row = {a};
+            else if (a.is<FieldTuple>()) row = a.get<FieldTuple>().items;
+            else row = {a};
+            if (row.size() != cols.size())
+                throw Exception(ErrorCodes::BAD_ARGUMENTS, "Expected " + std::to_string(cols.size()) + " values in a row of table function 'values'");
+            for (size_t c = 0; c < cols.size(); ++c) {
+                ColumnPtr v = castField(row[c], literalType(row[c]), cols[c].type, fctx);
+                data[c]->insertFrom(*materialize(v), 0);
+            }
+        }
+        Block b;
+        for (size_t c = 0; c < cols.size(); ++c) b.insert({data[c], cols[c].type, cols[c].name});
+        return memoryWith(cols, {b}, ctx);
+    }
+    if (name == "format") {
+        if (args.size() < 2 || args.size() > 3) throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "Table function 'format' requires 2 or 3 arguments");
+        std::string fmt = fieldString(args[0], name);
+        std::string structure;
+        if (args.size() == 3) structure = fieldString(args[1], name);
+        return tableFromFormat(name, fmt, fieldString(args.back(), name), args.size() == 3 ? &structure : nullptr, ctx);
+    }
+    if (name == "file") {
+        if (args.empty() || args.size() > 3) throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "Table function 'file' requires 1 to 3 arguments");
+        std::string path = fieldString(args[0], name);
+        std::string fmt = args.size() >= 2 ? fieldString(args[1], name) : "";
+        if (fmt.empty() || fmt == "auto") {
+            std::string ext = path.substr(path.find_last_of('.') == std::string::npos ? path.size() : path.find_last_of('.') + 1);
+            ext = toLower(ext);
+            fmt = ext == "csv" ? "CSV" : ext == "tsv" ? "TSV" : (ext == "json" || ext == "jsonl" || ext == "ndjson") ? "JSONEachRow" : "TSV";
+        }
+        std::ifstream f(path, std::ios::binary);
+        if (!f) throw Exception(ErrorCodes::FILE_DOESNT_EXIST, "File " + path + " doesn't exist");
+        std::stringstream ss;
+        ss << f.rdbuf();
+        std::string structure;
+        if (args.size() == 3) structure = fieldString(args[2], name);
+        return tableFromFormat(name, fmt, ss.str(), args.size() == 3 ? &structure : nullptr, ctx);
+    }
+    throw Exception(ErrorCodes::UNKNOWN_FUNCTION, "Unknown table function " + name);
+}
+
+// ---------------------------------------------------------------- storage creation
+std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx) {
+    TableMetadata md;
+    md.comment = q->comment;
+    Analyzer analyzer(ctx, [&](const ASTPtr& sq, size_t) {
+        auto r = executeSelect(sq, ctx);
+        return r.blocks.empty() ? r.header : concatBlocks(r.blocks, r.header);
+    });
+    for (auto& c : q->columns) {
+        ColumnDescription d;
+        d.name = c->name;
+        if (md.find(d.name)) throw Exception(ErrorCodes::DUPLICATE_COLUMN, "Column " + d.name + " already exists");
+        d.default_kind = c->default_kind;
+        d.default_expr = c->default_expr;
+        d.codec = c->codec;
+        d.comment = c->comment;
+        if (!c->type.empty()) {
+            d.type = parseDataType(c->type);
+            if (c->null_modifier && *c->null_modifier) d.type = makeNullable(d.type);
+        } else if (c->default_expr) {
+            Scope scope;
+            for (auto& prev : md.columns) scope.columns.push_back({prev.name, prev.type});
+            d.type = analyzer.analyze(c->default_expr, scope)->type;
+        } else {
+            throw Exception(ErrorCodes::BAD_ARGUMENTS, "Column " + d.name + " has neither type nor default expression");
+        }
+        md.columns.push_back(d);
+    }
+    // Check DEFAULT expressions are valid against the table's columns.
+    for (auto& d : md.columns) {
+        if (!d.default_expr) continue;
+        Scope scope;
+        for (auto& other : md.columns) if (&other != &d) scope.columns.push_back({other.name, other.type});
+        auto n = analyzer.analyze(d.default_expr, scope);
+        (void)n;
+    }
+    for (auto& c : q->constraints) {
+        if (c->type != "CHECK") continue;
+        md.constraints.push_back({c->name, c->expr});
+        Scope scope;
+        for (auto& col : md.columns) scope.columns.push_back({col.name, col.type});
+        analyzer.analyze(c->expr, scope);
+    }
+    std::string engine = q->engine ? q->engine->name : "Memory";
+    StoragePtr s;
+    if (engine == "Memory") s = std::make_shared<StorageMemory>(md);
+    else if (engine == "MergeTree" || engine == "ReplacingMergeTree" || engine == "SummingMergeTree" || engine == "AggregatingMergeTree" ||
+             engine == "CollapsingMergeTree" || engine == "VersionedCollapsingMergeTree" || engine == "Log" || engine == "TinyLog" || engine == "StripeLog")
+        throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Table engine " + engine + " is not supported yet (use ENGINE = Memory)");
+    else throw Exception(ErrorCodes::UNKNOWN_STORAGE, "Unknown table engine " + engine);
+    s->create_query = q;
+    return s;
+}
+
+// ---------------------------------------------------------------- session
+Session::Session(Catalog& catalog) : catalog_(catalog) {}
+
+StatementOutput Session::execute(const std::string& sql) {
+    ParserLimits limits;
+    limits.max_query_size = settings_.max_query_size;
+    limits.max_parser_depth = settings_.max_parser_depth;
+    return execute(parseStatement(sql, limits));
+}
+
+StatementOutput Session::execute(const ParsedStatement& stmt) {
+    QueryContext ctx;
+    ctx.settings = settings_;
+    ctx.catalog = &catalog_;
+    ctx.current_database = current_database_;
+    for (auto& [k, v] : stmt.output.settings) ctx.settings.set(k, v);
+    if (auto* sel = stmt.ast->as<ASTSelectWithUnion>()) {
+        // A trailing SETTINGS of the last SELECT applies to the whole query.
+        if (!sel->selects.empty())
+            if (auto* last = sel->selects.back()->as<ASTSelectQuery>())
+                for (auto& [k, v] : last->settings) ctx.settings.set(k, v);
+    }
+    ctx.memory->setLimit(int64_t(ctx.settings.max_memory_usage));
+    MemoryTrackerScope scope(ctx.memory.get());
+    StatementOutput out = dispatch(stmt.ast, ctx, stmt.output);
+    if (out.format.empty()) out.format = stmt.output.format;
+    return out;
+}
+
+StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const QueryOutputOptions& output) {
+    auto needWrite = [&] {
+        if (ctx.settings.readonly) throw Exception(ErrorCodes::READONLY, "Cannot execute query in readonly mode");
+    };
+    if (ast->as<ASTSelectWithUnion>() || ast->as<ASTSelectQuery>()) {
+        StatementOutput o;
+        o.has_result = true;
+        o.result = executeSelect(ast, ctx);
+        o.format = output.format;
+        if (ctx.settings.max_result_rows && o.result.rows() > ctx.settings.max_result_rows)
+            throw Exception(ErrorCodes::TOO_MANY_ROWS, "Limit for result exceeded, max rows: " + std::to_string(ctx.settings.max_result_rows));
+        return o;
+    }
+    if (auto* q = ast->as<ASTInsertQuery>()) {
+        needWrite();
+        executeInsert(*q, ctx);
+        return {};
+    }
+    if (auto* q = ast->as<ASTCreateQuery>()) {
+        needWrite();
+        executeCreate(*q, ctx);
+        return {};
+    }
+    if (auto* q = ast->as<ASTDropQuery>()) {
+        needWrite();
+        if (q->what == ASTDropQuery::What::Database) {
+            if (q->drop_kind == ASTDropQuery::Kind::Truncate) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "TRUNCATE DATABASE is not supported");
+            catalog_.dropDatabase(q->database.empty() ? q->table : q->database, q->if_exists);
+            if (current_database_ == (q->database.empty() ? q->table : q->database)) current_database_ = "default";
+            return {};
+        }
+        std::string db = q->database.empty() ? ctx.current_database : q->database;
+        if (db == "system") throw Exception(ErrorCodes::BAD_ARGUMENTS, "Cannot drop or truncate system tables");
+        if (q->drop_kind == ASTDropQuery::Kind::Truncate) {
+            auto s = q->if_exists ? catalog_.tryGetTable(db, q->table) : catalog_.getTable(db, q->table);
+            if (s) s->truncate();
+            return {};
+        }
+        auto s = catalog_.removeTable(db, q->table, q->if_exists);
+        if (s) s->drop();
+        return {};
+    }
+    if (auto* q = ast->as<ASTRenameQuery>()) {
+        needWrite();
+        for (auto& e : q->elements) {
+            std::string d1 = e.from_database.empty() ? ctx.current_database : e.from_database;
+            std::string d2 = e.to_database.empty() ? ctx.current_database : e.to_database;
+            if (q->exchange) catalog_.exchangeTables(d1, e.from_table, d2, e.to_table);
+            else if (q->database) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "RENAME DATABASE is not supported yet");
+            else catalog_.renameTable(d1, e.from_table, d2, e.to_table);
+        }
+        return {};
+    }
+    if (auto* q = ast->as<ASTUseQuery>()) {
+        catalog_.assertDatabase(q->database);
+        current_database_ = q->database;
+        return {};
+    }
+    if (auto* q = ast->as<ASTSetQuery>()) {
+        Settings copy = settings_;
+        for (auto& [k, v] : q->changes) copy.set(k, v);
+        settings_ = copy;
+        return {};
+    }
+    if (auto* q = ast->as<ASTShowQuery>()) {
+        switch (q->what) {
+            case ASTShowQuery::What::Databases: {
+                std::vector<std::string> names = catalog_.databases();
+                std::vector<std::string> r;
+                for (auto& n : names) {
+                    if (!q->like.empty()) {
+                        // LIKE via the like() function semantics: % and _ wildcards.
+                        auto out = execute("SELECT " + quoteString(n) + (q->not_like ? " NOT " : " ") + (q->ilike ? "ILIKE " : "LIKE ") + quoteString(q->like));
+                        if (out.result.blocks.empty() || out.result.blocks[0].at(0).column->get(0) == Field(uint64_t(0))) continue;
+                    }
+                    r.push_back(n);
+                }
+                return blockOutput(oneColumnBlock("name", r), output);
+            }
+            case ASTShowQuery::What::Tables: {
+                std::string db = q->database.empty() ? ctx.current_database : q->database;
+                catalog_.assertDatabase(db);
+                std::vector<std::string> r;
+                for (auto& [n, s] : catalog_.tables(db)) {
+                    if (!q->like.empty()) {
+                        auto out = execute("SELECT " + quoteString(n) + (q->not_like ? " NOT " : " ") + (q->ilike ? "ILIKE " : "LIKE ") + quoteString(q->like));
+                        if (out.result.blocks.empty() || out.result.blocks[0].at(0).column->get(0) == Field(uint64_t(0))) continue;
+                    }
+                    r.push_back(n);
+                }
+                std::sort(r.begin(), r.end());
+                return blockOutput(oneColumnBlock("name", r), output);
+            }
+            case ASTShowQuery::What::CreateTable: {
+                std::string db = q->database.empty() ? ctx.current_database : q->database;
+                auto s = catalog_.getTable(db, q->table);
+                std::string text;
+                if (s->create_query) {
+                    auto c = std::static_pointer_cast<ASTCreateQuery>(s->create_query->clone());
+                    c->database = db;
+                    c->table = q->table;
+                    c->if_not_exists = false;
+                    c->as_select = nullptr;
+                    text = c->formatSQL();
+                } else {
+                    text = "CREATE TABLE " + db + "." + q->table + "\n(\n";
+                    auto& cols = s->metadata().columns;
+                    for (size_t i = 0; i < cols.size(); ++i)
+                        text += "    `" + cols[i].name + "` " + cols[i].type->name() + (i + 1 < cols.size() ? ",\n" : "\n");
+                    text += ")\nENGINE = " + s->engineName();
+                }
+                return blockOutput(oneColumnBlock("statement", {text}), output);
+            }
+            case ASTShowQuery::What::CreateDatabase: {
+                std::string db = q->database.empty() ? q->table : q->database;
+                catalog_.assertDatabase(db);
+                return blockOutput(oneColumnBlock("statement", {"CREATE DATABASE " + db + "\nENGINE = Atomic"}), output);
+            }
+            case ASTShowQuery::What::Settings: {
+                std::string sql = "SELECT name, type, value FROM system.settings";
+                if (!q->like.empty()) sql += std::string(" WHERE name ") + (q->ilike ? "ILIKE " : "LIKE ") + quoteString(q->like);
+                return dispatch(parseStatement(sql).ast, ctx, output);
+            }
+            case ASTShowQuery::What::Functions: {
+                std::string sql = "SELECT name, is_aggregate, case_insensitive FROM system.functions";
+                if (!q->like.empty()) sql += std::string(" WHERE name ") + (q->ilike ? "ILIKE " : "LIKE ") + quoteString(q->like);
+                return dispatch(parseStatement(sql + " ORDER BY name").ast, ctx, output);
+            }
+            case ASTShowQuery::What::Columns: {
+                std::string db = q->database.empty() ? ctx.current_database : q->database;
+                auto s = catalog_.getTable(db, q->table);
+                std::vector<std::string> n, t;
+                for (auto& c : s->metadata().columns) { n.push_back(c.name); t.push_back(c.type->name()); }
+                Block b = oneColumnBlock("field", n);
+                b.insert(oneColumnBlock("type", t).at(0));
+                return blockOutput(b, output);
+            }
+        }
+    }
+    if (auto* q = ast->as<ASTDescribeQuery>()) {
+        std::vector<std::pair<std::string, DataTypePtr>> cols;
+        std::vector<const ColumnDescription*> descs;
+        StoragePtr s;
+        auto& te = *q->table;
+        if (te.subquery) {
+            Block h = selectHeader(te.subquery->query, ctx);
+            for (auto& c : h.data()) cols.push_back({c.name, c.type});
+        } else {
+            s = te.table_function ? createTableFunction(*te.table_function, ctx)
+                                  : catalog_.getTable(te.database.empty() ? ctx.current_database : te.database, te.table);
+            for (auto& c : s->metadata().columns) { cols.push_back({c.name, c.type}); descs.push_back(&c); }
+        }
+        std::vector<std::string> names, types, dkind, dexpr, comment, codec, ttl;
+        for (size_t i = 0; i < cols.size(); ++i) {
+            names.push_back(cols[i].first);
+            types.push_back(cols[i].second->name());
+            const ColumnDescription* d = i < descs.size() ? descs[i] : nullptr;
+            dkind.push_back(d ? d->default_kind : "");
+            dexpr.push_back(d && d->default_expr ? d->default_expr->formatSQL(false) : "");
+            comment.push_back(d ? d->comment : "");
+            codec.push_back(d && !d->codec.empty() ? "CODEC(" + d->codec + ")" : "");
+            ttl.push_back("");
+        }
+        Block b;
+        for (auto& [n, v] : std::vector<std::pair<std::string, std::vector<std::string>*>>{
+                 {"name", &names}, {"type", &types}, {"default_type", &dkind}, {"default_expression", &dexpr},
+                 {"comment", &comment}, {"codec_expression", &codec}, {"ttl_expression", &ttl}})
+            b.insert(oneColumnBlock(n, *v).at(0));
+        return blockOutput(b, output);
+    }
+    if (auto* q = ast->as<ASTExplainQuery>()) {
+        std::vector<std::string> lines;
+        switch (q->explain_kind) {
+            case ASTExplainQuery::Kind::AST: {
+                std::string t = dumpTree(*q->query);
+                std::stringstream ss(t);
+                std::string line;
+                while (std::getline(ss, line)) lines.push_back(line);
+                break;
+            }
+            case ASTExplainQuery::Kind::Syntax: lines.push_back(q->query->formatSQL()); break;
+            case ASTExplainQuery::Kind::Plan:
+            case ASTExplainQuery::Kind::Pipeline:
+                if (!q->query->as<ASTSelectWithUnion>() && !q->query->as<ASTSelectQuery>())
+                    throw Exception(ErrorCodes::INCORRECT_QUERY, "EXPLAIN PLAN is only supported for SELECT queries");
+                lines = explainSelect(q->query, ctx);
+                break;
+        }
+        return blockOutput(oneColumnBlock("explain", lines), output);
+    }
+    throw Exception(ErrorCodes::NOT_IMPLEMENTED, std::string("Unsupported statement: ") + ast->kind());
+}
+
+void Session::executeCreate(const ASTCreateQuery& q_in, QueryContext& ctx) {
+    auto q = std::static_pointer_cast<ASTCreateQuery>(q_in.clone());
+    if (q->what == ASTCreateQuery::What::Database) {
+        std::string name = q->database.empty() ? q->table : q->database;
+        catalog_.createDatabase(name, q->if_not_exists, q->engine ? q->engine->name : "Atomic");
+        return;
+    }
+    if (q->what != ASTCreateQuery::What::Table) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Views are not supported yet");
+    std::string db = q->database.empty() ? ctx.current_database : q->database;
+    catalog_.assertDatabase(db);
+    q->database = db;
+    if (catalog_.hasTable(db, q->table) && !q->or_replace) {
+        if (q->if_not_exists) return;
+        throw Exception(ErrorCodes::TABLE_ALREADY_EXISTS, "Table " + db + "." + q->table + " already exists");
+    }
+    std::optional<QueryResult> select_result;
+    if (!q->as_table.empty()) {
+        auto other = catalog_.getTable(q->as_database.empty() ? ctx.current_database : q->as_database, q->as_table);
+        if (q->columns.empty() && other->create_query) {
+            for (auto& c : other->create_query->columns) q->columns.push_back(cloneAs(*c));
+            for (auto& c : other->create_query->constraints) q->constraints.push_back(cloneAs(*c));
+        } else if (q->columns.empty()) {
+            for (auto& c : other->metadata().columns) {
+                auto d = std::make_shared<ASTColumnDeclaration>();
+                d->name = c.name;
+                d->type = c.type->name();
+                q->columns.push_back(d);
+            }
+        }
+        if (!q->engine && other->create_query && other->create_query->engine) q->engine = cloneAs(*other->create_query->engine);
+        q->as_database.clear();
+        q->as_table.clear();
+    }
+    if (q->as_table_function) {
+        auto s = createTableFunction(*q->as_table_function, ctx);
+        s->create_query = q;
+        catalog_.addTable(db, q->table, s, q->if_not_exists, q->or_replace);
+        return;
+    }
+    if (q->as_select) {
+        select_result = executeSelect(q->as_select, ctx);
+        if (q->columns.empty())
+            for (auto& c : select_result->header.data()) {
+                auto d = std::make_shared<ASTColumnDeclaration>();
+                d->name = c.name;
+                d->type = c.type->name();
+                q->columns.push_back(d);
+            }
+    }
+    if (q->columns.empty()) throw Exception(ErrorCodes::INCORRECT_QUERY, "Table " + db + "." + q->table + " has no columns");
+    auto storage = createStorageFromQuery(q, ctx);
+    if (select_result) {
+        // Fill before publishing, so a failure leaves no table behind.
+        auto ins = std::make_shared<ASTInsertQuery>();
+        (void)ins;
+        std::vector<Block> blocks;
+        auto fctx = ctx.functionContext();
+        for (auto& b : select_result->blocks) {
+            Block nb;
+            size_t i = 0;
+            for (auto& c : storage->metadata().columns) {
+                if (i >= b.columns()) break;
+                nb.insert({castColumn(b.at(i).column, b.at(i).type, c.type, fctx), c.type, c.name});
+                ++i;
+            }
+            blocks.push_back(std::move(nb));
+        }
+        storage->write(std::move(blocks), ctx);
+    }
+    catalog_.addTable(db, q->table, storage, q->if_not_exists, q->or_replace);
+}
+
+void Session::executeInsert(const ASTInsertQuery& q, QueryContext& ctx) {
+    std::string db = q.database.empty() ? ctx.current_database : q.database;
+    StoragePtr s;
+    if (q.table_function) s = createTableFunction(*q.table_function, ctx);
+    else s = catalog_.getTable(db, q.table);
+    const TableMetadata& md = s->metadata();
+    // Columns the data provides.
+    std::vector<const ColumnDescription*> targets;
+    if (q.columns.empty()) {
+        for (auto& c : md.columns)
+            if (c.default_kind.empty() || c.default_kind == "DEFAULT") targets.push_back(&c);
+    } else {
+        for (auto& n : q.columns) {
+            const ColumnDescription* c = md.find(n);
+            if (!c) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "No such column " + n + " in table " + db + "." + q.table);
+            if (c->default_kind == "MATERIALIZED" || c->default_kind == "ALIAS")
+                throw Exception(ErrorCodes::ILLEGAL_COLUMN, "Cannot insert column " + n + ", because it is " + c->default_kind + " column");
+            for (auto* t : targets)
+                if (t == c) throw Exception(ErrorCodes::DUPLICATE_COLUMN, "Column " + n + " in table " + db + "." + q.table + " specified more than once");
+            targets.push_back(c);
+        }
+    }
+    Block header;
+    for (auto* c : targets) header.insert({createColumn(c->type), c->type, c->name});
+    std::vector<Block> input;
+    auto fctx = ctx.functionContext();
+    if (q.select) {
+        QueryResult r = executeSelect(q.select, ctx);
+        if (r.header.columns() != targets.size())
+            throw Exception(ErrorCodes::NUMBER_OF_COLUMNS_DOESNT_MATCH,
+                            "Number of columns doesn't match (source: " + std::to_string(r.header.columns()) + " and result: " + std::to_string(targets.size()) + ")");
+        for (auto& b : r.blocks) {
+            Block nb;
+            for (size_t i = 0; i < targets.size(); ++i)
+                nb.insert({materialize(castColumn(b.at(i).column, b.at(i).type, targets[i]->type, fctx)), targets[i]->type, targets[i]->name});
+            input.push_back(std::move(nb));
+        }
+    } else if (q.has_inline_data) {
+        input = parseInputFormat(q.format.empty() ? "Values" : q.format, q.data, header, ctx.formatSettings(), ctx.settings.max_block_size);
+    } else {
+        throw Exception(ErrorCodes::INCORRECT_QUERY, "INSERT query has no data (VALUES, FORMAT or SELECT)");
+    }
+    // Fill missing columns (defaults, MATERIALIZED) and check constraints before anything is written.
+    Analyzer analyzer(ctx, [&](const ASTPtr& sq, size_t) {
+        auto r = executeSelect(sq, ctx);
+        return r.blocks.empty() ? r.header : concatBlocks(r.blocks, r.header);
+    });
+    std::vector<Block> out;
+    size_t row_base = 0;
+    for (auto& b : input) {
+        size_t rows = b.rows();
+        Block full;
+        for (auto& c : md.columns) {
+            if (c.default_kind == "ALIAS" || c.default_kind == "EPHEMERAL") continue;
+            if (const auto* given = b.findByName(c.name)) {
+                full.insert({materialize(given->column), c.type, c.name});
+                continue;
+            }
+            if (c.default_expr) {
+                Scope scope;
+                Block provided;
+                for (auto& g : b.data()) { scope.columns.push_back({g.name, g.type}); provided.insert(g); }
+                for (auto& g : full.data()) if (!provided.findByName(g.name)) { scope.columns.push_back({g.name, g.type}); provided.insert(g); }
+                if (provided.columns() == 0) provided.setRowsWithoutColumns(rows);
+                ExprNodePtr e = analyzer.analyze(c.default_expr, scope);
+                ColumnPtr v = materialize(castColumn(evaluate(e, provided), e->type, c.type, fctx));
+                full.insert({v, c.type, c.name});
+            } else {
+                auto col = createColumn(c.type);
+                col->insertManyDefaults(rows);
+                full.insert({col, c.type, c.name});
+            }
+        }
+        for (auto& con : md.constraints) {
+            Scope scope;
+            for (auto& g : full.data()) scope.columns.push_back({g.name, g.type});
+            ExprNodePtr e = analyzer.analyze(con.expr, scope);
+            ColumnPtr r = materialize(evaluate(e, full));
+            for (size_t i = 0; i < rows; ++i) {
+                Field v = r->get(i);
+                bool ok = !v.isNull() && !(v == Field(uint64_t(0))) && !(v == Field(false));
+                if (!ok) {
+                    std::string values;
+                    std::set<std::string> used;
+                    for (auto& g : full.data()) {
+                        if (con.expr->formatSQL(false).find(g.name) == std::string::npos) continue;
+                        if (!values.empty()) values += ", ";
+                        values += g.name + " = " + g.column->get(i).toSQL();
+                    }
+                    throw Exception(ErrorCodes::VIOLATED_CONSTRAINT,
+                                    "Constraint `" + con.name + "` for table " + db + "." + q.table + " is violated at row " +
+                                        std::to_string(row_base + i + 1) + ". Expression: (" + con.expr->formatSQL(false) + ")" +
+                                        (values.empty() ? "" : ". Column values: " + values));
+                }
+            }
+        }
+        row_base += rows;
+        out.push_back(std::move(full));
+    }
+    s->write(std::move(out), ctx);
+}
+
+std::string Session::formatResult(const StatementOutput& out, const std::string& default_format) {
+    std::string text;
+    if (!out.has_result) return text;
+    std::string fmt = out.format.empty() ? default_format : out.format;
+    auto writer = createOutputFormat(fmt, out.result.header, [&](std::string_view s) { text.append(s); }, [&] {
+        QueryContext c;
+        c.settings = settings_;
+        return c.formatSettings();
+    }());
+    writer->writePrefix();
+    for (auto& b : out.result.blocks) writer->write(b);
+    if (out.result.totals) writer->writeTotals(*out.result.totals);
+    OutputStatistics st;
+    st.rows_read = out.result.rows_read;
+    st.bytes_read = out.result.bytes_read;
+    writer->writeSuffix(st);
+    writer->flush();
+    return text;
+}
+
+std::unique_ptr<Catalog> openCatalog(const std::string& path) {
+    auto catalog = std::make_unique<Catalog>(path);
+    registerSystemTables(*catalog);
+    catalog->loadFromDisk([&](const std::string& db, const std::shared_ptr<ASTCreateQuery>& q) {
+        QueryContext ctx;
+        ctx.catalog = catalog.get();
+        ctx.current_database = db;
+        if (q->as_table_function) {
+            auto s = createTableFunction(*q->as_table_function, ctx);
+            s->create_query = q;
+            return s;
+        }
+        return createStorageFromQuery(q, ctx);
+    });
+    return catalog;
+}
+
+}  // namespace basalt

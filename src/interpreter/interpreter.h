@@ -1,0 +1,55 @@
+// interpreter.h — Session: runs parsed statements against the catalog. One Session per client
+// connection (or per `basalt local` process); it owns the session settings and current database.
+// Every statement is atomic from the user's point of view: INSERT and CREATE ... AS SELECT either
+// publish all their rows or none.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "formats/format.h"
+#include "interpreter/context.h"
+#include "interpreter/select.h"
+#include "sql/ast.h"
+
+namespace basalt {
+
+class Catalog;
+
+struct StatementOutput {
+    bool has_result = false;       // SELECT-like statements produce a result to format
+    QueryResult result;
+    std::string format;            // FORMAT clause, or "" for the caller's default
+};
+
+class Session {
+public:
+    explicit Session(Catalog& catalog);
+
+    // Runs one statement. Result sets are returned for formatting by the caller.
+    StatementOutput execute(const ParsedStatement& stmt);
+    // Parses `sql` and runs it (convenience for tests and tools).
+    StatementOutput execute(const std::string& sql);
+
+    Settings& settings() { return settings_; }
+    const std::string& currentDatabase() const { return current_database_; }
+    Catalog& catalog() { return catalog_; }
+
+    // Formats a result with `format` into a string (tests, HTTP handler).
+    std::string formatResult(const StatementOutput& out, const std::string& default_format);
+
+private:
+    StatementOutput dispatch(const ASTPtr& ast, QueryContext& ctx, const QueryOutputOptions& output);
+    void executeInsert(const ASTInsertQuery& q, QueryContext& ctx);
+    void executeCreate(const ASTCreateQuery& q, QueryContext& ctx);
+
+    Catalog& catalog_;
+    Settings settings_;
+    std::string current_database_ = "default";
+};
+
+// Creates the storage described by a CREATE TABLE statement (used by Session and catalog loading).
+std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx);
+// Builds the process catalog: system tables registered, persisted metadata loaded from `path`.
+std::unique_ptr<Catalog> openCatalog(const std::string& path);
+
+}  // namespace basalt

@@ -1,0 +1,646 @@
+// select.cpp — the SELECT executor (see select.h).
+//
+// Flow for one SELECT:
+//   1. source: table / table function / subquery / CTE / system.one, with the columns it offers;
+//   2. aliases: WITH `expr AS name`, select-list aliases and the table's ALIAS columns are expanded
+//      into every clause (AliasMap), so `SELECT x + 1 AS y ... WHERE y > 2 ORDER BY y` works;
+//   3. analysis: WHERE/PREWHERE, GROUP BY keys and aggregate arguments over the source scope; the
+//      select list, HAVING, ORDER BY over the post-aggregation scope when aggregating;
+//   4. streams: storage->read() yields up to max_threads sources; each thread filters and either
+//      aggregates into its own hash table or projects, then the main thread merges;
+//   5. finishing: HAVING, projection, DISTINCT, ORDER BY (top-N with LIMIT), LIMIT BY, LIMIT.
+#include "interpreter/select.h"
+
+#include <algorithm>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include <re2/re2.h>
+
+#include "analyzer/analyzer.h"
+#include "common/exception.h"
+#include "common/string_utils.h"
+#include "exec/aggregator.h"
+#include "exec/block_ops.h"
+#include "functions/cast.h"
+#include "storage/catalog.h"
+#include "storage/memory.h"
+#include "storage/storage.h"
+#include "types/create_column.h"
+
+namespace basalt {
+
+namespace {
+
+struct Cte {
+    std::string name;
+    ASTPtr query;
+};
+
+// A resolved FROM source.
+struct Source {
+    StoragePtr storage;                       // table or table function
+    std::shared_ptr<std::vector<Block>> subquery_blocks;   // FROM (subquery)
+    std::vector<SourceColumn> columns;        // every column the source offers
+    std::vector<std::string> ordinary;        // columns of SELECT *
+    std::map<std::string, ASTPtr> alias_columns;   // table ALIAS columns
+    std::set<std::string> qualifiers;
+    std::string description;                  // EXPLAIN
+};
+
+void collectIdentifiers(const ASTPtr& ast, std::set<std::string>& out) {
+    if (!ast) return;
+    if (auto* id = ast->as<ASTIdentifier>()) {
+        out.insert(id->name());
+        if (id->parts.size() > 1) {
+            for (size_t s = 1; s < id->parts.size(); ++s) {
+                std::string rest;
+                for (size_t i = s; i < id->parts.size(); ++i) rest += (i > s ? "." : "") + id->parts[i];
+                out.insert(rest);
+            }
+            out.insert(id->parts[0]);
+        }
+        return;
+    }
+    if (auto* fn = ast->as<ASTFunction>()) {
+        for (auto& a : fn->arguments) collectIdentifiers(a, out);
+        if (fn->parameters) for (auto& p : *fn->parameters) collectIdentifiers(p, out);
+    }
+}
+
+class SelectExecutor {
+public:
+    SelectExecutor(QueryContext& ctx, std::vector<Cte> ctes) : ctx_(ctx), ctes_(std::move(ctes)) {}
+
+    QueryResult run(const ASTSelectQuery& q, bool header_only, std::vector<std::string>* explain);
+
+private:
+    Source resolveSource(const ASTSelectQuery& q, Analyzer& analyzer);
+    Block runSubquery(const ASTPtr& query, size_t max_rows);
+
+    QueryContext& ctx_;
+    std::vector<Cte> ctes_;
+};
+
+QueryResult runUnion(const ASTPtr& query, QueryContext& ctx, const std::vector<Cte>& outer_ctes, bool header_only,
+                     std::vector<std::string>* explain);
+
+Block resultToBlock(QueryResult&& r) {
+    if (r.blocks.empty()) return r.header;
+    return concatBlocks(r.blocks, r.header);
+}
+
+Block SelectExecutor::runSubquery(const ASTPtr& query, size_t) {
+    if (ctx_.subquery_depth > 100) throw Exception(ErrorCodes::TOO_DEEP_RECURSION, "Too deep subqueries");
+    ++ctx_.subquery_depth;
+    try {
+        auto r = runUnion(query, ctx_, ctes_, false, nullptr);
+        --ctx_.subquery_depth;
+        return resultToBlock(std::move(r));
+    } catch (...) {
+        --ctx_.subquery_depth;
+        throw;
+    }
+}
+
+Source SelectExecutor::resolveSource(const ASTSelectQuery& q, Analyzer& analyzer) {
+    Source src;
+    auto addStorageColumns = [&](const StoragePtr& s) {
+        for (auto& c : s->metadata().columns) {
+            if (c.default_kind == "ALIAS") { src.alias_columns[c.name] = c.default_expr; continue; }
+            if (c.default_kind == "EPHEMERAL") continue;
+            src.columns.push_back({c.name, c.type});
+            if (c.default_kind.empty() || c.default_kind == "DEFAULT") src.ordinary.push_back(c.name);
+        }
+    };
+    auto fromSubquery = [&](const ASTPtr& query) {
+        Block b = runSubquery(query, 0);
+        src.subquery_blocks = std::make_shared<std::vector<Block>>();
+        if (b.rows()) src.subquery_blocks->push_back(b);
+        for (auto& c : b.data()) {
+            src.columns.push_back({c.name, c.type});
+            src.ordinary.push_back(c.name);
+        }
+        if (src.subquery_blocks->empty()) src.subquery_blocks->push_back(b.cloneEmpty());
+    };
+    if (!q.from) {
+        src.storage = ctx_.catalog->getTable("system", "one");
+        addStorageColumns(src.storage);
+        src.description = "ReadFromStorage (SystemOne)";
+        return src;
+    }
+    auto& from = *q.from;
+    if (from.subquery) {
+        fromSubquery(from.subquery->query);
+        if (!from.alias.empty()) src.qualifiers.insert(from.alias);
+        src.description = "ReadFromSubquery";
+        return src;
+    }
+    if (from.table_function) {
+        src.storage = createTableFunction(*from.table_function, ctx_);
+        addStorageColumns(src.storage);
+        if (!from.alias.empty()) src.qualifiers.insert(from.alias);
+        src.qualifiers.insert(from.table_function->name);
+        src.description = "ReadFromStorage (" + src.storage->engineName() + ")";
+        return src;
+    }
+    // CTE by name (innermost first).
+    if (from.database.empty()) {
+        for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
+            if (it->name != from.table) continue;
+            // The CTE body must not see itself (no recursive CTEs).
+            std::vector<Cte> saved = ctes_;
+            ctes_.erase(std::next(it).base(), ctes_.end());
+            try {
+                fromSubquery(it->query);
+            } catch (...) {
+                ctes_ = saved;
+                throw;
+            }
+            ctes_ = saved;
+            src.qualifiers.insert(from.table);
+            if (!from.alias.empty()) src.qualifiers.insert(from.alias);
+            src.description = "ReadFromSubquery (" + from.table + ")";
+            return src;
+        }
+    }
+    std::string db = from.database.empty() ? ctx_.current_database : from.database;
+    src.storage = ctx_.catalog->getTable(db, from.table);
+    addStorageColumns(src.storage);
+    src.qualifiers.insert(from.table);
+    src.qualifiers.insert(db + "." + from.table);
+    if (!from.alias.empty()) src.qualifiers.insert(from.alias);
+    src.description = "ReadFromStorage (" + src.storage->engineName() + ": " + db + "." + from.table + ")";
+    (void)analyzer;
+    return src;
+}
+
+// Expands *, t.*, COLUMNS(...) with EXCEPT/REPLACE into (expression, output name) pairs.
+std::vector<std::pair<ASTPtr, std::string>> expandSelectList(const ASTSelectQuery& q, const Source& src) {
+    std::vector<std::pair<ASTPtr, std::string>> out;
+    auto applyTransformers = [&](const std::vector<std::string>& names, const ColumnTransformers& tr) {
+        std::unique_ptr<RE2> except_re;
+        if (!tr.except_regex.empty()) {
+            except_re = std::make_unique<RE2>(tr.except_regex, RE2::Quiet);
+            if (!except_re->ok()) throw Exception(ErrorCodes::CANNOT_COMPILE_REGEXP, "Cannot compile regexp '" + tr.except_regex + "': " + except_re->error());
+        }
+        for (auto& ex : tr.except_names)
+            if (std::find(names.begin(), names.end(), ex) == names.end())
+                throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "Column transformer EXCEPT expects a column " + ex + " that is not in the list");
+        for (auto& n : names) {
+            if (std::find(tr.except_names.begin(), tr.except_names.end(), n) != tr.except_names.end()) continue;
+            if (except_re && RE2::PartialMatch(n, *except_re)) continue;
+            ASTPtr e = std::make_shared<ASTIdentifier>(std::vector<std::string>{n});
+            for (auto& [rn, rexpr] : tr.replace)
+                if (rn == n) { e = rexpr->clone(); e->alias = n; }
+            out.push_back({e, n});
+        }
+    };
+    for (auto& item : q.select) {
+        if (auto* star = item->as<ASTAsterisk>()) {
+            applyTransformers(src.ordinary, star->transformers);
+            continue;
+        }
+        if (auto* m = item->as<ASTColumnsMatcher>()) {
+            std::vector<std::string> names;
+            if (!m->regex.empty()) {
+                RE2 re(m->regex, RE2::Quiet);
+                if (!re.ok()) throw Exception(ErrorCodes::CANNOT_COMPILE_REGEXP, "Cannot compile regexp '" + m->regex + "': " + re.error());
+                for (auto& c : src.columns)
+                    if (RE2::PartialMatch(c.name, re)) names.push_back(c.name);
+            } else {
+                names = m->columns;
+            }
+            applyTransformers(names, m->transformers);
+            continue;
+        }
+        out.push_back({item, item->alias.empty() ? item->getColumnName() : item->alias});
+    }
+    return out;
+}
+
+struct StreamOutput {
+    std::vector<Block> blocks;
+    size_t rows = 0;
+    size_t rows_read = 0;
+    size_t bytes_read = 0;
+};
+
+size_t constUInt(const Field& f, const char* what) {
+    if (f.is<uint64_t>()) return f.get<uint64_t>();
+    if (f.is<int64_t>() && f.get<int64_t>() >= 0) return size_t(f.get<int64_t>());
+    throw Exception(ErrorCodes::INVALID_LIMIT_EXPRESSION, std::string("The value ") + f.toSQL() + " of " + what + " expression is not representable as UInt64");
+}
+
+QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::vector<std::string>* explain) {
+    // Per-query settings from SETTINGS.
+    for (auto& [k, v] : q.settings) ctx_.settings.set(k, v);
+    Analyzer analyzer(ctx_, [this](const ASTPtr& sq, size_t max_rows) { return runSubquery(sq, max_rows); });
+
+    // WITH: CTE subqueries and expression aliases.
+    AliasMap aliases;
+    for (auto& w : q.with) {
+        if (auto* sq = w->as<ASTSubquery>(); sq && !w->alias.empty() && sq->alias == w->alias && false) {
+            (void)sq;
+        }
+        if (auto* sq = w->as<ASTSubquery>()) {
+            // `name AS (SELECT ...)` is a CTE (parser stores it as a subquery with alias) — used in
+            // FROM; `(SELECT ...) AS name` is a scalar: both are registered; FROM resolution
+            // prefers CTEs, expressions use the scalar alias.
+            if (!w->alias.empty()) ctes_.push_back({w->alias, sq->query});
+        }
+        if (!w->alias.empty()) aliases.add(w->alias, w);
+    }
+
+    Source src = resolveSource(q, analyzer);
+    auto select_list = expandSelectList(q, src);
+    if (select_list.empty()) throw Exception(ErrorCodes::EMPTY_LIST_OF_COLUMNS_QUERIED, "Empty list of columns in SELECT query");
+    for (auto& [e, n] : select_list) collectAliases(e, aliases);
+    // Table ALIAS columns behave like WITH aliases unless the query defines the name itself.
+    for (auto& [n, e] : src.alias_columns)
+        if (!aliases.has(n)) { ASTPtr c = e->clone(); c->alias = n; aliases.add(n, c); }
+    for (auto* clause : {&q.where, &q.prewhere, &q.having})
+        if (*clause) collectAliases(*clause, aliases);
+
+    // Positional arguments (GROUP BY 1, ORDER BY 2).
+    auto positional = [&](const ASTPtr& e) -> ASTPtr {
+        if (auto* lit = e->as<ASTLiteral>(); lit && lit->value.is<uint64_t>()) {
+            uint64_t pos = lit->value.get<uint64_t>();
+            if (pos == 0 || pos > select_list.size())
+                throw Exception(ErrorCodes::BAD_ARGUMENTS, "Positional argument out of bounds: " + std::to_string(pos) + " (expected in range [1, " + std::to_string(select_list.size()) + "])");
+            return select_list[pos - 1].first;
+        }
+        return e;
+    };
+
+    // Alias-expanded copies of every clause.
+    std::vector<ASTPtr> select_exprs;
+    for (auto& [e, n] : select_list) select_exprs.push_back(aliases.expand(e));
+    ASTPtr where = q.where ? aliases.expand(q.where) : nullptr;
+    ASTPtr prewhere = q.prewhere ? aliases.expand(q.prewhere) : nullptr;
+    ASTPtr having = q.having ? aliases.expand(q.having) : nullptr;
+    std::vector<ASTPtr> group_by;
+    if (q.group_by_all) {
+        for (auto& e : select_exprs) if (!containsAggregate(e)) group_by.push_back(e);
+    } else {
+        for (auto& g : q.group_by) group_by.push_back(aliases.expand(positional(g)));
+    }
+    std::vector<ASTPtr> order_exprs;
+    for (auto& o : q.order_by) order_exprs.push_back(aliases.expand(positional(o->expr)));
+    std::vector<ASTPtr> limit_by;
+    for (auto& l : q.limit_by) limit_by.push_back(aliases.expand(l));
+
+    bool aggregating = !q.group_by.empty() || q.group_by_all;
+    for (auto& e : select_exprs) aggregating = aggregating || containsAggregate(e);
+    if (having) aggregating = true;
+    for (auto& e : order_exprs) aggregating = aggregating || containsAggregate(e);
+    if (q.with_totals && !aggregating) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "WITH TOTALS requires aggregation");
+
+    // Columns to read: every source column named anywhere.
+    std::set<std::string> idents;
+    for (auto& e : select_exprs) collectIdentifiers(e, idents);
+    for (auto* e : {&where, &prewhere, &having}) collectIdentifiers(*e, idents);
+    for (auto& e : group_by) collectIdentifiers(e, idents);
+    for (auto& e : order_exprs) collectIdentifiers(e, idents);
+    for (auto& e : limit_by) collectIdentifiers(e, idents);
+    std::vector<std::string> read_columns;
+    Scope source_scope;
+    source_scope.qualifiers = src.qualifiers;
+    for (auto& c : src.columns)
+        if (idents.count(c.name)) {
+            read_columns.push_back(c.name);
+            source_scope.columns.push_back(c);
+        }
+
+    // WHERE / PREWHERE.
+    ExprNodePtr filter;
+    {
+        ASTPtr cond = where;
+        if (prewhere && where) {
+            auto f = std::make_shared<ASTFunction>();
+            f->name = "and";
+            f->arguments = {prewhere, where};
+            cond = f;
+        } else if (prewhere) cond = prewhere;
+        if (cond) {
+            source_scope.clause = "WHERE";
+            if (containsAggregate(cond)) {
+                auto* fn = cond->as<ASTFunction>();
+                throw Exception(ErrorCodes::ILLEGAL_AGGREGATION, "Aggregate function " + (fn ? fn->getColumnName() : cond->getColumnName()) + " is found in WHERE in query");
+            }
+            filter = analyzer.analyze(cond, source_scope);
+            DataTypePtr ft = removeNullable(filter->type);
+            if (!(ft->id == TypeId::UInt8 || ft->id == TypeId::Bool || ft->id == TypeId::Nothing))
+                throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_COLUMN_FOR_FILTER, "Illegal type " + filter->type->name() + " of column for filter. Must be UInt8 or Nullable(UInt8).");
+            source_scope.clause = "SELECT";
+        }
+    }
+
+    // Expressions per stage.
+    std::vector<ExprNodePtr> key_nodes;
+    std::vector<AggregateDescription> aggregates;
+    Scope post_scope;
+    std::vector<ExprNodePtr> out_nodes;     // select list, then ORDER BY / LIMIT BY extras
+    std::vector<std::string> out_names;
+    ExprNodePtr having_node;
+    std::vector<size_t> order_positions, limit_by_positions;
+
+    auto addOutput = [&](const ExprNodePtr& n, const std::string& canonical, std::vector<std::string>& canon) -> size_t {
+        for (size_t i = 0; i < canon.size(); ++i)
+            if (canon[i] == canonical) return i;
+        out_nodes.push_back(n);
+        out_names.push_back("__extra_" + std::to_string(out_nodes.size()));
+        canon.push_back(canonical);
+        return out_nodes.size() - 1;
+    };
+    std::vector<std::string> canon;
+    Scope* expr_scope = &source_scope;
+    if (aggregating) {
+        source_scope.clause = "GROUP BY";
+        for (auto& g : group_by) {
+            if (containsAggregate(g)) throw Exception(ErrorCodes::ILLEGAL_AGGREGATION, "Aggregate function " + g->getColumnName() + " is found in GROUP BY in query");
+            ExprNodePtr k = analyzer.analyze(g, source_scope);
+            std::string kn = g->getColumnName();
+            bool dup = false;
+            for (auto& existing : post_scope.key_names) dup = dup || existing == kn;
+            if (dup) continue;
+            key_nodes.push_back(k);
+            post_scope.key_names.push_back(kn);
+            post_scope.columns.push_back({kn, k->type});
+        }
+        source_scope.clause = "SELECT";
+        post_scope.aggregated = true;
+        post_scope.source = &source_scope;
+        post_scope.aggregates = &aggregates;
+        post_scope.allow_aggregates = true;
+        post_scope.qualifiers = src.qualifiers;
+        expr_scope = &post_scope;
+    }
+    for (size_t i = 0; i < select_exprs.size(); ++i) {
+        expr_scope->clause = "SELECT";
+        out_nodes.push_back(analyzer.analyze(select_exprs[i], *expr_scope));
+        out_names.push_back(select_list[i].second);
+        canon.push_back(select_exprs[i]->getColumnName());
+    }
+    size_t visible = out_nodes.size();
+    if (having) {
+        post_scope.clause = "HAVING";
+        having_node = analyzer.analyze(having, post_scope);
+    }
+    for (auto& e : order_exprs) {
+        expr_scope->clause = "ORDER BY";
+        order_positions.push_back(addOutput(analyzer.analyze(e, *expr_scope), e->getColumnName(), canon));
+    }
+    for (auto& e : limit_by) {
+        expr_scope->clause = "LIMIT BY";
+        limit_by_positions.push_back(addOutput(analyzer.analyze(e, *expr_scope), e->getColumnName(), canon));
+    }
+
+    size_t limit = 0, offset = 0;
+    bool has_limit = false;
+    if (q.limit_length) { limit = constUInt(analyzer.evaluateConstant(q.limit_length, "LIMIT"), "LIMIT"); has_limit = true; }
+    if (q.limit_offset) offset = constUInt(analyzer.evaluateConstant(q.limit_offset, "OFFSET"), "OFFSET");
+    size_t limit_by_length = 0, limit_by_offset = 0;
+    if (q.limit_by_length) limit_by_length = constUInt(analyzer.evaluateConstant(q.limit_by_length, "LIMIT BY"), "LIMIT BY");
+    if (q.limit_by_offset) limit_by_offset = constUInt(analyzer.evaluateConstant(q.limit_by_offset, "LIMIT BY"), "LIMIT BY");
+
+    QueryResult result;
+    for (size_t i = 0; i < visible; ++i) result.header.insert({createColumn(out_nodes[i]->type), out_nodes[i]->type, out_names[i]});
+
+    if (explain) {
+        std::vector<std::string>& e = *explain;
+        e.push_back("Expression (Project names)");
+        if (has_limit) e.push_back("  Limit (preliminary LIMIT)");
+        if (!q.order_by.empty()) e.push_back("  Sorting (Sorting for ORDER BY)");
+        if (q.distinct) e.push_back("  Distinct");
+        if (having_node) e.push_back("  Filter (HAVING)");
+        if (aggregating) e.push_back("  Aggregating (keys: " + std::to_string(key_nodes.size()) + ", aggregates: " + std::to_string(aggregates.size()) + ")");
+        if (filter) e.push_back("  Filter (WHERE)");
+        e.push_back("  " + src.description);
+        return result;
+    }
+    if (header_only) return result;
+
+    // ---- streams
+    size_t threads = std::max<size_t>(1, ctx_.threads());
+    Sources sources;
+    if (src.subquery_blocks) {
+        std::vector<size_t> positions;
+        for (auto& rc : read_columns)
+            for (size_t i = 0; i < src.columns.size(); ++i)
+                if (src.columns[i].name == rc) positions.push_back(i);
+        sources = splitBlocks(src.subquery_blocks, positions, threads, 0);
+    } else {
+        sources = src.storage->read(read_columns, ctx_, threads);
+    }
+    size_t nstreams = sources.size();
+    // LIMIT without ORDER BY / aggregation / DISTINCT lets each stream stop early.
+    bool early_stop = has_limit && q.order_by.empty() && !aggregating && !q.distinct && limit_by.empty();
+    size_t stream_row_cap = early_stop ? limit + offset : 0;
+
+    AggregatorParams agg_params;
+    for (size_t i = 0; i < key_nodes.size(); ++i) {
+        agg_params.key_types.push_back(key_nodes[i]->type);
+        agg_params.key_names.push_back(post_scope.key_names[i]);
+    }
+    for (auto& a : aggregates) { agg_params.functions.push_back(a.function); agg_params.function_names.push_back(a.name); }
+    std::vector<std::unique_ptr<AggregatedData>> partials;
+    std::vector<StreamOutput> outputs(nstreams);
+    if (aggregating) for (size_t i = 0; i < nstreams; ++i) partials.push_back(std::make_unique<AggregatedData>(agg_params));
+
+    std::vector<ExprNodePtr> stream_nodes;   // evaluated per block in streams
+    if (aggregating) {
+        stream_nodes = key_nodes;
+        for (auto& a : aggregates) for (auto& n : a.args) stream_nodes.push_back(n);
+    } else {
+        stream_nodes = out_nodes;
+    }
+
+    std::atomic<bool> stop{false};
+    auto runStream = [&](size_t s) {
+        MemoryTrackerScope mem(ctx_.memory.get());
+        ISource& source = *sources[s];
+        StreamOutput& out = outputs[s];
+        while (!stop.load(std::memory_order_relaxed)) {
+            ctx_.checkLimits();
+            Block b = source.read();
+            if (b.rows() == 0 && b.columns() == 0) break;
+            out.rows_read += b.rows();
+            out.bytes_read += b.bytes();
+            if (filter) {
+                b = filterBlock(b, evaluate(filter, b));
+                if (b.rows() == 0) continue;
+            }
+            size_t rows = b.rows();
+            std::vector<ColumnPtr> cols = evaluateAll(stream_nodes, b);
+            if (aggregating) {
+                Columns keys;
+                size_t k = 0;
+                for (; k < key_nodes.size(); ++k) keys.push_back(materialize(cols[k]));
+                std::vector<Columns> args;
+                for (auto& a : aggregates) {
+                    Columns ac;
+                    for (size_t j = 0; j < a.args.size(); ++j) ac.push_back(materialize(cols[k++]));
+                    args.push_back(std::move(ac));
+                }
+                partials[s]->addBlock(keys, args, rows);
+            } else {
+                Block ob;
+                for (size_t i = 0; i < cols.size(); ++i) ob.insert({cols[i], out_nodes[i]->type, out_names[i]});
+                if (cols.empty()) ob.setRowsWithoutColumns(rows);
+                out.rows += rows;
+                out.blocks.push_back(std::move(ob));
+                if (stream_row_cap && out.rows >= stream_row_cap) break;
+            }
+        }
+    };
+    if (nstreams == 1) {
+        runStream(0);
+    } else {
+        std::vector<std::thread> pool;
+        std::vector<std::exception_ptr> errors(nstreams);
+        for (size_t s = 0; s < nstreams; ++s)
+            pool.emplace_back([&, s] {
+                try { runStream(s); } catch (...) { errors[s] = std::current_exception(); stop = true; }
+            });
+        for (auto& t : pool) t.join();
+        for (auto& e : errors) if (e) std::rethrow_exception(e);
+    }
+    for (auto& o : outputs) { result.rows_read += o.rows_read; result.bytes_read += o.bytes_read; }
+
+    // ---- finishing
+    Block full_header;
+    for (size_t i = 0; i < out_nodes.size(); ++i) full_header.insert({createColumn(out_nodes[i]->type), out_nodes[i]->type, out_names[i]});
+    Block data;
+    if (aggregating) {
+        for (size_t i = 1; i < partials.size(); ++i) partials[0]->merge(*partials[i]);
+        DataTypes result_types;
+        for (auto& a : aggregates) result_types.push_back(a.function->resultType());
+        Block agg = partials[0]->finalize(result_types);
+        // An empty input with GROUP BY produces no rows (without keys: one row).
+        auto project = [&](Block& in) {
+            if (having_node) in = filterBlock(in, evaluate(having_node, in));
+            std::vector<ColumnPtr> cols = evaluateAll(out_nodes, in);
+            Block ob;
+            for (size_t i = 0; i < cols.size(); ++i) ob.insert({materialize(cols[i]), out_nodes[i]->type, out_names[i]});
+            return ob;
+        };
+        if (q.with_totals) {
+            Block t = partials[0]->totals();
+            Block tp = project(t);
+            Block visible_totals;
+            for (size_t i = 0; i < visible; ++i) visible_totals.insert(tp.at(i));
+            result.totals = visible_totals;
+        }
+        data = project(agg);
+    } else {
+        std::vector<Block> all;
+        for (auto& o : outputs) for (auto& b : o.blocks) all.push_back(std::move(b));
+        data = all.empty() ? full_header : concatBlocks(all, full_header);
+        if (out_nodes.empty()) data.setRowsWithoutColumns(data.rows());
+    }
+    // Materialize constants so later steps see full columns.
+    for (auto& c : data.data()) c.column = materialize(c.column);
+
+    if (q.distinct) {
+        std::vector<size_t> pos;
+        for (size_t i = 0; i < visible; ++i) pos.push_back(i);
+        data = distinctBlock(data, pos);
+    }
+    if (!q.order_by.empty()) {
+        std::vector<SortColumn> sort;
+        for (size_t i = 0; i < q.order_by.size(); ++i) {
+            auto& o = *q.order_by[i];
+            SortColumn sc;
+            sc.position = order_positions[i];
+            sc.descending = o.descending;
+            // ClickHouse default: NULLs last regardless of direction; NaN like NULL.
+            bool nulls_first = o.nulls_first.value_or(false);
+            sc.nulls_direction = (nulls_first != o.descending) ? -1 : 1;
+            sort.push_back(sc);
+        }
+        size_t top = (has_limit && limit_by.empty()) ? limit + offset : 0;
+        if (has_limit && top == 0) top = 0;
+        data = sortBlock(data, sort, top);
+    }
+    if (!limit_by.empty()) data = limitByBlock(data, limit_by_positions, limit_by_length, limit_by_offset);
+    if (has_limit || offset) data = cutBlock(data, offset, has_limit ? limit : SIZE_MAX);
+    else if (offset) data = cutBlock(data, offset, SIZE_MAX);
+
+    Block visible_block;
+    for (size_t i = 0; i < visible; ++i) visible_block.insert(data.at(i));
+    if (visible_block.rows() > 0) result.blocks.push_back(std::move(visible_block));
+    return result;
+}
+
+QueryResult runUnion(const ASTPtr& query, QueryContext& ctx, const std::vector<Cte>& outer_ctes, bool header_only,
+                     std::vector<std::string>* explain) {
+    if (auto* sel = query->as<ASTSelectQuery>()) {
+        Settings saved = ctx.settings;
+        SelectExecutor ex(ctx, outer_ctes);
+        try {
+            auto r = ex.run(*sel, header_only, explain);
+            ctx.settings = saved;
+            return r;
+        } catch (...) {
+            ctx.settings = saved;
+            throw;
+        }
+    }
+    auto* u = query->as<ASTSelectWithUnion>();
+    if (!u) throw Exception(ErrorCodes::LOGICAL_ERROR, std::string("Not a SELECT query: ") + query->kind());
+    if (u->selects.size() == 1) return runUnion(u->selects[0], ctx, outer_ctes, header_only, explain);
+    std::vector<QueryResult> parts;
+    for (size_t i = 0; i < u->selects.size(); ++i) {
+        if (explain) explain->push_back("Union part " + std::to_string(i + 1));
+        parts.push_back(runUnion(u->selects[i], ctx, outer_ctes, header_only, explain));
+    }
+    size_t ncols = parts[0].header.columns();
+    for (auto& p : parts)
+        if (p.header.columns() != ncols)
+            throw Exception(ErrorCodes::UNION_ALL_RESULT_STRUCTURES_MISMATCH,
+                            "Different number of columns in UNION elements: " + std::to_string(ncols) + " and " + std::to_string(p.header.columns()));
+    DataTypes types;
+    for (size_t c = 0; c < ncols; ++c) {
+        DataTypes ts;
+        for (auto& p : parts) ts.push_back(p.header.at(c).type);
+        types.push_back(getLeastSupertype(ts));
+    }
+    QueryResult r;
+    for (size_t c = 0; c < ncols; ++c) r.header.insert({createColumn(types[c]), types[c], parts[0].header.at(c).name});
+    auto fctx = ctx.functionContext();
+    for (auto& p : parts) {
+        r.rows_read += p.rows_read;
+        r.bytes_read += p.bytes_read;
+        for (auto& b : p.blocks) {
+            Block nb;
+            for (size_t c = 0; c < ncols; ++c)
+                nb.insert({castColumn(b.at(c).column, b.at(c).type, types[c], fctx), types[c], r.header.at(c).name});
+            r.blocks.push_back(std::move(nb));
+        }
+    }
+    // UNION DISTINCT: dedupe everything joined by a DISTINCT (ClickHouse applies it to the whole chain).
+    bool any_distinct = std::any_of(u->modes.begin(), u->modes.end(), [](UnionMode m) { return m == UnionMode::Distinct; });
+    if (any_distinct && !header_only) {
+        Block all = r.blocks.empty() ? r.header : concatBlocks(r.blocks, r.header);
+        r.blocks.clear();
+        Block d = distinctBlock(all, {});
+        if (d.rows()) r.blocks.push_back(d);
+    }
+    return r;
+}
+
+}  // namespace
+
+QueryResult executeSelect(const ASTPtr& query, QueryContext& ctx) { return runUnion(query, ctx, {}, false, nullptr); }
+
+Block selectHeader(const ASTPtr& query, QueryContext& ctx) { return runUnion(query, ctx, {}, true, nullptr).header; }
+
+std::vector<std::string> explainSelect(const ASTPtr& query, QueryContext& ctx) {
+    std::vector<std::string> lines;
+    runUnion(query, ctx, {}, false, &lines);
+    return lines;
+}
+
+}  // namespace basalt

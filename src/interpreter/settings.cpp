@@ -1,0 +1,139 @@
+// settings.cpp — the table of known settings (name, member, description) drives SET and system.settings.
+#include "interpreter/settings.h"
+
+#include <thread>
+
+#include "common/date_time.h"
+#include "common/exception.h"
+#include "common/string_utils.h"
+
+namespace basalt {
+
+namespace {
+
+uint64_t toUInt(const std::string& name, const Field& v) {
+    if (v.is<uint64_t>()) return v.get<uint64_t>();
+    if (v.is<int64_t>() && v.get<int64_t>() >= 0) return uint64_t(v.get<int64_t>());
+    if (v.is<bool>()) return v.get<bool>();
+    if (v.is<double>() && v.get<double>() >= 0) return uint64_t(v.get<double>());
+    if (v.is<std::string>()) {
+        const std::string& s = v.get<std::string>();
+        try {
+            size_t pos = 0;
+            uint64_t r = std::stoull(s, &pos);
+            if (pos == s.size()) return r;
+        } catch (...) {}
+    }
+    throw Exception(ErrorCodes::CANNOT_PARSE_NUMBER, "Cannot parse value " + v.toSQL() + " of setting " + name + " as UInt64");
+}
+bool toBool(const std::string& name, const Field& v) {
+    if (v.is<std::string>()) {
+        std::string s = toLower(v.get<std::string>());
+        if (s == "true" || s == "1") return true;
+        if (s == "false" || s == "0") return false;
+        throw Exception(ErrorCodes::CANNOT_PARSE_BOOL, "Cannot parse boolean value of setting " + name);
+    }
+    return toUInt(name, v) != 0;
+}
+std::string toStr(const Field& v) {
+    if (v.is<std::string>()) return v.get<std::string>();
+    return v.toSQL();
+}
+
+struct Desc { const char* name; const char* type; const char* description; };
+const Desc kSettings[] = {
+    {"max_threads", "MaxThreads", "The maximum number of threads to execute the request. By default, it is determined automatically."},
+    {"max_block_size", "UInt64", "Maximum block size in rows for reading and processing."},
+    {"max_memory_usage", "UInt64", "Maximum memory usage for processing of a single query. Zero means unlimited."},
+    {"max_execution_time", "Seconds", "Maximum query execution time in seconds. Zero means unlimited."},
+    {"session_timezone", "Timezone", "The default time zone of the session for DateTime values without an explicit zone."},
+    {"max_query_size", "UInt64", "The maximum number of bytes of a query string parsed by the SQL parser."},
+    {"max_parser_depth", "UInt64", "Maximum parser depth (recursion depth of the recursive descent parser)."},
+    {"max_result_rows", "UInt64", "Limit on result size in rows. Zero means unlimited."},
+    {"output_format_json_quote_64bit_integers", "Bool", "Controls quoting of 64-bit integers in JSON output formats."},
+    {"output_format_pretty_max_rows", "UInt64", "Rows limit for Pretty formats."},
+    {"input_format_null_as_default", "Bool", "Initialize NULL fields with default values if the column is not Nullable."},
+    {"input_format_skip_unknown_fields", "Bool", "Skip columns with unknown names in input formats."},
+    {"union_default_mode", "SetOperationMode", "Default mode of UNION (ALL or DISTINCT)."},
+    {"max_ast_elements", "UInt64", "Maximum number of elements in a query syntax tree."},
+    {"readonly", "UInt64", "Restricts permissions for non-read queries."},
+    {"short_circuit_function_evaluation", "ShortCircuitFunctionEvaluation", "Calculate if/multiIf/and/or lazily."},
+    {"default_format", "String", "Default output format."},
+};
+
+}  // namespace
+
+void Settings::set(const std::string& name, const Field& v) {
+    if (name == "max_threads") max_threads = toUInt(name, v);
+    else if (name == "max_block_size") {
+        max_block_size = toUInt(name, v);
+        if (max_block_size == 0) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Setting max_block_size must not be zero");
+    } else if (name == "max_memory_usage") max_memory_usage = toUInt(name, v);
+    else if (name == "max_execution_time") {
+        if (v.is<double>()) max_execution_time = v.get<double>();
+        else max_execution_time = double(toUInt(name, v));
+    } else if (name == "session_timezone") {
+        std::string tz = toStr(v);
+        if (!tz.empty()) getTimeZone(tz);   // validates
+        session_timezone = tz;
+    } else if (name == "max_query_size") max_query_size = toUInt(name, v);
+    else if (name == "max_parser_depth") max_parser_depth = toUInt(name, v);
+    else if (name == "max_result_rows") max_result_rows = toUInt(name, v);
+    else if (name == "output_format_json_quote_64bit_integers") output_format_json_quote_64bit_integers = toBool(name, v);
+    else if (name == "output_format_pretty_max_rows") output_format_pretty_max_rows = toUInt(name, v);
+    else if (name == "input_format_null_as_default") input_format_null_as_default = toBool(name, v);
+    else if (name == "input_format_skip_unknown_fields") input_format_skip_unknown_fields = toBool(name, v);
+    else if (name == "union_default_mode") union_default_mode = toStr(v);
+    else if (name == "max_ast_elements") max_ast_elements = toUInt(name, v);
+    else if (name == "readonly") readonly = toUInt(name, v) != 0;
+    else if (name == "short_circuit_function_evaluation") {
+        std::string s = toLower(toStr(v));
+        short_circuit_function_evaluation = s != "disable" && s != "0";
+    } else if (name == "default_format") default_format = toStr(v);
+    else {
+        // Settings ClickHouse clients commonly send; accepted and ignored so drivers keep working.
+        static const char* ignored[] = {"send_logs_level", "log_queries", "allow_experimental_analyzer", "enable_analyzer",
+                                        "output_format_pretty_color", "join_use_nulls", "optimize_aggregation_in_order",
+                                        "allow_suspicious_low_cardinality_types", "compile_expressions", "use_uncompressed_cache"};
+        for (const char* n : ignored) if (name == n) return;
+        throw Exception(ErrorCodes::UNKNOWN_SETTING, "Unknown setting '" + name + "'");
+    }
+}
+
+std::vector<Settings::Row> Settings::describe() const {
+    Settings def;
+    auto val = [](const Settings& s, const std::string& n) -> std::string {
+        if (n == "max_threads") return s.max_threads ? std::to_string(s.max_threads) : "'auto(" + std::to_string(s.effectiveThreads()) + ")'";
+        if (n == "max_block_size") return std::to_string(s.max_block_size);
+        if (n == "max_memory_usage") return std::to_string(s.max_memory_usage);
+        if (n == "max_execution_time") { std::string r = std::to_string(s.max_execution_time); r.erase(r.find_last_not_of('0') + 1); if (r.back() == '.') r.pop_back(); return r; }
+        if (n == "session_timezone") return s.session_timezone;
+        if (n == "max_query_size") return std::to_string(s.max_query_size);
+        if (n == "max_parser_depth") return std::to_string(s.max_parser_depth);
+        if (n == "max_result_rows") return std::to_string(s.max_result_rows);
+        if (n == "output_format_json_quote_64bit_integers") return s.output_format_json_quote_64bit_integers ? "1" : "0";
+        if (n == "output_format_pretty_max_rows") return std::to_string(s.output_format_pretty_max_rows);
+        if (n == "input_format_null_as_default") return s.input_format_null_as_default ? "1" : "0";
+        if (n == "input_format_skip_unknown_fields") return s.input_format_skip_unknown_fields ? "1" : "0";
+        if (n == "union_default_mode") return s.union_default_mode;
+        if (n == "max_ast_elements") return std::to_string(s.max_ast_elements);
+        if (n == "readonly") return s.readonly ? "1" : "0";
+        if (n == "short_circuit_function_evaluation") return s.short_circuit_function_evaluation ? "enable" : "disable";
+        if (n == "default_format") return s.default_format;
+        return "";
+    };
+    std::vector<Row> rows;
+    for (auto& d : kSettings) {
+        std::string v = val(*this, d.name), dv = val(def, d.name);
+        rows.push_back({d.name, v, dv, d.description, d.type, v != dv});
+    }
+    return rows;
+}
+
+size_t Settings::effectiveThreads() const {
+    if (max_threads) return max_threads;
+    unsigned n = std::thread::hardware_concurrency();
+    return n ? n : 1;
+}
+
+}  // namespace basalt

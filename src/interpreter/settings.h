@@ -1,0 +1,39 @@
+// settings.h — query/session settings with ClickHouse names, defaults and SET / SETTINGS handling.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/field.h"
+
+namespace basalt {
+
+struct Settings {
+    uint64_t max_threads = 0;             // 0 = number of cores
+    uint64_t max_block_size = 65536;
+    uint64_t max_memory_usage = 0;        // bytes, 0 = unlimited
+    double max_execution_time = 0;        // seconds, 0 = unlimited
+    std::string session_timezone;         // "" = server default (UTC)
+    uint64_t max_query_size = 262144;
+    uint64_t max_parser_depth = 1000;
+    uint64_t max_result_rows = 0;
+    bool output_format_json_quote_64bit_integers = true;
+    uint64_t output_format_pretty_max_rows = 10000;
+    bool input_format_null_as_default = true;
+    bool input_format_skip_unknown_fields = true;
+    std::string union_default_mode;
+    uint64_t max_ast_elements = 50000;
+    bool readonly = false;
+    bool short_circuit_function_evaluation = true;
+    std::string default_format;
+
+    // Applies `name = value`; throws UNKNOWN_SETTING (115) / CANNOT_PARSE_* for bad values.
+    void set(const std::string& name, const Field& value);
+    // name, current value as text, default as text, changed, description, type.
+    struct Row { std::string name, value, default_value, description, type; bool changed; };
+    std::vector<Row> describe() const;
+    size_t effectiveThreads() const;
+    std::string timezone() const { return session_timezone.empty() ? "UTC" : session_timezone; }
+};
+
+}  // namespace basalt

@@ -1,0 +1,328 @@
+// ast.h — the abstract syntax tree produced by the parser (sql/parser.h) and consumed by the
+// analyzer and interpreters. Nodes are plain structs deriving from IAST; dispatch with as<T>().
+// Every node can carry an alias (`expr AS name`). getColumnName() gives the result-column name
+// ClickHouse would give the expression (e.g. `1 + 1` -> "plus(1, 1)"); formatSQL() renders the node
+// back to SQL text (EXPLAIN SYNTAX, SHOW CREATE TABLE, stored table metadata).
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/field.h"
+
+namespace basalt {
+
+struct IAST;
+using ASTPtr = std::shared_ptr<IAST>;
+using ASTs = std::vector<ASTPtr>;
+
+struct IAST : std::enable_shared_from_this<IAST> {
+    std::string alias;
+    virtual ~IAST() = default;
+    virtual const char* kind() const = 0;   // "Literal", "Function", ... (EXPLAIN AST)
+    virtual ASTPtr clone() const = 0;
+    virtual ASTs children() const { return {}; }   // for tree walks and EXPLAIN AST
+    // Name of the result column for this expression, ignoring alias.
+    virtual std::string getColumnName() const;
+    // SQL text including " AS alias" when an alias is set and with_alias.
+    std::string formatSQL(bool with_alias = true) const;
+    virtual void formatImpl(std::string& out) const = 0;
+    // Offset of the node's first token in the query text (error messages).
+    size_t position = 0;
+
+    template <typename T> T* as() { return dynamic_cast<T*>(this); }
+    template <typename T> const T* as() const { return dynamic_cast<const T*>(this); }
+};
+
+template <typename T> std::shared_ptr<T> cloneAs(const T& node) { return std::static_pointer_cast<T>(node.clone()); }
+
+struct ASTLiteral : IAST {
+    Field value;
+    // Set for a literal written with an explicit type, e.g. from folding `-1`.
+    explicit ASTLiteral(Field v = Field()) : value(std::move(v)) {}
+    const char* kind() const override { return "Literal"; }
+    ASTPtr clone() const override { return std::make_shared<ASTLiteral>(*this); }
+    std::string getColumnName() const override;
+    void formatImpl(std::string& out) const override;
+};
+
+struct ASTIdentifier : IAST {
+    std::vector<std::string> parts;   // a.b.c -> {"a","b","c"}
+    ASTIdentifier() = default;
+    explicit ASTIdentifier(std::vector<std::string> p) : parts(std::move(p)) {}
+    std::string name() const;         // parts joined with '.'
+    const char* kind() const override { return "Identifier"; }
+    ASTPtr clone() const override { return std::make_shared<ASTIdentifier>(*this); }
+    std::string getColumnName() const override { return name(); }
+    void formatImpl(std::string& out) const override;
+};
+
+// Column transformers attached to *, t.*, COLUMNS(...): EXCEPT (a, b) / EXCEPT('re'), REPLACE (expr AS a).
+struct ColumnTransformers {
+    std::vector<std::string> except_names;
+    std::string except_regex;
+    std::vector<std::pair<std::string, ASTPtr>> replace;   // column name -> replacement expression
+    bool empty() const { return except_names.empty() && except_regex.empty() && replace.empty(); }
+    void format(std::string& out) const;
+};
+
+struct ASTAsterisk : IAST {
+    std::vector<std::string> qualifier;   // empty for plain *, {"t"} for t.*
+    ColumnTransformers transformers;
+    const char* kind() const override { return "Asterisk"; }
+    ASTPtr clone() const override { return std::make_shared<ASTAsterisk>(*this); }
+    void formatImpl(std::string& out) const override;
+};
+
+struct ASTColumnsMatcher : IAST {
+    std::string regex;                    // COLUMNS('re')
+    std::vector<std::string> columns;     // COLUMNS(a, b)
+    ColumnTransformers transformers;
+    const char* kind() const override { return "ColumnsMatcher"; }
+    ASTPtr clone() const override { return std::make_shared<ASTColumnsMatcher>(*this); }
+    void formatImpl(std::string& out) const override;
+};
+
+// Function calls and every operator. Operators are desugared to ClickHouse's function names:
+// a+b -> plus, a-b -> minus, * multiply, / divide, % modulo, || concat, = equals, != notEquals,
+// < less, <= lessOrEquals, > greater, >= greaterOrEquals, AND and, OR or, NOT not, -x negate,
+// LIKE like, NOT LIKE notLike, ILIKE ilike, NOT ILIKE notILike, IN in, NOT IN notIn,
+// GLOBAL IN globalIn, IS NULL isNull, IS NOT NULL isNotNull, BETWEEN -> and(greaterOrEquals, lessOrEquals),
+// a[i] arrayElement, t.1 tupleElement, [..] array, (a, b) tuple, CASE -> caseWithExpression / multiIf,
+// x::T and CAST(x AS T) -> CAST(x, 'T'), INTERVAL n unit -> toIntervalUnit(n),
+// EXTRACT(part FROM x) -> toYear/... , x -> expr is lambda(tuple(x), expr), EXISTS(subq) -> exists(subq),
+// DATE 'str' -> toDate('str'), TIMESTAMP 'str' -> toDateTime('str').
+struct ASTFunction : IAST {
+    std::string name;
+    ASTs arguments;
+    std::optional<ASTs> parameters;   // quantile(0.9)(x): parameters={0.9}, arguments={x}
+    bool is_operator = false;         // written as an operator (affects formatSQL only)
+    bool distinct = false;            // count(DISTINCT x)
+    const char* kind() const override { return "Function"; }
+    ASTPtr clone() const override;
+    ASTs children() const override { return arguments; }
+    std::string getColumnName() const override;
+    void formatImpl(std::string& out) const override;
+};
+
+struct ASTSelectWithUnion;
+
+struct ASTSubquery : IAST {
+    ASTPtr query;   // an ASTSelectWithUnion
+    // WITH name AS (SELECT ...): a named table expression (CTE) whose name is `alias`, as opposed to
+    // WITH (SELECT ...) AS name, a scalar subquery. Both are ASTSubquery in ASTSelectQuery::with.
+    bool cte = false;
+    const char* kind() const override { return "Subquery"; }
+    ASTPtr clone() const override;
+    ASTs children() const override { return {query}; }
+    std::string getColumnName() const override;
+    void formatImpl(std::string& out) const override;
+};
+
+// Name of a type in CAST / column declarations is kept as text and parsed by parseDataType.
+struct ASTOrderByElement : IAST {
+    ASTPtr expr;
+    bool descending = false;
+    std::optional<bool> nulls_first;  // unset = default (NULLS LAST for ASC and for DESC in ClickHouse)
+    std::string collation;
+    bool with_fill = false;
+    const char* kind() const override { return "OrderByElement"; }
+    ASTPtr clone() const override;
+    ASTs children() const override { return {expr}; }
+    void formatImpl(std::string& out) const override;
+};
+
+// FROM source: exactly one of table/table_function/subquery is set.
+struct ASTTableExpression : IAST {
+    std::string database;             // "" = current database
+    std::string table;
+    std::shared_ptr<ASTFunction> table_function;
+    std::shared_ptr<ASTSubquery> subquery;
+    bool final = false;
+    const char* kind() const override { return "TableExpression"; }
+    ASTPtr clone() const override;
+    void formatImpl(std::string& out) const override;
+};
+
+using SettingsChanges = std::vector<std::pair<std::string, Field>>;
+
+struct ASTSelectQuery : IAST {
+    ASTs with;                        // WITH x AS a, (SELECT ...) AS s, name AS (SELECT ...) [CTE]
+    bool distinct = false;
+    ASTs select;                      // select list
+    std::shared_ptr<ASTTableExpression> from;   // null = SELECT without FROM
+    ASTs array_join;                  // ARRAY JOIN list (empty = none)
+    bool left_array_join = false;
+    ASTPtr prewhere, where, having, qualify;
+    ASTs group_by;
+    bool group_by_all = false;
+    bool with_totals = false, with_rollup = false, with_cube = false;
+    std::vector<std::shared_ptr<ASTOrderByElement>> order_by;
+    ASTPtr limit_by_length, limit_by_offset;
+    ASTs limit_by;
+    ASTPtr limit_length, limit_offset;
+    bool limit_with_ties = false;
+    SettingsChanges settings;
+    const char* kind() const override { return "SelectQuery"; }
+    ASTPtr clone() const override;
+    ASTs children() const override;
+    void formatImpl(std::string& out) const override;
+};
+
+enum class UnionMode { All, Distinct };
+
+struct ASTSelectWithUnion : IAST {
+    ASTs selects;                     // ASTSelectQuery or nested ASTSelectWithUnion (parenthesized)
+    std::vector<UnionMode> modes;     // modes[i] joins selects[i] and selects[i+1]
+    const char* kind() const override { return "SelectWithUnionQuery"; }
+    ASTPtr clone() const override;
+    ASTs children() const override { return selects; }
+    void formatImpl(std::string& out) const override;
+};
+
+// Output options any query may end with.
+struct QueryOutputOptions {
+    std::string format;               // FORMAT name; "" = default
+    std::string into_outfile;
+    SettingsChanges settings;         // trailing SETTINGS of non-SELECT statements
+};
+
+struct ASTColumnDeclaration : IAST {
+    std::string name;
+    std::string type;                 // type text as written ("" if omitted, e.g. `a DEFAULT 1`)
+    std::optional<bool> null_modifier;   // NULL / NOT NULL after type
+    std::string default_kind;         // "", "DEFAULT", "MATERIALIZED", "ALIAS", "EPHEMERAL"
+    ASTPtr default_expr;
+    std::string codec;                // CODEC(...) text as written, e.g. "ZSTD(1)"
+    std::string comment;
+    ASTPtr ttl;
+    const char* kind() const override { return "ColumnDeclaration"; }
+    ASTPtr clone() const override;
+    void formatImpl(std::string& out) const override;
+};
+
+struct ASTConstraint : IAST {
+    std::string name;
+    std::string type = "CHECK";       // CHECK or ASSUME
+    ASTPtr expr;
+    const char* kind() const override { return "Constraint"; }
+    ASTPtr clone() const override;
+    void formatImpl(std::string& out) const override;
+};
+
+struct ASTCreateQuery : IAST {
+    enum class What { Database, Table, View, MaterializedView } what = What::Table;
+    bool if_not_exists = false;
+    bool or_replace = false;
+    bool temporary = false;
+    std::string database, table;
+    std::vector<std::shared_ptr<ASTColumnDeclaration>> columns;
+    std::vector<std::shared_ptr<ASTConstraint>> constraints;
+    // Data-skipping indexes, kept as formatted text ("INDEX i b TYPE bloom_filter GRANULARITY 1") so
+    // SHOW CREATE TABLE round-trips them; not interpreted by the parser.
+    std::vector<std::string> indices;
+    std::shared_ptr<ASTFunction> engine;  // ENGINE = Name(args); null if omitted
+    ASTPtr partition_by, primary_key, order_by, sample_by, ttl;
+    SettingsChanges engine_settings;  // SETTINGS in the storage clause
+    std::shared_ptr<ASTSelectWithUnion> as_select;
+    std::string as_database, as_table;    // CREATE TABLE t AS other
+    std::shared_ptr<ASTFunction> as_table_function;   // CREATE TABLE t AS numbers(10)
+    std::string to_database, to_table;    // materialized view TO
+    bool populate = false;
+    std::string comment;
+    const char* kind() const override { return "CreateQuery"; }
+    ASTPtr clone() const override;
+    void formatImpl(std::string& out) const override;   // ClickHouse's SHOW CREATE layout
+};
+
+struct ASTDropQuery : IAST {
+    enum class Kind { Drop, Truncate, Detach } drop_kind = Kind::Drop;
+    enum class What { Database, Table, View, Dictionary } what = What::Table;
+    bool if_exists = false;
+    std::string database, table;
+    const char* kind() const override { return "DropQuery"; }
+    ASTPtr clone() const override { return std::make_shared<ASTDropQuery>(*this); }
+    void formatImpl(std::string& out) const override;
+};
+
+struct ASTRenameQuery : IAST {
+    struct Element { std::string from_database, from_table, to_database, to_table; };
+    std::vector<Element> elements;
+    bool exchange = false;            // EXCHANGE TABLES a AND b
+    bool database = false;            // RENAME DATABASE
+    const char* kind() const override { return "RenameQuery"; }
+    ASTPtr clone() const override { return std::make_shared<ASTRenameQuery>(*this); }
+    void formatImpl(std::string& out) const override;
+};
+
+struct ASTShowQuery : IAST {
+    enum class What { Tables, Databases, CreateTable, CreateDatabase, Settings, Functions, Columns } what = What::Tables;
+    std::string database, table;      // SHOW TABLES FROM db / SHOW CREATE TABLE db.t
+    std::string like;                 // LIKE 'pattern'
+    bool not_like = false, ilike = false;
+    ASTPtr limit;
+    const char* kind() const override { return "ShowQuery"; }
+    ASTPtr clone() const override { return std::make_shared<ASTShowQuery>(*this); }
+    void formatImpl(std::string& out) const override;
+};
+
+struct ASTDescribeQuery : IAST {
+    std::shared_ptr<ASTTableExpression> table;
+    const char* kind() const override { return "DescribeQuery"; }
+    ASTPtr clone() const override;
+    void formatImpl(std::string& out) const override;
+};
+
+struct ASTUseQuery : IAST {
+    std::string database;
+    const char* kind() const override { return "UseQuery"; }
+    ASTPtr clone() const override { return std::make_shared<ASTUseQuery>(*this); }
+    void formatImpl(std::string& out) const override;
+};
+
+struct ASTSetQuery : IAST {
+    SettingsChanges changes;
+    const char* kind() const override { return "SetQuery"; }
+    ASTPtr clone() const override { return std::make_shared<ASTSetQuery>(*this); }
+    void formatImpl(std::string& out) const override;
+};
+
+struct ASTExplainQuery : IAST {
+    enum class Kind { AST, Syntax, Plan, Pipeline } explain_kind = Kind::Plan;
+    ASTPtr query;
+    SettingsChanges explain_settings;  // EXPLAIN PLAN header = 1, ...
+    const char* kind() const override { return "ExplainQuery"; }
+    ASTPtr clone() const override;
+    void formatImpl(std::string& out) const override;
+};
+
+struct ASTInsertQuery : IAST {
+    std::string database, table;
+    std::shared_ptr<ASTFunction> table_function;   // INSERT INTO FUNCTION file(...)
+    std::vector<std::string> columns;              // empty = all non-materialized columns
+    std::shared_ptr<ASTSelectWithUnion> select;    // INSERT ... SELECT
+    std::string format;                            // "Values" for VALUES, else FORMAT name
+    // Inline data: for VALUES the text after the keyword; for FORMAT the text after the format name
+    // and one whitespace/newline, up to the end of the statement. Points into the query text.
+    std::string data;
+    bool has_inline_data = false;
+    const char* kind() const override { return "InsertQuery"; }
+    ASTPtr clone() const override;
+    void formatImpl(std::string& out) const override;
+};
+
+// A parsed statement: the AST plus its trailing FORMAT / INTO OUTFILE / SETTINGS.
+struct ParsedStatement {
+    ASTPtr ast;
+    QueryOutputOptions output;
+    std::string text;                 // the statement's own text (without the ';')
+    size_t begin = 0, end = 0;        // offsets in the script
+};
+
+// Deep-printing of the tree for EXPLAIN AST (ClickHouse's layout: "SelectWithUnionQuery (children 1)"
+// with one-space indentation per level, as ClickHouse prints it).
+std::string dumpTree(const IAST& ast);
+
+}  // namespace basalt

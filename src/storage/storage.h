@@ -1,0 +1,103 @@
+// storage.h — the table-engine interface (IStorage), sources of blocks (ISource), table metadata.
+// Engines: Memory (memory.cpp), system tables (system_tables.cpp), table functions such as
+// numbers/zeros/values/format/file (table_functions.cpp). MergeTree arrives in the storage issue
+// behind the same interface.
+#pragma once
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "columns/block.h"
+#include "sql/ast.h"
+
+namespace basalt {
+
+struct QueryContext;
+
+struct ColumnDescription {
+    std::string name;
+    DataTypePtr type;
+    std::string default_kind;   // "", DEFAULT, MATERIALIZED, ALIAS, EPHEMERAL
+    ASTPtr default_expr;
+    std::string codec;
+    std::string comment;
+};
+
+struct ConstraintDescription {
+    std::string name;
+    ASTPtr expr;
+};
+
+struct TableMetadata {
+    std::vector<ColumnDescription> columns;
+    std::vector<ConstraintDescription> constraints;
+    std::string comment;
+
+    const ColumnDescription* find(const std::string& name) const {
+        for (auto& c : columns) if (c.name == name) return &c;
+        return nullptr;
+    }
+    // Columns a SELECT * returns (not MATERIALIZED/ALIAS/EPHEMERAL).
+    std::vector<const ColumnDescription*> ordinary() const {
+        std::vector<const ColumnDescription*> r;
+        for (auto& c : columns)
+            if (c.default_kind.empty() || c.default_kind == "DEFAULT") r.push_back(&c);
+        return r;
+    }
+};
+
+// A stream of blocks; read() returns an empty block (no columns, zero rows) at the end.
+class ISource {
+public:
+    virtual ~ISource() = default;
+    virtual Block read() = 0;
+};
+using SourcePtr = std::unique_ptr<ISource>;
+using Sources = std::vector<SourcePtr>;
+
+class IStorage {
+public:
+    virtual ~IStorage() = default;
+    virtual std::string engineName() const = 0;
+    const TableMetadata& metadata() const { return metadata_; }
+    TableMetadata& metadata() { return metadata_; }
+
+    // Up to num_streams sources producing blocks with exactly `columns` (in this order). An empty
+    // column list means only the row count matters (count()).
+    virtual Sources read(const std::vector<std::string>& columns, QueryContext& ctx, size_t num_streams) = 0;
+    // Appends blocks atomically (all rows become visible at once, or none on error). Blocks carry
+    // every physical column, already converted to the table types and checked.
+    virtual void write(std::vector<Block> blocks, QueryContext& ctx);
+    virtual void truncate();
+    virtual std::optional<uint64_t> totalRows() const { return std::nullopt; }
+    virtual std::optional<uint64_t> totalBytes() const { return std::nullopt; }
+    virtual bool isSystem() const { return false; }
+    // Called when the table is dropped (release data / files).
+    virtual void drop() {}
+
+    // The CREATE statement the table was made with (SHOW CREATE TABLE, persistence).
+    std::shared_ptr<ASTCreateQuery> create_query;
+
+protected:
+    TableMetadata metadata_;
+};
+using StoragePtr = std::shared_ptr<IStorage>;
+
+// A source over already materialized blocks (subquery results, Memory snapshots).
+class BlocksSource final : public ISource {
+public:
+    explicit BlocksSource(std::vector<Block> blocks, std::vector<size_t> positions = {}) : blocks_(std::move(blocks)), positions_(std::move(positions)) {}
+    Block read() override;
+
+private:
+    std::vector<Block> blocks_;
+    std::vector<size_t> positions_;   // columns to project (empty = all)
+    size_t next_ = 0;
+};
+
+// Splits blocks round-robin into n sources sharing the list.
+Sources splitBlocks(std::shared_ptr<const std::vector<Block>> blocks, const std::vector<size_t>& positions, size_t n, size_t total_rows_hint);
+
+}  // namespace basalt

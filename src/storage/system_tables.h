@@ -1,0 +1,30 @@
+// system_tables.h — system.one, system.numbers, system.databases, system.tables, system.columns,
+// system.functions, system.settings, system.formats. Each is generated at read time from the
+// catalog / registries, so it is always current.
+#pragma once
+#include <functional>
+
+#include "storage/storage.h"
+
+namespace basalt {
+
+class Catalog;
+
+// A table whose single block is computed by `generate` on every read.
+class StorageGenerated final : public IStorage {
+public:
+    using Generator = std::function<Block(QueryContext&)>;
+    StorageGenerated(std::string engine, std::vector<ColumnDescription> columns, Generator g)
+        : engine_(std::move(engine)), generate_(std::move(g)) { metadata_.columns = std::move(columns); }
+    std::string engineName() const override { return engine_; }
+    Sources read(const std::vector<std::string>& columns, QueryContext& ctx, size_t num_streams) override;
+    bool isSystem() const override { return true; }
+
+private:
+    std::string engine_;
+    Generator generate_;
+};
+
+void registerSystemTables(Catalog& catalog);
+
+}  // namespace basalt
