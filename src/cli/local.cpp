@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/exception.h"
+#include "common/string_utils.h"
 #include "interpreter/interpreter.h"
 #include "sql/parser.h"
 #include "storage/catalog.h"
@@ -34,6 +35,8 @@ Options:
   --testmode, -T         honour `-- { serverError N }` / `-- { clientError N }` hints:
                          the statement must fail with that code
   --ignore-error         print errors and continue with the next statement
+  --json-log             print one JSON line per statement: {"i","sql","ok","out"} with
+                         TabSeparated output or the error text (used by `make compat`)
   -i, --interactive      prompt for statements on stdin
   -h, --help             this help
 
@@ -90,6 +93,7 @@ int runLocal(const LocalOptions& opts) {
             std::cerr << formatException(e) << std::endl;
             return 1;
         }
+        size_t index = 0;
         for (auto stmt : stmts) {
             int expected = opts.test_mode ? findErrorHint(script, stmt) : -1;
             int code = 0;
@@ -102,9 +106,18 @@ int runLocal(const LocalOptions& opts) {
                 ParsedStatement parsed = parseStatement(stmt, limits);
                 StatementOutput out = session.execute(parsed);
                 std::string fmt = out.format.empty() ? (session.settings().default_format.empty() ? default_format : session.settings().default_format) : out.format;
+                if (opts.json_log && out.format.empty()) fmt = "TabSeparated";
                 output = session.formatResult(out, fmt);
             } catch (const std::exception& e) {
                 error = formatException(e, &code);
+            }
+            if (opts.json_log) {
+                std::string line = "{\"i\":" + std::to_string(index++) + ",\"sql\":";
+                appendJSONString(line, stmt);
+                line += error.empty() ? ",\"ok\":true,\"out\":" : ",\"ok\":false,\"out\":";
+                appendJSONString(line, error.empty() ? output : error);
+                std::cout << line << "}\n";
+                continue;
             }
             if (expected >= 0) {
                 if (error.empty()) {
@@ -182,6 +195,7 @@ int localMain(int argc, char** argv) {
         else if (is("--format") || is("--output-format") || a == "-f") opts.format = value("--format");
         else if (a == "--testmode" || a == "-T") opts.test_mode = true;
         else if (a == "--ignore-error") opts.ignore_errors = true;
+        else if (a == "--json-log") { opts.json_log = true; opts.ignore_errors = true; }
         else if (a == "-i" || a == "--interactive") opts.interactive = true;
         else if (a == "--multiquery" || a == "-n") {}
         else {

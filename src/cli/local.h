@@ -14,6 +14,7 @@ struct LocalOptions {
     bool test_mode = false;       // honour `-- { serverError N }` hints
     bool interactive = false;     // read statements from stdin line by line with a prompt
     bool ignore_errors = false;   // continue after an error (print it and go on)
+    bool json_log = false;        // one JSON line per statement {i, sql, ok, out} (make compat)
 };
 
 int runLocal(const LocalOptions& opts);

@@ -6,6 +6,13 @@
 //     Nullable with the OR of the null maps (a NULL constant argument makes the result NULL);
 //   - constants: if every argument is constant, the kernel runs on one row and the result is const.
 // Kernels are templates instantiated per argument type and dispatched once per block, never per row.
+//
+// Higher-order functions (arrayMap(x -> ..., arr), arrayFilter, arraySort with a lambda, ...):
+// the analyzer builds them with args[0] = {column: nullptr, type: the lambda body's result type,
+// name: "__lambda"} followed by the array arguments. At execution args[0].column holds the lambda
+// body evaluated once over all array elements, flattened (size = total elements of args[1]), and
+// args[1..] are full ColumnArray columns with identical offsets. A function that also works
+// without a lambda (arraySort(arr)) is called with just the arrays.
 #pragma once
 #include <functional>
 #include <memory>

@@ -1,0 +1,8 @@
+// hash_functions.cpp — hash functions (to be filled in).
+#include "functions/function.h"
+
+namespace basalt {
+
+void registerHashFunctions(FunctionFactory&) {}
+
+}  // namespace basalt
