@@ -63,6 +63,9 @@ void writeFileAtomically(const std::string& path, const std::string& content) {
 Catalog::Catalog(std::string data_path) : data_path_(std::move(data_path)) {
     dbs_["default"] = DatabaseInfo{"default", "Atomic", {}};
     dbs_["system"] = DatabaseInfo{"system", "Memory", {}};
+    // ClickHouse always shows both spellings of the SQL-standard schema database.
+    dbs_["INFORMATION_SCHEMA"] = DatabaseInfo{"INFORMATION_SCHEMA", "Memory", {}};
+    dbs_["information_schema"] = DatabaseInfo{"information_schema", "Memory", {}};
     if (!data_path_.empty()) {
         fs::create_directories(fs::path(data_path_) / "metadata" / "default");
     }
