@@ -125,7 +125,8 @@ ExprNodePtr Analyzer::analyzeImpl(const ASTPtr& ast, Scope& scope) {
         for (size_t i = 0; i < scope.key_names.size(); ++i)
             if (scope.key_names[i] == name) return makeInput(i, scope.columns[i].type, name);
     }
-    bool cacheable = scope.lambda_params.empty();
+    // Subqueries share the placeholder name `_subquery`, so their expressions are never merged.
+    bool cacheable = scope.lambda_params.empty() && name.find("_subquery") == std::string::npos;
     if (cacheable) {
         auto it = scope.cache.find(name);
         if (it != scope.cache.end()) return it->second;
@@ -254,6 +255,24 @@ ExprNodePtr Analyzer::analyzeFunction(const ASTFunction& fn, Scope& scope) {
         c->getData()[0] = b.rows() > 0;
         return makeConstantNode(c, makeType(TypeId::UInt8), name);
     }
+    if (fname == "caseWithExpression") {
+        // CASE x WHEN a THEN b ... ELSE c END  ==  multiIf(x = a, b, ..., c)
+        if (fn.arguments.size() < 3) throwArgumentCount(fname, fn.arguments.size(), "at least 3");
+        std::vector<ExprNodePtr> args;
+        ExprNodePtr subject = analyzeImpl(fn.arguments[0], scope);
+        size_t n = fn.arguments.size() - 1;
+        for (size_t i = 1; i + 1 < fn.arguments.size(); i += 2) {
+            ExprNodePtr when = analyzeImpl(fn.arguments[i], scope);
+            args.push_back(makeFunctionNode("equals", {subject, when}, "equals(" + subject->name + ", " + when->name + ")"));
+            args.push_back(analyzeImpl(fn.arguments[i + 1], scope));
+        }
+        if (n % 2 == 0) args.push_back(analyzeImpl(fn.arguments.back(), scope));
+        else {
+            DataTypePtr t = literalType(Field());
+            args.push_back(makeConstantNode(literalColumn(Field(), t), t, "NULL"));
+        }
+        return makeFunctionNode("multiIf", std::move(args), name);
+    }
     for (auto& a : fn.arguments)
         if (auto* l = a->as<ASTFunction>(); l && l->name == "lambda") return analyzeHigherOrder(fn, scope);
     if (fn.parameters) throw Exception(ErrorCodes::UNKNOWN_AGGREGATE_FUNCTION, "Unknown aggregate function " + fname);
@@ -310,10 +329,12 @@ namespace {
 // Set for IN: serialized keys of values converted to the left operand's type.
 class InFunction final : public IExecutableFunction {
 public:
-    InFunction(bool negate, DataTypePtr left_type, ColumnPtr set_values, const FunctionContext& ctx)
-        : negate_(negate), left_type_(std::move(left_type)), ctx_(ctx) {
+    InFunction(bool negate, DataTypePtr left_type, ColumnPtr set_values, const FunctionContext& ctx, bool nullable_left)
+        : negate_(negate), left_type_(std::move(left_type)), ctx_(ctx), nullable_left_(nullable_left) {
         name = negate ? "notIn" : "in";
         result_type = makeType(TypeId::UInt8);
+        // NULL on the left gives NULL (transform_null_in = 0), so a Nullable left gives Nullable(UInt8).
+        if (nullable_left) result_type = makeNullable(result_type);
         set_values = materialize(set_values);
         fixed_ = left_type_->isFixedWidth() && left_type_->valueSize() <= 8;
         std::string key;
@@ -345,12 +366,18 @@ public:
             r[i] = uint8_t(found != negate_);
             if (nullable && nullable->isNullAt(i)) r[i] = 0;
         }
+        if (nullable_left_) {
+            auto nm = ColumnUInt8::create(rows);
+            for (size_t i = 0; i < rows; ++i) nm->getData()[i] = nullable && nullable->isNullAt(i);
+            return std::make_shared<ColumnNullable>(res, nm);
+        }
         return res;
     }
 private:
     bool negate_;
     DataTypePtr left_type_;
     FunctionContext ctx_;
+    bool nullable_left_ = false;
     bool fixed_ = false;
     bool has_null_ = false;
     FixedHashMap<uint64_t, uint8_t> fixed_set_;
@@ -363,6 +390,10 @@ ExprNodePtr Analyzer::analyzeIn(const ASTFunction& fn, Scope& scope) {
     bool negate = fn.name == "notIn" || fn.name == "globalNotIn" || fn.name == "notNullIn";
     ExprNodePtr left = analyzeImpl(fn.arguments[0], scope);
     DataTypePtr lt = removeNullable(left->type);
+    if (lt->id == TypeId::Nothing) {
+        DataTypePtr t = makeNullable(makeType(TypeId::Nothing));
+        return makeConstantNode(literalColumn(Field(), t), t, fn.getColumnName());
+    }
     ColumnPtr values;
     DataTypePtr values_type;
     const ASTPtr& right = fn.arguments[1];
@@ -413,7 +444,7 @@ ExprNodePtr Analyzer::analyzeIn(const ASTFunction& fn, Scope& scope) {
         DataTypePtr target = values_type->isNullable() && lt->canBeInsideNullable() ? makeNullable(lt) : lt;
         values = castColumn(values, values_type, target, fctx);
     }
-    auto f = std::make_shared<InFunction>(negate, lt, values, fctx);
+    auto f = std::make_shared<InFunction>(negate, lt, values, fctx, left->type->isNullable());
     auto n = std::make_shared<ExprNode>();
     n->kind = ExprNode::Kind::Function;
     n->function = f;

@@ -233,6 +233,14 @@ size_t constUInt(const Field& f, const char* what) {
     throw Exception(ErrorCodes::INVALID_LIMIT_EXPRESSION, std::string("The value ") + f.toSQL() + " of " + what + " expression is not representable as UInt64");
 }
 
+// LIMIT/OFFSET accept negative values (ClickHouse 24.10+): a negative OFFSET drops rows from the
+// end, a negative LIMIT keeps the last rows.
+int64_t constInt(const Field& f, const char* what) {
+    if (f.is<uint64_t>() && f.get<uint64_t>() <= uint64_t(INT64_MAX)) return int64_t(f.get<uint64_t>());
+    if (f.is<int64_t>()) return f.get<int64_t>();
+    throw Exception(ErrorCodes::INVALID_LIMIT_EXPRESSION, std::string("The value ") + f.toSQL() + " of " + what + " expression is not representable as Int64");
+}
+
 QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::vector<std::string>* explain) {
     // Per-query settings from SETTINGS.
     for (auto& [k, v] : q.settings) ctx_.settings.set(k, v);
@@ -399,8 +407,12 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
 
     size_t limit = 0, offset = 0;
     bool has_limit = false;
-    if (q.limit_length) { limit = constUInt(analyzer.evaluateConstant(q.limit_length, "LIMIT"), "LIMIT"); has_limit = true; }
-    if (q.limit_offset) offset = constUInt(analyzer.evaluateConstant(q.limit_offset, "OFFSET"), "OFFSET");
+    int64_t signed_limit = 0, signed_offset = 0;
+    if (q.limit_length) { signed_limit = constInt(analyzer.evaluateConstant(q.limit_length, "LIMIT"), "LIMIT"); has_limit = true; }
+    if (q.limit_offset) signed_offset = constInt(analyzer.evaluateConstant(q.limit_offset, "OFFSET"), "OFFSET");
+    bool negative_limit = signed_limit < 0 || signed_offset < 0;
+    limit = size_t(signed_limit < 0 ? 0 : signed_limit);
+    offset = size_t(signed_offset < 0 ? 0 : signed_offset);
     size_t limit_by_length = 0, limit_by_offset = 0;
     if (q.limit_by_length) limit_by_length = constUInt(analyzer.evaluateConstant(q.limit_by_length, "LIMIT BY"), "LIMIT BY");
     if (q.limit_by_offset) limit_by_offset = constUInt(analyzer.evaluateConstant(q.limit_by_offset, "LIMIT BY"), "LIMIT BY");
@@ -436,7 +448,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     }
     size_t nstreams = sources.size();
     // LIMIT without ORDER BY / aggregation / DISTINCT lets each stream stop early.
-    bool early_stop = has_limit && q.order_by.empty() && !aggregating && !q.distinct && limit_by.empty();
+    bool early_stop = has_limit && !negative_limit && q.order_by.empty() && !aggregating && !q.distinct && limit_by.empty();
     size_t stream_row_cap = early_stop ? limit + offset : 0;
 
     AggregatorParams agg_params;
@@ -560,13 +572,21 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             sc.nulls_direction = (nulls_first != o.descending) ? -1 : 1;
             sort.push_back(sc);
         }
-        size_t top = (has_limit && limit_by.empty()) ? limit + offset : 0;
-        if (has_limit && top == 0) top = 0;
+        size_t top = (has_limit && limit_by.empty() && !negative_limit) ? limit + offset : 0;
         data = sortBlock(data, sort, top);
     }
     if (!limit_by.empty()) data = limitByBlock(data, limit_by_positions, limit_by_length, limit_by_offset);
-    if (has_limit || offset) data = cutBlock(data, offset, has_limit ? limit : SIZE_MAX);
-    else if (offset) data = cutBlock(data, offset, SIZE_MAX);
+    if (negative_limit) {
+        size_t rows = data.rows();
+        size_t begin = 0, end = rows;
+        if (signed_offset >= 0) begin = std::min(rows, size_t(signed_offset));
+        else end = rows - std::min(rows, size_t(-signed_offset));
+        if (has_limit && signed_limit >= 0) end = std::min(end, begin + size_t(signed_limit));
+        else if (has_limit) begin = std::max(begin, end - std::min(end - begin, size_t(-signed_limit)));
+        data = cutBlock(data, begin, end - begin);
+    } else if (has_limit || offset) {
+        data = cutBlock(data, offset, has_limit ? limit : SIZE_MAX);
+    }
 
     Block visible_block;
     for (size_t i = 0; i < visible; ++i) visible_block.insert(data.at(i));
