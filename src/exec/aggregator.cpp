@@ -11,12 +11,14 @@ namespace basalt {
 AggregationMethod chooseAggregationMethod(const DataTypes& key_types) {
     if (key_types.empty()) return AggregationMethod::NoKeys;
     size_t total = 0;
+    if (key_types.size() == 1 && key_types[0]->id == TypeId::String) return AggregationMethod::OneString;
     for (auto& t : key_types) {
         size_t s = t->valueSize();
         if (s == 0 || t->isNullable()) return AggregationMethod::Serialized;
         total += s;
     }
     if (key_types.size() == 1 && total <= 8) return AggregationMethod::Key64;
+    if (key_types.size() == 1 && key_types[0]->id == TypeId::String) return AggregationMethod::OneString;
     if (total <= 16) return AggregationMethod::Key128;
     return AggregationMethod::Serialized;
 }
@@ -65,6 +67,7 @@ void AggregatedData::forEachGroup(F&& f) {
         case AggregationMethod::NoKeys: if (no_keys_place_) f(no_keys_place_); break;
         case AggregationMethod::Key64: map64_.forEach([&](const uint64_t&, char*& p) { if (p) f(p); }); break;
         case AggregationMethod::Key128: map128_.forEach([&](const UInt128&, char*& p) { if (p) f(p); }); break;
+        case AggregationMethod::OneString:
         case AggregationMethod::Serialized: map_str_.forEach([&](std::string_view, char*& p) { if (p) f(p); }); break;
     }
 }
@@ -74,6 +77,7 @@ size_t AggregatedData::size() const {
         case AggregationMethod::NoKeys: return no_keys_place_ ? 1 : 0;
         case AggregationMethod::Key64: return map64_.size();
         case AggregationMethod::Key128: return map128_.size();
+        case AggregationMethod::OneString:
         case AggregationMethod::Serialized: return map_str_.size();
     }
     return 0;
@@ -97,15 +101,37 @@ void AggregatedData::addBlock(const Columns& keys, const std::vector<Columns>& a
             const IColumn& k = *keys[0];
             size_t ks = key_sizes_[0];
             const char* data = k.rawData();
-            auto probe = [&](uint64_t key, size_t i) {
-                char*& slot = map64_.emplace(key, inserted);
+            hashes_.resize(rows);
+            uint64_t* hs = hashes_.data();
+            auto run = [&](const auto* d) {
+                for (size_t i = 0; i < rows; ++i) hs[i] = FixedHashMap<uint64_t, char*>::hashOf(uint64_t(d[i]));
+                constexpr size_t kAhead = 16;
+                for (size_t i = 0; i < rows; ++i) {
+                    if (i + kAhead < rows) map64_.prefetch(hs[i + kAhead]);
+                    char*& slot = map64_.emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
+                    if (inserted) { slot = nullptr; slot = newState(); }
+                    places[i] = slot;
+                }
+            };
+            if (ks == 8) run(reinterpret_cast<const uint64_t*>(data));
+            else if (ks == 4) run(reinterpret_cast<const uint32_t*>(data));
+            else if (ks == 2) run(reinterpret_cast<const uint16_t*>(data));
+            else run(reinterpret_cast<const uint8_t*>(data));
+            break;
+        }
+        case AggregationMethod::OneString: {
+            auto& sc = static_cast<const ColumnString&>(*keys[0]);
+            hashes_.resize(rows);
+            uint64_t* hs = hashes_.data();
+            for (size_t i = 0; i < rows; ++i) { auto v = sc.getView(i); hs[i] = bytesHash(v.data(), v.size()); }
+            constexpr size_t kAhead = 16;
+            auto persist = [&](std::string_view s) { return arena_->insert(s.data(), s.size()); };
+            for (size_t i = 0; i < rows; ++i) {
+                if (i + kAhead < rows) map_str_.prefetch(hs[i + kAhead]);
+                char*& slot = map_str_.emplace(sc.getView(i), hs[i], inserted, persist);
                 if (inserted) { slot = nullptr; slot = newState(); }
                 places[i] = slot;
-            };
-            if (ks == 8) { const uint64_t* d = reinterpret_cast<const uint64_t*>(data); for (size_t i = 0; i < rows; ++i) probe(d[i], i); }
-            else if (ks == 4) { const uint32_t* d = reinterpret_cast<const uint32_t*>(data); for (size_t i = 0; i < rows; ++i) probe(d[i], i); }
-            else if (ks == 2) { const uint16_t* d = reinterpret_cast<const uint16_t*>(data); for (size_t i = 0; i < rows; ++i) probe(d[i], i); }
-            else { const uint8_t* d = reinterpret_cast<const uint8_t*>(data); for (size_t i = 0; i < rows; ++i) probe(d[i], i); }
+            }
             break;
         }
         case AggregationMethod::Key128: {
@@ -173,6 +199,7 @@ void AggregatedData::merge(AggregatedData& other) {
             other.map128_.forEach([&](const UInt128& k, char*& p) { char*& slot = map128_.emplace(k, inserted); mergeInto(slot, p); });
             other.map128_ = FixedHashMap<UInt128, char*>();
             break;
+        case AggregationMethod::OneString:
         case AggregationMethod::Serialized:
             // Keys live in the adopted arenas, so the views stay valid.
             other.map_str_.forEach([&](std::string_view k, char*& p) {
@@ -212,6 +239,12 @@ Block AggregatedData::finalize(const std::vector<DataTypePtr>& result_types) {
             map128_.forEach([&](const UInt128& k, char*& p) {
                 const char* kp = reinterpret_cast<const char*>(&k);
                 for (auto& kc : key_cols) kc->deserializeAndInsert(kp);
+                emitStates(p);
+            });
+            break;
+        case AggregationMethod::OneString:
+            map_str_.forEach([&](std::string_view k, char*& p) {
+                static_cast<ColumnString&>(*key_cols[0]).insertData(k);
                 emitStates(p);
             });
             break;

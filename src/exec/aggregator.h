@@ -2,7 +2,9 @@
 // (hash table specialized by key layout + an arena holding states and keys); the partial results are
 // merged at the end and turned into a block of [keys..., aggregate results...].
 // Key layouts: no keys (one state), one fixed-width key of <= 8 bytes, several fixed-width keys
-// packed into 16 bytes, and anything else serialized into the arena (strings, Nullable, arrays).
+// packed into 16 bytes, one String key (its bytes are the key), and anything else serialized into
+// the arena (several strings, Nullable, arrays). Hashes are computed for a whole block first and the
+// table cells are prefetched a fixed distance ahead, so cache misses on large tables overlap.
 // Spilling: AggregatedData can serialize its states (IAggregateFunction::serialize) bucket by
 // bucket, which is the hook for external aggregation; it is not wired to disk yet.
 #pragma once
@@ -22,7 +24,7 @@ struct AggregatorParams {
     std::vector<std::string> function_names;
 };
 
-enum class AggregationMethod { NoKeys, Key64, Key128, Serialized };
+enum class AggregationMethod { NoKeys, Key64, Key128, OneString, Serialized };
 
 class AggregatedData {
 public:
@@ -58,6 +60,7 @@ private:
     StringHashMap<char*> map_str_;
     std::vector<size_t> key_sizes_;   // packed layouts
     PODArray<char*> places_;
+    PODArray<uint64_t> hashes_;
 };
 
 AggregationMethod chooseAggregationMethod(const DataTypes& key_types);

@@ -142,6 +142,36 @@ inline T moduloValue(T a, T b, bool or_zero) {
     }
 }
 
+// Remainder by a loop-invariant 64-bit divisor without a hardware division (Lemire, Kaser, Kurz:
+// "Faster Remainder by Direct Computation", 2019): with M = ceil(2^128 / d), a % d is the high 64
+// bits of (M * a mod 2^128) * d. Four multiplications instead of a ~40-cycle DIV per row.
+struct FastModU64 {
+    unsigned __int128 m;
+    uint64_t d;
+    explicit FastModU64(uint64_t divisor) : m(~static_cast<unsigned __int128>(0) / divisor + 1), d(divisor) {}
+    inline uint64_t operator()(uint64_t a) const {
+        unsigned __int128 low = m * a;
+        unsigned __int128 bottom = (static_cast<unsigned __int128>(static_cast<uint64_t>(low)) * d) >> 64;
+        unsigned __int128 top = (low >> 64) * d;
+        return static_cast<uint64_t>((bottom + top) >> 64);
+    }
+};
+
+// x % const for unsigned 64-bit x, written straight into the (narrower) result type R.
+template <typename R>
+ColumnPtr moduloByConstant(const uint64_t* a, size_t rows, uint64_t d) {
+    auto res = std::make_shared<ColumnVector<R>>(rows);
+    R* r = res->getData().data();
+    if ((d & (d - 1)) == 0) {
+        uint64_t mask = d - 1;
+        for (size_t i = 0; i < rows; ++i) r[i] = R(a[i] & mask);
+    } else {
+        FastModU64 mod(d);
+        for (size_t i = 0; i < rows; ++i) r[i] = R(mod(a[i]));
+    }
+    return res;
+}
+
 // Same-type binary kernel over (vector|const) x (vector|const).
 template <typename T>
 ColumnPtr binaryKernel(Op op, const IColumn& ca, const IColumn& cb, size_t rows) {
@@ -248,6 +278,19 @@ FunctionPtr buildBinary(Op op, const ColumnsWithTypeAndName& args, const Functio
     return makeFunction(name, rtype, [op, ta, tb, rtype, ctype, ctx](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
         ColumnPtr x = castColumn(a[0].column, ta, ctype, ctx);
         ColumnPtr y = castColumn(a[1].column, tb, ctype, ctx);
+        if ((op == Op::Modulo || op == Op::ModuloOrZero) && ctype->id == TypeId::UInt64 && y->isConst() && !x->isConst()) {
+            uint64_t d = static_cast<const ColumnUInt64&>(static_cast<const ColumnConst&>(*y).getDataColumn()).getData()[0];
+            const uint64_t* xa = static_cast<const ColumnUInt64&>(*x).getData().data();
+            ColumnPtr r;
+            if (d == 0) {
+                if (op == Op::Modulo) divisionByZero();
+            } else if (dispatchNumber(rtype->id, [&](auto tag) {
+                           using R = typename decltype(tag)::type;
+                           if constexpr (std::is_integral_v<R>) r = moduloByConstant<R>(xa, rows, d);
+                       }) && r) {
+                return r;
+            }
+        }
         ColumnPtr r;
         dispatchNumber(ctype->id, [&](auto tag) { r = binaryKernel<typename decltype(tag)::type>(op, *x, *y, rows); });
         if (!ctype->equals(*rtype)) r = castColumn(r, ctype, rtype, ctx);

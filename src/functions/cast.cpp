@@ -1,6 +1,7 @@
 // cast.cpp — column type conversion (see cast.h).
 #include "functions/cast.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -76,6 +77,29 @@ bool isNumericLike(TypeId id) {
 }
 
 ColumnPtr toStringColumn(const ColumnPtr& col, const DataTypePtr& from, const FunctionContext& ctx) {
+    // Integers: print straight into the chars buffer (the common toString(number) case).
+    if (from->isInteger() && from->valueSize() <= 8) {
+        auto res = ColumnString::create();
+        size_t n = col->size();
+        auto& chars = res->getChars();
+        auto& offsets = res->getOffsets();
+        chars.reserve(n * 8);
+        offsets.resize(n);
+        dispatchNumber(from->id, [&](auto tag) {
+            using T = typename decltype(tag)::type;
+            if constexpr (std::is_integral_v<T>) {
+                const T* d = static_cast<const ColumnVector<T>&>(*col).getData().data();
+                for (size_t i = 0; i < n; ++i) {
+                    size_t pos = chars.size();
+                    chars.resize(pos + 20);
+                    auto r = std::to_chars(chars.data() + pos, chars.data() + pos + 20, d[i]);
+                    chars.resize(size_t(r.ptr - chars.data()));
+                    offsets[i] = chars.size();
+                }
+            }
+        });
+        return res;
+    }
     FormatSettings fs;
     if (ctx.format_settings) fs = *ctx.format_settings;
     fs.session_timezone = ctx.session_timezone;

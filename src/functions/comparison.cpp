@@ -128,6 +128,25 @@ FunctionPtr buildComparison(Cmp c, const ColumnsWithTypeAndName& args, const Fun
     checkArgumentCount(name, args, 2, 2);
     DataTypePtr ta = args[0].type, tb = args[1].type;
     DataTypePtr ct = comparisonType(name, ta, tb);
+    // Compare natively when both sides already share a plain number type, or when one side is a
+    // constant that converts exactly to the other side's type: no widening pass over the column.
+    auto plainNumber = [](const DataTypePtr& t) { return t->isNumber(); };
+    if (plainNumber(ta) && plainNumber(tb)) {
+        if (ta->equals(*tb)) ct = ta;
+        else {
+            for (int side = 0; side < 2; ++side) {
+                const auto& cst = args[side];
+                const DataTypePtr& other = side == 0 ? tb : ta;
+                if (!cst.column || !cst.column->isConst() || args[1 - side].column) continue;
+                try {
+                    ColumnPtr there = materialize(castColumn(cst.column, cst.type, other, ctx, CastMode::Throw, true));
+                    ColumnPtr back = materialize(castColumn(there, other, cst.type, ctx));
+                    if (back->compareAt(0, 0, *materialize(cst.column), 1) == 0) { ct = other; break; }
+                } catch (const Exception&) {
+                }
+            }
+        }
+    }
     // The physical type compared: Date -> its storage, etc.
     DataTypePtr phys = ct;
     TypeId pid = ct->id;
