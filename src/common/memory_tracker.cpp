@@ -1,6 +1,9 @@
 // memory_tracker.cpp — see memory_tracker.h.
 #include "common/memory_tracker.h"
 
+#include <sys/mman.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -40,12 +43,24 @@ MemoryTracker*& currentMemoryTracker() {
 
 namespace {
 constexpr size_t kHeader = 16;  // keeps 16-byte alignment of the payload
+// Big blocks (hash tables, large columns) are 2 MiB-aligned and marked for transparent huge pages:
+// random access into a 64 MiB hash table otherwise pays a TLB miss per probe.
+constexpr size_t kHugeThreshold = size_t(4) << 20;
+constexpr size_t kHugePage = size_t(2) << 20;
+
+char* rawAlloc(size_t total) {
+    if (total < kHugeThreshold) return static_cast<char*>(std::malloc(total));
+    size_t rounded = (total + kHugePage - 1) / kHugePage * kHugePage;
+    void* p = std::aligned_alloc(kHugePage, rounded);
+    if (p) madvise(p, rounded, MADV_HUGEPAGE);
+    return static_cast<char*>(p);
+}
 }
 
 void* trackedAlloc(size_t bytes) {
     MemoryTracker* t = currentMemoryTracker();
     if (t) t->alloc(int64_t(bytes));
-    char* p = static_cast<char*>(std::malloc(bytes + kHeader));
+    char* p = rawAlloc(bytes + kHeader);
     if (!p) {
         if (t) t->free(int64_t(bytes));
         throw std::bad_alloc();
@@ -61,7 +76,22 @@ void* trackedRealloc(void* ptr, size_t old_bytes, size_t new_bytes) {
     MemoryTracker* owner;
     std::memcpy(&owner, base, sizeof(owner));
     if (owner && new_bytes > old_bytes) owner->alloc(int64_t(new_bytes - old_bytes));
-    char* p = static_cast<char*>(std::realloc(base, new_bytes + kHeader));
+    char* p;
+    if (new_bytes + kHeader >= kHugeThreshold) {
+        p = rawAlloc(new_bytes + kHeader);
+        if (p) {
+            std::memcpy(p, base, std::min(old_bytes, new_bytes) + kHeader);
+            std::free(base);
+        }
+    } else if (old_bytes + kHeader >= kHugeThreshold) {
+        p = static_cast<char*>(std::malloc(new_bytes + kHeader));
+        if (p) {
+            std::memcpy(p, base, std::min(old_bytes, new_bytes) + kHeader);
+            std::free(base);
+        }
+    } else {
+        p = static_cast<char*>(std::realloc(base, new_bytes + kHeader));
+    }
     if (!p) {
         if (owner && new_bytes > old_bytes) owner->free(int64_t(new_bytes - old_bytes));
         throw std::bad_alloc();
