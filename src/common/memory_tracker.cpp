@@ -4,6 +4,8 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <malloc.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -56,6 +58,15 @@ char* rawAlloc(size_t total) {
     return static_cast<char*>(p);
 }
 }
+
+// glibc serves blocks above 128 KiB-32 MiB with mmap and returns them with munmap, so a query that
+// allocates a 512 KiB column per block page-faults on every block (and shoots down TLBs). Keep
+// such blocks in the heap instead.
+static const bool kMallocTuned = [] {
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    return true;
+}();
 
 void* trackedAlloc(size_t bytes) {
     MemoryTracker* t = currentMemoryTracker();

@@ -58,17 +58,46 @@ void predicateToFilter(const ColumnPtr& predicate, size_t rows, Filter& out, siz
     kept = k;
 }
 
-Block filterBlock(const Block& block, const ColumnPtr& predicate) {
+namespace {
+// A non-nullable UInt8 predicate column is used as the filter directly (no copy).
+const Filter* directFilter(const ColumnPtr& predicate, size_t& kept) {
+    auto* u8 = dynamic_cast<const ColumnUInt8*>(predicate.get());
+    if (!u8) return nullptr;
+    const Filter& f = u8->getData();
+    size_t k = 0;
+    for (size_t i = 0; i < f.size(); ++i) k += f[i] != 0;
+    kept = k;
+    return &f;
+}
+}  // namespace
+
+Block filterBlock(const Block& block, const ColumnPtr& predicate, const std::vector<bool>& used) {
     size_t rows = block.rows();
-    Filter f;
-    size_t kept;
-    predicateToFilter(predicate, rows, f, kept);
+    Filter scratch;
+    size_t kept = 0;
+    const Filter* f = directFilter(predicate, kept);
+    if (!f) {
+        predicateToFilter(predicate, rows, scratch, kept);
+        f = &scratch;
+    }
     if (kept == rows) return block;
     Block out;
-    for (auto& c : block.data()) out.insert({kept == 0 ? c.column->cloneEmpty() : c.column->filter(f, kept), c.type, c.name});
+    for (size_t i = 0; i < block.columns(); ++i) {
+        auto& c = block.at(i);
+        ColumnPtr col;
+        if (kept == 0) col = c.column->cloneEmpty();
+        else if (i < used.size() && !used[i]) {
+            auto one = c.column->cloneEmpty();
+            one->insertDefault();
+            col = std::make_shared<ColumnConst>(std::move(one), kept);
+        } else col = c.column->filter(*f, kept);
+        out.insert({col, c.type, c.name});
+    }
     if (block.columns() == 0) out.setRowsWithoutColumns(kept);
     return out;
 }
+
+Block filterBlock(const Block& block, const ColumnPtr& predicate) { return filterBlock(block, predicate, {}); }
 
 Block sortBlock(const Block& block, const std::vector<SortColumn>& columns, size_t limit) {
     size_t rows = block.rows();

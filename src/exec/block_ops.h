@@ -10,8 +10,11 @@ namespace basalt {
 Block concatBlocks(const std::vector<Block>& blocks, const Block& header);
 // Keeps rows where `predicate` (UInt8/Bool/Nullable(UInt8), possibly const) is non-zero.
 Block filterBlock(const Block& block, const ColumnPtr& predicate);
-// Converts a predicate column to a Filter (NULL = 0); returns false if it is constant 0.
+// Converts a predicate column to a Filter (NULL = 0).
 void predicateToFilter(const ColumnPtr& predicate, size_t rows, Filter& out, size_t& kept);
+// Filters only the columns whose positions are in `used` (others become cheap constant
+// placeholders of the right length: nothing downstream reads them).
+Block filterBlock(const Block& block, const ColumnPtr& predicate, const std::vector<bool>& used);
 
 struct SortColumn {
     size_t position;

@@ -142,19 +142,41 @@ inline T moduloValue(T a, T b, bool or_zero) {
     }
 }
 
-// Remainder by a loop-invariant 64-bit divisor without a hardware division (Lemire, Kaser, Kurz:
-// "Faster Remainder by Direct Computation", 2019): with M = ceil(2^128 / d), a % d is the high 64
-// bits of (M * a mod 2^128) * d. Four multiplications instead of a ~40-cycle DIV per row.
-struct FastModU64 {
-    unsigned __int128 m;
+// Division by a loop-invariant 64-bit divisor without a hardware DIV (~40 cycles): the divisor is
+// turned once into a multiplier and shift (Granlund & Montgomery, "Division by Invariant Integers
+// using Multiplication", 1994; the round-up variant with an "add" fix-up as in libdivide), so each
+// row costs one high multiply, a shift and, for the remainder, one multiply-subtract.
+struct FastDivU64 {
     uint64_t d;
-    explicit FastModU64(uint64_t divisor) : m(~static_cast<unsigned __int128>(0) / divisor + 1), d(divisor) {}
-    inline uint64_t operator()(uint64_t a) const {
-        unsigned __int128 low = m * a;
-        unsigned __int128 bottom = (static_cast<unsigned __int128>(static_cast<uint64_t>(low)) * d) >> 64;
-        unsigned __int128 top = (low >> 64) * d;
-        return static_cast<uint64_t>((bottom + top) >> 64);
+    uint64_t magic = 0;
+    unsigned shift = 0;
+    bool add = false;
+    bool pow2 = false;
+    explicit FastDivU64(uint64_t divisor) : d(divisor) {
+        unsigned k = 63 - unsigned(__builtin_clzll(divisor));
+        shift = k;
+        if ((divisor & (divisor - 1)) == 0) { pow2 = true; return; }
+        unsigned __int128 num = static_cast<unsigned __int128>(1) << (64 + k);
+        uint64_t m = uint64_t(num / divisor);      // < 2^64 because divisor > 2^k
+        uint64_t rem = uint64_t(num % divisor);
+        uint64_t e = divisor - rem;
+        if (e < (uint64_t(1) << k)) {
+            add = false;
+        } else {
+            m += m;
+            uint64_t twice_rem = rem + rem;
+            if (twice_rem >= divisor || twice_rem < rem) m += 1;
+            add = true;
+        }
+        magic = m + 1;
     }
+    inline uint64_t quotient(uint64_t a) const {
+        if (pow2) return a >> shift;
+        uint64_t q = uint64_t((static_cast<unsigned __int128>(a) * magic) >> 64);
+        if (!add) return q >> shift;
+        return (((a - q) >> 1) + q) >> shift;
+    }
+    inline uint64_t remainder(uint64_t a) const { return a - quotient(a) * d; }
 };
 
 // x % const for unsigned 64-bit x, written straight into the (narrower) result type R.
@@ -166,8 +188,17 @@ ColumnPtr moduloByConstant(const uint64_t* a, size_t rows, uint64_t d) {
         uint64_t mask = d - 1;
         for (size_t i = 0; i < rows; ++i) r[i] = R(a[i] & mask);
     } else {
-        FastModU64 mod(d);
-        for (size_t i = 0; i < rows; ++i) r[i] = R(mod(a[i]));
+        FastDivU64 div(d);
+        if (div.add) for (size_t i = 0; i < rows; ++i) r[i] = R(div.remainder(a[i]));
+        else {
+            // Hot case: no fix-up branch in the loop.
+            uint64_t magic = div.magic;
+            unsigned sh = div.shift;
+            for (size_t i = 0; i < rows; ++i) {
+                uint64_t q = uint64_t((static_cast<unsigned __int128>(a[i]) * magic) >> 64) >> sh;
+                r[i] = R(a[i] - q * d);
+            }
+        }
     }
     return res;
 }

@@ -469,6 +469,23 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         stream_nodes = out_nodes;
     }
 
+    // Source columns the per-stream expressions read after WHERE (others need not be filtered).
+    std::vector<bool> used_after_filter(source_scope.columns.size(), false);
+    {
+        std::vector<const ExprNode*> stack;
+        for (auto& n : stream_nodes) stack.push_back(n.get());
+        std::set<const ExprNode*> seen;
+        while (!stack.empty()) {
+            const ExprNode* n = stack.back();
+            stack.pop_back();
+            if (!seen.insert(n).second) continue;
+            if (n->kind == ExprNode::Kind::Input && n->input < used_after_filter.size()) used_after_filter[n->input] = true;
+            for (auto& a : n->args) stack.push_back(a.get());
+        }
+        // Lambda bodies index columns beyond the source block; be conservative if any is present.
+        for (auto* n : seen) if (n->kind == ExprNode::Kind::Lambda) used_after_filter.assign(used_after_filter.size(), true);
+    }
+
     std::atomic<bool> stop{false};
     auto runStream = [&](size_t s) {
         MemoryTrackerScope mem(ctx_.memory.get());
@@ -481,7 +498,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             out.rows_read += b.rows();
             out.bytes_read += b.bytes();
             if (filter) {
-                b = filterBlock(b, evaluate(filter, b));
+                b = filterBlock(b, evaluate(filter, b), used_after_filter);
                 if (b.rows() == 0) continue;
             }
             size_t rows = b.rows();
