@@ -323,7 +323,15 @@ std::vector<Block> parseInputFormat(const std::string& name0, std::string_view d
         else throw Exception(ErrorCodes::UNKNOWN_FORMAT, "Unknown input format " + name0);
     } catch (const Exception& e) {
         if (e.code() == ErrorCodes::UNKNOWN_FORMAT) throw;
-        throw Exception(e.code(), std::string(e.what()) + ": (at row " + std::to_string(row_no ? row_no : 1) + ")");
+        int code = e.code();
+        std::string msg = e.what();
+        // Streaming text parsers read a value's prefix and then assert the delimiter, so ClickHouse
+        // reports malformed fields in TSV/CSV as CANNOT_PARSE_INPUT_ASSERTION_FAILED (27), not as
+        // the CANNOT_PARSE_TEXT (6) of a whole-string conversion; truncated JSON is CANNOT_READ_ALL_DATA.
+        bool delimited = name.find("TabSeparated") == 0 || name.find("TSV") == 0 || name.find("CSV") == 0;
+        if (delimited && code == ErrorCodes::CANNOT_PARSE_TEXT) code = ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED;
+        if (name.find("JSON") == 0 && msg.find("unexpected end") != std::string::npos) code = ErrorCodes::CANNOT_READ_ALL_DATA;
+        throw Exception(code, msg + ": (at row " + std::to_string(row_no ? row_no : 1) + ")");
     }
     return bb.finish();
 }

@@ -17,7 +17,7 @@ struct Settings {
     uint64_t max_query_size = 262144;
     uint64_t max_parser_depth = 1000;
     uint64_t max_result_rows = 0;
-    bool output_format_json_quote_64bit_integers = true;
+    bool output_format_json_quote_64bit_integers = false;   // ClickHouse 25+ default
     uint64_t output_format_pretty_max_rows = 10000;
     bool input_format_null_as_default = true;
     bool input_format_skip_unknown_fields = true;
