@@ -12,6 +12,7 @@
 #include "interpreter/select.h"
 
 #include <algorithm>
+#include <functional>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -220,6 +221,50 @@ std::vector<std::pair<ASTPtr, std::string>> expandSelectList(const ASTSelectQuer
     return out;
 }
 
+// Replicates each row by the size of its arrays and appends the flattened elements. All joined
+// arrays must have equal sizes per row. LEFT ARRAY JOIN keeps rows with empty arrays (one row with
+// the element type's default).
+Block applyArrayJoin(const Block& in, const std::vector<ExprNodePtr>& nodes, const std::vector<int>& replaces,
+                     const std::vector<std::string>& names, bool left) {
+    std::vector<ColumnPtr> arrays = evaluateAll(nodes, in);
+    for (auto& a : arrays) a = materialize(a);
+    size_t rows = in.rows();
+    const auto& first = static_cast<const ColumnArray&>(*arrays[0]);
+    for (size_t k = 1; k < arrays.size(); ++k) {
+        const auto& other = static_cast<const ColumnArray&>(*arrays[k]);
+        for (size_t i = 0; i < rows; ++i)
+            if (other.sizeAt(i) != first.sizeAt(i))
+                throw Exception(ErrorCodes::SIZES_OF_ARRAYS_DONT_MATCH, "Sizes of ARRAY-JOIN-ed arrays do not match");
+    }
+    Offsets offsets(rows);
+    size_t total = 0;
+    for (size_t i = 0; i < rows; ++i) {
+        size_t n = first.sizeAt(i);
+        total += (left && n == 0) ? 1 : n;
+        offsets[i] = total;
+    }
+    std::vector<ColumnPtr> elements;
+    for (auto& a : arrays) {
+        const auto& arr = static_cast<const ColumnArray&>(*a);
+        if (!left) { elements.push_back(arr.getDataPtr()); continue; }
+        auto e = arr.getData().cloneEmpty();
+        for (size_t i = 0; i < rows; ++i) {
+            if (arr.sizeAt(i) == 0) e->insertDefault();
+            else e->insertRangeFrom(arr.getData(), arr.offsetAt(i), arr.sizeAt(i));
+        }
+        elements.push_back(e);
+    }
+    Block out;
+    for (size_t c = 0; c < in.columns(); ++c) out.insert({in.at(c).column->replicate(offsets), in.at(c).type, in.at(c).name});
+    for (size_t k = 0; k < nodes.size(); ++k) {
+        ColumnWithTypeAndName col{elements[k], nodes[k]->type->nested[0], names[k]};
+        if (replaces[k] >= 0) out.at(size_t(replaces[k])) = col;
+        else out.insert(col);
+    }
+    if (out.columns() == 0) out.setRowsWithoutColumns(total);
+    return out;
+}
+
 struct StreamOutput {
     std::vector<Block> blocks;
     size_t rows = 0;
@@ -305,8 +350,40 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     for (auto& e : order_exprs) aggregating = aggregating || containsAggregate(e);
     if (q.with_totals && !aggregating) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "WITH TOTALS requires aggregation");
 
+    // ARRAY JOIN: explicit clause items plus arrayJoin(...) calls anywhere (ClickHouse treats the
+    // function as an implicit ARRAY JOIN of its argument). Calls are replaced by an identifier
+    // naming the joined column.
+    struct ArrayJoinItem { ASTPtr expr; std::string name; };
+    std::vector<ArrayJoinItem> array_joins;
+    for (auto& e : q.array_join) {
+        ASTPtr ex = aliases.expand(e);
+        std::string n = !e->alias.empty() ? e->alias : e->getColumnName();
+        array_joins.push_back({ex, n});
+    }
+    std::function<void(ASTPtr&)> rewriteArrayJoin = [&](ASTPtr& ast) {
+        auto* fn = ast ? ast->as<ASTFunction>() : nullptr;
+        if (!fn || fn->name == "lambda") return;
+        for (auto& a : fn->arguments) rewriteArrayJoin(a);
+        if (fn->name == "arrayJoin") {
+            if (fn->arguments.size() != 1) throwArgumentCount("arrayJoin", fn->arguments.size(), "1");
+            std::string n = fn->getColumnName();
+            bool known = false;
+            for (auto& j : array_joins) known = known || j.name == n;
+            if (!known) array_joins.push_back({fn->arguments[0], n});
+            auto id = std::make_shared<ASTIdentifier>(std::vector<std::string>{n});
+            id->alias = ast->alias;
+            ast = id;
+        }
+    };
+    for (auto& e : select_exprs) rewriteArrayJoin(e);
+    for (auto* e : {&where, &prewhere, &having}) rewriteArrayJoin(*e);
+    for (auto& e : group_by) rewriteArrayJoin(e);
+    for (auto& e : order_exprs) rewriteArrayJoin(e);
+    for (auto& e : limit_by) rewriteArrayJoin(e);
+
     // Columns to read: every source column named anywhere.
     std::set<std::string> idents;
+    for (auto& j : array_joins) collectIdentifiers(j.expr, idents);
     for (auto& e : select_exprs) collectIdentifiers(e, idents);
     for (auto* e : {&where, &prewhere, &having}) collectIdentifiers(*e, idents);
     for (auto& e : group_by) collectIdentifiers(e, idents);
@@ -320,6 +397,27 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             read_columns.push_back(c.name);
             source_scope.columns.push_back(c);
         }
+    // After ARRAY JOIN the scope holds the read columns (replicated) plus one column per joined
+    // array, holding its elements; joining a column under its own name replaces it.
+    std::vector<ExprNodePtr> array_join_nodes;
+    std::vector<int> array_join_replaces;   // position in the read columns replaced, or -1
+    if (!array_joins.empty()) {
+        Scope pre = source_scope;
+        pre.clause = "ARRAY JOIN";
+        for (auto& j : array_joins) {
+            ExprNodePtr n = analyzer.analyze(j.expr, pre);
+            if (n->type->id != TypeId::Array)
+                throw Exception(ErrorCodes::TYPE_MISMATCH, "ARRAY JOIN requires an array argument, got " + n->type->name() + " in " + j.expr->formatSQL(false));
+            array_join_nodes.push_back(n);
+            int replaces = -1;
+            for (size_t i = 0; i < source_scope.columns.size(); ++i)
+                if (source_scope.columns[i].name == j.name) replaces = int(i);
+            array_join_replaces.push_back(replaces);
+            if (replaces >= 0) source_scope.columns[replaces].type = n->type->nested[0];
+            else source_scope.columns.push_back({j.name, n->type->nested[0]});
+        }
+        source_scope.cache.clear();
+    }
 
     // WHERE / PREWHERE.
     ExprNodePtr filter;
@@ -486,6 +584,9 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         for (auto* n : seen) if (n->kind == ExprNode::Kind::Lambda) used_after_filter.assign(used_after_filter.size(), true);
     }
 
+    std::vector<std::string> array_joins_names;
+    for (auto& j : array_joins) array_joins_names.push_back(j.name);
+
     std::atomic<bool> stop{false};
     auto runStream = [&](size_t s) {
         MemoryTrackerScope mem(ctx_.memory.get());
@@ -497,6 +598,10 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             if (b.rows() == 0 && b.columns() == 0) break;
             out.rows_read += b.rows();
             out.bytes_read += b.bytes();
+            if (!array_join_nodes.empty()) {
+                b = applyArrayJoin(b, array_join_nodes, array_join_replaces, array_joins_names, q.left_array_join);
+                if (b.rows() == 0) continue;
+            }
             if (filter) {
                 b = filterBlock(b, evaluate(filter, b), used_after_filter);
                 if (b.rows() == 0) continue;

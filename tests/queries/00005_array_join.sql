@@ -1,0 +1,11 @@
+SELECT arrayJoin([1, 2, 3]) AS x, x * 2;
+SELECT number, a FROM numbers(3) ARRAY JOIN [number, number * 10] AS a WHERE a > 0 ORDER BY number, a;
+SELECT s, count() FROM (SELECT ['a', 'b', 'a'] AS arr) ARRAY JOIN arr AS s GROUP BY s ORDER BY s;
+SELECT number, a FROM numbers(3) LEFT ARRAY JOIN range(number) AS a ORDER BY number, a;
+SELECT number, a FROM numbers(3) ARRAY JOIN range(number) AS a ORDER BY number, a;
+SELECT arr FROM (SELECT [1, 2] AS arr) ARRAY JOIN arr;
+SELECT a, b FROM (SELECT [1, 2] AS x, ['p', 'q'] AS y) ARRAY JOIN x AS a, y AS b;
+SELECT a, b FROM (SELECT [1, 2] AS x, ['p'] AS y) ARRAY JOIN x AS a, y AS b /* { serverError 190 } */;
+SELECT a FROM (SELECT 1 AS x) ARRAY JOIN x AS a /* { serverError 53 } */;
+SELECT count() FROM numbers(4) ARRAY JOIN range(number) AS r;
+SELECT sum(arrayJoin([1, 2, 3]));
