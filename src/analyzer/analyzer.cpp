@@ -224,7 +224,7 @@ ExprNodePtr Analyzer::makeFunctionNode(const std::string& fname, std::vector<Exp
     n->name = name;
     n->args = std::move(args);
     const FunctionProperties* props = factory.properties(fname);
-    n->short_circuit = props && props->short_circuit;
+    n->short_circuit = props && props->short_circuit && ctx_.settings.short_circuit_function_evaluation;
     bool deterministic = (!props || props->deterministic) && f->deterministic;
     // Constant folding: evaluate once on a one-row block.
     if (all_const && deterministic) {

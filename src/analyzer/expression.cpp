@@ -6,6 +6,7 @@
 
 #include "common/exception.h"
 #include "types/create_column.h"
+#include "common/field.h"
 
 namespace basalt {
 
@@ -38,6 +39,7 @@ struct Evaluator {
                 break;
         }
         if (n.higher_order) return computeHigherOrder(n);
+        if (n.short_circuit && rows > 0 && needsShortCircuit(n)) return computeShortCircuit(n);
         ColumnsWithTypeAndName args;
         args.reserve(n.args.size());
         for (auto& a : n.args) args.push_back({eval(a), a->type, a->name});
@@ -46,6 +48,102 @@ struct Evaluator {
             throw Exception(ErrorCodes::LOGICAL_ERROR, "Function " + n.function->name + " returned " + std::to_string(r->size()) +
                                                            " rows instead of " + std::to_string(rows));
         return r;
+    }
+
+    // A branch is worth evaluating lazily only if it computes something (a function call may throw,
+    // e.g. intDiv by zero, or be expensive); inputs and constants are free.
+    static bool needsShortCircuit(const ExprNode& n) {
+        for (size_t i = 1; i < n.args.size(); ++i)
+            if (n.args[i]->kind == ExprNode::Kind::Function) return true;
+        return false;
+    }
+
+    // Evaluates `node` only on rows where mask[i] != 0; other rows get the type's default.
+    ColumnPtr evaluateMasked(const ExprNodePtr& node, const Filter& mask, size_t kept) {
+        if (kept == rows) return materialize(eval(node));
+        auto full = createColumn(node->type);
+        if (kept == 0) {
+            full->insertManyDefaults(rows);
+            return full;
+        }
+        Block sub;
+        for (auto& c : block.data()) sub.insert({c.column->filter(mask, kept), c.type, c.name});
+        if (block.columns() == 0) sub.setRowsWithoutColumns(kept);
+        Evaluator inner{sub, kept, {}};
+        ColumnPtr part = materialize(inner.eval(node));
+        // Scatter back: typed for fixed-width columns, row copies otherwise.
+        bool typed = !node->type->isNullable() && dispatchFixed(node->type->id, [&](auto tag) {
+            using T = typename decltype(tag)::type;
+            auto out = std::make_shared<ColumnVector<T>>(rows);
+            T* d = out->getData().data();
+            const T* src = static_cast<const ColumnVector<T>&>(*part).getData().data();
+            size_t j = 0;
+            for (size_t i = 0; i < rows; ++i) d[i] = mask[i] ? src[j++] : T{};
+            full = out;
+        });
+        if (typed) return full;
+        full->reserve(rows);
+        size_t j = 0;
+        for (size_t i = 0; i < rows; ++i) {
+            if (mask[i]) full->insertFrom(*part, j++);
+            else full->insertDefault();
+        }
+        return full;
+    }
+
+    static void truthMask(const ColumnPtr& c, size_t rows, Filter& out) {
+        out.resize(rows);
+        const IColumn* values = c.get();
+        const uint8_t* nulls = nullptr;
+        if (c->isNullable()) {
+            values = &static_cast<const ColumnNullable&>(*c).getNested();
+            nulls = static_cast<const ColumnNullable&>(*c).getNullMap().data();
+        }
+        if (auto* u8 = dynamic_cast<const ColumnUInt8*>(values)) {
+            const uint8_t* d = u8->getData().data();
+            for (size_t i = 0; i < rows; ++i) out[i] = d[i] != 0 && !(nulls && nulls[i]);
+            return;
+        }
+        for (size_t i = 0; i < rows; ++i) {
+            Field v = c->isNullAt(i) ? Field() : c->get(i);
+            out[i] = !v.isNull() && !(v == Field(uint64_t(0))) && !(v == Field(int64_t(0))) && !(v == Field(0.0)) && !(v == Field(false));
+        }
+    }
+
+    // if / multiIf / and / or with lazily evaluated branches (short_circuit_function_evaluation).
+    ColumnPtr computeShortCircuit(const ExprNode& n) {
+        const std::string& f = n.function->name;
+        ColumnsWithTypeAndName args;
+        Filter remaining(rows), mask;
+        std::fill(remaining.begin(), remaining.end(), 1);
+        auto count = [](const Filter& m) { size_t k = 0; for (auto v : m) k += v != 0; return k; };
+        if (f == "and" || f == "or") {
+            bool is_and = f == "and";
+            for (size_t k = 0; k < n.args.size(); ++k) {
+                // Rows already decided (false for AND, true for OR) skip the remaining arguments.
+                ColumnPtr c = k == 0 ? materialize(eval(n.args[0])) : evaluateMasked(n.args[k], remaining, count(remaining));
+                args.push_back({c, n.args[k]->type, n.args[k]->name});
+                truthMask(c, rows, mask);
+                for (size_t i = 0; i < rows; ++i)
+                    if (remaining[i] && !c->isNullAt(i) && (is_and ? !mask[i] : mask[i])) remaining[i] = 0;
+            }
+            return n.function->execute(args, rows);
+        }
+        // if(c, a, b) and multiIf(c1, a1, c2, a2, ..., else)
+        size_t nconds = n.args.size() / 2;
+        for (size_t k = 0; k < nconds; ++k) {
+            ColumnPtr c = k == 0 ? materialize(eval(n.args[0])) : evaluateMasked(n.args[2 * k], remaining, count(remaining));
+            truthMask(c, rows, mask);
+            Filter take(rows);
+            for (size_t i = 0; i < rows; ++i) take[i] = remaining[i] && mask[i];
+            ColumnPtr v = evaluateMasked(n.args[2 * k + 1], take, count(take));
+            for (size_t i = 0; i < rows; ++i) if (take[i]) remaining[i] = 0;
+            args.push_back({c, n.args[2 * k]->type, n.args[2 * k]->name});
+            args.push_back({v, n.args[2 * k + 1]->type, n.args[2 * k + 1]->name});
+        }
+        ColumnPtr e = evaluateMasked(n.args.back(), remaining, count(remaining));
+        args.push_back({e, n.args.back()->type, n.args.back()->name});
+        return n.function->execute(args, rows);
     }
 
     // f(lambda, arr1, ..., arrN): evaluates the lambda body once over all array elements (the
