@@ -146,7 +146,8 @@ public:
     }
     void insertResultInto(AggregateDataPtr p, IColumn& to, Arena*) const override {
         auto& d = Base::data(p);
-        static_cast<ColumnFloat64&>(to).insertValue(double(d.sum) / double(d.count));
+        // Empty input: 0/0 would be a negative-signed NaN on x86 (printed "-nan"); ClickHouse shows nan.
+        static_cast<ColumnFloat64&>(to).insertValue(d.count ? double(d.sum) / double(d.count) : std::numeric_limits<double>::quiet_NaN());
     }
 };
 

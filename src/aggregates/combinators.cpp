@@ -140,19 +140,40 @@ private:
     AggregateFunctionPtr nested_;
 };
 
+// -OrNull / -OrDefault: a flag records whether the nested function saw any row; without rows the
+// result is NULL (-OrNull) or the result type's default value (-OrDefault) instead of the nested
+// function's own empty answer (avgOrDefault of nothing is 0, not nan).
 class OrNullCombinator final : public FlagWrapper {
 public:
-    OrNullCombinator(AggregateFunctionPtr nested, DataTypes args)
-        : FlagWrapper(nested->name() + "OrNull", nested, args,
-                      nested->resultType()->canBeInsideNullable() ? makeNullable(nested->resultType()) : nested->resultType()) {}
+    OrNullCombinator(AggregateFunctionPtr nested, DataTypes args, bool or_default)
+        : FlagWrapper(nested->name() + (or_default ? "OrDefault" : "OrNull"), nested, args,
+                      !or_default && nested->resultType()->canBeInsideNullable() ? makeNullable(nested->resultType()) : nested->resultType()),
+          or_default_(or_default) {}
     void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena* a) const override { p[0] = 1; nested_->add(p + prefix_, cols, row, a); }
+    void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
+        for (size_t i = 0; i < rows; ++i)
+            if (!filter || filter[i]) places[i][off] = 1;
+        nested_->addBatch(rows, places, off + prefix_, cols, a, filter);
+    }
+    void addBatchSinglePlace(size_t rows, AggregateDataPtr p, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
+        for (size_t i = 0; i < rows; ++i)
+            if (!filter || filter[i]) { p[0] = 1; break; }
+        nested_->addBatchSinglePlace(rows, p + prefix_, cols, a, filter);
+    }
     void insertResultInto(AggregateDataPtr p, IColumn& to, Arena* a) const override {
+        if (or_default_) {
+            if (p[0]) nested_->insertResultInto(p + prefix_, to, a);
+            else to.insertDefault();
+            return;
+        }
         if (resultType()->id != TypeId::Nullable) { nested_->insertResultInto(p + prefix_, to, a); return; }
         auto& nc = static_cast<ColumnNullable&>(to);
         if (!p[0]) { nc.insertDefault(); return; }
         nested_->insertResultInto(p + prefix_, nc.getNested(), a);
         nc.getNullMap().push_back(0);
     }
+private:
+    bool or_default_;
 };
 
 // -Distinct: remembers the argument tuples seen (as serialized bytes) and forwards only new ones.
@@ -249,7 +270,8 @@ AggregateFunctionPtr makeIfCombinator(AggregateFunctionPtr nested, const DataTyp
 AggregateFunctionPtr makeNullSkipping(AggregateFunctionPtr nested, const DataTypes& args, bool nullable_result) {
     return std::make_shared<NullSkipping>(nested, args, nullable_result);
 }
-AggregateFunctionPtr makeOrNullCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<OrNullCombinator>(nested, args); }
+AggregateFunctionPtr makeOrNullCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<OrNullCombinator>(nested, args, false); }
+AggregateFunctionPtr makeOrDefaultCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<OrNullCombinator>(nested, args, true); }
 AggregateFunctionPtr makeDistinctCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<DistinctCombinator>(nested, args); }
 AggregateFunctionPtr makeArrayCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<ArrayCombinator>(nested, args); }
 AggregateFunctionPtr makeStateCombinator(AggregateFunctionPtr nested, const DataTypes&) {

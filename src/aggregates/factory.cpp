@@ -78,6 +78,7 @@ bool AggregateFunctionFactory::isAggregateFunctionName(const std::string& name) 
 AggregateFunctionPtr makeIfCombinator(AggregateFunctionPtr nested, const DataTypes& args);
 AggregateFunctionPtr makeNullSkipping(AggregateFunctionPtr nested, const DataTypes& args, bool nullable_result);
 AggregateFunctionPtr makeOrNullCombinator(AggregateFunctionPtr nested, const DataTypes& args);
+AggregateFunctionPtr makeOrDefaultCombinator(AggregateFunctionPtr nested, const DataTypes& args);
 AggregateFunctionPtr makeDistinctCombinator(AggregateFunctionPtr nested, const DataTypes& args);
 AggregateFunctionPtr makeStateCombinator(AggregateFunctionPtr nested, const DataTypes& args);
 AggregateFunctionPtr makeMergeCombinator(const std::string& nested_name, const DataTypes& args, const std::vector<Field>& params);
@@ -101,7 +102,7 @@ AggregateFunctionPtr AggregateFunctionFactory::get(const std::string& name, cons
         auto nested = (*c)(name, stripped, params);
         std::string lname = toLower(name);
         bool keeps_plain = lname == "count" || startsWith(lname, "uniq") || lname == "grouparray" || lname == "groupuniqarray" ||
-                           lname == "topk" || lname == "sumMap" || lname == "argmin" || lname == "argmax";
+                           lname == "topk" || lname == "summap" || lname == "minmap" || lname == "maxmap" || lname == "argmin" || lname == "argmax";
         return makeNullSkipping(nested, args, !keeps_plain && nested->resultType()->canBeInsideNullable());
     }
     // Combinators, longest suffix first.
@@ -110,15 +111,26 @@ AggregateFunctionPtr AggregateFunctionFactory::get(const std::string& name, cons
         if (name.size() <= s.size() || name.compare(name.size() - s.size(), s.size(), s) != 0) continue;
         std::string base = name.substr(0, name.size() - s.size());
         if (!isAggregateFunctionName(base)) continue;
-        if (s == "If") {
-            if (args.empty() || removeNullable(args.back())->id != TypeId::UInt8 && removeNullable(args.back())->id != TypeId::Bool)
+        auto checkCondition = [&] {
+            // A NULL literal condition (Nullable(Nothing)) is allowed: it never holds.
+            TypeId c = args.empty() ? TypeId::Nothing : removeNullable(args.back())->id;
+            if (args.empty() || (c != TypeId::UInt8 && c != TypeId::Bool && !(c == TypeId::Nothing && args.back()->id == TypeId::Nullable)))
                 throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Illegal type " + (args.empty() ? std::string("(none)") : args.back()->name()) +
                                                                           " of last argument for aggregate function with If suffix");
+        };
+        if (s == "If") {
+            checkCondition();
             DataTypes nested_args(args.begin(), args.end() - 1);
             return makeIfCombinator(get(base, nested_args, params), args);
         }
+        if ((s == "OrNull" || s == "OrDefault") && base.size() > 2 && base.compare(base.size() - 2, 2, "If") == 0 && !find(base)) {
+            // fIfOrNull: the flag must only see rows that pass the condition, so build If(OrNull(f)).
+            checkCondition();
+            DataTypes nested_args(args.begin(), args.end() - 1);
+            return makeIfCombinator(get(base.substr(0, base.size() - 2) + s, nested_args, params), args);
+        }
         if (s == "OrNull") return makeOrNullCombinator(get(base, args, params), args);
-        if (s == "OrDefault") return get(base, args, params);
+        if (s == "OrDefault") return makeOrDefaultCombinator(get(base, args, params), args);
         if (s == "Distinct") return makeDistinctCombinator(get(base, args, params), args);
         if (s == "State") return makeStateCombinator(get(base, args, params), args);
         if (s == "Merge") return makeMergeCombinator(base, args, params);

@@ -311,7 +311,7 @@ void ColumnFixedString::insertData(std::string_view s) {
     if (s.size() > n_) throw Exception(ErrorCodes::TOO_LARGE_STRING_SIZE, "String too long for type FixedString(" + std::to_string(n_) + ")");
     size_t old = chars_.size();
     chars_.resize_fill(old + n_, 0);
-    std::memcpy(chars_.data() + old, s.data(), s.size());
+    if (!s.empty()) std::memcpy(chars_.data() + old, s.data(), s.size());
 }
 void ColumnFixedString::insert(const Field& f) {
     if (f.is<std::string>()) insertData(f.get<std::string>());

@@ -15,7 +15,7 @@ namespace {
 // otherwise, without '+' or leading zeros in the exponent (1e21, 1e-7, 1.5e-9, 123456789012345680000).
 template <typename F>
 void appendFloatImpl(std::string& out, F v) {
-    if (std::isnan(v)) { out += std::signbit(v) ? "-nan" : "nan"; return; }
+    if (std::isnan(v)) { out += "nan"; return; }   // ClickHouse prints NaN without its sign
     if (std::isinf(v)) { out += v < 0 ? "-inf" : "inf"; return; }
     if (v == 0) { out += std::signbit(v) ? "-0" : "0"; return; }
     char buf[64];

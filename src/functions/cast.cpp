@@ -193,7 +193,8 @@ ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const Dat
     // Nullable target.
     if (to->id == TypeId::Nullable) {
         // Text 'NULL' / '\N' becomes NULL: the text parser of the Nullable type decides.
-        if (from->isStringOrFixed() && mode == CastMode::Throw) return fromStringColumn(col, to, ctx, mode);
+        if (from->isStringOrFixed() && mode == CastMode::Throw && !to->nested[0]->isStringOrFixed())
+            return fromStringColumn(col, to, ctx, mode);
         if (from->id == TypeId::Nothing) {
             auto res = createColumn(to);
             for (size_t i = 0; i < rows; ++i) res->insertDefault();

@@ -1,0 +1,11 @@
+SELECT hex(1), hex(255), hex(256), hex(0), hex(-1), hex(toInt32(-2)), hex(1.5), hex(toFloat32(1.5)), toTypeName(hex(1));
+SELECT hex('abc'), hex(''), hex(toFixedString('a', 3)), hex(toDate('2020-01-01')), hex(toUUID('61f0c404-5cb3-11e7-907b-a6006ad3dba0')), hex(true), HEX(materialize('xyz'));
+SELECT hex(number), hex(toString(number)) FROM numbers(3);
+SELECT unhex('414243'), unhex('414'), unhex(''), unhex(hex('hello')), UNHEX(materialize('6869'));
+SELECT hex([1]) /* { serverError 43 } */;
+SELECT base64Encode('hello'), base64Encode(''), base64Encode('a'), base64Encode('ab'), base64Encode('abc'), base64Encode(materialize('привет'));
+SELECT base64Decode('aGVsbG8='), base64Decode(''), base64Decode('YQ=='), base64Decode(base64Encode('xyz!')), tryBase64Decode('!!'), tryBase64Decode('YWI='), tryBase64Decode('aGVsbG8');
+SELECT base64Decode('aGVsbG8') /* { serverError 117 } */;
+SELECT base64Decode('!!') /* { serverError 117 } */;
+SELECT toValidUTF8('abc'), toValidUTF8('a\xFFb'), toValidUTF8('\xC3'), toValidUTF8('a\xC3b'), toValidUTF8('\xE2\x82'), toValidUTF8('\xE2\x82x'), toValidUTF8('\xED\xA0\x80'), toValidUTF8('\xC0\x80'), toValidUTF8('привет');
+SELECT upper(NULL), hex(NULL), base64Encode(toNullable('a')), unhex(toNullable('41'));

@@ -1,0 +1,15 @@
+SELECT protocol('https://example.com/a'), protocol('example.com'), protocol('ftp://x'), protocol('mailto:a@b.c'), protocol('//x.com/a'), protocol('');
+SELECT domain('http://user:pass@www.example.com:8080/path?q=1#f'), domain('www.example.com/path'), domain('example.com'), domain('//x.com/a'), domain('https://EXAMPLE.com'), domain('http://[::1]:80/'), domain('mailto:a@b.c'), domain('http://a.b?x'), domain('http://a.b#x');
+SELECT domainWithoutWWW('http://www.example.com/'), domainWithoutWWW('http://example.com'), topLevelDomain('http://www.example.co.uk/a'), topLevelDomain('http://localhost/'), topLevelDomain('http://1.2.3.4/'), topLevelDomain('http://a.com.');
+SELECT path('http://x.com/a/b?c=1#f'), path('http://x.com'), path('http://x.com?q'), pathFull('http://x.com/a/b?c=1#f'), pathFull('http://x.com'), path('/a/b?x'), path('x.com/a');
+SELECT queryString('http://x.com/a?c=1&d=2#f'), queryString('http://x.com/a'), queryString('http://x.com/a?#f'), fragment('http://x.com/a?c=1#frag'), fragment('http://x.com/a'), queryStringAndFragment('http://x.com/a?c=1#frag');
+SELECT extractURLParameter('http://x.com/?a=1&b=2&a=3', 'a'), extractURLParameter('http://x.com/?a=1&b=2', 'b'), extractURLParameter('http://x.com/?a=1&b=2', 'c'), extractURLParameter('http://x.com/?a&b=2', 'a'), extractURLParameter('http://x.com/?a=1#b=2', 'b'), extractURLParameter('http://x.com/#b=2', 'b'), extractURLParameter('http://x.com/?a=%20x', 'a');
+SELECT extractURLParameters('http://x.com/?a=1&b=2&c'), extractURLParameters('http://x.com/'), extractURLParameters('http://x.com/?a=1#b=2'), extractURLParameterNames('http://x.com/?a=1&b=2&c'), extractURLParameterNames('http://x.com/?');
+SELECT cutQueryString('http://x.com/a?b=1#f'), cutFragment('http://x.com/a?b=1#f'), cutQueryStringAndFragment('http://x.com/a?b=1#f'), cutWWW('http://www.x.com/a'), cutURLParameter('http://x.com/?a=1&b=2&c=3', 'b'), cutURLParameter('http://x.com/?a=1', 'a'), cutURLParameter('http://x.com/?a=1&b=2#f', 'a');
+SELECT decodeURLComponent('a%20b%2Fc+d'), decodeURLComponent('%zz%4'), decodeURLComponent('%E4%BD%A0'), encodeURLComponent('a b/c?d=é~-._'), encodeURLFormComponent('a b'), decodeURLFormComponent('a+b%21');
+SELECT domain('http://localhost/'), domain('http://user@x.com/'), domain('http://a.b:80/'), domain('http://a..b/'), domain('x'), domain('http://a.b.'), topLevelDomain('http://x.com:80/'), domain('http://x_y.com/'), queryStringAndFragment('http://x.com/a#f'), pathFull('http://x.com?q');
+SELECT domain(url), path(url), queryString(url), extractURLParameter(url, 'id') FROM (SELECT concat('https://www.site', toString(number), '.com/p/', toString(number), '?id=', toString(number * 7)) AS url FROM numbers(3));
+SELECT extractURLParameter(materialize('http://x.com/?a=1&b=2'), 'b'), decodeURLComponent(encodeURLComponent('привет мир & co')), domain(NULL), protocol(toNullable('http://a.b'));
+SELECT domain(1) /* { serverError 43 } */;
+SELECT extractURLParameter('http://x.com/') /* { serverError 42 } */;
+SELECT extractURLParameter('http://x.com/?a=1', materialize('a')) /* { serverError 44 } */;
