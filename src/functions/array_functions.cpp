@@ -209,7 +209,7 @@ struct KeyMaker {
         for (auto& x : a) { holders.push_back(materialize(x.column)); arrs.push_back(&arrayOf(holders.back())); }
         for (size_t j = 1; j < arrs.size(); ++j)
             if (arrs[j]->getOffsets().size() != arrs[0]->getOffsets().size() ||
-                std::memcmp(arrs[j]->getOffsets().data(), arrs[0]->getOffsets().data(), arrs[0]->getOffsets().size() * 8) != 0)
+                (!arrs[0]->getOffsets().empty() && std::memcmp(arrs[j]->getOffsets().data(), arrs[0]->getOffsets().data(), arrs[0]->getOffsets().size() * 8) != 0))
                 throw Exception(ErrorCodes::SIZES_OF_ARRAYS_DONT_MATCH, "Lengths of all arrays passed to " + fn + " must be equal.");
     }
     void key(size_t k, std::string& out) const {

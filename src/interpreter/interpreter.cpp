@@ -579,7 +579,27 @@ void Session::executeInsert(const ASTInsertQuery& q, QueryContext& ctx) {
             input.push_back(std::move(nb));
         }
     } else if (q.has_inline_data) {
-        input = parseInputFormat(q.format.empty() ? "Values" : q.format, q.data, header, ctx.formatSettings(), ctx.settings.max_block_size);
+        std::string fmt = q.format.empty() ? "Values" : q.format;
+        try {
+            input = parseInputFormat(fmt, q.data, header, ctx.formatSettings(), ctx.settings.max_block_size);
+        } catch (const Exception& e) {
+            // Values rows may hold expressions (`(1 + 1, now())`), which ClickHouse evaluates
+            // (input_format_values_interpret_expressions). The literal fast path failed, so evaluate
+            // the rows as arguments of the values() table function; if that fails too, report the
+            // original parse error.
+            if (!iequals(fmt, "Values")) throw;
+            std::string structure;
+            for (auto* c : targets) structure += (structure.empty() ? "" : ", ") + std::string("`") + c->name + "` " + c->type->name();
+            std::string data(q.data);
+            while (!data.empty() && (isspace((unsigned char)data.back()) || data.back() == ';')) data.pop_back();
+            try {
+                auto fn = parseStatement("SELECT * FROM values(" + quoteString(structure) + ", " + data + ")");
+                QueryResult r = executeSelect(fn.ast, ctx);
+                input = std::move(r.blocks);
+            } catch (const Exception&) {
+                throw e;
+            }
+        }
     } else {
         throw Exception(ErrorCodes::INCORRECT_QUERY, "INSERT query has no data (VALUES, FORMAT or SELECT)");
     }

@@ -1702,6 +1702,7 @@ std::vector<std::string_view> splitStatements(std::string_view script) {
     // VALUES data is SQL-like, so a ';' inside a quoted string does not end it; FORMAT data is opaque.
     auto skipData = [&](size_t from, bool quote_aware) {
         size_t k = from;
+        int paren = 0;
         while (k < n) {
             if (quote_aware && script[k] == '\'') {
                 ++k;
@@ -1709,6 +1710,11 @@ std::vector<std::string_view> splitStatements(std::string_view script) {
                 ++k;
                 continue;
             }
+            // VALUES rows are parenthesized: a ';' outside them ends the statement even mid-line
+            // (`INSERT INTO t VALUES (1); SELECT 1` on one line, as clickhouse-client splits it).
+            if (quote_aware && (script[k] == '(' || script[k] == '[')) ++paren;
+            if (quote_aware && (script[k] == ')' || script[k] == ']')) --paren;
+            if (quote_aware && script[k] == ';' && paren <= 0) return k;
             if (script[k] == ';') {
                 size_t m = k + 1;
                 while (m < n && (script[m] == ' ' || script[m] == '\t' || script[m] == '\r')) ++m;
