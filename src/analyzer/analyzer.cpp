@@ -277,7 +277,31 @@ ExprNodePtr Analyzer::analyzeFunction(const ASTFunction& fn, Scope& scope) {
         if (auto* l = a->as<ASTFunction>(); l && l->name == "lambda") return analyzeHigherOrder(fn, scope);
     if (fn.parameters) throw Exception(ErrorCodes::UNKNOWN_AGGREGATE_FUNCTION, "Unknown aggregate function " + fname);
     std::vector<ExprNodePtr> args;
-    for (auto& a : fn.arguments) args.push_back(analyzeImpl(a, scope));
+    // dateDiff(DAY, a, b), dateAdd(HOUR, n, d), date_trunc(MONTH, d): ClickHouse accepts a bare unit
+    // keyword as the first argument; it means the unit's name as a string.
+    static const char* unit_functions[] = {"dateDiff", "date_diff", "DATE_DIFF", "age", "dateAdd", "date_add", "DATE_ADD",
+                                           "dateSub", "date_sub", "DATE_SUB", "timestampAdd", "timestamp_add", "timestampSub",
+                                           "timestamp_sub", "timestampDiff", "timestamp_diff", "TIMESTAMP_DIFF"};
+    bool unit_first = std::any_of(std::begin(unit_functions), std::end(unit_functions), [&](const char* f) { return fname == f; });
+    for (size_t i = 0; i < fn.arguments.size(); ++i) {
+        auto* id = fn.arguments[i]->as<ASTIdentifier>();
+        if (i == 0 && unit_first && id && id->parts.size() == 1) {
+            std::string u = toLower(id->parts[0]);
+            static const char* units[] = {"nanosecond", "microsecond", "millisecond", "second", "minute", "hour", "day", "week",
+                                          "month", "quarter", "year", "ns", "us", "ms", "ss", "s", "mi", "n", "hh", "h", "dd", "d",
+                                          "wk", "ww", "mm", "m", "qq", "q", "yyyy", "yy", "nanoseconds", "microseconds", "milliseconds",
+                                          "seconds", "minutes", "hours", "days", "weeks", "months", "quarters", "years"};
+            bool is_unit = std::any_of(std::begin(units), std::end(units), [&](const char* x) { return u == x; });
+            bool is_column = std::any_of(scope.columns.begin(), scope.columns.end(), [&](auto& c) { return c.name == id->parts[0]; });
+            if (is_unit && !is_column) {
+                auto c = ColumnString::create();
+                c->insertData(u);
+                args.push_back(makeConstantNode(c, makeType(TypeId::String), quoteString(u)));
+                continue;
+            }
+        }
+        args.push_back(analyzeImpl(fn.arguments[i], scope));
+    }
     return makeFunctionNode(fname, std::move(args), name);
 }
 
@@ -474,7 +498,7 @@ ExprNodePtr Analyzer::analyzeHigherOrder(const ASTFunction& fn, Scope& scope) {
             params.push_back(pid->name());
         }
     if (params.size() != arrays.size())
-        throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH,
+        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT,
                         "Lambda for function " + fn.name + " has " + std::to_string(params.size()) + " parameters, but " +
                             std::to_string(arrays.size()) + " arrays were passed");
     Scope inner;

@@ -785,6 +785,17 @@ private:
                 return makeFunction("exists", {sq}, start);
             }
             if (iequals(w, "COLUMNS")) return parseColumnsMatcher(start);
+            // TRIM([BOTH | LEADING | TRAILING] chars FROM s) -> trimBoth / trimLeft / trimRight(s, chars)
+            if (iequals(w, "TRIM") && isWord(2) && (isKw("BOTH", 2) || isKw("LEADING", 2) || isKw("TRAILING", 2))) {
+                const char* fn = isKw("BOTH", 2) ? "trimBoth" : isKw("LEADING", 2) ? "trimLeft" : "trimRight";
+                i_ += 3;
+                ASTPtr chars = parseExpr();
+                if (!isKw("FROM")) { noteExpected("FROM"); fail(); }
+                ++i_;
+                ASTPtr str = parseExpr();
+                expect(TokenType::ClosingRound, "closing round bracket");
+                return makeFunction(fn, {str, chars}, start);
+            }
         }
         return parseIdentifierOrFunction(start);
     }

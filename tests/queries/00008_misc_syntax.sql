@@ -1,0 +1,11 @@
+SELECT trim(BOTH 'x' FROM 'xxaxx'), trim(LEADING 'x' FROM 'xxaxx'), trim(TRAILING 'x' FROM 'xxaxx');
+SELECT dateDiff(DAY, toDate('2024-01-01'), toDate('2024-03-01')), dateAdd(HOUR, 2, toDateTime('2024-01-01 00:00:00'));
+SELECT date_trunc(MONTH, toDate('2024-05-17')) /* { serverError 47 } */;
+SELECT arrayMap((x, y) -> x + y, [1, 2]) /* { serverError 43 } */;
+SELECT EXTRACT(YEAR FROM toDate('2024-05-17')), EXTRACT(MONTH FROM toDate('2024-05-17'));
+SELECT toDate('2024-01-31') + INTERVAL 1 MONTH, toDateTime('2024-01-01 00:00:00') - INTERVAL 90 MINUTE;
+SELECT DATE '2024-02-03', TIMESTAMP '2024-02-03 04:05:06';
+SELECT 1 AS x, x + 1 AS y, y * 2;
+SELECT number AS n FROM numbers(5) WHERE n IN (SELECT number FROM numbers(10) WHERE number % 2 = 0) ORDER BY n DESC;
+SELECT sum(x) FROM (SELECT arrayJoin(range(10)) AS x) WHERE x % 3 = 0;
+SELECT groupArray(number) FROM (SELECT number FROM numbers(5) ORDER BY number DESC);
