@@ -68,6 +68,11 @@ void AggregatedData::forEachGroup(F&& f) {
         case AggregationMethod::Key64: map64_.forEach([&](const uint64_t&, char*& p) { if (p) f(p); }); break;
         case AggregationMethod::Key128: map128_.forEach([&](const UInt128&, char*& p) { if (p) f(p); }); break;
         case AggregationMethod::OneString:
+            // Short strings live in the fixed-key maps (see addBlock), long ones in map_str_.
+            map64_.forEach([&](const uint64_t&, char*& p) { if (p) f(p); });
+            map128_.forEach([&](const UInt128&, char*& p) { if (p) f(p); });
+            map_str_.forEach([&](std::string_view, char*& p) { if (p) f(p); });
+            break;
         case AggregationMethod::Serialized: map_str_.forEach([&](std::string_view, char*& p) { if (p) f(p); }); break;
     }
 }
@@ -77,7 +82,7 @@ size_t AggregatedData::size() const {
         case AggregationMethod::NoKeys: return no_keys_place_ ? 1 : 0;
         case AggregationMethod::Key64: return map64_.size();
         case AggregationMethod::Key128: return map128_.size();
-        case AggregationMethod::OneString:
+        case AggregationMethod::OneString: return map64_.size() + map128_.size() + map_str_.size();
         case AggregationMethod::Serialized: return map_str_.size();
     }
     return 0;
@@ -120,17 +125,50 @@ void AggregatedData::addBlock(const Columns& keys, const std::vector<Columns>& a
             break;
         }
         case AggregationMethod::OneString: {
+            // Strings of up to 7 bytes become a uint64 key and up to 15 bytes a 128-bit key, with
+            // the length in the top byte (so "a" and "a\0" differ): no arena pointer to follow and
+            // no memcmp on lookup. Longer strings go to the byte-string map.
             auto& sc = static_cast<const ColumnString&>(*keys[0]);
             hashes_.resize(rows);
             uint64_t* hs = hashes_.data();
-            for (size_t i = 0; i < rows; ++i) { auto v = sc.getView(i); hs[i] = bytesHash(v.data(), v.size()); }
-            constexpr size_t kAhead = 16;
-            auto persist = [&](std::string_view s) { return arena_->insert(s.data(), s.size()); };
             for (size_t i = 0; i < rows; ++i) {
-                if (i + kAhead < rows) map_str_.prefetch(hs[i + kAhead]);
-                char*& slot = map_str_.emplace(sc.getView(i), hs[i], inserted, persist);
-                if (inserted) { slot = nullptr; slot = newState(); }
-                places[i] = slot;
+                auto v = sc.getView(i);
+                if (v.size() <= 7) {
+                    uint64_t k = uint64_t(v.size()) << 56;
+                    std::memcpy(&k, v.data(), v.size());
+                    hs[i] = FixedHashMap<uint64_t, char*>::hashOf(k);
+                } else if (v.size() <= 15) {
+                    UInt128 k = UInt128(v.size()) << 120;
+                    std::memcpy(&k, v.data(), v.size());
+                    hs[i] = FixedHashMap<UInt128, char*>::hashOf(k);
+                } else {
+                    hs[i] = bytesHash(v.data(), v.size());
+                }
+            }
+            constexpr size_t kAhead = 16;
+            auto persist = [&](std::string_view str) { return arena_->insert(str.data(), str.size()); };
+            for (size_t i = 0; i < rows; ++i) {
+                if (i + kAhead < rows) {
+                    size_t ahead = sc.getView(i + kAhead).size();
+                    if (ahead <= 7) map64_.prefetch(hs[i + kAhead]);
+                    else if (ahead <= 15) map128_.prefetch(hs[i + kAhead]);
+                    else map_str_.prefetch(hs[i + kAhead]);
+                }
+                auto v = sc.getView(i);
+                char** slot;
+                if (v.size() <= 7) {
+                    uint64_t k = uint64_t(v.size()) << 56;
+                    std::memcpy(&k, v.data(), v.size());
+                    slot = &map64_.emplaceWithHash(k, hs[i], inserted);
+                } else if (v.size() <= 15) {
+                    UInt128 k = UInt128(v.size()) << 120;
+                    std::memcpy(&k, v.data(), v.size());
+                    slot = &map128_.emplaceWithHash(k, hs[i], inserted);
+                } else {
+                    slot = &map_str_.emplace(v, hs[i], inserted, persist);
+                }
+                if (inserted) { *slot = nullptr; *slot = newState(); }
+                places[i] = *slot;
             }
             break;
         }
@@ -200,6 +238,11 @@ void AggregatedData::merge(AggregatedData& other) {
             other.map128_ = FixedHashMap<UInt128, char*>();
             break;
         case AggregationMethod::OneString:
+            other.map64_.forEach([&](const uint64_t& k, char*& p) { char*& slot = map64_.emplace(k, inserted); mergeInto(slot, p); });
+            other.map64_ = FixedHashMap<uint64_t, char*>();
+            other.map128_.forEach([&](const UInt128& k, char*& p) { char*& slot = map128_.emplace(k, inserted); mergeInto(slot, p); });
+            other.map128_ = FixedHashMap<UInt128, char*>();
+            [[fallthrough]];
         case AggregationMethod::Serialized:
             // Keys live in the adopted arenas, so the views stay valid.
             other.map_str_.forEach([&](std::string_view k, char*& p) {
@@ -242,12 +285,22 @@ Block AggregatedData::finalize(const std::vector<DataTypePtr>& result_types) {
                 emitStates(p);
             });
             break;
-        case AggregationMethod::OneString:
+        case AggregationMethod::OneString: {
+            auto& out = static_cast<ColumnString&>(*key_cols[0]);
+            map64_.forEach([&](const uint64_t& k, char*& p) {
+                out.insertData({reinterpret_cast<const char*>(&k), size_t(k >> 56)});
+                emitStates(p);
+            });
+            map128_.forEach([&](const UInt128& k, char*& p) {
+                out.insertData({reinterpret_cast<const char*>(&k), size_t(k >> 120)});
+                emitStates(p);
+            });
             map_str_.forEach([&](std::string_view k, char*& p) {
-                static_cast<ColumnString&>(*key_cols[0]).insertData(k);
+                out.insertData(k);
                 emitStates(p);
             });
             break;
+        }
         case AggregationMethod::Serialized:
             map_str_.forEach([&](std::string_view k, char*& p) {
                 const char* kp = k.data();

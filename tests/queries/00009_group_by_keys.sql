@@ -1,0 +1,14 @@
+SELECT k, count() FROM (SELECT arrayJoin(['', 'a', 'a\0', 'abcdefg', 'abcdefgh', 'abcdefghijklmno', 'abcdefghijklmnop', 'a', '']) AS k) GROUP BY k ORDER BY k;
+SELECT toUInt8(number % 5) AS k, count() FROM numbers(100000) GROUP BY k ORDER BY k SETTINGS max_threads = 4;
+SELECT toInt16(number % 7) - 3 AS k, sum(number) FROM numbers(100000) GROUP BY k ORDER BY k SETTINGS max_threads = 4;
+SELECT number % 3 AS a, number % 4 AS b, count() FROM numbers(100000) GROUP BY a, b ORDER BY a, b SETTINGS max_threads = 4;
+SELECT toString(number % 1000) AS s, count() AS c FROM numbers(100000) GROUP BY s ORDER BY c DESC, s LIMIT 3 SETTINGS max_threads = 4;
+SELECT concat('key_long_prefix_', toString(number % 4)) AS s, count() FROM numbers(100000) GROUP BY s ORDER BY s SETTINGS max_threads = 4;
+SELECT if(number % 3 = 0, NULL, number % 3) AS k, count() FROM numbers(30) GROUP BY k ORDER BY k;
+SELECT [number % 2, number % 3] AS k, count() FROM numbers(12) GROUP BY k ORDER BY k;
+SELECT (number % 2, toString(number % 3)) AS k, count() FROM numbers(12) GROUP BY k ORDER BY k;
+SELECT toDate('2024-01-01') + number % 3 AS d, count() FROM numbers(9) GROUP BY d ORDER BY d;
+SELECT number % 2 = 0 AS even, count(), sum(number) FROM numbers(10) GROUP BY even WITH TOTALS ORDER BY even;
+SELECT toFloat64(number % 3) / 2 AS f, count() FROM numbers(9) GROUP BY f ORDER BY f;
+SELECT count(), uniqExact(number % 100), max(number) FROM numbers(1000000) SETTINGS max_threads = 3;
+SELECT number % 100000 AS k, count() AS c FROM numbers(1000000) GROUP BY k ORDER BY c DESC, k LIMIT 3 SETTINGS max_threads = 2;
