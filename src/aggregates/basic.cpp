@@ -107,7 +107,8 @@ template <typename T, typename Acc>
 class Avg final : public TrivialStateFunction<AvgData<Acc>, Avg<T, Acc>> {
     using Base = TrivialStateFunction<AvgData<Acc>, Avg<T, Acc>>;
 public:
-    Avg(DataTypes args) : Base("avg", std::move(args), {}, makeType(TypeId::Float64)) {}
+    // scale_div: 10^S for Decimal(P, S) arguments, whose sum is kept as a scaled Int128.
+    Avg(DataTypes args, double scale_div = 1) : Base("avg", std::move(args), {}, makeType(TypeId::Float64)), scale_div_(scale_div) {}
     void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena*) const override {
         auto& d = Base::data(p);
         d.sum += Acc(columnData<T>(cols[0])[row]);
@@ -147,9 +148,23 @@ public:
     void insertResultInto(AggregateDataPtr p, IColumn& to, Arena*) const override {
         auto& d = Base::data(p);
         // Empty input: 0/0 would be a negative-signed NaN on x86 (printed "-nan"); ClickHouse shows nan.
-        static_cast<ColumnFloat64&>(to).insertValue(d.count ? double(d.sum) / double(d.count) : std::numeric_limits<double>::quiet_NaN());
+        // Decimals: the sum converts to Float64 first, then divides by the count (as ClickHouse).
+        static_cast<ColumnFloat64&>(to).insertValue(d.count ? double(d.sum) / scale_div_ / double(d.count) : std::numeric_limits<double>::quiet_NaN());
     }
+private:
+    double scale_div_ = 1;
 };
+
+// Calls f(TypeTag<T>) with the storage type of Decimal32/64/128; false for other types.
+template <typename F>
+bool dispatchDecimalStorage(TypeId id, F&& f) {
+    switch (id) {
+        case TypeId::Decimal32: f(TypeTag<int32_t>{}); return true;
+        case TypeId::Decimal64: f(TypeTag<int64_t>{}); return true;
+        case TypeId::Decimal128: f(TypeTag<Int128>{}); return true;
+        default: return false;
+    }
+}
 
 // ---------------------------------------------------------------- min / max / any / anyLast (numeric)
 enum class Pick { Min, Max, Any, AnyLast };
@@ -422,6 +437,11 @@ AggregateFunctionPtr createSum(const std::string& name, const DataTypes& args, c
     checkArgs(name, args, 1);
     AggregateFunctionPtr r;
     const DataTypePtr& t = args[0];
+    // sum(Decimal(P, S)) -> Decimal(38, S), accumulated exactly in 128 bits.
+    if (dispatchDecimalStorage(t->id, [&](auto tag) {
+            r = std::make_shared<Sum<typename decltype(tag)::type, Int128>>(name, args, makeDecimal(38, t->scale));
+        }))
+        return r;
     if (!isSummable(t)) badArgType(name, t);
     dispatchNumber(t->id, [&](auto tag) {
         using T = typename decltype(tag)::type;
@@ -435,6 +455,12 @@ AggregateFunctionPtr createSum(const std::string& name, const DataTypes& args, c
 AggregateFunctionPtr createAvg(const std::string& name, const DataTypes& args, const std::vector<Field>&) {
     checkArgs(name, args, 1);
     AggregateFunctionPtr r;
+    if (dispatchDecimalStorage(args[0]->id, [&](auto tag) {
+            double div = 1;
+            for (uint32_t i = 0; i < args[0]->scale; ++i) div *= 10;
+            r = std::make_shared<Avg<typename decltype(tag)::type, Int128>>(args, div);
+        }))
+        return r;
     if (!isSummable(args[0])) badArgType(name, args[0]);
     dispatchNumber(args[0]->id, [&](auto tag) {
         using T = typename decltype(tag)::type;

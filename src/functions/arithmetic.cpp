@@ -5,6 +5,7 @@
 // constant operand once per query), then a same-type kernel runs over the arrays; vector/constant
 // shapes get their own loops so the compiler can vectorize them.
 #include <cmath>
+#include <limits>
 #include <cstring>
 
 #include "common/exception.h"
@@ -25,10 +26,20 @@ TypeId intType(bool is_signed, int size) {
         case 1: return is_signed ? TypeId::Int8 : TypeId::UInt8;
         case 2: return is_signed ? TypeId::Int16 : TypeId::UInt16;
         case 4: return is_signed ? TypeId::Int32 : TypeId::UInt32;
+        case 16: return is_signed ? TypeId::Int128 : TypeId::UInt128;
         default: return is_signed ? TypeId::Int64 : TypeId::UInt64;
     }
 }
-int nextSize(int s) { return s < 8 ? s * 2 : 8; }
+// Widening stops at 64 bits for 64-bit operands; 128-bit operands stay 128-bit (NumberTraits).
+int nextSize(int s) { return s < 8 ? s * 2 : s; }
+
+// dispatchNumber plus the 128-bit integers.
+template <typename F>
+bool dispatchArith(TypeId id, F&& f) {
+    if (id == TypeId::Int128) { f(TypeTag<Int128>{}); return true; }
+    if (id == TypeId::UInt128) { f(TypeTag<UInt128>{}); return true; }
+    return dispatchNumber(id, f);
+}
 
 enum class Op { Plus, Minus, Multiply, Divide, IntDiv, IntDivOrZero, Modulo, ModuloOrZero, BitAnd, BitOr, BitXor, ShiftLeft, ShiftRight };
 
@@ -88,6 +99,9 @@ TypeId computeType(Op op, TypeId a, TypeId b, TypeId result) {
         default: {
             if (isFloat(a) || isFloat(b)) return TypeId::Float64;
             bool sg = isSigned(a) || isSigned(b);
+            if (typeSize(a) == 16 || typeSize(b) == 16) return sg ? TypeId::Int128 : TypeId::UInt128;
+            // intDiv/modulo of narrow signed types run in Int64, so MIN / -1 must be detected
+            // against the result width (see intDivValue); computing in 64 bits is otherwise exact.
             return sg ? TypeId::Int64 : TypeId::UInt64;
         }
     }
@@ -117,6 +131,7 @@ inline T applyOp(Op op, T a, T b) {
 }
 
 [[noreturn]] void divisionByZero() { throw Exception(ErrorCodes::ILLEGAL_DIVISION, "Division by zero"); }
+[[noreturn]] void divisionOfMinByMinusOne() { throw Exception(ErrorCodes::ILLEGAL_DIVISION, "Division of minimal signed number by minus one"); }
 
 template <typename T>
 inline T intDivValue(T a, T b, bool or_zero) {
@@ -125,7 +140,13 @@ inline T intDivValue(T a, T b, bool or_zero) {
         return std::trunc(a / b);
     } else {
         if (b == 0) { if (or_zero) return 0; divisionByZero(); }
-        if constexpr (std::is_signed_v<T>) if (b == -1) return T(0 - std::make_unsigned_t<T>(a));
+        if constexpr (std::is_signed_v<T>) {
+            if (b == -1) {
+                // MIN / -1 overflows: ClickHouse raises ILLEGAL_DIVISION (OrZero yields 0).
+                if (a == std::numeric_limits<T>::min()) { if (or_zero) return 0; divisionOfMinByMinusOne(); }
+                return T(0 - std::make_unsigned_t<T>(a));
+            }
+        }
         return a / b;
     }
 }
@@ -137,7 +158,10 @@ inline T moduloValue(T a, T b, bool or_zero) {
         return std::fmod(a, b);
     } else {
         if (b == 0) { if (or_zero) return 0; divisionByZero(); }
-        if constexpr (std::is_signed_v<T>) if (b == -1) return 0;
+        if constexpr (std::is_signed_v<T>) if (b == -1) {
+            if (a == std::numeric_limits<T>::min() && !or_zero) divisionOfMinByMinusOne();
+            return 0;
+        }
         return a % b;
     }
 }
@@ -257,6 +281,109 @@ ColumnPtr binaryKernel(Op op, const IColumn& ca, const IColumn& cb, size_t rows)
 
 bool isArithmeticType(const DataTypePtr& t) { return t->isNumber() || t->id == TypeId::Bool; }
 
+// ---- Decimal arithmetic ----------------------------------------------------------------------
+// ClickHouse's rules: decimal (+|-) decimal -> the wider storage at its maximal precision with scale
+// max(s1, s2); multiply -> scale s1 + s2; divide -> scale s1 (requires s1 >= s2). With an integer
+// operand the result keeps the decimal operand's type; the integer acts as a decimal with the other
+// operand's scale (scale 0 for multiply). Overflow of the storage type is DECIMAL_OVERFLOW (407).
+
+uint32_t decimalMaxPrecision(TypeId id) { return id == TypeId::Decimal32 ? 9 : id == TypeId::Decimal64 ? 18 : 38; }
+
+[[noreturn]] void decimalMathOverflow() { throw Exception(ErrorCodes::DECIMAL_OVERFLOW, "Decimal math overflow"); }
+
+Int128 pow10Wide(uint32_t s) { Int128 r = 1; while (s--) r *= 10; return r; }
+
+// Raw scaled-integer kernel; `scale_mul` is 10^s2 for division (dividend rescale), unused otherwise.
+template <typename T>
+ColumnPtr decimalKernel(Op op, const IColumn& ca, const IColumn& cb, size_t rows, Int128 scale_mul) {
+    auto vec = [](const IColumn& c) -> const T* {
+        const IColumn& d = c.isConst() ? static_cast<const ColumnConst&>(c).getDataColumn() : c;
+        return static_cast<const ColumnVector<T>&>(d).getData().data();
+    };
+    const T* a = vec(ca);
+    const T* b = vec(cb);
+    bool ac = ca.isConst(), bc = cb.isConst();
+    auto res = std::make_shared<ColumnVector<T>>(rows);
+    T* r = res->getData().data();
+    auto loop = [&](auto f) {
+        if (!ac && !bc) for (size_t i = 0; i < rows; ++i) r[i] = f(a[i], b[i]);
+        else if (!ac) { T bv = b[0]; for (size_t i = 0; i < rows; ++i) r[i] = f(a[i], bv); }
+        else if (!bc) { T av = a[0]; for (size_t i = 0; i < rows; ++i) r[i] = f(av, b[i]); }
+        else { T v = f(a[0], b[0]); for (size_t i = 0; i < rows; ++i) r[i] = v; }
+    };
+    switch (op) {
+        case Op::Plus: loop([](T x, T y) { T z; if (__builtin_add_overflow(x, y, &z)) decimalMathOverflow(); return z; }); break;
+        case Op::Minus: loop([](T x, T y) { T z; if (__builtin_sub_overflow(x, y, &z)) decimalMathOverflow(); return z; }); break;
+        case Op::Multiply: loop([](T x, T y) { T z; if (__builtin_mul_overflow(x, y, &z)) decimalMathOverflow(); return z; }); break;
+        case Op::Divide:
+            loop([scale_mul](T x, T y) {
+                if (y == 0) divisionByZero();
+                if constexpr (sizeof(T) < 16) {
+                    // 32/64-bit storage: the rescaled dividend always fits 128 bits.
+                    Int128 q = Int128(x) * scale_mul / Int128(y);
+                    if (q < Int128(std::numeric_limits<T>::min()) || q > Int128(std::numeric_limits<T>::max())) decimalMathOverflow();
+                    return T(q);
+                } else {
+                    T scaled;
+                    if (__builtin_mul_overflow(x, T(scale_mul), &scaled)) decimalMathOverflow();
+                    return T(scaled / y);
+                }
+            });
+            break;
+        default: break;
+    }
+    return res;
+}
+
+FunctionPtr buildDecimalBinary(Op op, const char* name, const DataTypePtr& ta, const DataTypePtr& tb, const FunctionContext& ctx) {
+    if (op != Op::Plus && op != Op::Minus && op != Op::Multiply && op != Op::Divide)
+        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, std::string("Illegal types ") + ta->name() + " and " + tb->name() +
+                        " of arguments of function " + name);
+    if (ta->id == TypeId::Decimal256 || tb->id == TypeId::Decimal256)
+        throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Decimal256 arithmetic is not supported yet");
+    bool da = ta->isDecimal(), db = tb->isDecimal();
+    uint32_t sa = da ? ta->scale : 0, sb = db ? tb->scale : 0;
+    // An integer operand borrows the decimal's scale except in multiplication.
+    if (op != Op::Multiply) {
+        if (!da) sa = sb;
+        if (!db) sb = sa;
+    }
+    DataTypePtr result;
+    TypeId storage;
+    uint32_t rscale;
+    switch (op) {
+        case Op::Plus: case Op::Minus: rscale = std::max(sa, sb); break;
+        case Op::Multiply: rscale = sa + sb; break;
+        default:
+            if (sa < sb) throw Exception(ErrorCodes::ARGUMENT_OUT_OF_BOUND, "Decimal result's scale is less than argument's one");
+            rscale = sa;
+    }
+    if (da && db) {
+        storage = typeSize(ta->id) >= typeSize(tb->id) ? ta->id : tb->id;
+        uint32_t p = decimalMaxPrecision(storage);
+        if (rscale > p) throw Exception(ErrorCodes::ARGUMENT_OUT_OF_BOUND, "Scale " + std::to_string(rscale) + " is out of bounds (max scale: " + std::to_string(p) + ")");
+        result = makeDecimal(p, rscale);
+    } else {
+        const DataTypePtr& d = da ? ta : tb;
+        storage = d->id;
+        result = makeDecimal(d->precision, rscale);
+    }
+    uint32_t maxp = decimalMaxPrecision(storage);
+    // Operands in the computation storage: same scale for +/-, own scales for * and /.
+    DataTypePtr ca = makeDecimal(maxp, op == Op::Plus || op == Op::Minus ? rscale : sa);
+    DataTypePtr cb = makeDecimal(maxp, op == Op::Plus || op == Op::Minus ? rscale : sb);
+    Int128 scale_mul = pow10Wide(sb);
+    return makeFunction(name, result, [op, ta, tb, ca, cb, storage, scale_mul, ctx](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+        ColumnPtr x = castColumn(a[0].column, ta, ca, ctx);
+        ColumnPtr y = castColumn(a[1].column, tb, cb, ctx);
+        switch (storage) {
+            case TypeId::Decimal32: return decimalKernel<int32_t>(op, *x, *y, rows, scale_mul);
+            case TypeId::Decimal64: return decimalKernel<int64_t>(op, *x, *y, rows, scale_mul);
+            default: return decimalKernel<Int128>(op, *x, *y, rows, scale_mul);
+        }
+    });
+}
+
 FunctionPtr buildBinary(Op op, const ColumnsWithTypeAndName& args, const FunctionContext& ctx) {
     const char* name = opName(op);
     checkArgumentCount(name, args, 2, 2);
@@ -298,12 +425,24 @@ FunctionPtr buildBinary(Op op, const ColumnsWithTypeAndName& args, const Functio
             return inner->execute(x, rows);
         });
     }
-    if (!isArithmeticType(ta)) throwIllegalType(name, ta, 0);
-    if (!isArithmeticType(tb)) throwIllegalType(name, tb, 1);
     bool bit = op == Op::BitAnd || op == Op::BitOr || op == Op::BitXor || op == Op::ShiftLeft || op == Op::ShiftRight;
+    // Decimals: exact scaled arithmetic with an integer or decimal; with a float, Float64 math.
+    TypeId ia = ta->id, ib = tb->id;
+    if ((ta->isDecimal() || tb->isDecimal()) && !bit) {
+        auto exact = [](const DataTypePtr& t) { return t->isDecimal() || t->isInteger() || t->id == TypeId::Bool; };
+        if (exact(ta) && exact(tb)) return buildDecimalBinary(op, name, ta, tb, ctx);
+        if (ta->isDecimal() && tb->isFloat()) ia = TypeId::Float64;
+        if (tb->isDecimal() && ta->isFloat()) ib = TypeId::Float64;
+    }
+    if (ia == ta->id && !isArithmeticType(ta)) throwIllegalType(name, ta, 0);
+    if (ib == tb->id && !isArithmeticType(tb)) throwIllegalType(name, tb, 1);
     if (bit && (ta->isFloat() || tb->isFloat())) throwIllegalType(name, ta->isFloat() ? ta : tb, ta->isFloat() ? 0 : 1);
-    TypeId rid = resultType(op, ta->id, tb->id);
-    TypeId cid = computeType(op, ta->id, tb->id, rid);
+    // ClickHouse has no Float x (U)Int128 arithmetic.
+    if ((isFloat(ia) && typeSize(ib) == 16) || (isFloat(ib) && typeSize(ia) == 16))
+        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, std::string("Illegal types ") + ta->name() + " and " + tb->name() +
+                        " of arguments of function " + name);
+    TypeId rid = resultType(op, ia, ib);
+    TypeId cid = computeType(op, ia, ib, rid);
     DataTypePtr rtype = makeType(rid), ctype = makeType(cid);
     // Division by a constant zero is reported at analysis time like ClickHouse.
     return makeFunction(name, rtype, [op, ta, tb, rtype, ctype, ctx](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
@@ -323,8 +462,43 @@ FunctionPtr buildBinary(Op op, const ColumnsWithTypeAndName& args, const Functio
             }
         }
         ColumnPtr r;
-        dispatchNumber(ctype->id, [&](auto tag) { r = binaryKernel<typename decltype(tag)::type>(op, *x, *y, rows); });
+        dispatchArith(ctype->id, [&](auto tag) { r = binaryKernel<typename decltype(tag)::type>(op, *x, *y, rows); });
+        if ((op == Op::IntDiv || op == Op::IntDivOrZero) && ctype->id == TypeId::Int64 && rtype->valueSize() < 8 &&
+            ta->isSignedInteger() && tb->isSignedInteger()) {
+            // Narrow signed MIN / -1 computed in Int64 does not overflow there; it does in the result
+            // type, where ClickHouse raises ILLEGAL_DIVISION (intDivOrZero gives 0).
+            int64_t lo = -(int64_t(1) << (rtype->valueSize() * 8 - 1));
+            auto rm = std::const_pointer_cast<IColumn>(materialize(r));
+            auto& v = static_cast<ColumnInt64&>(*rm).getData();
+            for (size_t i = 0; i < v.size(); ++i)
+                if (v[i] == -lo) { if (op == Op::IntDiv) divisionOfMinByMinusOne(); v[i] = 0; }
+            r = rm;
+        }
         if (!ctype->equals(*rtype)) r = castColumn(r, ctype, rtype, ctx);
+        return r;
+    });
+}
+
+// negate/abs of a Decimal keep its type; they work on the scaled integers (wrapping like ClickHouse).
+FunctionPtr decimalUnary(const char* name, const DataTypePtr& t, bool negate) {
+    if (t->id == TypeId::Decimal256) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Decimal256 is not supported yet");
+    return makeFunction(name, t, [t, negate](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+        ColumnPtr x = materialize(a[0].column);
+        ColumnPtr r;
+        auto run = [&](auto tag) {
+            using T = typename decltype(tag)::type;
+            using U = std::make_unsigned_t<T>;
+            auto& src = static_cast<const ColumnVector<T>&>(*x).getData();
+            auto res = std::make_shared<ColumnVector<T>>(rows);
+            for (size_t i = 0; i < rows; ++i) {
+                T v = src[i];
+                res->getData()[i] = (negate || v < 0) ? T(U(0) - U(v)) : v;
+            }
+            r = res;
+        };
+        if (t->id == TypeId::Decimal32) run(TypeTag<int32_t>{});
+        else if (t->id == TypeId::Decimal64) run(TypeTag<int64_t>{});
+        else run(TypeTag<Int128>{});
         return r;
     });
 }
@@ -341,6 +515,7 @@ FunctionPtr buildNegate(const ColumnsWithTypeAndName& args, const FunctionContex
             return ColumnPtr(r);
         });
     }
+    if (t->isDecimal()) return decimalUnary("negate", t, true);
     if (!isArithmeticType(t)) throwIllegalType("negate", t, 0);
     TypeId rid = t->isFloat() ? TypeId::Float64 : (t->isSignedInteger() ? t->id : intType(true, nextSize(typeSize(t->id == TypeId::Bool ? TypeId::UInt8 : t->id))));
     if (t->id == TypeId::Float32) rid = TypeId::Float32;
@@ -349,7 +524,7 @@ FunctionPtr buildNegate(const ColumnsWithTypeAndName& args, const FunctionContex
     return makeFunction("negate", rt, [t, rt, ctx](const ColumnsWithTypeAndName& a, size_t rows) {
         ColumnPtr x = materialize(castColumn(a[0].column, t, rt, ctx));
         ColumnPtr r;
-        dispatchNumber(rt->id, [&](auto tag) {
+        dispatchArith(rt->id, [&](auto tag) {
             using T = typename decltype(tag)::type;
             auto& src = static_cast<const ColumnVector<T>&>(*x).getData();
             auto res = std::make_shared<ColumnVector<T>>(rows);
@@ -366,12 +541,13 @@ FunctionPtr buildNegate(const ColumnsWithTypeAndName& args, const FunctionContex
 FunctionPtr buildAbs(const ColumnsWithTypeAndName& args, const FunctionContext& ctx) {
     checkArgumentCount("abs", args, 1, 1);
     DataTypePtr t = args[0].type;
+    if (t->isDecimal()) return decimalUnary("abs", t, false);
     if (!isArithmeticType(t)) throwIllegalType("abs", t, 0);
     DataTypePtr rt = t->isSignedInteger() ? makeType(intType(false, typeSize(t->id))) : t;
     return makeFunction("abs", rt, [t, rt](const ColumnsWithTypeAndName& a, size_t rows) {
         ColumnPtr x = materialize(a[0].column);
         ColumnPtr r;
-        dispatchNumber(t->id, [&](auto tag) {
+        dispatchArith(t->id, [&](auto tag) {
             using T = typename decltype(tag)::type;
             auto& src = static_cast<const ColumnVector<T>&>(*x).getData();
             if constexpr (std::is_floating_point_v<T>) {
@@ -396,7 +572,7 @@ FunctionPtr buildBitNot(const ColumnsWithTypeAndName& args, const FunctionContex
     return makeFunction("bitNot", t, [t](const ColumnsWithTypeAndName& a, size_t rows) {
         ColumnPtr x = materialize(a[0].column);
         ColumnPtr r;
-        dispatchNumber(t->id, [&](auto tag) {
+        dispatchArith(t->id, [&](auto tag) {
             using T = typename decltype(tag)::type;
             if constexpr (std::is_integral_v<T>) {
                 auto& src = static_cast<const ColumnVector<T>&>(*x).getData();

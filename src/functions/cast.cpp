@@ -1,6 +1,7 @@
 // cast.cpp — column type conversion (see cast.h).
 #include "functions/cast.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -37,8 +38,10 @@ void convertNumbers(const From* src, To* dst, size_t n) {
     }
 }
 
+// `bad` (accurate OrNull/OrZero only): rows whose value does not fit get 1 and a zero value
+// instead of an error.
 template <typename To>
-ColumnPtr numberToNumber(const IColumn& col, TypeId from_id, bool accurate, const DataTypePtr& to) {
+ColumnPtr numberToNumber(const IColumn& col, TypeId from_id, bool accurate, const DataTypePtr& to, uint8_t* bad = nullptr) {
     size_t n = col.size();
     auto res = std::make_shared<ColumnVector<To>>(n);
     bool ok = dispatchFixed(from_id, [&](auto tag) {
@@ -46,6 +49,15 @@ ColumnPtr numberToNumber(const IColumn& col, TypeId from_id, bool accurate, cons
         auto& src = static_cast<const ColumnVector<From>&>(col).getData();
         if constexpr ((std::is_same_v<From, UInt128> || std::is_same_v<From, Int128>) && std::is_floating_point_v<To>) {
             for (size_t i = 0; i < n; ++i) res->getData()[i] = To(src[i]);
+        } else if constexpr (std::is_floating_point_v<From> && sizeof(To) == 16) {
+            // float -> 128-bit: the 64-bit clamping of convertNumbers would lose the range.
+            for (size_t i = 0; i < n; ++i) {
+                From v = src[i];
+                if (!std::isfinite(v)) res->getData()[i] = 0;
+                else if constexpr (std::is_same_v<To, Int128>)
+                    res->getData()[i] = (v >= 1.7014118346046923e38 || v <= -1.7014118346046923e38) ? To(0) : To(v);
+                else res->getData()[i] = (v >= 3.402823669209385e38 || v <= -1.0) ? To(0) : To(v);
+            }
         } else {
             if (accurate) {
                 for (size_t i = 0; i < n; ++i) {
@@ -55,10 +67,14 @@ ColumnPtr numberToNumber(const IColumn& col, TypeId from_id, bool accurate, cons
                     else if constexpr (std::is_floating_point_v<From>) fits = !std::isnan(v) && v >= From(std::numeric_limits<To>::min()) && v <= From(std::numeric_limits<To>::max()) && v == std::trunc(v);
                     else fits = (std::is_signed_v<From> && v < 0) ? (std::is_signed_v<To> && (Int128)v >= (Int128)std::numeric_limits<To>::min())
                                                                     : ((UInt128)v <= (UInt128)std::numeric_limits<To>::max());
-                    if (!fits) throw Exception(ErrorCodes::CANNOT_CONVERT_TYPE, "Value in column " + std::string(col.familyName()) + " cannot be safely converted into type " + to->name());
+                    if (!fits) {
+                        if (!bad) throw Exception(ErrorCodes::CANNOT_CONVERT_TYPE, "Value in column " + std::string(col.familyName()) + " cannot be safely converted into type " + to->name());
+                        bad[i] = 1;
+                    }
                 }
             }
             convertNumbers(src.data(), res->getData().data(), n);
+            if (bad) for (size_t i = 0; i < n; ++i) if (bad[i]) res->getData()[i] = To{};
         }
     });
     if (!ok) throw Exception(ErrorCodes::CANNOT_CONVERT_TYPE, "Conversion to " + to->name() + " is not supported");
@@ -129,6 +145,36 @@ ColumnPtr fromStringColumn(const ColumnPtr& col, const DataTypePtr& to, const Fu
         auto& f = static_cast<const ColumnFixedString&>(*col);
         return f.getView(i);
     };
+    // toIntNOrNull/OrZero reject out-of-range text ('256' as UInt8), while plain toUInt8('300')
+    // keeps the low bits like ClickHouse; so the lenient modes parse into Int128 and range-check.
+    bool range_checked = mode != CastMode::Throw && to->isInteger() && to->valueSize() <= 8;
+    if (range_checked) {
+        static const DataTypePtr wide = makeType(TypeId::Int128);
+        auto tmp = ColumnVector<Int128>::create();
+        for (size_t i = 0; i < n; ++i) {
+            bool ok = true;
+            try {
+                tmp->popBack(tmp->size());
+                deserializeWholeText(*wide, *tmp, view(i), fs);
+            } catch (const Exception&) {
+                ok = false;
+            }
+            if (ok) {
+                Int128 v = tmp->getData()[0];
+                dispatchNumber(to->id, [&](auto tag) {
+                    using T = typename decltype(tag)::type;
+                    if constexpr (std::is_integral_v<T>) {
+                        ok = v >= Int128(std::numeric_limits<T>::min()) && v <= Int128(std::numeric_limits<T>::max());
+                        if (ok) static_cast<ColumnVector<T>&>(*res).insertValue(T(v));
+                    }
+                });
+            }
+            if (!ok) res->insertDefault();
+            if (null_map) null_map->insertValue(!ok);
+        }
+        if (null_map) return std::make_shared<ColumnNullable>(res, null_map);
+        return res;
+    }
     for (size_t i = 0; i < n; ++i) {
         if (mode == CastMode::Throw) {
             deserializeWholeText(*to, *res, view(i), fs);
@@ -147,12 +193,145 @@ ColumnPtr fromStringColumn(const ColumnPtr& col, const DataTypePtr& to, const Fu
 }
 
 int64_t pow10i(uint32_t s) { int64_t r = 1; while (s--) r *= 10; return r; }
+Int128 pow10w(uint32_t s) { Int128 r = 1; while (s--) r *= 10; return r; }
+
+constexpr int UNKNOWN_ELEMENT_OF_ENUM = 691;
+
+[[noreturn]] void decimalOverflow(const std::string& what) { throw Exception(ErrorCodes::DECIMAL_OVERFLOW, what); }
+
+template <typename T> constexpr Int128 storageMin() {
+    if constexpr (std::is_same_v<T, Int128>) return Int128(UInt128(1) << 127);   // -2^127 (two's complement)
+    else return Int128(std::numeric_limits<T>::min());
+}
+template <typename T> constexpr Int128 storageMax() {
+    if constexpr (std::is_same_v<T, Int128>) return Int128((UInt128(1) << 127) - 1);
+    else return Int128(std::numeric_limits<T>::max());
+}
+
+bool isDecimalSource(TypeId id) { return id == TypeId::Decimal32 || id == TypeId::Decimal64 || id == TypeId::Decimal128; }
+
+// Calls f(TypeTag<T>) with the storage of a Decimal32/64/128 type id.
+template <typename F>
+void dispatchDecimal(TypeId id, F&& f) {
+    switch (id) {
+        case TypeId::Decimal32: f(TypeTag<int32_t>{}); return;
+        case TypeId::Decimal64: f(TypeTag<int64_t>{}); return;
+        case TypeId::Decimal128: f(TypeTag<Int128>{}); return;
+        default: throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Decimal256 is not supported yet");
+    }
+}
+
+// Integer / decimal / float -> Decimal(P, S). Integers carry scale 0. ClickHouse truncates extra
+// fractional digits (toDecimal32(1.999, 2) = 1.99) and reports values outside the storage range as
+// DECIMAL_OVERFLOW; in OrNull/OrZero mode such rows are marked in `bad` instead.
+ColumnPtr toDecimalColumn(const IColumn& col, const DataTypePtr& from, const DataTypePtr& to, uint8_t* bad) {
+    size_t n = col.size();
+    uint32_t from_scale = from->isDecimal() ? from->scale : 0;
+    MutableColumnPtr out = createColumn(to);
+    dispatchDecimal(to->id, [&](auto to_tag) {
+        using To = typename decltype(to_tag)::type;
+        auto& dst = static_cast<ColumnVector<To>&>(*out).getData();
+        dst.resize(n);
+        auto fail = [&](size_t i, const char* msg) {
+            if (!bad) decimalOverflow(msg);
+            bad[i] = 1;
+            dst[i] = 0;
+        };
+        TypeId src_id = from->id == TypeId::Bool ? TypeId::UInt8 : from->id;
+        dispatchFixed(src_id, [&](auto from_tag) {
+            using From = typename decltype(from_tag)::type;
+            const From* src = static_cast<const ColumnVector<From>&>(col).getData().data();
+            if constexpr (std::is_floating_point_v<From>) {
+                double mul = double(pow10w(to->scale));
+                for (size_t i = 0; i < n; ++i) {
+                    double v = double(src[i]) * mul;
+                    if (!std::isfinite(v)) { fail(i, "Decimal convert overflow. Cannot convert infinity or NaN to decimal"); continue; }
+                    if (v <= double(storageMin<To>()) || v >= double(storageMax<To>())) { fail(i, "Decimal convert overflow. Float is out of Decimal range"); continue; }
+                    dst[i] = To(v);   // truncation toward zero, as ClickHouse
+                }
+            } else if (to->scale >= from_scale) {
+                Int128 m = pow10w(to->scale - from_scale);
+                for (size_t i = 0; i < n; ++i) {
+                    Int128 r;
+                    bool over = false;
+                    if constexpr (std::is_same_v<From, UInt128>) over = src[i] > UInt128(storageMax<Int128>());
+                    if (over || __builtin_mul_overflow(Int128(src[i]), m, &r) || r < storageMin<To>() || r > storageMax<To>()) { fail(i, "Decimal convert overflow"); continue; }
+                    dst[i] = To(r);
+                }
+            } else {
+                Int128 d = pow10w(from_scale - to->scale);
+                for (size_t i = 0; i < n; ++i) {
+                    Int128 r = Int128(src[i]) / d;   // truncation toward zero
+                    if (r < storageMin<To>() || r > storageMax<To>()) { fail(i, "Decimal convert overflow"); continue; }
+                    dst[i] = To(r);
+                }
+            }
+        });
+    });
+    return out;
+}
+
+// Decimal -> Float32/64, integers, Bool. Integers get the truncated whole part; a whole part outside
+// the target's range is DECIMAL_OVERFLOW ("Convert overflow"), as in ClickHouse.
+ColumnPtr fromDecimalColumn(const IColumn& col, const DataTypePtr& from, const DataTypePtr& to, uint8_t* bad) {
+    size_t n = col.size();
+    Int128 div = pow10w(from->scale);
+    ColumnPtr result;
+    dispatchDecimal(from->id, [&](auto from_tag) {
+        using From = typename decltype(from_tag)::type;
+        const From* src = static_cast<const ColumnVector<From>&>(col).getData().data();
+        if (to->id == TypeId::Bool) {
+            auto res = ColumnUInt8::create(n);
+            for (size_t i = 0; i < n; ++i) res->getData()[i] = src[i] != 0;
+            result = res;
+            return;
+        }
+        bool ok = dispatchFixed(to->id, [&](auto to_tag) {
+            using To = typename decltype(to_tag)::type;
+            auto res = std::make_shared<ColumnVector<To>>(n);
+            To* dst = res->getData().data();
+            if constexpr (std::is_floating_point_v<To>) {
+                double d = double(div);
+                for (size_t i = 0; i < n; ++i) dst[i] = To(double(src[i]) / d);
+            } else {
+                for (size_t i = 0; i < n; ++i) {
+                    Int128 whole = Int128(src[i]) / div;
+                    bool fits;
+                    if constexpr (std::is_same_v<To, UInt128>) fits = whole >= 0;
+                    else if constexpr (std::is_unsigned_v<To>) fits = whole >= 0 && UInt128(whole) <= UInt128(std::numeric_limits<To>::max());
+                    else fits = whole >= storageMin<To>() && whole <= storageMax<To>();
+                    if (!fits) {
+                        if (!bad) decimalOverflow("Convert overflow");
+                        bad[i] = 1;
+                        dst[i] = 0;
+                        continue;
+                    }
+                    dst[i] = To(whole);
+                }
+            }
+            result = res;
+        });
+        if (!ok) throw Exception(ErrorCodes::CANNOT_CONVERT_TYPE, "Conversion from " + from->name() + " to " + to->name() + " is not supported");
+    });
+    return result;
+}
+
+// Wraps a conversion result with a null map of failed rows (OrNull) or returns it as is.
+ColumnPtr withBadRows(ColumnPtr res, std::shared_ptr<ColumnUInt8> bad, CastMode mode) {
+    if (mode != CastMode::OrNull || !bad) return res;
+    return std::make_shared<ColumnNullable>(std::const_pointer_cast<IColumn>(res), bad);
+}
+
+bool is256(TypeId id) { return id == TypeId::Int256 || id == TypeId::UInt256 || id == TypeId::Decimal256; }
 
 }  // namespace
 
 ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const DataTypePtr& to, const FunctionContext& ctx,
                      CastMode mode, bool accurate) {
     if (from->equals(*to)) return col_in;
+    // 256-bit integers and Decimal256 have no column representation yet: fail clearly.
+    if (is256(to->id) || is256(from->id))
+        throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Type " + (is256(to->id) ? to : from)->name() + " is not supported yet");
     size_t rows = col_in->size();
     // Constants: convert the single value, keep it constant.
     if (col_in->isConst()) {
@@ -162,6 +341,11 @@ ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const Dat
     }
     const ColumnPtr& col = col_in;
 
+    // LowCardinality(T) is stored like T: convert to/from the nested type (before the Nullable
+    // handling, so LowCardinality(Nullable(T)) targets keep their NULLs).
+    if (to->id == TypeId::LowCardinality) return castColumn(col_in, from, to->nested[0], ctx, mode, accurate);
+    if (from->id == TypeId::LowCardinality) return castColumn(col_in, from->nested[0], to, ctx, mode, accurate);
+
     // Nullable source.
     if (from->id == TypeId::Nullable) {
         auto& nc = static_cast<const ColumnNullable&>(*col);
@@ -169,7 +353,7 @@ ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const Dat
             auto res = createColumn(to->id == TypeId::Nullable ? to : makeNullable(to));
             for (size_t i = 0; i < rows; ++i) res->insertDefault();
             if (to->id != TypeId::Nullable)
-                throw Exception(ErrorCodes::CANNOT_INSERT_ALL_DATA /*placeholder*/, "Cannot convert NULL value to non-Nullable type");
+                throw Exception(ErrorCodes::CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN, "Cannot convert NULL value to non-Nullable type");
             return res;
         }
         DataTypePtr to_nested = removeNullable(to);
@@ -187,7 +371,7 @@ ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const Dat
         }
         for (size_t i = 0; i < rows; ++i)
             if (nc.isNullAt(i))
-                throw Exception(ErrorCodes::CANNOT_INSERT_ALL_DATA, "Cannot convert NULL value to non-Nullable type");
+                throw Exception(ErrorCodes::CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN, "Cannot convert NULL value to non-Nullable type");
         return inner;
     }
     // Nullable target.
@@ -209,6 +393,18 @@ ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const Dat
     if (to->id == TypeId::LowCardinality) return castColumn(col, from, to->nested[0], ctx, mode, accurate);
     if (from->id == TypeId::LowCardinality) return castColumn(col, from->nested[0], to, ctx, mode, accurate);
 
+    // FixedString -> String drops the zero padding (toString(toFixedString('ab', 4)) = 'ab').
+    if (to->id == TypeId::String && from->id == TypeId::FixedString) {
+        auto& fs = static_cast<const ColumnFixedString&>(*col);
+        auto res = ColumnString::create();
+        res->reserve(rows);
+        for (size_t i = 0; i < rows; ++i) {
+            std::string_view v = fs.getView(i);
+            while (!v.empty() && v.back() == '\0') v.remove_suffix(1);
+            res->insertData(v);
+        }
+        return res;
+    }
     // To String: text representation.
     if (to->id == TypeId::String) return toStringColumn(col, from, ctx);
     if (to->id == TypeId::FixedString && from->isStringOrFixed()) {
@@ -222,6 +418,19 @@ ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const Dat
     }
     // From String: parse.
     if (from->isStringOrFixed()) return fromStringColumn(col, to, ctx, mode);
+
+    // Decimals: exact scaled-integer conversions (see toDecimalColumn / fromDecimalColumn).
+    bool lenient = mode != CastMode::Throw;
+    if (to->isDecimal() && (isNumericLike(from->id) || isDecimalSource(from->id))) {
+        std::shared_ptr<ColumnUInt8> bad;
+        if (lenient) { bad = ColumnUInt8::create(rows); std::memset(bad->getData().data(), 0, rows); }
+        return withBadRows(toDecimalColumn(*col, from, to, bad ? bad->getData().data() : nullptr), bad, mode);
+    }
+    if (isDecimalSource(from->id) && isNumericLike(to->id)) {
+        std::shared_ptr<ColumnUInt8> bad;
+        if (lenient) { bad = ColumnUInt8::create(rows); std::memset(bad->getData().data(), 0, rows); }
+        return withBadRows(fromDecimalColumn(*col, from, to, bad ? bad->getData().data() : nullptr), bad, mode);
+    }
 
     // Number-like to number.
     if (isNumericLike(from->id) || from->id == TypeId::Date || from->id == TypeId::Date32 || from->id == TypeId::DateTime ||
@@ -239,8 +448,10 @@ ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const Dat
                 return res;
             }
             ColumnPtr r;
-            dispatchFixed(to->id, [&](auto tag) { r = numberToNumber<typename decltype(tag)::type>(*col, src_id, accurate, to); });
-            return r;
+            std::shared_ptr<ColumnUInt8> bad;
+            if (accurate && lenient) { bad = ColumnUInt8::create(rows); std::memset(bad->getData().data(), 0, rows); }
+            dispatchFixed(to->id, [&](auto tag) { r = numberToNumber<typename decltype(tag)::type>(*col, src_id, accurate, to, bad ? bad->getData().data() : nullptr); });
+            return withBadRows(r, bad, mode);
         }
         if (to->id == TypeId::Date || to->id == TypeId::Date32 || to->id == TypeId::DateTime || to->id == TypeId::Enum8 ||
             to->id == TypeId::Enum16 || to->id == TypeId::IPv4) {
@@ -271,6 +482,15 @@ ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const Dat
             }
             ColumnPtr r;
             dispatchFixed(to->id, [&](auto tag) { r = numberToNumber<typename decltype(tag)::type>(*col, src_id, accurate, to); });
+            if (to->isEnum() && !from->isEnum()) {
+                // A number must name one of the enum's values (CAST(3 AS Enum8('a' = 1)) fails).
+                for (size_t i = 0; i < rows; ++i) {
+                    int64_t v = to->id == TypeId::Enum8 ? static_cast<const ColumnInt8&>(*r).getData()[i]
+                                                        : static_cast<const ColumnInt16&>(*r).getData()[i];
+                    bool known = std::any_of(to->enum_values.begin(), to->enum_values.end(), [v](auto& e) { return e.second == v; });
+                    if (!known) throw Exception(UNKNOWN_ELEMENT_OF_ENUM, "Unexpected value " + std::to_string(v) + " in enum");
+                }
+            }
             return r;
         }
         if (to->id == TypeId::DateTime64) {
@@ -298,20 +518,6 @@ ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const Dat
             });
             return res;
         }
-        if (to->isDecimal() && (to->id == TypeId::Decimal32 || to->id == TypeId::Decimal64)) {
-            int64_t mul = pow10i(to->scale);
-            MutableColumnPtr res = createColumn(to);
-            dispatchFixed(from->id, [&](auto tag) {
-                using From = typename decltype(tag)::type;
-                auto& src = static_cast<const ColumnVector<From>&>(*col).getData();
-                for (size_t i = 0; i < rows; ++i) {
-                    if constexpr (std::is_floating_point_v<From>) res->insert(Field(int64_t(std::llround(double(src[i]) * double(mul)))));
-                    else if constexpr (sizeof(From) <= 8) res->insert(Field(int64_t(src[i]) * mul));
-                    else res->insert(Field(int64_t(src[i]) * mul));
-                }
-            });
-            return res;
-        }
     }
     if (from->id == TypeId::DateTime64 && (isNumericLike(to->id) || to->id == TypeId::DateTime || to->id == TypeId::Date || to->id == TypeId::DateTime64)) {
         int64_t div = pow10i(from->scale);
@@ -335,32 +541,6 @@ ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const Dat
         }
         if (to->id == TypeId::Date) return castColumn(castColumn(secs, makeType(TypeId::Int64), makeDateTime(from->timezone), ctx), makeDateTime(from->timezone), to, ctx);
         return castColumn(secs, makeType(TypeId::Int64), to, ctx, mode, accurate);
-    }
-    if (from->isDecimal() && (from->id == TypeId::Decimal32 || from->id == TypeId::Decimal64) && (isNumericLike(to->id) || to->isDecimal())) {
-        int64_t div = pow10i(from->scale);
-        auto vals = ColumnInt64::create(rows);
-        dispatchFixed(from->id, [&](auto tag) {
-            using From = typename decltype(tag)::type;
-            auto& src = static_cast<const ColumnVector<From>&>(*col).getData();
-            for (size_t i = 0; i < rows; ++i) vals->getData()[i] = int64_t(src[i]);
-        });
-        if (to->isFloat()) {
-            auto res = ColumnFloat64::create(rows);
-            for (size_t i = 0; i < rows; ++i) res->getData()[i] = double(vals->getData()[i]) / double(div);
-            return castColumn(res, makeType(TypeId::Float64), to, ctx, mode, accurate);
-        }
-        if (to->isDecimal()) {
-            MutableColumnPtr res = createColumn(to);
-            for (size_t i = 0; i < rows; ++i) {
-                int64_t v = vals->getData()[i];
-                if (to->scale >= from->scale) v *= pow10i(to->scale - from->scale);
-                else v /= pow10i(from->scale - to->scale);
-                res->insert(Field(v));
-            }
-            return res;
-        }
-        for (size_t i = 0; i < rows; ++i) vals->getData()[i] /= div;
-        return castColumn(vals, makeType(TypeId::Int64), to, ctx, mode, accurate);
     }
     // Arrays: convert elements.
     if (from->id == TypeId::Array && to->id == TypeId::Array) {

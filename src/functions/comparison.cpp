@@ -2,7 +2,9 @@
 // Operands are brought to one comparison type (numbers: Float64 if any float, UInt64/Int64 by
 // sign, Int128 for UInt64 vs signed; Date vs DateTime as DateTime; a String literal against a
 // date or number is parsed into that type, as ClickHouse does) and a typed kernel runs per shape.
+#include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "common/exception.h"
 #include "functions/cast.h"
@@ -53,7 +55,36 @@ void numericKernel(Cmp c, const IColumn& ca, const IColumn& cb, size_t rows, uin
     }
 }
 
-void stringKernel(Cmp c, const IColumn& ca, const IColumn& cb, size_t rows, uint8_t* r) {
+// Exact comparison of a 64-bit integer with a float: both convert losslessly to the x87 80-bit
+// long double (64-bit mantissa), so 2^53 + 1 never equals 2^53 as it would through Float64.
+template <typename A, typename B>
+void mixedKernel(Cmp c, const IColumn& ca, const IColumn& cb, size_t rows, uint8_t* r) {
+    static_assert(std::numeric_limits<long double>::digits >= 64, "needs extended precision long double");
+    auto vecA = [](const IColumn& col) -> const A* {
+        const IColumn& d = col.isConst() ? static_cast<const ColumnConst&>(col).getDataColumn() : col;
+        return static_cast<const ColumnVector<A>&>(d).getData().data();
+    };
+    auto vecB = [](const IColumn& col) -> const B* {
+        const IColumn& d = col.isConst() ? static_cast<const ColumnConst&>(col).getDataColumn() : col;
+        return static_cast<const ColumnVector<B>&>(d).getData().data();
+    };
+    const A* a = vecA(ca);
+    const B* b = vecB(cb);
+    size_t sa = ca.isConst() ? 0 : 1, sb = cb.isConst() ? 0 : 1;
+    for (size_t i = 0; i < rows; ++i) r[i] = cmpValues(c, (long double)a[i * sa], (long double)b[i * sb]);
+}
+
+// ClickHouse compares FixedString(N) with String as if the String were zero-padded to N bytes,
+// so toFixedString('ab', 3) = 'ab'. `pad` enables that (one side is a FixedString).
+inline int comparePadded(std::string_view x, std::string_view y) {
+    size_t m = std::min(x.size(), y.size());
+    if (int c = std::memcmp(x.data(), y.data(), m)) return c;
+    for (size_t i = m; i < x.size(); ++i) if (x[i]) return 1;
+    for (size_t i = m; i < y.size(); ++i) if (y[i]) return -1;
+    return 0;
+}
+
+void stringKernel(Cmp c, const IColumn& ca, const IColumn& cb, size_t rows, uint8_t* r, bool pad = false) {
     auto view = [](const IColumn& col, size_t i) -> std::string_view {
         const IColumn& d = col.isConst() ? static_cast<const ColumnConst&>(col).getDataColumn() : col;
         size_t idx = col.isConst() ? 0 : i;
@@ -61,14 +92,14 @@ void stringKernel(Cmp c, const IColumn& ca, const IColumn& cb, size_t rows, uint
         return static_cast<const ColumnFixedString&>(d).getView(idx);
     };
     for (size_t i = 0; i < rows; ++i) {
-        int x = view(ca, i).compare(view(cb, i));
+        int x = pad ? comparePadded(view(ca, i), view(cb, i)) : view(ca, i).compare(view(cb, i));
         r[i] = cmpValues(c, x, 0);
     }
 }
 
 bool numberLike(const DataTypePtr& t) {
     return t->isNumber() || t->id == TypeId::Bool || t->isDateOrDateTime() || t->isEnum() || t->isDecimal() || t->id == TypeId::IPv4 ||
-           t->id == TypeId::UUID || t->id == TypeId::Interval;
+           t->id == TypeId::UUID || t->id == TypeId::IPv6 || t->id == TypeId::Interval;
 }
 
 const char* cmpName(Cmp c) {
@@ -101,8 +132,14 @@ DataTypePtr comparisonType(const char* name, const DataTypePtr& a, const DataTyp
             // Date vs number: compare the underlying numbers.
             return makeType(TypeId::Int64);
         }
-        if (a->isDecimal() || b->isDecimal()) return makeType(TypeId::Float64);
-        if (a->isEnum() || b->isEnum() || a->id == TypeId::UUID || b->id == TypeId::UUID) {
+        if (a->isDecimal() || b->isDecimal()) {
+            // Decimal vs decimal/integer compares exactly as Decimal128 at the larger scale; a float
+            // operand makes it a Float64 comparison (as ClickHouse).
+            if (a->isFloat() || b->isFloat()) return makeType(TypeId::Float64);
+            uint32_t sc = std::max(a->isDecimal() ? a->scale : 0, b->isDecimal() ? b->scale : 0);
+            return makeDecimal(38, sc);
+        }
+        if (a->isEnum() || b->isEnum() || a->id == TypeId::UUID || b->id == TypeId::UUID || a->id == TypeId::IPv6 || b->id == TypeId::IPv6) {
             if (a->equals(*b)) return a;
             if (a->isEnum() && b->isInteger()) return makeType(TypeId::Int64);
             if (b->isEnum() && a->isInteger()) return makeType(TypeId::Int64);
@@ -119,14 +156,15 @@ DataTypePtr comparisonType(const char* name, const DataTypePtr& a, const DataTyp
         return getLeastSupertype({a, b});
     }
     if (a->id == TypeId::Nothing || b->id == TypeId::Nothing) return a->id == TypeId::Nothing ? b : a;
-    throw Exception(ErrorCodes::NO_COMMON_TYPE,
-                    std::string("Illegal types of arguments (") + a->name() + ", " + b->name() + ") of function " + name);
+    throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT,
+                    std::string("Illegal types of arguments (`") + a->name() + "`, `" + b->name() + "`) of function `" + name + "`");
 }
 
 FunctionPtr buildComparison(Cmp c, const ColumnsWithTypeAndName& args, const FunctionContext& ctx) {
     const char* name = cmpName(c);
     checkArgumentCount(name, args, 2, 2);
-    DataTypePtr ta = args[0].type, tb = args[1].type;
+    // LowCardinality shares its nested type's column layout here: compare as the nested type.
+    DataTypePtr ta = removeLowCardinality(args[0].type), tb = removeLowCardinality(args[1].type);
     DataTypePtr ct = comparisonType(name, ta, tb);
     // Compare natively when both sides already share a plain number type, or when one side is a
     // constant that converts exactly to the other side's type: no widening pass over the column.
@@ -154,12 +192,42 @@ FunctionPtr buildComparison(Cmp c, const ColumnsWithTypeAndName& args, const Fun
         // Compare storage integers: widen to Int64 (all fit).
         pid = TypeId::Int64;
     }
-    return makeFunction(name, makeType(TypeId::UInt8), [c, ta, tb, ct, pid, ctx](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
-        ColumnPtr x = castColumn(a[0].column, ta, ct, ctx);
-        ColumnPtr y = castColumn(a[1].column, tb, ct, ctx);
+    // 64-bit (or wider) integer vs float: exact mixed comparison instead of rounding through Float64.
+    auto wideInt = [](const DataTypePtr& t) { return t->isInteger() && t->valueSize() == 8; };
+    bool mixed = ct->id == TypeId::Float64 && ((wideInt(ta) && tb->isFloat()) || (ta->isFloat() && wideInt(tb)));
+    if (mixed) {
+        return makeFunction(name, makeType(TypeId::UInt8), [c, ta, tb](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+            auto res = ColumnUInt8::create(rows);
+            uint8_t* r = res->getData().data();
+            dispatchNumber(ta->id, [&](auto ta_tag) {
+                dispatchNumber(tb->id, [&](auto tb_tag) {
+                    using A = typename decltype(ta_tag)::type;
+                    using B = typename decltype(tb_tag)::type;
+                    if constexpr ((sizeof(A) == 8 && std::is_integral_v<A> && std::is_floating_point_v<B>) ||
+                                  (sizeof(B) == 8 && std::is_integral_v<B> && std::is_floating_point_v<A>))
+                        mixedKernel<A, B>(c, *a[0].column, *a[1].column, rows, r);
+                });
+            });
+            return res;
+        });
+    }
+    bool pad = ct->isStringOrFixed() && (ta->id == TypeId::FixedString) != (tb->id == TypeId::FixedString);
+    return makeFunction(name, makeType(TypeId::UInt8), [c, ta, tb, ct, pid, pad, ctx](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+        // A string compared with a number must parse as that number (1 = 'a' is TYPE_MISMATCH).
+        auto convert = [&](const ColumnWithTypeAndName& arg, const DataTypePtr& from) -> ColumnPtr {
+            if (!from->isStringOrFixed() || !(ct->isNumber() || ct->isDecimal())) return castColumn(arg.column, from, ct, ctx);
+            try {
+                return castColumn(arg.column, from, ct, ctx);
+            } catch (const Exception& e) {
+                std::string v = arg.column->size() ? std::string(materialize(arg.column)->get(0).get<std::string>()) : "";
+                throw Exception(ErrorCodes::TYPE_MISMATCH, "Cannot convert string '" + v + "' to type " + ct->name());
+            }
+        };
+        ColumnPtr x = convert(a[0], ta);
+        ColumnPtr y = convert(a[1], tb);
         auto res = ColumnUInt8::create(rows);
         uint8_t* r = res->getData().data();
-        if (ct->isStringOrFixed()) { stringKernel(c, *x, *y, rows, r); return res; }
+        if (ct->isStringOrFixed()) { stringKernel(c, *x, *y, rows, r, pad); return res; }
         if (pid != ct->id) {
             // Storage-level widening for dates/enums (castColumn would interpret values).
             auto widen = [&](const ColumnPtr& col) -> ColumnPtr {

@@ -46,8 +46,11 @@ FunctionPtr buildCast(const char* name, const ColumnsWithTypeAndName& args, cons
     checkArgumentCount(name, args, 2, 2);
     DataTypePtr to = parseDataType(constString(args[1], name, 1));
     DataTypePtr from = args[0].type;
-    if (from->id == TypeId::Nullable && to->id != TypeId::Nullable && from->nested[0]->id == TypeId::Nothing && mode == CastMode::Throw)
-        throw Exception(ErrorCodes::CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN, "Cannot convert NULL value to non-Nullable type");
+    // A bare NULL literal is rejected at analysis (CANNOT_CONVERT_TYPE in ClickHouse 26); NULL values
+    // of a Nullable column fail at execution with CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN (castColumn).
+    if (from->id == TypeId::Nullable && to->id != TypeId::Nullable && from->nested[0]->id == TypeId::Nothing && mode == CastMode::Throw &&
+        to->id != TypeId::LowCardinality)
+        throw Exception(ErrorCodes::CANNOT_CONVERT_TYPE, "Cannot convert NULL to a non-nullable type");
     return castTo(name, to, from, ctx, mode, accurate);
 }
 
@@ -88,6 +91,21 @@ void registerConversionFunctions(FunctionFactory& f) {
         registerToType(f, std::string("to") + n, [tid](auto&, auto&, size_t&) { return makeType(tid); });
     }
     f.registerAlias("toBoolean", "toBool");
+    // 256-bit integers have no column type yet: a clear NOT_IMPLEMENTED instead of UNKNOWN_FUNCTION.
+    for (const char* n : {"toInt256", "toUInt256", "toInt256OrNull", "toUInt256OrNull", "toInt256OrZero", "toUInt256OrZero"}) {
+        std::string fname = n;
+        f.registerFunction(fname, [fname](const ColumnsWithTypeAndName&, const FunctionContext&) -> FunctionPtr {
+            throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Function " + fname + " is not supported yet: 256-bit integers are not implemented");
+        });
+    }
+    // LowCardinality shares the physical layout of its nested type here, so the conversion only
+    // changes the declared type.
+    f.registerFunction("toLowCardinality", [](const ColumnsWithTypeAndName& a, const FunctionContext& ctx) {
+        checkArgumentCount("toLowCardinality", a, 1, 1);
+        DataTypePtr from = a[0].type;
+        if (from->id == TypeId::LowCardinality) return castTo("toLowCardinality", from, from, ctx, CastMode::Throw, false);
+        return castTo("toLowCardinality", makeLowCardinality(from), from, ctx, CastMode::Throw, false);
+    }, {.default_nulls = false});
     registerToType(f, "toString", [](auto&, auto&, size_t&) { return makeType(TypeId::String); });
     registerToType(f, "toDateTime", [](const ColumnsWithTypeAndName& a, const FunctionContext&, size_t& used) {
         if (a.size() >= 2) { used = 2; return makeDateTime(constString(a[1], "toDateTime", 1)); }
@@ -108,7 +126,10 @@ void registerConversionFunctions(FunctionFactory& f) {
         registerToType(f, fname, [prec, fname](const ColumnsWithTypeAndName& a, const FunctionContext&, size_t& used) {
             if (a.size() < 2) throwArgumentCount(fname, a.size(), "2");
             used = 2;
-            return makeDecimal(prec, uint32_t(constUInt(a[1], fname.c_str(), 1)));
+            uint64_t scale = constUInt(a[1], fname.c_str(), 1);
+            if (scale > prec)
+                throw Exception(ErrorCodes::ARGUMENT_OUT_OF_BOUND, "Scale " + std::to_string(scale) + " is out of bounds (max scale: " + std::to_string(prec) + ")");
+            return makeDecimal(prec, uint32_t(scale));
         });
     }
     f.registerFunction("toFixedString", [](const ColumnsWithTypeAndName& a, const FunctionContext& ctx) {
@@ -117,7 +138,7 @@ void registerConversionFunctions(FunctionFactory& f) {
     });
     f.registerFunction("toTypeName", [](const ColumnsWithTypeAndName& a, const FunctionContext&) {
         checkArgumentCount("toTypeName", a, 1, 1);
-        std::string name = a[0].type->name();
+        std::string name = a[0].type->prettyName();
         return makeFunction("toTypeName", makeType(TypeId::String), [name](const ColumnsWithTypeAndName&, size_t rows) -> ColumnPtr {
             auto c = ColumnString::create();
             c->insertData(name);

@@ -71,7 +71,9 @@ FunctionPtr buildLogical(LogicOp op, const ColumnsWithTypeAndName& args, const F
 FunctionPtr buildNot(const ColumnsWithTypeAndName& args, const FunctionContext&) {
     checkArgumentCount("not", args, 1, 1);
     if (!(args[0].type->isNumber() || args[0].type->id == TypeId::Bool)) throwIllegalType("not", args[0].type, 0);
-    return makeFunction("not", makeType(TypeId::UInt8), [](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+    // NOT of a Bool stays Bool (prints true/false); of a number it is UInt8, as in ClickHouse.
+    DataTypePtr rt = makeType(args[0].type->id == TypeId::Bool ? TypeId::Bool : TypeId::UInt8);
+    return makeFunction("not", rt, [](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
         PODArray<uint8_t> t(rows);
         toTernary(a[0], rows, t.data(), "not");
         auto r = ColumnUInt8::create(rows);

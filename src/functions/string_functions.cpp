@@ -14,6 +14,7 @@
 #include "common/exception.h"
 #include "functions/cast.h"
 #include "functions/function.h"
+#include "functions/string_args.h"
 #include "types/create_column.h"
 
 namespace basalt {
@@ -23,43 +24,7 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Argument views
 
-struct StrArg {
-    const char* chars = nullptr;
-    const uint64_t* offs = nullptr;
-    size_t fixed = 0;   // FixedString width, 0 for String
-    bool is_const = false;
-    std::string_view cval;
-    ColumnPtr hold;
-
-    std::string_view operator[](size_t i) const {
-        if (is_const) return cval;
-        if (fixed) return {chars + i * fixed, fixed};
-        uint64_t b = i ? offs[i - 1] : 0;
-        return {chars + b, offs[i] - b};
-    }
-};
-
-StrArg strArg(const ColumnPtr& c) {
-    StrArg s;
-    s.hold = c;
-    const IColumn* col = c.get();
-    bool k = col->isConst();
-    if (k) col = &static_cast<const ColumnConst&>(*col).getDataColumn();
-    if (auto* cs = dynamic_cast<const ColumnString*>(col)) {
-        s.chars = cs->getChars().data();
-        s.offs = cs->getOffsets().data();
-    } else if (auto* fs = dynamic_cast<const ColumnFixedString*>(col)) {
-        s.chars = fs->getChars().data();
-        s.fixed = fs->getN();
-    } else {
-        throw Exception(ErrorCodes::ILLEGAL_COLUMN, std::string("Illegal column ") + col->familyName() + " of string argument");
-    }
-    if (k) {
-        s.cval = s[0];
-        s.is_const = true;
-    }
-    return s;
-}
+using namespace string_args;
 
 struct IntArg {
     PODArray<int64_t> v;
@@ -82,13 +47,17 @@ IntArg intArg(const ColumnPtr& c, const DataTypePtr& type) {
     return r;
 }
 
-bool isStr(const DataTypePtr& t) { return removeLowCardinality(t)->isStringOrFixed(); }
-bool isInt(const DataTypePtr& t) { auto b = removeLowCardinality(t); return b->isInteger() || b->id == TypeId::Bool; }
-DataTypePtr stringType() { return makeType(TypeId::String); }
-
-void requireStr(const std::string& fn, const ColumnsWithTypeAndName& a, size_t i) {
-    if (!isStr(a[i].type)) throwIllegalType(fn, a[i].type, i);
+// repeat/space: ClickHouse caps the repeat count at 1000000 (TOO_LARGE_STRING_SIZE); a UInt64 count
+// of 2^63 or more arrives here as a negative int64 and must fail too, not act like 0.
+void checkRepeatTimes(int64_t k, const DataTypePtr& type) {
+    bool huge_unsigned = k < 0 && removeLowCardinality(type)->id == TypeId::UInt64;
+    if (k > 1000000 || huge_unsigned)
+        throw Exception(ErrorCodes::TOO_LARGE_STRING_SIZE, "Too many times to repeat (" +
+                        (huge_unsigned ? std::to_string(uint64_t(k)) : std::to_string(k)) + "), maximum is: 1000000");
 }
+
+bool isInt(const DataTypePtr& t) { auto b = removeLowCardinality(t); return b->isInteger() || b->id == TypeId::Bool; }
+
 void requireInt(const std::string& fn, const ColumnsWithTypeAndName& a, size_t i) {
     if (!isInt(a[i].type)) {
         static const char* ord[] = {"first", "second", "third", "fourth"};
@@ -98,11 +67,6 @@ void requireInt(const std::string& fn, const ColumnsWithTypeAndName& a, size_t i
 }
 
 // A constant String argument's value (trim characters, format pattern, separators).
-std::string constStr(const std::string& fn, const ColumnWithTypeAndName& a, size_t idx) {
-    if (!a.column || !a.column->isConst() || !isStr(a.type))
-        throw Exception(ErrorCodes::ILLEGAL_COLUMN, "Argument " + std::to_string(idx + 1) + " of function " + fn + " must be a constant string");
-    return a.column->get(0).get<std::string>();
-}
 
 // Converts any argument to a String column the way toString does (concat, format, arrayStringConcat).
 ColumnPtr toStringColumn(const ColumnWithTypeAndName& a, const FunctionContext& ctx) {
@@ -110,7 +74,6 @@ ColumnPtr toStringColumn(const ColumnWithTypeAndName& a, const FunctionContext& 
     return castColumn(a.column, a.type, stringType(), ctx);
 }
 
-inline void appendTo(ColumnString::Chars& chars, std::string_view s) { chars.append(s.data(), s.size()); }
 
 // ---------------------------------------------------------------------------------------------
 // UTF-8 helpers. Invalid bytes count as one code point each (as ClickHouse's byte-length table does).
@@ -223,7 +186,6 @@ void upperUTF8Into(std::string_view s, ColumnString::Chars& out) {
     }
 }
 
-inline char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; }
 inline char asciiUpper(char c) { return (c >= 'a' && c <= 'z') ? char(c - 32) : c; }
 
 // ---------------------------------------------------------------------------------------------
@@ -844,7 +806,8 @@ void registerTrimPad(FunctionFactory& f) {
                     std::string_view p = has_pad ? pad[i] : std::string_view(" ");
                     int64_t target = len[i];
                     if (target < 0) throw Exception(ErrorCodes::ARGUMENT_OUT_OF_BOUND, "New padded length (" + std::to_string(target) + ") is negative");
-                    if (target > (int64_t(1) << 30)) throw Exception(ErrorCodes::TOO_LARGE_STRING_SIZE, "Too large padded length");
+                    if (target > 1000000)
+                        throw Exception(ErrorCodes::TOO_LARGE_STRING_SIZE, "New padded length (" + std::to_string(target) + ") is too big, maximum is: 1000000");
                     int64_t size = utf8 ? int64_t(utf8Count(v)) : int64_t(v.size());
                     if (size >= target) {
                         appendTo(chars, sliceUnits(v, utf8, 0, target));
@@ -881,6 +844,7 @@ void registerTrimPad(FunctionFactory& f) {
             for (size_t i = 0; i < rows; ++i) {
                 std::string_view v = s[i];
                 int64_t k = n[i];
+                checkRepeatTimes(k, nt);
                 if (k > 0 && uint64_t(k) * v.size() > (uint64_t(1) << 30))
                     throw Exception(ErrorCodes::TOO_LARGE_STRING_SIZE, "Too large string size in function repeat");
                 for (int64_t j = 0; j < k; ++j) appendTo(res->getChars(), v);
@@ -900,7 +864,7 @@ void registerTrimPad(FunctionFactory& f) {
             res->getOffsets().reserve(rows);
             for (size_t i = 0; i < rows; ++i) {
                 int64_t k = n[i];
-                if (k > (int64_t(1) << 30)) throw Exception(ErrorCodes::TOO_LARGE_STRING_SIZE, "Too large string size in function space");
+                checkRepeatTimes(k, nt);
                 if (k > 0) res->getChars().resize_fill(res->getChars().size() + size_t(k), ' ');
                 res->getOffsets().push_back(res->getChars().size());
             }

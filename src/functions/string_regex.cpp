@@ -15,6 +15,7 @@
 
 #include "common/exception.h"
 #include "functions/function.h"
+#include "functions/string_args.h"
 #include "types/create_column.h"
 
 namespace basalt {
@@ -24,53 +25,9 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Argument views (same shape as string_functions.cpp: const / full / FixedString behind one accessor).
 
-struct StrArg {
-    const char* chars = nullptr;
-    const uint64_t* offs = nullptr;
-    size_t fixed = 0;
-    bool is_const = false;
-    std::string_view cval;
-    ColumnPtr hold;
-    std::string_view operator[](size_t i) const {
-        if (is_const) return cval;
-        if (fixed) return {chars + i * fixed, fixed};
-        uint64_t b = i ? offs[i - 1] : 0;
-        return {chars + b, offs[i] - b};
-    }
-};
+using namespace string_args;
 
-StrArg strArg(const ColumnPtr& c) {
-    StrArg s;
-    s.hold = c;
-    const IColumn* col = c.get();
-    bool k = col->isConst();
-    if (k) col = &static_cast<const ColumnConst&>(*col).getDataColumn();
-    if (auto* cs = dynamic_cast<const ColumnString*>(col)) {
-        s.chars = cs->getChars().data();
-        s.offs = cs->getOffsets().data();
-    } else if (auto* fs = dynamic_cast<const ColumnFixedString*>(col)) {
-        s.chars = fs->getChars().data();
-        s.fixed = fs->getN();
-    } else {
-        throw Exception(ErrorCodes::ILLEGAL_COLUMN, std::string("Illegal column ") + col->familyName() + " of string argument");
-    }
-    if (k) { s.cval = s[0]; s.is_const = true; }
-    return s;
-}
 
-bool isStr(const DataTypePtr& t) { return removeLowCardinality(t)->isStringOrFixed(); }
-DataTypePtr stringType() { return makeType(TypeId::String); }
-void requireStr(const std::string& fn, const ColumnsWithTypeAndName& a, size_t i) {
-    if (!isStr(a[i].type)) throwIllegalType(fn, a[i].type, i);
-}
-std::string constStr(const std::string& fn, const ColumnWithTypeAndName& a, size_t idx) {
-    if (!a.column || !a.column->isConst() || !isStr(a.type))
-        throw Exception(ErrorCodes::ILLEGAL_COLUMN, "Argument " + std::to_string(idx + 1) + " of function " + fn + " must be a constant string");
-    return a.column->get(0).get<std::string>();
-}
-
-inline void appendTo(ColumnString::Chars& chars, std::string_view s) { chars.append(s.data(), s.size()); }
-inline char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; }
 
 size_t findCaseInsensitive(std::string_view hay, std::string_view needle, size_t from) {
     if (needle.size() > hay.size()) return std::string_view::npos;

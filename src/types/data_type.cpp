@@ -39,6 +39,29 @@ const char* simpleName(TypeId id) {
 }
 }  // namespace
 
+// ClickHouse's print_pretty_type_names (on by default): named tuples put one element per line,
+// indented by four spaces per nesting level. Only named tuples change; everything else is name().
+std::string DataType::prettyName(size_t indent) const {
+    switch (id) {
+        case TypeId::Nullable: return "Nullable(" + nested[0]->prettyName(indent) + ")";
+        case TypeId::LowCardinality: return "LowCardinality(" + nested[0]->prettyName(indent) + ")";
+        case TypeId::Array: return "Array(" + nested[0]->prettyName(indent) + ")";
+        case TypeId::Map: return "Map(" + nested[0]->prettyName(indent) + ", " + nested[1]->prettyName(indent) + ")";
+        case TypeId::Tuple: {
+            std::string s = "Tuple(";
+            if (element_names.empty()) {
+                for (size_t i = 0; i < nested.size(); ++i) s += (i ? ", " : "") + nested[i]->prettyName(indent);
+                return s + ")";
+            }
+            std::string pad(indent + 4, ' ');
+            for (size_t i = 0; i < nested.size(); ++i)
+                s += (i ? ",\n" : "\n") + pad + element_names[i] + " " + nested[i]->prettyName(indent + 4);
+            return s + ")";
+        }
+        default: return name();
+    }
+}
+
 const char* intervalKindName(IntervalKind k) {
     static const char* names[] = {"Nanosecond", "Microsecond", "Millisecond", "Second", "Minute", "Hour",
                                   "Day", "Week", "Month", "Quarter", "Year"};
@@ -338,6 +361,8 @@ struct TypeParser {
             bool small = minv >= -128 && maxv <= 127;
             if (name == "Enum8" && !small) fail("Enum8 value out of range");
             d->id = (name == "Enum16" || !small) ? TypeId::Enum16 : TypeId::Enum8;
+            // ClickHouse keeps enum elements ordered by value (that is how the type name prints).
+            std::stable_sort(d->enum_values.begin(), d->enum_values.end(), [](auto& x, auto& y) { return x.second < y.second; });
             return d;
         }
         if (name == "Tuple") {

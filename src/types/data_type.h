@@ -44,7 +44,8 @@ struct DataType {
     std::vector<std::string> element_names;               // named Tuple
     std::vector<std::pair<std::string, int16_t>> enum_values;
 
-    std::string name() const;   // exactly as ClickHouse prints it (toTypeName)
+    std::string name() const;   // exactly as ClickHouse prints it in type lists (CAST arguments, errors)
+    std::string prettyName(size_t indent = 0) const;   // toTypeName form: named tuples span lines
     bool equals(const DataType& o) const;
 
     bool isNullable() const { return id == TypeId::Nullable; }
