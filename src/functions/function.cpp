@@ -33,8 +33,8 @@ void registerAllFunctions(FunctionFactory& f) {
 }
 
 void FunctionFactory::registerFunction(const std::string& name, FunctionBuilder builder, FunctionProperties props) {
+    // Sorted once after all registrations (FunctionFactory::instance), not per insert.
     entries_.push_back({name, Entry{std::move(builder), props}});
-    std::sort(entries_.begin(), entries_.end(), [](auto& a, auto& b) { return a.first < b.first; });
 }
 
 void FunctionFactory::registerAlias(const std::string& alias, const std::string& name, bool case_insensitive) {
