@@ -38,4 +38,9 @@ grep -q "Syntax error" "$dir/err" || fail "syntax error text"
 # Without --path nothing persists.
 "$bin" local -q "CREATE TABLE tmp (a UInt8) ENGINE = Memory" || fail "in-memory create"
 "$bin" local -q "SELECT * FROM tmp" 2>/dev/null && fail "in-memory table persisted"
+# file() table function with an explicit structure and with schema inference.
+printf 'a,b\n1,x\n2,y\n' > "$dir/data.csv"
+[ "$("$bin" local -q "SELECT sum(a), groupArray(b) FROM file('$dir/data.csv', CSVWithNames)")" = "3	['x','y']" ] || fail "file() with inference"
+[ "$("$bin" local -q "SELECT count() FROM file('$dir/data.csv', CSVWithNames, 'a UInt8, b String') WHERE b = 'y'")" = "1" ] || fail "file() with structure"
+"$bin" local -q "SELECT * FROM file('$dir/nosuch.csv', CSV)" 2>/dev/null; [ $? = 107 ] || fail "missing file error code"
 echo "1 passed, 0 failed"
