@@ -5,7 +5,7 @@ BUILD_TEST := build/asan
 BUILD_REL := build/release
 DATA_DIR ?= $(CURDIR)/.basalt-data
 
-.PHONY: deps build-test build-release run test bench compat fuzz clean
+.PHONY: deps build-test build-release run test bench compat fuzz-deps fuzz-build fuzz fuzz-sql clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -39,14 +39,35 @@ compat: build-release
 	bash ../shared/tools/anchors.sh >/dev/null
 	node tests/compat.js $(BUILD_REL)/basalt tests/queries
 
-fuzz:
-	bash scripts/install-deps.sh
-	apt-get install -y -qq clang libclang-rt-14-dev >/dev/null 2>&1 || sudo apt-get install -y -qq clang libclang-rt-14-dev
-	CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBASALT_FUZZ=ON \
+# libFuzzer targets, built with clang + ASan/UBSan in build/fuzz. FUZZ_SECONDS (default 600) bounds
+# a run; FUZZ_ARGS adds libFuzzer flags (e.g. FUZZ_ARGS=-jobs=2). Crash inputs land in build/fuzz/.
+FUZZ_SECONDS ?= 600
+FUZZ_ARGS ?=
+BUILD_FUZZ := build/fuzz
+
+fuzz-deps:
+	bash scripts/install-fuzz-deps.sh
+
+$(BUILD_FUZZ)/build.ninja:
+	CC=clang CXX=clang++ cmake -S . -B $(BUILD_FUZZ) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBASALT_FUZZ=ON \
 	  -DBASALT_SANITIZE="address;undefined"
-	cmake --build build/fuzz -j $(JOBS) --target fuzz_parser
-	mkdir -p build/fuzz/corpus && cp tests/queries/*.sql build/fuzz/corpus/ 2>/dev/null || true
-	build/fuzz/fuzz_parser -max_total_time=$${FUZZ_SECONDS:-600} -max_len=4096 build/fuzz/corpus
+
+fuzz-build: fuzz-deps $(BUILD_FUZZ)/build.ninja
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_parser fuzz_sql
+
+# Parser fuzzer; seed corpus = the golden test scripts.
+fuzz: fuzz-build
+	mkdir -p $(BUILD_FUZZ)/corpus_parser
+	cp tests/queries/*.sql $(BUILD_FUZZ)/corpus_parser/
+	cd $(BUILD_FUZZ) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ./fuzz_parser -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -dict=$(CURDIR)/tests/fuzz/sql.dict $(FUZZ_ARGS) corpus_parser
+
+# End-to-end fuzzer (parse + analyze + execute + format); seed corpus = one golden statement per file.
+fuzz-sql: fuzz-build
+	mkdir -p $(BUILD_FUZZ)/corpus_sql
+	python3 scripts/split-fuzz-corpus.py tests/queries $(BUILD_FUZZ)/corpus_sql
+	cd $(BUILD_FUZZ) && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ./fuzz_sql -max_total_time=$(FUZZ_SECONDS) -max_len=2048 -timeout=20 -rss_limit_mb=4096 -dict=$(CURDIR)/tests/fuzz/sql.dict $(FUZZ_ARGS) corpus_sql
 
 clean:
 	rm -rf build

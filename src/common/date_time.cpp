@@ -139,7 +139,8 @@ void appendDateTime64(std::string& out, int64_t value, uint32_t scale, const Tim
     if (scale > 18) scale = 18;
     int64_t mul = kPow10[scale];
     int64_t whole = floorDiv(value, mul);
-    int64_t frac = value - whole * mul;
+    int64_t frac = value % mul;  // not value - whole * mul: that overflows near INT64_MIN
+    if (frac < 0) frac += mul;
     appendCivil(out, toCivil(whole, tz));
     if (scale) {
         out += '.';
@@ -284,7 +285,8 @@ bool parseDateTime64(std::string_view s, uint32_t scale, const TimeZone& tz, int
     }
     int64_t frac = 0;
     parseFraction(s, used, scale, frac);
-    value = t * kPow10[scale] + (neg ? -frac : frac);
+    // Out of the DateTime64 range for this scale (e.g. year 2300 at scale 9): not representable.
+    if (__builtin_mul_overflow(t, kPow10[scale], &value) || __builtin_add_overflow(value, neg ? -frac : frac, &value)) return false;
     consumed = used;
     return true;
 }

@@ -166,6 +166,8 @@ FunctionPtr buildRange(const ColumnsWithTypeAndName& args, const FunctionContext
             int64_t start = 0, end, step = 1;
             if (nargs == 1) {
                 end = get(0, i);
+                if (end < 0 && unsigned_big)  // a UInt64 end >= 2^63, read as Int64
+                    throw Exception(ErrorCodes::ARGUMENT_OUT_OF_BOUND, "A call to function range would produce too many values");
                 if (end < 0 && !unsigned_big)
                     throw Exception(ErrorCodes::ARGUMENT_OUT_OF_BOUND, "A call to function range overflows, only support positive values when only end is provided");
             } else {
@@ -177,7 +179,7 @@ FunctionPtr buildRange(const ColumnsWithTypeAndName& args, const FunctionContext
                 throw Exception(ErrorCodes::ARGUMENT_OUT_OF_BOUND, "A call to function range underflows, the 3rd argument step can't be less or equal to zero");
             __int128 count = 0;
             if (step > 0 && end > start) count = (__int128(end) - start + step - 1) / step;
-            else if (step < 0 && end < start) count = (__int128(start) - end + (-step) - 1) / (-step);
+            else if (step < 0 && end < start) count = (__int128(start) - end - __int128(step) - 1) / (-__int128(step));
             if (count + data->size() > 100000000)
                 throw Exception(ErrorCodes::ARGUMENT_OUT_OF_BOUND, "A call to function range would produce too many values");
             for (int64_t k = 0; k < int64_t(count); ++k) data->insertValue(start + k * step);
@@ -286,14 +288,17 @@ FunctionPtr buildSlice(const ColumnsWithTypeAndName& args, const FunctionContext
         return rebuild(arrayOf(c), rows, [&](size_t i, size_t b, size_t e, IColumn& out) {
             int64_t n = int64_t(e - b), o = ov[i];
             if (o == 0) return;
-            int64_t start = o > 0 ? o - 1 : n + o;
-            int64_t end = n;
+            // 128-bit: offset + length may exceed Int64 (arraySlice(a, 2^63-1, 2^63-1)).
+            __int128 start = o > 0 ? __int128(o) - 1 : __int128(n) + o;
+            __int128 end = n;
             if (len) {
                 int64_t l = static_cast<const ColumnInt64&>(*len).getData()[i];
-                end = l >= 0 ? start + l : n + l;
+                if (l == INT64_MIN)
+                    throw Exception(ErrorCodes::ARGUMENT_OUT_OF_BOUND, "Overflow in length argument of substring-like function: " + std::to_string(l));
+                end = l >= 0 ? start + l : __int128(n) + l;
             }
-            start = std::clamp<int64_t>(start, 0, n);
-            end = std::clamp<int64_t>(end, 0, n);
+            start = std::clamp<__int128>(start, 0, n);
+            end = std::clamp<__int128>(end, 0, n);
             if (o < 0 && n + o < 0 && (!len || end <= 0)) return;
             if (end > start) out.insertRangeFrom(arrayOf(c).getData(), b + size_t(start), size_t(end - start));
         });
@@ -382,6 +387,9 @@ FunctionPtr buildResize(const ColumnsWithTypeAndName& args, const FunctionContex
         auto& nv = static_cast<const ColumnInt64&>(*n).getData();
         return rebuild(arr, rows, [&](size_t i, size_t b, size_t e, IColumn& out) {
             int64_t size = int64_t(e - b), want = nv[i];
+            uint64_t magnitude = want < 0 ? 0 - uint64_t(want) : uint64_t(want);  // no UB for INT64_MIN
+            if (magnitude > (uint64_t(1) << 30))
+                throw Exception(ErrorCodes::TOO_LARGE_ARRAY_SIZE, "Too large array size: " + std::to_string(magnitude) + ", maximum: 1073741824");
             auto pad = [&](int64_t k) {
                 for (int64_t j = 0; j < k; ++j) { if (def) out.insertFrom(*def, i); else out.insertDefault(); }
             };

@@ -246,7 +246,7 @@ void registerTupleArrayBasicFunctions(FunctionFactory& f) {
                 int64_t k = iv[i];
                 size_t n = arr.sizeAt(i);
                 if (k > 0 && size_t(k) <= n) res->insertFrom(arr.getData(), arr.offsetAt(i) + size_t(k) - 1);
-                else if (k < 0 && size_t(-k) <= n) res->insertFrom(arr.getData(), arr.offsetAt(i) + n - size_t(-k));
+                else if (k < 0 && (0 - size_t(k)) <= n) res->insertFrom(arr.getData(), arr.offsetAt(i) + n - (0 - size_t(k)));
                 else res->insertDefault();
             }
             return res;

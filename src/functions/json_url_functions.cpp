@@ -81,6 +81,7 @@ void checkPathTypes(const std::string& fn, const ColumnsWithTypeAndName& a, size
 
 // Parses row i's document and walks the path; false when the document is invalid or the path missing.
 bool resolve(simdjson::dom::parser& parser, std::string_view doc, const std::vector<PathArg>& path, size_t row, element& out) {
+    if (doc.data() == nullptr) doc = std::string_view("", 0);  // simdjson memcpy()s from it even when empty
     auto parsed = parser.parse(doc.data(), doc.size(), true);
     if (parsed.error()) return false;
     element cur = parsed.value_unsafe();

@@ -456,7 +456,13 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
                 while (std::getline(ss, line)) lines.push_back(line);
                 break;
             }
-            case ASTExplainQuery::Kind::Syntax: lines.push_back(q->query->formatSQL()); break;
+            case ASTExplainQuery::Kind::Syntax: {
+                std::string t = formatCanonical(*q->query);
+                std::stringstream ss(t);
+                std::string line;
+                while (std::getline(ss, line)) lines.push_back(line);
+                break;
+            }
             case ASTExplainQuery::Kind::Plan:
             case ASTExplainQuery::Kind::Pipeline:
                 if (!q->query->as<ASTSelectWithUnion>() && !q->query->as<ASTSelectQuery>())

@@ -695,6 +695,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             sort.push_back(sc);
         }
         size_t top = (has_limit && limit_by.empty() && !negative_limit) ? limit + offset : 0;
+        if (top < limit) top = 0;  // LIMIT + OFFSET overflowed: no top-N, sort everything
         data = sortBlock(data, sort, top);
     }
     if (!limit_by.empty()) data = limitByBlock(data, limit_by_positions, limit_by_length, limit_by_offset);
@@ -702,9 +703,9 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         size_t rows = data.rows();
         size_t begin = 0, end = rows;
         if (signed_offset >= 0) begin = std::min(rows, size_t(signed_offset));
-        else end = rows - std::min(rows, size_t(-signed_offset));
+        else end = rows - std::min(rows, 0 - size_t(signed_offset));  // no UB for INT64_MIN
         if (has_limit && signed_limit >= 0) end = std::min(end, begin + size_t(signed_limit));
-        else if (has_limit) begin = std::max(begin, end - std::min(end - begin, size_t(-signed_limit)));
+        else if (has_limit) begin = std::max(begin, end - std::min(end - begin, 0 - size_t(signed_limit)));
         data = cutBlock(data, begin, end - begin);
     } else if (has_limit || offset) {
         data = cutBlock(data, offset, has_limit ? limit : SIZE_MAX);

@@ -325,4 +325,9 @@ struct ParsedStatement {
 // with one-space indentation per level, as ClickHouse prints it).
 std::string dumpTree(const IAST& ast);
 
+// The query as ClickHouse's EXPLAIN SYNTAX prints it: normalized (operators as function calls,
+// FROM system.one, _CAST-wrapped composite literals, normalized UNION chains) and laid out one clause
+// per line ('\n'-separated). Implemented in format_canonical.cpp; independent of formatSQL.
+std::string formatCanonical(const IAST& ast);
+
 }  // namespace basalt

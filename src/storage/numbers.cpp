@@ -10,11 +10,12 @@ namespace basalt {
 namespace {
 class NumbersSource final : public ISource {
 public:
-    NumbersSource(uint64_t begin, uint64_t end, size_t block, bool with_column, bool zeros, std::string name)
-        : next_(begin), end_(end), block_(block), with_column_(with_column), zeros_(zeros), name_(std::move(name)) {}
+    // `count` numbers from `begin`; values wrap past 2^64-1 like ClickHouse's numbers(offset, count).
+    NumbersSource(uint64_t begin, uint64_t count, size_t block, bool with_column, bool zeros, std::string name)
+        : next_(begin), remaining_(count), block_(block), with_column_(with_column), zeros_(zeros), name_(std::move(name)) {}
     Block read() override {
-        if (next_ >= end_) return Block();
-        uint64_t n = std::min<uint64_t>(block_, end_ - next_);
+        if (remaining_ == 0) return Block();
+        uint64_t n = std::min<uint64_t>(block_, remaining_);
         Block b;
         if (with_column_) {
             if (zeros_) {
@@ -32,10 +33,11 @@ public:
             b.setRowsWithoutColumns(n);
         }
         next_ += n;
+        remaining_ -= n;
         return b;
     }
 private:
-    uint64_t next_, end_;
+    uint64_t next_, remaining_;
     size_t block_;
     bool with_column_, zeros_;
     std::string name_;
@@ -52,16 +54,22 @@ Sources StorageNumbers::read(const std::vector<std::string>& columns, QueryConte
     size_t block = ctx.settings.max_block_size;
     std::string name = metadata_.columns[0].name;
     if (!limit_) {
-        r.push_back(std::make_unique<NumbersSource>(offset_, UINT64_MAX, block, with_column, zeros_, name));
+        r.push_back(std::make_unique<NumbersSource>(offset_, UINT64_MAX, std::max<size_t>(block, 1), with_column, zeros_, name));
         return r;
     }
     uint64_t total = *limit_;
+    block = std::max<size_t>(block, 1);
     // Small ranges stay in one stream; big ones split into contiguous chunks aligned to blocks.
-    size_t streams = std::max<size_t>(1, std::min<uint64_t>(num_streams, (total + block - 1) / std::max<size_t>(block, 1)));
-    uint64_t per = (total + streams - 1) / streams;
-    per = (per + block - 1) / block * block;
-    for (uint64_t s = 0; s < total; s += per)
-        r.push_back(std::make_unique<NumbersSource>(offset_ + s, offset_ + std::min(total, s + per), block, with_column, zeros_, name));
+    // Overflow-safe for counts up to 2^64-1 (no `x + block - 1` rounding).
+    uint64_t blocks = total / block + (total % block != 0);
+    size_t streams = std::max<size_t>(1, std::min<uint64_t>(num_streams, blocks));
+    uint64_t per_blocks = blocks / streams + (blocks % streams != 0);
+    uint64_t per = per_blocks > UINT64_MAX / block ? UINT64_MAX : per_blocks * block;
+    for (uint64_t s = 0; s < total;) {
+        uint64_t n = std::min(per, total - s);
+        r.push_back(std::make_unique<NumbersSource>(offset_ + s, n, block, with_column, zeros_, name));
+        s += n;
+    }
     if (r.empty()) r.push_back(std::make_unique<NumbersSource>(0, 0, block, with_column, zeros_, name));
     return r;
 }

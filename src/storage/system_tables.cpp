@@ -50,6 +50,141 @@ struct RowBuilder {
 ColumnDescription col(const std::string& n, TypeId t) { return {n, makeType(t), "", nullptr, "", ""}; }
 ColumnDescription col(const std::string& n, DataTypePtr t) { return {n, std::move(t), "", nullptr, "", ""}; }
 
+// ---- information_schema -------------------------------------------------------------------------
+// ClickHouse defines these as views over system tables with every column twice: lower-case, then
+// upper-case (MySQL / PostgreSQL clients spell them either way). Registered in both
+// "information_schema" and "INFORMATION_SCHEMA", each under a lower- and an upper-case table name.
+
+std::string upper(std::string s) {
+    for (auto& c : s)
+        if (c >= 'a' && c <= 'z') c = char(c - 'a' + 'A');
+    return s;
+}
+
+// Columns plus their upper-case twins; rows are built for the lower-case half and duplicated.
+std::vector<ColumnDescription> withUpperCase(const std::vector<ColumnDescription>& cols) {
+    auto r = cols;
+    for (auto& c : cols) r.push_back(col(upper(c.name), c.type));
+    return r;
+}
+
+std::vector<Field> twice(std::vector<Field> row) {
+    size_t n = row.size();
+    for (size_t i = 0; i < n; ++i) row.push_back(row[i]);
+    return row;
+}
+
+bool startsWith(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
+
+// Numbers inside the parentheses of a type name: "Decimal(10, 3)" -> {10, 3}.
+std::vector<uint64_t> typeArgs(const std::string& t) {
+    std::vector<uint64_t> r;
+    size_t p = t.find('(');
+    while (p != std::string::npos && p < t.size()) {
+        size_t q = p + 1;
+        while (q < t.size() && t[q] == ' ') ++q;
+        if (q < t.size() && t[q] >= '0' && t[q] <= '9') r.push_back(std::stoull(t.substr(q)));
+        else break;
+        p = t.find(',', q);
+    }
+    return r;
+}
+
+void registerInformationSchema(Catalog& catalog) {
+    auto nstr = makeNullable(makeType(TypeId::String));
+    auto nu64 = makeNullable(makeType(TypeId::UInt64));
+    auto addBoth = [&](const std::string& name, const std::function<StoragePtr()>& make) {
+        for (const char* db : {"information_schema", "INFORMATION_SCHEMA"}) {
+            catalog.addTable(db, name, make(), false);
+            catalog.addTable(db, upper(name), make(), false);
+        }
+    };
+
+    auto schemata = withUpperCase({col("catalog_name", TypeId::String), col("schema_name", TypeId::String),
+                                   col("schema_owner", TypeId::String), col("default_character_set_catalog", nstr),
+                                   col("default_character_set_schema", nstr), col("default_character_set_name", nstr),
+                                   col("sql_path", nstr)});
+    addBoth("schemata", [&] {
+        return std::make_shared<StorageGenerated>("View", schemata, [schemata](QueryContext& ctx) {
+            RowBuilder rb(schemata);
+            for (auto& d : ctx.catalog->databases()) rb.add(twice({d, d, "default", Field(), Field(), Field(), Field()}));
+            return rb.build();
+        });
+    });
+
+    auto tables = withUpperCase({col("table_catalog", TypeId::String), col("table_schema", TypeId::String),
+                                 col("table_name", TypeId::String), col("table_type", TypeId::String), col("table_rows", nu64),
+                                 col("data_length", nu64), col("index_length", nu64), col("table_collation", nstr),
+                                 col("table_comment", nstr)});
+    addBoth("tables", [&] {
+        return std::make_shared<StorageGenerated>("View", tables, [tables](QueryContext& ctx) {
+            RowBuilder rb(tables);
+            for (auto& d : ctx.catalog->databases())
+                for (auto& [n, s] : ctx.catalog->tables(d)) {
+                    std::string engine = s->engineName();
+                    std::string type;
+                    if (engine.size() >= 4 && engine.compare(engine.size() - 4, 4, "View") == 0) type = "VIEW";
+                    else if (s->isSystem()) type = "SYSTEM VIEW";
+                    else if (engine.find("MergeTree") != std::string::npos) type = "BASE TABLE";
+                    else type = "FOREIGN TABLE";
+                    auto rows = s->totalRows();
+                    auto bytes = s->totalBytes();
+                    rb.add(twice({d, d, n, type, rows ? Field(*rows) : Field(), bytes ? Field(*bytes) : Field(), uint64_t(0),
+                                  "utf8mb4_0900_ai_ci", s->metadata().comment}));
+                }
+            return rb.build();
+        });
+    });
+
+    auto columns = withUpperCase(
+        {col("table_catalog", TypeId::String), col("table_schema", TypeId::String), col("table_name", TypeId::String),
+         col("column_name", TypeId::String), col("ordinal_position", TypeId::UInt64), col("column_default", TypeId::String),
+         col("is_nullable", TypeId::String), col("data_type", TypeId::String), col("character_maximum_length", nu64),
+         col("character_octet_length", nu64), col("numeric_precision", nu64), col("numeric_precision_radix", nu64),
+         col("numeric_scale", nu64), col("datetime_precision", nu64), col("character_set_catalog", nstr),
+         col("character_set_schema", nstr), col("character_set_name", nstr), col("collation_catalog", nstr),
+         col("collation_schema", nstr), col("collation_name", nstr), col("domain_catalog", nstr), col("domain_schema", nstr),
+         col("domain_name", nstr), col("extra", nstr), col("column_comment", TypeId::String), col("column_type", TypeId::String)});
+    addBoth("columns", [&] {
+        return std::make_shared<StorageGenerated>("View", columns, [columns](QueryContext& ctx) {
+            RowBuilder rb(columns);
+            for (auto& d : ctx.catalog->databases())
+                for (auto& [n, s] : ctx.catalog->tables(d)) {
+                    uint64_t pos = 0;
+                    for (auto& c : s->metadata().columns) {
+                        std::string type = c.type->name();
+                        bool nullable = startsWith(type, "Nullable(");
+                        std::string base = nullable ? type.substr(9, type.size() - 10) : type;
+                        Field char_len, precision, radix, scale, dt_precision;
+                        auto args = typeArgs(base);
+                        if (startsWith(base, "FixedString(") && !args.empty()) char_len = args[0];
+                        if ((startsWith(base, "Int") || startsWith(base, "UInt")) && base.find('(') == std::string::npos) {
+                            precision = uint64_t(std::stoull(base.substr(base[0] == 'U' ? 4 : 3)));
+                            radix = uint64_t(2);
+                            scale = uint64_t(0);
+                        } else if (startsWith(base, "Decimal") && args.size() == 2) {
+                            precision = args[0];
+                            radix = uint64_t(10);
+                            scale = args[1];
+                        } else if (startsWith(base, "DateTime64")) {
+                            dt_precision = args.empty() ? uint64_t(3) : args[0];
+                        } else if (startsWith(base, "Date")) {
+                            dt_precision = uint64_t(0);
+                        }
+                        std::string extra = c.default_kind == "DEFAULT" ? "DEFAULT_GENERATED"
+                                            : c.default_kind == "MATERIALIZED" ? "STORED GENERATED"
+                                            : c.default_kind == "ALIAS" ? "VIRTUAL GENERATED" : "";
+                        rb.add(twice({d, d, n, c.name, ++pos, c.default_expr ? c.default_expr->formatSQL(false) : "",
+                                      nullable ? "1" : "0", type, char_len, char_len, precision, radix, scale, dt_precision,
+                                      Field(), Field(), Field(), Field(), Field(), Field(), Field(), Field(), Field(), extra,
+                                      c.comment, type}));
+                    }
+                }
+            return rb.build();
+        });
+    });
+}
+
 }  // namespace
 
 void registerSystemTables(Catalog& catalog) {
@@ -124,6 +259,8 @@ void registerSystemTables(Catalog& catalog) {
         for (auto& r : ctx.settings.describe()) rb.add({r.name, r.value, uint64_t(r.changed), r.description, r.type, r.default_value});
         return rb.build();
     }));
+
+    registerInformationSchema(catalog);
 
     std::vector<ColumnDescription> fmcols{col("name", TypeId::String), col("is_input", TypeId::UInt8), col("is_output", TypeId::UInt8)};
     add("formats", std::make_shared<StorageGenerated>("SystemFormats", fmcols, [fmcols](QueryContext&) {
