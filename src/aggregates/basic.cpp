@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "aggregates/aggregate_function.h"
+#include "aggregates/aggregate_helpers.h"
 #include "common/exception.h"
 #include "common/hash_table.h"
 #include "types/create_column.h"
@@ -26,30 +27,13 @@ void checkArgs(const std::string& fn, const DataTypes& args, size_t n) {
                                                                           " argument" + (n == 1 ? "" : "s") + ", passed " + std::to_string(args.size()));
 }
 
-// Helper base for states that are a trivially copyable struct.
-template <typename Data, typename Derived>
-class TrivialStateFunction : public IAggregateFunction {
-public:
-    using IAggregateFunction::IAggregateFunction;
-    size_t sizeOfData() const override { return sizeof(Data); }
-    size_t alignOfData() const override { return alignof(Data); }
-    void create(AggregateDataPtr p) const override { new (p) Data{}; }
-    void destroy(AggregateDataPtr) const noexcept override {}
-    bool hasTrivialDestructor() const override { return true; }
-    void serialize(ConstAggregateDataPtr p, std::string& out) const override { out.append(p, sizeof(Data)); }
-    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena*) const override {
-        if (size_t(end - pos) < sizeof(Data)) throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Truncated aggregate state");
-        std::memcpy(p, pos, sizeof(Data));
-        pos += sizeof(Data);
-    }
-    static Data& data(AggregateDataPtr p) { return *reinterpret_cast<Data*>(p); }
-    static const Data& data(ConstAggregateDataPtr p) { return *reinterpret_cast<const Data*>(p); }
-};
+// States that are one trivially copyable struct share TrivialStateBase (aggregate_helpers.h).
+using agg::TrivialStateBase;
 
 // ---------------------------------------------------------------- count
-class Count final : public TrivialStateFunction<uint64_t, Count> {
+class Count final : public TrivialStateBase<uint64_t> {
 public:
-    Count(DataTypes args) : TrivialStateFunction("count", std::move(args), {}, makeType(TypeId::UInt64)) {}
+    Count(DataTypes args) : TrivialStateBase("count", std::move(args), {}, makeType(TypeId::UInt64)) {}
     void add(AggregateDataPtr p, const IColumn**, size_t, Arena*) const override { ++data(p); }
     void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn**, Arena*, const uint8_t* filter) const override {
         for (size_t i = 0; i < rows; ++i) if (!filter || filter[i]) ++data(places[i] + off);
@@ -67,8 +51,8 @@ public:
 
 // ---------------------------------------------------------------- sum / avg
 template <typename T, typename Acc>
-class Sum final : public TrivialStateFunction<Acc, Sum<T, Acc>> {
-    using Base = TrivialStateFunction<Acc, Sum<T, Acc>>;
+class Sum final : public TrivialStateBase<Acc> {
+    using Base = TrivialStateBase<Acc>;
 public:
     Sum(const std::string& name, DataTypes args, DataTypePtr rt) : Base(name, std::move(args), {}, std::move(rt)) {}
     void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena*) const override { Base::data(p) += Acc(columnData<T>(cols[0])[row]); }
@@ -104,8 +88,8 @@ public:
 template <typename Acc> struct AvgData { Acc sum; uint64_t count; };
 
 template <typename T, typename Acc>
-class Avg final : public TrivialStateFunction<AvgData<Acc>, Avg<T, Acc>> {
-    using Base = TrivialStateFunction<AvgData<Acc>, Avg<T, Acc>>;
+class Avg final : public TrivialStateBase<AvgData<Acc>> {
+    using Base = TrivialStateBase<AvgData<Acc>>;
 public:
     // scale_div: 10^S for Decimal(P, S) arguments, whose sum is kept as a scaled Int128.
     Avg(DataTypes args, double scale_div = 1) : Base("avg", std::move(args), {}, makeType(TypeId::Float64)), scale_div_(scale_div) {}
@@ -172,8 +156,8 @@ enum class Pick { Min, Max, Any, AnyLast };
 template <typename T> struct PickData { T value; bool has; };
 
 template <typename T>
-class PickNumeric final : public TrivialStateFunction<PickData<T>, PickNumeric<T>> {
-    using Base = TrivialStateFunction<PickData<T>, PickNumeric<T>>;
+class PickNumeric final : public TrivialStateBase<PickData<T>> {
+    using Base = TrivialStateBase<PickData<T>>;
 public:
     PickNumeric(const std::string& name, Pick pick, DataTypes args) : Base(name, args, {}, args[0]), pick_(pick) {}
     inline void update(PickData<T>& d, T v) const {
@@ -416,8 +400,8 @@ public:
 // ---------------------------------------------------------------- groupBit*
 enum class BitOp { And, Or, Xor };
 template <typename T>
-class GroupBit final : public TrivialStateFunction<PickData<T>, GroupBit<T>> {
-    using Base = TrivialStateFunction<PickData<T>, GroupBit<T>>;
+class GroupBit final : public TrivialStateBase<PickData<T>> {
+    using Base = TrivialStateBase<PickData<T>>;
 public:
     GroupBit(const std::string& name, BitOp op, DataTypes args) : Base(name, args, {}, args[0]), op_(op) {}
     void apply(PickData<T>& d, T v) const {
