@@ -517,6 +517,8 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
 
     QueryResult result;
     for (size_t i = 0; i < visible; ++i) result.header.insert({createColumn(out_nodes[i]->type), out_nodes[i]->type, out_names[i]});
+    // LIMIT 0 needs no input at all (and must not read an unbounded source).
+    bool empty_result = has_limit && !negative_limit && limit == 0 && !q.with_totals;
 
     if (explain) {
         std::vector<std::string>& e = *explain;
@@ -530,7 +532,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         e.push_back("  " + src.description);
         return result;
     }
-    if (header_only) return result;
+    if (header_only || empty_result) return result;
 
     // ---- streams
     size_t threads = std::max<size_t>(1, ctx_.threads());
