@@ -20,6 +20,7 @@
 
 #include "aggregates/aggregate_helpers.h"
 #include "common/hash_table.h"
+#include "common/int_hash.h"
 
 namespace basalt {
 
@@ -29,15 +30,7 @@ using namespace agg;
 
 // ---------------------------------------------------------------- hashing helpers
 // 64-bit -> 32-bit integer hash (Thomas Wang's), used by uniqHLL12's registers.
-inline uint32_t intHash32(uint64_t key) {
-    key = (~key) + (key << 18);
-    key = key ^ ((key >> 31) | (key << 33));
-    key = key * 21;
-    key = key ^ ((key >> 11) | (key << 53));
-    key = key + (key << 6);
-    key = key ^ ((key >> 22) | (key << 42));
-    return uint32_t(key);
-}
+inline uint32_t intHash32(uint64_t key) { return wangHash64To32(key); }
 
 // CRC-32C (Castagnoli) of the 8 little-endian bytes of x starting from 0xFFFFFFFF with no final
 // inversion: the value of the SSE4.2 crc32 instruction that ClickHouse uses to "jitter" uniq's

@@ -227,6 +227,16 @@ ColumnPtr moduloByConstant(const uint64_t* a, size_t rows, uint64_t d) {
     return res;
 }
 
+// Runs r[i] = f(a[i], b[i]) with one loop per operand shape (vector/constant), so a constant operand
+// stays in a register and each loop can be vectorized.
+template <typename T, typename R, typename F>
+inline void applyShapes(const T* a, bool ac, const T* b, bool bc, size_t rows, R* r, F f) {
+    if (!ac && !bc) for (size_t i = 0; i < rows; ++i) r[i] = f(a[i], b[i]);
+    else if (!ac) { T bv = b[0]; for (size_t i = 0; i < rows; ++i) r[i] = f(a[i], bv); }
+    else if (!bc) { T av = a[0]; for (size_t i = 0; i < rows; ++i) r[i] = f(av, b[i]); }
+    else { R v = f(a[0], b[0]); for (size_t i = 0; i < rows; ++i) r[i] = v; }
+}
+
 // Same-type binary kernel over (vector|const) x (vector|const).
 template <typename T>
 ColumnPtr binaryKernel(Op op, const IColumn& ca, const IColumn& cb, size_t rows) {
@@ -239,12 +249,7 @@ ColumnPtr binaryKernel(Op op, const IColumn& ca, const IColumn& cb, size_t rows)
     const T* b = getVec(cb);
     auto res = std::make_shared<ColumnVector<T>>(rows);
     T* r = res->getData().data();
-    auto loop = [&](auto f) {
-        if (!ac && !bc) for (size_t i = 0; i < rows; ++i) r[i] = f(a[i], b[i]);
-        else if (!ac) { T bv = b[0]; for (size_t i = 0; i < rows; ++i) r[i] = f(a[i], bv); }
-        else if (!bc) { T av = a[0]; for (size_t i = 0; i < rows; ++i) r[i] = f(av, b[i]); }
-        else { T v = f(a[0], b[0]); for (size_t i = 0; i < rows; ++i) r[i] = v; }
-    };
+    auto loop = [&](auto f) { applyShapes(a, ac, b, bc, rows, r, f); };
     switch (op) {
         case Op::Plus: loop([](T x, T y) { return applyOp(Op::Plus, x, y); }); break;
         case Op::Minus: loop([](T x, T y) { return applyOp(Op::Minus, x, y); }); break;
@@ -305,12 +310,7 @@ ColumnPtr decimalKernel(Op op, const IColumn& ca, const IColumn& cb, size_t rows
     bool ac = ca.isConst(), bc = cb.isConst();
     auto res = std::make_shared<ColumnVector<T>>(rows);
     T* r = res->getData().data();
-    auto loop = [&](auto f) {
-        if (!ac && !bc) for (size_t i = 0; i < rows; ++i) r[i] = f(a[i], b[i]);
-        else if (!ac) { T bv = b[0]; for (size_t i = 0; i < rows; ++i) r[i] = f(a[i], bv); }
-        else if (!bc) { T av = a[0]; for (size_t i = 0; i < rows; ++i) r[i] = f(av, b[i]); }
-        else { T v = f(a[0], b[0]); for (size_t i = 0; i < rows; ++i) r[i] = v; }
-    };
+    auto loop = [&](auto f) { applyShapes(a, ac, b, bc, rows, r, f); };
     switch (op) {
         case Op::Plus: loop([](T x, T y) { T z; if (__builtin_add_overflow(x, y, &z)) decimalMathOverflow(); return z; }); break;
         case Op::Minus: loop([](T x, T y) { T z; if (__builtin_sub_overflow(x, y, &z)) decimalMathOverflow(); return z; }); break;

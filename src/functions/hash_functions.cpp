@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "common/exception.h"
+#include "common/int_hash.h"
 #include "functions/function.h"
 #include "types/create_column.h"
 
@@ -265,16 +266,7 @@ void murmur3_128(const char* s, size_t len, uint64_t& out1, uint64_t& out2) {
 inline uint64_t intHash64(uint64_t x) { return fmix64(x ^ 0x4CF2D2BAAE6DA887ULL); }
 
 // Thomas Wang's 64 -> 32 bit integer hash over the salted value (ClickHouse's intHash32).
-inline uint32_t intHash32(uint64_t key) {
-    key ^= 0x75D9543DE018BF45ULL;
-    key = (~key) + (key << 18);
-    key = key ^ ((key >> 31) | (key << 33));
-    key = key * 21;
-    key = key ^ ((key >> 11) | (key << 53));
-    key = key + (key << 6);
-    key = key ^ ((key >> 22) | (key << 42));
-    return uint32_t(key);
-}
+inline uint32_t intHash32(uint64_t key) { return wangHash64To32(key ^ 0x75D9543DE018BF45ULL); }
 
 // ---------------------------------------------------------------------------------------------
 // Variadic hash driver
