@@ -63,4 +63,15 @@ inline std::string constStr(const std::string& fn, const ColumnWithTypeAndName& 
 inline void appendTo(ColumnString::Chars& chars, std::string_view s) { chars.append(s.data(), s.size()); }
 inline char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; }
 
+// ASCII case-insensitive search of needle in hay from `from`; npos if absent.
+inline size_t findCaseInsensitive(std::string_view hay, std::string_view needle, size_t from) {
+    if (needle.size() > hay.size()) return std::string_view::npos;
+    for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
+        size_t j = 0;
+        while (j < needle.size() && asciiLower(hay[i + j]) == asciiLower(needle[j])) ++j;
+        if (j == needle.size()) return i;
+    }
+    return std::string_view::npos;
+}
+
 }  // namespace basalt::string_args

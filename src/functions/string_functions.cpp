@@ -625,16 +625,6 @@ void registerSubstring(FunctionFactory& f) {
 // ---------------------------------------------------------------------------------------------
 // position / locate / countSubstrings / startsWith / endsWith
 
-// ASCII case-insensitive search of needle in hay from `from`; npos if absent.
-size_t findCaseInsensitive(std::string_view hay, std::string_view needle, size_t from) {
-    if (needle.size() > hay.size()) return std::string_view::npos;
-    for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
-        size_t j = 0;
-        while (j < needle.size() && asciiLower(hay[i + j]) == asciiLower(needle[j])) ++j;
-        if (j == needle.size()) return i;
-    }
-    return std::string_view::npos;
-}
 
 enum class SearchMode { Bytes, CaseInsensitive, UTF8, CaseInsensitiveUTF8 };
 

@@ -28,17 +28,6 @@ namespace {
 using namespace string_args;
 
 
-
-size_t findCaseInsensitive(std::string_view hay, std::string_view needle, size_t from) {
-    if (needle.size() > hay.size()) return std::string_view::npos;
-    for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
-        size_t j = 0;
-        while (j < needle.size() && asciiLower(hay[i + j]) == asciiLower(needle[j])) ++j;
-        if (j == needle.size()) return i;
-    }
-    return std::string_view::npos;
-}
-
 // ---------------------------------------------------------------------------------------------
 // RE2 compilation
 
