@@ -1,10 +1,9 @@
 // hash_functions.cpp — ClickHouse's hash functions: cityHash64, sipHash64, sipHash128, xxHash32/64,
 // murmurHash3_32/64, intHash32/64, halfMD5, MD5, SHA1/SHA224/SHA256/SHA512.
 //
-// The non-cryptographic hashes are implemented here from their published specifications: CityHash
-// v1.0.2 (Google, 2011; later CityHash releases changed the output), SipHash-2-4 (Aumasson and
-// Bernstein) with a zero key, MurmurHash3 (Appleby). xxHash comes from libxxhash and the digests from
-// OpenSSL's EVP interface.
+// CityHash v1.0.2 lives in common/city_hash (compressed-block checksums use it too); SipHash-2-4
+// (Aumasson and Bernstein) with a zero key and MurmurHash3 (Appleby) are implemented here from their
+// published specifications. xxHash comes from libxxhash and the digests from OpenSSL's EVP interface.
 //
 // The variadic hashes follow ClickHouse's scheme: every argument is hashed into a per-row 64-bit
 // value (strings by their bytes, numbers by value, arrays by length then elements, tuples by
@@ -14,6 +13,7 @@
 
 #include <cstring>
 
+#include "common/city_hash.h"
 #include "common/exception.h"
 #include "common/int_hash.h"
 #include "functions/function.h"
@@ -25,129 +25,8 @@ namespace {
 
 inline uint64_t load64(const char* p) { uint64_t v; std::memcpy(&v, p, 8); return v; }
 inline uint32_t load32(const char* p) { uint32_t v; std::memcpy(&v, p, 4); return v; }
-inline uint64_t rotr64(uint64_t v, int s) { return s == 0 ? v : (v >> s) | (v << (64 - s)); }
 inline uint64_t rotl64(uint64_t v, int s) { return (v << s) | (v >> (64 - s)); }
 inline uint32_t rotl32(uint32_t v, int s) { return (v << s) | (v >> (32 - s)); }
-
-// ---------------------------------------------------------------------------------------------
-// CityHash64, version 1.0.2
-
-namespace city {
-
-constexpr uint64_t k0 = 0xc3a5c85c97cb3127ULL;
-constexpr uint64_t k1 = 0xb492b66fbe98f273ULL;
-constexpr uint64_t k2 = 0x9ae16a3b2f90404fULL;
-constexpr uint64_t k3 = 0xc949d7c7509e6557ULL;
-
-inline uint64_t shiftMix(uint64_t v) { return v ^ (v >> 47); }
-
-// Murmur-inspired 128 -> 64 bit reduction (CityHash's Hash128to64).
-inline uint64_t hash128to64(uint64_t lo, uint64_t hi) {
-    const uint64_t mul = 0x9ddfea08eb382d69ULL;
-    uint64_t a = (lo ^ hi) * mul;
-    a ^= a >> 47;
-    uint64_t b = (hi ^ a) * mul;
-    b ^= b >> 47;
-    return b * mul;
-}
-
-inline uint64_t hashLen16(uint64_t u, uint64_t v) { return hash128to64(u, v); }
-
-uint64_t hashLen0to16(const char* s, size_t len) {
-    if (len > 8) {
-        uint64_t a = load64(s), b = load64(s + len - 8);
-        // v1.0.2 rotates by at least one bit here (later versions changed this step).
-        int shift = int(len);
-        uint64_t r = ((b + len) >> shift) | ((b + len) << (64 - shift));
-        return hashLen16(a, r) ^ b;
-    }
-    if (len >= 4) {
-        uint64_t a = load32(s);
-        return hashLen16(len + (a << 3), load32(s + len - 4));
-    }
-    if (len > 0) {
-        uint8_t a = uint8_t(s[0]), b = uint8_t(s[len >> 1]), c = uint8_t(s[len - 1]);
-        uint32_t y = uint32_t(a) + (uint32_t(b) << 8);
-        uint32_t z = uint32_t(len) + (uint32_t(c) << 2);
-        return shiftMix(y * k2 ^ z * k3) * k2;
-    }
-    return k2;
-}
-
-uint64_t hashLen17to32(const char* s, size_t len) {
-    uint64_t a = load64(s) * k1;
-    uint64_t b = load64(s + 8);
-    uint64_t c = load64(s + len - 8) * k2;
-    uint64_t d = load64(s + len - 16) * k0;
-    return hashLen16(rotr64(a - b, 43) + rotr64(c, 30) + d, a + rotr64(b ^ k3, 20) - c + len);
-}
-
-inline std::pair<uint64_t, uint64_t> weakHashLen32WithSeeds(uint64_t w, uint64_t x, uint64_t y, uint64_t z, uint64_t a, uint64_t b) {
-    a += w;
-    b = rotr64(b + a + z, 21);
-    uint64_t c = a;
-    a += x;
-    a += y;
-    b += rotr64(a, 44);
-    return {a + z, b + c};
-}
-
-inline std::pair<uint64_t, uint64_t> weakHashLen32WithSeeds(const char* s, uint64_t a, uint64_t b) {
-    return weakHashLen32WithSeeds(load64(s), load64(s + 8), load64(s + 16), load64(s + 24), a, b);
-}
-
-uint64_t hashLen33to64(const char* s, size_t len) {
-    uint64_t z = load64(s + 24);
-    uint64_t a = load64(s) + (len + load64(s + len - 16)) * k0;
-    uint64_t b = rotr64(a + z, 52);
-    uint64_t c = rotr64(a, 37);
-    a += load64(s + 8);
-    c += rotr64(a, 7);
-    a += load64(s + 16);
-    uint64_t vf = a + z;
-    uint64_t vs = b + rotr64(a, 31) + c;
-    a = load64(s + 16) + load64(s + len - 32);
-    z = load64(s + len - 8);
-    b = rotr64(a + z, 52);
-    c = rotr64(a, 37);
-    a += load64(s + len - 24);
-    c += rotr64(a, 7);
-    a += load64(s + len - 16);
-    uint64_t wf = a + z;
-    uint64_t ws = b + rotr64(a, 31) + c;
-    uint64_t r = shiftMix((vf + ws) * k2 + (wf + vs) * k0);
-    return shiftMix(r * k0 + vs) * k2;
-}
-
-uint64_t cityHash64(const char* s, size_t len) {
-    if (len <= 32) return len <= 16 ? hashLen0to16(s, len) : hashLen17to32(s, len);
-    if (len <= 64) return hashLen33to64(s, len);
-    // Longer inputs: hash the tail first, then 64-byte chunks keeping 56 bytes of state.
-    uint64_t x = load64(s);
-    uint64_t y = load64(s + len - 16) ^ k1;
-    uint64_t z = load64(s + len - 56) ^ k0;
-    auto v = weakHashLen32WithSeeds(s + len - 64, len, y);
-    auto w = weakHashLen32WithSeeds(s + len - 32, len * k1, k0);
-    z += shiftMix(v.second) * k1;
-    x = rotr64(z + x, 39) * k1;
-    y = rotr64(y, 33) * k1;
-    len = (len - 1) & ~size_t(63);
-    do {
-        x = rotr64(x + y + v.first + load64(s + 16), 37) * k1;
-        y = rotr64(y + v.second + load64(s + 48), 42) * k1;
-        x ^= w.second;
-        y ^= v.first;
-        z = rotr64(z ^ w.first, 33);
-        v = weakHashLen32WithSeeds(s, v.second * k1, x + w.first);
-        w = weakHashLen32WithSeeds(s + 32, z + w.second, y);
-        std::swap(z, x);
-        s += 64;
-        len -= 64;
-    } while (len != 0);
-    return hashLen16(hashLen16(v.first, w.first) + shiftMix(y) * k1 + z, hashLen16(v.second, w.second) + x);
-}
-
-}  // namespace city
 
 // ---------------------------------------------------------------------------------------------
 // SipHash-2-4 with key (0, 0)
