@@ -564,6 +564,16 @@ ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const Dat
     if (from->id == TypeId::Array && to->id == TypeId::Map) {
         return col;   // Map is stored as Array(Tuple(k, v))
     }
+    if (from->id == TypeId::Map && to->id == TypeId::Map) {
+        // Same Array(Tuple(k, v)) layout: convert keys and values.
+        auto& arr = static_cast<const ColumnArray&>(*col);
+        auto& kv = static_cast<const ColumnTuple&>(arr.getData());
+        std::vector<MutableColumnPtr> cols;
+        for (size_t i = 0; i < 2; ++i)
+            cols.push_back(std::const_pointer_cast<IColumn>(materialize(castColumn(kv.getColumnPtr(i), from->nested[i], to->nested[i], ctx, mode, accurate))));
+        Offsets off = arr.getOffsets();
+        return std::make_shared<ColumnArray>(std::make_shared<ColumnTuple>(std::move(cols)), std::move(off));
+    }
     // Enum/Date/DateTime via their text form as a last resort (e.g. Enum -> Enum, UUID <-> String handled above).
     if (to->isEnum() && from->isEnum()) return fromStringColumn(toStringColumn(col, from, ctx), to, ctx, mode);
     throw Exception(ErrorCodes::CANNOT_CONVERT_TYPE,

@@ -1049,6 +1049,19 @@ void registerConstruction(FunctionFactory& f) {
         });
     }, {.case_insensitive = true});
     f.registerAlias("timeZone", "timezone");
+
+    // currentDatabase(): the statement's current database (constant per query).
+    f.registerFunction("currentDatabase", [](const ColumnsWithTypeAndName& args, const FunctionContext& ctx) -> FunctionPtr {
+        checkArgumentCount("currentDatabase", args, 0, 0);
+        std::string db = ctx.current_database;
+        return makeFunction("currentDatabase", makeType(TypeId::String), [db](const ColumnsWithTypeAndName&, size_t rows) -> ColumnPtr {
+            auto c = ColumnString::create();
+            c->insertData(db);
+            return std::make_shared<ColumnConst>(c, rows);
+        });
+    });
+    f.registerAlias("DATABASE", "currentDatabase", true);
+    f.registerAlias("current_database", "currentDatabase");
     f.registerAlias("serverTimezone", "timezone");
     f.registerAlias("serverTimeZone", "timezone");
 

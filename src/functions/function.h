@@ -29,6 +29,7 @@ struct FormatSettings;
 // Query-level facts a function may depend on.
 struct FunctionContext {
     std::string session_timezone = "UTC";
+    std::string current_database = "default";
     const FormatSettings* format_settings = nullptr;
 };
 

@@ -20,6 +20,7 @@ FormatSettings QueryContext::formatSettings() const {
 FunctionContext QueryContext::functionContext() const {
     FunctionContext fc;
     fc.session_timezone = settings.timezone();
+    fc.current_database = current_database;
     return fc;
 }
 

@@ -23,6 +23,9 @@ struct QueryContext {
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
     std::atomic<bool> cancelled{false};
     int subquery_depth = 0;
+    bool explain_indexes = false;   // EXPLAIN indexes = 1: list index analysis per table read
+    // What the statement did (system.query_log): rows/bytes read from storages, written by INSERTs.
+    std::atomic<uint64_t> read_rows{0}, read_bytes{0}, written_rows{0}, written_bytes{0};
 
     FormatSettings formatSettings() const;
     FunctionContext functionContext() const;

@@ -3,6 +3,9 @@
 #include "interpreter/interpreter.h"
 
 #include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <random>
 #include <fstream>
 #include <sstream>
 
@@ -14,6 +17,7 @@
 #include "sql/parser.h"
 #include "storage/catalog.h"
 #include "storage/memory.h"
+#include "storage/mergetree/storage_mergetree.h"
 #include "storage/numbers.h"
 #include "storage/system_tables.h"
 #include "types/create_column.h"
@@ -194,6 +198,25 @@ std::shared_ptr<IStorage> createTableFunction(const ASTFunction& fn, QueryContex
 }
 
 // ---------------------------------------------------------------- storage creation
+namespace {
+std::string generateUUIDv4() {
+    static std::mutex m;
+    static std::mt19937_64 rng{std::random_device{}() ^ uint64_t(std::chrono::steady_clock::now().time_since_epoch().count())};
+    uint64_t hi, lo;
+    {
+        std::lock_guard lock(m);
+        hi = rng();
+        lo = rng();
+    }
+    hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x4000;             // version 4
+    lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;   // variant 1
+    char buf[40];
+    snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", unsigned(hi >> 32), unsigned((hi >> 16) & 0xFFFF), unsigned(hi & 0xFFFF),
+             unsigned(lo >> 48), (unsigned long long)(lo & 0xFFFFFFFFFFFFULL));
+    return buf;
+}
+}  // namespace
+
 std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx) {
     TableMetadata md;
     md.comment = q->comment;
@@ -239,7 +262,13 @@ std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreate
     std::string engine = q->engine ? q->engine->name : "Memory";
     StoragePtr s;
     if (engine == "Memory") s = std::make_shared<StorageMemory>(md);
-    else if (engine == "MergeTree" || engine == "ReplacingMergeTree" || engine == "SummingMergeTree" || engine == "AggregatingMergeTree" ||
+    else if (engine == "MergeTree") {
+        if (q->uuid.empty()) q->uuid = generateUUIDv4();
+        if (!ctx.catalog) throw Exception(ErrorCodes::LOGICAL_ERROR, "MergeTree table without a catalog");
+        auto mt = std::make_shared<StorageMergeTree>(md, q, ctx.catalog->tableDataDir(q->uuid), ctx);
+        mt->startup();
+        s = mt;
+    } else if (engine == "ReplacingMergeTree" || engine == "SummingMergeTree" || engine == "AggregatingMergeTree" ||
              engine == "CollapsingMergeTree" || engine == "VersionedCollapsingMergeTree" || engine == "Log" || engine == "TinyLog" || engine == "StripeLog")
         throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Table engine " + engine + " is not supported yet (use ENGINE = Memory)");
     else throw Exception(ErrorCodes::UNKNOWN_STORAGE, "Unknown table engine " + engine);
@@ -271,8 +300,42 @@ StatementOutput Session::execute(const ParsedStatement& stmt) {
     }
     ctx.memory->setLimit(int64_t(ctx.settings.max_memory_usage));
     MemoryTrackerScope scope(ctx.memory.get());
-    StatementOutput out = dispatch(stmt.ast, ctx, stmt.output);
+    auto start_wall = std::chrono::system_clock::now();
+    auto log = [&](const char* type, int code, const std::string& error, const StatementOutput* out) {
+        QueryLogEntry e;
+        auto now = std::chrono::system_clock::now();
+        e.type = type;
+        e.event_time_us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+        e.event_time = e.event_time_us / 1000000;
+        e.query_start_time_us = std::chrono::duration_cast<std::chrono::microseconds>(start_wall.time_since_epoch()).count();
+        e.query_duration_ms = uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(now - start_wall).count());
+        e.read_rows = ctx.read_rows;
+        e.read_bytes = ctx.read_bytes;
+        e.written_rows = ctx.written_rows;
+        e.written_bytes = ctx.written_bytes;
+        if (out && out->has_result) {
+            e.result_rows = out->result.rows();
+            for (auto& b : out->result.blocks) e.result_bytes += b.bytes();
+        }
+        e.memory_usage = ctx.memory->peak();
+        e.query = stmt.text;
+        e.query_kind = stmt.ast->kind();
+        e.current_database = ctx.current_database;
+        e.exception_code = code;
+        e.exception = error;
+        catalog_.queryLog().add(std::move(e));
+    };
+    StatementOutput out;
+    try {
+        out = dispatch(stmt.ast, ctx, stmt.output);
+    } catch (const std::exception& ex) {
+        int code = 0;
+        std::string text = formatException(ex, &code);
+        log("ExceptionWhileProcessing", code, text, nullptr);
+        throw;
+    }
     if (out.format.empty()) out.format = stmt.output.format;
+    log("QueryFinish", 0, "", &out);
     return out;
 }
 
@@ -328,6 +391,39 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
             else catalog_.renameTable(d1, e.from_table, d2, e.to_table);
         }
         return {};
+    }
+    if (auto* q = ast->as<ASTOptimizeQuery>()) {
+        needWrite();
+        std::string db = q->database.empty() ? ctx.current_database : q->database;
+        auto s = catalog_.getTable(db, q->table);
+        auto* mt = dynamic_cast<StorageMergeTree*>(s.get());
+        if (!mt) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Table engine " + s->engineName() + " doesn't support optimization");
+        std::optional<std::string> partition;
+        if (!q->partition_id.empty()) partition = q->partition_id;
+        else if (q->partition) partition = mt->partitionIdFromAST(q->partition, ctx);
+        if (q->deduplicate) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "OPTIMIZE ... DEDUPLICATE is not supported yet");
+        bool merged = mt->optimize(partition, q->final, ctx);
+        if (!merged && ctx.settings.optimize_throw_if_noop)
+            throw Exception(ErrorCodes::CANNOT_ASSIGN_OPTIMIZE, "There is no need to merge parts according to merge selector algorithm");
+        return {};
+    }
+    if (auto* q = ast->as<ASTSystemQuery>()) {
+        if (q->action == "STOP MERGES" || q->action == "START MERGES" || q->action == "STOP TTL MERGES" || q->action == "START TTL MERGES") {
+            bool stop = q->action.rfind("STOP", 0) == 0;
+            bool ttl_only = q->action.find("TTL") != std::string::npos;
+            auto apply = [&](const StoragePtr& s) {
+                if (auto* mt = dynamic_cast<StorageMergeTree*>(s.get()); mt && !ttl_only) mt->setMergesStopped(stop);
+            };
+            if (!q->table.empty()) apply(catalog_.getTable(q->database.empty() ? ctx.current_database : q->database, q->table));
+            else {
+                if (!ttl_only) StorageMergeTree::setAllMergesStopped(stop);
+                for (auto& d : catalog_.databases())
+                    for (auto& [n, s] : catalog_.tables(d)) apply(s);
+            }
+            return {};
+        }
+        if (q->action == "FLUSH LOGS") return {};   // system.query_log is written synchronously
+        throw Exception(ErrorCodes::NOT_IMPLEMENTED, "SYSTEM " + q->action + " is not supported");
     }
     if (auto* q = ast->as<ASTUseQuery>()) {
         catalog_.assertDatabase(q->database);
@@ -467,6 +563,8 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
             case ASTExplainQuery::Kind::Pipeline:
                 if (!q->query->as<ASTSelectWithUnion>() && !q->query->as<ASTSelectQuery>())
                     throw Exception(ErrorCodes::INCORRECT_QUERY, "EXPLAIN PLAN is only supported for SELECT queries");
+                for (auto& [k, v] : q->explain_settings)
+                    if (k == "indexes") ctx.explain_indexes = !(v.is<uint64_t>() && v.get<uint64_t>() == 0);
                 lines = explainSelect(q->query, ctx);
                 break;
         }
@@ -544,7 +642,14 @@ void Session::executeCreate(const ASTCreateQuery& q_in, QueryContext& ctx) {
         }
         storage->write(std::move(blocks), ctx);
     }
-    catalog_.addTable(db, q->table, storage, q->if_not_exists, q->or_replace);
+    StoragePtr replaced = q->or_replace ? catalog_.tryGetTable(db, q->table) : nullptr;
+    try {
+        catalog_.addTable(db, q->table, storage, q->if_not_exists, q->or_replace);
+    } catch (...) {
+        storage->drop();
+        throw;
+    }
+    if (replaced && replaced != storage) replaced->drop();
 }
 
 void Session::executeInsert(const ASTInsertQuery& q, QueryContext& ctx) {
@@ -666,6 +771,7 @@ void Session::executeInsert(const ASTInsertQuery& q, QueryContext& ctx) {
         row_base += rows;
         out.push_back(std::move(full));
     }
+    for (auto& b : out) { ctx.written_rows += b.rows(); ctx.written_bytes += b.bytes(); }
     s->write(std::move(out), ctx);
 }
 

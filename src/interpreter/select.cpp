@@ -27,6 +27,7 @@
 #include "functions/cast.h"
 #include "storage/catalog.h"
 #include "storage/memory.h"
+#include "storage/mergetree/storage_mergetree.h"
 #include "storage/storage.h"
 #include "types/create_column.h"
 
@@ -172,7 +173,8 @@ Source SelectExecutor::resolveSource(const ASTSelectQuery& q, Analyzer& analyzer
     src.qualifiers.insert(from.table);
     src.qualifiers.insert(db + "." + from.table);
     if (!from.alias.empty()) src.qualifiers.insert(from.alias);
-    src.description = "ReadFromStorage (" + src.storage->engineName() + ": " + db + "." + from.table + ")";
+    src.description = dynamic_cast<const StorageMergeTree*>(src.storage.get()) ? "ReadFromMergeTree (" + db + "." + from.table + ")"
+                                                                              : "ReadFromStorage (" + src.storage->engineName() + ": " + db + "." + from.table + ")";
     (void)analyzer;
     return src;
 }
@@ -421,6 +423,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
 
     // WHERE / PREWHERE.
     ExprNodePtr filter;
+    SelectQueryInfo query_info;
     {
         ASTPtr cond = where;
         if (prewhere && where) {
@@ -436,6 +439,9 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
                 throw Exception(ErrorCodes::ILLEGAL_AGGREGATION, "Aggregate function " + (fn ? fn->getColumnName() : cond->getColumnName()) + " is found in WHERE in query");
             }
             filter = analyzer.analyze(cond, source_scope);
+            // Index analysis sees the condition only when its names are the table's columns (an
+            // ARRAY JOIN may rebind them).
+            if (array_joins.empty()) query_info.filter = cond;
             DataTypePtr ft = removeNullable(filter->type);
             if (!(ft->id == TypeId::UInt8 || ft->id == TypeId::Bool || ft->id == TypeId::Nothing))
                 throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_COLUMN_FOR_FILTER, "Illegal type " + filter->type->name() + " of column for filter. Must be UInt8 or Nullable(UInt8).");
@@ -530,6 +536,22 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         if (aggregating) e.push_back("  Aggregating (keys: " + std::to_string(key_nodes.size()) + ", aggregates: " + std::to_string(aggregates.size()) + ")");
         if (filter) e.push_back("  Filter (WHERE)");
         e.push_back("  " + src.description);
+        if (auto* mt = dynamic_cast<const StorageMergeTree*>(src.storage.get()); mt && ctx_.explain_indexes) {
+            MergeTreeReadStats st = mt->analyzeRead(query_info.filter, ctx_);
+            auto counts = [&](size_t parts, size_t granules) {
+                e.push_back("        Parts: " + std::to_string(parts) + "/" + std::to_string(st.parts_total));
+                e.push_back("        Granules: " + std::to_string(granules) + "/" + std::to_string(st.granules_total));
+            };
+            e.push_back("  Indexes:");
+            if (!mt->partitionKeyDescription().empty()) {
+                e.push_back("    Partition");
+                e.push_back("      Keys: " + mt->partitionKeyDescription());
+                counts(st.parts_after_partition, st.granules_after_partition);
+            }
+            e.push_back("    PrimaryKey");
+            e.push_back("      Keys: " + mt->primaryKeyDescription());
+            counts(st.parts_selected, st.granules_selected);
+        }
         return result;
     }
     if (header_only || empty_result) return result;
@@ -544,7 +566,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
                 if (src.columns[i].name == rc) positions.push_back(i);
         sources = splitBlocks(src.subquery_blocks, positions, threads, 0);
     } else {
-        sources = src.storage->read(read_columns, ctx_, threads);
+        sources = src.storage->read(read_columns, query_info, ctx_, threads);
     }
     size_t nstreams = sources.size();
     // LIMIT without ORDER BY / aggregation / DISTINCT lets each stream stop early.
@@ -644,6 +666,8 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         for (auto& e : errors) if (e) std::rethrow_exception(e);
     }
     for (auto& o : outputs) { result.rows_read += o.rows_read; result.bytes_read += o.bytes_read; }
+    ctx_.read_rows += result.rows_read;
+    ctx_.read_bytes += result.bytes_read;
 
     // ---- finishing
     Block full_header;

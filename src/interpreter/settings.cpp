@@ -59,6 +59,10 @@ const Desc kSettings[] = {
     {"readonly", "UInt64", "Restricts permissions for non-read queries."},
     {"short_circuit_function_evaluation", "ShortCircuitFunctionEvaluation", "Calculate if/multiIf/and/or lazily."},
     {"default_format", "String", "Default output format."},
+    {"max_insert_block_size", "NonZeroUInt64", "The maximum block size for insertion, if we control the creation of blocks for insertion."},
+    {"mutations_sync", "UInt64", "Wait for mutations: 0 - asynchronously, 1 - on this replica, 2 - on all replicas."},
+    {"optimize_throw_if_noop", "Bool", "Throw an exception if OPTIMIZE did not perform a merge."},
+    {"insert_deduplicate", "Bool", "Deduplicate blocks inserted into replicated tables."},
 };
 
 }  // namespace
@@ -90,6 +94,12 @@ void Settings::set(const std::string& name, const Field& v) {
         std::string s = toLower(toStr(v));
         short_circuit_function_evaluation = s != "disable" && s != "0";
     } else if (name == "default_format") default_format = toStr(v);
+    else if (name == "max_insert_block_size") {
+        max_insert_block_size = toUInt(name, v);
+        if (max_insert_block_size == 0) throw Exception(ErrorCodes::BAD_ARGUMENTS, "A setting's value has to be greater than 0");
+    } else if (name == "mutations_sync") mutations_sync = toUInt(name, v);
+    else if (name == "optimize_throw_if_noop") optimize_throw_if_noop = toBool(name, v);
+    else if (name == "insert_deduplicate") insert_deduplicate = toBool(name, v);
     else {
         // Settings ClickHouse clients commonly send; accepted and ignored so drivers keep working.
         static const char* ignored[] = {"send_logs_level", "log_queries", "allow_experimental_analyzer", "enable_analyzer",
@@ -120,6 +130,10 @@ std::vector<Settings::Row> Settings::describe() const {
         if (n == "readonly") return s.readonly ? "1" : "0";
         if (n == "short_circuit_function_evaluation") return s.short_circuit_function_evaluation ? "enable" : "disable";
         if (n == "default_format") return s.default_format;
+        if (n == "max_insert_block_size") return std::to_string(s.max_insert_block_size);
+        if (n == "mutations_sync") return std::to_string(s.mutations_sync);
+        if (n == "optimize_throw_if_noop") return s.optimize_throw_if_noop ? "1" : "0";
+        if (n == "insert_deduplicate") return s.insert_deduplicate ? "1" : "0";
         return "";
     };
     std::vector<Row> rows;

@@ -25,6 +25,10 @@ struct Settings {
     uint64_t max_ast_elements = 50000;
     bool readonly = false;
     bool short_circuit_function_evaluation = true;
+    uint64_t max_insert_block_size = 1048449;   // rows per part written by one INSERT block
+    uint64_t mutations_sync = 0;
+    bool optimize_throw_if_noop = false;
+    bool insert_deduplicate = true;             // (replication; accepted now)
     std::string default_format;
 
     // Applies `name = value`; throws UNKNOWN_SETTING (115) / CANNOT_PARSE_* for bad values.

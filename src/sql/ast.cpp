@@ -679,6 +679,7 @@ void ASTCreateQuery::formatImpl(std::string& out) const {
         return;
     }
     out += qualified(database, table);
+    if (show_uuid && !uuid.empty()) { out += " UUID "; appendQuotedString(out, uuid); }
     if (!to_table.empty()) out += " TO " + qualified(to_database, to_table);
     if (!as_table.empty()) out += " AS " + qualified(as_database, as_table);
     if (as_table_function) out += " AS " + as_table_function->formatSQL(false);
@@ -781,6 +782,22 @@ ASTPtr ASTDescribeQuery::clone() const {
 void ASTDescribeQuery::formatImpl(std::string& out) const {
     out += "DESCRIBE TABLE ";
     if (table) out += table->formatSQL();
+}
+
+void ASTOptimizeQuery::formatImpl(std::string& out) const {
+    out += "OPTIMIZE TABLE " + qualified(database, table);
+    if (partition) out += " PARTITION " + partition->formatSQL(false);
+    if (!partition_id.empty()) { out += " PARTITION ID "; appendQuotedString(out, partition_id); }
+    if (final) out += " FINAL";
+    if (deduplicate) {
+        out += " DEDUPLICATE";
+        for (size_t i = 0; i < deduplicate_by.size(); ++i) out += (i ? ", " : " BY ") + deduplicate_by[i]->formatSQL(false);
+    }
+}
+
+void ASTSystemQuery::formatImpl(std::string& out) const {
+    out += "SYSTEM " + action;
+    if (!table.empty()) out += " " + qualified(database, table);
 }
 
 void ASTUseQuery::formatImpl(std::string& out) const {

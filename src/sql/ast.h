@@ -232,6 +232,11 @@ struct ASTCreateQuery : IAST {
     std::string to_database, to_table;    // materialized view TO
     bool populate = false;
     std::string comment;
+    // Table UUID (`CREATE TABLE t UUID '...'`): names the table's data directory (store/<uuid>/), so
+    // RENAME/EXCHANGE never move data. Printed only when show_uuid is set (persisted metadata);
+    // SHOW CREATE TABLE omits it as ClickHouse does.
+    std::string uuid;
+    bool show_uuid = false;
     const char* kind() const override { return "CreateQuery"; }
     ASTPtr clone() const override;
     void formatImpl(std::string& out) const override;   // ClickHouse's SHOW CREATE layout
@@ -272,6 +277,28 @@ struct ASTDescribeQuery : IAST {
     std::shared_ptr<ASTTableExpression> table;
     const char* kind() const override { return "DescribeQuery"; }
     ASTPtr clone() const override;
+    void formatImpl(std::string& out) const override;
+};
+
+// OPTIMIZE TABLE [db.]t [PARTITION expr | PARTITION ID 'id'] [FINAL] [DEDUPLICATE [BY cols]]
+struct ASTOptimizeQuery : IAST {
+    std::string database, table;
+    ASTPtr partition;              // PARTITION expr
+    std::string partition_id;      // PARTITION ID 'id'
+    bool final = false;
+    bool deduplicate = false;
+    ASTs deduplicate_by;
+    const char* kind() const override { return "OptimizeQuery"; }
+    ASTPtr clone() const override { return std::make_shared<ASTOptimizeQuery>(*this); }
+    void formatImpl(std::string& out) const override;
+};
+
+// SYSTEM <action> [db.table]: STOP MERGES, START MERGES, RELOAD ..., SYNC REPLICA, ...
+struct ASTSystemQuery : IAST {
+    std::string action;            // upper-case words, e.g. "STOP MERGES"
+    std::string database, table;   // optional target
+    const char* kind() const override { return "SystemQuery"; }
+    ASTPtr clone() const override { return std::make_shared<ASTSystemQuery>(*this); }
     void formatImpl(std::string& out) const override;
 };
 

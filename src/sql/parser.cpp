@@ -1253,6 +1253,48 @@ private:
         if (isKw("RENAME") || isKw("EXCHANGE")) return parseRename();
         if (isKw("SHOW")) return parseShow();
         if (isKw("DESCRIBE") || isKw("DESC")) return parseDescribe();
+        if (isKw("OPTIMIZE")) {
+            auto o = std::make_shared<ASTOptimizeQuery>();
+            o->position = pos();
+            ++i_;
+            expectKw("TABLE");
+            parseQualifiedName(o->database, o->table);
+            skipOnCluster();
+            if (acceptKw("PARTITION")) {
+                if (acceptKw("ID")) {
+                    if (!is(TokenType::StringLiteral)) fail("string literal");
+                    o->partition_id = parseString();
+                } else {
+                    o->partition = parseExpr();
+                }
+            } else noteExpected("PARTITION");
+            if (acceptKw("FINAL")) o->final = true;
+            else noteExpected("FINAL");
+            if (acceptKw("DEDUPLICATE")) {
+                o->deduplicate = true;
+                if (acceptKw("BY")) {
+                    o->deduplicate_by.push_back(parseExpr());
+                    while (is(TokenType::Comma)) { ++i_; o->deduplicate_by.push_back(parseExpr()); }
+                }
+            }
+            return o;
+        }
+        if (isKw("SYSTEM")) {
+            auto q = std::make_shared<ASTSystemQuery>();
+            q->position = pos();
+            ++i_;
+            bool found = false;
+            if (isKw("STOP") || isKw("START")) {
+                std::string verb = isKw("STOP") ? "STOP" : "START";
+                if (isKw("MERGES", 1)) { i_ += 2; q->action = verb + " MERGES"; found = true; }
+                else if (isKw("TTL", 1) && isKw("MERGES", 2)) { i_ += 3; q->action = verb + " TTL MERGES"; found = true; }
+            }
+            if (!found && isKw("FLUSH") && isKw("LOGS", 1)) { i_ += 2; q->action = "FLUSH LOGS"; return q; }
+            if (!found) { noteExpected("STOP MERGES"); noteExpected("START MERGES"); noteExpected("FLUSH LOGS"); }
+            if (!found) fail();
+            if (isIdent()) parseQualifiedName(q->database, q->table);
+            return q;
+        }
         if (isKw("USE")) {
             auto u = std::make_shared<ASTUseQuery>();
             u->position = pos();
@@ -1270,7 +1312,7 @@ private:
         if (isKw("EXPLAIN")) return parseExplain(out);
         if (isKw("INSERT")) return parseInsert(out, top);
         for (const char* e : {"SELECT", "WITH", "CREATE", "DROP", "TRUNCATE", "DETACH", "RENAME", "EXCHANGE", "SHOW", "DESCRIBE",
-                              "USE", "SET", "EXPLAIN", "INSERT"})
+                              "USE", "SET", "EXPLAIN", "INSERT", "OPTIMIZE", "SYSTEM"})
             noteExpected(e);
         fail();
     }
@@ -1314,6 +1356,7 @@ private:
         if (isKw("IF") && isKw("NOT", 1) && isKw("EXISTS", 2)) { i_ += 3; c->if_not_exists = true; }
         else noteExpected("IF NOT EXISTS");
         parseQualifiedName(c->database, c->table);
+        if (acceptKw("UUID")) c->uuid = parseString();
         skipOnCluster();
         if (c->what == ASTCreateQuery::What::MaterializedView && acceptKw("TO")) parseQualifiedName(c->to_database, c->to_table);
         if (is(TokenType::OpeningRound) && !isSelectStart(1)) parseColumnList(*c);

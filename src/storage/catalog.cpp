@@ -1,6 +1,7 @@
 // catalog.cpp — see catalog.h.
 #include "storage/catalog.h"
 
+#include <cstdlib>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -69,6 +70,34 @@ Catalog::Catalog(std::string data_path) : data_path_(std::move(data_path)) {
     if (!data_path_.empty()) {
         fs::create_directories(fs::path(data_path_) / "metadata" / "default");
     }
+}
+
+Catalog::~Catalog() {
+    // Tables may own background work and files: release them before removing a temporary root.
+    dbs_.clear();
+    if (!temp_root_.empty()) {
+        std::error_code ec;
+        fs::remove_all(temp_root_, ec);
+    }
+}
+
+std::string Catalog::tableDataDir(const std::string& uuid) {
+    std::string root;
+    {
+        std::lock_guard lock(mutex_);
+        if (!data_path_.empty()) root = data_path_;
+        else {
+            if (temp_root_.empty()) {
+                std::string tmpl = (fs::temp_directory_path() / "basalt-local-XXXXXX").string();
+                if (!::mkdtemp(tmpl.data())) throw Exception(ErrorCodes::CANNOT_OPEN_FILE, "Cannot create a temporary data directory");
+                temp_root_ = tmpl;
+            }
+            root = temp_root_;
+        }
+    }
+    fs::path dir = fs::path(root) / "store" / uuid.substr(0, 3) / uuid;
+    fs::create_directories(dir);
+    return dir.string() + "/";
 }
 
 void Catalog::createDatabase(const std::string& name, bool if_not_exists, const std::string& engine) {
@@ -227,6 +256,7 @@ void Catalog::persistTable(const std::string& db, const std::string& table, cons
     q->as_select = nullptr;   // data is not re-derived on load
     q->if_not_exists = false;
     q->or_replace = false;
+    q->show_uuid = true;
     writeFileAtomically((dir / (escapeForFileName(table) + ".sql")).string(), q->formatSQL() + "\n");
 }
 

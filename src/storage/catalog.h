@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/query_log.h"
 #include "storage/storage.h"
 
 namespace basalt {
@@ -24,7 +25,12 @@ class Catalog {
 public:
     explicit Catalog(std::string data_path = "");
 
+    ~Catalog();
     const std::string& dataPath() const { return data_path_; }
+    // Directory for a table's data, DATA/store/<uuid>/ (under a temporary root, removed with the
+    // catalog, when the catalog has no path). Created if missing.
+    std::string tableDataDir(const std::string& uuid);
+    QueryLog& queryLog() { return query_log_; }
     void createDatabase(const std::string& name, bool if_not_exists, const std::string& engine = "Atomic");
     void dropDatabase(const std::string& name, bool if_exists);
     bool hasDatabase(const std::string& name) const;
@@ -52,6 +58,8 @@ private:
     mutable std::mutex mutex_;
     std::map<std::string, DatabaseInfo> dbs_;
     std::string data_path_;
+    std::string temp_root_;   // data root of a path-less catalog
+    QueryLog query_log_;
 };
 
 // Writes `content` to `path` durably: temp file in the same directory, fsync, rename, fsync dir.

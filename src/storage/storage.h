@@ -57,6 +57,12 @@ public:
 using SourcePtr = std::unique_ptr<ISource>;
 using Sources = std::vector<SourcePtr>;
 
+// What a SELECT tells the storage beyond the column list, so it can skip data: the WHERE and
+// PREWHERE conditions (alias-expanded, ANDed), when they refer to table columns only.
+struct SelectQueryInfo {
+    ASTPtr filter;
+};
+
 class IStorage {
 public:
     virtual ~IStorage() = default;
@@ -67,6 +73,11 @@ public:
     // Up to num_streams sources producing blocks with exactly `columns` (in this order). An empty
     // column list means only the row count matters (count()).
     virtual Sources read(const std::vector<std::string>& columns, QueryContext& ctx, size_t num_streams) = 0;
+    // Same, with the query's filter: engines with indexes (MergeTree) prune with it; rows that do not
+    // match may still be returned (the executor filters again).
+    virtual Sources read(const std::vector<std::string>& columns, const SelectQueryInfo&, QueryContext& ctx, size_t num_streams) {
+        return read(columns, ctx, num_streams);
+    }
     // Appends blocks atomically (all rows become visible at once, or none on error). Blocks carry
     // every physical column, already converted to the table types and checked.
     virtual void write(std::vector<Block> blocks, QueryContext& ctx);

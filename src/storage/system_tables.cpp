@@ -28,27 +28,24 @@ Sources StorageGenerated::read(const std::vector<std::string>& columns, QueryCon
     return r;
 }
 
-namespace {
+RowBuilder::RowBuilder(const std::vector<ColumnDescription>& c) : cols(c) {
+    for (auto& d : cols) data.push_back(createColumn(d.type));
+}
 
-// Builds a block row by row from Fields (system tables are small).
-struct RowBuilder {
-    std::vector<ColumnDescription> cols;
-    std::vector<MutableColumnPtr> data;
-    explicit RowBuilder(const std::vector<ColumnDescription>& c) : cols(c) {
-        for (auto& d : cols) data.push_back(createColumn(d.type));
-    }
-    void add(std::vector<Field> row) {
-        for (size_t i = 0; i < data.size(); ++i) data[i]->insert(row[i]);
-    }
-    Block build() {
-        Block b;
-        for (size_t i = 0; i < data.size(); ++i) b.insert({data[i], cols[i].type, cols[i].name});
-        return b;
-    }
-};
+void RowBuilder::add(std::vector<Field> row) {
+    for (size_t i = 0; i < data.size(); ++i) data[i]->insert(row[i]);
+}
+
+Block RowBuilder::build() {
+    Block b;
+    for (size_t i = 0; i < data.size(); ++i) b.insert({data[i], cols[i].type, cols[i].name});
+    return b;
+}
 
 ColumnDescription col(const std::string& n, TypeId t) { return {n, makeType(t), "", nullptr, "", ""}; }
 ColumnDescription col(const std::string& n, DataTypePtr t) { return {n, std::move(t), "", nullptr, "", ""}; }
+
+namespace {
 
 // ---- information_schema -------------------------------------------------------------------------
 // ClickHouse defines these as views over system tables with every column twice: lower-case, then
@@ -261,6 +258,38 @@ void registerSystemTables(Catalog& catalog) {
     }));
 
     registerInformationSchema(catalog);
+
+    std::vector<ColumnDescription> qlcols{
+        col("type", TypeId::String), col("event_date", TypeId::Date), col("event_time", TypeId::DateTime),
+        col("event_time_microseconds", parseDataType("DateTime64(6)")), col("query_start_time", TypeId::DateTime),
+        col("query_start_time_microseconds", parseDataType("DateTime64(6)")), col("query_duration_ms", TypeId::UInt64),
+        col("read_rows", TypeId::UInt64), col("read_bytes", TypeId::UInt64), col("written_rows", TypeId::UInt64),
+        col("written_bytes", TypeId::UInt64), col("result_rows", TypeId::UInt64), col("result_bytes", TypeId::UInt64),
+        col("memory_usage", TypeId::UInt64), col("current_database", TypeId::String), col("query", TypeId::String),
+        col("query_kind", TypeId::String), col("exception_code", TypeId::Int32), col("exception", TypeId::String),
+        col("is_initial_query", TypeId::UInt8), col("user", TypeId::String), col("query_id", TypeId::String)};
+    add("query_log", std::make_shared<StorageGenerated>("SystemQueryLog", qlcols, [qlcols](QueryContext& ctx) {
+        RowBuilder rb(qlcols);
+        auto kind = [](const std::string& k) -> std::string {
+            if (k == "SelectWithUnionQuery" || k == "SelectQuery" || k == "ExplainQuery" || k == "ShowQuery" || k == "DescribeQuery") return "Select";
+            if (k == "InsertQuery") return "Insert";
+            if (k == "CreateQuery") return "Create";
+            if (k == "DropQuery") return "Drop";
+            if (k == "RenameQuery") return "Rename";
+            if (k == "OptimizeQuery") return "Optimize";
+            if (k == "SystemQuery") return "System";
+            if (k == "SetQuery") return "Set";
+            if (k == "UseQuery") return "Use";
+            return "";
+        };
+        for (auto& e : ctx.catalog->queryLog().snapshot())
+            rb.add({e.type, uint64_t(e.event_time / 86400), uint64_t(e.event_time), e.event_time_us, uint64_t(e.query_start_time_us / 1000000),
+                    e.query_start_time_us, e.query_duration_ms, e.read_rows, e.read_bytes, e.written_rows, e.written_bytes, e.result_rows,
+                    e.result_bytes, uint64_t(std::max<int64_t>(0, e.memory_usage)), e.current_database, e.query, kind(e.query_kind),
+                    int64_t(e.exception_code), e.exception, uint64_t(1), "default", e.query_id});
+        return rb.build();
+    }));
+    registerMergeTreeSystemTables(catalog);
 
     std::vector<ColumnDescription> fmcols{col("name", TypeId::String), col("is_input", TypeId::UInt8), col("is_output", TypeId::UInt8)};
     add("formats", std::make_shared<StorageGenerated>("SystemFormats", fmcols, [fmcols](QueryContext&) {

@@ -26,5 +26,18 @@ private:
 };
 
 void registerSystemTables(Catalog& catalog);
+// system.parts, system.parts_columns, system.detached_parts (storage/mergetree/system_parts.cpp).
+void registerMergeTreeSystemTables(Catalog& catalog);
+
+// Builds a block row by row from Fields (system tables are small).
+struct RowBuilder {
+    std::vector<ColumnDescription> cols;
+    std::vector<MutableColumnPtr> data;
+    explicit RowBuilder(const std::vector<ColumnDescription>& c);
+    void add(std::vector<Field> row);
+    Block build();
+};
+ColumnDescription col(const std::string& n, TypeId t);
+ColumnDescription col(const std::string& n, DataTypePtr t);
 
 }  // namespace basalt

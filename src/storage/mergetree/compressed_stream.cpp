@@ -1,0 +1,74 @@
+// compressed_stream.cpp — see compressed_stream.h.
+#include "storage/mergetree/compressed_stream.h"
+
+#include <cstring>
+
+#include "common/exception.h"
+#include "compression/compressed_block.h"
+#include "compression/compressed_file.h"
+
+namespace basalt {
+
+CompressedOutStream::CompressedOutStream(const std::string& path, CodecPtr codec, size_t max_block_size)
+    : writer_(std::make_unique<CompressedFileWriter>(path, std::move(codec), max_block_size)) {}
+
+CompressedOutStream::~CompressedOutStream() = default;
+void CompressedOutStream::write(const char* data, size_t n) { writer_->write(data, n); }
+uint64_t CompressedOutStream::compressedOffset() const { return writer_->compressedOffset(); }
+size_t CompressedOutStream::offsetInBlock() const { return writer_->offsetInBlock(); }
+void CompressedOutStream::nextBlockIfAtLeast(size_t min_bytes) { writer_->nextBlockIfAtLeast(min_bytes); }
+uint64_t CompressedOutStream::uncompressedBytes() const { return writer_->uncompressedBytes(); }
+
+FileChecksum CompressedOutStream::finish() {
+    writer_->finish();
+    Hash128 h = writer_->fileHash();
+    return {writer_->bytesWritten(), h.low, h.high};
+}
+
+void CompressedInStream::loadBlock(uint64_t offset) {
+    char head[kCompressedBlockHeaderSize];
+    file_->readAt(offset, head, sizeof head);
+    CompressedBlockHeader h = parseCompressedBlockHeader(head);
+    if (h.totalSize() > file_->size() - offset)
+        throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Compressed block in " + file_->path() + " at offset " + std::to_string(offset) +
+                        " claims " + std::to_string(h.totalSize()) + " bytes, past the end of the file");
+    raw_.resize(h.totalSize());
+    file_->readAt(offset, raw_.data(), raw_.size());
+    data_.clear();
+    try {
+        decompressBlock(raw_.data(), raw_.size(), data_);
+    } catch (Exception& e) {
+        e.addMessage(": while reading " + file_->path() + " at offset " + std::to_string(offset));
+        throw;
+    }
+    block_offset_ = offset;
+    next_offset_ = offset + raw_.size();
+}
+
+void CompressedInStream::seek(uint64_t compressed_offset, uint64_t offset_in_block) {
+    if (compressed_offset != block_offset_) {
+        if (compressed_offset >= file_->size()) {   // a mark at the very end: empty remainder
+            block_offset_ = UINT64_MAX;
+            next_offset_ = compressed_offset;
+            data_.clear();
+            pos = end = data_.data();
+            if (offset_in_block) throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Mark points past the end of " + file_->path());
+            return;
+        }
+        loadBlock(compressed_offset);
+    }
+    if (offset_in_block > data_.size())
+        throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Mark offset " + std::to_string(offset_in_block) + " is outside its block in " + file_->path());
+    pos = data_.data() + offset_in_block;
+    end = data_.data() + data_.size();
+}
+
+bool CompressedInStream::nextBuffer() {
+    if (next_offset_ >= file_->size()) return false;
+    loadBlock(next_offset_);
+    pos = data_.data();
+    end = data_.data() + data_.size();
+    return pos != end || nextBuffer();
+}
+
+}  // namespace basalt

@@ -1,0 +1,50 @@
+// compressed_stream.h — column files of a part: a sequence of compressed blocks (ClickHouse's
+// block format from compression/) written through a codec, and read back from any mark.
+// A mark is (offset of a compressed block in the file, offset inside its decompressed bytes).
+#pragma once
+#include <memory>
+#include <string>
+
+#include "storage/mergetree/file_io.h"
+
+namespace basalt {
+
+class ICompressionCodec;
+using CodecPtr = std::shared_ptr<const ICompressionCodec>;
+class CompressedFileWriter;
+
+// A column file being written: compression/CompressedFileWriter behind the OutStream interface the
+// serializers use, reporting the file's size and checksum when finished.
+class CompressedOutStream final : public OutStream {
+public:
+    CompressedOutStream(const std::string& path, CodecPtr codec, size_t max_block_size = 1 << 20);
+    ~CompressedOutStream() override;
+    void write(const char* data, size_t n) override;
+    uint64_t compressedOffset() const;
+    size_t offsetInBlock() const;
+    // At a granule boundary: start a new block when the current one holds at least min_bytes.
+    void nextBlockIfAtLeast(size_t min_bytes);
+    FileChecksum finish();   // flushes and fsyncs
+    uint64_t uncompressedBytes() const;
+
+private:
+    std::unique_ptr<CompressedFileWriter> writer_;
+};
+
+// A column file being read: decompresses block by block and exposes each decompressed block as
+// the InStream window (serializers parse in place, no copy through an intermediate buffer).
+class CompressedInStream final : public InStream {
+public:
+    explicit CompressedInStream(std::shared_ptr<const ReadFile> file) : file_(std::move(file)) {}
+    // Positions at a mark. Re-decompresses only when the block differs from the current one.
+    void seek(uint64_t compressed_offset, uint64_t offset_in_block);
+    bool nextBuffer() override;
+
+private:
+    void loadBlock(uint64_t offset);
+    std::shared_ptr<const ReadFile> file_;
+    std::string raw_, data_;
+    uint64_t block_offset_ = UINT64_MAX, next_offset_ = 0;
+};
+
+}  // namespace basalt

@@ -1,0 +1,257 @@
+// serialization.cpp — MergeTree column streams (see serialization.h).
+#include "storage/mergetree/serialization.h"
+
+#include "common/exception.h"
+
+namespace basalt {
+
+void InStream::readStrict(char* dst, size_t n) {
+    while (n) {
+        if (pos == end && !nextBuffer())
+            throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Cannot read all data: stream ended " + std::to_string(n) + " bytes early");
+        size_t k = std::min<size_t>(n, end - pos);
+        std::memcpy(dst, pos, k);
+        pos += k;
+        dst += k;
+        n -= k;
+    }
+}
+
+uint64_t InStream::readVarUInt() {
+    uint64_t x = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (pos == end && !nextBuffer())
+            throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Cannot read all data: stream ended inside a varint");
+        uint8_t b = uint8_t(*pos++);
+        x |= uint64_t(b & 0x7f) << shift;
+        if (!(b & 0x80)) return x;
+    }
+    throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Malformed varint in column stream");
+}
+
+namespace {
+
+inline void writeVarUInt(uint64_t x, std::string& out) {
+    while (x >= 0x80) { out.push_back(char(uint8_t(x) | 0x80)); x >>= 7; }
+    out.push_back(char(x));
+}
+
+const DataType& physical(const DataType& t) {
+    // LowCardinality shares its nested type's layout in memory today; stored the same way.
+    return t.id == TypeId::LowCardinality ? physical(*t.nested[0]) : t;
+}
+
+void enumerateImpl(const DataType& t0, const std::string& name, size_t array_level, std::vector<std::string>& out) {
+    const DataType& t = physical(t0);
+    switch (t.id) {
+        case TypeId::Nullable:
+            out.push_back(name + ".null");
+            enumerateImpl(*t.nested[0], name, array_level, out);
+            return;
+        case TypeId::Array:
+            out.push_back(name + ".size" + std::to_string(array_level));
+            enumerateImpl(*t.nested[0], name, array_level + 1, out);
+            return;
+        case TypeId::Map:
+            out.push_back(name + ".size" + std::to_string(array_level));
+            enumerateImpl(*t.nested[0], name + ".keys", array_level + 1, out);
+            enumerateImpl(*t.nested[1], name + ".values", array_level + 1, out);
+            return;
+        case TypeId::Tuple:
+            for (size_t i = 0; i < t.nested.size(); ++i)
+                enumerateImpl(*t.nested[i], name + "." + (i < t.element_names.size() && !t.element_names[i].empty() ? t.element_names[i] : std::to_string(i + 1)),
+                              array_level, out);
+            return;
+        default:
+            out.push_back(name);
+    }
+}
+
+std::string tupleElementName(const DataType& t, size_t i, const std::string& name) {
+    return name + "." + (i < t.element_names.size() && !t.element_names[i].empty() ? t.element_names[i] : std::to_string(i + 1));
+}
+
+void serializeImpl(const DataType& t0, const IColumn& col, size_t offset, size_t limit, const std::string& name, size_t level,
+                   const OutStreamGetter& get) {
+    const DataType& t = physical(t0);
+    switch (t.id) {
+        case TypeId::Nullable: {
+            auto& c = static_cast<const ColumnNullable&>(col);
+            get(name + ".null").write(reinterpret_cast<const char*>(c.getNullMap().data() + offset), limit);
+            serializeImpl(*t.nested[0], c.getNested(), offset, limit, name, level, get);
+            return;
+        }
+        case TypeId::Array:
+        case TypeId::Map: {
+            auto& c = static_cast<const ColumnArray&>(col);
+            PODArray<uint64_t> sizes(limit);
+            for (size_t i = 0; i < limit; ++i) sizes[i] = c.sizeAt(offset + i);
+            get(name + ".size" + std::to_string(level)).write(reinterpret_cast<const char*>(sizes.data()), limit * 8);
+            size_t begin = c.offsetAt(offset), finish = limit ? c.offsetAt(offset + limit) : begin;
+            if (t.id == TypeId::Array) {
+                serializeImpl(*t.nested[0], c.getData(), begin, finish - begin, name, level + 1, get);
+            } else {
+                auto& kv = static_cast<const ColumnTuple&>(c.getData());
+                serializeImpl(*t.nested[0], kv.getColumn(0), begin, finish - begin, name + ".keys", level + 1, get);
+                serializeImpl(*t.nested[1], kv.getColumn(1), begin, finish - begin, name + ".values", level + 1, get);
+            }
+            return;
+        }
+        case TypeId::Tuple: {
+            auto& c = static_cast<const ColumnTuple&>(col);
+            for (size_t i = 0; i < t.nested.size(); ++i)
+                serializeImpl(*t.nested[i], c.getColumn(i), offset, limit, tupleElementName(t, i, name), level, get);
+            return;
+        }
+        case TypeId::String: {
+            auto& c = static_cast<const ColumnString&>(col);
+            std::string buf;
+            size_t payload = c.offsetAt(offset + limit) - c.offsetAt(offset);
+            buf.reserve(payload + limit * 2);
+            for (size_t i = offset; i < offset + limit; ++i) {
+                std::string_view v = c.getView(i);
+                writeVarUInt(v.size(), buf);
+                buf.append(v.data(), v.size());
+            }
+            get(name).write(buf.data(), buf.size());
+            return;
+        }
+        case TypeId::FixedString: {
+            auto& c = static_cast<const ColumnFixedString&>(col);
+            get(name).write(c.getChars().data() + offset * c.getN(), limit * c.getN());
+            return;
+        }
+        default: {
+            size_t w = col.valueSizeOfFixed();
+            if (!w) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Type " + t.name() + " cannot be stored in a MergeTree part yet");
+            OutStream& out = get(name);
+            if (limit) out.write(col.rawData() + offset * w, limit * w);
+        }
+    }
+}
+
+template <typename T>
+void readFixedInto(PODArray<T>& data, size_t limit, InStream& in) {
+    size_t old = data.size();
+    data.resize(old + limit);
+    in.readStrict(reinterpret_cast<char*>(data.data() + old), limit * sizeof(T));
+}
+
+void readStrings(ColumnString& c, size_t limit, InStream& in) {
+    auto& offsets = c.getOffsets();
+    auto& chars = c.getChars();
+    offsets.reserve(offsets.size() + limit);
+    for (size_t i = 0; i < limit; ++i) {
+        uint64_t len;
+        // Fast path: a one-byte length and the whole value inside the current window.
+        if (in.pos < in.end && !(uint8_t(*in.pos) & 0x80)) len = uint8_t(*in.pos++);
+        else len = in.readVarUInt();
+        if (len > (uint64_t(1) << 30))
+            throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Too large string size in column stream: " + std::to_string(len));
+        size_t old = chars.size();
+        if (size_t(in.end - in.pos) >= len) {
+            chars.append(in.pos, len);
+            in.pos += len;
+        } else {
+            chars.resize(old + len);
+            in.readStrict(chars.data() + old, len);
+        }
+        offsets.push_back(chars.size());
+    }
+}
+
+void deserializeImpl(const DataType& t0, IColumn& col, size_t limit, const std::string& name, size_t level, const InStreamGetter& get) {
+    const DataType& t = physical(t0);
+    switch (t.id) {
+        case TypeId::Nullable: {
+            auto& c = static_cast<ColumnNullable&>(col);
+            readFixedInto(c.getNullMap(), limit, get(name + ".null"));
+            deserializeImpl(*t.nested[0], c.getNested(), limit, name, level, get);
+            return;
+        }
+        case TypeId::Array:
+        case TypeId::Map: {
+            auto& c = static_cast<ColumnArray&>(col);
+            auto& offsets = c.getOffsets();
+            size_t old = offsets.size();
+            readFixedInto(offsets, limit, get(name + ".size" + std::to_string(level)));
+            uint64_t base = old ? offsets[old - 1] : 0, total = 0;
+            for (size_t i = old; i < old + limit; ++i) {
+                uint64_t sz = offsets[i];
+                if (sz > (uint64_t(1) << 32) || total + sz > (uint64_t(1) << 34))
+                    throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Too large array size in column stream: " + std::to_string(sz));
+                total += sz;
+                offsets[i] = base + total;
+            }
+            if (t.id == TypeId::Array) {
+                deserializeImpl(*t.nested[0], c.getData(), total, name, level + 1, get);
+            } else {
+                auto& kv = static_cast<ColumnTuple&>(c.getData());
+                deserializeImpl(*t.nested[0], *kv.getColumnPtr(0), total, name + ".keys", level + 1, get);
+                deserializeImpl(*t.nested[1], *kv.getColumnPtr(1), total, name + ".values", level + 1, get);
+            }
+            return;
+        }
+        case TypeId::Tuple: {
+            auto& c = static_cast<ColumnTuple&>(col);
+            for (size_t i = 0; i < t.nested.size(); ++i)
+                deserializeImpl(*t.nested[i], *c.getColumnPtr(i), limit, tupleElementName(t, i, name), level, get);
+            if (t.nested.empty()) for (size_t i = 0; i < limit; ++i) c.insertDefault();
+            return;
+        }
+        case TypeId::String:
+            readStrings(static_cast<ColumnString&>(col), limit, get(name));
+            return;
+        case TypeId::FixedString: {
+            auto& c = static_cast<ColumnFixedString&>(col);
+            readFixedInto(c.getChars(), limit * c.getN(), get(name));
+            return;
+        }
+        default: {
+            size_t w = col.valueSizeOfFixed();
+            if (!w) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Type " + t.name() + " cannot be read from a MergeTree part yet");
+            // Fixed-width columns are PODArrays of w-byte values: grow by inserting defaults, then
+            // overwrite the new tail in place.
+            InStream& in = get(name);
+            if (!limit) return;
+            size_t old = col.size();
+            col.insertManyDefaults(limit);
+            in.readStrict(const_cast<char*>(col.rawData()) + old * w, limit * w);
+        }
+    }
+}
+
+}  // namespace
+
+void enumerateStreams(const DataType& type, const std::string& name, std::vector<std::string>& out) {
+    enumerateImpl(type, name, 0, out);
+}
+
+void serializeBulk(const DataType& type, const IColumn& column, size_t offset, size_t limit, const std::string& name,
+                   const OutStreamGetter& get) {
+    serializeImpl(type, column, offset, limit, name, 0, get);
+}
+
+void deserializeBulk(const DataType& type, IColumn& column, size_t limit, const std::string& name, const InStreamGetter& get) {
+    deserializeImpl(type, column, limit, name, 0, get);
+}
+
+void serializeColumnFlat(const DataType& type, const IColumn& column, OutStream& out) {
+    serializeImpl(type, column, 0, column.size(), "", 0, [&](const std::string&) -> OutStream& { return out; });
+}
+
+void deserializeColumnFlat(const DataType& type, IColumn& column, size_t rows, InStream& in) {
+    deserializeImpl(type, column, rows, "", 0, [&](const std::string&) -> InStream& { return in; });
+}
+
+std::string escapeForFileName(const std::string& s) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string r;
+    for (unsigned char c : s) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') r.push_back(char(c));
+        else { r.push_back('%'); r.push_back(hex[c >> 4]); r.push_back(hex[c & 15]); }
+    }
+    return r;
+}
+
+}  // namespace basalt

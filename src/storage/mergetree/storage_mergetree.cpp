@@ -1,0 +1,992 @@
+// storage_mergetree.cpp — the MergeTree engine (see storage_mergetree.h): engine clauses, INSERT
+// into parts, pruned parallel reads, merge selection and k-way merging, startup recovery.
+#include "storage/mergetree/storage_mergetree.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <unordered_map>
+
+#include "analyzer/analyzer.h"
+#include "common/exception.h"
+#include "common/sip_hash.h"
+#include "compression/codec.h"
+#include "exec/block_ops.h"
+#include "functions/cast.h"
+#include "interpreter/context.h"
+#include "storage/mergetree/serialization.h"
+#include "types/create_column.h"
+
+namespace fs = std::filesystem;
+
+namespace basalt {
+
+// ---------------------------------------------------------------- settings
+void MergeTreeSettings::apply(const std::string& name, const Field& v) {
+    auto num = [&]() -> uint64_t {
+        if (v.is<uint64_t>()) return v.get<uint64_t>();
+        if (v.is<int64_t>() && v.get<int64_t>() >= 0) return uint64_t(v.get<int64_t>());
+        if (v.is<bool>()) return v.get<bool>();
+        if (v.is<std::string>()) {
+            try { return std::stoull(v.get<std::string>()); } catch (...) {}
+        }
+        throw Exception(ErrorCodes::BAD_ARGUMENTS, "Cannot parse value " + v.toSQL() + " of MergeTree setting " + name);
+    };
+    if (name == "index_granularity") {
+        index_granularity = num();
+        if (index_granularity == 0) throw Exception(ErrorCodes::BAD_ARGUMENTS, "index_granularity: value 0 makes no sense");
+    } else if (name == "parts_to_throw_insert") parts_to_throw_insert = num();
+    else if (name == "parts_to_delay_insert") parts_to_delay_insert = num();
+    else if (name == "max_parts_to_merge_at_once") max_parts_to_merge_at_once = std::max<uint64_t>(2, num());
+    else if (name == "min_compress_block_size") min_compress_block_size = num();
+    else if (name == "max_compress_block_size") max_compress_block_size = std::max<uint64_t>(1, num());
+    else if (name == "merge_max_block_size") merge_max_block_size = std::max<uint64_t>(1, num());
+    else {
+        // ClickHouse MergeTree settings that do not change behaviour here yet.
+        static const char* accepted[] = {"index_granularity_bytes", "min_bytes_for_wide_part", "min_rows_for_wide_part",
+                                         "enable_mixed_granularity_parts", "storage_policy", "allow_nullable_key",
+                                         "merge_with_ttl_timeout", "ttl_only_drop_parts", "old_parts_lifetime",
+                                         "min_bytes_for_full_part_storage", "compress_marks", "compress_primary_key",
+                                         "replicated_deduplication_window", "non_replicated_deduplication_window",
+                                         "max_bytes_to_merge_at_max_space_in_pool", "number_of_free_entries_in_pool_to_lower_max_size_of_merge",
+                                         "deduplicate_merge_projection_mode", "lightweight_mutation_projection_mode",
+                                         "add_minmax_index_for_numeric_columns", "add_minmax_index_for_string_columns",
+                                         "auto_statistics_types", "min_age_to_force_merge_seconds", "merge_selector_algorithm"};
+        for (const char* a : accepted)
+            if (name == a) { other[name] = v.toSQL(); return; }
+        throw Exception(ErrorCodes::UNKNOWN_SETTING, "Unknown setting '" + name + "' for storage MergeTree");
+    }
+}
+
+// ---------------------------------------------------------------- key evaluation
+namespace {
+
+std::vector<ASTPtr> flattenTuple(const ASTPtr& a) {
+    if (!a) return {};
+    if (auto* f = a->as<ASTFunction>(); f && f->name == "tuple") return f->arguments;
+    return {a};
+}
+
+std::string describeKey(const std::vector<ASTPtr>& k) {
+    std::string s;
+    for (size_t i = 0; i < k.size(); ++i) s += (i ? ", " : "") + k[i]->formatSQL(false);
+    return s;
+}
+
+void collectColumnNames(const ASTPtr& a, std::set<std::string>& out) {
+    if (!a) return;
+    if (auto* id = a->as<ASTIdentifier>()) { out.insert(id->name()); return; }
+    if (auto* f = a->as<ASTFunction>())
+        for (auto& x : f->arguments) collectColumnNames(x, out);
+}
+
+Block subBlock(const Block& b, size_t start, size_t n) {
+    Block r;
+    for (auto& c : b.data()) r.insert({c.column->cut(start, n), c.type, c.name});
+    if (b.columns() == 0) r.setRowsWithoutColumns(n);
+    return r;
+}
+
+// One partition value the way ClickHouse's FieldVisitorHash feeds it to SipHash: the Field type
+// tag (Null 0, UInt64 1, Int64 2, Float64 3, UInt128 4, Int128 5, String 16, UUID 27, Bool 28,
+// IPv4 30, IPv6 31), then the value bytes (strings: 8-byte length, then bytes).
+void appendFieldForHash(const DataType& type, const IColumn& col, std::string& out) {
+    auto tagged = [&](uint8_t tag, const void* p, size_t n) {
+        out.push_back(char(tag));
+        out.append(static_cast<const char*>(p), n);
+    };
+    if (col.isNullAt(0)) { out.push_back(char(0)); return; }
+    const DataType& t = type.id == TypeId::Nullable || type.id == TypeId::LowCardinality ? *type.nested[0] : type;
+    const IColumn& c = type.id == TypeId::Nullable ? static_cast<const ColumnNullable&>(col).getNested() : col;
+    Field f = c.get(0);
+    switch (t.id) {
+        case TypeId::String: case TypeId::FixedString: {
+            const std::string& s = f.get<std::string>();
+            uint64_t n = s.size();
+            tagged(16, &n, 8);
+            out.append(s);
+            return;
+        }
+        case TypeId::Float32: case TypeId::Float64: { double d = f.is<double>() ? f.get<double>() : 0; tagged(3, &d, 8); return; }
+        case TypeId::Bool: { uint8_t b = c.rawData()[0] != 0; tagged(28, &b, 1); return; }
+        case TypeId::IPv4: tagged(30, c.rawData(), 4); return;
+        case TypeId::IPv6: tagged(31, c.rawData(), 16); return;
+        case TypeId::UUID: tagged(27, c.rawData(), 16); return;
+        case TypeId::UInt128: tagged(4, c.rawData(), 16); return;
+        case TypeId::Int128: tagged(5, c.rawData(), 16); return;
+        default: break;
+    }
+    if (f.is<uint64_t>()) { uint64_t v = f.get<uint64_t>(); tagged(1, &v, 8); return; }
+    if (f.is<int64_t>()) { int64_t v = f.get<int64_t>(); tagged(2, &v, 8); return; }
+    if (f.is<bool>()) { uint64_t v = f.get<bool>(); tagged(1, &v, 8); return; }
+    // Decimals, arrays, tuples: basalt's own (stable) encoding; IDs differ from ClickHouse's here.
+    out.push_back(char(0xff));
+    std::string v;
+    col.serializeValue(0, v);
+    out.append(v);
+}
+
+}  // namespace
+
+// The table's key expressions, analyzed over its physical columns for one query context.
+struct StorageMergeTree::KeyEvaluator {
+    std::vector<ExprNodePtr> sorting, partition;
+    std::vector<NameAndType> columns;
+
+    Block input(const Block& block) const {
+        Block in;
+        for (auto& c : columns) {
+            const auto* src = block.findByName(c.name);
+            if (!src) throw Exception(ErrorCodes::LOGICAL_ERROR, "Column " + c.name + " missing in MergeTree block");
+            in.insert({src->column, c.type, c.name});
+        }
+        return in;
+    }
+    static Block eval(const std::vector<ExprNodePtr>& nodes, const Block& in) {
+        Block out;
+        auto cols = evaluateAll(nodes, in);
+        for (size_t i = 0; i < nodes.size(); ++i) out.insert({cols[i]->convertToFullColumn(cols[i]), nodes[i]->type, nodes[i]->name});
+        return out;
+    }
+};
+
+std::unique_ptr<StorageMergeTree::KeyEvaluator> StorageMergeTree::makeEvaluator(QueryContext& ctx) const {
+    auto ev = std::make_unique<KeyEvaluator>();
+    ev->columns = schema_.columns;
+    Analyzer analyzer(ctx, [](const ASTPtr&, size_t) -> Block {
+        throw Exception(ErrorCodes::BAD_ARGUMENTS, "Subqueries are not allowed in key expressions");
+    });
+    Scope scope;
+    for (auto& c : schema_.columns) scope.columns.push_back({c.name, c.type});
+    for (auto& k : sorting_key_) ev->sorting.push_back(analyzer.analyze(k, scope));
+    for (auto& k : partition_key_) ev->partition.push_back(analyzer.analyze(k, scope));
+    return ev;
+}
+
+// ---------------------------------------------------------------- construction
+StorageMergeTree::StorageMergeTree(TableMetadata md, std::shared_ptr<ASTCreateQuery> q, std::string data_dir, QueryContext& ctx)
+    : dir_(std::move(data_dir)) {
+    metadata_ = std::move(md);
+    create_query = q;
+    parts_ = std::make_shared<std::vector<DataPartPtr>>();
+    if (q->engine && !q->engine->arguments.empty())
+        throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH,
+                        "Engine MergeTree expects no parameters (the deprecated MergeTree(date, key, granularity) syntax is not supported)");
+    for (auto& [n, v] : q->engine_settings) settings_.apply(n, v);
+    bool has_granularity = false;
+    for (auto& [n, v] : q->engine_settings) has_granularity = has_granularity || n == "index_granularity";
+    if (!has_granularity) q->engine_settings.push_back({"index_granularity", Field(uint64_t(8192))});
+
+    for (auto& c : metadata_.columns)
+        if (c.default_kind.empty() || c.default_kind == "DEFAULT" || c.default_kind == "MATERIALIZED") schema_.columns.push_back({c.name, c.type});
+    // Without ORDER BY / PRIMARY KEY the table is unsorted (ClickHouse's
+    // create_table_empty_primary_key_by_default, on in current releases).
+    sorting_key_ = flattenTuple(q->order_by ? q->order_by : q->primary_key);
+    primary_key_ = q->primary_key ? flattenTuple(q->primary_key) : sorting_key_;
+    if (primary_key_.size() > sorting_key_.size())
+        throw Exception(ErrorCodes::BAD_ARGUMENTS, "Primary key must be a prefix of the sorting key, but its length: " + std::to_string(primary_key_.size()) +
+                        " is greater than the sorting key length: " + std::to_string(sorting_key_.size()));
+    for (size_t i = 0; i < primary_key_.size(); ++i)
+        if (primary_key_[i]->getColumnName() != sorting_key_[i]->getColumnName())
+            throw Exception(ErrorCodes::BAD_ARGUMENTS, "Primary key must be a prefix of the sorting key, but the column in the position " + std::to_string(i) +
+                            " is " + sorting_key_[i]->getColumnName() + ", not " + primary_key_[i]->getColumnName());
+    partition_key_ = flattenTuple(q->partition_by);
+
+    auto ev = makeEvaluator(ctx);   // validates every key expression (UNKNOWN_IDENTIFIER, ...)
+    for (size_t i = 0; i < primary_key_.size(); ++i) {
+        auto& n = ev->sorting[i];
+        if (n->type->isNullable() || n->type->id == TypeId::Array || n->type->id == TypeId::Map)
+            throw Exception(ErrorCodes::ILLEGAL_COLUMN, "Sorting key contains nullable columns, but merge tree setting `allow_nullable_key` is disabled");
+    }
+    for (size_t i = 0; i < primary_key_.size(); ++i) schema_.key_columns.push_back({ev->sorting[i]->name, ev->sorting[i]->type});
+    for (auto& n : ev->partition) schema_.partition_columns.push_back({n->name, n->type});
+    std::set<std::string> minmax;
+    for (auto& k : partition_key_) collectColumnNames(k, minmax);
+    for (auto& c : schema_.columns)
+        if (minmax.count(c.name)) { schema_.minmax_columns.push_back(c); minmax_columns_.push_back(c.name); }
+
+    schema_.default_codec = defaultCodec();
+    for (auto& c : schema_.columns) {
+        const ColumnDescription* d = metadata_.find(c.name);
+        std::string spec = d ? d->codec : "";
+        if (!spec.empty()) {
+            // Validates (UNKNOWN_CODEC, ...) and stores what ClickHouse prints: CODEC(Delta(4), LZ4).
+            spec = normalizeCodecSpec(spec, c.type.get());
+            if (spec.rfind("CODEC(", 0) == 0 && spec.back() == ')') spec = spec.substr(6, spec.size() - 7);
+            for (auto& cd : metadata_.columns) if (cd.name == c.name) cd.codec = spec;
+            for (auto& decl : q->columns) if (decl->name == c.name) decl->codec = spec;
+        }
+        schema_.codec_specs.push_back(spec);
+    }
+    schema_.index_granularity = settings_.index_granularity;
+    schema_.min_compress_block_size = settings_.min_compress_block_size;
+    schema_.max_compress_block_size = settings_.max_compress_block_size;
+}
+
+StorageMergeTree::~StorageMergeTree() = default;
+
+std::string StorageMergeTree::sortingKeyDescription() const { return describeKey(sorting_key_); }
+std::string StorageMergeTree::primaryKeyDescription() const { return describeKey(primary_key_); }
+std::string StorageMergeTree::partitionKeyDescription() const { return describeKey(partition_key_); }
+
+// ---------------------------------------------------------------- startup / recovery
+void StorageMergeTree::startup() {
+    fs::create_directories(dir_);
+    // Unacknowledged multi-part inserts: an intent file lists parts to roll back.
+    for (auto& e : fs::directory_iterator(dir_)) {
+        std::string name = e.path().filename().string();
+        if (name.rfind("insert_intent_", 0) == 0) {
+            std::string list = readWholeFile(e.path().string());
+            size_t p = 0;
+            while (p < list.size()) {
+                size_t nl = list.find('\n', p);
+                std::string part = list.substr(p, nl == std::string::npos ? std::string::npos : nl - p);
+                if (!part.empty() && part.find('/') == std::string::npos && part != "." && part != "..") {
+                    std::error_code ec;
+                    fs::remove_all(fs::path(dir_) / part, ec);
+                }
+                if (nl == std::string::npos) break;
+                p = nl + 1;
+            }
+            fs::remove(e.path());
+        }
+    }
+    std::vector<MutableDataPartPtr> loaded;
+    struct Broken { std::string name; MergeTreePartInfo info; std::string error; };
+    std::vector<Broken> broken;
+    for (auto& e : fs::directory_iterator(dir_)) {
+        std::string name = e.path().filename().string();
+        if (!e.is_directory()) continue;
+        if (name.rfind("tmp_", 0) == 0 || name.rfind("delete_tmp_", 0) == 0) {   // interrupted insert, merge or removal
+            std::error_code ec;
+            fs::remove_all(e.path(), ec);
+            continue;
+        }
+        if (name == "detached") continue;
+        auto info = MergeTreePartInfo::parse(name);
+        if (!info) continue;
+        try {
+            loaded.push_back(MergeTreeDataPart::load(dir_ + name + "/", *info, schema_));
+        } catch (const Exception& ex) {
+            broken.push_back({name, *info, ex.displayText()});
+        }
+    }
+    std::sort(loaded.begin(), loaded.end(), [](auto& a, auto& b) { return a->info < b->info; });
+    auto coveredByLoaded = [&](const MergeTreePartInfo& info) {
+        for (auto& o : loaded)
+            if (o->info.contains(info)) return true;
+        return false;
+    };
+    for (auto& b : broken) {
+        std::error_code ec;
+        if (coveredByLoaded(b.info)) {   // a superseded part whose removal was interrupted
+            fs::remove_all(fs::path(dir_) / b.name, ec);
+            continue;
+        }
+        // Never serve a damaged part: set it aside for inspection.
+        fs::create_directories(fs::path(dir_) / "detached");
+        fs::rename(fs::path(dir_) / b.name, fs::path(dir_) / "detached" / ("broken_" + b.name), ec);
+        std::cerr << "MergeTree " << dir_ << ": part " << b.name << " is broken and was moved to detached/broken_" << b.name << ": " << b.error << "\n";
+        broken_.push_back(b.name);
+    }
+    // Parts covered by a merged part are leftovers of a merge that finished before a restart.
+    std::vector<DataPartPtr> active;
+    int64_t max_block = 0;
+    for (auto& b : broken) max_block = std::max(max_block, b.info.max_block);
+    for (auto& p : loaded) {
+        max_block = std::max(max_block, p->info.max_block);
+        if (coveredByLoaded(p->info)) { p->remove_on_destroy = true; continue; }
+        active.push_back(p);
+    }
+    next_block_ = max_block + 1;
+    {
+        std::lock_guard lock(mutex_);
+        parts_ = std::make_shared<std::vector<DataPartPtr>>(std::move(active));
+    }
+    scheduleMerges();
+}
+
+void StorageMergeTree::shutdown() { shutdown_ = true; }
+
+namespace {
+std::atomic<bool> g_all_merges_stopped{false};
+}
+
+void StorageMergeTree::setAllMergesStopped(bool stopped) { g_all_merges_stopped = stopped; }
+
+void StorageMergeTree::setMergesStopped(bool stopped) {
+    merges_stopped_ = stopped;
+    if (!stopped) scheduleMerges();
+}
+
+std::vector<std::string> StorageMergeTree::brokenParts() const {
+    std::lock_guard lock(mutex_);
+    return broken_;
+}
+
+// ---------------------------------------------------------------- INSERT
+std::string StorageMergeTree::partitionId(const Block& row) const {
+    if (row.columns() == 0) return "all";
+    bool integral = true;
+    for (auto& c : row.data()) {
+        TypeId id = c.type->id;
+        bool ok = (id >= TypeId::UInt8 && id <= TypeId::UInt64) || (id >= TypeId::Int8 && id <= TypeId::Int64) || id == TypeId::Date ||
+                  id == TypeId::Date32 || id == TypeId::DateTime || id == TypeId::Enum8 || id == TypeId::Enum16;
+        integral = integral && ok;
+    }
+    if (integral) {
+        std::string id;
+        for (size_t i = 0; i < row.columns(); ++i) {
+            if (i) id += "-";
+            const auto& c = row.at(i);
+            Field f = c.column->get(0);
+            if (c.type->id == TypeId::Date || c.type->id == TypeId::Date32) {
+                int64_t days = f.is<uint64_t>() ? int64_t(f.get<uint64_t>()) : f.get<int64_t>();
+                // Civil date from days since 1970-01-01 (proleptic Gregorian).
+                int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+                int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+                int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+                int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+                id += std::to_string((y + (m <= 2)) * 10000 + m * 100 + d);
+            } else if (f.is<uint64_t>()) {
+                id += std::to_string(f.get<uint64_t>());
+            } else if (f.is<int64_t>()) {
+                id += std::to_string(f.get<int64_t>());
+            } else {
+                id += f.toSQL();
+            }
+        }
+        return id;
+    }
+    std::string fields;
+    for (auto& c : row.data()) appendFieldForHash(*c.type, *c.column, fields);
+    return partitionHashId(fields);
+}
+
+std::string StorageMergeTree::partitionIdFromAST(const ASTPtr& partition, QueryContext& ctx) const {
+    // `PARTITION tuple()` / `PARTITION ALL`-less tables: the single partition "all".
+    std::vector<ASTPtr> values = flattenTuple(partition);
+    if (auto* lit = partition->as<ASTLiteral>(); lit && lit->value.is<FieldTuple>()) {
+        values.clear();
+        for (auto& f : lit->value.get<FieldTuple>().items) values.push_back(std::make_shared<ASTLiteral>(f));
+    }
+    if (values.size() != schema_.partition_columns.size())
+        throw Exception(ErrorCodes::INVALID_PARTITION_VALUE, "Wrong number of fields in the partition expression: " + std::to_string(values.size()) +
+                        ", must be: " + std::to_string(schema_.partition_columns.size()));
+    if (values.empty()) return "all";
+    Analyzer analyzer(ctx, [](const ASTPtr&, size_t) -> Block { throw Exception(ErrorCodes::BAD_ARGUMENTS, "Subquery in PARTITION"); });
+    Block row;
+    for (size_t i = 0; i < values.size(); ++i) {
+        Scope scope;
+        auto node = analyzer.analyze(values[i], scope);
+        if (!node->isConstant())
+            throw Exception(ErrorCodes::INVALID_PARTITION_VALUE, "Partition expression " + values[i]->formatSQL(false) + " is not a constant");
+        auto& pc = schema_.partition_columns[i];
+        ColumnPtr c = castColumn(node->constant, node->type, pc.type, ctx.functionContext());
+        row.insert({c->convertToFullColumn(c), pc.type, pc.name});
+    }
+    return partitionId(row);
+}
+
+void StorageMergeTree::checkPartsToThrow(const std::vector<MutableDataPartPtr>&) const {
+    auto snap = parts();
+    std::map<std::string, size_t> per_partition;
+    size_t max_count = 0;
+    for (auto& p : *snap) max_count = std::max(max_count, ++per_partition[p->info.partition_id]);
+    if (settings_.parts_to_throw_insert && max_count >= settings_.parts_to_throw_insert) {
+        std::string table = create_query ? create_query->database + "." + create_query->table : dir_;
+        throw Exception(ErrorCodes::TOO_MANY_PARTS, "Too many parts (" + std::to_string(max_count) + " with average size of " +
+                        "unknown" + ") in table '" + table + "'. Merges are processing significantly slower than inserts");
+    }
+}
+
+void StorageMergeTree::write(std::vector<Block> blocks, QueryContext& ctx) {
+    checkPartsToThrow({});
+    auto ev = makeEvaluator(ctx);
+    size_t max_rows = std::max<uint64_t>(1, ctx.settings.max_insert_block_size);
+    std::vector<MutableDataPartPtr> written;
+    std::vector<std::string> cleanup;
+    try {
+        // Squash the INSERT's blocks into chunks of at most max_insert_block_size rows.
+        std::vector<Block> chunks;
+        {
+            std::vector<Block> pending;
+            size_t pending_rows = 0;
+            auto flush = [&] {
+                if (!pending_rows) return;
+                chunks.push_back(pending.size() == 1 ? pending[0] : concatBlocks(pending, pending[0].cloneEmpty()));
+                pending.clear();
+                pending_rows = 0;
+            };
+            for (auto& b0 : blocks) {
+                if (!b0.rows()) continue;
+                Block b = ev->input(b0);
+                for (size_t off = 0; off < b.rows();) {
+                    size_t take = std::min(b.rows() - off, max_rows - pending_rows);
+                    pending.push_back(off == 0 && take == b.rows() ? b : subBlock(b, off, take));
+                    pending_rows += take;
+                    off += take;
+                    if (pending_rows >= max_rows) flush();
+                }
+            }
+            flush();
+        }
+        for (auto& chunk : chunks) {
+            size_t rows = chunk.rows();
+            Block keys = KeyEvaluator::eval(ev->sorting, chunk);
+            Block parts = KeyEvaluator::eval(ev->partition, chunk);
+            // Partition index of every row, in order of first appearance.
+            auto group = ColumnUInt32::create(rows);
+            std::vector<size_t> first_row;
+            if (parts.columns()) {
+                std::unordered_map<std::string, uint32_t> ids;
+                std::string key;
+                for (size_t r = 0; r < rows; ++r) {
+                    key.clear();
+                    for (auto& c : parts.data()) c.column->serializeValue(r, key);
+                    auto [it, inserted] = ids.try_emplace(key, uint32_t(ids.size()));
+                    if (inserted) first_row.push_back(r);
+                    group->getData()[r] = it->second;
+                }
+            } else {
+                std::memset(group->getData().data(), 0, rows * sizeof(uint32_t));
+                first_row.push_back(0);
+            }
+            // One sort by (partition, sorting key) orders every partition's rows at once.
+            Block all = chunk;
+            size_t key_pos = all.columns();
+            for (auto& k : keys.data()) all.insert({k.column, k.type, "__key_" + std::to_string(all.columns())});
+            size_t group_pos = all.columns();
+            all.insert({group, makeType(TypeId::UInt32), "__partition"});
+            std::vector<SortColumn> sort;
+            if (first_row.size() > 1) sort.push_back({group_pos});
+            for (size_t i = 0; i < keys.columns(); ++i) sort.push_back({key_pos + i});
+            Block sorted = sort.empty() ? all : sortBlock(all, sort, 0);
+            const auto& gcol = static_cast<const ColumnUInt32&>(*sorted.at(group_pos).column->convertToFullColumn(sorted.at(group_pos).column)).getData();
+            for (size_t begin = 0; begin < rows;) {
+                size_t end = begin;
+                while (end < rows && gcol[end] == gcol[begin]) ++end;
+                Block data, pk;
+                for (size_t i = 0; i < key_pos; ++i) data.insert({sorted.at(i).column->cut(begin, end - begin), sorted.at(i).type, sorted.at(i).name});
+                for (size_t i = 0; i < primary_key_.size(); ++i) {
+                    auto& k = sorted.at(key_pos + i);
+                    pk.insert({k.column->cut(begin, end - begin), schema_.key_columns[i].type, schema_.key_columns[i].name});
+                }
+                Block prow;
+                size_t src_row = first_row[gcol[begin]];
+                for (auto& c : parts.data()) prow.insert({c.column->cut(src_row, 1), c.type, c.name});
+                MergeTreePartInfo info;
+                info.partition_id = partitionId(prow);
+                info.min_block = info.max_block = next_block_++;
+                cleanup.push_back(dir_ + "tmp_insert_" + info.name());
+                written.push_back(writePartToTemp(dir_, "insert", info, schema_, data, pk, prow));
+                begin = end;
+            }
+        }
+    } catch (...) {
+        std::error_code ec;
+        for (auto& d : cleanup) fs::remove_all(d, ec);
+        throw;
+    }
+    if (written.empty()) return;
+
+    // Publish: every part of this INSERT becomes visible at once. With several parts an intent
+    // file makes the set atomic across a crash (startup rolls back parts listed in it).
+    std::lock_guard wlock(write_mutex_);
+    std::string intent;
+    if (written.size() > 1) {
+        std::string list;
+        for (auto& p : written) list += p->name + "\n";
+        intent = dir_ + "insert_intent_" + std::to_string(written.front()->info.min_block) + ".txt";
+        writeSmallFileDurably(intent, list);
+        fsyncDirectory(dir_);
+    }
+    try {
+        for (auto& p : written) commitPart(*p, dir_);
+    } catch (...) {
+        std::error_code ec;
+        for (auto& p : written) { fs::remove_all(fs::path(p->path).parent_path(), ec); }
+        if (!intent.empty()) fs::remove(intent, ec);
+        throw;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        auto next = std::make_shared<std::vector<DataPartPtr>>(*parts_);
+        for (auto& p : written) next->push_back(p);
+        std::sort(next->begin(), next->end(), [](auto& a, auto& b) { return a->info < b->info; });
+        parts_ = std::move(next);
+    }
+    if (!intent.empty()) {
+        fs::remove(intent);
+        fsyncDirectory(dir_);
+    }
+    scheduleMerges();
+}
+
+void StorageMergeTree::truncate() {
+    std::lock_guard wlock(write_mutex_);
+    std::lock_guard lock(mutex_);
+    for (auto& p : *parts_) p->remove_on_destroy = true;
+    parts_ = std::make_shared<std::vector<DataPartPtr>>();
+}
+
+void StorageMergeTree::drop() {
+    shutdown_ = true;
+    truncate();
+    std::error_code ec;
+    fs::remove_all(fs::path(dir_) / "detached", ec);
+    // The directory itself goes when the last part is released (parts remove their own dirs).
+    fs::remove(fs::path(dir_), ec);
+}
+
+std::optional<uint64_t> StorageMergeTree::totalRows() const {
+    uint64_t n = 0;
+    for (auto& p : *parts()) n += p->rows;
+    return n;
+}
+
+std::optional<uint64_t> StorageMergeTree::totalBytes() const {
+    uint64_t n = 0;
+    for (auto& p : *parts()) n += p->bytes_on_disk;
+    return n;
+}
+
+// ---------------------------------------------------------------- SELECT
+std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> StorageMergeTree::selectRanges(
+    const std::shared_ptr<const std::vector<DataPartPtr>>& snap, const ASTPtr& filter, QueryContext& ctx, MergeTreeReadStats* stats) const {
+    std::vector<std::pair<std::string, DataTypePtr>> cols;
+    for (auto& c : schema_.columns) cols.push_back({c.name, c.type});
+    std::unique_ptr<KeyCondition> part_cond, pk_cond;
+    if (filter) {
+        std::vector<KeyDescription> pkeys;
+        for (size_t i = 0; i < partition_key_.size(); ++i)
+            pkeys.push_back({schema_.partition_columns[i].name, partition_key_[i], schema_.partition_columns[i].type});
+        for (auto& m : schema_.minmax_columns)
+            pkeys.push_back({m.name, std::make_shared<ASTIdentifier>(std::vector<std::string>{m.name}), m.type});
+        if (!pkeys.empty()) part_cond = std::make_unique<KeyCondition>(filter, pkeys, cols, ctx);
+        std::vector<KeyDescription> keys;
+        for (size_t i = 0; i < primary_key_.size(); ++i) keys.push_back({schema_.key_columns[i].name, primary_key_[i], schema_.key_columns[i].type});
+        if (!keys.empty()) pk_cond = std::make_unique<KeyCondition>(filter, keys, cols, ctx);
+    }
+    bool use_part = part_cond && part_cond->useful();
+    bool use_pk = pk_cond && pk_cond->useful();
+    std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> out;
+    for (auto& part : *snap) {
+        size_t marks = part->marksCount();
+        if (stats) { stats->parts_total++; stats->granules_total += marks; }
+        if (!marks) continue;
+        if (use_part) {
+            std::vector<KeyRange> r;
+            for (auto& c : part->partition_value.data()) r.push_back({c.column.get(), 0, c.column.get(), 0});
+            for (auto& c : part->minmax.data()) r.push_back({c.column.get(), 0, c.column.get(), 1});
+            if (r.size() == partition_key_.size() + schema_.minmax_columns.size() && !part_cond->mayBeTrue(r)) continue;
+        }
+        if (stats) { stats->parts_after_partition++; stats->granules_after_partition += marks; }
+        std::vector<std::pair<size_t, size_t>> ranges;
+        if (use_pk && part->index.rows() == marks + 1) {
+            // ClickHouse's index walk: test a range, keep it whole when it is one granule, else split
+            // it into up to 8 pieces and test each.
+            std::vector<std::pair<size_t, size_t>> stack{{0, marks}};
+            while (!stack.empty()) {
+                auto [l, r] = stack.back();
+                stack.pop_back();
+                if (!pk_cond->mayBeTrue(KeyCondition::indexRanges(part->index, l, r))) continue;
+                if (r - l == 1) {
+                    if (!ranges.empty() && ranges.back().second == l) ranges.back().second = r;
+                    else ranges.push_back({l, r});
+                    continue;
+                }
+                size_t step = (r - l + 7) / 8;
+                std::vector<std::pair<size_t, size_t>> pieces;
+                for (size_t b = l; b < r; b += step) pieces.push_back({b, std::min(r, b + step)});
+                for (auto it = pieces.rbegin(); it != pieces.rend(); ++it) stack.push_back(*it);
+            }
+        } else {
+            ranges.push_back({0, marks});
+        }
+        if (ranges.empty()) continue;
+        if (stats) {
+            stats->parts_selected++;
+            for (auto& [l, r] : ranges) stats->granules_selected += r - l;
+        }
+        out.push_back({part, std::move(ranges)});
+    }
+    return out;
+}
+
+MergeTreeReadStats StorageMergeTree::analyzeRead(const ASTPtr& filter, QueryContext& ctx) const {
+    MergeTreeReadStats s;
+    selectRanges(parts(), filter, ctx, &s);
+    return s;
+}
+
+struct StorageMergeTree::ReadTask {
+    DataPartPtr part;
+    size_t begin, end;   // granules
+};
+
+class StorageMergeTree::Source final : public ISource {
+public:
+    struct Shared {
+        std::vector<ReadTask> tasks;
+        std::atomic<size_t> next{0};
+        std::vector<NameAndType> columns;   // requested, table types
+        size_t granules_per_block = 8;
+        QueryContext* ctx = nullptr;
+    };
+    explicit Source(std::shared_ptr<Shared> s) : shared_(std::move(s)) {}
+
+    Block read() override {
+        while (true) {
+            if (task_ && cur_ < task_->end) {
+                size_t end = std::min(task_->end, cur_ + shared_->granules_per_block);
+                Block b = reader_->read(cur_, end);
+                cur_ = end;
+                return conform(std::move(b));
+            }
+            size_t i = shared_->next.fetch_add(1);
+            if (i >= shared_->tasks.size()) return Block();
+            task_ = &shared_->tasks[i];
+            if (!reader_ || reader_part_ != task_->part.get()) {
+                reader_ = std::make_unique<PartReader>(task_->part, shared_->columns);
+                reader_part_ = task_->part.get();
+            }
+            cur_ = task_->begin;
+        }
+    }
+
+private:
+    // Parts written before an ALTER may store another type: convert to the table's.
+    Block conform(Block b) {
+        for (size_t i = 0; i < b.columns(); ++i) {
+            auto& c = b.at(i);
+            const auto& want = shared_->columns[i].type;
+            if (!c.type->equals(*want)) {
+                c.column = castColumn(c.column, c.type, want, shared_->ctx->functionContext());
+                c.type = want;
+            }
+        }
+        return b;
+    }
+    std::shared_ptr<Shared> shared_;
+    const ReadTask* task_ = nullptr;
+    size_t cur_ = 0;
+    std::unique_ptr<PartReader> reader_;
+    const MergeTreeDataPart* reader_part_ = nullptr;
+};
+
+Sources StorageMergeTree::read(const std::vector<std::string>& columns, QueryContext& ctx, size_t num_streams) {
+    return read(columns, SelectQueryInfo{}, ctx, num_streams);
+}
+
+Sources StorageMergeTree::read(const std::vector<std::string>& columns, const SelectQueryInfo& info, QueryContext& ctx, size_t num_streams) {
+    auto shared = std::make_shared<Source::Shared>();
+    shared->ctx = &ctx;
+    for (auto& c : columns) {
+        bool found = false;
+        for (auto& sc : schema_.columns)
+            if (sc.name == c) { shared->columns.push_back(sc); found = true; }
+        if (!found) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column " + c + " in table");
+    }
+    shared->granules_per_block = std::max<size_t>(1, ctx.settings.max_block_size / std::max<size_t>(1, settings_.index_granularity));
+    auto selected = selectRanges(parts(), info.filter, ctx, nullptr);
+    size_t total = 0;
+    for (auto& [p, ranges] : selected) for (auto& [l, r] : ranges) total += r - l;
+    num_streams = std::max<size_t>(1, num_streams);
+    // Contiguous chunks keep decompressed blocks hot; several chunks per stream balance the load.
+    size_t chunk = std::max<size_t>(shared->granules_per_block, total / (num_streams * 4) + 1);
+    for (auto& [p, ranges] : selected)
+        for (auto& [l, r] : ranges)
+            for (size_t b = l; b < r; b += chunk) shared->tasks.push_back({p, b, std::min(r, b + chunk)});
+    Sources sources;
+    size_t n = std::max<size_t>(1, std::min(num_streams, shared->tasks.size()));
+    for (size_t i = 0; i < n; ++i) sources.push_back(std::make_unique<Source>(shared));
+    return sources;
+}
+
+// ---------------------------------------------------------------- merges
+std::vector<DataPartPtr> StorageMergeTree::selectPartsToMerge(bool final, const std::optional<std::string>& partition) {
+    std::lock_guard lock(mutex_);
+    std::map<std::string, std::vector<DataPartPtr>> by_partition;
+    for (auto& p : *parts_)
+        if (!partition || p->info.partition_id == *partition) by_partition[p->info.partition_id].push_back(p);
+    if (final) {
+        // OPTIMIZE FINAL rewrites the partition into one part, even a single part (as ClickHouse).
+        for (auto& [pid, list] : by_partition) {
+            bool busy = false;
+            for (auto& p : list) busy = busy || merging_.count(p->name);
+            if (busy) continue;
+            for (auto& p : list) merging_.insert(p->name);
+            return list;
+        }
+    }
+    if (final) return {};
+    // Background selection (in the spirit of ClickHouse's simple merge selector): among runs of
+    // adjacent parts not already merging, choose the range whose largest part is at most half the
+    // total (no rewriting a big part for a tiny gain) with the smallest cost per part removed.
+    std::vector<DataPartPtr> best;
+    double best_score = 0;
+    for (auto& [pid, list] : by_partition) {
+        size_t i = 0;
+        while (i < list.size()) {
+            if (merging_.count(list[i]->name)) { ++i; continue; }
+            size_t j = i;
+            while (j < list.size() && !merging_.count(list[j]->name)) ++j;
+            // Candidate ranges inside [i, j).
+            for (size_t a = i; a < j; ++a) {
+                uint64_t sum = 0, mx = 0;
+                for (size_t b = a; b < j && b - a < settings_.max_parts_to_merge_at_once; ++b) {
+                    uint64_t sz = std::max<uint64_t>(1, list[b]->bytes_on_disk);
+                    sum += sz;
+                    mx = std::max(mx, sz);
+                    size_t count = b - a + 1;
+                    if (count < 2 || mx * 2 > sum) continue;
+                    double score = double(sum) / double(count - 1);
+                    if (best.empty() || score < best_score) {
+                        best.assign(list.begin() + a, list.begin() + b + 1);
+                        best_score = score;
+                    }
+                }
+            }
+            i = j;
+        }
+    }
+    for (auto& p : best) merging_.insert(p->name);
+    return best;
+}
+
+MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& sources, QueryContext& ctx) {
+    MergeTreePartInfo info;
+    info.partition_id = sources.front()->info.partition_id;
+    info.min_block = sources.front()->info.min_block;
+    info.max_block = sources.back()->info.max_block;
+    for (auto& p : sources) {
+        info.level = std::max(info.level, p->info.level);
+        info.mutation = std::max(info.mutation, p->info.mutation);
+    }
+    info.level += 1;
+    auto ev = makeEvaluator(ctx);
+    PartWriter writer(dir_, "merge", info, schema_);
+    struct Cursor {
+        std::unique_ptr<PartReader> reader;
+        DataPartPtr part;
+        size_t next_granule = 0;
+        Block block, keys;
+        size_t row = 0;
+        bool done = false;
+    };
+    std::vector<Cursor> cursors(sources.size());
+    size_t granules_per_block = std::max<size_t>(1, settings_.merge_max_block_size / std::max<size_t>(1, settings_.index_granularity));
+    auto advance = [&](Cursor& c) {
+        while (!c.done && c.row >= c.block.rows()) {
+            if (c.next_granule >= c.part->marksCount()) { c.done = true; c.block = Block(); c.keys = Block(); return; }
+            size_t end = std::min(c.part->marksCount(), c.next_granule + granules_per_block);
+            Block raw = c.reader->read(c.next_granule, end);
+            c.next_granule = end;
+            // Conform stored types to the table's, then the sorting-key columns.
+            for (size_t i = 0; i < raw.columns(); ++i)
+                if (!raw.at(i).type->equals(*schema_.columns[i].type)) {
+                    raw.at(i).column = castColumn(raw.at(i).column, raw.at(i).type, schema_.columns[i].type, ctx.functionContext());
+                    raw.at(i).type = schema_.columns[i].type;
+                }
+            c.block = std::move(raw);
+            c.keys = KeyEvaluator::eval(ev->sorting, c.block);
+            c.row = 0;
+        }
+    };
+    for (size_t i = 0; i < sources.size(); ++i) {
+        cursors[i].part = sources[i];
+        cursors[i].reader = std::make_unique<PartReader>(sources[i], schema_.columns);
+        advance(cursors[i]);
+    }
+    auto less = [&](const Cursor& a, size_t ra, const Cursor& b, size_t rb) {
+        for (size_t k = 0; k < a.keys.columns(); ++k) {
+            int c = a.keys.at(k).column->compareAt(ra, rb, *b.keys.at(k).column, 1);
+            if (c) return c;
+        }
+        return 0;
+    };
+    std::vector<MutableColumnPtr> out, out_keys;
+    for (auto& c : schema_.columns) out.push_back(createColumn(c.type));
+    for (size_t k = 0; k < primary_key_.size(); ++k) out_keys.push_back(createColumn(schema_.key_columns[k].type));
+    size_t out_rows = 0;
+    auto flush = [&] {
+        if (!out_rows) return;
+        Block b, k;
+        for (size_t i = 0; i < out.size(); ++i) { b.insert({out[i], schema_.columns[i].type, schema_.columns[i].name}); out[i] = createColumn(schema_.columns[i].type); }
+        for (size_t i = 0; i < out_keys.size(); ++i) { k.insert({out_keys[i], schema_.key_columns[i].type, schema_.key_columns[i].name}); out_keys[i] = createColumn(schema_.key_columns[i].type); }
+        writer.write(b, k);
+        out_rows = 0;
+    };
+    size_t flush_rows = std::max<size_t>(settings_.index_granularity, 65536);
+    while (true) {
+        if (shutdown_) throw Exception(ErrorCodes::ABORTED, "Cancelled merging parts");
+        // The smallest current row (ties go to the older part: merges are stable), and the runner-up.
+        int best = -1, second = -1;
+        for (size_t i = 0; i < cursors.size(); ++i) {
+            if (cursors[i].done) continue;
+            if (best < 0 || less(cursors[i], cursors[i].row, cursors[best], cursors[best].row) < 0) { second = best; best = int(i); }
+            else if (second < 0 || less(cursors[i], cursors[i].row, cursors[second], cursors[second].row) < 0) second = int(i);
+        }
+        if (best < 0) break;
+        Cursor& c = cursors[best];
+        size_t end = c.block.rows();
+        if (second >= 0) {
+            // Rows of `best` that still sort before the runner-up's current row (binary search: the
+            // block is sorted). Equal keys stay with the lower-numbered (older) part first.
+            const Cursor& s = cursors[second];
+            bool take_equal = best < second;
+            size_t lo = c.row + 1, hi = c.block.rows();
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                int cmp = less(c, mid, s, s.row);
+                if (cmp < 0 || (cmp == 0 && take_equal)) lo = mid + 1;
+                else hi = mid;
+            }
+            end = lo;
+        }
+        size_t n = end - c.row;
+        for (size_t i = 0; i < out.size(); ++i) out[i]->insertRangeFrom(*c.block.at(i).column, c.row, n);
+        for (size_t k = 0; k < out_keys.size(); ++k) out_keys[k]->insertRangeFrom(*c.keys.at(k).column, c.row, n);
+        out_rows += n;
+        c.row = end;
+        advance(c);
+        if (out_rows >= flush_rows) flush();
+    }
+    flush();
+    return writer.finish(sources.front()->partition_value);
+}
+
+bool StorageMergeTree::commitMerge(const std::vector<DataPartPtr>& sources, MutableDataPartPtr merged) {
+    std::lock_guard lock(mutex_);
+    for (auto& s : sources) merging_.erase(s->name);
+    for (auto& s : sources)
+        if (std::find(parts_->begin(), parts_->end(), s) == parts_->end()) {
+            merged->remove_on_destroy = true;   // a source vanished (TRUNCATE/DROP): discard
+            return false;
+        }
+    commitPart(*merged, dir_);
+    auto next = std::make_shared<std::vector<DataPartPtr>>();
+    for (auto& p : *parts_)
+        if (std::find(sources.begin(), sources.end(), p) == sources.end()) next->push_back(p);
+    next->push_back(merged);
+    std::sort(next->begin(), next->end(), [](auto& a, auto& b) { return a->info < b->info; });
+    for (auto& s : sources) s->remove_on_destroy = true;
+    parts_ = std::move(next);
+    return true;
+}
+
+bool StorageMergeTree::mergeStep() {
+    if (shutdown_ || merges_stopped_ || g_all_merges_stopped) return false;
+    auto sources = selectPartsToMerge(false, std::nullopt);
+    if (sources.empty()) return false;
+    QueryContext ctx;
+    try {
+        auto merged = mergeParts(sources, ctx);
+        return commitMerge(sources, merged);
+    } catch (...) {
+        std::lock_guard lock(mutex_);
+        for (auto& s : sources) merging_.erase(s->name);
+        throw;
+    }
+}
+
+bool StorageMergeTree::optimize(const std::optional<std::string>& partition_id, bool final, QueryContext& ctx) {
+    std::vector<std::optional<std::string>> targets;
+    if (final && !partition_id) {
+        std::set<std::string> ids;
+        for (auto& p : *parts()) ids.insert(p->info.partition_id);
+        for (auto& id : ids) targets.push_back(id);
+    } else {
+        targets.push_back(partition_id);
+    }
+    bool merged_any = false;
+    for (auto& target : targets) {
+        std::vector<DataPartPtr> sources;
+        // A partition busy with a background merge is waited for (OPTIMIZE is synchronous).
+        for (int attempt = 0; attempt < 6000; ++attempt) {
+            sources = selectPartsToMerge(final, target);
+            if (!sources.empty() || !final) break;
+            bool busy = false;
+            {
+                std::lock_guard lock(mutex_);
+                for (auto& p : *parts_) busy = busy || ((!target || p->info.partition_id == *target) && merging_.count(p->name));
+            }
+            if (!busy) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            ctx.checkLimits();
+        }
+        if (sources.empty()) continue;
+        try {
+            auto merged = mergeParts(sources, ctx);
+            merged_any = commitMerge(sources, merged) || merged_any;
+        } catch (...) {
+            std::lock_guard lock(mutex_);
+            for (auto& s : sources) merging_.erase(s->name);
+            throw;
+        }
+    }
+    return merged_any;
+}
+
+void StorageMergeTree::scheduleMerges() {
+    if (!shutdown_) BackgroundMergePool::instance().schedule(weak_from_this());
+}
+
+// ---------------------------------------------------------------- background pool
+BackgroundMergePool& BackgroundMergePool::instance() {
+    static BackgroundMergePool pool;
+    return pool;
+}
+
+BackgroundMergePool::BackgroundMergePool() {
+    unsigned n = std::max(1u, std::min(4u, std::thread::hardware_concurrency() / 2));
+    for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { worker(); });
+}
+
+BackgroundMergePool::~BackgroundMergePool() { stop(); }
+
+void BackgroundMergePool::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        if (stop_) return;
+        stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) t.join();
+}
+
+void BackgroundMergePool::schedule(const std::weak_ptr<StorageMergeTree>& table) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stop_) return;
+        for (auto& q : queue_)
+            if (!q.owner_before(table) && !table.owner_before(q)) return;   // already queued
+        queue_.push_back(table);
+    }
+    cv_.notify_one();
+}
+
+void BackgroundMergePool::worker() {
+    while (true) {
+        std::weak_ptr<StorageMergeTree> next;
+        {
+            std::unique_lock lock(mutex_);
+            cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+            if (stop_) return;
+            next = queue_.front();
+            queue_.erase(queue_.begin());
+        }
+        auto table = next.lock();
+        if (!table) continue;
+        try {
+            if (table->mergeStep()) schedule(next);   // more may be possible
+        } catch (const Exception& e) {
+            if (e.code() != ErrorCodes::ABORTED) std::cerr << "Background merge failed: " << e.displayText() << "\n";
+        } catch (const std::exception& e) {
+            std::cerr << "Background merge failed: " << e.what() << "\n";
+        }
+    }
+}
+
+}  // namespace basalt
