@@ -5,7 +5,7 @@ BUILD_TEST := build/asan
 BUILD_REL := build/release
 DATA_DIR ?= $(CURDIR)/.basalt-data
 
-.PHONY: deps build-test build-release run test bench compat fuzz-deps fuzz-build fuzz fuzz-sql clean
+.PHONY: deps build-test build-release run test bench bench-storage compat fuzz-deps fuzz-build fuzz fuzz-sql clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -33,6 +33,12 @@ test: build-test
 
 bench: build-release
 	bash bench/run.sh $(BUILD_REL)/basalt
+	@echo "MergeTree storage (insert rows/s, bytes on disk, dashboard queries, pruning): make bench-storage"
+
+# MergeTree storage benchmark on the seeded `events` table (10M rows; BENCH_ROWS=1000000 for less).
+BENCH_ROWS ?= 10000000
+bench-storage: build-release
+	bash bench/storage.sh $(BUILD_REL)/basalt $(BENCH_ROWS)
 
 # Runs every golden .sql in basalt and in ClickHouse (chDB) and prints statements whose results differ.
 compat: build-release
