@@ -6,7 +6,10 @@
 #include <chrono>
 #include <mutex>
 #include <random>
+#include <filesystem>
 #include <fstream>
+#include <functional>
+#include <set>
 #include <sstream>
 
 #include "analyzer/analyzer.h"
@@ -217,7 +220,8 @@ std::string generateUUIDv4() {
 }
 }  // namespace
 
-std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx) {
+TableMetadata buildTableMetadata(const ASTCreateQuery& query, QueryContext& ctx) {
+    const ASTCreateQuery* q = &query;
     TableMetadata md;
     md.comment = q->comment;
     Analyzer analyzer(ctx, [&](const ASTPtr& sq, size_t) {
@@ -259,6 +263,11 @@ std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreate
         for (auto& col : md.columns) scope.columns.push_back({col.name, col.type});
         analyzer.analyze(c->expr, scope);
     }
+    return md;
+}
+
+std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx) {
+    TableMetadata md = buildTableMetadata(*q, ctx);
     std::string engine = q->engine ? q->engine->name : "Memory";
     StoragePtr s;
     if (engine == "Memory") s = std::make_shared<StorageMemory>(md);
@@ -405,6 +414,24 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
         bool merged = mt->optimize(partition, q->final, ctx);
         if (!merged && ctx.settings.optimize_throw_if_noop)
             throw Exception(ErrorCodes::CANNOT_ASSIGN_OPTIMIZE, "There is no need to merge parts according to merge selector algorithm");
+        return {};
+    }
+    if (auto* q = ast->as<ASTAlterQuery>()) {
+        needWrite();
+        executeAlter(*q, ctx);
+        return {};
+    }
+    if (auto* q = ast->as<ASTDeleteQuery>()) {
+        // Lightweight DELETE: applied as a synchronous delete mutation.
+        needWrite();
+        ASTAlterQuery a;
+        a.database = q->database;
+        a.table = q->table;
+        ASTAlterCommand c;
+        c.type = ASTAlterCommand::Type::Delete;
+        c.predicate = q->predicate;
+        a.commands.push_back(c);
+        executeAlter(a, ctx);
         return {};
     }
     if (auto* q = ast->as<ASTSystemQuery>()) {
@@ -573,6 +600,376 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
     throw Exception(ErrorCodes::NOT_IMPLEMENTED, std::string("Unsupported statement: ") + ast->kind());
 }
 
+namespace {
+
+// rows where `predicate` is true (NULL counts as false)
+Filter predicateMask(const ExprNodePtr& predicate, const Block& block) {
+    Filter f;
+    size_t kept = 0;
+    predicateToFilter(evaluate(predicate, block), block.rows(), f, kept);
+    return f;
+}
+
+Block filterRows(const Block& b, const Filter& keep) {
+    size_t n = 0;
+    for (size_t i = 0; i < keep.size(); ++i) n += keep[i] != 0;
+    if (n == b.rows()) return b;
+    Block r;
+    for (auto& c : b.data()) r.insert({c.column->filter(keep, n), c.type, c.name});
+    return r;
+}
+
+ASTPtr makeCast(const ASTPtr& e, const DataTypePtr& t) {
+    auto f = std::make_shared<ASTFunction>();
+    f->name = "CAST";
+    f->arguments = {e, std::make_shared<ASTLiteral>(Field(t->name()))};
+    return f;
+}
+
+std::shared_ptr<ASTIdentifier> ident(const std::string& n) { return std::make_shared<ASTIdentifier>(std::vector<std::string>{n}); }
+
+}  // namespace
+
+void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
+    using T = ASTAlterCommand::Type;
+    std::string db = q.database.empty() ? ctx.current_database : q.database;
+    StoragePtr storage = catalog_.getTable(db, q.table);
+    auto* mt = dynamic_cast<StorageMergeTree*>(storage.get());
+    if (!mt) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Table engine " + storage->engineName() + " does not support ALTER yet");
+    auto partitionOf = [&](const ASTAlterCommand& c) -> std::optional<std::string> {
+        if (!c.has_partition || c.partition_all) return std::nullopt;
+        if (!c.partition_id.empty()) return c.partition_id;
+        return mt->partitionIdFromAST(c.partition, ctx);
+    };
+    auto isKeyColumn = [&](const std::string& name) {
+        std::set<std::string> used;
+        std::function<void(const ASTPtr&)> collect = [&](const ASTPtr& a) {
+            if (!a) return;
+            if (auto* id = a->as<ASTIdentifier>()) used.insert(id->name());
+            if (auto* f = a->as<ASTFunction>()) for (auto& x : f->arguments) collect(x);
+        };
+        auto cq = mt->create_query;
+        collect(cq->order_by);
+        collect(cq->primary_key);
+        collect(cq->partition_by);
+        return used.count(name) > 0;
+    };
+    for (const auto& c : q.commands) {
+        const TableMetadata& md = mt->metadata();
+        auto hasColumn = [&](const std::string& n) { return md.find(n) != nullptr; };
+        auto noColumn = [&](const std::string& n) {
+            return Exception(ErrorCodes::NOT_FOUND_COLUMN_IN_BLOCK, "Wrong column. Cannot find column " + n + " to modify");
+        };
+        switch (c.type) {
+            case T::Delete: {
+                ExprNodePtr pred = mt->analyzeOverColumns(c.predicate, ctx);
+                StorageMergeTree::Mutation m;
+                m.command = "DELETE WHERE " + c.predicate->formatSQL(false);
+                m.partition = partitionOf(c);
+                m.transform = [pred](Block b) {
+                    Filter del = predicateMask(pred, b);
+                    for (auto& x : del) x = !x;
+                    return filterRows(b, del);
+                };
+                mt->mutate(m, ctx);
+                continue;
+            }
+            case T::Update: {
+                std::vector<std::pair<std::string, ExprNodePtr>> sets;
+                std::string text;
+                for (auto& [col, expr] : c.assignments) {
+                    const ColumnDescription* d = md.find(col);
+                    if (!d) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column `" + col + "` in table");
+                    if (isKeyColumn(col)) throw Exception(ErrorCodes::CANNOT_UPDATE_COLUMN, "Cannot UPDATE key column `" + col + "`");
+                    if (d->default_kind == "ALIAS" || d->default_kind == "MATERIALIZED")
+                        throw Exception(ErrorCodes::CANNOT_UPDATE_COLUMN, "Cannot UPDATE " + d->default_kind + " column `" + col + "`");
+                    auto f = std::make_shared<ASTFunction>();
+                    f->name = "if";
+                    f->arguments = {c.predicate, makeCast(expr, d->type), ident(col)};
+                    sets.push_back({col, mt->analyzeOverColumns(f, ctx)});
+                    text += (text.empty() ? "" : ", ") + col + " = " + expr->formatSQL(false);
+                }
+                StorageMergeTree::Mutation m;
+                m.command = "UPDATE " + text + " WHERE " + c.predicate->formatSQL(false);
+                m.partition = partitionOf(c);
+                m.transform = [sets](Block b) {
+                    std::vector<ColumnPtr> values;
+                    for (auto& [col, node] : sets) values.push_back(evaluate(node, b));
+                    for (size_t i = 0; i < sets.size(); ++i) {
+                        int pos = b.positionByName(sets[i].first);
+                        b.at(pos).column = values[i]->convertToFullColumn(values[i]);
+                    }
+                    return b;
+                };
+                mt->mutate(m, ctx);
+                continue;
+            }
+            case T::ClearColumn: {
+                const ColumnDescription* d = md.find(c.column_name);
+                if (!d) {
+                    if (c.if_exists) continue;
+                    throw noColumn(c.column_name);
+                }
+                if (isKeyColumn(c.column_name))
+                    throw Exception(ErrorCodes::BAD_ARGUMENTS, "Cannot clear column " + c.column_name + " because it's a part of the key");
+                ASTPtr value = d->default_expr ? makeCast(d->default_expr, d->type) : nullptr;
+                ExprNodePtr node = value ? mt->analyzeOverColumns(value, ctx) : nullptr;
+                DataTypePtr type = d->type;
+                std::string name = c.column_name;
+                StorageMergeTree::Mutation m;
+                m.command = "CLEAR COLUMN " + name;
+                m.partition = partitionOf(c);
+                m.transform = [node, type, name](Block b) {
+                    int pos = b.positionByName(name);
+                    if (node) {
+                        ColumnPtr v = evaluate(node, b);
+                        b.at(pos).column = v->convertToFullColumn(v);
+                    } else {
+                        auto col = createColumn(type);
+                        col->insertManyDefaults(b.rows());
+                        b.at(pos).column = std::move(col);
+                    }
+                    return b;
+                };
+                mt->mutate(m, ctx);
+                continue;
+            }
+            case T::DropPartition:
+            case T::DetachPartition: {
+                auto pid = partitionOf(c);
+                mt->dropPartition(pid, c.type == T::DetachPartition, ctx);
+                continue;
+            }
+            case T::DropPart:
+            case T::DetachPart:
+                mt->dropPart(c.part_name, c.type == T::DetachPart);
+                continue;
+            case T::AttachPartition:
+                mt->attachDetached(partitionOf(c), std::nullopt);
+                continue;
+            case T::AttachPart:
+                mt->attachDetached(std::nullopt, c.part_name);
+                continue;
+            case T::AttachPartitionFrom:
+            case T::ReplacePartition: {
+                auto src = catalog_.getTable(c.from_database.empty() ? ctx.current_database : c.from_database, c.from_table);
+                auto* smt = dynamic_cast<StorageMergeTree*>(src.get());
+                if (!smt) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Source table must be a MergeTree table");
+                auto pid = partitionOf(c);
+                if (!pid) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "ATTACH/REPLACE PARTITION ALL is not supported");
+                mt->attachPartitionFrom(*smt, *pid, c.type == T::ReplacePartition, ctx);
+                continue;
+            }
+            case T::MovePartitionToTable: {
+                auto dst = catalog_.getTable(c.to_database.empty() ? ctx.current_database : c.to_database, c.to_table);
+                auto* dmt = dynamic_cast<StorageMergeTree*>(dst.get());
+                if (!dmt) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Destination table must be a MergeTree table");
+                auto pid = partitionOf(c);
+                if (!pid) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "MOVE PARTITION ALL is not supported");
+                dmt->attachPartitionFrom(*mt, *pid, false, ctx);
+                mt->dropPartition(pid, false, ctx);
+                continue;
+            }
+            case T::Freeze: {
+                std::filesystem::path root = std::filesystem::path(mt->dataDir()).parent_path().parent_path().parent_path().parent_path();
+                std::filesystem::path shadow = root / "shadow";
+                std::filesystem::create_directories(shadow);
+                std::string name = c.freeze_name;
+                if (name.empty()) {
+                    uint64_t inc = 0;
+                    std::ifstream in(shadow / "increment.txt");
+                    in >> inc;
+                    ++inc;
+                    writeFileAtomically((shadow / "increment.txt").string(), std::to_string(inc));
+                    name = std::to_string(inc);
+                }
+                std::string rel = std::filesystem::path(mt->dataDir()).lexically_relative(root).string();
+                mt->freeze(c.has_partition ? partitionOf(c) : std::nullopt, (shadow / name / rel).string() + "/");
+                continue;
+            }
+            case T::MaterializeIndex: case T::ClearIndex: case T::MaterializeTTL: case T::MaterializeColumn:
+                continue;   // nothing to rebuild: skip indexes and TTL are not materialized in parts yet
+            default: break;
+        }
+        // Structure and metadata changes: edit a copy of the CREATE statement, rebuild and apply.
+        auto nq = std::static_pointer_cast<ASTCreateQuery>(mt->create_query->clone());
+        std::unique_ptr<StorageMergeTree::Mutation> mutation;
+        auto findDecl = [&](const std::string& n) -> std::shared_ptr<ASTColumnDeclaration>* {
+            for (auto& d : nq->columns) if (d->name == n) return &d;
+            return nullptr;
+        };
+        switch (c.type) {
+            case T::AddColumn: {
+                if (findDecl(c.column->name)) {
+                    if (c.if_not_exists) continue;
+                    throw Exception(ErrorCodes::DUPLICATE_COLUMN, "Cannot add column `" + c.column->name + "`: column with this name already exists");
+                }
+                auto decl = std::static_pointer_cast<ASTColumnDeclaration>(c.column->clone());
+                if (c.first) nq->columns.insert(nq->columns.begin(), decl);
+                else if (!c.after.empty()) {
+                    auto* a = findDecl(c.after);
+                    if (!a) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "Wrong column name. Cannot find column " + c.after + " to insert after");
+                    nq->columns.insert(nq->columns.begin() + (a - nq->columns.data()) + 1, decl);
+                } else nq->columns.push_back(decl);
+                // A DEFAULT that depends on other columns is materialized into existing parts now;
+                // a constant one is filled in by readers (metadata-only ADD).
+                if (decl->default_expr && (decl->default_kind.empty() || decl->default_kind == "DEFAULT" || decl->default_kind == "MATERIALIZED")) {
+                    std::set<std::string> deps;
+                    std::function<void(const ASTPtr&)> collect = [&](const ASTPtr& a) {
+                        if (!a) return;
+                        if (auto* id = a->as<ASTIdentifier>()) deps.insert(id->name());
+                        if (auto* f = a->as<ASTFunction>()) for (auto& x : f->arguments) collect(x);
+                    };
+                    collect(decl->default_expr);
+                    if (!deps.empty()) {
+                        TableMetadata probe = buildTableMetadata(*nq, ctx);
+                        DataTypePtr type = probe.find(decl->name)->type;
+                        ExprNodePtr node = mt->analyzeOverColumns(makeCast(decl->default_expr, type), ctx);
+                        std::string name = decl->name;
+                        mutation = std::make_unique<StorageMergeTree::Mutation>();
+                        mutation->command = "ADD COLUMN " + name;
+                        mutation->transform = [node, type, name](Block b) {
+                            ColumnPtr v = evaluate(node, b);
+                            b.insert({v->convertToFullColumn(v), type, name});
+                            return b;
+                        };
+                    }
+                }
+                break;
+            }
+            case T::DropColumn: {
+                auto* d = findDecl(c.column_name);
+                if (!d) {
+                    if (c.if_exists) continue;
+                    throw Exception(ErrorCodes::NOT_FOUND_COLUMN_IN_BLOCK, "Wrong column name. Cannot find column " + c.column_name + " to drop");
+                }
+                for (auto& other : nq->columns) {
+                    if (other->name == c.column_name || !other->default_expr) continue;
+                    std::set<std::string> deps;
+                    std::function<void(const ASTPtr&)> collect = [&](const ASTPtr& a) {
+                        if (!a) return;
+                        if (auto* id = a->as<ASTIdentifier>()) deps.insert(id->name());
+                        if (auto* f = a->as<ASTFunction>()) for (auto& x : f->arguments) collect(x);
+                    };
+                    collect(other->default_expr);
+                    if (deps.count(c.column_name))
+                        throw Exception(ErrorCodes::ILLEGAL_COLUMN, "Cannot drop column `" + c.column_name + "`, because column `" + other->name + "` depends on it");
+                }
+                // Key expressions would lose their input (ClickHouse reports the missing column).
+                if (isKeyColumn(c.column_name))
+                    throw Exception(ErrorCodes::UNKNOWN_IDENTIFIER, "Missing columns: '" + c.column_name + "' while processing the table's key expressions");
+                nq->columns.erase(nq->columns.begin() + (d - nq->columns.data()));
+                if (nq->columns.empty()) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Cannot DROP or CLEAR all columns");
+                mutation = std::make_unique<StorageMergeTree::Mutation>();
+                mutation->command = "DROP COLUMN " + c.column_name;
+                break;
+            }
+            case T::ModifyColumn: {
+                auto* d = findDecl(c.column->name);
+                if (!d) {
+                    if (c.if_exists) continue;
+                    throw noColumn(c.column->name);
+                }
+                auto& decl = *d;
+                bool type_change = !c.column->type.empty() && parseDataType(c.column->type)->name() != md.find(decl->name)->type->name();
+                if (type_change && isKeyColumn(decl->name))
+                    throw Exception(ErrorCodes::ALTER_OF_COLUMN_IS_FORBIDDEN, "ALTER of key column " + decl->name + " is forbidden");
+                auto updated = std::static_pointer_cast<ASTColumnDeclaration>(decl->clone());
+                if (!c.column->type.empty()) { updated->type = c.column->type; updated->null_modifier = c.column->null_modifier; }
+                if (c.column->default_expr || !c.column->default_kind.empty()) { updated->default_kind = c.column->default_kind; updated->default_expr = c.column->default_expr; }
+                if (!c.column->codec.empty()) updated->codec = c.column->codec;
+                if (!c.column->comment.empty()) updated->comment = c.column->comment;
+                if (c.column->ttl) updated->ttl = c.column->ttl;
+                decl = updated;
+                if (type_change) {
+                    TableMetadata probe = buildTableMetadata(*nq, ctx);
+                    DataTypePtr from = md.find(decl->name)->type, to = probe.find(decl->name)->type;
+                    std::string name = decl->name;
+                    // Fail now, before anything is rewritten, if existing values do not convert.
+                    mutation = std::make_unique<StorageMergeTree::Mutation>();
+                    mutation->command = "MODIFY COLUMN " + name + " " + to->name();
+                    auto fctx = ctx.functionContext();
+                    mutation->transform = [from, to, name, fctx](Block b) {
+                        int pos = b.positionByName(name);
+                        b.at(pos).column = castColumn(b.at(pos).column, from, to, fctx);
+                        b.at(pos).type = to;
+                        return b;
+                    };
+                }
+                break;
+            }
+            case T::RenameColumn: {
+                auto* d = findDecl(c.column_name);
+                if (!d) {
+                    if (c.if_exists) continue;
+                    throw Exception(ErrorCodes::NOT_FOUND_COLUMN_IN_BLOCK, "Wrong column name. Cannot find column " + c.column_name + " to rename");
+                }
+                if (findDecl(c.new_name)) throw Exception(ErrorCodes::DUPLICATE_COLUMN, "Cannot rename to " + c.new_name + ": column with this name already exists");
+                if (isKeyColumn(c.column_name))
+                    throw Exception(ErrorCodes::ALTER_OF_COLUMN_IS_FORBIDDEN, "Trying to ALTER RENAME key " + c.column_name + " column which is a part of key expression");
+                auto renamed = std::static_pointer_cast<ASTColumnDeclaration>((*d)->clone());
+                renamed->name = c.new_name;
+                *d = renamed;
+                mutation = std::make_unique<StorageMergeTree::Mutation>();
+                mutation->command = "RENAME COLUMN " + c.column_name + " TO " + c.new_name;
+                mutation->renamed_from[c.new_name] = c.column_name;
+                break;
+            }
+            case T::CommentColumn: {
+                auto* d = findDecl(c.column_name);
+                if (!d) {
+                    if (c.if_exists) continue;
+                    throw noColumn(c.column_name);
+                }
+                auto updated = std::static_pointer_cast<ASTColumnDeclaration>((*d)->clone());
+                updated->comment = c.comment;
+                *d = updated;
+                break;
+            }
+            case T::ModifySetting:
+                for (auto& [k, v] : c.settings) {
+                    bool found = false;
+                    for (auto& [ek, ev] : nq->engine_settings) if (ek == k) { ev = v; found = true; }
+                    if (!found) nq->engine_settings.push_back({k, v});
+                }
+                break;
+            case T::ResetSetting:
+                for (auto& k : c.reset_settings)
+                    nq->engine_settings.erase(std::remove_if(nq->engine_settings.begin(), nq->engine_settings.end(),
+                                                             [&](auto& kv) { return kv.first == k && k != "index_granularity"; }),
+                                              nq->engine_settings.end());
+                break;
+            case T::AddIndex:
+                for (auto& i : nq->indices)
+                    if (i.rfind("INDEX " + c.index_name + " ", 0) == 0) {
+                        if (c.if_not_exists) goto next_command;
+                        throw Exception(ErrorCodes::ILLEGAL_COLUMN, "Cannot add index " + c.index_name + ": index with this name already exists");
+                    }
+                nq->indices.push_back(c.index_text);
+                break;
+            case T::DropIndex: {
+                auto it = std::find_if(nq->indices.begin(), nq->indices.end(), [&](auto& i) { return i.rfind("INDEX " + c.index_name + " ", 0) == 0; });
+                if (it == nq->indices.end()) {
+                    if (c.if_exists) continue;
+                    throw Exception(ErrorCodes::BAD_ARGUMENTS, "Wrong index name. Cannot find index `" + c.index_name + "` to drop");
+                }
+                nq->indices.erase(it);
+                break;
+            }
+            case T::ModifyTTL: nq->ttl = c.ttl; break;
+            case T::RemoveTTL: nq->ttl = nullptr; break;
+            case T::ModifyComment: nq->comment = c.comment; break;
+            default: throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Unsupported ALTER command");
+        }
+        {
+            TableMetadata nmd = buildTableMetadata(*nq, ctx);
+            mt->alter(std::move(nmd), nq, mutation.get(), ctx);
+            catalog_.updateTableMetadata(db, q.table);
+        }
+    next_command:;
+    }
+}
+
 void Session::executeCreate(const ASTCreateQuery& q_in, QueryContext& ctx) {
     auto q = std::static_pointer_cast<ASTCreateQuery>(q_in.clone());
     if (q->what == ASTCreateQuery::What::Database) {
@@ -602,7 +999,16 @@ void Session::executeCreate(const ASTCreateQuery& q_in, QueryContext& ctx) {
                 q->columns.push_back(d);
             }
         }
-        if (!q->engine && other->create_query && other->create_query->engine) q->engine = cloneAs(*other->create_query->engine);
+        if (!q->engine && other->create_query && other->create_query->engine) {
+            // The whole storage definition comes along: engine, keys, TTL, settings, indexes.
+            auto& o = *other->create_query;
+            q->engine = cloneAs(*o.engine);
+            for (auto [dst, src] : {std::pair{&q->partition_by, &o.partition_by}, {&q->primary_key, &o.primary_key}, {&q->order_by, &o.order_by},
+                                    {&q->sample_by, &o.sample_by}, {&q->ttl, &o.ttl}})
+                if (!*dst && *src) *dst = (*src)->clone();
+            if (q->engine_settings.empty()) q->engine_settings = o.engine_settings;
+            if (q->indices.empty()) q->indices = o.indices;
+        }
         q->as_database.clear();
         q->as_table.clear();
     }

@@ -10,6 +10,7 @@
 #include "interpreter/context.h"
 #include "interpreter/select.h"
 #include "sql/ast.h"
+#include "storage/storage.h"
 
 namespace basalt {
 
@@ -41,12 +42,16 @@ private:
     StatementOutput dispatch(const ASTPtr& ast, QueryContext& ctx, const QueryOutputOptions& output);
     void executeInsert(const ASTInsertQuery& q, QueryContext& ctx);
     void executeCreate(const ASTCreateQuery& q, QueryContext& ctx);
+    void executeAlter(const ASTAlterQuery& q, QueryContext& ctx);
 
     Catalog& catalog_;
     Settings settings_;
     std::string current_database_ = "default";
 };
 
+// Columns, defaults and constraints of a CREATE TABLE statement, validated (types, DEFAULT
+// expressions, CHECK constraints).
+TableMetadata buildTableMetadata(const ASTCreateQuery& q, QueryContext& ctx);
 // Creates the storage described by a CREATE TABLE statement (used by Session and catalog loading).
 std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx);
 // Builds the process catalog: system tables registered, persisted metadata loaded from `path`.

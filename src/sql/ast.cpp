@@ -795,6 +795,15 @@ void ASTOptimizeQuery::formatImpl(std::string& out) const {
     }
 }
 
+void ASTAlterQuery::formatImpl(std::string& out) const {
+    out += "ALTER TABLE " + qualified(database, table) + " (" + std::to_string(commands.size()) + " commands)";
+}
+
+void ASTDeleteQuery::formatImpl(std::string& out) const {
+    out += "DELETE FROM " + qualified(database, table);
+    if (predicate) out += " WHERE " + predicate->formatSQL(false);
+}
+
 void ASTSystemQuery::formatImpl(std::string& out) const {
     out += "SYSTEM " + action;
     if (!table.empty()) out += " " + qualified(database, table);

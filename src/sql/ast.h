@@ -293,6 +293,53 @@ struct ASTOptimizeQuery : IAST {
     void formatImpl(std::string& out) const override;
 };
 
+// One ALTER TABLE command (ClickHouse syntax); which fields are set depends on `type`.
+struct ASTAlterCommand {
+    enum class Type {
+        AddColumn, DropColumn, ModifyColumn, RenameColumn, ClearColumn, CommentColumn, MaterializeColumn,
+        ModifySetting, ResetSetting, ModifyTTL, RemoveTTL, MaterializeTTL, AddIndex, DropIndex, MaterializeIndex, ClearIndex,
+        Delete, Update, DropPartition, DropPart, DetachPartition, DetachPart, AttachPartition, AttachPart,
+        AttachPartitionFrom, ReplacePartition, MovePartitionToTable, Freeze, ModifyComment
+    };
+    Type type = Type::AddColumn;
+    bool if_exists = false, if_not_exists = false;
+    std::shared_ptr<ASTColumnDeclaration> column;            // ADD / MODIFY COLUMN
+    std::string column_name, new_name, after;                 // DROP/RENAME/CLEAR/COMMENT; ADD ... AFTER
+    bool first = false;                                       // ADD ... FIRST
+    std::string comment;                                      // COMMENT COLUMN, MODIFY COMMENT
+    ASTPtr predicate;                                         // DELETE / UPDATE ... WHERE
+    std::vector<std::pair<std::string, ASTPtr>> assignments;  // UPDATE a = expr, ...
+    ASTPtr partition;                                         // PARTITION expr
+    std::string partition_id;                                 // PARTITION ID 'id'
+    bool partition_all = false;                               // PARTITION ALL
+    bool has_partition = false;
+    std::string part_name;                                    // DROP/DETACH/ATTACH PART 'name'
+    std::string from_database, from_table;                    // ATTACH/REPLACE PARTITION ... FROM t
+    std::string to_database, to_table;                        // MOVE PARTITION ... TO TABLE t
+    SettingsChanges settings;                                 // MODIFY SETTING
+    std::vector<std::string> reset_settings;                  // RESET SETTING
+    std::string index_name, index_text;                       // ADD/DROP/... INDEX
+    ASTPtr ttl;                                               // MODIFY TTL
+    std::string freeze_name;                                  // FREEZE ... WITH NAME
+};
+
+struct ASTAlterQuery : IAST {
+    std::string database, table;
+    std::vector<ASTAlterCommand> commands;
+    const char* kind() const override { return "AlterQuery"; }
+    ASTPtr clone() const override { return std::make_shared<ASTAlterQuery>(*this); }
+    void formatImpl(std::string& out) const override;
+};
+
+// Lightweight DELETE FROM t [IN PARTITION p] WHERE expr.
+struct ASTDeleteQuery : IAST {
+    std::string database, table;
+    ASTPtr predicate;
+    const char* kind() const override { return "DeleteQuery"; }
+    ASTPtr clone() const override { return std::make_shared<ASTDeleteQuery>(*this); }
+    void formatImpl(std::string& out) const override;
+};
+
 // SYSTEM <action> [db.table]: STOP MERGES, START MERGES, RELOAD ..., SYNC REPLICA, ...
 struct ASTSystemQuery : IAST {
     std::string action;            // upper-case words, e.g. "STOP MERGES"

@@ -1279,6 +1279,17 @@ private:
             }
             return o;
         }
+        if (isKw("ALTER")) return parseAlter();
+        if (isKw("DELETE") && isKw("FROM", 1)) {
+            auto d = std::make_shared<ASTDeleteQuery>();
+            d->position = pos();
+            i_ += 2;
+            parseQualifiedName(d->database, d->table);
+            skipOnCluster();
+            expectKw("WHERE");
+            d->predicate = parseExpr();
+            return d;
+        }
         if (isKw("SYSTEM")) {
             auto q = std::make_shared<ASTSystemQuery>();
             q->position = pos();
@@ -1312,7 +1323,7 @@ private:
         if (isKw("EXPLAIN")) return parseExplain(out);
         if (isKw("INSERT")) return parseInsert(out, top);
         for (const char* e : {"SELECT", "WITH", "CREATE", "DROP", "TRUNCATE", "DETACH", "RENAME", "EXCHANGE", "SHOW", "DESCRIBE",
-                              "USE", "SET", "EXPLAIN", "INSERT", "OPTIMIZE", "SYSTEM"})
+                              "USE", "SET", "EXPLAIN", "INSERT", "OPTIMIZE", "SYSTEM", "ALTER", "DELETE"})
             noteExpected(e);
         fail();
     }
@@ -1499,6 +1510,166 @@ private:
             } else break;
         }
         return col;
+    }
+
+    // PARTITION ID 'x' | PARTITION ALL | PARTITION expr (after the PARTITION keyword).
+    void parsePartitionSpec(ASTAlterCommand& c) {
+        c.has_partition = true;
+        if (acceptKw("ID")) {
+            if (!is(TokenType::StringLiteral)) fail("string literal");
+            c.partition_id = parseString();
+        } else if (acceptKw("ALL")) {
+            c.partition_all = true;
+        } else {
+            c.partition = parseExpr();
+        }
+    }
+
+    bool acceptIfExists() {
+        if (isKw("IF") && isKw("EXISTS", 1)) { i_ += 2; return true; }
+        return false;
+    }
+    bool acceptIfNotExists() {
+        if (isKw("IF") && isKw("NOT", 1) && isKw("EXISTS", 2)) { i_ += 3; return true; }
+        return false;
+    }
+
+    ASTPtr parseAlter() {
+        auto q = std::make_shared<ASTAlterQuery>();
+        q->position = pos();
+        ++i_;
+        expectKw("TABLE");
+        parseQualifiedName(q->database, q->table);
+        skipOnCluster();
+        using T = ASTAlterCommand::Type;
+        do {
+            ASTAlterCommand c;
+            if (acceptKw("ADD")) {
+                if (acceptKw("COLUMN")) {
+                    c.type = T::AddColumn;
+                    c.if_not_exists = acceptIfNotExists();
+                    ASTCreateQuery dummy;
+                    c.column = parseColumnDeclaration(dummy);
+                    if (acceptKw("AFTER")) c.after = parseIdent("column name");
+                    else if (acceptKw("FIRST")) c.first = true;
+                } else if (acceptKw("INDEX")) {
+                    c.type = T::AddIndex;
+                    c.if_not_exists = acceptIfNotExists();
+                    std::string text = "INDEX ";
+                    c.index_name = parseIdent("index name");
+                    ASTIdentifier tmp({c.index_name});
+                    tmp.formatImpl(text);
+                    text += " " + parseExpr()->formatSQL();
+                    expectKw("TYPE");
+                    text += " TYPE " + parseExpr()->formatSQL();
+                    if (acceptKw("GRANULARITY")) text += " GRANULARITY " + parseExpr()->formatSQL();
+                    c.index_text = std::move(text);
+                } else fail("COLUMN or INDEX");
+            } else if (acceptKw("DROP")) {
+                if (acceptKw("COLUMN")) { c.type = T::DropColumn; c.if_exists = acceptIfExists(); c.column_name = parseIdent("column name"); }
+                else if (acceptKw("INDEX")) { c.type = T::DropIndex; c.if_exists = acceptIfExists(); c.index_name = parseIdent("index name"); }
+                else if (acceptKw("PARTITION")) { c.type = T::DropPartition; parsePartitionSpec(c); }
+                else if (acceptKw("PART")) { c.type = T::DropPart; c.part_name = parseString(); }
+                else if (acceptKw("DETACHED")) fail("PARTITION");
+                else fail("COLUMN, INDEX, PARTITION or PART");
+            } else if (acceptKw("MODIFY")) {
+                if (acceptKw("COLUMN")) {
+                    c.type = T::ModifyColumn;
+                    c.if_exists = acceptIfExists();
+                    ASTCreateQuery dummy;
+                    c.column = parseColumnDeclaration(dummy);
+                } else if (acceptKw("SETTING")) { c.type = T::ModifySetting; c.settings = parseSettingsList(); }
+                else if (acceptKw("TTL")) { c.type = T::ModifyTTL; c.ttl = parseExpr(); while (accept(TokenType::Comma, "Comma")) parseExpr(); }
+                else if (acceptKw("COMMENT")) { c.type = T::ModifyComment; c.comment = parseString(); }
+                else fail("COLUMN, SETTING, TTL or COMMENT");
+            } else if (acceptKw("RESET")) {
+                expectKw("SETTING");
+                c.type = T::ResetSetting;
+                do c.reset_settings.push_back(parseIdent("setting name")); while (accept(TokenType::Comma, "Comma"));
+            } else if (acceptKw("RENAME")) {
+                expectKw("COLUMN");
+                c.type = T::RenameColumn;
+                c.if_exists = acceptIfExists();
+                c.column_name = parseIdent("column name");
+                expectKw("TO");
+                c.new_name = parseIdent("column name");
+            } else if (acceptKw("CLEAR")) {
+                if (acceptKw("COLUMN")) { c.type = T::ClearColumn; c.if_exists = acceptIfExists(); c.column_name = parseIdent("column name"); }
+                else if (acceptKw("INDEX")) { c.type = T::ClearIndex; c.if_exists = acceptIfExists(); c.index_name = parseIdent("index name"); }
+                else fail("COLUMN or INDEX");
+                if (acceptKws("IN", "PARTITION")) parsePartitionSpec(c);
+            } else if (acceptKw("COMMENT")) {
+                expectKw("COLUMN");
+                c.type = T::CommentColumn;
+                c.if_exists = acceptIfExists();
+                c.column_name = parseIdent("column name");
+                c.comment = parseString();
+            } else if (acceptKw("MATERIALIZE")) {
+                if (acceptKw("COLUMN")) { c.type = T::MaterializeColumn; c.column_name = parseIdent("column name"); }
+                else if (acceptKw("INDEX")) { c.type = T::MaterializeIndex; c.if_exists = acceptIfExists(); c.index_name = parseIdent("index name"); }
+                else if (acceptKw("TTL")) c.type = T::MaterializeTTL;
+                else fail("COLUMN, INDEX or TTL");
+                if (acceptKws("IN", "PARTITION")) parsePartitionSpec(c);
+            } else if (acceptKw("REMOVE")) {
+                expectKw("TTL");
+                c.type = T::RemoveTTL;
+            } else if (acceptKw("DELETE")) {
+                c.type = T::Delete;
+                if (acceptKws("IN", "PARTITION")) parsePartitionSpec(c);
+                expectKw("WHERE");
+                c.predicate = parseExpr();
+            } else if (acceptKw("UPDATE")) {
+                c.type = T::Update;
+                do {
+                    std::string col = parseIdent("column name");
+                    expect(TokenType::Equals, "=");
+                    c.assignments.push_back({col, parseExpr()});
+                } while (accept(TokenType::Comma, "Comma"));
+                if (acceptKws("IN", "PARTITION")) parsePartitionSpec(c);
+                expectKw("WHERE");
+                c.predicate = parseExpr();
+            } else if (acceptKw("DETACH")) {
+                if (acceptKw("PARTITION")) { c.type = T::DetachPartition; parsePartitionSpec(c); }
+                else if (acceptKw("PART")) { c.type = T::DetachPart; c.part_name = parseString(); }
+                else fail("PARTITION or PART");
+            } else if (acceptKw("ATTACH")) {
+                if (acceptKw("PARTITION")) {
+                    c.type = T::AttachPartition;
+                    parsePartitionSpec(c);
+                    if (acceptKw("FROM")) { c.type = T::AttachPartitionFrom; parseQualifiedName(c.from_database, c.from_table); }
+                } else if (acceptKw("PART")) { c.type = T::AttachPart; c.part_name = parseString(); }
+                else fail("PARTITION or PART");
+            } else if (acceptKw("REPLACE")) {
+                expectKw("PARTITION");
+                c.type = T::ReplacePartition;
+                parsePartitionSpec(c);
+                expectKw("FROM");
+                parseQualifiedName(c.from_database, c.from_table);
+            } else if (acceptKw("MOVE")) {
+                expectKw("PARTITION");
+                c.type = T::MovePartitionToTable;
+                parsePartitionSpec(c);
+                expectKw("TO");
+                expectKw("TABLE");
+                parseQualifiedName(c.to_database, c.to_table);
+            } else if (acceptKw("FREEZE")) {
+                c.type = T::Freeze;
+                if (acceptKw("PARTITION")) parsePartitionSpec(c);
+                if (acceptKws("WITH", "NAME")) c.freeze_name = parseString();
+            } else {
+                for (const char* e : {"ADD", "DROP", "MODIFY", "RENAME", "CLEAR", "COMMENT", "MATERIALIZE", "DELETE", "UPDATE",
+                                      "DETACH", "ATTACH", "REPLACE", "MOVE", "FREEZE", "RESET", "REMOVE"})
+                    noteExpected(e);
+                fail();
+            }
+            q->commands.push_back(std::move(c));
+        } while (accept(TokenType::Comma, "Comma"));
+        if (acceptKw("SETTINGS")) {
+            // ALTER ... SETTINGS mutations_sync = 2: query-level settings.
+            auto more = parseSettingsList();
+            (void)more;
+        }
+        return q;
     }
 
     ASTPtr parseDrop() {

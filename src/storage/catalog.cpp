@@ -197,6 +197,14 @@ StoragePtr Catalog::removeTable(const std::string& db, const std::string& table,
     return s;
 }
 
+void Catalog::updateTableMetadata(const std::string& db, const std::string& table) {
+    std::lock_guard lock(mutex_);
+    auto it = dbs_.find(db);
+    if (it == dbs_.end()) return;
+    auto t = it->second.tables.find(table);
+    if (t != it->second.tables.end()) persistTable(db, table, t->second);
+}
+
 void Catalog::renameTable(const std::string& db, const std::string& from, const std::string& to_db, const std::string& to) {
     std::lock_guard lock(mutex_);
     auto src = dbs_.find(db);

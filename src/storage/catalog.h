@@ -43,6 +43,8 @@ public:
     // Registers the table; persists its create_query when the catalog has a path.
     void addTable(const std::string& db, const std::string& table, StoragePtr storage, bool if_not_exists, bool replace = false);
     StoragePtr removeTable(const std::string& db, const std::string& table, bool if_exists);
+    // Re-persists a table's (changed) CREATE statement after ALTER.
+    void updateTableMetadata(const std::string& db, const std::string& table);
     void renameTable(const std::string& db, const std::string& from, const std::string& to_db, const std::string& to);
     void exchangeTables(const std::string& db1, const std::string& t1, const std::string& db2, const std::string& t2);
     std::vector<std::pair<std::string, StoragePtr>> tables(const std::string& db) const;

@@ -370,6 +370,58 @@ MutableDataPartPtr writePartToTemp(const std::string& table_dir, const std::stri
     return w.finish(partition_row);
 }
 
+void hardLinkDirectory(const std::string& src_dir, const std::string& dest_dir) {
+    fs::create_directories(dest_dir);
+    for (auto& e : fs::directory_iterator(src_dir))
+        if (e.is_regular_file()) fs::create_hard_link(e.path(), fs::path(dest_dir) / e.path().filename());
+}
+
+MutableDataPartPtr clonePartWithHardLinks(const MergeTreeDataPart& src, const std::string& table_dir, const std::string& tmp_prefix,
+                                          const MergeTreePartInfo& info, const std::vector<NameAndType>& columns,
+                                          const std::map<std::string, std::string>& renamed_from, const PartSchema& schema) {
+    std::string dir = table_dir + "tmp_" + tmp_prefix + "_" + info.name() + "/";
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    fs::create_directories(dir);
+    try {
+        std::map<std::string, FileChecksum> sums;
+        auto link = [&](const std::string& from, const std::string& to) {
+            auto it = src.checksums.find(from);
+            if (it == src.checksums.end()) return;
+            fs::create_hard_link(src.path + from, dir + to);
+            sums[to] = it->second;
+        };
+        // Part-level files.
+        for (auto& [f, c] : src.checksums) {
+            bool column_file = f.size() > 4 && (f.compare(f.size() - 4, 4, ".bin") == 0 || (f.size() > 5 && f.compare(f.size() - 5, 5, ".mrk2") == 0));
+            if (!column_file && f != "columns.txt") link(f, f);
+        }
+        std::vector<NameAndType> kept;
+        for (auto& c : columns) {
+            auto rn = renamed_from.find(c.name);
+            std::string old_name = rn == renamed_from.end() ? c.name : rn->second;
+            DataTypePtr stored = src.columnType(old_name);
+            if (!stored) continue;   // added later: filled on read
+            std::vector<std::string> old_streams, new_streams;
+            enumerateStreams(*stored, escapeForFileName(old_name), old_streams);
+            enumerateStreams(*stored, escapeForFileName(c.name), new_streams);
+            for (size_t i = 0; i < old_streams.size(); ++i) {
+                link(dataFile(old_streams[i]), dataFile(new_streams[i]));
+                link(marksFile(old_streams[i]), marksFile(new_streams[i]));
+            }
+            kept.push_back({c.name, stored});
+        }
+        writeSmallFileDurably(dir + "columns.txt", formatColumnsTxt(kept), &sums["columns.txt"]);
+        writeSmallFileDurably(dir + "checksums.txt", formatChecksums(sums));
+        fsyncDirectory(dir);
+        auto part = MergeTreeDataPart::load(dir, info, schema);
+        return part;
+    } catch (...) {
+        fs::remove_all(dir, ec);
+        throw;
+    }
+}
+
 void commitPart(MergeTreeDataPart& part, const std::string& table_dir) {
     std::string final_dir = table_dir + part.name + "/";
     std::error_code ec;
@@ -440,7 +492,8 @@ struct PartReader::StreamState {
     size_t next_granule = SIZE_MAX;   // granule the stream is positioned at, if sequential
 };
 
-PartReader::PartReader(DataPartPtr part, std::vector<NameAndType> columns) : part_(std::move(part)), columns_(std::move(columns)) {
+PartReader::PartReader(DataPartPtr part, std::vector<NameAndType> columns, std::map<std::string, ColumnPtr> fill)
+    : part_(std::move(part)), columns_(std::move(columns)), fill_(std::move(fill)) {
     for (auto& c : columns_) {
         if (!part_->hasColumn(c.name)) continue;
         for (auto& s : columnStreams({c.name, part_->columnType(c.name)})) {
@@ -463,7 +516,14 @@ Block PartReader::read(size_t first, size_t last) {
         DataTypePtr stored = part_->columnType(c.name);
         auto col = createColumn(c.type);
         if (!stored) {
-            col->insertManyDefaults(rows);
+            auto f = fill_.find(c.name);
+            if (f != fill_.end() && f->second && f->second->size() == 1) {
+                col = f->second->cloneEmpty();
+                col->reserve(rows);
+                for (size_t i = 0; i < rows; ++i) col->insertFrom(*f->second, 0);
+            } else {
+                col->insertManyDefaults(rows);
+            }
         } else {
             std::string base = escapeForFileName(c.name);
             std::vector<std::string> streams;

@@ -129,13 +129,25 @@ private:
 // One-shot form of PartWriter for a single sorted block.
 MutableDataPartPtr writePartToTemp(const std::string& table_dir, const std::string& tmp_prefix, const MergeTreePartInfo& info,
                                    const PartSchema& schema, const Block& block, const Block& key_columns, const Block& partition_row);
+// A new part directory `tmp_<prefix>_<info name>` holding hard links to `src`'s files: only the
+// columns of `columns` (names after renaming; `renamed_from` maps a new name to its old one), with
+// fresh columns.txt / checksums.txt. Cheap metadata mutations (DROP/RENAME COLUMN, mutations that
+// match no row, ATTACH ... FROM, FREEZE) are built this way.
+MutableDataPartPtr clonePartWithHardLinks(const MergeTreeDataPart& src, const std::string& table_dir, const std::string& tmp_prefix,
+                                          const MergeTreePartInfo& info, const std::vector<NameAndType>& columns,
+                                          const std::map<std::string, std::string>& renamed_from, const PartSchema& schema);
+// Hard-links every file of a part directory into `dest_dir` (created).
+void hardLinkDirectory(const std::string& src_dir, const std::string& dest_dir);
+
 // Renames a written temporary part directory to its final name (atomic) and fsyncs the table dir.
 void commitPart(MergeTreeDataPart& part, const std::string& table_dir);
 
 // Reads granule ranges of one part.
 class PartReader {
 public:
-    PartReader(DataPartPtr part, std::vector<NameAndType> columns);
+    // `fill`: per column missing from the part (added by ALTER), a one-row column holding the value
+    // to fill it with (its constant DEFAULT); absent columns without an entry get the type default.
+    PartReader(DataPartPtr part, std::vector<NameAndType> columns, std::map<std::string, ColumnPtr> fill = {});
     ~PartReader();
     // Rows [first_granule, last_granule) as a block of the requested columns (types as requested;
     // columns missing from the part are filled with defaults).
@@ -145,6 +157,7 @@ private:
     struct StreamState;
     DataPartPtr part_;
     std::vector<NameAndType> columns_;
+    std::map<std::string, ColumnPtr> fill_;
     std::map<std::string, std::unique_ptr<StreamState>> streams_;
 };
 

@@ -163,6 +163,15 @@ std::unique_ptr<StorageMergeTree::KeyEvaluator> StorageMergeTree::makeEvaluator(
     return ev;
 }
 
+Block StorageMergeTree::primaryKeyColumns(const KeyEvaluator& ev, const Block& block) const {
+    Block keys = KeyEvaluator::eval(ev.sorting, ev.input(block));
+    Block pk;
+    for (size_t i = 0; i < schema_.key_columns.size(); ++i) pk.insert({keys.at(i).column, schema_.key_columns[i].type, schema_.key_columns[i].name});
+    return pk;
+}
+
+Block StorageMergeTree::primaryKeyColumns(const Block& block, QueryContext& ctx) const { return primaryKeyColumns(*makeEvaluator(ctx), block); }
+
 // ---------------------------------------------------------------- construction
 StorageMergeTree::StorageMergeTree(TableMetadata md, std::shared_ptr<ASTCreateQuery> q, std::string data_dir, QueryContext& ctx)
     : dir_(std::move(data_dir)) {
@@ -177,8 +186,7 @@ StorageMergeTree::StorageMergeTree(TableMetadata md, std::shared_ptr<ASTCreateQu
     for (auto& [n, v] : q->engine_settings) has_granularity = has_granularity || n == "index_granularity";
     if (!has_granularity) q->engine_settings.push_back({"index_granularity", Field(uint64_t(8192))});
 
-    for (auto& c : metadata_.columns)
-        if (c.default_kind.empty() || c.default_kind == "DEFAULT" || c.default_kind == "MATERIALIZED") schema_.columns.push_back({c.name, c.type});
+    rebuildSchema(ctx);
     // Without ORDER BY / PRIMARY KEY the table is unsorted (ClickHouse's
     // create_table_empty_primary_key_by_default, on in current releases).
     sorting_key_ = flattenTuple(q->order_by ? q->order_by : q->primary_key);
@@ -205,25 +213,52 @@ StorageMergeTree::StorageMergeTree(TableMetadata md, std::shared_ptr<ASTCreateQu
     for (auto& c : schema_.columns)
         if (minmax.count(c.name)) { schema_.minmax_columns.push_back(c); minmax_columns_.push_back(c.name); }
 
-    schema_.default_codec = defaultCodec();
-    for (auto& c : schema_.columns) {
-        const ColumnDescription* d = metadata_.find(c.name);
-        std::string spec = d ? d->codec : "";
-        if (!spec.empty()) {
-            // Validates (UNKNOWN_CODEC, ...) and stores what ClickHouse prints: CODEC(Delta(4), LZ4).
-            spec = normalizeCodecSpec(spec, c.type.get());
-            if (spec.rfind("CODEC(", 0) == 0 && spec.back() == ')') spec = spec.substr(6, spec.size() - 7);
-            for (auto& cd : metadata_.columns) if (cd.name == c.name) cd.codec = spec;
-            for (auto& decl : q->columns) if (decl->name == c.name) decl->codec = spec;
-        }
-        schema_.codec_specs.push_back(spec);
-    }
     schema_.index_granularity = settings_.index_granularity;
     schema_.min_compress_block_size = settings_.min_compress_block_size;
     schema_.max_compress_block_size = settings_.max_compress_block_size;
 }
 
 StorageMergeTree::~StorageMergeTree() = default;
+
+// Physical columns, per-column codecs and constant fills from metadata_ (construction and ALTER).
+void StorageMergeTree::rebuildSchema(QueryContext& ctx) {
+    schema_.columns.clear();
+    schema_.codec_specs.clear();
+    for (auto& c : metadata_.columns)
+        if (c.default_kind.empty() || c.default_kind == "DEFAULT" || c.default_kind == "MATERIALIZED") schema_.columns.push_back({c.name, c.type});
+    schema_.default_codec = defaultCodec();
+    for (auto& c : schema_.columns) {
+        ColumnDescription* d = nullptr;
+        for (auto& cd : metadata_.columns) if (cd.name == c.name) d = &cd;
+        std::string spec = d ? d->codec : "";
+        if (!spec.empty()) {
+            // Validates (UNKNOWN_CODEC, ...) and stores what ClickHouse prints: CODEC(Delta(4), LZ4).
+            spec = normalizeCodecSpec(spec, c.type.get());
+            if (spec.rfind("CODEC(", 0) == 0 && spec.back() == ')') spec = spec.substr(6, spec.size() - 7);
+            d->codec = spec;
+            if (create_query)
+                for (auto& decl : create_query->columns) if (decl->name == c.name) decl->codec = spec;
+        }
+        schema_.codec_specs.push_back(spec);
+    }
+    // Columns added by ALTER are absent from older parts: readers fill them with their DEFAULT when
+    // it is a constant (other defaults are materialized by the ALTER itself).
+    fill_.clear();
+    Analyzer analyzer(ctx, [](const ASTPtr&, size_t) -> Block { throw Exception(ErrorCodes::BAD_ARGUMENTS, "Subquery in DEFAULT"); });
+    for (auto& c : metadata_.columns) {
+        if (!c.default_expr || (c.default_kind != "DEFAULT" && c.default_kind != "MATERIALIZED")) continue;
+        try {
+            Scope scope;
+            auto n = analyzer.analyze(c.default_expr, scope);
+            if (n->isConstant()) {
+                ColumnPtr v = castColumn(n->constant, n->type, c.type, ctx.functionContext());
+                fill_[c.name] = v->convertToFullColumn(v);
+            }
+        } catch (const Exception&) {
+            // Not a constant: needs the row's other columns.
+        }
+    }
+}
 
 std::string StorageMergeTree::sortingKeyDescription() const { return describeKey(sorting_key_); }
 std::string StorageMergeTree::primaryKeyDescription() const { return describeKey(primary_key_); }
@@ -401,6 +436,7 @@ void StorageMergeTree::checkPartsToThrow(const std::vector<MutableDataPartPtr>&)
 }
 
 void StorageMergeTree::write(std::vector<Block> blocks, QueryContext& ctx) {
+    std::shared_lock structure(structure_mutex_);
     checkPartsToThrow({});
     auto ev = makeEvaluator(ctx);
     size_t max_rows = std::max<uint64_t>(1, ctx.settings.max_insert_block_size);
@@ -631,6 +667,7 @@ public:
         std::vector<ReadTask> tasks;
         std::atomic<size_t> next{0};
         std::vector<NameAndType> columns;   // requested, table types
+        std::map<std::string, ColumnPtr> fill;
         size_t granules_per_block = 8;
         QueryContext* ctx = nullptr;
     };
@@ -648,7 +685,7 @@ public:
             if (i >= shared_->tasks.size()) return Block();
             task_ = &shared_->tasks[i];
             if (!reader_ || reader_part_ != task_->part.get()) {
-                reader_ = std::make_unique<PartReader>(task_->part, shared_->columns);
+                reader_ = std::make_unique<PartReader>(task_->part, shared_->columns, shared_->fill);
                 reader_part_ = task_->part.get();
             }
             cur_ = task_->begin;
@@ -682,9 +719,15 @@ Sources StorageMergeTree::read(const std::vector<std::string>& columns, QueryCon
 Sources StorageMergeTree::read(const std::vector<std::string>& columns, const SelectQueryInfo& info, QueryContext& ctx, size_t num_streams) {
     auto shared = std::make_shared<Source::Shared>();
     shared->ctx = &ctx;
+    PartSchema schema;
+    {
+        std::lock_guard lock(mutex_);
+        schema = schema_;
+        shared->fill = fill_;
+    }
     for (auto& c : columns) {
         bool found = false;
-        for (auto& sc : schema_.columns)
+        for (auto& sc : schema.columns)
             if (sc.name == c) { shared->columns.push_back(sc); found = true; }
         if (!found) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column " + c + " in table");
     }
@@ -755,6 +798,7 @@ std::vector<DataPartPtr> StorageMergeTree::selectPartsToMerge(bool final, const 
     return best;
 }
 
+// Callers hold structure_mutex_ shared (taken before the parts were reserved).
 MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& sources, QueryContext& ctx) {
     MergeTreePartInfo info;
     info.partition_id = sources.front()->info.partition_id;
@@ -796,7 +840,7 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
     };
     for (size_t i = 0; i < sources.size(); ++i) {
         cursors[i].part = sources[i];
-        cursors[i].reader = std::make_unique<PartReader>(sources[i], schema_.columns);
+        cursors[i].reader = std::make_unique<PartReader>(sources[i], schema_.columns, fill_);
         advance(cursors[i]);
     }
     auto less = [&](const Cursor& a, size_t ra, const Cursor& b, size_t rb) {
@@ -878,6 +922,7 @@ bool StorageMergeTree::commitMerge(const std::vector<DataPartPtr>& sources, Muta
 
 bool StorageMergeTree::mergeStep() {
     if (shutdown_ || merges_stopped_ || g_all_merges_stopped) return false;
+    std::shared_lock structure(structure_mutex_);
     auto sources = selectPartsToMerge(false, std::nullopt);
     if (sources.empty()) return false;
     QueryContext ctx;
@@ -892,6 +937,7 @@ bool StorageMergeTree::mergeStep() {
 }
 
 bool StorageMergeTree::optimize(const std::optional<std::string>& partition_id, bool final, QueryContext& ctx) {
+    std::shared_lock structure(structure_mutex_);
     std::vector<std::optional<std::string>> targets;
     if (final && !partition_id) {
         std::set<std::string> ids;

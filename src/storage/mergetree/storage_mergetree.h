@@ -9,10 +9,12 @@
 #pragma once
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
+#include <shared_mutex>
 #include <thread>
 
 #include "storage/mergetree/key_condition.h"
@@ -77,6 +79,47 @@ public:
     // One background merge step: selects and merges one range of parts; false if nothing to do.
     bool mergeStep();
 
+    // ---- ALTER TABLE (metadata already validated and rebuilt by the interpreter)
+    // Mutations: rewrite each active part (of `partition`, if given) through `transform` — which
+    // maps a block of the current columns to a block of the new ones and may drop rows — or, where
+    // `affects(part)` is false, hard-link it unchanged under the new mutation version.
+    struct Mutation {
+        std::string command;                                   // for system.mutations
+        std::optional<std::string> partition;
+        std::function<bool(const DataPartPtr&)> affects;       // null: every part is rewritten
+        std::function<Block(Block)> transform;                 // null: hard-link clone only
+        std::map<std::string, std::string> renamed_from;       // new column name -> old (RENAME COLUMN)
+    };
+    // Applies a new table definition (ADD/DROP/MODIFY/RENAME COLUMN, settings, comments) and, if
+    // given, the mutation that brings existing parts to it — atomically for readers.
+    void alter(TableMetadata md, std::shared_ptr<ASTCreateQuery> q, const Mutation* mutation, QueryContext& ctx);
+    void mutate(const Mutation& m, QueryContext& ctx);
+    // Evaluates `ast` (a predicate or expression over the table's columns) on blocks of this table.
+    ExprNodePtr analyzeOverColumns(const ASTPtr& ast, QueryContext& ctx) const;
+
+    // ---- partitions and parts
+    void dropPartition(const std::optional<std::string>& partition_id, bool detach, QueryContext& ctx);
+    void dropPart(const std::string& name, bool detach);
+    // Attaches parts from detached/ (all of a partition, or one part by name) under new block numbers.
+    size_t attachDetached(const std::optional<std::string>& partition_id, const std::optional<std::string>& part_name);
+    // ATTACH PARTITION ... FROM src (replace = REPLACE PARTITION: drop our partition in the same swap).
+    void attachPartitionFrom(StorageMergeTree& src, const std::string& partition_id, bool replace, QueryContext& ctx);
+    // FREEZE: hard links of the active parts (of a partition) under shadow_dir.
+    size_t freeze(const std::optional<std::string>& partition_id, const std::string& shadow_dir);
+    bool sameStructure(const StorageMergeTree& o) const;
+
+    struct MutationEntry {
+        std::string id, command;
+        int64_t create_time = 0;
+        int64_t version = 0;
+        bool is_done = true;
+        std::string fail_reason;
+    };
+    std::vector<MutationEntry> mutations() const {
+        std::lock_guard lock(mutex_);
+        return mutations_;
+    }
+
     std::shared_ptr<const std::vector<DataPartPtr>> parts() const {
         std::lock_guard lock(mutex_);
         return parts_;
@@ -98,6 +141,9 @@ private:
     friend class Source;
 
     std::unique_ptr<KeyEvaluator> makeEvaluator(QueryContext& ctx) const;
+    // The primary-key columns (evaluated key expressions) of a block of the table's columns.
+    Block primaryKeyColumns(const KeyEvaluator& ev, const Block& block) const;
+    Block primaryKeyColumns(const Block& block, QueryContext& ctx) const;
     std::string partitionId(const Block& partition_row) const;
     std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> selectRanges(
         const std::shared_ptr<const std::vector<DataPartPtr>>& snap, const ASTPtr& filter, QueryContext& ctx, MergeTreeReadStats* stats) const;
@@ -119,8 +165,18 @@ private:
     std::atomic<int64_t> next_block_{1};
     std::atomic<bool> shutdown_{false};
     std::atomic<bool> merges_stopped_{false};
-    std::mutex write_mutex_;                                  // serializes INSERT commits
+    std::mutex write_mutex_;                                  // serializes INSERT commits and ALTERs
+    // Table structure: INSERTs, merges and mutations hold it shared for their whole run; a change
+    // of columns (ALTER) holds it exclusively, so no part is ever written with a stale structure.
+    mutable std::shared_mutex structure_mutex_;
     std::vector<std::string> broken_;
+    std::vector<MutationEntry> mutations_;
+    std::map<std::string, ColumnPtr> fill_;                   // constant DEFAULTs of columns added by ALTER
+
+    std::vector<DataPartPtr> reserveParts(const std::optional<std::string>& partition, QueryContext& ctx);
+    void releaseParts(const std::vector<DataPartPtr>& parts);
+    void replaceParts(const std::vector<DataPartPtr>& removed, const std::vector<MutableDataPartPtr>& added);
+    void rebuildSchema(QueryContext& ctx);
 };
 
 // The process-wide merge pool (background_pool_size threads): tables ask to be looked at after an

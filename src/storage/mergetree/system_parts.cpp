@@ -106,6 +106,17 @@ void registerMergeTreeSystemTables(Catalog& catalog) {
         return rb.build();
     }));
 
+    std::vector<ColumnDescription> mcols{str("database"), str("table"), str("mutation_id"), str("command"), col("create_time", TypeId::DateTime),
+                                         col("parts_to_do", TypeId::Int64), col("is_done", TypeId::UInt8), str("latest_fail_reason")};
+    add("mutations", std::make_shared<StorageGenerated>("SystemMutations", mcols, [mcols](QueryContext& ctx) {
+        RowBuilder rb(mcols);
+        forEachMergeTree(ctx, [&](const std::string& db, const std::string& table, StorageMergeTree& mt) {
+            for (auto& m : mt.mutations())
+                rb.add({db, table, m.id, m.command, uint64_t(m.create_time), int64_t(m.is_done ? 0 : 1), uint64_t(m.is_done), m.fail_reason});
+        });
+        return rb.build();
+    }));
+
     std::vector<ColumnDescription> dcols{str("database"), str("table"), str("partition_id"), str("name"), str("disk"), str("path"),
                                          str("reason"), col("min_block_number", makeNullable(makeType(TypeId::Int64))),
                                          col("max_block_number", makeNullable(makeType(TypeId::Int64))),
