@@ -583,8 +583,15 @@ Field Analyzer::evaluateConstant(const ASTPtr& ast, const char* what) {
             throw Exception(ErrorCodes::BAD_ARGUMENTS, std::string("Element of ") + what + " is not a constant expression: " + ast->formatSQL(false));
         throw;
     }
-    if (!n->isConstant())
-        throw Exception(ErrorCodes::BAD_ARGUMENTS, std::string("Element of ") + what + " is not a constant expression: " + ast->formatSQL(false));
+    if (!n->isConstant()) {
+        // No column inputs (the scope is empty) but not foldable: now(), rand(), ... — evaluate once.
+        Block one;
+        one.setRowsWithoutColumns(1);
+        ColumnPtr c = evaluate(n, one);
+        if (c->size() != 1)
+            throw Exception(ErrorCodes::BAD_ARGUMENTS, std::string("Element of ") + what + " is not a constant expression: " + ast->formatSQL(false));
+        return c->get(0);
+    }
     return n->constant->get(0);
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/memory_tracker.h"
 #include "formats/format.h"
@@ -24,6 +25,9 @@ struct QueryContext {
     std::atomic<bool> cancelled{false};
     int subquery_depth = 0;
     bool explain_indexes = false;   // EXPLAIN indexes = 1: list index analysis per table read
+    // EXPLAIN ESTIMATE: per MergeTree table read, (database, table, parts, rows, marks) selected.
+    struct ReadEstimate { std::string database, table; uint64_t parts = 0, rows = 0, marks = 0; };
+    std::vector<ReadEstimate>* estimates = nullptr;
     // What the statement did (system.query_log): rows/bytes read from storages, written by INSERTs.
     std::atomic<uint64_t> read_rows{0}, read_bytes{0}, written_rows{0}, written_bytes{0};
 

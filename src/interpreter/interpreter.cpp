@@ -586,6 +586,19 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
                 while (std::getline(ss, line)) lines.push_back(line);
                 break;
             }
+            case ASTExplainQuery::Kind::Estimate: {
+                if (!q->query->as<ASTSelectWithUnion>() && !q->query->as<ASTSelectQuery>())
+                    throw Exception(ErrorCodes::INCORRECT_QUERY, "EXPLAIN ESTIMATE is only supported for SELECT queries");
+                std::vector<QueryContext::ReadEstimate> est;
+                ctx.estimates = &est;
+                explainSelect(q->query, ctx);
+                ctx.estimates = nullptr;
+                std::vector<ColumnDescription> cols{col("database", TypeId::String), col("table", TypeId::String), col("parts", TypeId::UInt64),
+                                                    col("rows", TypeId::UInt64), col("marks", TypeId::UInt64)};
+                RowBuilder rb(cols);
+                for (auto& e : est) rb.add({e.database, e.table, uint64_t(e.parts), uint64_t(e.rows), uint64_t(e.marks)});
+                return blockOutput(rb.build(), output);
+            }
             case ASTExplainQuery::Kind::Plan:
             case ASTExplainQuery::Kind::Pipeline:
                 if (!q->query->as<ASTSelectWithUnion>() && !q->query->as<ASTSelectQuery>())
@@ -956,8 +969,8 @@ void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
                 nq->indices.erase(it);
                 break;
             }
-            case T::ModifyTTL: nq->ttl = c.ttl; break;
-            case T::RemoveTTL: nq->ttl = nullptr; break;
+            case T::ModifyTTL: nq->ttl = c.ttl; nq->ttl_where = c.ttl_where; break;
+            case T::RemoveTTL: nq->ttl = nullptr; nq->ttl_where = nullptr; break;
             case T::ModifyComment: nq->comment = c.comment; break;
             default: throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Unsupported ALTER command");
         }

@@ -536,6 +536,14 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         if (aggregating) e.push_back("  Aggregating (keys: " + std::to_string(key_nodes.size()) + ", aggregates: " + std::to_string(aggregates.size()) + ")");
         if (filter) e.push_back("  Filter (WHERE)");
         e.push_back("  " + src.description);
+        // A bare count() is answered from part metadata (ClickHouse's trivial count): nothing to read.
+        bool trivial_count = aggregating && key_nodes.empty() && aggregates.size() == 1 && aggregates[0].args.empty() &&
+                             aggregates[0].name == "count()" && !filter && array_joins.empty();
+        if (auto* mt = dynamic_cast<const StorageMergeTree*>(src.storage.get()); mt && ctx_.estimates && !trivial_count) {
+            MergeTreeReadStats st = mt->analyzeRead(query_info.filter, ctx_);
+            std::string db = mt->create_query ? mt->create_query->database : "", table = mt->create_query ? mt->create_query->table : "";
+            ctx_.estimates->push_back({db, table, st.parts_selected, st.rows_selected, st.granules_selected});
+        }
         if (auto* mt = dynamic_cast<const StorageMergeTree*>(src.storage.get()); mt && ctx_.explain_indexes) {
             MergeTreeReadStats st = mt->analyzeRead(query_info.filter, ctx_);
             auto counts = [&](size_t parts, size_t granules) {

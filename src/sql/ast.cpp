@@ -635,6 +635,7 @@ ASTPtr ASTCreateQuery::clone() const {
     c->order_by = cloneOrNull(order_by);
     c->sample_by = cloneOrNull(sample_by);
     c->ttl = cloneOrNull(ttl);
+    c->ttl_where = cloneOrNull(ttl_where);
     c->as_select = cloneTyped(as_select);
     c->as_table_function = cloneTyped(as_table_function);
     return c;
@@ -703,6 +704,7 @@ void ASTCreateQuery::formatImpl(std::string& out) const {
     if (order_by) out += "\nORDER BY " + order_by->formatSQL();
     if (sample_by) out += "\nSAMPLE BY " + sample_by->formatSQL();
     if (ttl) out += "\nTTL " + ttl->formatSQL();
+    if (ttl && ttl_where) out += " WHERE " + ttl_where->formatSQL();
     if (!engine_settings.empty()) {
         out += "\nSETTINGS ";
         appendSettings(out, engine_settings);
@@ -832,6 +834,7 @@ void ASTExplainQuery::formatImpl(std::string& out) const {
         case Kind::Syntax: out += " SYNTAX"; break;
         case Kind::Plan: break;   // the default kind prints as plain EXPLAIN
         case Kind::Pipeline: out += " PIPELINE"; break;
+        case Kind::Estimate: out += " ESTIMATE"; break;
     }
     if (!explain_settings.empty()) {
         out += ' ';

@@ -225,6 +225,7 @@ struct ASTCreateQuery : IAST {
     std::vector<std::string> indices;
     std::shared_ptr<ASTFunction> engine;  // ENGINE = Name(args); null if omitted
     ASTPtr partition_by, primary_key, order_by, sample_by, ttl;
+    ASTPtr ttl_where;                     // TTL expr DELETE WHERE cond
     SettingsChanges engine_settings;  // SETTINGS in the storage clause
     std::shared_ptr<ASTSelectWithUnion> as_select;
     std::string as_database, as_table;    // CREATE TABLE t AS other
@@ -320,6 +321,7 @@ struct ASTAlterCommand {
     std::vector<std::string> reset_settings;                  // RESET SETTING
     std::string index_name, index_text;                       // ADD/DROP/... INDEX
     ASTPtr ttl;                                               // MODIFY TTL
+    ASTPtr ttl_where;
     std::string freeze_name;                                  // FREEZE ... WITH NAME
 };
 
@@ -364,7 +366,7 @@ struct ASTSetQuery : IAST {
 };
 
 struct ASTExplainQuery : IAST {
-    enum class Kind { AST, Syntax, Plan, Pipeline } explain_kind = Kind::Plan;
+    enum class Kind { AST, Syntax, Plan, Pipeline, Estimate } explain_kind = Kind::Plan;
     ASTPtr query;
     SettingsChanges explain_settings;  // EXPLAIN PLAN header = 1, ...
     const char* kind() const override { return "ExplainQuery"; }

@@ -1426,6 +1426,7 @@ private:
             else if (acceptKw("TTL")) {
                 c.ttl = parseExpr();
                 acceptKw("DELETE");
+                if (acceptKw("WHERE")) c.ttl_where = parseExpr();
             } else if (acceptKw("SETTINGS")) {
                 auto s = parseSettingsList();
                 c.engine_settings.insert(c.engine_settings.end(), s.begin(), s.end());
@@ -1579,7 +1580,12 @@ private:
                     ASTCreateQuery dummy;
                     c.column = parseColumnDeclaration(dummy);
                 } else if (acceptKw("SETTING")) { c.type = T::ModifySetting; c.settings = parseSettingsList(); }
-                else if (acceptKw("TTL")) { c.type = T::ModifyTTL; c.ttl = parseExpr(); while (accept(TokenType::Comma, "Comma")) parseExpr(); }
+                else if (acceptKw("TTL")) {
+                    c.type = T::ModifyTTL;
+                    c.ttl = parseExpr();
+                    acceptKw("DELETE");
+                    if (acceptKw("WHERE")) c.ttl_where = parseExpr();
+                }
                 else if (acceptKw("COMMENT")) { c.type = T::ModifyComment; c.comment = parseString(); }
                 else fail("COLUMN, SETTING, TTL or COMMENT");
             } else if (acceptKw("RESET")) {
@@ -1810,6 +1816,7 @@ private:
         else if (acceptKw("SYNTAX")) e->explain_kind = ASTExplainQuery::Kind::Syntax;
         else if (acceptKw("PLAN")) e->explain_kind = ASTExplainQuery::Kind::Plan;
         else if (acceptKw("PIPELINE")) e->explain_kind = ASTExplainQuery::Kind::Pipeline;
+        else if (acceptKw("ESTIMATE")) e->explain_kind = ASTExplainQuery::Kind::Estimate;
         // EXPLAIN header = 1, actions = 1 SELECT ...: settings are `name = value` pairs before the query.
         if (isWord() && is(TokenType::Equals, 1)) e->explain_settings = parseSettingsList();
         e->query = parseStatementBody(out, false);

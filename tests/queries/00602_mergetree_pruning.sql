@@ -57,3 +57,14 @@ SELECT count() FROM k3 WHERE a IN (1, 2, 3, 100000);
 SELECT count() FROM k3 WHERE a NOT IN (1, 2, 3);
 SELECT count() FROM k3 WHERE intDiv(a, 10) = 5;
 DROP TABLE k3;
+
+-- EXPLAIN ESTIMATE: parts, rows and marks the indexes leave to read (a bare count() reads nothing).
+CREATE TABLE es (d Date, k UInt32) ENGINE = MergeTree PARTITION BY toYYYYMM(d) ORDER BY k SETTINGS index_granularity = 100;
+INSERT INTO es SELECT toDate('2024-01-01') + number % 60, number FROM numbers(10000);
+SELECT partition, rows, marks FROM system.parts WHERE database = currentDatabase() AND table = 'es' ORDER BY partition;
+EXPLAIN ESTIMATE SELECT count() FROM es;
+EXPLAIN ESTIMATE SELECT count() FROM es WHERE d >= '2024-02-01';
+EXPLAIN ESTIMATE SELECT count() FROM es WHERE k < 150;
+EXPLAIN ESTIMATE SELECT count() FROM es WHERE k < 150 AND d < '2024-02-01';
+EXPLAIN ESTIMATE SELECT sum(k) FROM es WHERE k IN (5, 5000, 9999);
+DROP TABLE es;

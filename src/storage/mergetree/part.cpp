@@ -208,6 +208,8 @@ struct PartWriter::Impl {
     std::vector<MutableColumnPtr> index_cols;
     Block last_keys;                      // key columns of the last row seen
     bool finished = false;
+    bool has_ttl = false;
+    int64_t ttl_min = 0, ttl_max = 0;
     std::vector<MutableColumnPtr> min_cols, max_cols;
     uint64_t rows = 0;
 
@@ -314,10 +316,37 @@ void PartWriter::write(const Block& block0, const Block& keys0) {
     m.pending_keys = cutBlockRows(keys, full, keys.rows() - full);
 }
 
+void PartWriter::setTTL(int64_t min, int64_t max) {
+    impl_->has_ttl = true;
+    impl_->ttl_min = min;
+    impl_->ttl_max = max;
+}
+
 MutableDataPartPtr PartWriter::finish(const Block& partition_row) {
     auto& m = *impl_;
     auto& part = m.part;
-    if (m.pending.rows()) m.writeGranules(m.pending, m.pending_keys, m.pending.rows());
+    if (m.has_ttl) {
+        part->has_ttl = true;
+        part->ttl_min = m.ttl_min;
+        part->ttl_max = m.ttl_max;
+        writeSmallFileDurably(m.dir + "ttl.txt", std::to_string(m.ttl_min) + " " + std::to_string(m.ttl_max), &part->checksums["ttl.txt"]);
+    }
+    if (m.pending.rows()) {
+        // As ClickHouse's fillIndexGranularity: a tail shorter than half a granule extends the last
+        // granule instead of starting a new one (granules stay within 1.5x index_granularity).
+        size_t g = std::max<size_t>(1, m.schema.index_granularity);
+        if (m.rows && m.pending.rows() * 2 < g) {
+            size_t n = m.pending.rows();
+            for (size_t ci = 0; ci < m.columns.size(); ++ci) {
+                auto& co = m.columns[ci];
+                serializeBulk(*co.col.type, *m.pending.at(ci).column, 0, n, co.base, [&](const std::string& s) -> OutStream& { return *co.outs.at(s); });
+                for (auto& [s, o] : co.outs) part->marks[s].back().rows += n;
+            }
+            m.rows += n;
+        } else {
+            m.writeGranules(m.pending, m.pending_keys, m.pending.rows());
+        }
+    }
     part->granule_offsets.push_back(m.rows);
     part->rows = m.rows;
     for (auto& co : m.columns)
@@ -479,6 +508,10 @@ std::shared_ptr<MergeTreeDataPart> MergeTreeDataPart::load(const std::string& pa
             Block b = deserializeBlockFlat({mc}, 2, need("minmax_" + escapeForFileName(mc.name) + ".idx"), "minmax index");
             part->minmax.insert(b.at(0));
         }
+    }
+    if (part->checksums.count("ttl.txt")) {
+        std::string t = need("ttl.txt");
+        part->has_ttl = std::sscanf(t.c_str(), "%ld %ld", &part->ttl_min, &part->ttl_max) == 2;
     }
     struct stat st;
     part->modification_time = ::stat(path.c_str(), &st) == 0 ? int64_t(st.st_mtime) : 0;

@@ -93,6 +93,9 @@ public:
     std::map<std::string, std::vector<Mark>> marks;   // per stream
     uint64_t bytes_on_disk = 0, data_compressed_bytes = 0, data_uncompressed_bytes = 0;
     int64_t modification_time = 0;
+    // Row TTL of the rows the table TTL would delete (unix seconds), from ttl.txt.
+    bool has_ttl = false;
+    int64_t ttl_min = 0, ttl_max = 0;
 
     // Set when the part is superseded (merged away, dropped): its directory is removed when the
     // last reader releases it.
@@ -119,6 +122,8 @@ public:
     PartWriter(const std::string& table_dir, const std::string& tmp_prefix, const MergeTreePartInfo& info, const PartSchema& schema);
     ~PartWriter();
     void write(const Block& block, const Block& key_columns);
+    // Row TTL range of the rows written (stored as ttl.txt).
+    void setTTL(int64_t min, int64_t max);
     MutableDataPartPtr finish(const Block& partition_row);
 
 private:

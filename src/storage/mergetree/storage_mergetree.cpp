@@ -131,6 +131,9 @@ void appendFieldForHash(const DataType& type, const IColumn& col, std::string& o
 // The table's key expressions, analyzed over its physical columns for one query context.
 struct StorageMergeTree::KeyEvaluator {
     std::vector<ExprNodePtr> sorting, partition;
+    // Row TTL: `expired` is 1 for rows the TTL deletes now; `ttl_seconds` the TTL moment of rows
+    // the TTL applies to (its WHERE holds), as unix seconds — both null without a table TTL.
+    ExprNodePtr expired, ttl_seconds, ttl_applies;
     std::vector<NameAndType> columns;
 
     Block input(const Block& block) const {
@@ -160,8 +163,46 @@ std::unique_ptr<StorageMergeTree::KeyEvaluator> StorageMergeTree::makeEvaluator(
     for (auto& c : schema_.columns) scope.columns.push_back({c.name, c.type});
     for (auto& k : sorting_key_) ev->sorting.push_back(analyzer.analyze(k, scope));
     for (auto& k : partition_key_) ev->partition.push_back(analyzer.analyze(k, scope));
+    if (create_query && create_query->ttl) {
+        auto fn = [](const std::string& name, ASTs args) {
+            auto f = std::make_shared<ASTFunction>();
+            f->name = name;
+            f->arguments = std::move(args);
+            return f;
+        };
+        ASTPtr seconds = fn("toUnixTimestamp", {fn("toDateTime", {create_query->ttl->clone()})});
+        ASTPtr applies = create_query->ttl_where ? create_query->ttl_where->clone() : std::make_shared<ASTLiteral>(Field(uint64_t(1)));
+        ASTPtr expired = fn("and", {fn("lessOrEquals", {seconds->clone(), fn("toUnixTimestamp", {fn("now", {})})}), applies->clone()});
+        ev->ttl_seconds = analyzer.analyze(seconds, scope);
+        ev->ttl_applies = analyzer.analyze(applies, scope);
+        ev->expired = analyzer.analyze(expired, scope);
+    }
     return ev;
 }
+
+namespace {
+
+// Min/max TTL moment over the rows the TTL applies to; false if none.
+bool ttlRange(const ExprNodePtr& seconds, const ExprNodePtr& applies, const Block& block, int64_t& mn, int64_t& mx) {
+    if (!seconds || !block.rows()) return false;
+    ColumnPtr v = evaluate(seconds, block);
+    v = v->convertToFullColumn(v);
+    Filter f;
+    size_t kept = 0;
+    predicateToFilter(evaluate(applies, block), block.rows(), f, kept);
+    bool any = false;
+    for (size_t i = 0; i < block.rows(); ++i) {
+        if (!f[i] || v->isNullAt(i)) continue;
+        Field x = v->get(i);
+        int64_t t = x.is<uint64_t>() ? int64_t(x.get<uint64_t>()) : x.is<int64_t>() ? x.get<int64_t>() : 0;
+        if (!any || t < mn) mn = t;
+        if (!any || t > mx) mx = t;
+        any = true;
+    }
+    return any;
+}
+
+}  // namespace
 
 Block StorageMergeTree::primaryKeyColumns(const KeyEvaluator& ev, const Block& block) const {
     Block keys = KeyEvaluator::eval(ev.sorting, ev.input(block));
@@ -515,7 +556,11 @@ void StorageMergeTree::write(std::vector<Block> blocks, QueryContext& ctx) {
                 info.partition_id = partitionId(prow);
                 info.min_block = info.max_block = next_block_++;
                 cleanup.push_back(dir_ + "tmp_insert_" + info.name());
-                written.push_back(writePartToTemp(dir_, "insert", info, schema_, data, pk, prow));
+                PartWriter writer(dir_, "insert", info, schema_);
+                writer.write(data, pk);
+                int64_t tmin = 0, tmax = 0;
+                if (ttlRange(ev->ttl_seconds, ev->ttl_applies, ev->input(data), tmin, tmax)) writer.setTTL(tmin, tmax);
+                written.push_back(writer.finish(prow));
                 begin = end;
             }
         }
@@ -643,7 +688,10 @@ std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> Stor
         if (ranges.empty()) continue;
         if (stats) {
             stats->parts_selected++;
-            for (auto& [l, r] : ranges) stats->granules_selected += r - l;
+            for (auto& [l, r] : ranges) {
+                stats->granules_selected += r - l;
+                stats->rows_selected += part->granule_offsets[r] - part->granule_offsets[l];
+            }
         }
         out.push_back({part, std::move(ranges)});
     }
@@ -764,6 +812,14 @@ std::vector<DataPartPtr> StorageMergeTree::selectPartsToMerge(bool final, const 
         }
     }
     if (final) return {};
+    // A part holding rows whose TTL has passed is rewritten alone (a TTL merge).
+    int64_t now = int64_t(time(nullptr));
+    for (auto& [pid, list] : by_partition)
+        for (auto& p : list)
+            if (p->has_ttl && p->ttl_min <= now && !merging_.count(p->name)) {
+                merging_.insert(p->name);
+                return {p};
+            }
     // Background selection (in the spirit of ClickHouse's simple merge selector): among runs of
     // adjacent parts not already merging, choose the range whose largest part is at most half the
     // total (no rewriting a big part for a tiny gain) with the smallest cost per part removed.
@@ -854,13 +910,36 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
     for (auto& c : schema_.columns) out.push_back(createColumn(c.type));
     for (size_t k = 0; k < primary_key_.size(); ++k) out_keys.push_back(createColumn(schema_.key_columns[k].type));
     size_t out_rows = 0;
+    bool has_ttl = false;
+    int64_t ttl_min = 0, ttl_max = 0;
     auto flush = [&] {
         if (!out_rows) return;
         Block b, k;
         for (size_t i = 0; i < out.size(); ++i) { b.insert({out[i], schema_.columns[i].type, schema_.columns[i].name}); out[i] = createColumn(schema_.columns[i].type); }
         for (size_t i = 0; i < out_keys.size(); ++i) { k.insert({out_keys[i], schema_.key_columns[i].type, schema_.key_columns[i].name}); out_keys[i] = createColumn(schema_.key_columns[i].type); }
-        writer.write(b, k);
         out_rows = 0;
+        if (ev->expired) {
+            // Row TTL: merges drop the rows whose TTL has passed.
+            Filter drop;
+            size_t n_drop = 0;
+            predicateToFilter(evaluate(ev->expired, b), b.rows(), drop, n_drop);
+            if (n_drop) {
+                for (auto& x : drop) x = !x;
+                size_t keep = b.rows() - n_drop;
+                Block fb, fk;
+                for (auto& c : b.data()) fb.insert({c.column->filter(drop, keep), c.type, c.name});
+                for (auto& c : k.data()) fk.insert({c.column->filter(drop, keep), c.type, c.name});
+                b = std::move(fb);
+                k = std::move(fk);
+            }
+            int64_t mn = 0, mx = 0;
+            if (ttlRange(ev->ttl_seconds, ev->ttl_applies, b, mn, mx)) {
+                ttl_min = has_ttl ? std::min(ttl_min, mn) : mn;
+                ttl_max = has_ttl ? std::max(ttl_max, mx) : mx;
+                has_ttl = true;
+            }
+        }
+        if (b.rows()) writer.write(b, k);
     };
     size_t flush_rows = std::max<size_t>(settings_.index_granularity, 65536);
     while (true) {
@@ -898,6 +977,7 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
         if (out_rows >= flush_rows) flush();
     }
     flush();
+    if (has_ttl) writer.setTTL(ttl_min, ttl_max);
     return writer.finish(sources.front()->partition_value);
 }
 
@@ -909,11 +989,13 @@ bool StorageMergeTree::commitMerge(const std::vector<DataPartPtr>& sources, Muta
             merged->remove_on_destroy = true;   // a source vanished (TRUNCATE/DROP): discard
             return false;
         }
-    commitPart(*merged, dir_);
+    bool empty = merged->rows == 0;   // every row expired by TTL
+    if (empty) merged->remove_on_destroy = true;
+    else commitPart(*merged, dir_);
     auto next = std::make_shared<std::vector<DataPartPtr>>();
     for (auto& p : *parts_)
         if (std::find(sources.begin(), sources.end(), p) == sources.end()) next->push_back(p);
-    next->push_back(merged);
+    if (!empty) next->push_back(merged);
     std::sort(next->begin(), next->end(), [](auto& a, auto& b) { return a->info < b->info; });
     for (auto& s : sources) s->remove_on_destroy = true;
     parts_ = std::move(next);

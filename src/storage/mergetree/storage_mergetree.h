@@ -45,6 +45,7 @@ struct MergeTreeSettings {
 struct MergeTreeReadStats {
     size_t parts_total = 0, parts_after_partition = 0, parts_selected = 0;
     size_t granules_total = 0, granules_after_partition = 0, granules_selected = 0;
+    size_t rows_selected = 0;
 };
 
 class StorageMergeTree final : public IStorage, public std::enable_shared_from_this<StorageMergeTree> {

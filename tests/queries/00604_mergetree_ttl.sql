@@ -1,0 +1,31 @@
+-- Row TTL: expired rows disappear at merges (and OPTIMIZE ... FINAL), TTL ... DELETE WHERE only
+-- deletes matching rows, MODIFY / REMOVE TTL change the rule.
+SYSTEM STOP MERGES;
+CREATE TABLE tt (d DateTime, x UInt32) ENGINE = MergeTree ORDER BY x TTL d + INTERVAL 1 DAY;
+INSERT INTO tt VALUES (now() - INTERVAL 10 DAY, 1), (now(), 2), (now() - INTERVAL 3 DAY, 3), (now() + INTERVAL 5 DAY, 4);
+SELECT count() FROM tt;
+OPTIMIZE TABLE tt FINAL;
+SELECT x FROM tt ORDER BY x;
+INSERT INTO tt VALUES (now() - INTERVAL 10 DAY, 5);
+INSERT INTO tt VALUES (now() - INTERVAL 10 DAY, 6);
+OPTIMIZE TABLE tt FINAL;
+SELECT x FROM tt ORDER BY x;
+SELECT count() FROM system.parts WHERE database = currentDatabase() AND table = 'tt' AND active;
+
+CREATE TABLE tw (d Date, x UInt32) ENGINE = MergeTree ORDER BY x TTL d + INTERVAL 1 DAY DELETE WHERE x % 2 = 1;
+INSERT INTO tw VALUES ('2000-01-01', 1), ('2000-01-01', 2), (today() + 10, 3), ('2001-05-05', 5);
+OPTIMIZE TABLE tw FINAL;
+SELECT x FROM tw ORDER BY x;
+
+CREATE TABLE tm (d Date, x UInt32) ENGINE = MergeTree ORDER BY x;
+INSERT INTO tm VALUES ('2000-01-01', 1), (today() + 30, 2);
+ALTER TABLE tm MODIFY TTL d + INTERVAL 1 MONTH;
+OPTIMIZE TABLE tm FINAL;
+SELECT x FROM tm ORDER BY x;
+ALTER TABLE tm REMOVE TTL;
+INSERT INTO tm VALUES ('2000-01-01', 3);
+OPTIMIZE TABLE tm FINAL;
+SELECT x FROM tm ORDER BY x;
+DROP TABLE tt;
+DROP TABLE tw;
+DROP TABLE tm;
