@@ -88,3 +88,4 @@ SHOW CREATE TABLE codecs;
 OPTIMIZE TABLE codecs FINAL;
 SELECT count(), max(ts), round(sum(v), 6), sum(n), countIf(n IS NULL), sum(arraySum(a)), sum(length(s)), sum(raw), sum(d) FROM codecs;
 DROP TABLE codecs;
+SELECT count() FROM system.merges WHERE database = currentDatabase();

@@ -867,6 +867,26 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
     info.level += 1;
     auto ev = makeEvaluator(ctx);
     PartWriter writer(dir_, "merge", info, schema_);
+    // Visible in system.merges while it runs.
+    MergeEntry entry;
+    entry.result_part = info.name();
+    entry.partition_id = info.partition_id;
+    entry.start_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    for (auto& p : sources) { entry.sources.push_back(p->name); entry.total_rows += p->rows; entry.total_bytes += p->bytes_on_disk; }
+    auto rows_read = entry.rows_read;
+    {
+        std::lock_guard lock(mutex_);
+        running_merges_.push_back(entry);
+    }
+    struct Unregister {
+        StorageMergeTree* t;
+        std::string name;
+        ~Unregister() {
+            std::lock_guard lock(t->mutex_);
+            auto& v = t->running_merges_;
+            v.erase(std::remove_if(v.begin(), v.end(), [&](auto& m) { return m.result_part == name; }), v.end());
+        }
+    } unregister{this, entry.result_part};
     struct Cursor {
         std::unique_ptr<PartReader> reader;
         DataPartPtr part;
@@ -883,6 +903,7 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
             size_t end = std::min(c.part->marksCount(), c.next_granule + granules_per_block);
             Block raw = c.reader->read(c.next_granule, end);
             c.next_granule = end;
+            *rows_read += raw.rows();
             // Conform stored types to the table's, then the sorting-key columns.
             for (size_t i = 0; i < raw.columns(); ++i)
                 if (!raw.at(i).type->equals(*schema_.columns[i].type)) {

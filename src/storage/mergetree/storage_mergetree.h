@@ -121,6 +121,19 @@ public:
         return mutations_;
     }
 
+    // A merge in progress (system.merges).
+    struct MergeEntry {
+        std::string result_part, partition_id;
+        std::vector<std::string> sources;
+        int64_t start_us = 0;
+        uint64_t total_rows = 0, total_bytes = 0;
+        std::shared_ptr<std::atomic<uint64_t>> rows_read = std::make_shared<std::atomic<uint64_t>>(0);
+    };
+    std::vector<MergeEntry> runningMerges() const {
+        std::lock_guard lock(mutex_);
+        return running_merges_;
+    }
+
     std::shared_ptr<const std::vector<DataPartPtr>> parts() const {
         std::lock_guard lock(mutex_);
         return parts_;
@@ -172,6 +185,7 @@ private:
     mutable std::shared_mutex structure_mutex_;
     std::vector<std::string> broken_;
     std::vector<MutationEntry> mutations_;
+    std::vector<MergeEntry> running_merges_;
     std::map<std::string, ColumnPtr> fill_;                   // constant DEFAULTs of columns added by ALTER
 
     std::vector<DataPartPtr> reserveParts(const std::optional<std::string>& partition, QueryContext& ctx);

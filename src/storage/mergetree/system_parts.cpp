@@ -1,5 +1,6 @@
 // system_parts.cpp — system.parts, system.parts_columns and system.detached_parts: what every
 // MergeTree table holds on disk, generated from the tables' current part snapshots.
+#include <chrono>
 #include <filesystem>
 
 #include "formats/format.h"
@@ -113,6 +114,25 @@ void registerMergeTreeSystemTables(Catalog& catalog) {
         forEachMergeTree(ctx, [&](const std::string& db, const std::string& table, StorageMergeTree& mt) {
             for (auto& m : mt.mutations())
                 rb.add({db, table, m.id, m.command, uint64_t(m.create_time), int64_t(m.is_done ? 0 : 1), uint64_t(m.is_done), m.fail_reason});
+        });
+        return rb.build();
+    }));
+
+    std::vector<ColumnDescription> mgcols{str("database"), str("table"), col("elapsed", TypeId::Float64), col("progress", TypeId::Float64),
+                                          u64("num_parts"), col("source_part_names", makeArray(makeType(TypeId::String))), str("result_part_name"),
+                                          str("partition_id"), col("is_mutation", TypeId::UInt8), u64("total_size_bytes_compressed"),
+                                          u64("rows_read"), u64("rows_total")};
+    add("merges", std::make_shared<StorageGenerated>("SystemMerges", mgcols, [mgcols](QueryContext& ctx) {
+        RowBuilder rb(mgcols);
+        int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+        forEachMergeTree(ctx, [&](const std::string& db, const std::string& table, StorageMergeTree& mt) {
+            for (auto& m : mt.runningMerges()) {
+                FieldArray names;
+                for (auto& n : m.sources) names.items.push_back(Field(n));
+                uint64_t read = *m.rows_read;
+                rb.add({db, table, double(now_us - m.start_us) / 1e6, m.total_rows ? double(read) / double(m.total_rows) : 1.0,
+                        uint64_t(m.sources.size()), Field(names), m.result_part, m.partition_id, uint64_t(0), m.total_bytes, read, m.total_rows});
+            }
         });
         return rb.build();
     }));
