@@ -641,6 +641,13 @@ ASTPtr makeCast(const ASTPtr& e, const DataTypePtr& t) {
 
 std::shared_ptr<ASTIdentifier> ident(const std::string& n) { return std::make_shared<ASTIdentifier>(std::vector<std::string>{n}); }
 
+// Names of the columns an expression reads.
+void collectColumnsUsed(const ASTPtr& a, std::set<std::string>& out) {
+    if (!a) return;
+    if (auto* id = a->as<ASTIdentifier>()) out.insert(id->name());
+    if (auto* f = a->as<ASTFunction>()) for (auto& x : f->arguments) collectColumnsUsed(x, out);
+}
+
 }  // namespace
 
 void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
@@ -656,15 +663,8 @@ void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
     };
     auto isKeyColumn = [&](const std::string& name) {
         std::set<std::string> used;
-        std::function<void(const ASTPtr&)> collect = [&](const ASTPtr& a) {
-            if (!a) return;
-            if (auto* id = a->as<ASTIdentifier>()) used.insert(id->name());
-            if (auto* f = a->as<ASTFunction>()) for (auto& x : f->arguments) collect(x);
-        };
         auto cq = mt->create_query;
-        collect(cq->order_by);
-        collect(cq->primary_key);
-        collect(cq->partition_by);
+        for (auto& key : {cq->order_by, cq->primary_key, cq->partition_by}) collectColumnsUsed(key, used);
         return used.count(name) > 0;
     };
     for (const auto& c : q.commands) {
@@ -828,12 +828,7 @@ void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
                 // a constant one is filled in by readers (metadata-only ADD).
                 if (decl->default_expr && (decl->default_kind.empty() || decl->default_kind == "DEFAULT" || decl->default_kind == "MATERIALIZED")) {
                     std::set<std::string> deps;
-                    std::function<void(const ASTPtr&)> collect = [&](const ASTPtr& a) {
-                        if (!a) return;
-                        if (auto* id = a->as<ASTIdentifier>()) deps.insert(id->name());
-                        if (auto* f = a->as<ASTFunction>()) for (auto& x : f->arguments) collect(x);
-                    };
-                    collect(decl->default_expr);
+                    collectColumnsUsed(decl->default_expr, deps);
                     if (!deps.empty()) {
                         TableMetadata probe = buildTableMetadata(*nq, ctx);
                         DataTypePtr type = probe.find(decl->name)->type;
@@ -859,12 +854,7 @@ void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
                 for (auto& other : nq->columns) {
                     if (other->name == c.column_name || !other->default_expr) continue;
                     std::set<std::string> deps;
-                    std::function<void(const ASTPtr&)> collect = [&](const ASTPtr& a) {
-                        if (!a) return;
-                        if (auto* id = a->as<ASTIdentifier>()) deps.insert(id->name());
-                        if (auto* f = a->as<ASTFunction>()) for (auto& x : f->arguments) collect(x);
-                    };
-                    collect(other->default_expr);
+                    collectColumnsUsed(other->default_expr, deps);
                     if (deps.count(c.column_name))
                         throw Exception(ErrorCodes::ILLEGAL_COLUMN, "Cannot drop column `" + c.column_name + "`, because column `" + other->name + "` depends on it");
                 }
