@@ -328,7 +328,9 @@ ExprNodePtr Analyzer::analyzeAggregate(const ASTFunction& fn, Scope& scope) {
             if (auto* f = a->as<ASTFunction>(); f && AggregateFunctionFactory::instance().isAggregateFunctionName(f->name))
                 throw Exception(ErrorCodes::ILLEGAL_AGGREGATION, "Aggregate function " + f->getColumnName() + " is found inside another aggregate function in query");
             args.push_back(analyzeImpl(a, src));
-            types.push_back(args.back()->type);
+            // Aggregate functions see plain types (any(lc) is String, as ClickHouse); the executor
+            // converts the argument columns (select.cpp).
+            types.push_back(recursiveRemoveLowCardinality(args.back()->type));
         }
     } catch (...) {
         src.allow_aggregates = saved;
@@ -413,7 +415,11 @@ ExprNodePtr Analyzer::analyzeIn(const ASTFunction& fn, Scope& scope) {
     if (fn.arguments.size() != 2) throwArgumentCount(fn.name, fn.arguments.size(), "2");
     bool negate = fn.name == "notIn" || fn.name == "globalNotIn" || fn.name == "notNullIn";
     ExprNodePtr left = analyzeImpl(fn.arguments[0], scope);
-    DataTypePtr lt = removeNullable(left->type);
+    // A LowCardinality left side: the set lookup runs on the dictionary (LowCardinality(UInt8) result)
+    // for a literal set, on the full column for a subquery (UInt8), as ClickHouse does.
+    bool lc_left = left->type->id == TypeId::LowCardinality;
+    DataTypePtr left_plain = recursiveRemoveLowCardinality(left->type);
+    DataTypePtr lt = removeNullable(left_plain);
     if (lt->id == TypeId::Nothing) {
         DataTypePtr t = makeNullable(makeType(TypeId::Nothing));
         return makeConstantNode(literalColumn(Field(), t), t, fn.getColumnName());
@@ -468,7 +474,8 @@ ExprNodePtr Analyzer::analyzeIn(const ASTFunction& fn, Scope& scope) {
         DataTypePtr target = values_type->isNullable() && lt->canBeInsideNullable() ? makeNullable(lt) : lt;
         values = castColumn(values, values_type, target, fctx);
     }
-    auto f = std::make_shared<InFunction>(negate, lt, values, fctx, left->type->isNullable());
+    FunctionPtr f = std::make_shared<InFunction>(negate, lt, values, fctx, left_plain->isNullable());
+    if (containsLowCardinality(*left->type)) f = wrapLowCardinality(f, lc_left && !right->as<ASTSubquery>());
     auto n = std::make_shared<ExprNode>();
     n->kind = ExprNode::Kind::Function;
     n->function = f;
@@ -520,6 +527,7 @@ ExprNodePtr Analyzer::analyzeHigherOrder(const ASTFunction& fn, Scope& scope) {
         if (at->id == TypeId::Array) et = at->nested[0];
         else if (at->id == TypeId::Map) et = makeTuple({at->nested[0], at->nested[1]});
         else throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Argument " + std::to_string(p + 2) + " of function " + fn.name + " must be an array. Found " + at->name() + " instead.");
+        et = recursiveRemoveLowCardinality(et);   // the arrays reach the lambda as full columns
         inner.lambda_params.push_back({params[p], inner.columns.size()});
         inner.columns.push_back({params[p], et});
     }

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "columns/column_low_cardinality.h"
 #include "common/exception.h"
 #include "types/create_column.h"
 #include "common/field.h"
@@ -91,8 +92,9 @@ struct Evaluator {
         return full;
     }
 
-    static void truthMask(const ColumnPtr& c, size_t rows, Filter& out) {
+    static void truthMask(const ColumnPtr& c_in, size_t rows, Filter& out) {
         out.resize(rows);
+        ColumnPtr c = removeLowCardinality(c_in);
         const IColumn* values = c.get();
         const uint8_t* nulls = nullptr;
         if (c->isNullable()) {
@@ -152,7 +154,8 @@ struct Evaluator {
     ColumnPtr computeHigherOrder(const ExprNode& n) {
         const ExprNode& lambda = *n.args[0];
         ColumnsWithTypeAndName arrays;
-        for (size_t i = 1; i < n.args.size(); ++i) arrays.push_back({materialize(eval(n.args[i])), n.args[i]->type, n.args[i]->name});
+        for (size_t i = 1; i < n.args.size(); ++i)
+            arrays.push_back({recursiveRemoveLowCardinality(materialize(eval(n.args[i]))), n.args[i]->type, n.args[i]->name});
         if (arrays.empty()) throw Exception(ErrorCodes::LOGICAL_ERROR, "Higher-order function without arrays");
         const ColumnArray* first = nullptr;
         if (arrays[0].type->id == TypeId::Array || arrays[0].type->id == TypeId::Map) first = &static_cast<const ColumnArray&>(*arrays[0].column);
@@ -171,7 +174,7 @@ struct Evaluator {
             auto& a = static_cast<const ColumnArray&>(*arrays[p].column);
             DataTypePtr et = arrays[p].type->id == TypeId::Map ? makeTuple({arrays[p].type->nested[0], arrays[p].type->nested[1]})
                                                                 : arrays[p].type->nested[0];
-            inner.insert({a.getDataPtr(), et, lambda.lambda_params[p]});
+            inner.insert({a.getDataPtr(), recursiveRemoveLowCardinality(et), lambda.lambda_params[p]});
         }
         size_t inner_rows = offsets.empty() ? 0 : offsets.back();
         if (inner.columns() == 0) inner.setRowsWithoutColumns(inner_rows);

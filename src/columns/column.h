@@ -6,6 +6,7 @@
 //   ColumnArray        offsets (end of each array) + one nested column
 //   ColumnTuple        one column per element
 //   ColumnConst        one value logically repeated size() times
+//   ColumnLowCardinality (column_low_cardinality.h) dictionary of unique values + per-row indexes
 // Columns are immutable once shared (ColumnPtr = shared_ptr<const IColumn>); builders work on a
 // MutableColumnPtr and publish it. Operations that produce new data (filter, permute, cut) return
 // fresh columns, so readers never see writes in progress.
@@ -68,6 +69,7 @@ public:
     virtual bool isConst() const { return false; }
     virtual bool isNullable() const { return false; }
     virtual bool isNullAt(size_t) const { return false; }
+    virtual bool isLowCardinality() const { return false; }   // ColumnLowCardinality (column_low_cardinality.h)
     virtual bool isFixedAndContiguous() const { return false; }
     virtual const char* rawData() const { return nullptr; }
     virtual size_t valueSizeOfFixed() const { return 0; }

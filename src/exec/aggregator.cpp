@@ -3,13 +3,16 @@
 
 #include <cstring>
 
+#include "columns/column_low_cardinality.h"
 #include "common/exception.h"
 #include "types/create_column.h"
 
 namespace basalt {
 
-AggregationMethod chooseAggregationMethod(const DataTypes& key_types) {
-    if (key_types.empty()) return AggregationMethod::NoKeys;
+AggregationMethod chooseAggregationMethod(const DataTypes& lc_key_types) {
+    if (lc_key_types.empty()) return AggregationMethod::NoKeys;
+    DataTypes key_types;
+    for (auto& t : lc_key_types) key_types.push_back(removeLowCardinality(t));
     size_t total = 0;
     if (key_types.size() == 1 && key_types[0]->id == TypeId::String) return AggregationMethod::OneString;
     for (auto& t : key_types) {
@@ -33,7 +36,10 @@ AggregatedData::AggregatedData(const AggregatorParams& params) : params_(params)
         total_size_ += f->sizeOfData();
     }
     if (total_size_ == 0) total_size_ = 1;
-    for (auto& t : params.key_types) key_sizes_.push_back(t->valueSize());
+    for (auto& t : params.key_types) {
+        plain_key_types_.push_back(removeLowCardinality(t));
+        key_sizes_.push_back(plain_key_types_.back()->valueSize());
+    }
     arenas_.push_back(std::make_unique<Arena>());
     arena_ = arenas_[0].get();
 }
@@ -100,6 +106,29 @@ void AggregatedData::addBlock(const Columns& keys, const std::vector<Columns>& a
     }
     places_.resize(rows);
     char** places = places_.data();
+    if (keys.size() == 1 && keys[0]->isLowCardinality()) {
+        // One group lookup per distinct dictionary value the block uses.
+        auto enc = static_cast<const ColumnLowCardinality&>(*keys[0]).getMinimalDictionaryEncoded();
+        PODArray<char*> dict_places(enc.dictionary->size());
+        emplaceKeys({enc.dictionary}, enc.dictionary->size(), dict_places.data());
+        const uint32_t* ix = enc.indexes.data();
+        for (size_t i = 0; i < rows; ++i) places[i] = dict_places[ix[i]];
+    } else {
+        bool any_lc = false;
+        for (auto& k : keys) any_lc = any_lc || k->isLowCardinality();
+        if (any_lc) {
+            Columns plain;
+            for (auto& k : keys) plain.push_back(removeLowCardinality(k));
+            emplaceKeys(plain, rows, places);
+        } else {
+            emplaceKeys(keys, rows, places);
+        }
+    }
+    for (size_t j = 0; j < params_.functions.size(); ++j)
+        params_.functions[j]->addBatch(rows, places, offsets_[j], raw[j].data(), arena_);
+}
+
+void AggregatedData::emplaceKeys(const Columns& keys, size_t rows, char** places) {
     bool inserted;
     switch (method_) {
         case AggregationMethod::Key64: {
@@ -203,8 +232,6 @@ void AggregatedData::addBlock(const Columns& keys, const std::vector<Columns>& a
         }
         default: break;
     }
-    for (size_t j = 0; j < params_.functions.size(); ++j)
-        params_.functions[j]->addBatch(rows, places, offsets_[j], raw[j].data(), arena_);
 }
 
 void AggregatedData::merge(AggregatedData& other) {
@@ -256,7 +283,7 @@ void AggregatedData::merge(AggregatedData& other) {
 
 Block AggregatedData::finalize(const std::vector<DataTypePtr>& result_types) {
     std::vector<MutableColumnPtr> key_cols, res_cols;
-    for (auto& t : params_.key_types) key_cols.push_back(createColumn(t));
+    for (auto& t : plain_key_types_) key_cols.push_back(createColumn(t));
     for (auto& t : result_types) res_cols.push_back(createColumn(t));
     size_t n = size();
     for (auto& c : key_cols) c->reserve(n);
@@ -310,7 +337,11 @@ Block AggregatedData::finalize(const std::vector<DataTypePtr>& result_types) {
             break;
     }
     Block b;
-    for (size_t i = 0; i < key_cols.size(); ++i) b.insert({key_cols[i], params_.key_types[i], params_.key_names[i]});
+    for (size_t i = 0; i < key_cols.size(); ++i) {
+        ColumnPtr k = key_cols[i];
+        if (params_.key_types[i]->id == TypeId::LowCardinality) k = convertToLowCardinality(k, params_.key_types[i]);
+        b.insert({k, params_.key_types[i], params_.key_names[i]});
+    }
     for (size_t j = 0; j < res_cols.size(); ++j) b.insert({res_cols[j], result_types[j], params_.function_names[j]});
     if (b.columns() == 0) b.setRowsWithoutColumns(method_ == AggregationMethod::NoKeys ? 1 : n);
     return b;

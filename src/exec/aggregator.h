@@ -5,6 +5,8 @@
 // packed into 16 bytes, one String key (its bytes are the key), and anything else serialized into
 // the arena (several strings, Nullable, arrays). Hashes are computed for a whole block first and the
 // table cells are prefetched a fixed distance ahead, so cache misses on large tables overlap.
+// LowCardinality keys are grouped by their plain type; a single LowCardinality key is looked up once
+// per distinct dictionary value of a block and rows take their group through the indexes.
 // Spilling: AggregatedData can serialize its states (IAggregateFunction::serialize) bucket by
 // bucket, which is the hook for external aggregation; it is not wired to disk yet.
 #pragma once
@@ -45,6 +47,8 @@ public:
 
 private:
     char* newState();
+    // Finds or creates the group of each row of `keys` (plain layouts only).
+    void emplaceKeys(const Columns& keys, size_t rows, char** places);
     void destroyState(char* place);
     template <typename F> void forEachGroup(F&& f);
 
@@ -59,6 +63,7 @@ private:
     FixedHashMap<UInt128, char*> map128_;
     StringHashMap<char*> map_str_;
     std::vector<size_t> key_sizes_;   // packed layouts
+    DataTypes plain_key_types_;       // key types without LowCardinality
     PODArray<char*> places_;
     PODArray<uint64_t> hashes_;
 };

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "columns/column_low_cardinality.h"
 #include "common/exception.h"
 #include "common/hash_table.h"
 
@@ -38,6 +39,19 @@ void predicateToFilter(const ColumnPtr& predicate, size_t rows, Filter& out, siz
         bool keep = !v.isNull() && !(v == Field(uint64_t(0))) && !(v == Field(int64_t(0))) && !(v == Field(false)) && !(v == Field(0.0));
         std::memset(out.data(), keep ? 1 : 0, rows);
         kept = keep ? rows : 0;
+        return;
+    }
+    if (p->isLowCardinality()) {
+        // lc = 'x' and friends: the truth of each dictionary value, looked up per row.
+        auto& lc = static_cast<const ColumnLowCardinality&>(*p);
+        Filter dict_truth;
+        size_t unused;
+        predicateToFilter(lc.getDictionary().valuesPtr(), lc.getDictionary().size(), dict_truth, unused);
+        size_t k = 0;
+        lc.withIndexes([&](const auto* ix) {
+            for (size_t i = 0; i < rows; ++i) { uint8_t v = dict_truth[ix[i]]; out[i] = v; k += v; }
+        });
+        kept = k;
         return;
     }
     const uint8_t* nulls = nullptr;

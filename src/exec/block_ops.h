@@ -19,7 +19,7 @@ Block filterBlock(const Block& block, const ColumnPtr& predicate, const std::vec
 struct SortColumn {
     size_t position;
     bool descending = false;
-    int nulls_direction = 1;   // 1: NULLs/NaNs after values in ascending order
+    int nulls_direction = 1;   // where NULLs/NaNs go in the output: 1 = last, -1 = first (either direction)
 };
 // Sorts rows of `block` by `columns`; keeps only the first `limit` rows when limit > 0.
 Block sortBlock(const Block& block, const std::vector<SortColumn>& columns, size_t limit);

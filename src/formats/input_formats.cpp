@@ -28,8 +28,14 @@ std::string around(const ReadBuffer& in) {
 
 class BlockBuilder {
 public:
-    BlockBuilder(const Block& header, size_t max_rows) : header_(header), max_rows_(max_rows ? max_rows : 65536) { reset(); }
+    BlockBuilder(const Block& header, size_t max_rows) : header_(header), max_rows_(max_rows ? max_rows : 65536) {
+        // LowCardinality columns are parsed as their dictionary type and converted once per block.
+        for (size_t i = 0; i < header_.columns(); ++i) types_.push_back(removeLowCardinality(header_.at(i).type));
+        reset();
+    }
     std::vector<MutableColumnPtr> cols;
+    // The type values of column i are parsed as.
+    const DataType& type(size_t i) const { return *types_[i]; }
     size_t rows = 0;
     void rowDone() {
         ++rows;
@@ -43,18 +49,22 @@ public:
 private:
     void reset() {
         cols.clear();
-        for (size_t i = 0; i < header_.columns(); ++i) cols.push_back(createColumn(*header_.at(i).type));
+        for (size_t i = 0; i < header_.columns(); ++i) cols.push_back(createColumn(*types_[i]));
         rows = 0;
     }
     void emit() {
         ColumnsWithTypeAndName c;
-        for (size_t i = 0; i < header_.columns(); ++i) c.push_back({cols[i], header_.at(i).type, header_.at(i).name});
+        for (size_t i = 0; i < header_.columns(); ++i) {
+            const DataTypePtr& t = header_.at(i).type;
+            c.push_back({t->id == TypeId::LowCardinality ? convertToLowCardinality(cols[i], t) : cols[i], t, header_.at(i).name});
+        }
         Block b(std::move(c));
         if (header_.columns() == 0) b.setRowsWithoutColumns(rows);
         out_.push_back(std::move(b));
         reset();
     }
     const Block& header_;
+    DataTypes types_;
     size_t max_rows_;
     std::vector<Block> out_;
 };
@@ -166,7 +176,7 @@ void parseDelimited(ReadBuffer& in, const Block& header, const FormatSettings& s
             }
             int col = mapping[f];
             if (col < 0) { skipField(); continue; }
-            deserializeText(*header.at(col).type, *bb.cols[col], in, style, s);
+            deserializeText(bb.type(col), *bb.cols[col], in, style, s);
             seen[col] = true;
         }
         if (!atLineEnd(in)) {
@@ -232,7 +242,7 @@ void parseJSONEachRow(ReadBuffer& in, const Block& header, const FormatSettings&
             // and the JSON style of value_text accept exactly the same value syntax.
             text = simdjson::to_string(field.value);
             ReadBuffer vb(text);
-            deserializeText(*header.at(col).type, *bb.cols[col], vb, TextStyle::JSON, s);
+            deserializeText(bb.type(col), *bb.cols[col], vb, TextStyle::JSON, s);
             seen[col] = true;
         }
         fillMissing(bb, seen);
@@ -254,7 +264,7 @@ void parseJSONCompactEachRow(ReadBuffer& in, const Block& header, const FormatSe
                 if (in.eof() || *in.pos != ',') fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED, "Cannot parse input: expected ',' before: '" + around(in) + "'");
                 ++in.pos;
             }
-            deserializeText(*header.at(i).type, *bb.cols[i], in, TextStyle::JSON, s);
+            deserializeText(bb.type(i), *bb.cols[i], in, TextStyle::JSON, s);
             seen[i] = true;
         }
         while (!in.eof() && (*in.pos == ' ' || *in.pos == '\t' || *in.pos == '\n' || *in.pos == '\r')) ++in.pos;
@@ -282,7 +292,7 @@ void parseValues(ReadBuffer& in, const Block& header, const FormatSettings& s, B
                 if (in.eof() || *in.pos != ',') fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED, "Cannot parse input: expected ',' before: '" + around(in) + "'");
                 ++in.pos;
             }
-            deserializeText(*header.at(i).type, *bb.cols[i], in, TextStyle::Quoted, s);
+            deserializeText(bb.type(i), *bb.cols[i], in, TextStyle::Quoted, s);
             seen[i] = true;
         }
         ws();

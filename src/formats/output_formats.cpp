@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "columns/column_low_cardinality.h"
 #include "common/exception.h"
 #include "common/string_utils.h"
 #include "formats/format.h"
@@ -592,7 +593,14 @@ void writeBinary(const DataType& t, const IColumn& c0, size_t row, std::string& 
             if (!null) writeBinary(*t.nested[0], n.getNested(), row, out);
             return;
         }
-        case TypeId::LowCardinality: writeBinary(*t.nested[0], c, row, out); return;
+        case TypeId::LowCardinality:
+            if (c.isLowCardinality()) {
+                auto& lc = static_cast<const ColumnLowCardinality&>(c);
+                writeBinary(*t.nested[0], lc.getDictionaryValues(), lc.indexAt(row), out);
+            } else {
+                writeBinary(*t.nested[0], c, row, out);
+            }
+            return;
         case TypeId::String: {
             auto v = static_cast<const ColumnString&>(c).getView(row);
             putVarUInt(out, v.size());

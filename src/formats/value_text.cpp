@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "columns/column_low_cardinality.h"
 #include "common/date_time.h"
 #include "common/exception.h"
 #include "common/string_utils.h"
@@ -234,7 +235,14 @@ void serializeImpl(const DataType& t, const IColumn& c0, size_t row, std::string
             serializeImpl(*t.nested[0], n.getNested(), row, out, style, s);
             return;
         }
-        case TypeId::LowCardinality: serializeImpl(*t.nested[0], c, row, out, style, s); return;
+        case TypeId::LowCardinality:
+            if (c.isLowCardinality()) {
+                auto& lc = static_cast<const ColumnLowCardinality&>(c);
+                serializeImpl(*t.nested[0], lc.getDictionaryValues(), lc.indexAt(row), out, style, s);
+            } else {
+                serializeImpl(*t.nested[0], c, row, out, style, s);
+            }
+            return;
         case TypeId::String: case TypeId::FixedString: {
             std::string_view v = t.id == TypeId::String ? static_cast<const ColumnString&>(c).getView(row)
                                                         : static_cast<const ColumnFixedString&>(c).getView(row);
@@ -582,6 +590,17 @@ void parseScalar(const DataType& t, IColumn& c, std::string_view text, const For
 bool isComposite(const DataType& t) { return t.id == TypeId::Array || t.id == TypeId::Tuple || t.id == TypeId::Map; }
 const DataType& stripLC(const DataType& t) { return t.id == TypeId::LowCardinality ? stripLC(*t.nested[0]) : t; }
 
+// A LowCardinality column: parse one value into a column of the dictionary type, then insert it
+// (input formats parse whole blocks as the dictionary type and convert once instead).
+template <typename F>
+bool parseViaDictionary(const DataType& t0, IColumn& c, F&& parse) {
+    if (t0.id != TypeId::LowCardinality || !c.isLowCardinality()) return false;
+    auto tmp = createColumn(*t0.nested[0]);
+    parse(*t0.nested[0], *tmp);
+    c.insertFrom(*tmp, 0);
+    return true;
+}
+
 // Inserts NULL into a nullable column or the default into a plain one (input_format_null_as_default).
 void insertNullOrDefault(const DataType& t, IColumn& c, const FormatSettings& s) {
     if (t.id == TypeId::Nullable) { static_cast<ColumnNullable&>(c).insertNull(); return; }
@@ -844,6 +863,7 @@ std::string_view readRawJSONValue(ReadBuffer& in) {
 
 // One value in Quoted or JSON syntax.
 void readValue(const DataType& t0, IColumn& c, ReadBuffer& in, bool json, const FormatSettings& s, int depth) {
+    if (parseViaDictionary(t0, c, [&](const DataType& t, IColumn& x) { readValue(t, x, in, json, s, depth); })) return;
     const DataType& t = stripLC(t0);
     skipWs(in);
     if (t.id == TypeId::Nullable || t.id == TypeId::Nothing) {
@@ -924,6 +944,7 @@ void parseCompositeWhole(const DataType& t, IColumn& c, std::string_view text, c
 
 // A field whose text is final (TSV unescaped / CSV unquoted): NULL markers, composites, scalars.
 void parseFieldText(const DataType& t0, IColumn& c, std::string_view text, bool null_marker, const FormatSettings& s) {
+    if (parseViaDictionary(t0, c, [&](const DataType& t, IColumn& x) { parseFieldText(t, x, text, null_marker, s); })) return;
     const DataType& t = stripLC(t0);
     if (t.id == TypeId::Nullable) {
         if (null_marker) { static_cast<ColumnNullable&>(c).insertNull(); return; }
@@ -959,6 +980,7 @@ void readCSVField(ReadBuffer& in, char delim, std::string& out, bool& quoted) {
 }
 
 void readCSVValue(const DataType& t0, IColumn& c, ReadBuffer& in, const FormatSettings& s) {
+    if (parseViaDictionary(t0, c, [&](const DataType& t, IColumn& x) { readCSVValue(t, x, in, s); })) return;
     const DataType& t = stripLC(t0);
     if (t.id == TypeId::Tuple) {
         auto& tu = static_cast<ColumnTuple&>(c);
@@ -992,6 +1014,7 @@ void readCSVValue(const DataType& t0, IColumn& c, ReadBuffer& in, const FormatSe
 }
 
 void readEscapedValue(const DataType& t, IColumn& c, ReadBuffer& in, const FormatSettings& s) {
+    if (parseViaDictionary(t, c, [&](const DataType& dt, IColumn& x) { readEscapedValue(dt, x, in, s); })) return;
     const char* st = in.pos;
     while (!in.eof() && *in.pos != '\t' && *in.pos != '\n') ++in.pos;
     std::string_view raw(st, in.pos - st);
@@ -1039,6 +1062,7 @@ void deserializeText(const DataType& type, IColumn& column, ReadBuffer& in, Text
 }
 
 void deserializeWholeText(const DataType& type, IColumn& column, std::string_view text, const FormatSettings& settings) {
+    if (parseViaDictionary(type, column, [&](const DataType& t, IColumn& x) { deserializeWholeText(t, x, text, settings); })) return;
     const DataType& t = stripLC(type);
     if (t.id == TypeId::Nullable) {
         if (text.empty() || text == "\\N" || iequals(text, "null")) { static_cast<ColumnNullable&>(column).insertNull(); return; }

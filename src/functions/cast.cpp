@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 
+#include "columns/column_low_cardinality.h"
 #include "common/date_time.h"
 #include "common/exception.h"
 #include "formats/value_text.h"
@@ -324,6 +325,27 @@ ColumnPtr withBadRows(ColumnPtr res, std::shared_ptr<ColumnUInt8> bad, CastMode 
 
 bool is256(TypeId id) { return id == TypeId::Int256 || id == TypeId::UInt256 || id == TypeId::Decimal256; }
 
+// From LowCardinality: convert only the dictionary values the rows use (so unused ones such as the
+// implicit default '' cannot fail), then gather through the indexes or keep them (LC -> LC).
+// To LowCardinality: convert to the dictionary type, then build the dictionary.
+ColumnPtr castLowCardinality(const ColumnPtr& col, const DataTypePtr& from, const DataTypePtr& to, const FunctionContext& ctx,
+                             CastMode mode, bool accurate) {
+    if (from->id == TypeId::LowCardinality) {
+        if (!col->isLowCardinality()) return castColumn(col, from->nested[0], to, ctx, mode, accurate);
+        auto enc = static_cast<const ColumnLowCardinality&>(*col).getMinimalDictionaryEncoded();
+        if (to->id == TypeId::LowCardinality) {
+            ColumnPtr values = materialize(castColumn(enc.dictionary, from->nested[0], to->nested[0], ctx, mode, accurate));
+            auto empty = createColumn(to);
+            return ColumnLowCardinality::fromValuesAndIndexes(static_cast<const ColumnLowCardinality&>(*empty), *values, enc.indexes);
+        }
+        ColumnPtr values = materialize(castColumn(enc.dictionary, from->nested[0], to, ctx, mode, accurate));
+        return values->permute(enc.indexes, 0);
+    }
+    ColumnPtr full = materialize(castColumn(col, from, to->nested[0], ctx, mode, accurate));
+    if (full->isLowCardinality()) return full;
+    return convertToLowCardinality(full, to);
+}
+
 }  // namespace
 
 ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const DataTypePtr& to, const FunctionContext& ctx,
@@ -341,10 +363,9 @@ ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const Dat
     }
     const ColumnPtr& col = col_in;
 
-    // LowCardinality(T) is stored like T: convert to/from the nested type (before the Nullable
-    // handling, so LowCardinality(Nullable(T)) targets keep their NULLs).
-    if (to->id == TypeId::LowCardinality) return castColumn(col_in, from, to->nested[0], ctx, mode, accurate);
-    if (from->id == TypeId::LowCardinality) return castColumn(col_in, from->nested[0], to, ctx, mode, accurate);
+    // LowCardinality (before the Nullable handling, so LowCardinality(Nullable(T)) keeps its NULLs).
+    if (to->id == TypeId::LowCardinality || from->id == TypeId::LowCardinality)
+        return castLowCardinality(col_in, from, to, ctx, mode, accurate);
 
     // Nullable source.
     if (from->id == TypeId::Nullable) {
@@ -357,8 +378,25 @@ ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const Dat
             return res;
         }
         DataTypePtr to_nested = removeNullable(to);
-        // Convert only non-NULL rows' values (NULL rows hold defaults, which always convert).
-        auto inner = materialize(castColumn(nc.getNestedPtr(), from->nested[0], to_nested, ctx, mode, accurate));
+        // NULL rows hold defaults, which convert — except '' parsed as a number/date: then only the
+        // non-NULL rows are converted and NULL rows get the target's default.
+        ColumnPtr inner;
+        size_t nulls = 0;
+        for (uint8_t v : nc.getNullMap()) nulls += v != 0;
+        if (nulls && from->nested[0]->isStringOrFixed() && !to_nested->isStringOrFixed()) {
+            Filter keep(rows);
+            for (size_t i = 0; i < rows; ++i) keep[i] = !nc.getNullMap()[i];
+            ColumnPtr part = materialize(castColumn(nc.getNestedPtr()->filter(keep, rows - nulls), from->nested[0], to_nested, ctx, mode, accurate));
+            auto full = part->cloneEmpty();
+            full->reserve(rows);
+            for (size_t i = 0, j = 0; i < rows; ++i) {
+                if (keep[i]) full->insertFrom(*part, j++);
+                else full->insertDefault();
+            }
+            inner = std::move(full);
+        } else {
+            inner = materialize(castColumn(nc.getNestedPtr(), from->nested[0], to_nested, ctx, mode, accurate));
+        }
         if (to->id == TypeId::Nullable) {
             if (inner->isNullable()) {   // OrNull produced its own map
                 auto& in = static_cast<const ColumnNullable&>(*inner);
@@ -390,8 +428,6 @@ ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const Dat
         std::memset(nm->getData().data(), 0, rows);
         return std::make_shared<ColumnNullable>(std::const_pointer_cast<IColumn>(inner), nm);
     }
-    if (to->id == TypeId::LowCardinality) return castColumn(col, from, to->nested[0], ctx, mode, accurate);
-    if (from->id == TypeId::LowCardinality) return castColumn(col, from->nested[0], to, ctx, mode, accurate);
 
     // FixedString -> String drops the zero padding (toString(toFixedString('ab', 4)) = 'ab').
     if (to->id == TypeId::String && from->id == TypeId::FixedString) {

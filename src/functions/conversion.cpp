@@ -2,6 +2,7 @@
 // toString, toTypeName, and the composite builders array(), tuple(), arrayElement, tupleElement.
 #include <algorithm>
 
+#include "columns/column_low_cardinality.h"
 #include "common/exception.h"
 #include "common/string_utils.h"
 #include "functions/cast.h"
@@ -45,6 +46,7 @@ FunctionPtr castTo(const std::string& name, DataTypePtr to, DataTypePtr from, co
 FunctionPtr buildCast(const char* name, const ColumnsWithTypeAndName& args, const FunctionContext& ctx, CastMode mode, bool accurate) {
     checkArgumentCount(name, args, 2, 2);
     DataTypePtr to = parseDataType(constString(args[1], name, 1));
+    if (!ctx.allow_suspicious_low_cardinality_types && std::string_view(name) != "_CAST") checkSuspiciousLowCardinality(*to);
     DataTypePtr from = args[0].type;
     // A bare NULL literal is rejected at analysis (CANNOT_CONVERT_TYPE in ClickHouse 26); NULL values
     // of a Nullable column fail at execution with CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN (castColumn).
@@ -65,19 +67,27 @@ void registerToType(FunctionFactory& f, const std::string& base, std::function<D
             size_t used = 1;
             DataTypePtr to = target(args, ctx, used);
             if (args.size() > used) throwArgumentCount(name, args.size(), std::to_string(used));
-            return castTo(name, to, args[0].type, ctx, mode, false);
-        }, {.default_nulls = true});
+            // NULLs are handled by castColumn, which does not parse the placeholder values of NULL
+            // rows (toUInt32 of a Nullable(String) holding NULLs must not fail on '').
+            DataTypePtr from = args[0].type;
+            if (from->isNullable() && from->nested[0]->id == TypeId::Nothing) return castTo(name, from, from, ctx, CastMode::Throw, false);
+            if (from->isNullable() && to->canBeInsideNullable()) to = makeNullable(to);
+            return castTo(name, to, from, ctx, mode, false);
+        }, {.default_nulls = false});
     }
 }
 
 }  // namespace
 
 void registerConversionFunctions(FunctionFactory& f) {
-    f.registerFunction("CAST", [](auto& a, auto& c) { return buildCast("CAST", a, c, CastMode::Throw, false); },
-                       {.default_nulls = false, .case_insensitive = true});
-    f.registerFunction("_CAST", [](auto& a, auto& c) { return buildCast("_CAST", a, c, CastMode::Throw, false); }, {.default_nulls = false});
-    f.registerFunction("accurateCast", [](auto& a, auto& c) { return buildCast("accurateCast", a, c, CastMode::Throw, true); }, {.default_nulls = false});
-    f.registerFunction("accurateCastOrNull", [](auto& a, auto& c) { return buildCast("accurateCastOrNull", a, c, CastMode::OrNull, true); }, {.default_nulls = false});
+    // Casts convert LowCardinality themselves (castColumn), so they see it.
+    FunctionProperties cast_props{.default_nulls = false, .default_low_cardinality = false};
+    FunctionProperties cast_props_ci = cast_props;
+    cast_props_ci.case_insensitive = true;
+    f.registerFunction("CAST", [](auto& a, auto& c) { return buildCast("CAST", a, c, CastMode::Throw, false); }, cast_props_ci);
+    f.registerFunction("_CAST", [](auto& a, auto& c) { return buildCast("_CAST", a, c, CastMode::Throw, false); }, cast_props);
+    f.registerFunction("accurateCast", [](auto& a, auto& c) { return buildCast("accurateCast", a, c, CastMode::Throw, true); }, cast_props);
+    f.registerFunction("accurateCastOrNull", [](auto& a, auto& c) { return buildCast("accurateCastOrNull", a, c, CastMode::OrNull, true); }, cast_props);
 
     static const std::pair<const char*, TypeId> simple[] = {
         {"UInt8", TypeId::UInt8}, {"UInt16", TypeId::UInt16}, {"UInt32", TypeId::UInt32}, {"UInt64", TypeId::UInt64},
@@ -98,14 +108,34 @@ void registerConversionFunctions(FunctionFactory& f) {
             throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Function " + fname + " is not supported yet: 256-bit integers are not implemented");
         });
     }
-    // LowCardinality shares the physical layout of its nested type here, so the conversion only
-    // changes the declared type.
     f.registerFunction("toLowCardinality", [](const ColumnsWithTypeAndName& a, const FunctionContext& ctx) {
         checkArgumentCount("toLowCardinality", a, 1, 1);
         DataTypePtr from = a[0].type;
         if (from->id == TypeId::LowCardinality) return castTo("toLowCardinality", from, from, ctx, CastMode::Throw, false);
         return castTo("toLowCardinality", makeLowCardinality(from), from, ctx, CastMode::Throw, false);
-    }, {.default_nulls = false});
+    }, {.default_nulls = false, .default_low_cardinality = false});
+    // lowCardinalityIndices(lc): each row's position in the dictionary; lowCardinalityKeys(lc): the
+    // dictionary itself, cut or padded (with defaults) to the number of rows — as ClickHouse.
+    for (bool keys : {false, true}) {
+        std::string fname = keys ? "lowCardinalityKeys" : "lowCardinalityIndices";
+        f.registerFunction(fname, [fname, keys](const ColumnsWithTypeAndName& a, const FunctionContext&) {
+            checkArgumentCount(fname, a, 1, 1);
+            if (a[0].type->id != TypeId::LowCardinality)
+                throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "A value of illegal type was provided as 1st argument 'col' to function '" +
+                                                                          fname + "'. Expected: LowCardinality, got: " + a[0].type->name());
+            DataTypePtr rt = keys ? a[0].type->nested[0] : makeType(TypeId::UInt64);
+            return makeFunction(fname, rt, [keys](const ColumnsWithTypeAndName& x, size_t rows) -> ColumnPtr {
+                ColumnPtr c = x[0].column;
+                if (c->isConst()) c = static_cast<const ColumnConst&>(*c).getDataColumnPtr();
+                auto& lc = static_cast<const ColumnLowCardinality&>(*c);
+                if (keys) return ColumnPtr(lc.getDictionaryValues().cloneResized(rows));
+                auto res = ColumnUInt64::create(rows);
+                auto& d = res->getData();
+                for (size_t i = 0; i < rows; ++i) d[i] = lc.indexAt(x[0].column->isConst() ? 0 : i);
+                return ColumnPtr(res);
+            });
+        }, {.default_nulls = false, .default_constants = false, .default_low_cardinality = false});
+    }
     registerToType(f, "toString", [](auto&, auto&, size_t&) { return makeType(TypeId::String); });
     registerToType(f, "toDateTime", [](const ColumnsWithTypeAndName& a, const FunctionContext&, size_t& used) {
         if (a.size() >= 2) { used = 2; return makeDateTime(constString(a[1], "toDateTime", 1)); }
@@ -144,16 +174,20 @@ void registerConversionFunctions(FunctionFactory& f) {
             c->insertData(name);
             return std::make_shared<ColumnConst>(c, rows);
         });
-    }, {.default_nulls = false});
+    }, {.default_nulls = false, .default_low_cardinality = false});
     f.registerFunction("toColumnTypeName", [](const ColumnsWithTypeAndName& a, const FunctionContext&) {
         checkArgumentCount("toColumnTypeName", a, 1, 1);
         return makeFunction("toColumnTypeName", makeType(TypeId::String), [](const ColumnsWithTypeAndName& x, size_t rows) -> ColumnPtr {
             auto c = ColumnString::create();
-            c->insertData(x[0].column->isConst() ? "Const(" + std::string(static_cast<const ColumnConst&>(*x[0].column).getDataColumn().familyName()) + ")"
-                                                 : x[0].column->familyName());
+            auto colName = [&](const IColumn& col) -> std::string {
+                if (col.isLowCardinality()) return x[0].type->name();   // LowCardinality(T): the type spells it
+                return col.familyName();
+            };
+            c->insertData(x[0].column->isConst() ? "Const(" + colName(static_cast<const ColumnConst&>(*x[0].column).getDataColumn()) + ")"
+                                                 : colName(*x[0].column));
             return std::make_shared<ColumnConst>(c, rows);
         });
-    }, {.default_nulls = false, .default_constants = false});
+    }, {.default_nulls = false, .default_constants = false, .default_low_cardinality = false});
 }
 
 void registerTupleArrayBasicFunctions(FunctionFactory& f) {
@@ -175,7 +209,7 @@ void registerTupleArrayBasicFunctions(FunctionFactory& f) {
             }
             return std::make_shared<ColumnArray>(nested, std::move(off));
         });
-    }, {.default_nulls = false});
+    }, {.default_nulls = false, .default_low_cardinality = false});
     f.registerFunction("tuple", [](const ColumnsWithTypeAndName& args, const FunctionContext&) {
         DataTypes ts;
         for (auto& a : args) ts.push_back(a.type);
@@ -184,7 +218,7 @@ void registerTupleArrayBasicFunctions(FunctionFactory& f) {
             for (auto& x : a) cols.push_back(std::const_pointer_cast<IColumn>(materialize(x.column)));
             return std::make_shared<ColumnTuple>(std::move(cols));
         });
-    }, {.default_nulls = false});
+    }, {.default_nulls = false, .default_low_cardinality = false});
     f.registerFunction("tupleElement", [](const ColumnsWithTypeAndName& args, const FunctionContext&) {
         checkArgumentCount("tupleElement", args, 2, 3);
         DataTypePtr t = args[0].type;
@@ -209,7 +243,7 @@ void registerTupleArrayBasicFunctions(FunctionFactory& f) {
             }
             return static_cast<const ColumnTuple&>(*a[0].column).getColumnPtr(idx);
         });
-    }, {.default_nulls = false, .default_constants = false});
+    }, {.default_nulls = false, .default_constants = false, .default_low_cardinality = false});
     f.registerFunction("arrayElement", [](const ColumnsWithTypeAndName& args, const FunctionContext& ctx) {
         checkArgumentCount("arrayElement", args, 2, 2);
         DataTypePtr t = args[0].type;
@@ -268,7 +302,7 @@ void registerTupleArrayBasicFunctions(FunctionFactory& f) {
             }
             return std::make_shared<ColumnArray>(std::make_shared<ColumnTuple>(std::move(kv)), std::move(off));
         });
-    }, {.default_nulls = false});
+    }, {.default_nulls = false, .default_low_cardinality = false});
 }
 
 }  // namespace basalt

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "columns/column.h"
+#include "columns/column_low_cardinality.h"
 #include "common/exception.h"
 #include "common/string_utils.h"
 #include "types/create_column.h"
@@ -153,7 +154,62 @@ private:
     FunctionPtr inner_;
 };
 
+// ClickHouse's default implementation for LowCardinality (see function.h).
+class LowCardinalityWrapper final : public IExecutableFunction {
+public:
+    LowCardinalityWrapper(FunctionPtr inner, bool on_dictionary) : inner_(std::move(inner)), on_dictionary_(on_dictionary) {
+        name = inner_->name;
+        deterministic = inner_->deterministic;
+        result_type = on_dictionary ? makeLowCardinality(inner_->result_type) : inner_->result_type;
+    }
+    ColumnPtr execute(const ColumnsWithTypeAndName& args, size_t rows) const override {
+        ColumnsWithTypeAndName a = args;
+        int lc_arg = -1;
+        bool single = on_dictionary_;
+        for (size_t i = 0; i < a.size(); ++i) {
+            if (!a[i].column) { single = false; continue; }
+            if (a[i].column->isLowCardinality()) {
+                if (lc_arg >= 0) single = false;
+                lc_arg = int(i);
+            } else if (!a[i].column->isConst()) {
+                single = false;
+            }
+        }
+        if (single && lc_arg >= 0) return executeOnDictionary(a, size_t(lc_arg));
+        for (auto& x : a) {
+            if (x.column) x.column = recursiveRemoveLowCardinality(x.column);
+            x.type = recursiveRemoveLowCardinality(x.type);
+        }
+        ColumnPtr r = inner_->execute(a, rows);
+        if (on_dictionary_) r = convertToLowCardinality(r, result_type);
+        return r;
+    }
+
+private:
+    ColumnPtr executeOnDictionary(ColumnsWithTypeAndName& a, size_t k) const {
+        auto& lc = static_cast<const ColumnLowCardinality&>(*a[k].column);
+        auto enc = lc.getMinimalDictionaryEncoded();
+        size_t m = enc.dictionary->size();
+        for (size_t i = 0; i < a.size(); ++i) {
+            a[i].type = recursiveRemoveLowCardinality(a[i].type);
+            if (i == k) { a[i].column = enc.dictionary; continue; }
+            auto& cc = static_cast<const ColumnConst&>(*a[i].column);
+            a[i].column = std::make_shared<ColumnConst>(recursiveRemoveLowCardinality(cc.getDataColumnPtr()), m);
+        }
+        ColumnPtr values = materialize(inner_->execute(a, m));
+        auto empty = createColumn(result_type);
+        return ColumnLowCardinality::fromValuesAndIndexes(static_cast<const ColumnLowCardinality&>(*empty), *values, enc.indexes);
+    }
+
+    FunctionPtr inner_;
+    bool on_dictionary_;
+};
+
 }  // namespace
+
+FunctionPtr wrapLowCardinality(FunctionPtr inner, bool on_dictionary) {
+    return std::make_shared<LowCardinalityWrapper>(std::move(inner), on_dictionary);
+}
 
 FunctionPtr FunctionFactory::build(const std::string& name, const ColumnsWithTypeAndName& args, const FunctionContext& ctx) const {
     const Entry* e = find(name);
@@ -167,6 +223,34 @@ FunctionPtr FunctionFactory::build(const std::string& name, const ColumnsWithTyp
         }
         throw Exception(ErrorCodes::UNKNOWN_FUNCTION, msg);
     }
+    bool any_lc = false;
+    for (auto& a : args) any_lc = any_lc || containsLowCardinality(*a.type);
+    if (!any_lc || !e->props.default_low_cardinality) return buildWithoutLowCardinality(*e, name, args, ctx);
+    // LowCardinality: build for the plain types, then decide whether the function can run on the
+    // dictionary (one non-constant LowCardinality argument, all others constant).
+    ColumnsWithTypeAndName stripped = args;
+    bool has_lc = false;
+    size_t full_lc = 0, full_ordinary = 0;
+    for (auto& a : stripped) {
+        bool is_const = a.column && a.column->isConst();
+        if (a.type->id == TypeId::LowCardinality) {
+            has_lc = true;
+            full_lc += !is_const;
+        } else {
+            full_ordinary += !is_const;
+        }
+        a.type = recursiveRemoveLowCardinality(a.type);
+        if (a.column) a.column = recursiveRemoveLowCardinality(a.column);
+    }
+    FunctionPtr inner = buildWithoutLowCardinality(*e, name, stripped, ctx);
+    bool on_dictionary = e->props.low_cardinality_dictionary && e->props.deterministic && inner->deterministic && has_lc &&
+                         full_lc <= 1 && full_ordinary == 0 && inner->result_type->canBeInsideLowCardinality();
+    return wrapLowCardinality(inner, on_dictionary);
+}
+
+FunctionPtr FunctionFactory::buildWithoutLowCardinality(const Entry& entry, const std::string& name, const ColumnsWithTypeAndName& args,
+                                                        const FunctionContext& ctx) const {
+    const Entry* e = &entry;
     bool has_nullable = false, has_null_const = false;
     ColumnsWithTypeAndName inner_args = args;
     if (e->props.default_nulls) {

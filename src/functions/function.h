@@ -5,6 +5,11 @@
 //   - NULLs: if any argument is Nullable, the kernel runs on the nested columns and the result is
 //     Nullable with the OR of the null maps (a NULL constant argument makes the result NULL);
 //   - constants: if every argument is constant, the kernel runs on one row and the result is const.
+//   - LowCardinality (outermost, as ClickHouse's default implementation): kernels never see it.
+//     Argument types lose LowCardinality (also inside arrays/tuples/maps) and columns are converted
+//     to full columns, except when the function has one non-constant LowCardinality argument and
+//     every other argument is constant: then it runs once on the dictionary values the block uses and
+//     the result is LowCardinality(R), mapped through the indexes (lower(lc), lc = 'x', length(lc)).
 // Kernels are templates instantiated per argument type and dispatched once per block, never per row.
 //
 // Higher-order functions (arrayMap(x -> ..., arr), arrayFilter, arraySort with a lambda, ...):
@@ -31,6 +36,7 @@ struct FunctionContext {
     std::string session_timezone = "UTC";
     std::string current_database = "default";
     const FormatSettings* format_settings = nullptr;
+    bool allow_suspicious_low_cardinality_types = false;   // CAST to LowCardinality(UInt8) etc.
 };
 
 class IExecutableFunction {
@@ -54,6 +60,8 @@ struct FunctionProperties {
     bool case_insensitive = false;
     bool deterministic = true;
     bool short_circuit = false;      // if/multiIf/and/or: the evaluator evaluates branches lazily
+    bool default_low_cardinality = true;      // apply the LowCardinality wrapper (off: sees LC types/columns)
+    bool low_cardinality_dictionary = true;   // may run on a LowCardinality argument's dictionary
 };
 
 class FunctionFactory {
@@ -73,6 +81,8 @@ public:
 private:
     struct Entry { FunctionBuilder builder; FunctionProperties props; };
     const Entry* find(const std::string& name) const;
+    FunctionPtr buildWithoutLowCardinality(const Entry& e, const std::string& name, const ColumnsWithTypeAndName& args,
+                                           const FunctionContext& ctx) const;
     std::vector<std::pair<std::string, Entry>> entries_;   // sorted by name after registration
     std::vector<std::pair<std::string, std::string>> aliases_;
     friend struct FunctionRegistrar;
@@ -80,6 +90,11 @@ private:
 
 // Runs f on arguments with the generic wrappers (used by the evaluator and constant folding).
 ColumnPtr executeFunction(const IExecutableFunction& f, const ColumnsWithTypeAndName& args, size_t rows);
+
+// The LowCardinality wrapper for a function already built for the arguments without LowCardinality
+// (used by FunctionFactory::build and by IN): `on_dictionary` = run on the dictionary of the single
+// LowCardinality argument and return LowCardinality(inner result).
+FunctionPtr wrapLowCardinality(FunctionPtr inner, bool on_dictionary);
 
 // Convenience for implementations: a function defined by a lambda.
 template <typename F>

@@ -256,7 +256,13 @@ bool insertJSON(const DataType& type, IColumn& col, const element& e) {
             n.insertDefault();
             return true;
         }
-        case TypeId::LowCardinality: return insertJSON(*type.nested[0], col, e);
+        case TypeId::LowCardinality: {
+            if (!col.isLowCardinality()) return insertJSON(*type.nested[0], col, e);
+            auto tmp = createColumn(*type.nested[0]);
+            if (!insertJSON(*type.nested[0], *tmp, e)) return false;
+            col.insertFrom(*tmp, 0);
+            return true;
+        }
         case TypeId::String: {
             auto& s = static_cast<ColumnString&>(col);
             jsonToString(e, s.getChars());

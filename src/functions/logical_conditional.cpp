@@ -235,19 +235,22 @@ FunctionPtr buildNullIf(const ColumnsWithTypeAndName& args, const FunctionContex
 }  // namespace
 
 void registerLogicalFunctions(FunctionFactory& f) {
-    FunctionProperties p{.default_nulls = false, .short_circuit = true};
+    // and/or/xor/if/multiIf/isNull return plain types for LowCardinality arguments (as ClickHouse).
+    FunctionProperties p{.default_nulls = false, .short_circuit = true, .low_cardinality_dictionary = false};
     f.registerFunction("and", [](auto& a, auto& c) { return buildLogical(LogicOp::And, a, c); }, p);
     f.registerFunction("or", [](auto& a, auto& c) { return buildLogical(LogicOp::Or, a, c); }, p);
-    f.registerFunction("xor", [](auto& a, auto& c) { return buildLogical(LogicOp::Xor, a, c); }, {.default_nulls = false});
+    f.registerFunction("xor", [](auto& a, auto& c) { return buildLogical(LogicOp::Xor, a, c); },
+                       {.default_nulls = false, .low_cardinality_dictionary = false});
     f.registerFunction("not", buildNot);
 }
 
 void registerConditionalFunctions(FunctionFactory& f) {
     FunctionProperties nonull{.default_nulls = false};
-    f.registerFunction("if", buildIf, {.default_nulls = false, .short_circuit = true});
-    f.registerFunction("multiIf", buildMultiIf, {.default_nulls = false, .short_circuit = true});
-    f.registerFunction("isNull", [](auto& a, auto& c) { return buildIsNull(false, a, c); }, nonull);
-    f.registerFunction("isNotNull", [](auto& a, auto& c) { return buildIsNull(true, a, c); }, nonull);
+    FunctionProperties plain{.default_nulls = false, .short_circuit = true, .low_cardinality_dictionary = false};
+    f.registerFunction("if", buildIf, plain);
+    f.registerFunction("multiIf", buildMultiIf, plain);
+    f.registerFunction("isNull", [](auto& a, auto& c) { return buildIsNull(false, a, c); }, {.default_nulls = false, .low_cardinality_dictionary = false});
+    f.registerFunction("isNotNull", [](auto& a, auto& c) { return buildIsNull(true, a, c); }, {.default_nulls = false, .low_cardinality_dictionary = false});
     f.registerFunction("coalesce", buildCoalesce, {.default_nulls = false, .case_insensitive = true});
     f.registerFunction("ifNull", [](const ColumnsWithTypeAndName& a, const FunctionContext& c) {
         checkArgumentCount("ifNull", a, 2, 2);

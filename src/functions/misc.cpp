@@ -14,18 +14,18 @@ void registerMiscFunctions(FunctionFactory& f) {
     f.registerFunction("materialize", [](const ColumnsWithTypeAndName& a, const FunctionContext&) {
         checkArgumentCount("materialize", a, 1, 1);
         return makeFunction("materialize", a[0].type, [](const ColumnsWithTypeAndName& x, size_t) { return materialize(x[0].column); });
-    }, {.default_nulls = false, .default_constants = false, .deterministic = false});
+    }, {.default_nulls = false, .default_constants = false, .deterministic = false, .default_low_cardinality = false});
     f.registerFunction("identity", [](const ColumnsWithTypeAndName& a, const FunctionContext&) {
         checkArgumentCount("identity", a, 1, 1);
         return makeFunction("identity", a[0].type, [](const ColumnsWithTypeAndName& x, size_t) { return x[0].column; });
-    }, {.default_nulls = false});
+    }, {.default_nulls = false, .default_low_cardinality = false});
     f.registerFunction("ignore", [](const ColumnsWithTypeAndName&, const FunctionContext&) {
         return makeFunction("ignore", makeType(TypeId::UInt8), [](const ColumnsWithTypeAndName&, size_t rows) -> ColumnPtr {
             auto c = ColumnUInt8::create(1);
             c->getData()[0] = 0;
             return std::make_shared<ColumnConst>(c, rows);
         });
-    }, {.default_nulls = false});
+    }, {.default_nulls = false, .low_cardinality_dictionary = false});
     f.registerFunction("toNullable", [](const ColumnsWithTypeAndName& a, const FunctionContext& ctx) {
         checkArgumentCount("toNullable", a, 1, 1);
         DataTypePtr from = a[0].type;

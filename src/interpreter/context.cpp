@@ -21,6 +21,7 @@ FunctionContext QueryContext::functionContext() const {
     FunctionContext fc;
     fc.session_timezone = settings.timezone();
     fc.current_database = current_database;
+    fc.allow_suspicious_low_cardinality_types = settings.allow_suspicious_low_cardinality_types;
     return fc;
 }
 

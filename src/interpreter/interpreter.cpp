@@ -1033,6 +1033,9 @@ void Session::executeCreate(const ASTCreateQuery& q_in, QueryContext& ctx) {
     }
     if (q->columns.empty()) throw Exception(ErrorCodes::INCORRECT_QUERY, "Table " + db + "." + q->table + " has no columns");
     auto storage = createStorageFromQuery(q, ctx);
+    // CREATE (not loading stored metadata) validates types as ClickHouse's InterpreterCreateQuery.
+    if (!ctx.settings.allow_suspicious_low_cardinality_types)
+        for (auto& c : storage->metadata().columns) checkSuspiciousLowCardinality(*c.type);
     if (select_result) {
         // Fill before publishing, so a failure leaves no table behind.
         auto ins = std::make_shared<ASTInsertQuery>();

@@ -20,6 +20,7 @@
 #include <re2/re2.h>
 
 #include "analyzer/analyzer.h"
+#include "columns/column_low_cardinality.h"
 #include "common/exception.h"
 #include "common/string_utils.h"
 #include "exec/aggregator.h"
@@ -442,7 +443,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             // Index analysis sees the condition only when its names are the table's columns (an
             // ARRAY JOIN may rebind them).
             if (array_joins.empty()) query_info.filter = cond;
-            DataTypePtr ft = removeNullable(filter->type);
+            DataTypePtr ft = removeNullable(removeLowCardinality(filter->type));
             if (!(ft->id == TypeId::UInt8 || ft->id == TypeId::Bool || ft->id == TypeId::Nothing))
                 throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_COLUMN_FOR_FILTER, "Illegal type " + filter->type->name() + " of column for filter. Must be UInt8 or Nullable(UInt8).");
             source_scope.clause = "SELECT";
@@ -647,7 +648,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
                 std::vector<Columns> args;
                 for (auto& a : aggregates) {
                     Columns ac;
-                    for (size_t j = 0; j < a.args.size(); ++j) ac.push_back(materialize(cols[k++]));
+                    for (size_t j = 0; j < a.args.size(); ++j) ac.push_back(recursiveRemoveLowCardinality(materialize(cols[k++])));
                     args.push_back(std::move(ac));
                 }
                 partials[s]->addBlock(keys, args, rows);
@@ -723,9 +724,10 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             SortColumn sc;
             sc.position = order_positions[i];
             sc.descending = o.descending;
-            // ClickHouse default: NULLs last regardless of direction; NaN like NULL.
+            // ClickHouse default: NULLs last regardless of direction; NaN like NULL. nulls_direction is
+            // where NULLs go in the output (1 = last); the sorts flip it for descending order.
             bool nulls_first = o.nulls_first.value_or(false);
-            sc.nulls_direction = (nulls_first != o.descending) ? -1 : 1;
+            sc.nulls_direction = nulls_first ? -1 : 1;
             sort.push_back(sc);
         }
         size_t top = (has_limit && limit_by.empty() && !negative_limit) ? limit + offset : 0;

@@ -63,6 +63,7 @@ const Desc kSettings[] = {
     {"mutations_sync", "UInt64", "Wait for mutations: 0 - asynchronously, 1 - on this replica, 2 - on all replicas."},
     {"optimize_throw_if_noop", "Bool", "Throw an exception if OPTIMIZE did not perform a merge."},
     {"insert_deduplicate", "Bool", "Deduplicate blocks inserted into replicated tables."},
+    {"allow_suspicious_low_cardinality_types", "Bool", "Allows LowCardinality of fixed-size types (numbers, dates, IPs): usually slower than the plain type."},
 };
 
 }  // namespace
@@ -100,11 +101,12 @@ void Settings::set(const std::string& name, const Field& v) {
     } else if (name == "mutations_sync") mutations_sync = toUInt(name, v);
     else if (name == "optimize_throw_if_noop") optimize_throw_if_noop = toBool(name, v);
     else if (name == "insert_deduplicate") insert_deduplicate = toBool(name, v);
+    else if (name == "allow_suspicious_low_cardinality_types") allow_suspicious_low_cardinality_types = toBool(name, v);
     else {
         // Settings ClickHouse clients commonly send; accepted and ignored so drivers keep working.
         static const char* ignored[] = {"send_logs_level", "log_queries", "allow_experimental_analyzer", "enable_analyzer",
                                         "output_format_pretty_color", "join_use_nulls", "optimize_aggregation_in_order",
-                                        "allow_suspicious_low_cardinality_types", "compile_expressions", "use_uncompressed_cache"};
+                                        "compile_expressions", "use_uncompressed_cache"};
         for (const char* n : ignored) if (name == n) return;
         throw Exception(ErrorCodes::UNKNOWN_SETTING, "Unknown setting '" + name + "'");
     }
@@ -134,6 +136,7 @@ std::vector<Settings::Row> Settings::describe() const {
         if (n == "mutations_sync") return std::to_string(s.mutations_sync);
         if (n == "optimize_throw_if_noop") return s.optimize_throw_if_noop ? "1" : "0";
         if (n == "insert_deduplicate") return s.insert_deduplicate ? "1" : "0";
+        if (n == "allow_suspicious_low_cardinality_types") return s.allow_suspicious_low_cardinality_types ? "1" : "0";
         return "";
     };
     std::vector<Row> rows;

@@ -30,6 +30,7 @@ struct Settings {
     bool optimize_throw_if_noop = false;
     bool insert_deduplicate = true;             // (replication; accepted now)
     std::string default_format;
+    bool allow_suspicious_low_cardinality_types = false;
 
     // Applies `name = value`; throws UNKNOWN_SETTING (115) / CANNOT_PARSE_* for bad values.
     void set(const std::string& name, const Field& value);

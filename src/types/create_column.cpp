@@ -1,6 +1,7 @@
 // create_column.cpp — DataType -> column layout.
 #include "types/create_column.h"
 
+#include "columns/column_low_cardinality.h"
 #include "common/exception.h"
 
 namespace basalt {
@@ -14,7 +15,7 @@ MutableColumnPtr createColumn(const DataType& type) {
         case TypeId::String: return std::make_shared<ColumnString>();
         case TypeId::FixedString: return std::make_shared<ColumnFixedString>(type.n);
         case TypeId::Nullable: return std::make_shared<ColumnNullable>(createColumn(*type.nested[0]), ColumnUInt8::create());
-        case TypeId::LowCardinality: return createColumn(*type.nested[0]);
+        case TypeId::LowCardinality: return std::make_shared<ColumnLowCardinality>(createColumn(*type.nested[0]));
         case TypeId::Array: return std::make_shared<ColumnArray>(createColumn(*type.nested[0]));
         case TypeId::Map: {
             std::vector<MutableColumnPtr> kv{createColumn(*type.nested[0]), createColumn(*type.nested[1])};
@@ -34,6 +35,18 @@ ColumnPtr createConstColumn(const DataTypePtr& type, const Field& value, size_t 
     auto col = createColumn(*type);
     col->insert(value);
     return std::make_shared<ColumnConst>(std::move(col), n);
+}
+
+ColumnPtr convertToLowCardinality(const ColumnPtr& col, const DataTypePtr& lc_type) {
+    if (col->isConst()) {
+        auto& cc = static_cast<const ColumnConst&>(*col);
+        if (cc.getDataColumn().isLowCardinality()) return col;
+        return std::make_shared<ColumnConst>(convertToLowCardinality(cc.getDataColumnPtr(), lc_type), cc.size());
+    }
+    if (col->isLowCardinality()) return col;
+    auto res = std::make_shared<ColumnLowCardinality>(createColumn(*lc_type->nested[0]));
+    res->insertRangeFromFull(*col, 0, col->size());
+    return res;
 }
 
 }  // namespace basalt

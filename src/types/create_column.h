@@ -11,6 +11,9 @@ MutableColumnPtr createColumn(const DataType& type);
 inline MutableColumnPtr createColumn(const DataTypePtr& type) { return createColumn(*type); }
 // A ColumnConst of n rows holding `value` converted to `type`.
 ColumnPtr createConstColumn(const DataTypePtr& type, const Field& value, size_t n);
+// A full (or constant) column of the dictionary type of `lc_type` as a LowCardinality column
+// (constants stay constant); LowCardinality input is returned unchanged.
+ColumnPtr convertToLowCardinality(const ColumnPtr& col, const DataTypePtr& lc_type);
 
 template <typename T> struct TypeTag { using type = T; };
 

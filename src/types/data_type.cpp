@@ -132,6 +132,12 @@ bool DataType::canBeInsideNullable() const {
            id != TypeId::LowCardinality;
 }
 
+bool DataType::canBeInsideLowCardinality() const {
+    if (id == TypeId::Nullable) return nested[0]->id != TypeId::Nullable && nested[0]->canBeInsideLowCardinality();
+    return isNumber() || id == TypeId::Bool || isStringOrFixed() || id == TypeId::Date || id == TypeId::Date32 ||
+           id == TypeId::DateTime || id == TypeId::UUID || id == TypeId::IPv4 || id == TypeId::IPv6 || id == TypeId::Interval;
+}
+
 DataTypePtr makeType(TypeId id) {
     static const auto table = [] {
         std::array<DataTypePtr, 64> t{};
@@ -179,6 +185,9 @@ DataTypePtr makeMap(const DataTypePtr& k, const DataTypePtr& v) {
 }
 
 DataTypePtr makeLowCardinality(const DataTypePtr& t) {
+    if (!t->canBeInsideLowCardinality())
+        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT,
+                        "DataTypeLowCardinality is supported only for numbers, strings, Date or DateTime, but got " + t->name());
     auto d = std::make_shared<DataType>();
     d->id = TypeId::LowCardinality;
     d->nested = {t};
@@ -232,6 +241,39 @@ DataTypePtr makeInterval(IntervalKind k) {
 
 DataTypePtr removeNullable(const DataTypePtr& t) { return t->id == TypeId::Nullable ? t->nested[0] : t; }
 DataTypePtr removeLowCardinality(const DataTypePtr& t) { return t->id == TypeId::LowCardinality ? t->nested[0] : t; }
+
+bool containsLowCardinality(const DataType& t) {
+    if (t.id == TypeId::LowCardinality) return true;
+    for (auto& n : t.nested)
+        if (containsLowCardinality(*n)) return true;
+    return false;
+}
+
+DataTypePtr recursiveRemoveLowCardinality(const DataTypePtr& t) {
+    if (!containsLowCardinality(*t)) return t;
+    switch (t->id) {
+        case TypeId::LowCardinality: return t->nested[0];
+        case TypeId::Array: return makeArray(recursiveRemoveLowCardinality(t->nested[0]));
+        case TypeId::Map: return makeMap(recursiveRemoveLowCardinality(t->nested[0]), recursiveRemoveLowCardinality(t->nested[1]));
+        case TypeId::Tuple: {
+            DataTypes elems;
+            for (auto& e : t->nested) elems.push_back(recursiveRemoveLowCardinality(e));
+            return makeTuple(std::move(elems), t->element_names);
+        }
+        default: return t;
+    }
+}
+
+void checkSuspiciousLowCardinality(const DataType& t) {
+    if (t.id == TypeId::LowCardinality) {
+        const DataType& d = *removeNullable(t.nested[0]);
+        if (!d.isStringOrFixed() && d.id != TypeId::UUID)
+            throw Exception(ErrorCodes::SUSPICIOUS_TYPE_FOR_LOW_CARDINALITY,
+                            "Creating columns of type " + t.name() + " is prohibited by default due to expected negative impact on "
+                            "performance. It can be enabled with the `allow_suspicious_low_cardinality_types` setting");
+    }
+    for (auto& n : t.nested) checkSuspiciousLowCardinality(*n);
+}
 
 // ---------------------------------------------------------------- type-name parser
 namespace {
@@ -314,7 +356,15 @@ struct TypeParser {
                 return makeType(id);
             }
         }
-        if (name == "Nullable") { expect('('); auto t = parse(); expect(')'); return makeNullable(t); }
+        if (name == "Nullable") {
+            expect('(');
+            auto t = parse();
+            expect(')');
+            // makeNullable turns LowCardinality(T) into LowCardinality(Nullable(T)); the spelled type is an error.
+            if (t->id == TypeId::LowCardinality)
+                throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Nested type " + t->name() + " cannot be inside Nullable type");
+            return makeNullable(t);
+        }
         if (name == "LowCardinality") { expect('('); auto t = parse(); expect(')'); return makeLowCardinality(t); }
         if (name == "Array") { expect('('); auto t = parse(); expect(')'); return makeArray(t); }
         if (name == "Map") { expect('('); auto k = parse(); expect(','); auto v = parse(); expect(')'); return makeMap(k, v); }
@@ -475,6 +525,19 @@ DataTypePtr getLeastSupertype(const DataTypes& input) {
         DataTypes ks, vs;
         for (auto& t : types) { ks.push_back(t->nested[0]); vs.push_back(t->nested[1]); }
         return wrap(makeMap(getLeastSupertype(ks), getLeastSupertype(vs)));
+    }
+    // LowCardinality: all LowCardinality -> LowCardinality(supertype of the dictionaries); mixed with
+    // ordinary types -> the plain supertype (ClickHouse: "LowCardinality with high cardinality gives
+    // high cardinality").
+    if (std::any_of(types.begin(), types.end(), [](auto& t) { return t->id == TypeId::LowCardinality; })) {
+        bool all_lc = true;
+        DataTypes dicts;
+        for (auto& t : types) {
+            if (t->id == TypeId::LowCardinality) dicts.push_back(t->nested[0]);
+            else { all_lc = false; dicts.push_back(t); }
+        }
+        DataTypePtr r = getLeastSupertype(dicts);
+        return wrap(all_lc && r->canBeInsideLowCardinality() ? makeLowCardinality(r) : r);
     }
     if (all([](auto& t) { return t->isStringOrFixed(); })) return wrap(makeType(TypeId::String));
     if (all([](auto& t) { return t->id == TypeId::Date || t->id == TypeId::Date32 || t->id == TypeId::DateTime || t->id == TypeId::DateTime64; })) {

@@ -64,6 +64,9 @@ struct DataType {
     // Whether values fit a plain fixed-width array column (numbers, dates, enums, UUID, IP).
     bool isFixedWidth() const { return valueSize() != 0; }
     bool canBeInsideNullable() const;
+    // Numbers, Bool, String, FixedString, Date, Date32, DateTime, UUID, IPv4/6, Interval, or Nullable of
+    // one of those (ClickHouse's DataTypeLowCardinality restriction).
+    bool canBeInsideLowCardinality() const;
 };
 
 // Singletons and constructors.
@@ -72,7 +75,7 @@ DataTypePtr makeNullable(const DataTypePtr& t);   // idempotent; Nothing -> Null
 DataTypePtr makeArray(const DataTypePtr& t);
 DataTypePtr makeTuple(DataTypes elems, std::vector<std::string> names = {});
 DataTypePtr makeMap(const DataTypePtr& k, const DataTypePtr& v);
-DataTypePtr makeLowCardinality(const DataTypePtr& t);
+DataTypePtr makeLowCardinality(const DataTypePtr& t);   // throws ILLEGAL_TYPE_OF_ARGUMENT (43) for other nested types
 DataTypePtr makeDateTime(std::string tz = "");
 DataTypePtr makeDateTime64(uint32_t scale, std::string tz = "");
 DataTypePtr makeDecimal(uint32_t precision, uint32_t scale);
@@ -80,6 +83,12 @@ DataTypePtr makeFixedString(uint32_t n);
 DataTypePtr makeInterval(IntervalKind k);
 DataTypePtr removeNullable(const DataTypePtr& t);
 DataTypePtr removeLowCardinality(const DataTypePtr& t);
+// Removes LowCardinality also inside Array / Tuple / Map.
+DataTypePtr recursiveRemoveLowCardinality(const DataTypePtr& t);
+bool containsLowCardinality(const DataType& t);
+// CREATE TABLE / CAST check without allow_suspicious_low_cardinality_types: LowCardinality of anything
+// but (Nullable) String, FixedString or UUID throws SUSPICIOUS_TYPE_FOR_LOW_CARDINALITY (455).
+void checkSuspiciousLowCardinality(const DataType& t);
 const char* intervalKindName(IntervalKind k);   // "Second", "Day", ...
 
 // Parses a ClickHouse type name ("Nullable(DateTime64(3, 'UTC'))"); throws UNKNOWN_TYPE / SYNTAX_ERROR.
