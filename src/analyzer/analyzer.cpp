@@ -456,7 +456,7 @@ ExprNodePtr Analyzer::analyzeIn(const ASTFunction& fn, Scope& scope) {
             auto out = createColumn(lt);
             for (size_t i = 0; i < ets.size(); ++i) {
                 try {
-                    ColumnPtr v = materialize(castColumn(tc.getColumnPtr(i), ets[i], makeNullable(lt)->canBeInsideNullable() && ets[i]->isNullable() ? makeNullable(lt) : lt, fctx));
+                    ColumnPtr v = materialize(castColumn(tc.getColumnPtr(i), ets[i], lt->canBeInsideNullable() && ets[i]->isNullable() ? makeNullable(lt) : lt, fctx));
                     if (v->isNullable()) { if (!v->isNullAt(0)) out->insertFrom(static_cast<const ColumnNullable&>(*v).getNested(), 0); }
                     else out->insertFrom(*v, 0);
                 } catch (const Exception&) {

@@ -378,7 +378,11 @@ int ColumnLowCardinality::compareAt(size_t n, size_t m, const IColumn& rhs, int 
 
 void ColumnLowCardinality::getPermutation(bool reverse, size_t limit, int nan_hint, Permutation& res) const {
     size_t n = size(), d = dict_->size();
-    if (d > n || d > (1u << 24)) { IColumn::getPermutation(reverse, limit, nan_hint, res); return; }
+    if (d > n || d > (1u << 24)) {
+        // Comparison sort; the hint is flipped for descending order like the nested layouts do.
+        IColumn::getPermutation(reverse, limit, reverse ? -nan_hint : nan_hint, res);
+        return;
+    }
     // Rank the dictionary once (equal values share a rank), then counting-sort the rows by rank:
     // stable, so equal rows keep their order as in the other columns' sorts.
     const IColumn& values = dict_->values();

@@ -1,0 +1,20 @@
+-- LowCardinality dictionaries past 256 and 65,536 distinct values (index widening), across blocks.
+CREATE TABLE many (k LowCardinality(String), v UInt64) ENGINE = Memory;
+INSERT INTO many SELECT toString(number % 300), number FROM numbers(1000);
+SELECT count(), uniqExact(k), min(k), max(k), sum(v) FROM many;
+SELECT k, count(), sum(v) FROM many GROUP BY k ORDER BY k LIMIT 5;
+SELECT k, count() FROM many WHERE k IN ('0', '255', '256', '299', '300') GROUP BY k ORDER BY k;
+SELECT k FROM many WHERE v IN (0, 255, 256, 299, 999) ORDER BY v;
+INSERT INTO many SELECT concat('key', toString(number)), number FROM numbers(70000);
+SELECT count(), uniqExact(k), countIf(k = 'key65535'), countIf(k = 'key65536'), countIf(k = 'key69999') FROM many;
+SELECT k, v FROM many WHERE k IN ('key0', 'key255', 'key256', 'key65535', 'key65536', 'key69999') ORDER BY v;
+SELECT k, count() AS c FROM many GROUP BY k ORDER BY c DESC, k LIMIT 3;
+SELECT count() FROM (SELECT DISTINCT k FROM many);
+SELECT k FROM many ORDER BY k DESC LIMIT 3;
+SELECT length(k) AS l, count() FROM many GROUP BY l ORDER BY l;
+SELECT sum(length(k)), sum(lowCardinalityIndices(k) > 0) > 0 FROM many;
+SELECT toTypeName(k), count() FROM (SELECT toLowCardinality(toString(number)) AS k FROM numbers(100000)) GROUP BY toTypeName(k);
+SELECT count(), uniqExact(k), max(k) FROM (SELECT toLowCardinality(toString(number % 70000)) AS k FROM numbers(140000));
+SELECT k, count() FROM (SELECT toLowCardinality(toString(number % 70000)) AS k FROM numbers(140000)) GROUP BY k ORDER BY k DESC LIMIT 2;
+SELECT k FROM (SELECT CAST(if(number % 1000 = 0, NULL, toString(number)) AS LowCardinality(Nullable(String))) AS k FROM numbers(70000)) WHERE k IS NULL OR k = '69999' ORDER BY k LIMIT 3;
+SELECT count(), countIf(k IS NULL), uniqExact(k) FROM (SELECT CAST(if(number % 1000 = 0, NULL, toString(number)) AS LowCardinality(Nullable(String))) AS k FROM numbers(70000));

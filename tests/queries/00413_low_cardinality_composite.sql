@@ -1,0 +1,23 @@
+-- LowCardinality inside arrays, tuples and maps; lambdas over arrays of LowCardinality; FixedString and UUID dictionaries.
+CREATE TABLE lca (a Array(LowCardinality(String)), t Tuple(LowCardinality(String), UInt8), m Map(LowCardinality(String), UInt32), u LowCardinality(UUID), fs LowCardinality(FixedString(2))) ENGINE = Memory;
+INSERT INTO lca VALUES (['a', 'b', 'a'], ('x', 1), {'k1': 1, 'k2': 2}, '00000000-0000-0000-0000-000000000001', 'ab'), ([], ('y', 2), {}, '00000000-0000-0000-0000-000000000002', 'c'), (['b'], ('x', 3), {'k2': 5}, '00000000-0000-0000-0000-000000000001', 'ab');
+SELECT * FROM lca ORDER BY t.2;
+SELECT toTypeName(a), toTypeName(t), toTypeName(m), toTypeName(u), toTypeName(fs) FROM lca LIMIT 1;
+SELECT a, length(a), has(a, 'a'), indexOf(a, 'b'), arrayJoin(a) AS x, toTypeName(x) FROM lca ORDER BY t.2, x;
+SELECT arrayMap(x -> upper(x), a), toTypeName(arrayMap(x -> upper(x), a)), arrayFilter(x -> x = 'a', a), arraySort(a), arrayDistinct(a) FROM lca ORDER BY t.2;
+SELECT a[1], toTypeName(a[1]), t.1, toTypeName(t.1), m['k2'], toTypeName(m['k2']), mapKeys(m) FROM lca ORDER BY t.2;
+SELECT t.1 AS k, count() FROM lca GROUP BY k ORDER BY k;
+SELECT u, count() FROM lca GROUP BY u ORDER BY u;
+SELECT fs, hex(fs), length(fs), fs = 'ab', toTypeName(fs = 'ab') FROM lca ORDER BY fs;
+SELECT groupArray(x) FROM (SELECT arrayJoin(a) AS x FROM lca ORDER BY x);
+SELECT x, count() FROM lca ARRAY JOIN a AS x GROUP BY x ORDER BY x;
+SELECT DISTINCT a FROM lca ORDER BY a;
+SELECT [toLowCardinality('p'), toLowCardinality('q')] AS arr, toTypeName(arr), arr[2];
+SELECT tuple(toLowCardinality('p'), 1) AS tp, toTypeName(tp), tp.1;
+SELECT map(toLowCardinality('p'), 1) AS mp, toTypeName(mp);
+SELECT CAST(['x', NULL] AS Array(LowCardinality(Nullable(String)))) AS c, toTypeName(c);
+SELECT CAST(([1, 2], 'q') AS Tuple(Array(UInt8), LowCardinality(String))) AS c, toTypeName(c);
+SELECT CAST('[\'a\',\'b\']' AS Array(LowCardinality(String))) AS c, toTypeName(c);
+SELECT a IN (['a', 'b', 'a'], ['b']) FROM lca ORDER BY t.2;
+SELECT toLowCardinality(x) AS y, count() FROM (SELECT arrayJoin(['q', 'r', 'q']) AS x) GROUP BY y ORDER BY y;
+SELECT y FROM (SELECT toLowCardinality(arrayJoin(['q', 'r', 'q', 's'])) AS y) WHERE y IN (SELECT 'q' UNION ALL SELECT 's') ORDER BY y;
