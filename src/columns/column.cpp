@@ -257,8 +257,19 @@ ColumnPtr ColumnString::filter(const Filter& mask, size_t hint) const {
 ColumnPtr ColumnString::permute(const Permutation& perm, size_t limit) const {
     size_t n = limit ? std::min<size_t>(limit, perm.size()) : perm.size();
     auto res = std::make_shared<ColumnString>();
-    res->offsets_.reserve(n);
-    for (size_t i = 0; i < n; ++i) res->insertData(getView(perm[i]));
+    // Sizes first, so the chars are allocated once (LowCardinality -> full gathers through here).
+    size_t total = 0;
+    for (size_t i = 0; i < n; ++i) total += offsets_[perm[i]] - offsetAt(perm[i]);
+    res->chars_.resize(total);
+    res->offsets_.resize(n);
+    char* dst = res->chars_.data();
+    size_t pos = 0;
+    for (size_t i = 0; i < n; ++i) {
+        size_t b = offsetAt(perm[i]), len = offsets_[perm[i]] - b;
+        if (len) std::memcpy(dst + pos, chars_.data() + b, len);
+        pos += len;
+        res->offsets_[i] = pos;
+    }
     return res;
 }
 

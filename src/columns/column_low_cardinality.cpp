@@ -27,7 +27,11 @@ ColumnUnique::ColumnUnique(MutableColumnPtr empty_values) : values_(std::move(em
     }
     if (dynamic_cast<ColumnString*>(plain_)) kind_ = Kind::String;
     else if (dynamic_cast<ColumnFixedString*>(plain_)) kind_ = Kind::FixedString;
-    else if (plain_->isFixedAndContiguous()) { kind_ = Kind::Fixed; fixed_size_ = plain_->valueSizeOfFixed(); }
+    else if (plain_->isFixedAndContiguous()) {
+        kind_ = Kind::Fixed;
+        fixed_size_ = plain_->valueSizeOfFixed();
+        is_float_ = dynamic_cast<ColumnFloat32*>(plain_) || dynamic_cast<ColumnFloat64*>(plain_);
+    }
     else throw Exception(ErrorCodes::LOGICAL_ERROR, std::string("LowCardinality dictionary of column ") + plain_->familyName());
     slots_.resize_fill(16, 0);
     mask_ = 15;
@@ -46,7 +50,7 @@ ColumnUnique::ColumnUnique(MutableColumnPtr empty_values) : values_(std::move(em
 
 ColumnUnique::ColumnUnique(const ColumnUnique& o)
     : values_(o.values_->cloneResized(o.values_->size())), nullable_(o.nullable_), kind_(o.kind_), fixed_size_(o.fixed_size_),
-      hashes_(o.hashes_), slots_(o.slots_), mask_(o.mask_), indexed_(o.indexed_) {
+      is_float_(o.is_float_), hashes_(o.hashes_), slots_(o.slots_), mask_(o.mask_), indexed_(o.indexed_) {
     if (nullable_) {
         auto& n = static_cast<ColumnNullable&>(*values_);
         plain_ = &n.getNested();
@@ -62,9 +66,19 @@ std::shared_ptr<ColumnUnique> ColumnUnique::cloneEmpty() const { return std::mak
 
 void ColumnUnique::refreshData() { fixed_data_ = kind_ == Kind::Fixed ? plain_->rawData() : nullptr; }
 
+std::string_view ColumnUnique::canonical(std::string_view v) const {
+    static const char zero[8] = {};
+    if (fixed_size_ == 8) { double d; std::memcpy(&d, v.data(), 8); if (d == 0) return {zero, 8}; }
+    else { float f; std::memcpy(&f, v.data(), 4); if (f == 0) return {zero, 4}; }
+    return v;
+}
+
 std::string_view ColumnUnique::viewAt(const IColumn& plain, size_t row) const {
     switch (kind_) {
-        case Kind::Fixed: return {plain.rawData() + row * fixed_size_, fixed_size_};
+        case Kind::Fixed: {
+            std::string_view v{plain.rawData() + row * fixed_size_, fixed_size_};
+            return is_float_ ? canonical(v) : v;
+        }
         case Kind::String: return static_cast<const ColumnString&>(plain).getView(row);
         case Kind::FixedString: return static_cast<const ColumnFixedString&>(plain).getView(row);
     }
@@ -156,8 +170,10 @@ void ColumnUnique::uniqueInsertRangeFrom(const IColumn& src_in, size_t start, si
             size_t row = start + i;
             if (src_nulls && src_nulls[row]) { out[i] = nullable_ ? 0 : nestedDefaultIndex(); continue; }
             std::string_view v;
-            if constexpr (K == Kind::Fixed) v = {src_fixed + row * fixed_size_, fixed_size_};
-            else if constexpr (K == Kind::String) v = static_cast<const ColumnString&>(*src).getView(row);
+            if constexpr (K == Kind::Fixed) {
+                v = {src_fixed + row * fixed_size_, fixed_size_};
+                if (is_float_) v = canonical(v);
+            } else if constexpr (K == Kind::String) v = static_cast<const ColumnString&>(*src).getView(row);
             else v = static_cast<const ColumnFixedString&>(*src).getView(row);
             uint64_t h = hashView(v);
             int64_t r = lookup<K>(v, h);
@@ -429,34 +445,54 @@ ColumnPtr ColumnLowCardinality::convertToFull() const {
     return dict_->values().permute(perm, 0);
 }
 
-ColumnLowCardinality::DictionaryEncoded ColumnLowCardinality::getMinimalDictionaryEncoded() const {
+ColumnLowCardinality::UsedDictionary ColumnLowCardinality::getUsedDictionary() const {
     size_t n = size(), d = dict_->size();
-    DictionaryEncoded r;
-    r.indexes.resize(n);
-    Permutation remap(d);
-    std::fill(remap.begin(), remap.end(), 0);
+    UsedDictionary r;
+    PODArray<uint8_t> mark(d);
+    std::memset(mark.data(), 0, d);
     withIndexes([&](const auto* ix) {
-        for (size_t i = 0; i < n; ++i) remap[ix[i]] = 1;
+        for (size_t i = 0; i < n; ++i) mark[ix[i]] = 1;
     });
+    r.position.resize(d);
     Permutation used;
-    for (size_t k = 0; k < d; ++k)
-        if (remap[k]) { remap[k] = uint32_t(used.size()); used.push_back(uint32_t(k)); }
-    withIndexes([&](const auto* ix) {
-        for (size_t i = 0; i < n; ++i) r.indexes[i] = remap[ix[i]];
-    });
-    if (used.size() == d) r.dictionary = dict_->valuesPtr();
-    else r.dictionary = dict_->values().permute(used, 0);
+    for (size_t k = 0; k < d; ++k) {
+        r.position[k] = mark[k] ? uint32_t(used.size()) : 0;
+        if (mark[k]) used.push_back(uint32_t(k));
+    }
+    if (used.size() == d) r.values = dict_->valuesPtr();
+    else r.values = dict_->values().permute(used, 0);
     return r;
 }
 
-ColumnPtr ColumnLowCardinality::fromValuesAndIndexes(const ColumnLowCardinality& empty, const IColumn& values, const Permutation& indexes) {
+Permutation ColumnLowCardinality::usedPositions(const UsedDictionary& used) const {
+    Permutation out(size());
+    const uint32_t* pos = used.position.data();
+    withIndexes([&](const auto* ix) {
+        for (size_t i = 0; i < out.size(); ++i) out[i] = pos[ix[i]];
+    });
+    return out;
+}
+
+ColumnPtr ColumnLowCardinality::mapResults(const ColumnLowCardinality& empty, const IColumn& results, const UsedDictionary& used) const {
     auto res = std::static_pointer_cast<ColumnLowCardinality>(empty.cloneEmpty());
-    size_t m = values.size(), n = indexes.size();
+    size_t n = size(), m = results.size(), d = dict_->size();
+    if (n == 0) return res;
     PODArray<uint64_t> pos(m);
-    res->mutableDict().uniqueInsertRangeFrom(values, 0, m, pos.data());
-    PODArray<uint64_t> rows(n);
-    for (size_t i = 0; i < n; ++i) rows[i] = pos[indexes[i]];
-    res->appendIndexes(rows.data(), n);
+    res->mutableDict().uniqueInsertRangeFrom(results, 0, m, pos.data());
+    // Result row per dictionary row, then one pass over the rows writing indexes of the final width.
+    PODArray<uint64_t> per_dict_row(d);
+    for (size_t k = 0; k < d; ++k) per_dict_row[k] = pos[used.position[k]];
+    size_t width = widthFor(res->dict_->size() - 1);
+    res->idx_ = makeIndexColumn(width);
+    res->width_ = width;
+    const uint64_t* map = per_dict_row.data();
+    withIndexes([&](const auto* ix) {
+        withMutableIndexes(*res->idx_, width, [&](auto& out) {
+            using T = std::decay_t<decltype(out[0])>;
+            out.resize(n);
+            for (size_t i = 0; i < n; ++i) out[i] = T(map[ix[i]]);
+        });
+    });
     return res;
 }
 

@@ -62,6 +62,7 @@ private:
     void grow();
     template <Kind K> int64_t lookup(std::string_view v, uint64_t h) const;
     std::string_view viewAt(const IColumn& plain, size_t row) const;
+    std::string_view canonical(std::string_view v) const;
     void refreshData();
 
     MutableColumnPtr values_;     // dictionary type
@@ -70,6 +71,7 @@ private:
     bool nullable_ = false;
     Kind kind_ = Kind::Fixed;
     size_t fixed_size_ = 0;
+    bool is_float_ = false;              // -0.0 is the same dictionary entry as 0 (as ClickHouse)
     const char* fixed_data_ = nullptr;   // plain_->rawData() for fixed-width values
     PODArray<uint64_t> hashes_;          // per row (unused for the NULL row)
     PODArray<uint32_t> slots_;           // open addressing: row + 1, 0 = empty
@@ -137,17 +139,19 @@ public:
     // Appends all rows of a full column of the dictionary type.
     void insertRangeFromFull(const IColumn& src, size_t start, size_t length);
 
-    // The dictionary rows the column uses (in first-use order, so results are deterministic) and,
-    // per row, its position in that list. Functions run on `dictionary` (never on unused values such
-    // as the implicit default, which could fail, e.g. toUInt32('')).
-    struct DictionaryEncoded {
-        ColumnPtr dictionary;
-        Permutation indexes;
+    // The dictionary rows the column uses, in dictionary order: functions run on these, never on
+    // unused values such as the implicit default, which could fail (toUInt32('')). `position` maps
+    // each dictionary row to its row in `values` (0 for unused rows).
+    struct UsedDictionary {
+        ColumnPtr values;
+        Permutation position;
     };
-    DictionaryEncoded getMinimalDictionaryEncoded() const;
-    // Builds a column of `empty`'s layout from per-row positions into `values` (a full column of
-    // the dictionary type, possibly with repeated values).
-    static ColumnPtr fromValuesAndIndexes(const ColumnLowCardinality& empty, const IColumn& values, const Permutation& indexes);
+    UsedDictionary getUsedDictionary() const;
+    // Per row: the row of `used.values` it holds (to gather a full column of results).
+    Permutation usedPositions(const UsedDictionary& used) const;
+    // A column of `empty`'s layout (a LowCardinality of the results' type) whose row i holds
+    // results[used.position[index(i)]]; `results` has one row per row of used.values.
+    ColumnPtr mapResults(const ColumnLowCardinality& empty, const IColumn& results, const UsedDictionary& used) const;
 
 private:
     ColumnUnique& mutableDict();

@@ -108,11 +108,16 @@ void AggregatedData::addBlock(const Columns& keys, const std::vector<Columns>& a
     char** places = places_.data();
     if (keys.size() == 1 && keys[0]->isLowCardinality()) {
         // One group lookup per distinct dictionary value the block uses.
-        auto enc = static_cast<const ColumnLowCardinality&>(*keys[0]).getMinimalDictionaryEncoded();
-        PODArray<char*> dict_places(enc.dictionary->size());
-        emplaceKeys({enc.dictionary}, enc.dictionary->size(), dict_places.data());
-        const uint32_t* ix = enc.indexes.data();
-        for (size_t i = 0; i < rows; ++i) places[i] = dict_places[ix[i]];
+        auto& lc = static_cast<const ColumnLowCardinality&>(*keys[0]);
+        auto used = lc.getUsedDictionary();
+        size_t m = used.values->size(), d = used.position.size();
+        PODArray<char*> used_places(m), dict_places(d);
+        emplaceKeys({used.values}, m, used_places.data());
+        for (size_t k = 0; k < d; ++k) dict_places[k] = m ? used_places[used.position[k]] : nullptr;
+        char* const* dp = dict_places.data();
+        lc.withIndexes([&](const auto* ix) {
+            for (size_t i = 0; i < rows; ++i) places[i] = dp[ix[i]];
+        });
     } else {
         bool any_lc = false;
         for (auto& k : keys) any_lc = any_lc || k->isLowCardinality();

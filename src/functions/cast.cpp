@@ -332,14 +332,15 @@ ColumnPtr castLowCardinality(const ColumnPtr& col, const DataTypePtr& from, cons
                              CastMode mode, bool accurate) {
     if (from->id == TypeId::LowCardinality) {
         if (!col->isLowCardinality()) return castColumn(col, from->nested[0], to, ctx, mode, accurate);
-        auto enc = static_cast<const ColumnLowCardinality&>(*col).getMinimalDictionaryEncoded();
+        auto& lc = static_cast<const ColumnLowCardinality&>(*col);
+        auto used = lc.getUsedDictionary();
         if (to->id == TypeId::LowCardinality) {
-            ColumnPtr values = materialize(castColumn(enc.dictionary, from->nested[0], to->nested[0], ctx, mode, accurate));
+            ColumnPtr values = materialize(castColumn(used.values, from->nested[0], to->nested[0], ctx, mode, accurate));
             auto empty = createColumn(to);
-            return ColumnLowCardinality::fromValuesAndIndexes(static_cast<const ColumnLowCardinality&>(*empty), *values, enc.indexes);
+            return lc.mapResults(static_cast<const ColumnLowCardinality&>(*empty), *values, used);
         }
-        ColumnPtr values = materialize(castColumn(enc.dictionary, from->nested[0], to, ctx, mode, accurate));
-        return values->permute(enc.indexes, 0);
+        ColumnPtr values = materialize(castColumn(used.values, from->nested[0], to, ctx, mode, accurate));
+        return values->permute(lc.usedPositions(used), 0);
     }
     ColumnPtr full = materialize(castColumn(col, from, to->nested[0], ctx, mode, accurate));
     if (full->isLowCardinality()) return full;

@@ -188,17 +188,17 @@ public:
 private:
     ColumnPtr executeOnDictionary(ColumnsWithTypeAndName& a, size_t k) const {
         auto& lc = static_cast<const ColumnLowCardinality&>(*a[k].column);
-        auto enc = lc.getMinimalDictionaryEncoded();
-        size_t m = enc.dictionary->size();
+        auto used = lc.getUsedDictionary();
+        size_t m = used.values->size();
         for (size_t i = 0; i < a.size(); ++i) {
             a[i].type = recursiveRemoveLowCardinality(a[i].type);
-            if (i == k) { a[i].column = enc.dictionary; continue; }
+            if (i == k) { a[i].column = used.values; continue; }
             auto& cc = static_cast<const ColumnConst&>(*a[i].column);
             a[i].column = std::make_shared<ColumnConst>(recursiveRemoveLowCardinality(cc.getDataColumnPtr()), m);
         }
         ColumnPtr values = materialize(inner_->execute(a, m));
         auto empty = createColumn(result_type);
-        return ColumnLowCardinality::fromValuesAndIndexes(static_cast<const ColumnLowCardinality&>(*empty), *values, enc.indexes);
+        return lc.mapResults(static_cast<const ColumnLowCardinality&>(*empty), *values, used);
     }
 
     FunctionPtr inner_;

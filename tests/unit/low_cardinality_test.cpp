@@ -121,6 +121,13 @@ TEST(LowCardinality, CompareSortAndKeys) {
     c->getPermutation(true, 0, 1, perm);    // descending, NULLs still last
     std::vector<uint32_t> desc(perm.begin(), perm.end());
     EXPECT_EQ(desc, (std::vector<uint32_t>{3, 0, 2, 4, 1}));
+    // Fewer rows than dictionary entries: the comparison-sort path, same order.
+    Filter keep{1, 1, 0, 1, 0};
+    auto few = c->filter(keep, 3);   // m, NULL, z
+    few->getPermutation(true, 0, 1, perm);
+    EXPECT_EQ(std::vector<uint32_t>(perm.begin(), perm.end()), (std::vector<uint32_t>{2, 0, 1}));
+    few->getPermutation(false, 0, -1, perm);   // NULLS FIRST
+    EXPECT_EQ(std::vector<uint32_t>(perm.begin(), perm.end()), (std::vector<uint32_t>{1, 0, 2}));
     EXPECT_EQ(c->compareAt(2, 4, *c, 1), 0);
     EXPECT_LT(c->compareAt(2, 0, *c, 1), 0);
     // Serialized keys equal those of the full column (GROUP BY / DISTINCT on mixed blocks).
@@ -137,17 +144,18 @@ TEST(LowCardinality, CompareSortAndKeys) {
     }
 }
 
-TEST(LowCardinality, MinimalDictionaryAndRebuild) {
+TEST(LowCardinality, UsedDictionaryAndResults) {
     auto c = lcString();
     for (const char* v : {"q", "p", "q"}) c->insert(Field(v));
-    auto enc = c->getMinimalDictionaryEncoded();
-    ASSERT_EQ(enc.dictionary->size(), 2u);   // the unused default '' is left out
-    EXPECT_EQ(str(*enc.dictionary, 0), "q");
-    EXPECT_EQ(enc.indexes[2], 0u);
+    auto used = c->getUsedDictionary();
+    ASSERT_EQ(used.values->size(), 2u);   // the unused default '' is left out
+    EXPECT_EQ(str(*used.values, 0), "q");
+    EXPECT_EQ(str(*used.values, 1), "p");
+    EXPECT_EQ(c->usedPositions(used)[1], 1u);
     auto up = ColumnString::create();
     up->insertData("Q");
     up->insertData("P");
-    auto r = ColumnLowCardinality::fromValuesAndIndexes(*c, *up, enc.indexes);
+    auto r = c->mapResults(*c, *up, used);
     EXPECT_EQ(str(*r, 0), "Q");
     EXPECT_EQ(str(*r, 1), "P");
     EXPECT_EQ(str(*r, 2), "Q");
