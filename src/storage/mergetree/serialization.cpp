@@ -1,7 +1,9 @@
 // serialization.cpp — MergeTree column streams (see serialization.h).
 #include "storage/mergetree/serialization.h"
 
+#include "columns/column_low_cardinality.h"
 #include "common/exception.h"
+#include "types/create_column.h"
 
 namespace basalt {
 
@@ -37,7 +39,8 @@ inline void writeVarUInt(uint64_t x, std::string& out) {
 }
 
 const DataType& physical(const DataType& t) {
-    // LowCardinality shares its nested type's layout in memory today; stored the same way.
+    // LowCardinality(T) is stored as T's streams (not ClickHouse's shared-dictionary format yet);
+    // in memory it is a ColumnLowCardinality, converted at the boundary (serializeImpl/deserializeImpl).
     return t.id == TypeId::LowCardinality ? physical(*t.nested[0]) : t;
 }
 
@@ -73,6 +76,11 @@ std::string tupleElementName(const DataType& t, size_t i, const std::string& nam
 
 void serializeImpl(const DataType& t0, const IColumn& col, size_t offset, size_t limit, const std::string& name, size_t level,
                    const OutStreamGetter& get) {
+    if (t0.id == TypeId::LowCardinality && col.isLowCardinality()) {
+        ColumnPtr full = static_cast<const ColumnLowCardinality&>(*col.cut(offset, limit)).convertToFull();
+        serializeImpl(*t0.nested[0], *full, 0, limit, name, level, get);
+        return;
+    }
     const DataType& t = physical(t0);
     switch (t.id) {
         case TypeId::Nullable: {
@@ -161,6 +169,12 @@ void readStrings(ColumnString& c, size_t limit, InStream& in) {
 }
 
 void deserializeImpl(const DataType& t0, IColumn& col, size_t limit, const std::string& name, size_t level, const InStreamGetter& get) {
+    if (t0.id == TypeId::LowCardinality && col.isLowCardinality()) {
+        auto full = createColumn(*t0.nested[0]);
+        deserializeImpl(*t0.nested[0], *full, limit, name, level, get);
+        static_cast<ColumnLowCardinality&>(col).insertRangeFromFull(*full, 0, limit);
+        return;
+    }
     const DataType& t = physical(t0);
     switch (t.id) {
         case TypeId::Nullable: {

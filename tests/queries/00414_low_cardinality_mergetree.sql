@@ -1,0 +1,24 @@
+-- LowCardinality columns in MergeTree parts (stored as the dictionary type): sorting key, partition key, merges.
+CREATE TABLE mt (k LowCardinality(String), n LowCardinality(Nullable(String)), v UInt32) ENGINE = MergeTree ORDER BY (k, v);
+INSERT INTO mt VALUES ('b', 'x', 1), ('a', NULL, 2), ('b', NULL, 3);
+INSERT INTO mt SELECT toString(number % 5), if(number % 2, NULL, toString(number)), number FROM numbers(1000);
+SELECT k, n, v FROM mt ORDER BY k, v LIMIT 5;
+SELECT k, count(), sum(v) FROM mt GROUP BY k ORDER BY k;
+SELECT count() FROM mt WHERE k = 'b';
+SELECT count() FROM mt WHERE k IN ('1', '2') AND n IS NULL;
+OPTIMIZE TABLE mt FINAL;
+CREATE TABLE mt2 (k LowCardinality(String), v UInt32) ENGINE = MergeTree PARTITION BY k ORDER BY v;
+INSERT INTO mt2 VALUES ('x', 1), ('y', 2), ('x', 3);
+SELECT k, sum(v) FROM mt2 GROUP BY k ORDER BY k;
+SELECT partition, rows FROM system.parts WHERE table = 'mt2' AND active ORDER BY partition;
+SELECT k, count(), countIf(n IS NULL), toTypeName(k) FROM mt GROUP BY k ORDER BY k;
+SELECT DISTINCT n FROM mt WHERE v < 10 ORDER BY n;
+SELECT x FROM (SELECT arrayJoin([1, NULL, 2]) AS x) ORDER BY x DESC;
+SELECT x FROM (SELECT arrayJoin([1, NULL, 2]) AS x) ORDER BY x DESC NULLS FIRST;
+SELECT x, y FROM (SELECT arrayJoin([1, NULL, 2]) AS x, 1 AS y) ORDER BY y, x DESC;
+SELECT x, y FROM (SELECT arrayJoin([1, NULL, 2]) AS x, 1 AS y) ORDER BY y DESC, x NULLS FIRST;
+SELECT x FROM (SELECT arrayJoin([1, nan, 2, -inf]) AS x) ORDER BY x DESC;
+SELECT x FROM (SELECT arrayJoin([1, nan, 2, -inf]) AS x) ORDER BY x DESC NULLS FIRST;
+SELECT x, count() FROM (SELECT CAST(-(number * 0.) AS LowCardinality(Float64)) AS x FROM numbers(2)) GROUP BY x ORDER BY x SETTINGS allow_suspicious_low_cardinality_types = 1;
+SELECT toUInt32(x), toTypeName(toUInt32(x)), toUInt8OrZero(x) FROM (SELECT CAST(if(number = 1, NULL, '5') AS Nullable(String)) AS x FROM numbers(2));
+SELECT ['a'] IN (['a'], ['b']), [1, NULL] IN ([1, NULL], [2]);
