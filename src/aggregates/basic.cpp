@@ -10,6 +10,7 @@
 #include "aggregates/aggregate_helpers.h"
 #include "common/exception.h"
 #include "common/hash_table.h"
+#include "common/wide_integer.h"
 #include "types/create_column.h"
 
 namespace basalt {
@@ -426,6 +427,15 @@ AggregateFunctionPtr createSum(const std::string& name, const DataTypes& args, c
             r = std::make_shared<Sum<typename decltype(tag)::type, Int128>>(name, args, makeDecimal(38, t->scale));
         }))
         return r;
+    // 128/256-bit integers and Decimal256 keep their type (the 256-bit sum wraps like ClickHouse's).
+    switch (t->id) {
+        case TypeId::Int128: return std::make_shared<Sum<Int128, Int128>>(name, args, t);
+        case TypeId::UInt128: return std::make_shared<Sum<UInt128, UInt128>>(name, args, t);
+        case TypeId::Int256: return std::make_shared<Sum<Int256, Int256>>(name, args, t);
+        case TypeId::UInt256: return std::make_shared<Sum<UInt256, UInt256>>(name, args, t);
+        case TypeId::Decimal256: return std::make_shared<Sum<Int256, Int256>>(name, args, makeDecimal(76, t->scale));
+        default: break;
+    }
     if (!isSummable(t)) badArgType(name, t);
     dispatchNumber(t->id, [&](auto tag) {
         using T = typename decltype(tag)::type;
@@ -445,6 +455,18 @@ AggregateFunctionPtr createAvg(const std::string& name, const DataTypes& args, c
             r = std::make_shared<Avg<typename decltype(tag)::type, Int128>>(args, div);
         }))
         return r;
+    switch (args[0]->id) {
+        case TypeId::Int128: return std::make_shared<Avg<Int128, Int128>>(args);
+        case TypeId::UInt128: return std::make_shared<Avg<UInt128, UInt128>>(args);
+        case TypeId::Int256: return std::make_shared<Avg<Int256, Int256>>(args);
+        case TypeId::UInt256: return std::make_shared<Avg<UInt256, UInt256>>(args);
+        case TypeId::Decimal256: {
+            double div = 1;
+            for (uint32_t i = 0; i < args[0]->scale; ++i) div *= 10;
+            return std::make_shared<Avg<Int256, Int256>>(args, div);
+        }
+        default: break;
+    }
     if (!isSummable(args[0])) badArgType(name, args[0]);
     dispatchNumber(args[0]->id, [&](auto tag) {
         using T = typename decltype(tag)::type;
@@ -459,6 +481,8 @@ AggregateFunctionPtr createPick(const std::string& name, Pick pick, const DataTy
     checkArgs(name, args, 1);
     AggregateFunctionPtr r;
     if (args[0]->id == TypeId::Nothing) return std::make_shared<PickGeneric>(name, pick, args);
+    if (args[0]->id == TypeId::Int256 || args[0]->id == TypeId::Decimal256) return std::make_shared<PickNumeric<Int256>>(name, pick, args);
+    if (args[0]->id == TypeId::UInt256) return std::make_shared<PickNumeric<UInt256>>(name, pick, args);
     bool typed = dispatchFixed(args[0]->id, [&](auto tag) {
         using T = typename decltype(tag)::type;
         r = std::make_shared<PickNumeric<T>>(name, pick, args);

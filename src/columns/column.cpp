@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "common/exception.h"
+#include "common/wide_integer.h"
 
 namespace basalt {
 
@@ -89,7 +90,7 @@ template <typename T> struct VectorName;
 #define VN(T, N) template <> struct VectorName<T> { static constexpr const char* name = N; };
 VN(uint8_t, "UInt8") VN(uint16_t, "UInt16") VN(uint32_t, "UInt32") VN(uint64_t, "UInt64") VN(UInt128, "UInt128")
 VN(int8_t, "Int8") VN(int16_t, "Int16") VN(int32_t, "Int32") VN(int64_t, "Int64") VN(Int128, "Int128")
-VN(float, "Float32") VN(double, "Float64")
+VN(float, "Float32") VN(double, "Float64") VN(Int256, "Int256") VN(UInt256, "UInt256")
 #undef VN
 
 template <typename T> const char* ColumnVector<T>::familyName() const { return VectorName<T>::name; }
@@ -97,7 +98,12 @@ template <typename T> const char* ColumnVector<T>::familyName() const { return V
 template <typename T>
 Field ColumnVector<T>::get(size_t n) const {
     T v = data_[n];
-    if constexpr (std::is_floating_point_v<T>) return Field(double(v));
+    if constexpr (std::is_same_v<T, Int256> || std::is_same_v<T, UInt256>) {
+        // Field has no 256-bit kind: exact when it fits 64 bits, else the nearest Float64.
+        if (v.fitsUInt64()) return Field(uint64_t(v));
+        if (T::is_signed && v.fitsInt64()) return Field(int64_t(v));
+        return Field(double(v));
+    } else if constexpr (std::is_floating_point_v<T>) return Field(double(v));
     else if constexpr (std::is_same_v<T, UInt128> || std::is_same_v<T, Int128>) return Field(uint64_t(v));
     else if constexpr (std::is_signed_v<T>) return Field(int64_t(v));
     else return Field(uint64_t(v));
@@ -219,6 +225,8 @@ template class ColumnVector<int16_t>;
 template class ColumnVector<int32_t>;
 template class ColumnVector<int64_t>;
 template class ColumnVector<Int128>;
+template class ColumnVector<Int256>;
+template class ColumnVector<UInt256>;
 template class ColumnVector<float>;
 template class ColumnVector<double>;
 

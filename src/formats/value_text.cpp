@@ -14,6 +14,7 @@
 #include "columns/column_low_cardinality.h"
 #include "common/date_time.h"
 #include "common/exception.h"
+#include "common/wide_integer.h"
 #include "common/string_utils.h"
 #include "types/create_column.h"
 
@@ -60,6 +61,18 @@ void appendDecimal(std::string& out, Int128 v, uint32_t scale) {
     while (len > 0 && buf[len - 1] == '0') --len;
     out += '.';
     out.append(buf, len);
+}
+
+// Decimal256: the digits of the magnitude split at the scale, trailing zeros dropped.
+void appendDecimal256(std::string& out, const Int256& v, uint32_t scale) {
+    std::string digits = magnitude(v).toString();
+    if (v.isNegative()) out += '-';
+    if (digits.size() <= scale) digits.insert(0, scale + 1 - digits.size(), '0');
+    size_t whole = digits.size() - scale;
+    out.append(digits, 0, whole);
+    size_t len = scale;
+    while (len > 0 && digits[whole + len - 1] == '0') --len;
+    if (len) { out += '.'; out.append(digits, whole, len); }
 }
 
 void appendUUID(std::string& out, UInt128 v) {
@@ -124,7 +137,8 @@ bool appendNumber(const DataType& t, const IColumn& c, size_t row, std::string& 
     auto ints = [&](auto v, bool big) {
         if (big && quote64) out += '"';
         using V = decltype(v);
-        if constexpr (std::is_same_v<V, Int128>) appendInt128(out, v);
+        if constexpr (std::is_same_v<V, Int256> || std::is_same_v<V, UInt256>) out += v.toString();
+        else if constexpr (std::is_same_v<V, Int128>) appendInt128(out, v);
         else if constexpr (std::is_same_v<V, UInt128>) appendUnsigned(out, v);
         else if constexpr (std::is_signed_v<V>) appendInt128(out, Int128(v));
         else appendUnsigned(out, uint64_t(v));
@@ -148,15 +162,17 @@ bool appendNumber(const DataType& t, const IColumn& c, size_t row, std::string& 
         case TypeId::Int32: ints(static_cast<const ColumnInt32&>(c).getData()[row], false); return true;
         case TypeId::Int64: ints(static_cast<const ColumnInt64&>(c).getData()[row], true); return true;
         case TypeId::Interval: ints(static_cast<const ColumnInt64&>(c).getData()[row], false); return true;
-        case TypeId::UInt128: case TypeId::UInt256: ints(static_cast<const ColumnVector<UInt128>&>(c).getData()[row], true); return true;
-        case TypeId::Int128: case TypeId::Int256: ints(static_cast<const ColumnVector<Int128>&>(c).getData()[row], true); return true;
+        case TypeId::UInt128: ints(static_cast<const ColumnVector<UInt128>&>(c).getData()[row], true); return true;
+        case TypeId::Int128: ints(static_cast<const ColumnVector<Int128>&>(c).getData()[row], true); return true;
+        case TypeId::UInt256: ints(static_cast<const ColumnVector<UInt256>&>(c).getData()[row], true); return true;
+        case TypeId::Int256: ints(static_cast<const ColumnVector<Int256>&>(c).getData()[row], true); return true;
         case TypeId::Float32: floats(static_cast<const ColumnFloat32&>(c).getData()[row]); return true;
         case TypeId::Float64: floats(static_cast<const ColumnFloat64&>(c).getData()[row]); return true;
         case TypeId::Bool: out += static_cast<const ColumnUInt8&>(c).getData()[row] ? "true" : "false"; return true;
         case TypeId::Decimal32: appendDecimal(out, static_cast<const ColumnInt32&>(c).getData()[row], t.scale); return true;
         case TypeId::Decimal64: appendDecimal(out, static_cast<const ColumnInt64&>(c).getData()[row], t.scale); return true;
-        case TypeId::Decimal128: case TypeId::Decimal256:
-            appendDecimal(out, static_cast<const ColumnVector<Int128>&>(c).getData()[row], t.scale); return true;
+        case TypeId::Decimal128: appendDecimal(out, static_cast<const ColumnVector<Int128>&>(c).getData()[row], t.scale); return true;
+        case TypeId::Decimal256: appendDecimal256(out, static_cast<const ColumnVector<Int256>&>(c).getData()[row], t.scale); return true;
         default: return false;
     }
 }
@@ -325,13 +341,13 @@ void parseInteger(std::string_view text, const DataType& t, T& out) {
     if (text.empty()) throwParse(ATTEMPT_TO_READ_AFTER_EOF, "Attempt to read after eof: Cannot parse " + t.name() + " from String, because value is too short");
     if (text[0] == '-' || text[0] == '+') {
         neg = text[0] == '-';
-        if (neg && !std::is_signed_v<T> && !std::is_same_v<T, Int128>)
+        if (neg && !std::is_signed_v<T> && !std::is_same_v<T, Int128> && !std::is_same_v<T, Int256>)
             throwParse(ErrorCodes::CANNOT_PARSE_NUMBER, "Unsigned type must not contain '-' symbol: Cannot parse " + t.name() + " from String");
         ++i;
     }
     size_t digits_start = i;
     // Accumulate with wrap-around: ClickHouse keeps the low bits on overflow (CAST('300' AS UInt8) = 44).
-    using Acc = std::conditional_t<(sizeof(T) > 8), UInt128, uint64_t>;
+    using Acc = std::conditional_t<(sizeof(T) > 16), UInt256, std::conditional_t<(sizeof(T) > 8), UInt128, uint64_t>>;
     Acc v = 0;
     while (i < text.size() && text[i] >= '0' && text[i] <= '9') v = v * 10 + Acc(text[i++] - '0');
     if (i == digits_start) throwParse(ErrorCodes::CANNOT_PARSE_TEXT, syntaxMsg(text, t.name(), 0));
@@ -358,12 +374,14 @@ void parseFloat(std::string_view text, const DataType& t, F& out) {
     out = F(d);
 }
 
-Int128 parseDecimal(std::string_view text, const DataType& t) {
+// S: the signed storage (Int128 for Decimal32..128, Int256 for Decimal256); U: its unsigned twin.
+template <typename S = Int128, typename U = UInt128>
+S parseDecimal(std::string_view text, const DataType& t) {
     size_t i = 0;
     bool neg = false;
     if (text.empty()) throwParse(ATTEMPT_TO_READ_AFTER_EOF, "Attempt to read after eof: Cannot parse " + t.name() + " from String, because value is too short");
     if (text[0] == '-' || text[0] == '+') { neg = text[0] == '-'; ++i; }
-    UInt128 v = 0;
+    U v = 0;
     int int_digits = 0, frac_digits = 0;
     bool any = false;
     while (i < text.size() && std::isdigit((unsigned char)text[i])) {
@@ -398,7 +416,7 @@ Int128 parseDecimal(std::string_view text, const DataType& t) {
     if (int_digits > int(t.precision - t.scale))
         throwParse(ErrorCodes::ARGUMENT_OUT_OF_BOUND, "Too many digits (" + std::to_string(int_digits + int(t.scale)) + " > " +
                    std::to_string(t.precision) + ") in decimal value");
-    return neg ? -Int128(v) : Int128(v);
+    return neg ? -S(v) : S(v);
 }
 
 bool parseBoolText(std::string_view s, bool& b) {
@@ -468,8 +486,8 @@ void parseScalar(const DataType& t, IColumn& c, std::string_view text, const For
         case TypeId::Float64: { double v; parseFloat(text, t, v); static_cast<ColumnFloat64&>(c).insertValue(v); return; }
         case TypeId::Decimal32: static_cast<ColumnInt32&>(c).insertValue(int32_t(parseDecimal(text, t))); return;
         case TypeId::Decimal64: static_cast<ColumnInt64&>(c).insertValue(int64_t(parseDecimal(text, t))); return;
-        case TypeId::Decimal128: case TypeId::Decimal256:
-            static_cast<ColumnVector<Int128>&>(c).insertValue(parseDecimal(text, t)); return;
+        case TypeId::Decimal128: static_cast<ColumnVector<Int128>&>(c).insertValue(parseDecimal(text, t)); return;
+        case TypeId::Decimal256: static_cast<ColumnVector<Int256>&>(c).insertValue(parseDecimal<Int256, UInt256>(text, t)); return;
         case TypeId::Date: case TypeId::Date32: {
             int32_t days;
             size_t used;
@@ -571,8 +589,10 @@ void parseScalar(const DataType& t, IColumn& c, std::string_view text, const For
     }
     bool done = false;
     switch (t.id) {
-        case TypeId::UInt128: case TypeId::UInt256: { UInt128 v; parseInteger(text, t, v); static_cast<ColumnVector<UInt128>&>(c).insertValue(v); return; }
-        case TypeId::Int128: case TypeId::Int256: { Int128 v; parseInteger(text, t, v); static_cast<ColumnVector<Int128>&>(c).insertValue(v); return; }
+        case TypeId::UInt128: { UInt128 v; parseInteger(text, t, v); static_cast<ColumnVector<UInt128>&>(c).insertValue(v); return; }
+        case TypeId::Int128: { Int128 v; parseInteger(text, t, v); static_cast<ColumnVector<Int128>&>(c).insertValue(v); return; }
+        case TypeId::UInt256: { UInt256 v; parseInteger(text, t, v); static_cast<ColumnVector<UInt256>&>(c).insertValue(v); return; }
+        case TypeId::Int256: { Int256 v; parseInteger(text, t, v); static_cast<ColumnVector<Int256>&>(c).insertValue(v); return; }
         default: break;
     }
     dispatchFixed(t.id, [&](auto tag) {

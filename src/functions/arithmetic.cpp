@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "common/exception.h"
+#include "common/wide_integer.h"
 #include "functions/cast.h"
 #include "functions/function.h"
 #include "types/create_column.h"
@@ -27,6 +28,7 @@ TypeId intType(bool is_signed, int size) {
         case 2: return is_signed ? TypeId::Int16 : TypeId::UInt16;
         case 4: return is_signed ? TypeId::Int32 : TypeId::UInt32;
         case 16: return is_signed ? TypeId::Int128 : TypeId::UInt128;
+        case 32: return is_signed ? TypeId::Int256 : TypeId::UInt256;
         default: return is_signed ? TypeId::Int64 : TypeId::UInt64;
     }
 }
@@ -99,6 +101,7 @@ TypeId computeType(Op op, TypeId a, TypeId b, TypeId result) {
         default: {
             if (isFloat(a) || isFloat(b)) return TypeId::Float64;
             bool sg = isSigned(a) || isSigned(b);
+            if (typeSize(a) == 32 || typeSize(b) == 32) return sg ? TypeId::Int256 : TypeId::UInt256;
             if (typeSize(a) == 16 || typeSize(b) == 16) return sg ? TypeId::Int128 : TypeId::UInt128;
             // intDiv/modulo of narrow signed types run in Int64, so MIN / -1 must be detected
             // against the result width (see intDivValue); computing in 64 bits is otherwise exact.
@@ -284,6 +287,53 @@ ColumnPtr binaryKernel(Op op, const IColumn& ca, const IColumn& cb, size_t rows)
     return res;
 }
 
+// Int256 / UInt256: the same operations on the wide type (kept out of binaryKernel's
+// instantiations; the arithmetic wraps like the built-in integers).
+template <typename T>
+ColumnPtr wideKernel(Op op, const IColumn& ca, const IColumn& cb, size_t rows) {
+    bool ac = ca.isConst(), bc = cb.isConst();
+    auto getVec = [](const IColumn& c) -> const T* {
+        const IColumn& d = c.isConst() ? static_cast<const ColumnConst&>(c).getDataColumn() : c;
+        return static_cast<const ColumnVector<T>&>(d).getData().data();
+    };
+    const T* a = getVec(ca);
+    const T* b = getVec(cb);
+    auto res = std::make_shared<ColumnVector<T>>(rows);
+    T* r = res->getData().data();
+    auto loop = [&](auto f) { applyShapes(a, ac, b, bc, rows, r, f); };
+    bool or_zero = op == Op::IntDivOrZero || op == Op::ModuloOrZero;
+    auto divide = [or_zero](const T& x, const T& y, bool mod) -> T {
+        if (y.isZero()) { if (or_zero) return T{}; divisionByZero(); }
+        if constexpr (T::is_signed) {
+            if (y == T(-1)) {
+                if (x == T::min()) { if (or_zero) return T{}; divisionOfMinByMinusOne(); }
+                return mod ? T{} : -x;
+            }
+        }
+        return mod ? x % y : x / y;
+    };
+    switch (op) {
+        case Op::Plus: loop([](const T& x, const T& y) { return x + y; }); break;
+        case Op::Minus: loop([](const T& x, const T& y) { return x - y; }); break;
+        case Op::Multiply: loop([](const T& x, const T& y) { return x * y; }); break;
+        case Op::IntDiv: case Op::IntDivOrZero: loop([&](const T& x, const T& y) { return divide(x, y, false); }); break;
+        case Op::Modulo: case Op::ModuloOrZero: loop([&](const T& x, const T& y) { return divide(x, y, true); }); break;
+        case Op::BitAnd: loop([](const T& x, const T& y) { return x & y; }); break;
+        case Op::BitOr: loop([](const T& x, const T& y) { return x | y; }); break;
+        case Op::BitXor: loop([](const T& x, const T& y) { return x ^ y; }); break;
+        case Op::ShiftLeft:
+            loop([](const T& x, const T& y) { return y.isNegative() || !(y < T(256)) ? T{} : x.shiftLeft(unsigned(uint64_t(y))); });
+            break;
+        case Op::ShiftRight:
+            loop([](const T& x, const T& y) { return y.isNegative() || !(y < T(256)) ? T{} : x.shiftRight(unsigned(uint64_t(y))); });
+            break;
+        default: throw Exception(ErrorCodes::LOGICAL_ERROR, "Unexpected 256-bit operation");
+    }
+    return res;
+}
+
+bool isWide(TypeId id) { return id == TypeId::Int256 || id == TypeId::UInt256; }
+
 bool isArithmeticType(const DataTypePtr& t) { return t->isNumber() || t->id == TypeId::Bool; }
 
 // ---- Decimal arithmetic ----------------------------------------------------------------------
@@ -292,7 +342,7 @@ bool isArithmeticType(const DataTypePtr& t) { return t->isNumber() || t->id == T
 // operand the result keeps the decimal operand's type; the integer acts as a decimal with the other
 // operand's scale (scale 0 for multiply). Overflow of the storage type is DECIMAL_OVERFLOW (407).
 
-uint32_t decimalMaxPrecision(TypeId id) { return id == TypeId::Decimal32 ? 9 : id == TypeId::Decimal64 ? 18 : 38; }
+uint32_t decimalMaxPrecision(TypeId id) { return id == TypeId::Decimal32 ? 9 : id == TypeId::Decimal64 ? 18 : id == TypeId::Decimal128 ? 38 : 76; }
 
 [[noreturn]] void decimalMathOverflow() { throw Exception(ErrorCodes::DECIMAL_OVERFLOW, "Decimal math overflow"); }
 
@@ -335,12 +385,38 @@ ColumnPtr decimalKernel(Op op, const IColumn& ca, const IColumn& cb, size_t rows
     return res;
 }
 
+// Decimal256: ClickHouse does not check overflow here (the scaled integers wrap).
+ColumnPtr decimal256Kernel(Op op, const IColumn& ca, const IColumn& cb, size_t rows, uint32_t divisor_scale) {
+    auto vec = [](const IColumn& c) -> const Int256* {
+        const IColumn& d = c.isConst() ? static_cast<const ColumnConst&>(c).getDataColumn() : c;
+        return static_cast<const ColumnVector<Int256>&>(d).getData().data();
+    };
+    const Int256* a = vec(ca);
+    const Int256* b = vec(cb);
+    bool ac = ca.isConst(), bc = cb.isConst();
+    auto res = std::make_shared<ColumnVector<Int256>>(rows);
+    Int256* r = res->getData().data();
+    auto loop = [&](auto f) { applyShapes(a, ac, b, bc, rows, r, f); };
+    Int256 scale_mul = pow10Int256(divisor_scale);
+    switch (op) {
+        case Op::Plus: loop([](const Int256& x, const Int256& y) { return x + y; }); break;
+        case Op::Minus: loop([](const Int256& x, const Int256& y) { return x - y; }); break;
+        case Op::Multiply: loop([](const Int256& x, const Int256& y) { return x * y; }); break;
+        case Op::Divide:
+            loop([&scale_mul](const Int256& x, const Int256& y) {
+                if (y.isZero()) divisionByZero();
+                return (x * scale_mul) / y;
+            });
+            break;
+        default: break;
+    }
+    return res;
+}
+
 FunctionPtr buildDecimalBinary(Op op, const char* name, const DataTypePtr& ta, const DataTypePtr& tb, const FunctionContext& ctx) {
     if (op != Op::Plus && op != Op::Minus && op != Op::Multiply && op != Op::Divide)
         throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, std::string("Illegal types ") + ta->name() + " and " + tb->name() +
                         " of arguments of function " + name);
-    if (ta->id == TypeId::Decimal256 || tb->id == TypeId::Decimal256)
-        throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Decimal256 arithmetic is not supported yet");
     bool da = ta->isDecimal(), db = tb->isDecimal();
     uint32_t sa = da ? ta->scale : 0, sb = db ? tb->scale : 0;
     // An integer operand borrows the decimal's scale except in multiplication.
@@ -372,13 +448,14 @@ FunctionPtr buildDecimalBinary(Op op, const char* name, const DataTypePtr& ta, c
     // Operands in the computation storage: same scale for +/-, own scales for * and /.
     DataTypePtr ca = makeDecimal(maxp, op == Op::Plus || op == Op::Minus ? rscale : sa);
     DataTypePtr cb = makeDecimal(maxp, op == Op::Plus || op == Op::Minus ? rscale : sb);
-    Int128 scale_mul = pow10Wide(sb);
-    return makeFunction(name, result, [op, ta, tb, ca, cb, storage, scale_mul, ctx](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+    Int128 scale_mul = storage == TypeId::Decimal256 ? 0 : pow10Wide(sb);
+    return makeFunction(name, result, [op, ta, tb, ca, cb, storage, scale_mul, sb, ctx](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
         ColumnPtr x = castColumn(a[0].column, ta, ca, ctx);
         ColumnPtr y = castColumn(a[1].column, tb, cb, ctx);
         switch (storage) {
             case TypeId::Decimal32: return decimalKernel<int32_t>(op, *x, *y, rows, scale_mul);
             case TypeId::Decimal64: return decimalKernel<int64_t>(op, *x, *y, rows, scale_mul);
+            case TypeId::Decimal256: return decimal256Kernel(op, *x, *y, rows, sb);
             default: return decimalKernel<Int128>(op, *x, *y, rows, scale_mul);
         }
     });
@@ -437,8 +514,8 @@ FunctionPtr buildBinary(Op op, const ColumnsWithTypeAndName& args, const Functio
     if (ia == ta->id && !isArithmeticType(ta)) throwIllegalType(name, ta, 0);
     if (ib == tb->id && !isArithmeticType(tb)) throwIllegalType(name, tb, 1);
     if (bit && (ta->isFloat() || tb->isFloat())) throwIllegalType(name, ta->isFloat() ? ta : tb, ta->isFloat() ? 0 : 1);
-    // ClickHouse has no Float x (U)Int128 arithmetic.
-    if ((isFloat(ia) && typeSize(ib) == 16) || (isFloat(ib) && typeSize(ia) == 16))
+    // ClickHouse has no Float x (U)Int128/256 arithmetic.
+    if ((isFloat(ia) && typeSize(ib) >= 16) || (isFloat(ib) && typeSize(ia) >= 16))
         throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, std::string("Illegal types ") + ta->name() + " and " + tb->name() +
                         " of arguments of function " + name);
     TypeId rid = resultType(op, ia, ib);
@@ -462,7 +539,9 @@ FunctionPtr buildBinary(Op op, const ColumnsWithTypeAndName& args, const Functio
             }
         }
         ColumnPtr r;
-        dispatchArith(ctype->id, [&](auto tag) { r = binaryKernel<typename decltype(tag)::type>(op, *x, *y, rows); });
+        if (ctype->id == TypeId::Int256) r = wideKernel<Int256>(op, *x, *y, rows);
+        else if (ctype->id == TypeId::UInt256) r = wideKernel<UInt256>(op, *x, *y, rows);
+        else dispatchArith(ctype->id, [&](auto tag) { r = binaryKernel<typename decltype(tag)::type>(op, *x, *y, rows); });
         if ((op == Op::IntDiv || op == Op::IntDivOrZero) && ctype->id == TypeId::Int64 && rtype->valueSize() < 8 &&
             ta->isSignedInteger() && tb->isSignedInteger()) {
             // Narrow signed MIN / -1 computed in Int64 does not overflow there; it does in the result
@@ -481,10 +560,15 @@ FunctionPtr buildBinary(Op op, const ColumnsWithTypeAndName& args, const Functio
 
 // negate/abs of a Decimal keep its type; they work on the scaled integers (wrapping like ClickHouse).
 FunctionPtr decimalUnary(const char* name, const DataTypePtr& t, bool negate) {
-    if (t->id == TypeId::Decimal256) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Decimal256 is not supported yet");
     return makeFunction(name, t, [t, negate](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
         ColumnPtr x = materialize(a[0].column);
         ColumnPtr r;
+        if (t->id == TypeId::Decimal256) {
+            auto& src = static_cast<const ColumnVector<Int256>&>(*x).getData();
+            auto res = std::make_shared<ColumnVector<Int256>>(rows);
+            for (size_t i = 0; i < rows; ++i) res->getData()[i] = (negate || src[i].isNegative()) ? -src[i] : src[i];
+            return ColumnPtr(res);
+        }
         auto run = [&](auto tag) {
             using T = typename decltype(tag)::type;
             using U = std::make_unsigned_t<T>;
@@ -524,6 +608,12 @@ FunctionPtr buildNegate(const ColumnsWithTypeAndName& args, const FunctionContex
     return makeFunction("negate", rt, [t, rt, ctx](const ColumnsWithTypeAndName& a, size_t rows) {
         ColumnPtr x = materialize(castColumn(a[0].column, t, rt, ctx));
         ColumnPtr r;
+        if (rt->id == TypeId::Int256) {
+            auto& src = static_cast<const ColumnVector<Int256>&>(*x).getData();
+            auto res = std::make_shared<ColumnVector<Int256>>(rows);
+            for (size_t i = 0; i < rows; ++i) res->getData()[i] = -src[i];
+            return ColumnPtr(res);
+        }
         dispatchArith(rt->id, [&](auto tag) {
             using T = typename decltype(tag)::type;
             auto& src = static_cast<const ColumnVector<T>&>(*x).getData();
@@ -547,6 +637,13 @@ FunctionPtr buildAbs(const ColumnsWithTypeAndName& args, const FunctionContext& 
     return makeFunction("abs", rt, [t, rt](const ColumnsWithTypeAndName& a, size_t rows) {
         ColumnPtr x = materialize(a[0].column);
         ColumnPtr r;
+        if (t->id == TypeId::UInt256) return x;
+        if (t->id == TypeId::Int256) {
+            auto& src = static_cast<const ColumnVector<Int256>&>(*x).getData();
+            auto res = std::make_shared<ColumnVector<UInt256>>(rows);
+            for (size_t i = 0; i < rows; ++i) res->getData()[i] = magnitude(src[i]);
+            return ColumnPtr(res);
+        }
         dispatchArith(t->id, [&](auto tag) {
             using T = typename decltype(tag)::type;
             auto& src = static_cast<const ColumnVector<T>&>(*x).getData();
@@ -572,6 +669,15 @@ FunctionPtr buildBitNot(const ColumnsWithTypeAndName& args, const FunctionContex
     return makeFunction("bitNot", t, [t](const ColumnsWithTypeAndName& a, size_t rows) {
         ColumnPtr x = materialize(a[0].column);
         ColumnPtr r;
+        auto wide = [&](auto tag) {
+            using T = typename decltype(tag)::type;
+            auto& src = static_cast<const ColumnVector<T>&>(*x).getData();
+            auto res = std::make_shared<ColumnVector<T>>(rows);
+            for (size_t i = 0; i < rows; ++i) res->getData()[i] = ~src[i];
+            r = res;
+        };
+        if (t->id == TypeId::Int256) { wide(TypeTag<Int256>{}); return r; }
+        if (t->id == TypeId::UInt256) { wide(TypeTag<UInt256>{}); return r; }
         dispatchArith(t->id, [&](auto tag) {
             using T = typename decltype(tag)::type;
             if constexpr (std::is_integral_v<T>) {

@@ -352,9 +352,6 @@ ColumnPtr castLowCardinality(const ColumnPtr& col, const DataTypePtr& from, cons
 ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const DataTypePtr& to, const FunctionContext& ctx,
                      CastMode mode, bool accurate) {
     if (from->equals(*to)) return col_in;
-    // 256-bit integers and Decimal256 have no column representation yet: fail clearly.
-    if (is256(to->id) || is256(from->id))
-        throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Type " + (is256(to->id) ? to : from)->name() + " is not supported yet");
     size_t rows = col_in->size();
     // Constants: convert the single value, keep it constant.
     if (col_in->isConst()) {
@@ -456,8 +453,14 @@ ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const Dat
     // From String: parse.
     if (from->isStringOrFixed()) return fromStringColumn(col, to, ctx, mode);
 
-    // Decimals: exact scaled-integer conversions (see toDecimalColumn / fromDecimalColumn).
     bool lenient = mode != CastMode::Throw;
+    // 256-bit integers and Decimal256 (cast_wide.cpp).
+    if (is256(from->id) || is256(to->id)) {
+        std::shared_ptr<ColumnUInt8> bad;
+        if (lenient) { bad = ColumnUInt8::create(rows); std::memset(bad->getData().data(), 0, rows); }
+        return withBadRows(castWideColumn(*col, from, to, accurate, bad ? bad->getData().data() : nullptr), bad, mode);
+    }
+    // Decimals: exact scaled-integer conversions (see toDecimalColumn / fromDecimalColumn).
     if (to->isDecimal() && (isNumericLike(from->id) || isDecimalSource(from->id))) {
         std::shared_ptr<ColumnUInt8> bad;
         if (lenient) { bad = ColumnUInt8::create(rows); std::memset(bad->getData().data(), 0, rows); }

@@ -15,6 +15,10 @@ enum class CastMode { Throw, OrNull, OrZero };
 ColumnPtr castColumn(const ColumnPtr& col, const DataTypePtr& from, const DataTypePtr& to, const FunctionContext& ctx,
                      CastMode mode = CastMode::Throw, bool accurate = false);
 
+// castColumn's part for Int256 / UInt256 / Decimal256 on either side (full, non-Nullable columns of
+// numbers, Bool, dates, decimals; cast_wide.cpp). `bad` as in OrNull/OrZero modes (null: throw).
+ColumnPtr castWideColumn(const IColumn& col, const DataTypePtr& from, const DataTypePtr& to, bool accurate, uint8_t* bad);
+
 // Converts a Field (literal) to a value of `to` in a one-row column (used for IN sets, constants).
 ColumnPtr castField(const Field& value, const DataTypePtr& value_type, const DataTypePtr& to, const FunctionContext& ctx);
 

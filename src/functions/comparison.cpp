@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "common/exception.h"
+#include "common/wide_integer.h"
 #include "functions/cast.h"
 #include "functions/function.h"
 #include "types/create_column.h"
@@ -137,7 +138,7 @@ DataTypePtr comparisonType(const char* name, const DataTypePtr& a, const DataTyp
             // operand makes it a Float64 comparison (as ClickHouse).
             if (a->isFloat() || b->isFloat()) return makeType(TypeId::Float64);
             uint32_t sc = std::max(a->isDecimal() ? a->scale : 0, b->isDecimal() ? b->scale : 0);
-            return makeDecimal(38, sc);
+            return makeDecimal(a->valueSize() == 32 || b->valueSize() == 32 ? 76 : 38, sc);
         }
         if (a->isEnum() || b->isEnum() || a->id == TypeId::UUID || b->id == TypeId::UUID || a->id == TypeId::IPv6 || b->id == TypeId::IPv6) {
             if (a->equals(*b)) return a;
@@ -146,6 +147,11 @@ DataTypePtr comparisonType(const char* name, const DataTypePtr& a, const DataTyp
         }
         if (a->isFloat() || b->isFloat()) return makeType(TypeId::Float64);
         bool sa = a->isSignedInteger(), sb = b->isSignedInteger();
+        if (a->valueSize() == 32 || b->valueSize() == 32) {
+            // 256-bit: exact in Int256 unless one side is UInt256 and the other signed (wideMixed).
+            if (!sa && !sb) return makeType(TypeId::UInt256);
+            return makeType(TypeId::Int256);
+        }
         if (!sa && !sb) return makeType(TypeId::UInt64);
         if (sa && sb) return makeType(TypeId::Int64);
         const DataTypePtr& u = sa ? b : a;
@@ -211,6 +217,28 @@ FunctionPtr buildComparison(Cmp c, const ColumnsWithTypeAndName& args, const Fun
             return res;
         });
     }
+    // UInt256 against a signed integer: no common 256-bit type holds both ranges; a negative signed
+    // value is below every UInt256, otherwise compare as UInt256.
+    bool wide_mixed = ct->id == TypeId::Int256 && ((ta->id == TypeId::UInt256 && tb->isSignedInteger()) || (tb->id == TypeId::UInt256 && ta->isSignedInteger()));
+    if (wide_mixed) {
+        bool unsigned_left = ta->id == TypeId::UInt256;
+        DataTypePtr signed_type = unsigned_left ? tb : ta;
+        return makeFunction(name, makeType(TypeId::UInt8), [c, unsigned_left, signed_type, ctx](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+            const auto& ucol = a[unsigned_left ? 0 : 1];
+            const auto& scol = a[unsigned_left ? 1 : 0];
+            ColumnPtr u = materialize(ucol.column);
+            ColumnPtr sv = materialize(castColumn(scol.column, signed_type, makeType(TypeId::Int256), ctx));
+            auto& ud = static_cast<const ColumnVector<UInt256>&>(*u).getData();
+            auto& sd = static_cast<const ColumnVector<Int256>&>(*sv).getData();
+            auto res = ColumnUInt8::create(rows);
+            for (size_t i = 0; i < rows; ++i) {
+                int cmp = sd[i].isNegative() ? 1 : (ud[i] < UInt256(sd[i]) ? -1 : (UInt256(sd[i]) < ud[i] ? 1 : 0));   // u vs s
+                if (!unsigned_left) cmp = -cmp;
+                res->getData()[i] = cmpValues(c, cmp, 0);
+            }
+            return ColumnPtr(res);
+        });
+    }
     bool pad = ct->isStringOrFixed() && (ta->id == TypeId::FixedString) != (tb->id == TypeId::FixedString);
     return makeFunction(name, makeType(TypeId::UInt8), [c, ta, tb, ct, pid, pad, ctx](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
         // A string compared with a number must parse as that number (1 = 'a' is TYPE_MISMATCH).
@@ -247,7 +275,10 @@ FunctionPtr buildComparison(Cmp c, const ColumnsWithTypeAndName& args, const Fun
             numericKernel<int64_t>(c, *widen(x), *widen(y), rows, r);
             return res;
         }
-        bool done = dispatchFixed(pid, [&](auto tag) { numericKernel<typename decltype(tag)::type>(c, *x, *y, rows, r); });
+        bool done = true;
+        if (pid == TypeId::Int256 || pid == TypeId::Decimal256) numericKernel<Int256>(c, *x, *y, rows, r);
+        else if (pid == TypeId::UInt256) numericKernel<UInt256>(c, *x, *y, rows, r);
+        else done = dispatchFixed(pid, [&](auto tag) { numericKernel<typename decltype(tag)::type>(c, *x, *y, rows, r); });
         if (!done) {
             // Composite types: generic comparison.
             auto xm = materialize(x), ym = materialize(y);

@@ -92,7 +92,7 @@ void registerConversionFunctions(FunctionFactory& f) {
     static const std::pair<const char*, TypeId> simple[] = {
         {"UInt8", TypeId::UInt8}, {"UInt16", TypeId::UInt16}, {"UInt32", TypeId::UInt32}, {"UInt64", TypeId::UInt64},
         {"Int8", TypeId::Int8}, {"Int16", TypeId::Int16}, {"Int32", TypeId::Int32}, {"Int64", TypeId::Int64},
-        {"Int128", TypeId::Int128}, {"UInt128", TypeId::UInt128},
+        {"Int128", TypeId::Int128}, {"UInt128", TypeId::UInt128}, {"Int256", TypeId::Int256}, {"UInt256", TypeId::UInt256},
         {"Float32", TypeId::Float32}, {"Float64", TypeId::Float64}, {"Date", TypeId::Date}, {"Date32", TypeId::Date32},
         {"UUID", TypeId::UUID}, {"IPv4", TypeId::IPv4}, {"IPv6", TypeId::IPv6}, {"Bool", TypeId::Bool},
     };
@@ -101,13 +101,6 @@ void registerConversionFunctions(FunctionFactory& f) {
         registerToType(f, std::string("to") + n, [tid](auto&, auto&, size_t&) { return makeType(tid); });
     }
     f.registerAlias("toBoolean", "toBool");
-    // 256-bit integers have no column type yet: a clear NOT_IMPLEMENTED instead of UNKNOWN_FUNCTION.
-    for (const char* n : {"toInt256", "toUInt256", "toInt256OrNull", "toUInt256OrNull", "toInt256OrZero", "toUInt256OrZero"}) {
-        std::string fname = n;
-        f.registerFunction(fname, [fname](const ColumnsWithTypeAndName&, const FunctionContext&) -> FunctionPtr {
-            throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Function " + fname + " is not supported yet: 256-bit integers are not implemented");
-        });
-    }
     f.registerFunction("toLowCardinality", [](const ColumnsWithTypeAndName& a, const FunctionContext& ctx) {
         checkArgumentCount("toLowCardinality", a, 1, 1);
         DataTypePtr from = a[0].type;

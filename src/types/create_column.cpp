@@ -3,6 +3,7 @@
 
 #include "columns/column_low_cardinality.h"
 #include "common/exception.h"
+#include "common/wide_integer.h"
 
 namespace basalt {
 
@@ -12,6 +13,9 @@ MutableColumnPtr createColumn(const DataType& type) {
         return res;
     switch (type.id) {
         case TypeId::Nothing: return std::make_shared<ColumnUInt8>();  // Nothing stores placeholder bytes
+        // 256-bit values are kept out of dispatchFixed (and so out of most kernels' instantiations).
+        case TypeId::Int256: case TypeId::Decimal256: return std::make_shared<ColumnVector<Int256>>();
+        case TypeId::UInt256: return std::make_shared<ColumnVector<UInt256>>();
         case TypeId::String: return std::make_shared<ColumnString>();
         case TypeId::FixedString: return std::make_shared<ColumnFixedString>(type.n);
         case TypeId::Nullable: return std::make_shared<ColumnNullable>(createColumn(*type.nested[0]), ColumnUInt8::create());
