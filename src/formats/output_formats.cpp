@@ -269,18 +269,14 @@ std::string numberTip(const DataType& t0, const IColumn& c, size_t row, const Fo
     if (!std::isfinite(v) || std::fabs(v) <= 1e6) return {};
     static const char* units[] = {"", "thousand", "million", "billion", "trillion", "quadrillion", "quintillion",
                                   "sextillion", "septillion", "octillion", "nonillion", "decillion", "undecillion",
-                                  "duodecillion", "tredecillion", "quattuordecillion"};
+                                  "duodecillion", "tredecillion", "quattuordecillion", "quindecillion", "sexdecillion",
+                                  "septendecillion", "octodecillion", "novemdecillion", "vigintillion"};
     int k = 0;
     double a = v;
-    while (std::fabs(a) >= 1000 && k < 15) { a /= 1000; ++k; }
+    while (std::fabs(a) >= 1000 && k < 21) { a /= 1000; ++k; }
     char buf[64];
     std::snprintf(buf, sizeof(buf), " -- %.2f %s", a, units[k]);
     return buf;
-}
-
-std::string largeNumberTip(const Block& b, const FormatSettings& s) {
-    if (b.rows() != 1 || b.columns() != 1) return {};
-    return numberTip(*b.at(0).type, *b.at(0).column, 0, s);
 }
 
 enum class PrettyKind { Grid, Compact, Space };
@@ -412,8 +408,9 @@ private:
             nameRow("");
             buf_ += '\n';
         }
-        std::string tip = largeNumberTip(b, s_);
         for (size_t r = 0; r < rows; ++r) {
+            // ClickHouse appends the readable-quantity tip of the last column's value to each row.
+            std::string tip = cols ? numberTip(*b.at(cols - 1).type, *b.at(cols - 1).column, r, s_) : std::string();
             if (r && kind_ == PrettyKind::Grid) rule("├", "─", "┼", "┤");
             size_t nlines = 1;
             for (size_t c = 0; c < cols; ++c) nlines = std::max(nlines, cells[r * cols + c].lines.size());

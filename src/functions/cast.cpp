@@ -54,12 +54,24 @@ ColumnPtr numberToNumber(const IColumn& col, TypeId from_id, bool accurate, cons
             // float -> 128-bit: the 64-bit clamping of convertNumbers would lose the range.
             for (size_t i = 0; i < n; ++i) {
                 From v = src[i];
-                if (!std::isfinite(v)) res->getData()[i] = 0;
+                if (!std::isfinite(v)) {
+                    if (!bad) throw Exception(ErrorCodes::CANNOT_CONVERT_TYPE, "Unexpected inf or nan to integer conversion");
+                    bad[i] = 1;
+                    res->getData()[i] = 0;
+                }
                 else if constexpr (std::is_same_v<To, Int128>)
                     res->getData()[i] = (v >= 1.7014118346046923e38 || v <= -1.7014118346046923e38) ? To(0) : To(v);
                 else res->getData()[i] = (v >= 3.402823669209385e38 || v <= -1.0) ? To(0) : To(v);
             }
         } else {
+            if constexpr (std::is_floating_point_v<From> && std::is_integral_v<To>) {
+                // ClickHouse refuses NaN and infinities for integer targets.
+                for (size_t i = 0; i < n; ++i)
+                    if (!std::isfinite(src[i])) {
+                        if (!bad) throw Exception(ErrorCodes::CANNOT_CONVERT_TYPE, "Unexpected inf or nan to integer conversion");
+                        bad[i] = 1;
+                    }
+            }
             if (accurate) {
                 for (size_t i = 0; i < n; ++i) {
                     From v = src[i];

@@ -193,6 +193,11 @@ ColumnPtr castWideColumn(const IColumn& col, const DataTypePtr& from, const Data
                 if (s.is_float) {
                     // Only reached for 256-bit targets: truncation toward zero.
                     double d = s.f[i];
+                    if (!std::isfinite(d)) {
+                        fail(i, ErrorCodes::CANNOT_CONVERT_TYPE, "Unexpected inf or nan to integer conversion");
+                        dst[i] = T{};
+                        continue;
+                    }
                     if (accurate && !(std::isfinite(d) && d == std::trunc(d) && fits<T>(Int256(d), false) &&
                                       (!std::is_same_v<T, UInt256> || d >= 0) && std::fabs(d) < 1.157920892373162e77)) {
                         fail(i, ErrorCodes::CANNOT_CONVERT_TYPE, "Value in column " + from->name() + " cannot be safely converted into type " + to->name());

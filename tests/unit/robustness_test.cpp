@@ -99,7 +99,8 @@ TEST(Robustness, HugeLiterals) {
     expectError(e, "SELECT '\\" , {SYNTAX_ERROR});
     expectError(e, "SELECT x'" + std::string(1001, 'A') + "'", {});
     expectError(e, "SELECT toDecimal128('" + std::string(5000, '9') + "', 2)", {});
-    expectError(e, "SELECT CAST('" + std::string(5000, '9') + "' AS UInt256)", {});
+    EXPECT_NE(e.code("SELECT CAST('" + std::string(5000, '9') + "' AS UInt256)"), -1);   // a value (digits wrap) or an error
+    e.expectAlive();
     EXPECT_NE(e.code("SELECT toDateTime64('2020-01-01 00:00:00." + std::string(5000, '9') + "', 9)"), -1);
     expectError(e, "SELECT toDecimal32(1, 1000)", {});
     expectError(e, "SELECT toDateTime64(1, 1000)", {});
