@@ -533,6 +533,13 @@ void registerBasicAggregateFunctions(AggregateFunctionFactory& f) {
             checkArgs(n, a, 1);
             AggregateFunctionPtr r;
             if (!a[0]->isInteger()) badArgType(n, a[0]);
+            switch (a[0]->id) {
+                case TypeId::Int128: return std::make_shared<GroupBit<Int128>>(n, o, a);
+                case TypeId::UInt128: return std::make_shared<GroupBit<UInt128>>(n, o, a);
+                case TypeId::Int256: return std::make_shared<GroupBit<Int256>>(n, o, a);
+                case TypeId::UInt256: return std::make_shared<GroupBit<UInt256>>(n, o, a);
+                default: break;
+            }
             dispatchNumber(a[0]->id, [&](auto tag) {
                 using T = typename decltype(tag)::type;
                 if constexpr (std::is_integral_v<T>) r = std::make_shared<GroupBit<T>>(n, o, a);

@@ -45,6 +45,7 @@ struct Evaluator {
         args.reserve(n.args.size());
         for (auto& a : n.args) args.push_back({eval(a), a->type, a->name});
         ColumnPtr r = n.function->execute(args, rows);
+        if (!r) throw Exception(ErrorCodes::LOGICAL_ERROR, "Function " + n.function->name + " returned no column");
         if (r->size() != rows)
             throw Exception(ErrorCodes::LOGICAL_ERROR, "Function " + n.function->name + " returned " + std::to_string(r->size()) +
                                                            " rows instead of " + std::to_string(rows));

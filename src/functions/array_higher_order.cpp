@@ -354,7 +354,8 @@ FunctionPtr buildAgg(Agg agg, const ColumnsWithTypeAndName& args, const Function
     if (!hasLambda(args) && args.size() != 1) throwArgumentCount(n, args.size(), "1");
     DataTypePtr vt = first ? args[0].type : args[0].type->nested[0];
     bool minmax = agg == Agg::Min || agg == Agg::Max;
-    if (vt->id == TypeId::Nothing || vt->id == TypeId::Nullable || (!minmax && !(vt->isNumber() || vt->id == TypeId::Bool)))
+    // Sums and friends accumulate in 64-bit types: 128/256-bit elements are not supported here.
+    if (vt->id == TypeId::Nothing || vt->id == TypeId::Nullable || (!minmax && !((vt->isNumber() && vt->valueSize() <= 8) || vt->id == TypeId::Bool)))
         throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "array aggregation function cannot be performed on type " + vt->name());
     if (minmax) {
         return makeFunction(n, vt, [agg](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {

@@ -145,6 +145,7 @@ public:
         ColumnsWithTypeAndName one = args;
         for (auto& a : one) a.column = static_cast<const ColumnConst&>(*a.column).getDataColumnPtr();
         ColumnPtr r = inner_->execute(one, 1);
+        if (!r) throw Exception(ErrorCodes::LOGICAL_ERROR, "Function " + name + " returned no column");
         if (r->isConst()) r = static_cast<const ColumnConst&>(*r).getDataColumnPtr();
         if (r->size() != 1) return inner_->execute(args, rows);
         return std::make_shared<ColumnConst>(r, rows);

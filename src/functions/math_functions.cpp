@@ -4,6 +4,7 @@
 // precision) and the random generators rand/rand64/randCanonical.
 // Float kernels convert the argument to Float64 once per block and run a plain loop the compiler
 // can vectorize; rounding keeps the argument type as ClickHouse does.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -216,6 +217,12 @@ FunctionPtr buildRound(RoundMode m, const ColumnsWithTypeAndName& args, const Fu
             if (t->id == TypeId::Decimal32) run(TypeTag<int32_t>{}, k);
             else run(TypeTag<int64_t>{}, k);
             return r;
+        }
+        if (t->isInteger() && t->valueSize() > 8) {
+            // 128/256-bit integers: rounding to >= 0 digits keeps the value.
+            bool keep = const_scale ? scale0 >= 0 : std::all_of(scales, scales + rows, [](int64_t v) { return v >= 0; });
+            if (!keep) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Rounding " + t->name() + " to a negative number of digits is not supported");
+            return x;
         }
         dispatchNumber(t->id, [&](auto tag) {
             using T = typename decltype(tag)::type;
