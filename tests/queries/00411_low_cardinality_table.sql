@@ -17,7 +17,7 @@ SELECT * FROM lc ORDER BY i;
 SELECT name, type FROM system.columns WHERE database = 'default' AND table = 'lc' ORDER BY name;
 DESCRIBE TABLE lc;
 SELECT toTypeName(s), toTypeName(n), toTypeName(f) FROM lc LIMIT 1;
-SELECT s, count(), sum(i), groupArray(i) FROM lc GROUP BY s ORDER BY s;
+SELECT s, count(), sum(i), arraySort(groupArray(i)) FROM lc GROUP BY s ORDER BY s;
 SELECT n, count(), min(i) FROM lc GROUP BY n ORDER BY n;
 SELECT n, count() FROM lc GROUP BY n ORDER BY n DESC;
 SELECT n, count() FROM lc GROUP BY n ORDER BY n NULLS FIRST;
