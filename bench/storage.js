@@ -29,6 +29,7 @@ const THREADS = Number(process.env.THREADS || os.cpus().length);
 const INSERT_RUNS = Number(process.env.INSERT_RUNS || 3);
 const QUERY_RUNS = Number(process.env.QUERY_RUNS || 5);
 const INSERT_STDIN = (process.env.INSERT_STDIN || '1') !== '0';
+const REUSE = process.env.REUSE === '1';
 const here = __dirname;
 const WORK = path.resolve(process.env.WORK || path.join(here, 'data'));
 const RESULT_JSON = process.env.RESULT_JSON || path.join(WORK, `storage-results-${ROWS}.json`);
@@ -113,7 +114,7 @@ let chSession = null;
 function ch() {
   if (!chSession) {
     const { Session } = require(path.join(anchors, 'node_modules/chdb'));
-    fs.rmSync(CDIR, { recursive: true, force: true });
+    if (!REUSE) fs.rmSync(CDIR, { recursive: true, force: true });
     chSession = new Session(CDIR);
   }
   return chSession;
@@ -179,11 +180,12 @@ function sameResult(a, b) {
   const R = { rows: ROWS, threads: THREADS, insert_runs: INSERT_RUNS, query_runs: QUERY_RUNS, tsv: TSV, tsv_bytes: fs.statSync(TSV).size,
     started: new Date().toISOString(), load_start: load(), cpu: os.cpus()[0].model, nproc: os.cpus().length };
   fs.mkdirSync(WORK, { recursive: true });
-  R.versions = { basalt: `${basalt(['-q', 'SELECT version()']).trim()} (${bin}; repository at ${execFileSync('git', ['-C', here, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()})` };
+  R.versions = { basalt: `${bin}, version() ${basalt(['-q', 'SELECT version()']).trim()}, repository HEAD ${execFileSync('git', ['-C', here, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()}` };
 
-  // (a) insert throughput, interleaved.
+  // (a) insert throughput, interleaved. REUSE=1 skips (a) and OPTIMIZE and measures the tables
+  // a previous run left in WORK (for re-timing the queries when the machine is quiet).
   R.insert = { basalt: [], clickhouse: [] };
-  for (let i = 0; i < INSERT_RUNS; i++) {
+  for (let i = 0; i < (REUSE ? 0 : INSERT_RUNS); i++) {
     log(`insert run ${i + 1}/${INSERT_RUNS} (load ${load()})`);
     waitQuiet(`insert_basalt_${i + 1}`);
     R.insert.basalt.push(basaltInsertFile(BDIR));
@@ -194,85 +196,83 @@ function sameResult(a, b) {
   }
   R.versions.clickhouse = cq('SELECT version()').trim();
   R.clickhouse_codec = cq("SELECT any(default_compression_codec) FROM system.parts WHERE table = 'events' AND active").trim();
-  if (INSERT_STDIN) {
+  if (INSERT_STDIN && !REUSE) {
     const sdir = path.join(WORK, 'basalt_db_stdin');
     log('insert basalt, data on stdin');
+    waitQuiet('insert_basalt_stdin');
     R.insert.basalt_stdin = [basaltInsertStdin(sdir)];
     fs.rmSync(sdir, { recursive: true, force: true });
   }
 
   // (b) OPTIMIZE FINAL and sizes.
-  log('OPTIMIZE TABLE events FINAL');
-  R.parts_before_optimize = { basalt: Number(bq(BDIR, "SELECT count() FROM system.parts WHERE table = 'events' AND active").trim()),
-    clickhouse: Number(cq("SELECT count() FROM system.parts WHERE table = 'events' AND active").trim()) };
-  waitQuiet('optimize_basalt');
-  let t = now(); bq(BDIR, 'OPTIMIZE TABLE events FINAL'); R.optimize = { basalt: secs(t) };
-  waitQuiet('optimize_clickhouse');
-  t = now(); cq('OPTIMIZE TABLE events FINAL'); R.optimize.clickhouse = secs(t);
+  if (!REUSE) {
+    log('OPTIMIZE TABLE events FINAL');
+    R.parts_before_optimize = { basalt: Number(bq(BDIR, "SELECT count() FROM system.parts WHERE table = 'events' AND active").trim()),
+      clickhouse: Number(cq("SELECT count() FROM system.parts WHERE table = 'events' AND active").trim()) };
+    waitQuiet('optimize_basalt');
+    let t = now(); bq(BDIR, 'OPTIMIZE TABLE events FINAL'); R.optimize = { basalt: secs(t) };
+    waitQuiet('optimize_clickhouse');
+    t = now(); cq('OPTIMIZE TABLE events FINAL'); R.optimize.clickhouse = secs(t);
+  }
   chWaitMerges();
   R.size = { basalt: sizes((sql) => bq(BDIR, sql)), clickhouse: sizes((sql) => cq(sql)) };
   R.size.basalt.du_data_dir = duSum([BDIR]);
   R.size.clickhouse.table_paths = cq("SELECT arrayJoin(data_paths) FROM system.tables WHERE name = 'events'").trim();
 
-  // (c) dashboard queries. basalt: one process, every query cold + QUERY_RUNS times, timed from
-  // system.query_log; the cold run's TSV result is compared with ClickHouse's.
-  log(`queries (load ${load()})`);
-  const stmts = [];
-  for (const q of QUERIES) for (let r = 0; r <= QUERY_RUNS; r++) stmts.push(`${q.sql} SETTINGS max_threads = ${THREADS};`);
-  stmts.push("SELECT read_rows, dateDiff('microsecond', query_start_time_microseconds, event_time_microseconds) FROM system.query_log WHERE type = 'QueryFinish' ORDER BY event_time_microseconds FORMAT TabSeparated;");
-  const qfile = path.join(WORK, 'storage_basalt_queries.sql');
-  fs.writeFileSync(qfile, stmts.join('\n') + '\n');
-  waitQuiet('queries_basalt');
-  const jl = basalt(['--path', BDIR, '--json-log', '--queries-file', qfile]).trim().split('\n').map((l) => JSON.parse(l));
-  for (const e of jl) if (!e.ok) throw new Error(`basalt: ${e.sql}\n${e.out}`);
-  const qlog = jl[jl.length - 1].out.trim().split('\n').map((l) => l.split('\t').map(Number));
-  if (qlog.length < stmts.length - 1) throw new Error(`query_log has ${qlog.length} entries, expected ${stmts.length - 1}`);
+  // DuckDB: the same data in a plain in-memory table, loaded before the query phase.
+  log(`DuckDB load (load ${load()})`);
+  const { DuckDBInstance } = require(path.join(anchors, 'node_modules/@duckdb/node-api'));
+  const duck = await (await DuckDBInstance.create(':memory:', { threads: String(THREADS) })).connect();
+  R.versions.duckdb = (await duck.runAndReadAll('SELECT library_version FROM pragma_version()')).getRows()[0][0];
+  {
+    const t0 = now();
+    await duck.run(`CREATE TABLE events AS SELECT * FROM read_csv('${TSV}', delim = '\t', header = false, quote = '', escape = '', auto_detect = false, ` +
+      "columns = {'ts': 'TIMESTAMP', 'user_id': 'UBIGINT', 'event_type': 'VARCHAR', 'value': 'DOUBLE', 'properties': 'VARCHAR'})");
+    R.duckdb_load = secs(t0);
+  }
+
+  // (c) dashboard queries, one query at a time in all three engines back to back (so a change in
+  // the machine's load hits them alike). basalt: a fresh `basalt local` process runs the query
+  // cold + QUERY_RUNS times and reads the timings and read_rows back from system.query_log; its
+  // cold run's TSV result is compared with ClickHouse's.
   R.queries = {};
-  QUERIES.forEach((q, qi) => {
-    const base = qi * (QUERY_RUNS + 1);
-    const times = qlog.slice(base, base + QUERY_RUNS + 1).map((x) => x[1] / 1e6);
-    R.queries[q.name] = { basalt: { cold: times[0], runs: times.slice(1), median: median(times.slice(1)), read_rows: qlog[base][0] }, basalt_result: jl[base].out };
-  });
-  waitQuiet('queries_clickhouse');
   for (const q of QUERIES) {
+    log(`query ${q.name} (load ${load()})`);
+    waitQuiet(`query_${q.name}`);
+    const e = (R.queries[q.name] = {});
+    const stmts = [];
+    for (let r = 0; r <= QUERY_RUNS; r++) stmts.push(`${q.sql} SETTINGS max_threads = ${THREADS};`);
+    stmts.push("SELECT read_rows, dateDiff('microsecond', query_start_time_microseconds, event_time_microseconds) FROM system.query_log WHERE type = 'QueryFinish' ORDER BY event_time_microseconds FORMAT TabSeparated;");
+    const qfile = path.join(WORK, 'storage_basalt_queries.sql');
+    fs.writeFileSync(qfile, stmts.join('\n') + '\n');
+    const jl = basalt(['--path', BDIR, '--json-log', '--queries-file', qfile]).trim().split('\n').map((l) => JSON.parse(l));
+    for (const x of jl) if (!x.ok) throw new Error(`basalt: ${x.sql}\n${x.out}`);
+    const qlog = jl[jl.length - 1].out.trim().split('\n').map((l) => l.split('\t').map(Number));
+    if (qlog.length !== QUERY_RUNS + 1) throw new Error(`query_log has ${qlog.length} entries, expected ${QUERY_RUNS + 1}`);
+    const bt = qlog.map((x) => x[1] / 1e6);
+    e.basalt = { cold: bt[0], runs: bt.slice(1), median: median(bt.slice(1)), read_rows: qlog[0][0] };
+
     const sql = `${q.sql} SETTINGS max_threads = ${THREADS}`;
-    const runs = [];
+    const ct = [];
     let result = '';
     for (let r = 0; r <= QUERY_RUNS; r++) {
       const t0 = now();
       const out = cq(sql, 'TSV');
-      runs.push(secs(t0));
+      ct.push(secs(t0));
       if (r === 0) result = out;
     }
     // read_rows with ClickHouse's query condition cache off: after the timed runs that cache (on by
     // default) remembers which granules matched, which would hide what the index itself pruned.
     const stats = JSON.parse(cq(`${sql}, use_query_condition_cache = 0`, 'JSON')).statistics;
-    const e = R.queries[q.name];
-    e.clickhouse = { cold: runs[0], runs: runs.slice(1), median: median(runs.slice(1)), read_rows: stats.rows_read };
-    e.same_result = sameResult(e.basalt_result, result);
-    if (!e.same_result) e.clickhouse_result = result;
-    else delete e.basalt_result;
+    e.clickhouse = { cold: ct[0], runs: ct.slice(1), median: median(ct.slice(1)), read_rows: stats.rows_read };
+    e.same_result = sameResult(jl[0].out, result);
+    if (!e.same_result) { e.basalt_result = jl[0].out; e.clickhouse_result = result; }
+
+    const dt = [];
+    for (let r = 0; r <= QUERY_RUNS; r++) { const t1 = now(); await duck.run(q.duck); dt.push(secs(t1)); }
+    e.duckdb = { cold: dt[0], runs: dt.slice(1), median: median(dt.slice(1)) };
   }
   if (chSession) chSession.close();
-
-  // DuckDB: the same data in a plain in-memory table.
-  log(`DuckDB load + queries (load ${load()})`);
-  {
-    const { DuckDBInstance } = require(path.join(anchors, 'node_modules/@duckdb/node-api'));
-    const db = await DuckDBInstance.create(':memory:', { threads: String(THREADS) });
-    const con = await db.connect();
-    R.versions.duckdb = (await con.runAndReadAll('SELECT library_version FROM pragma_version()')).getRows()[0][0];
-    const t0 = now();
-    await con.run(`CREATE TABLE events AS SELECT * FROM read_csv('${TSV}', delim = '\t', header = false, quote = '', escape = '', auto_detect = false, ` +
-      "columns = {'ts': 'TIMESTAMP', 'user_id': 'UBIGINT', 'event_type': 'VARCHAR', 'value': 'DOUBLE', 'properties': 'VARCHAR'})");
-    R.duckdb_load = secs(t0);
-    waitQuiet('queries_duckdb');
-    for (const q of QUERIES) {
-      const runs = [];
-      for (let r = 0; r <= QUERY_RUNS; r++) { const t1 = now(); await con.run(q.duck); runs.push(secs(t1)); }
-      R.queries[q.name].duckdb = { cold: runs[0], runs: runs.slice(1), median: median(runs.slice(1)) };
-    }
-  }
 
   // (d) pruning, exactly as a user would check it: run the query, then read its read_rows back.
   log('pruning check');
@@ -296,18 +296,21 @@ function sameResult(a, b) {
   out.push(`Load average ${R.load_start} at start, ${R.load_end} at end; share of the machine used by other processes just before each step: ` +
     Object.entries(busySeen).map(([k, v]) => `${k} ${v}`).join(', '));
   out.push('');
-  out.push('Insert (INSERT INTO events SELECT * FROM file(TSV), fresh table each run):');
+  if (R.insert.basalt.length) {
+    out.push('Insert (INSERT INTO events SELECT * FROM file(TSV), fresh table each run):');
+    out.push('');
+    out.push('| engine | best s | rows/s | all runs s |');
+    out.push('|---|---|---|---|');
+    const ib = Math.min(...R.insert.basalt), ic = Math.min(...R.insert.clickhouse);
+    out.push(`| basalt | ${f3(ib)} | ${int(ROWS / ib)} | ${R.insert.basalt.map(f3).join(', ')} |`);
+    out.push(`| ClickHouse | ${f3(ic)} | ${int(ROWS / ic)} | ${R.insert.clickhouse.map(f3).join(', ')} |`);
+    if (R.insert.basalt_stdin) out.push(`| basalt, \`INSERT INTO events FORMAT TSV\` + data on stdin (1 run) | ${f3(R.insert.basalt_stdin[0])} | ${int(ROWS / R.insert.basalt_stdin[0])} | |`);
+    out.push(`| **basalt/ClickHouse rows/s** | | **${f2(ic / ib)}** | |`);
+  } else out.push('(REUSE=1: the tables of the previous run; insert and OPTIMIZE not re-measured)');
   out.push('');
-  out.push('| engine | best s | rows/s | all runs s |');
-  out.push('|---|---|---|---|');
-  const ib = Math.min(...R.insert.basalt), ic = Math.min(...R.insert.clickhouse);
-  out.push(`| basalt | ${f3(ib)} | ${int(ROWS / ib)} | ${R.insert.basalt.map(f3).join(', ')} |`);
-  out.push(`| ClickHouse | ${f3(ic)} | ${int(ROWS / ic)} | ${R.insert.clickhouse.map(f3).join(', ')} |`);
-  if (R.insert.basalt_stdin) out.push(`| basalt, \`INSERT INTO events FORMAT TSV\` + data on stdin (1 run) | ${f3(R.insert.basalt_stdin[0])} | ${int(ROWS / R.insert.basalt_stdin[0])} | |`);
-  out.push(`| **basalt/ClickHouse rows/s** | | **${f2(ic / ib)}** | |`);
-  out.push('');
-  out.push(`On disk after OPTIMIZE TABLE events FINAL (basalt ${f3(R.optimize.basalt)} s, ClickHouse ${f3(R.optimize.clickhouse)} s; ` +
+  if (R.optimize) out.push(`On disk after OPTIMIZE TABLE events FINAL (basalt ${f3(R.optimize.basalt)} s, ClickHouse ${f3(R.optimize.clickhouse)} s; ` +
     `parts before: basalt ${R.parts_before_optimize.basalt}, ClickHouse ${R.parts_before_optimize.clickhouse}; ClickHouse default codec ${R.clickhouse_codec}):`);
+  else out.push(`On disk (ClickHouse default codec ${R.clickhouse_codec}):`);
   out.push('');
   out.push('| engine | active parts | bytes_on_disk | du -sb active parts | data compressed | data uncompressed | marks |');
   out.push('|---|---|---|---|---|---|---|');
@@ -322,7 +325,7 @@ function sameResult(a, b) {
     out.push(`| ${c} | ${int(b)} | ${int(k)} | ${k ? f2(b / k) : '-'} |`);
   }
   out.push('');
-  out.push(`Dashboard queries, milliseconds: cold (first run) / median of ${QUERY_RUNS}; ratios on medians; read_rows from each engine's own accounting:`);
+  out.push(`Dashboard queries, milliseconds: cold (first run; basalt: first in a fresh process) / median of ${QUERY_RUNS}; ratios on medians; read_rows from each engine's own accounting:`);
   out.push('');
   out.push('| query | basalt | ClickHouse | DuckDB | basalt/ClickHouse | basalt/DuckDB | read_rows basalt | read_rows ClickHouse¹ | same result² |');
   out.push('|---|---|---|---|---|---|---|---|---|');
