@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "common/city_hash.h"
+#include "common/sip_hash.h"
 #include "common/exception.h"
 #include "common/int_hash.h"
 #include "functions/function.h"
@@ -29,43 +30,21 @@ inline uint64_t rotl64(uint64_t v, int s) { return (v << s) | (v >> (64 - s)); }
 inline uint32_t rotl32(uint32_t v, int s) { return (v << s) | (v >> (32 - s)); }
 
 // ---------------------------------------------------------------------------------------------
-// SipHash-2-4 with key (0, 0)
-
-struct SipState {
-    uint64_t v0 = 0x736f6d6570736575ULL, v1 = 0x646f72616e646f6dULL, v2 = 0x6c7967656e657261ULL, v3 = 0x7465646279746573ULL;
-    void round() {
-        v0 += v1; v1 = rotl64(v1, 13); v1 ^= v0; v0 = rotl64(v0, 32);
-        v2 += v3; v3 = rotl64(v3, 16); v3 ^= v2;
-        v0 += v3; v3 = rotl64(v3, 21); v3 ^= v0;
-        v2 += v1; v1 = rotl64(v1, 17); v1 ^= v2; v2 = rotl64(v2, 32);
-    }
-    void absorb(uint64_t m) {
-        v3 ^= m;
-        round(); round();
-        v0 ^= m;
-    }
-    void run(const char* s, size_t len) {
-        size_t i = 0;
-        for (; i + 8 <= len; i += 8) absorb(load64(s + i));
-        uint64_t last = uint64_t(len & 0xFF) << 56;
-        for (size_t k = 0; i + k < len; ++k) last |= uint64_t(uint8_t(s[i + k])) << (8 * k);
-        absorb(last);
-        v2 ^= 0xff;
-        round(); round(); round(); round();
-    }
-};
+// SipHash-2-4 with key (0, 0): common/sip_hash.h (also used for MergeTree partition IDs).
 
 uint64_t sipHash64(const char* s, size_t len) {
-    SipState st;
-    st.run(s, len);
-    return st.v0 ^ st.v1 ^ st.v2 ^ st.v3;
+    SipHash h;
+    h.update(s, len);
+    h.finish();
+    return h.get64();
 }
 
 // ClickHouse's 128-bit SipHash output: (v0 ^ v1, v2 ^ v3) after the 64-bit finalization.
 void sipHash128(const char* s, size_t len, char out[16]) {
-    SipState st;
-    st.run(s, len);
-    uint64_t lo = st.v0 ^ st.v1, hi = st.v2 ^ st.v3;
+    SipHash h;
+    h.update(s, len);
+    h.finish();
+    uint64_t lo = h.low128(), hi = h.high128();
     std::memcpy(out, &lo, 8);
     std::memcpy(out + 8, &hi, 8);
 }
