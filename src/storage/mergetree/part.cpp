@@ -7,6 +7,7 @@
 
 #include "common/exception.h"
 #include "compression/codec.h"
+#include "functions/cast.h"
 #include "storage/mergetree/compressed_stream.h"
 #include "storage/mergetree/serialization.h"
 #include "types/create_column.h"
@@ -541,6 +542,15 @@ PartReader::PartReader(DataPartPtr part, std::vector<NameAndType> columns, std::
 }
 
 PartReader::~PartReader() = default;
+
+void conformToTypes(Block& block, const std::vector<NameAndType>& columns, const FunctionContext& ctx) {
+    for (size_t i = 0; i < block.columns(); ++i) {
+        auto& c = block.at(i);
+        if (c.type->equals(*columns[i].type)) continue;
+        c.column = castColumn(c.column, c.type, columns[i].type, ctx);
+        c.type = columns[i].type;
+    }
+}
 
 Block PartReader::read(size_t first, size_t last) {
     size_t rows = part_->granule_offsets[last] - part_->granule_offsets[first];

@@ -166,6 +166,10 @@ private:
     std::map<std::string, std::unique_ptr<StreamState>> streams_;
 };
 
+// Casts columns a part stored with an older type (before ALTER MODIFY COLUMN) to `columns`' types;
+// block columns are in the order of `columns`.
+void conformToTypes(Block& block, const std::vector<NameAndType>& columns, const struct FunctionContext& ctx);
+
 std::string formatColumnsTxt(const std::vector<NameAndType>& cols);
 std::vector<NameAndType> parseColumnsTxt(const std::string& text);
 

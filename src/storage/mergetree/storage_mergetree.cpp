@@ -743,14 +743,7 @@ public:
 private:
     // Parts written before an ALTER may store another type: convert to the table's.
     Block conform(Block b) {
-        for (size_t i = 0; i < b.columns(); ++i) {
-            auto& c = b.at(i);
-            const auto& want = shared_->columns[i].type;
-            if (!c.type->equals(*want)) {
-                c.column = castColumn(c.column, c.type, want, shared_->ctx->functionContext());
-                c.type = want;
-            }
-        }
+        conformToTypes(b, shared_->columns, shared_->ctx->functionContext());
         return b;
     }
     std::shared_ptr<Shared> shared_;
@@ -905,11 +898,7 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
             c.next_granule = end;
             *rows_read += raw.rows();
             // Conform stored types to the table's, then the sorting-key columns.
-            for (size_t i = 0; i < raw.columns(); ++i)
-                if (!raw.at(i).type->equals(*schema_.columns[i].type)) {
-                    raw.at(i).column = castColumn(raw.at(i).column, raw.at(i).type, schema_.columns[i].type, ctx.functionContext());
-                    raw.at(i).type = schema_.columns[i].type;
-                }
+            conformToTypes(raw, schema_.columns, ctx.functionContext());
             c.block = std::move(raw);
             c.keys = KeyEvaluator::eval(ev->sorting, c.block);
             c.row = 0;

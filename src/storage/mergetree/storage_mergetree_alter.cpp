@@ -96,11 +96,7 @@ void StorageMergeTree::mutate(const Mutation& m, QueryContext& ctx) {
             for (size_t g = 0; g < part->marksCount(); g += step) {
                 if (shutdown_) throw Exception(ErrorCodes::ABORTED, "Cancelled mutating parts");
                 Block b = reader.read(g, std::min(part->marksCount(), g + step));
-                for (size_t i = 0; i < b.columns(); ++i)
-                    if (!b.at(i).type->equals(*schema_.columns[i].type)) {
-                        b.at(i).column = castColumn(b.at(i).column, b.at(i).type, schema_.columns[i].type, ctx.functionContext());
-                        b.at(i).type = schema_.columns[i].type;
-                    }
+                conformToTypes(b, schema_.columns, ctx.functionContext());
                 Block out = m.transform(std::move(b));
                 if (!out.rows()) continue;
                 rows += out.rows();
@@ -164,11 +160,7 @@ void StorageMergeTree::alter(TableMetadata md, std::shared_ptr<ASTCreateQuery> q
             size_t step = std::max<size_t>(1, 65536 / std::max<size_t>(1, settings_.index_granularity));
             for (size_t g = 0; g < part->marksCount(); g += step) {
                 Block b = reader.read(g, std::min(part->marksCount(), g + step));
-                for (size_t i = 0; i < b.columns(); ++i)
-                    if (!b.at(i).type->equals(*old_schema.columns[i].type)) {
-                        b.at(i).column = castColumn(b.at(i).column, b.at(i).type, old_schema.columns[i].type, ctx.functionContext());
-                        b.at(i).type = old_schema.columns[i].type;
-                    }
+                conformToTypes(b, old_schema.columns, ctx.functionContext());
                 Block out = mutation->transform(std::move(b));
                 writer.write(out, primaryKeyColumns(out, ctx));
             }
