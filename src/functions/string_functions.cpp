@@ -734,6 +734,39 @@ void registerPosition(FunctionFactory& f) {
             });
         });
     }
+
+    // hasToken(haystack, token): the token occurs bounded by separators (anything but ASCII
+    // alphanumerics and non-ASCII bytes) or the string ends — what tokenbf_v1 indexes.
+    for (bool ci : {false, true}) {
+        std::string name = ci ? "hasTokenCaseInsensitive" : "hasToken";
+        f.registerFunction(name, [name, ci](const ColumnsWithTypeAndName& a, const FunctionContext&) -> FunctionPtr {
+            checkArgumentCount(name, a, 2, 2);
+            requireStr(name, a, 0);
+            std::string token = constStr(name, a[1], 1);
+            auto isTokenChar = [](unsigned char c) { return c >= 0x80 || std::isalnum(c); };
+            for (unsigned char c : token)
+                if (!isTokenChar(c)) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Needle must not contain whitespace or separator characters");
+            return makeFunction(name, makeType(TypeId::UInt8), [token, ci, isTokenChar](const ColumnsWithTypeAndName& x, size_t rows) -> ColumnPtr {
+                StrArg s = strArg(x[0].column);
+                auto res = ColumnUInt8::create(rows);
+                std::string_view n = token;
+                for (size_t i = 0; i < rows; ++i) {
+                    std::string_view h = s[i];
+                    bool found = false;
+                    for (size_t p = 0; !n.empty() && !found;) {
+                        p = ci ? findCaseInsensitive(h, n, p) : h.find(n, p);
+                        if (p == std::string_view::npos) break;
+                        bool left = p == 0 || !isTokenChar(uint8_t(h[p - 1]));
+                        bool right = p + n.size() == h.size() || !isTokenChar(uint8_t(h[p + n.size()]));
+                        found = left && right;
+                        ++p;
+                    }
+                    res->getData()[i] = found;
+                }
+                return res;
+            });
+        });
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

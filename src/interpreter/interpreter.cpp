@@ -386,6 +386,11 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
             if (s) s->truncate();
             return {};
         }
+        if (q->drop_kind == ASTDropQuery::Kind::Detach) {
+            auto s = catalog_.detachTable(db, q->table, q->if_exists);
+            if (auto* mt = dynamic_cast<StorageMergeTree*>(s.get())) mt->shutdown();   // stops its merges; data stays
+            return {};
+        }
         auto s = catalog_.removeTable(db, q->table, q->if_exists);
         if (s) s->drop();
         return {};
@@ -800,8 +805,26 @@ void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
                 mt->freeze(c.has_partition ? partitionOf(c) : std::nullopt, (shadow / name / rel).string() + "/");
                 continue;
             }
-            case T::MaterializeIndex: case T::ClearIndex: case T::MaterializeTTL: case T::MaterializeColumn:
-                continue;   // nothing to rebuild: skip indexes and TTL are not materialized in parts yet
+            case T::MaterializeIndex:
+            case T::ClearIndex: {
+                bool exists = false;
+                for (auto& i : mt->create_query->indices) exists = exists || i->name == c.index_name;
+                if (!exists) continue;   // as ClickHouse: nothing to do
+                StorageMergeTree::Mutation m;
+                m.partition = partitionOf(c);
+                if (c.type == T::MaterializeIndex) {
+                    // Rewrites the parts, which builds every index of the table for them.
+                    m.command = "MATERIALIZE INDEX " + c.index_name;
+                    m.transform = [](Block b) { return b; };
+                } else {
+                    m.command = "CLEAR INDEX " + c.index_name;
+                    m.cleared_indexes.insert(c.index_name);
+                }
+                mt->mutate(m, ctx);
+                continue;
+            }
+            case T::MaterializeTTL: case T::MaterializeColumn:
+                continue;   // TTL is applied by merges; MATERIALIZED columns are written by INSERT
             default: break;
         }
         // Structure and metadata changes: edit a copy of the CREATE statement, rebuild and apply.
@@ -942,21 +965,35 @@ void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
                                                              [&](auto& kv) { return kv.first == k && k != "index_granularity"; }),
                                               nq->engine_settings.end());
                 break;
-            case T::AddIndex:
+            case T::AddIndex: {
+                // Metadata only: parts get the index from merges, mutations or MATERIALIZE INDEX.
                 for (auto& i : nq->indices)
-                    if (i.rfind("INDEX " + c.index_name + " ", 0) == 0) {
+                    if (i->name == c.index_name) {
                         if (c.if_not_exists) goto next_command;
                         throw Exception(ErrorCodes::ILLEGAL_COLUMN, "Cannot add index " + c.index_name + ": index with this name already exists");
                     }
-                nq->indices.push_back(c.index_text);
+                auto decl = cloneAs(*c.index);
+                auto pos = nq->indices.end();
+                if (c.first) pos = nq->indices.begin();
+                else if (!c.after.empty()) {
+                    pos = std::find_if(nq->indices.begin(), nq->indices.end(), [&](auto& i) { return i->name == c.after; });
+                    if (pos == nq->indices.end())
+                        throw Exception(ErrorCodes::BAD_ARGUMENTS, "Wrong index name. Cannot find index `" + c.after + "` to insert after");
+                    ++pos;
+                }
+                nq->indices.insert(pos, decl);
                 break;
+            }
             case T::DropIndex: {
-                auto it = std::find_if(nq->indices.begin(), nq->indices.end(), [&](auto& i) { return i.rfind("INDEX " + c.index_name + " ", 0) == 0; });
+                auto it = std::find_if(nq->indices.begin(), nq->indices.end(), [&](auto& i) { return i->name == c.index_name; });
                 if (it == nq->indices.end()) {
                     if (c.if_exists) continue;
                     throw Exception(ErrorCodes::BAD_ARGUMENTS, "Wrong index name. Cannot find index `" + c.index_name + "` to drop");
                 }
                 nq->indices.erase(it);
+                // Parts are re-linked without the index's file.
+                mutation = std::make_unique<StorageMergeTree::Mutation>();
+                mutation->command = "DROP INDEX " + c.index_name;
                 break;
             }
             case T::ModifyTTL: nq->ttl = c.ttl; nq->ttl_where = c.ttl_where; break;
@@ -975,6 +1012,18 @@ void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
 
 void Session::executeCreate(const ASTCreateQuery& q_in, QueryContext& ctx) {
     auto q = std::static_pointer_cast<ASTCreateQuery>(q_in.clone());
+    if (q->attach) {
+        std::string db = q->database.empty() ? ctx.current_database : q->database;
+        if (catalog_.hasTable(db, q->table)) {
+            if (q->if_not_exists) return;
+            throw Exception(ErrorCodes::TABLE_ALREADY_EXISTS, "Table " + db + "." + q->table + " already exists");
+        }
+        // Same CREATE statement (same UUID, so the same data directory): parts are loaded again.
+        auto stored = catalog_.takeDetached(db, q->table);
+        auto storage = createStorageFromQuery(stored, ctx);
+        catalog_.addTable(db, q->table, storage, false);
+        return;
+    }
     if (q->what == ASTCreateQuery::What::Database) {
         std::string name = q->database.empty() ? q->table : q->database;
         catalog_.createDatabase(name, q->if_not_exists, q->engine ? q->engine->name : "Atomic");

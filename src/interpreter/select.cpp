@@ -559,7 +559,16 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             }
             e.push_back("    PrimaryKey");
             e.push_back("      Keys: " + mt->primaryKeyDescription());
-            counts(st.parts_selected, st.granules_selected);
+            size_t pk_parts = st.parts_selected, pk_granules = st.granules_selected;
+            if (!st.skip.empty()) { pk_parts = st.skip[0].parts_before; pk_granules = st.skip[0].granules_before; }
+            counts(pk_parts, pk_granules);
+            for (auto& sk : st.skip) {
+                e.push_back("    Skip");
+                e.push_back("      Name: " + sk.name);
+                e.push_back("      Description: " + sk.description);
+                e.push_back("        Parts: " + std::to_string(sk.parts_after) + "/" + std::to_string(sk.parts_before));
+                e.push_back("        Granules: " + std::to_string(sk.granules_after) + "/" + std::to_string(sk.granules_before));
+            }
         }
         return result;
     }

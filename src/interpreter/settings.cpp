@@ -63,6 +63,9 @@ const Desc kSettings[] = {
     {"mutations_sync", "UInt64", "Wait for mutations: 0 - asynchronously, 1 - on this replica, 2 - on all replicas."},
     {"optimize_throw_if_noop", "Bool", "Throw an exception if OPTIMIZE did not perform a merge."},
     {"insert_deduplicate", "Bool", "Deduplicate blocks inserted into replicated tables."},
+    {"use_skip_indexes", "Bool", "Use data skipping indexes during query execution."},
+    {"force_data_skipping_indices", "String", "Comma separated list of data skipping indices that must be used, otherwise an exception is thrown."},
+    {"optimize_read_in_order", "Bool", "Enable ORDER BY optimization for reading data in corresponding order in MergeTree tables."},
     {"allow_suspicious_low_cardinality_types", "Bool", "Allows LowCardinality of fixed-size types (numbers, dates, IPs): usually slower than the plain type."},
 };
 
@@ -102,6 +105,9 @@ void Settings::set(const std::string& name, const Field& v) {
     else if (name == "optimize_throw_if_noop") optimize_throw_if_noop = toBool(name, v);
     else if (name == "insert_deduplicate") insert_deduplicate = toBool(name, v);
     else if (name == "allow_suspicious_low_cardinality_types") allow_suspicious_low_cardinality_types = toBool(name, v);
+    else if (name == "use_skip_indexes") use_skip_indexes = toBool(name, v);
+    else if (name == "force_data_skipping_indices") force_data_skipping_indices = toStr(v);
+    else if (name == "optimize_read_in_order") optimize_read_in_order = toBool(name, v);
     else {
         // Settings ClickHouse clients commonly send; accepted and ignored so drivers keep working.
         static const char* ignored[] = {"send_logs_level", "log_queries", "allow_experimental_analyzer", "enable_analyzer",
@@ -137,6 +143,9 @@ std::vector<Settings::Row> Settings::describe() const {
         if (n == "optimize_throw_if_noop") return s.optimize_throw_if_noop ? "1" : "0";
         if (n == "insert_deduplicate") return s.insert_deduplicate ? "1" : "0";
         if (n == "allow_suspicious_low_cardinality_types") return s.allow_suspicious_low_cardinality_types ? "1" : "0";
+        if (n == "use_skip_indexes") return s.use_skip_indexes ? "1" : "0";
+        if (n == "force_data_skipping_indices") return s.force_data_skipping_indices;
+        if (n == "optimize_read_in_order") return s.optimize_read_in_order ? "1" : "0";
         return "";
     };
     std::vector<Row> rows;

@@ -625,10 +625,39 @@ void ASTConstraint::formatImpl(std::string& out) const {
     if (expr) out += expr->formatSQL();
 }
 
+ASTPtr ASTIndexDeclaration::clone() const {
+    auto c = std::make_shared<ASTIndexDeclaration>(*this);
+    c->expr = cloneOrNull(expr);
+    c->type = cloneOrNull(type);
+    return c;
+}
+
+void ASTIndexDeclaration::formatImpl(std::string& out) const {
+    out += "INDEX ";
+    appendIdent(out, name);
+    out += ' ';
+    if (expr) out += expr->formatSQL();
+    out += " TYPE ";
+    if (type) out += type->formatSQL();
+    out += " GRANULARITY " + std::to_string(granularity);
+}
+
+std::string ASTIndexDeclaration::typeName() const {
+    if (auto* f = type ? type->as<ASTFunction>() : nullptr) return f->name;
+    if (auto* id = type ? type->as<ASTIdentifier>() : nullptr) return id->name();
+    return "";
+}
+
+ASTs ASTIndexDeclaration::typeArguments() const {
+    if (auto* f = type ? type->as<ASTFunction>() : nullptr) return f->arguments;
+    return {};
+}
+
 ASTPtr ASTCreateQuery::clone() const {
     auto c = std::make_shared<ASTCreateQuery>(*this);
     for (auto& col : c->columns) col = cloneTyped(col);
     for (auto& k : c->constraints) k = cloneTyped(k);
+    for (auto& i : c->indices) i = cloneTyped(i);
     c->engine = cloneTyped(engine);
     c->partition_by = cloneOrNull(partition_by);
     c->primary_key = cloneOrNull(primary_key);
@@ -660,6 +689,12 @@ void appendEngine(std::string& out, const ASTFunction& engine) {
 }  // namespace
 
 void ASTCreateQuery::formatImpl(std::string& out) const {
+    if (attach) {
+        out += "ATTACH TABLE ";
+        if (if_not_exists) out += "IF NOT EXISTS ";
+        out += qualified(database, table);
+        return;
+    }
     out += "CREATE ";
     if (or_replace) out += "OR REPLACE ";
     if (temporary) out += "TEMPORARY ";
@@ -694,7 +729,7 @@ void ASTCreateQuery::formatImpl(std::string& out) const {
             out += "    " + s;
         };
         for (auto& c : columns) line(c->formatSQL(false));
-        for (auto& i : indices) line(i);
+        for (auto& i : indices) line(i->formatSQL(false));
         for (auto& k : constraints) line(k->formatSQL(false));
         out += "\n)";
     }

@@ -212,17 +212,30 @@ struct ASTConstraint : IAST {
     void formatImpl(std::string& out) const override;
 };
 
+// INDEX name expr TYPE type(args) GRANULARITY n — a data-skipping index of a MergeTree table.
+struct ASTIndexDeclaration : IAST {
+    std::string name;
+    ASTPtr expr;
+    ASTPtr type;                      // identifier (minmax) or function (set(100), tokenbf_v1(...))
+    uint64_t granularity = 1;         // ClickHouse's default; always printed
+    const char* kind() const override { return "IndexDeclaration"; }
+    ASTPtr clone() const override;
+    void formatImpl(std::string& out) const override;
+    // The type's name and arguments ("set", [100]).
+    std::string typeName() const;
+    ASTs typeArguments() const;
+};
+
 struct ASTCreateQuery : IAST {
     enum class What { Database, Table, View, MaterializedView } what = What::Table;
     bool if_not_exists = false;
     bool or_replace = false;
     bool temporary = false;
+    bool attach = false;                  // ATTACH TABLE name (a detached table comes back)
     std::string database, table;
     std::vector<std::shared_ptr<ASTColumnDeclaration>> columns;
     std::vector<std::shared_ptr<ASTConstraint>> constraints;
-    // Data-skipping indexes, kept as formatted text ("INDEX i b TYPE bloom_filter GRANULARITY 1") so
-    // SHOW CREATE TABLE round-trips them; not interpreted by the parser.
-    std::vector<std::string> indices;
+    std::vector<std::shared_ptr<ASTIndexDeclaration>> indices;   // data-skipping indexes
     std::shared_ptr<ASTFunction> engine;  // ENGINE = Name(args); null if omitted
     ASTPtr partition_by, primary_key, order_by, sample_by, ttl;
     ASTPtr ttl_where;                     // TTL expr DELETE WHERE cond
@@ -319,7 +332,8 @@ struct ASTAlterCommand {
     std::string to_database, to_table;                        // MOVE PARTITION ... TO TABLE t
     SettingsChanges settings;                                 // MODIFY SETTING
     std::vector<std::string> reset_settings;                  // RESET SETTING
-    std::string index_name, index_text;                       // ADD/DROP/... INDEX
+    std::string index_name;                                   // DROP/MATERIALIZE/CLEAR INDEX
+    std::shared_ptr<ASTIndexDeclaration> index;               // ADD INDEX (after/first as for columns)
     ASTPtr ttl;                                               // MODIFY TTL
     ASTPtr ttl_where;
     std::string freeze_name;                                  // FREEZE ... WITH NAME

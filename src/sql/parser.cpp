@@ -1250,6 +1250,7 @@ private:
         if (isKw("SELECT") || isKw("WITH") || is(TokenType::OpeningRound)) return parseSelectWithUnion();
         if (isKw("CREATE")) return parseCreate();
         if (isKw("DROP") || isKw("TRUNCATE") || isKw("DETACH")) return parseDrop();
+        if (isKw("ATTACH")) return parseAttach();
         if (isKw("RENAME") || isKw("EXCHANGE")) return parseRename();
         if (isKw("SHOW")) return parseShow();
         if (isKw("DESCRIBE") || isKw("DESC")) return parseDescribe();
@@ -1322,7 +1323,7 @@ private:
         }
         if (isKw("EXPLAIN")) return parseExplain(out);
         if (isKw("INSERT")) return parseInsert(out, top);
-        for (const char* e : {"SELECT", "WITH", "CREATE", "DROP", "TRUNCATE", "DETACH", "RENAME", "EXCHANGE", "SHOW", "DESCRIBE",
+        for (const char* e : {"SELECT", "WITH", "CREATE", "DROP", "TRUNCATE", "DETACH", "ATTACH", "RENAME", "EXCHANGE", "SHOW", "DESCRIBE",
                               "USE", "SET", "EXPLAIN", "INSERT", "OPTIMIZE", "SYSTEM", "ALTER", "DELETE"})
             noteExpected(e);
         fail();
@@ -1439,6 +1440,25 @@ private:
         }
     }
 
+    // name expr TYPE type [GRANULARITY n] (after the INDEX keyword).
+    std::shared_ptr<ASTIndexDeclaration> parseIndexDeclaration() {
+        auto d = std::make_shared<ASTIndexDeclaration>();
+        d->position = pos();
+        d->name = parseIdent("index name");
+        d->expr = parseExpr();
+        expectKw("TYPE");
+        d->type = parseExpr();
+        if (!d->type->as<ASTFunction>() && !d->type->as<ASTIdentifier>()) fail("index type");
+        if (acceptKw("GRANULARITY")) {
+            ASTPtr g = parseExpr();
+            auto* lit = g->as<ASTLiteral>();
+            if (!lit || !lit->value.is<uint64_t>() || lit->value.get<uint64_t>() == 0)
+                throw Exception(ErrorCodes::BAD_ARGUMENTS, "Index GRANULARITY must be a positive integer");
+            d->granularity = lit->value.get<uint64_t>();
+        }
+        return d;
+    }
+
     void parseColumnList(ASTCreateQuery& c) {
         expect(TokenType::OpeningRound, "opening round bracket");
         do {
@@ -1454,15 +1474,7 @@ private:
                 c.constraints.push_back(k);
             } else if (isKw("INDEX") && isIdent(1)) {
                 ++i_;
-                std::string text = "INDEX ";
-                std::string name = parseIdent("index name");
-                ASTIdentifier tmp({name});
-                tmp.formatImpl(text);
-                text += " " + parseExpr()->formatSQL();
-                expectKw("TYPE");
-                text += " TYPE " + parseExpr()->formatSQL();
-                if (acceptKw("GRANULARITY")) text += " GRANULARITY " + parseExpr()->formatSQL();
-                c.indices.push_back(std::move(text));
+                c.indices.push_back(parseIndexDeclaration());
             } else if (isKw("PRIMARY") && isKw("KEY", 1)) {
                 i_ += 2;
                 c.primary_key = parseExpr();
@@ -1556,15 +1568,10 @@ private:
                 } else if (acceptKw("INDEX")) {
                     c.type = T::AddIndex;
                     c.if_not_exists = acceptIfNotExists();
-                    std::string text = "INDEX ";
-                    c.index_name = parseIdent("index name");
-                    ASTIdentifier tmp({c.index_name});
-                    tmp.formatImpl(text);
-                    text += " " + parseExpr()->formatSQL();
-                    expectKw("TYPE");
-                    text += " TYPE " + parseExpr()->formatSQL();
-                    if (acceptKw("GRANULARITY")) text += " GRANULARITY " + parseExpr()->formatSQL();
-                    c.index_text = std::move(text);
+                    c.index = parseIndexDeclaration();
+                    c.index_name = c.index->name;
+                    if (acceptKw("AFTER")) c.after = parseIdent("index name");
+                    else if (acceptKw("FIRST")) c.first = true;
                 } else fail("COLUMN or INDEX");
             } else if (acceptKw("DROP")) {
                 if (acceptKw("COLUMN")) { c.type = T::DropColumn; c.if_exists = acceptIfExists(); c.column_name = parseIdent("column name"); }
@@ -1702,6 +1709,19 @@ private:
         acceptKw("PERMANENTLY");
         if (!acceptKw("SYNC") && isKw("NO") && isKw("DELAY", 1)) i_ += 2;
         return d;
+    }
+
+    // ATTACH TABLE [IF NOT EXISTS] [db.]name — brings back a table detached by DETACH TABLE.
+    ASTPtr parseAttach() {
+        auto c = std::make_shared<ASTCreateQuery>();
+        c->position = pos();
+        expectKw("ATTACH");
+        expectKw("TABLE");
+        c->attach = true;
+        if (isKw("IF") && isKw("NOT", 1) && isKw("EXISTS", 2)) { i_ += 3; c->if_not_exists = true; }
+        parseQualifiedName(c->database, c->table);
+        skipOnCluster();
+        return c;
     }
 
     ASTPtr parseRename() {

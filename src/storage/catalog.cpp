@@ -179,6 +179,36 @@ void Catalog::addTable(const std::string& db, const std::string& table, StorageP
     it->second.tables[table] = std::move(storage);
 }
 
+StoragePtr Catalog::detachTable(const std::string& db, const std::string& table, bool if_exists) {
+    StoragePtr s;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = dbs_.find(db);
+        if (it == dbs_.end()) {
+            if (if_exists) return nullptr;
+            throw Exception(ErrorCodes::UNKNOWN_DATABASE, "Database " + db + " does not exist");
+        }
+        auto t = it->second.tables.find(table);
+        if (t == it->second.tables.end()) {
+            if (if_exists) return nullptr;
+            unknownTable(db, table);
+        }
+        s = t->second;
+        it->second.tables.erase(t);
+        if (s->create_query) detached_[{db, table}] = std::static_pointer_cast<ASTCreateQuery>(s->create_query->clone());
+    }
+    return s;
+}
+
+std::shared_ptr<ASTCreateQuery> Catalog::takeDetached(const std::string& db, const std::string& table) {
+    std::lock_guard lock(mutex_);
+    auto it = detached_.find({db, table});
+    if (it == detached_.end()) unknownTable(db, table);
+    auto q = it->second;
+    detached_.erase(it);
+    return q;
+}
+
 StoragePtr Catalog::removeTable(const std::string& db, const std::string& table, bool if_exists) {
     std::lock_guard lock(mutex_);
     auto it = dbs_.find(db);

@@ -43,6 +43,10 @@ public:
     // Registers the table; persists its create_query when the catalog has a path.
     void addTable(const std::string& db, const std::string& table, StoragePtr storage, bool if_not_exists, bool replace = false);
     StoragePtr removeTable(const std::string& db, const std::string& table, bool if_exists);
+    // DETACH TABLE: unregistered, its data and stored metadata kept (a restart attaches it again,
+    // as ClickHouse's non-permanent DETACH); ATTACH TABLE takes its CREATE statement back.
+    StoragePtr detachTable(const std::string& db, const std::string& table, bool if_exists);
+    std::shared_ptr<ASTCreateQuery> takeDetached(const std::string& db, const std::string& table);
     // Re-persists a table's (changed) CREATE statement after ALTER.
     void updateTableMetadata(const std::string& db, const std::string& table);
     void renameTable(const std::string& db, const std::string& from, const std::string& to_db, const std::string& to);
@@ -59,6 +63,7 @@ private:
 
     mutable std::mutex mutex_;
     std::map<std::string, DatabaseInfo> dbs_;
+    std::map<std::pair<std::string, std::string>, std::shared_ptr<ASTCreateQuery>> detached_;
     std::string data_path_;
     std::string temp_root_;   // data root of a path-less catalog
     QueryLog query_log_;

@@ -420,7 +420,7 @@ TEST(Create, TableWithEverything) {
     ASSERT_EQ(c->constraints.size(), 1u);
     EXPECT_EQ(c->constraints[0]->name, "c1");
     ASSERT_EQ(c->indices.size(), 1u);
-    EXPECT_EQ(c->indices[0], "INDEX i b TYPE bloom_filter GRANULARITY 1");
+    EXPECT_EQ(c->indices[0]->formatSQL(false), "INDEX i b TYPE bloom_filter GRANULARITY 1");
     ASSERT_TRUE(c->engine);
     EXPECT_EQ(c->engine->name, "ReplacingMergeTree");
     EXPECT_EQ(c->engine->arguments.size(), 1u);

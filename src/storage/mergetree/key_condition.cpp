@@ -10,6 +10,72 @@
 
 namespace basalt {
 
+bool isConstantAst(const ASTPtr& a) {
+    if (!a) return false;
+    if (a->as<ASTLiteral>()) return true;
+    if (auto* f = a->as<ASTFunction>()) {
+        if (f->name == "lambda") return false;
+        for (auto& x : f->arguments) if (!isConstantAst(x)) return false;
+        return true;
+    }
+    return false;
+}
+
+std::pair<ColumnPtr, DataTypePtr> foldConstantAst(const ASTPtr& a, Analyzer& analyzer) {
+    if (!isConstantAst(a)) return {nullptr, nullptr};
+    try {
+        Scope scope;
+        auto n = analyzer.analyze(a, scope);
+        if (!n->isConstant()) return {nullptr, nullptr};
+        return {n->constant, n->type};
+    } catch (...) {
+        return {nullptr, nullptr};
+    }
+}
+
+ColumnPtr convertValueExactly(const ColumnPtr& v, const DataTypePtr& from, const DataTypePtr& to, QueryContext& ctx) {
+    try {
+        if (from->equals(*to)) return v;
+        if (removeNullable(from)->id == TypeId::Nothing) return nullptr;
+        ColumnPtr c = castColumn(v, from, to, ctx.functionContext(), CastMode::OrNull, true);
+        c = c->convertToFullColumn(c);
+        if (c->isNullAt(0)) return nullptr;
+        if (auto* n = dynamic_cast<const ColumnNullable*>(c.get()); n && !to->isNullable()) {
+            auto nested = n->getNestedPtr()->cloneEmpty();
+            nested->insertFrom(n->getNested(), 0);
+            return nested;
+        }
+        return c;
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+bool constantSetElements(const ColumnPtr& v, const DataTypePtr& type, std::vector<std::pair<ColumnPtr, DataTypePtr>>& out) {
+    DataTypePtr t = removeNullable(type);
+    ColumnPtr full = v->convertToFullColumn(v);
+    if (t->id == TypeId::Tuple) {
+        auto* tuple = dynamic_cast<const ColumnTuple*>(full.get());
+        if (!tuple) return false;
+        for (size_t i = 0; i < t->nested.size(); ++i) {
+            auto one = tuple->getColumn(i).cloneEmpty();
+            one->insertFrom(tuple->getColumn(i), 0);
+            out.push_back({std::move(one), t->nested[i]});
+        }
+    } else if (t->id == TypeId::Array) {
+        auto* arr = dynamic_cast<const ColumnArray*>(full.get());
+        if (!arr) return false;
+        for (size_t i = 0; i < arr->sizeAt(0); ++i) {
+            auto one = arr->getData().cloneEmpty();
+            one->insertFrom(arr->getData(), i);
+            out.push_back({std::move(one), t->nested[0]});
+        }
+    } else {
+        out.push_back({full, type});
+    }
+    return true;
+}
+
 namespace {
 
 // Value range of an atom: 1-row columns of the key type (null = infinite).
@@ -29,17 +95,6 @@ const std::set<std::string>& monotonicFunctions() {
         "toRelativeWeekNum", "toRelativeDayNum", "toRelativeHourNum", "toRelativeMinuteNum", "toRelativeSecondNum",
         "toUnixTimestamp", "intDiv", "date_trunc"};
     return s;
-}
-
-bool isConstantAst(const ASTPtr& a) {
-    if (!a) return false;
-    if (a->as<ASTLiteral>()) return true;
-    if (auto* f = a->as<ASTFunction>()) {
-        if (f->name == "lambda") return false;
-        for (auto& x : f->arguments) if (!isConstantAst(x)) return false;
-        return true;
-    }
-    return false;
 }
 
 // If `e` is a chain of monotonic functions whose only non-constant leaf is one identifier,
@@ -71,6 +126,7 @@ struct KeyCondition::Node {
     std::vector<std::unique_ptr<Node>> children;
     size_t key = 0;
     std::vector<ValueRange> ranges;   // Atom: the key lies in one of these
+    bool superset = false;            // Atom: the ranges hold more than what matches (LIKE 'a%b')
 
     // {can be true, can be false}
     std::pair<bool, bool> check(const std::vector<KeyRange>& k) const {
@@ -100,7 +156,7 @@ struct KeyCondition::Node {
                     bool hi_ok = !r.right || (kr.hi && [&] { int c = cmp(kr.hi, kr.hi_row, r.right.get(), 0); return c < 0 || (c == 0 && r.right_incl); }());
                     if (lo_ok && hi_ok) some_contains = true;
                 }
-                return {any_intersects, !some_contains};
+                return {any_intersects, superset || !some_contains};
             }
         }
         return {true, true};
@@ -149,36 +205,8 @@ struct Builder {
     }
 
     // A constant expression as a 1-row column + type, or null.
-    std::pair<ColumnPtr, DataTypePtr> constant(const ASTPtr& a) {
-        if (!isConstantAst(a)) return {nullptr, nullptr};
-        try {
-            Scope scope;
-            auto n = analyzer.analyze(a, scope);
-            if (!n->isConstant()) return {nullptr, nullptr};
-            return {n->constant, n->type};
-        } catch (...) {
-            return {nullptr, nullptr};
-        }
-    }
-
-    // Converts a 1-row value to `to` exactly, or null if it does not fit.
-    ColumnPtr convert(const ColumnPtr& v, const DataTypePtr& from, const DataTypePtr& to) {
-        try {
-            if (from->equals(*to)) return v;
-            if (removeNullable(from)->id == TypeId::Nothing) return nullptr;
-            ColumnPtr c = castColumn(v, from, to, ctx.functionContext(), CastMode::OrNull, true);
-            c = c->convertToFullColumn(c);
-            if (c->isNullAt(0)) return nullptr;
-            if (auto* n = dynamic_cast<const ColumnNullable*>(c.get()); n && !to->isNullable()) {
-                auto nested = n->getNestedPtr()->cloneEmpty();
-                nested->insertFrom(n->getNested(), 0);
-                return nested;
-            }
-            return c;
-        } catch (...) {
-            return nullptr;
-        }
-    }
+    std::pair<ColumnPtr, DataTypePtr> constant(const ASTPtr& a) { return foldConstantAst(a, analyzer); }
+    ColumnPtr convert(const ColumnPtr& v, const DataTypePtr& from, const DataTypePtr& to) { return convertValueExactly(v, from, to, ctx); }
 
     // Values of the constant side for key `k`, given the variable side `var` (a key expression or the
     // source of its monotonic chain). Empty when inapplicable; `through_chain` tells which.
@@ -245,6 +273,10 @@ struct Builder {
             n->children.push_back(std::move(atom));
             return n;
         }
+        if ((fn == "like" || fn == "startsWith") && f->arguments.size() == 2) {
+            auto atom = prefixAtom(f->arguments[0], f->arguments[1], fn == "like");
+            return atom ? std::move(atom) : unknown();
+        }
         static const std::set<std::string> cmps = {"equals", "notEquals", "less", "greater", "lessOrEquals", "greaterOrEquals"};
         if (cmps.count(fn) && f->arguments.size() == 2) {
             ASTPtr l = f->arguments[0], r = f->arguments[1];
@@ -293,6 +325,60 @@ struct Builder {
         return n;
     }
 
+    // s LIKE 'prefix...' / startsWith(s, 'prefix'): s lies in [prefix, the next string after
+    // every string starting with prefix). Exact for 'prefix%' and startsWith, a superset otherwise.
+    std::unique_ptr<KeyCondition::Node> prefixAtom(const ASTPtr& var, const ASTPtr& pattern_ast, bool like) {
+        size_t key;
+        bool chain;
+        if (!resolveKey(var, key, chain) || chain) return nullptr;
+        if (removeLowCardinality(keys[key].type)->id != TypeId::String) return nullptr;
+        auto [cv, ct] = constant(pattern_ast);
+        if (!cv || removeNullable(ct)->id != TypeId::String) return nullptr;
+        std::string pattern = std::string(cv->convertToFullColumn(cv)->get(0).get<std::string>());
+        std::string prefix;
+        bool exact = true, whole = true;   // whole: no wildcard at all (plain equality)
+        if (like) {
+            size_t i = 0;
+            for (; i < pattern.size(); ++i) {
+                char c = pattern[i];
+                if (c == '%' || c == '_') { whole = false; break; }
+                if (c == '\\' && i + 1 < pattern.size()) c = pattern[++i];
+                prefix += c;
+            }
+            exact = whole || (i + 1 == pattern.size() && pattern[i] == '%');
+        } else {
+            prefix = pattern;
+            whole = false;
+        }
+        auto n = std::make_unique<KeyCondition::Node>();
+        n->kind = KeyCondition::Node::Kind::Atom;
+        n->key = key;
+        n->superset = !exact;
+        auto str = [&](const std::string& v) -> ColumnPtr {
+            auto c = ColumnString::create();
+            c->insertData(v);
+            return convert(c, makeType(TypeId::String), keys[key].type);
+        };
+        ValueRange r;
+        if (whole) {
+            r.left = r.right = str(prefix);
+        } else {
+            if (prefix.empty()) return nullptr;
+            r.left = str(prefix);
+            // The smallest string above every string with this prefix: drop trailing 0xFF bytes, bump the last.
+            std::string next = prefix;
+            while (!next.empty() && uint8_t(next.back()) == 0xFF) next.pop_back();
+            if (!next.empty()) {
+                next.back() = char(uint8_t(next.back()) + 1);
+                r.right = str(next);
+                r.right_incl = false;
+            }
+        }
+        if (!r.left) return nullptr;
+        n->ranges.push_back(r);
+        return n;
+    }
+
     std::unique_ptr<KeyCondition::Node> inAtom(const ASTPtr& var, const ASTPtr& set) {
         size_t key;
         bool chain;
@@ -310,27 +396,10 @@ struct Builder {
             n->ranges.push_back(r);
             return true;
         };
-        DataTypePtr t = removeNullable(ct);
-        ColumnPtr full = cv->convertToFullColumn(cv);
-        if (t->id == TypeId::Tuple) {
-            auto* tuple = dynamic_cast<const ColumnTuple*>(full.get());
-            if (!tuple) return nullptr;
-            for (size_t i = 0; i < t->nested.size(); ++i) {
-                auto one = tuple->getColumn(i).cloneEmpty();
-                one->insertFrom(tuple->getColumn(i), 0);
-                if (!addValue(std::move(one), t->nested[i])) return nullptr;
-            }
-        } else if (t->id == TypeId::Array) {
-            auto* arr = dynamic_cast<const ColumnArray*>(full.get());
-            if (!arr) return nullptr;
-            for (size_t i = 0; i < arr->sizeAt(0); ++i) {
-                auto one = arr->getData().cloneEmpty();
-                one->insertFrom(arr->getData(), i);
-                if (!addValue(std::move(one), t->nested[0])) return nullptr;
-            }
-        } else if (!addValue(full, ct)) {
-            return nullptr;
-        }
+        std::vector<std::pair<ColumnPtr, DataTypePtr>> elements;
+        if (!constantSetElements(cv, ct, elements)) return nullptr;
+        for (auto& [v, t] : elements)
+            if (!addValue(v, t)) return nullptr;
         if (n->ranges.empty()) n->kind = KeyCondition::Node::Kind::Never;
         return n;
     }

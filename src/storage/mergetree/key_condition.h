@@ -21,6 +21,17 @@
 namespace basalt {
 
 struct QueryContext;
+class Analyzer;
+
+// Constant handling shared by KeyCondition and the skip-index conditions.
+bool isConstantAst(const ASTPtr& a);
+// A constant expression's value (one-row full column) and type; {null, null} if not constant.
+std::pair<ColumnPtr, DataTypePtr> foldConstantAst(const ASTPtr& a, Analyzer& analyzer);
+// One value converted to `to` exactly; null when it does not fit (overflow, NULL into non-Nullable).
+ColumnPtr convertValueExactly(const ColumnPtr& v, const DataTypePtr& from, const DataTypePtr& to, QueryContext& ctx);
+// The elements of a constant IN / hasAny right side (a tuple or an array; anything else is one
+// element); false if the column is not what its type says.
+bool constantSetElements(const ColumnPtr& v, const DataTypePtr& t, std::vector<std::pair<ColumnPtr, DataTypePtr>>& out);
 
 // An inclusive value range of one key column; a null column is an infinite bound.
 struct KeyRange {

@@ -7,9 +7,11 @@
 
 #include "common/exception.h"
 #include "compression/codec.h"
+#include "compression/compressed_file.h"
 #include "functions/cast.h"
 #include "storage/mergetree/compressed_stream.h"
 #include "storage/mergetree/serialization.h"
+#include "storage/mergetree/skip_index.h"
 #include "types/create_column.h"
 
 namespace fs = std::filesystem;
@@ -213,12 +215,25 @@ struct PartWriter::Impl {
     int64_t ttl_min = 0, ttl_max = 0;
     std::vector<MutableColumnPtr> min_cols, max_cols;
     uint64_t rows = 0;
+    std::vector<std::unique_ptr<SkipIndexBuilder>> skip_builders;
+
+    // The expression columns of skip index i within a key block (after the primary key columns).
+    std::vector<ColumnPtr> skipColumns(const Block& keys, size_t i) const {
+        size_t pos = schema.key_columns.size();
+        for (size_t j = 0; j < i; ++j) pos += schema.skip_indexes[j]->columns.size();
+        std::vector<ColumnPtr> out;
+        for (size_t c = 0; c < schema.skip_indexes[i]->columns.size(); ++c) out.push_back(keys.at(pos + c).column);
+        return out;
+    }
 
     void writeGranules(const Block& block, const Block& keys, size_t rows_to_write) {
         size_t g = std::max<size_t>(1, schema.index_granularity);
+        std::vector<std::vector<ColumnPtr>> skip_cols;
+        for (size_t i = 0; i < skip_builders.size(); ++i) skip_cols.push_back(skipColumns(keys, i));
         for (size_t begin = 0; begin < rows_to_write; begin += g) {
             size_t n = std::min(g, rows_to_write - begin);
-            for (size_t k = 0; k < keys.columns(); ++k) index_cols[k]->insertFrom(*keys.at(k).column, begin);
+            for (size_t k = 0; k < schema.key_columns.size(); ++k) index_cols[k]->insertFrom(*keys.at(k).column, begin);
+            for (size_t i = 0; i < skip_builders.size(); ++i) skip_builders[i]->addMark(skip_cols[i], begin, n);
             part->granule_offsets.push_back(rows);
             for (size_t ci = 0; ci < columns.size(); ++ci) {
                 auto& co = columns[ci];
@@ -272,6 +287,7 @@ PartWriter::PartWriter(const std::string& table_dir, const std::string& tmp_pref
         m.columns.push_back(std::move(co));
     }
     for (auto& k : schema.key_columns) m.index_cols.push_back(createColumn(k.type));
+    for (auto& d : schema.skip_indexes) m.skip_builders.push_back(std::make_unique<SkipIndexBuilder>(d));
     for (auto& mc : schema.minmax_columns) { m.min_cols.push_back(createColumn(mc.type)); m.max_cols.push_back(createColumn(mc.type)); }
 }
 
@@ -295,6 +311,10 @@ void PartWriter::write(const Block& block0, const Block& keys0) {
     }
     Block keys;
     for (auto& k : keys0.data()) keys.insert({k.column->convertToFullColumn(k.column), k.type, k.name});
+    size_t expected_keys = m.schema.key_columns.size();
+    for (auto& d : m.schema.skip_indexes) expected_keys += d->columns.size();
+    if (keys.columns() != expected_keys)
+        throw Exception(ErrorCodes::LOGICAL_ERROR, "Part writer got " + std::to_string(keys.columns()) + " key columns, expected " + std::to_string(expected_keys));
     // Min/max of the partition-key source columns.
     for (size_t i = 0; i < m.schema.minmax_columns.size(); ++i) {
         const auto* src = block.findByName(m.schema.minmax_columns[i].name);
@@ -343,6 +363,7 @@ MutableDataPartPtr PartWriter::finish(const Block& partition_row) {
                 serializeBulk(*co.col.type, *m.pending.at(ci).column, 0, n, co.base, [&](const std::string& s) -> OutStream& { return *co.outs.at(s); });
                 for (auto& [s, o] : co.outs) part->marks[s].back().rows += n;
             }
+            for (size_t i = 0; i < m.skip_builders.size(); ++i) m.skip_builders[i]->extendLastMark(m.skipColumns(m.pending_keys, i), 0, n);
             m.rows += n;
         } else {
             m.writeGranules(m.pending, m.pending_keys, m.pending.rows());
@@ -366,6 +387,15 @@ MutableDataPartPtr PartWriter::finish(const Block& partition_row) {
         part->index.insert({m.index_cols[k], m.schema.key_columns[k].type, m.schema.key_columns[k].name});
     }
     writeSmallFileDurably(m.dir + "primary.idx", serializeBlockFlat(part->index), &part->checksums["primary.idx"]);
+    for (size_t i = 0; i < m.skip_builders.size(); ++i) {
+        const auto& d = *m.schema.skip_indexes[i];
+        auto granules = m.skip_builders[i]->finish();
+        std::string bytes = granules->serialize(d);
+        CompressedOutStream out(m.dir + d.fileName(), m.schema.default_codec);
+        out.write(bytes.data(), bytes.size());
+        part->checksums[d.fileName()] = out.finish();
+        part->skip_indexes[d.name] = granules;
+    }
     if (!m.schema.partition_columns.empty()) {
         part->partition_value = partition_row;
         writeSmallFileDurably(m.dir + "partition.dat", serializeBlockFlat(partition_row), &part->checksums["partition.dat"]);
@@ -408,7 +438,8 @@ void hardLinkDirectory(const std::string& src_dir, const std::string& dest_dir) 
 
 MutableDataPartPtr clonePartWithHardLinks(const MergeTreeDataPart& src, const std::string& table_dir, const std::string& tmp_prefix,
                                           const MergeTreePartInfo& info, const std::vector<NameAndType>& columns,
-                                          const std::map<std::string, std::string>& renamed_from, const PartSchema& schema) {
+                                          const std::map<std::string, std::string>& renamed_from, const PartSchema& schema,
+                                          const std::set<std::string>& cleared_indexes) {
     std::string dir = table_dir + "tmp_" + tmp_prefix + "_" + info.name() + "/";
     std::error_code ec;
     fs::remove_all(dir, ec);
@@ -422,9 +453,13 @@ MutableDataPartPtr clonePartWithHardLinks(const MergeTreeDataPart& src, const st
             sums[to] = it->second;
         };
         // Part-level files.
+        std::set<std::string> kept_indexes;
+        for (auto& d : schema.skip_indexes)
+            if (!cleared_indexes.count(d->name)) kept_indexes.insert(d->fileName());
         for (auto& [f, c] : src.checksums) {
             bool column_file = f.size() > 4 && (f.compare(f.size() - 4, 4, ".bin") == 0 || (f.size() > 5 && f.compare(f.size() - 5, 5, ".mrk2") == 0));
-            if (!column_file && f != "columns.txt") link(f, f);
+            bool index_file = f.rfind("skp_idx_", 0) == 0;
+            if (index_file ? kept_indexes.count(f) : !column_file && f != "columns.txt") link(f, f);
         }
         std::vector<NameAndType> kept;
         for (auto& c : columns) {
@@ -509,6 +544,14 @@ std::shared_ptr<MergeTreeDataPart> MergeTreeDataPart::load(const std::string& pa
             Block b = deserializeBlockFlat({mc}, 2, need("minmax_" + escapeForFileName(mc.name) + ".idx"), "minmax index");
             part->minmax.insert(b.at(0));
         }
+    }
+    for (auto& d : schema.skip_indexes) {
+        if (!part->checksums.count(d->fileName())) continue;
+        std::string raw = need(d->fileName()), data;
+        CompressedFileReader reader(std::string_view(raw.data(), raw.size()));
+        char buf[65536];
+        while (size_t n = reader.readUpTo(buf, sizeof(buf))) data.append(buf, n);
+        if (auto g = SkipIndexGranules::deserialize(*d, data)) part->skip_indexes[d->name] = g;
     }
     if (part->checksums.count("ttl.txt")) {
         std::string t = need("ttl.txt");

@@ -11,12 +11,14 @@
 //   primary.idx        primary-key expression values at the first row of each granule plus the
 //                      last row of the part (marks + 1 rows), flat binary encoding
 //   partition.dat      the partition-key value (one row), minmax_<col>.idx: min and max rows
-//   checksums.txt      size and XXH3-128 of every other file; verified when the part is loaded
+//   skp_idx_<i>.idx    data-skipping index <i> (skip_index.h)
+//   checksums.txt      size and CityHash128 of every other file; verified when the part is loaded
 #pragma once
 #include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,8 @@ namespace basalt {
 
 class ICompressionCodec;
 using CodecPtr = std::shared_ptr<const ICompressionCodec>;
+struct SkipIndexDescription;
+struct SkipIndexGranules;
 
 struct MergeTreePartInfo {
     std::string partition_id;
@@ -73,6 +77,9 @@ struct PartSchema {
     std::vector<NameAndType> key_columns;             // primary-key expression results
     std::vector<NameAndType> partition_columns;        // partition-key expression results
     std::vector<NameAndType> minmax_columns;           // source columns of the partition key
+    // Data-skipping indexes (skip_index.h). Writers get their expression columns after the primary
+    // key columns, index by index.
+    std::vector<std::shared_ptr<const SkipIndexDescription>> skip_indexes;
     size_t index_granularity = 8192;
     size_t min_compress_block_size = 65536;
     size_t max_compress_block_size = 1048576;
@@ -89,6 +96,8 @@ public:
     Block index;                            // key columns, marks() + 1 rows
     Block partition_value;                  // one row
     Block minmax;                           // two rows: min, max of the partition-key source columns
+    // Skip indexes the part has (by index name), loaded with it; absent: built before the index existed.
+    std::map<std::string, std::shared_ptr<const SkipIndexGranules>> skip_indexes;
     std::map<std::string, FileChecksum> checksums;
     std::map<std::string, std::vector<Mark>> marks;   // per stream
     uint64_t bytes_on_disk = 0, data_compressed_bytes = 0, data_uncompressed_bytes = 0;
@@ -121,6 +130,7 @@ class PartWriter {
 public:
     PartWriter(const std::string& table_dir, const std::string& tmp_prefix, const MergeTreePartInfo& info, const PartSchema& schema);
     ~PartWriter();
+    // `key_columns`: the primary-key columns, then the expression columns of every skip index.
     void write(const Block& block, const Block& key_columns);
     // Row TTL range of the rows written (stored as ttl.txt).
     void setTTL(int64_t min, int64_t max);
@@ -137,10 +147,12 @@ MutableDataPartPtr writePartToTemp(const std::string& table_dir, const std::stri
 // A new part directory `tmp_<prefix>_<info name>` holding hard links to `src`'s files: only the
 // columns of `columns` (names after renaming; `renamed_from` maps a new name to its old one), with
 // fresh columns.txt / checksums.txt. Cheap metadata mutations (DROP/RENAME COLUMN, mutations that
-// match no row, ATTACH ... FROM, FREEZE) are built this way.
+// match no row, ATTACH ... FROM, FREEZE) are built this way. Skip-index files are kept for the
+// indexes of `schema` except those in `cleared_indexes` (DROP / CLEAR INDEX).
 MutableDataPartPtr clonePartWithHardLinks(const MergeTreeDataPart& src, const std::string& table_dir, const std::string& tmp_prefix,
                                           const MergeTreePartInfo& info, const std::vector<NameAndType>& columns,
-                                          const std::map<std::string, std::string>& renamed_from, const PartSchema& schema);
+                                          const std::map<std::string, std::string>& renamed_from, const PartSchema& schema,
+                                          const std::set<std::string>& cleared_indexes = {});
 // Hard-links every file of a part directory into `dest_dir` (created).
 void hardLinkDirectory(const std::string& src_dir, const std::string& dest_dir);
 

@@ -15,6 +15,7 @@
 #include "functions/cast.h"
 #include "interpreter/context.h"
 #include "storage/mergetree/serialization.h"
+#include "storage/mergetree/skip_index.h"
 #include "types/create_column.h"
 
 namespace fs = std::filesystem;
@@ -131,6 +132,7 @@ void appendFieldForHash(const DataType& type, const IColumn& col, std::string& o
 // The table's key expressions, analyzed over its physical columns for one query context.
 struct StorageMergeTree::KeyEvaluator {
     std::vector<ExprNodePtr> sorting, partition;
+    std::vector<ExprNodePtr> skip;   // expressions of every skip index, index by index
     // Row TTL: `expired` is 1 for rows the TTL deletes now; `ttl_seconds` the TTL moment of rows
     // the TTL applies to (its WHERE holds), as unix seconds — both null without a table TTL.
     ExprNodePtr expired, ttl_seconds, ttl_applies;
@@ -163,6 +165,8 @@ std::unique_ptr<StorageMergeTree::KeyEvaluator> StorageMergeTree::makeEvaluator(
     for (auto& c : schema_.columns) scope.columns.push_back({c.name, c.type});
     for (auto& k : sorting_key_) ev->sorting.push_back(analyzer.analyze(k, scope));
     for (auto& k : partition_key_) ev->partition.push_back(analyzer.analyze(k, scope));
+    for (auto& d : schema_.skip_indexes)
+        for (auto& e : d->exprs) ev->skip.push_back(analyzer.analyze(e, scope));
     if (create_query && create_query->ttl) {
         auto fn = [](const std::string& name, ASTs args) {
             auto f = std::make_shared<ASTFunction>();
@@ -208,7 +212,14 @@ Block StorageMergeTree::primaryKeyColumns(const KeyEvaluator& ev, const Block& b
     Block keys = KeyEvaluator::eval(ev.sorting, ev.input(block));
     Block pk;
     for (size_t i = 0; i < schema_.key_columns.size(); ++i) pk.insert({keys.at(i).column, schema_.key_columns[i].type, schema_.key_columns[i].name});
+    appendSkipIndexColumns(ev, ev.input(block), pk);
     return pk;
+}
+
+void StorageMergeTree::appendSkipIndexColumns(const KeyEvaluator& ev, const Block& input, Block& keys) const {
+    if (ev.skip.empty()) return;
+    Block skip = KeyEvaluator::eval(ev.skip, input);
+    for (auto& c : skip.data()) keys.insert({c.column, c.type, "__skip_" + std::to_string(keys.columns())});
 }
 
 Block StorageMergeTree::primaryKeyColumns(const Block& block, QueryContext& ctx) const { return primaryKeyColumns(*makeEvaluator(ctx), block); }
@@ -281,6 +292,26 @@ void StorageMergeTree::rebuildSchema(QueryContext& ctx) {
                 for (auto& decl : create_query->columns) if (decl->name == c.name) decl->codec = spec;
         }
         schema_.codec_specs.push_back(spec);
+    }
+    // Data-skipping indexes: expressions analyzed over the physical columns (UNKNOWN_IDENTIFIER),
+    // types and parameters validated as ClickHouse does.
+    {
+        std::vector<SkipIndexPtr> indexes;
+        std::set<std::string> names;
+        Analyzer idx_analyzer(ctx, [](const ASTPtr&, size_t) -> Block { throw Exception(ErrorCodes::BAD_ARGUMENTS, "Subqueries are not allowed in index expressions"); });
+        Scope scope;
+        for (auto& c : schema_.columns) scope.columns.push_back({c.name, c.type});
+        for (auto& decl : create_query ? create_query->indices : std::vector<std::shared_ptr<ASTIndexDeclaration>>{}) {
+            if (!names.insert(decl->name).second)
+                throw Exception(ErrorCodes::ILLEGAL_INDEX, "Duplicated index name " + decl->name + " is not allowed. Please use a different index name.");
+            std::vector<NameAndType> evaluated;
+            for (auto& e : flattenTuple(decl->expr)) {
+                auto n = idx_analyzer.analyze(e, scope);
+                evaluated.push_back({n->name, n->type});
+            }
+            indexes.push_back(makeSkipIndex(*decl, evaluated));
+        }
+        schema_.skip_indexes = std::move(indexes);
     }
     // Columns added by ALTER are absent from older parts: readers fill them with their DEFAULT when
     // it is a constant (other defaults are materialized by the ALTER itself).
@@ -511,6 +542,8 @@ void StorageMergeTree::write(std::vector<Block> blocks, QueryContext& ctx) {
         for (auto& chunk : chunks) {
             size_t rows = chunk.rows();
             Block keys = KeyEvaluator::eval(ev->sorting, chunk);
+            Block skip_cols;
+            appendSkipIndexColumns(*ev, chunk, skip_cols);
             Block parts = KeyEvaluator::eval(ev->partition, chunk);
             // Partition index of every row, in order of first appearance.
             auto group = ColumnUInt32::create(rows);
@@ -533,6 +566,8 @@ void StorageMergeTree::write(std::vector<Block> blocks, QueryContext& ctx) {
             Block all = chunk;
             size_t key_pos = all.columns();
             for (auto& k : keys.data()) all.insert({k.column, k.type, "__key_" + std::to_string(all.columns())});
+            size_t skip_pos = all.columns();
+            for (auto& k : skip_cols.data()) all.insert({k.column, k.type, "__skip_" + std::to_string(all.columns())});
             size_t group_pos = all.columns();
             all.insert({group, makeType(TypeId::UInt32), "__partition"});
             std::vector<SortColumn> sort;
@@ -549,6 +584,8 @@ void StorageMergeTree::write(std::vector<Block> blocks, QueryContext& ctx) {
                     auto& k = sorted.at(key_pos + i);
                     pk.insert({k.column->cut(begin, end - begin), schema_.key_columns[i].type, schema_.key_columns[i].name});
                 }
+                for (size_t i = skip_pos; i < group_pos; ++i)
+                    pk.insert({sorted.at(i).column->cut(begin, end - begin), sorted.at(i).type, sorted.at(i).name});
                 Block prow;
                 size_t src_row = first_row[gcol[begin]];
                 for (auto& c : parts.data()) prow.insert({c.column->cut(src_row, 1), c.type, c.name});
@@ -651,6 +688,39 @@ std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> Stor
     }
     bool use_part = part_cond && part_cond->useful();
     bool use_pk = pk_cond && pk_cond->useful();
+    std::vector<std::unique_ptr<SkipIndexCondition>> skip_conds;
+    if (filter && ctx.settings.use_skip_indexes)
+        for (auto& d : schema_.skip_indexes) {
+            auto c = std::make_unique<SkipIndexCondition>(d, filter, cols, ctx);
+            if (!c->useful()) continue;
+            if (stats) stats->skip.push_back({d->name, d->typeName() + " GRANULARITY " + std::to_string(d->granularity)});
+            skip_conds.push_back(std::move(c));
+        }
+    if (!ctx.settings.force_data_skipping_indices.empty()) {
+        std::string list = ctx.settings.force_data_skipping_indices;
+        for (size_t b = 0; b <= list.size();) {
+            size_t e = list.find(',', b);
+            if (e == std::string::npos) e = list.size();
+            std::string name = list.substr(b, e - b);
+            name.erase(0, name.find_first_not_of(" \t`"));
+            name.erase(name.find_last_not_of(" \t`") + 1);
+            b = e + 1;
+            if (name.empty()) continue;
+            bool used = false;
+            for (auto& c : skip_conds) used = used || c->description().name == name;
+            if (!used) throw Exception(ErrorCodes::INDEX_NOT_USED, "Index `" + name + "` is not used and setting 'force_data_skipping_indices' contains it");
+        }
+    }
+    std::unique_ptr<SkipIndexDisjunction> disjunction;
+    if (filter && ctx.settings.use_skip_indexes && !schema_.skip_indexes.empty()) {
+        disjunction = std::make_unique<SkipIndexDisjunction>(schema_.skip_indexes, filter, cols, ctx);
+        if (!disjunction->useful()) disjunction.reset();
+    }
+    auto countGranules = [](const std::vector<std::pair<size_t, size_t>>& rs) {
+        size_t n = 0;
+        for (auto& [l, r] : rs) n += r - l;
+        return n;
+    };
     std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> out;
     for (auto& part : *snap) {
         size_t marks = part->marksCount();
@@ -684,6 +754,37 @@ std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> Stor
             }
         } else {
             ranges.push_back({0, marks});
+        }
+        for (size_t si = 0; si < skip_conds.size() && !ranges.empty(); ++si) {
+            const auto& cond = *skip_conds[si];
+            if (stats) { stats->skip[si].parts_before++; stats->skip[si].granules_before += countGranules(ranges); }
+            auto it = part->skip_indexes.find(cond.description().name);
+            if (it != part->skip_indexes.end()) {
+                // Keep the marks of the index granules the condition may match.
+                size_t g = cond.description().granularity;
+                std::vector<std::pair<size_t, size_t>> kept;
+                for (auto [l, r] : ranges)
+                    for (size_t b = l; b < r;) {
+                        size_t ig = b / g, e = std::min(r, (ig + 1) * g);
+                        if (cond.mayBeTrue(*it->second, ig)) {
+                            if (!kept.empty() && kept.back().second == b) kept.back().second = e;
+                            else kept.push_back({b, e});
+                        }
+                        b = e;
+                    }
+                ranges = std::move(kept);
+            }
+            if (stats && !ranges.empty()) { stats->skip[si].parts_after++; stats->skip[si].granules_after += countGranules(ranges); }
+        }
+        if (disjunction && !ranges.empty()) {
+            std::vector<std::pair<size_t, size_t>> kept;
+            for (auto [l, r] : ranges)
+                for (size_t m = l; m < r; ++m)
+                    if (disjunction->mayBeTrue(*part, m)) {
+                        if (!kept.empty() && kept.back().second == m) kept.back().second = m + 1;
+                        else kept.push_back({m, m + 1});
+                    }
+            ranges = std::move(kept);
         }
         if (ranges.empty()) continue;
         if (stats) {
@@ -884,7 +985,7 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
         std::unique_ptr<PartReader> reader;
         DataPartPtr part;
         size_t next_granule = 0;
-        Block block, keys;
+        Block block, keys, skip;   // skip: skip-index expression columns
         size_t row = 0;
         bool done = false;
     };
@@ -892,7 +993,7 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
     size_t granules_per_block = std::max<size_t>(1, settings_.merge_max_block_size / std::max<size_t>(1, settings_.index_granularity));
     auto advance = [&](Cursor& c) {
         while (!c.done && c.row >= c.block.rows()) {
-            if (c.next_granule >= c.part->marksCount()) { c.done = true; c.block = Block(); c.keys = Block(); return; }
+            if (c.next_granule >= c.part->marksCount()) { c.done = true; c.block = Block(); c.keys = Block(); c.skip = Block(); return; }
             size_t end = std::min(c.part->marksCount(), c.next_granule + granules_per_block);
             Block raw = c.reader->read(c.next_granule, end);
             c.next_granule = end;
@@ -901,6 +1002,8 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
             conformToTypes(raw, schema_.columns, ctx.functionContext());
             c.block = std::move(raw);
             c.keys = KeyEvaluator::eval(ev->sorting, c.block);
+            c.skip = Block();
+            appendSkipIndexColumns(*ev, ev->input(c.block), c.skip);
             c.row = 0;
         }
     };
@@ -918,7 +1021,10 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
     };
     std::vector<MutableColumnPtr> out, out_keys;
     for (auto& c : schema_.columns) out.push_back(createColumn(c.type));
-    for (size_t k = 0; k < primary_key_.size(); ++k) out_keys.push_back(createColumn(schema_.key_columns[k].type));
+    // Primary-key columns, then the skip-index expression columns.
+    std::vector<NameAndType> out_key_types = schema_.key_columns;
+    for (auto& n : ev->skip) out_key_types.push_back({"__skip_" + std::to_string(out_key_types.size()), n->type});
+    for (auto& k : out_key_types) out_keys.push_back(createColumn(k.type));
     size_t out_rows = 0;
     bool has_ttl = false;
     int64_t ttl_min = 0, ttl_max = 0;
@@ -926,7 +1032,7 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
         if (!out_rows) return;
         Block b, k;
         for (size_t i = 0; i < out.size(); ++i) { b.insert({out[i], schema_.columns[i].type, schema_.columns[i].name}); out[i] = createColumn(schema_.columns[i].type); }
-        for (size_t i = 0; i < out_keys.size(); ++i) { k.insert({out_keys[i], schema_.key_columns[i].type, schema_.key_columns[i].name}); out_keys[i] = createColumn(schema_.key_columns[i].type); }
+        for (size_t i = 0; i < out_keys.size(); ++i) { k.insert({out_keys[i], out_key_types[i].type, out_key_types[i].name}); out_keys[i] = createColumn(out_key_types[i].type); }
         out_rows = 0;
         if (ev->expired) {
             // Row TTL: merges drop the rows whose TTL has passed.
@@ -980,7 +1086,8 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
         }
         size_t n = end - c.row;
         for (size_t i = 0; i < out.size(); ++i) out[i]->insertRangeFrom(*c.block.at(i).column, c.row, n);
-        for (size_t k = 0; k < out_keys.size(); ++k) out_keys[k]->insertRangeFrom(*c.keys.at(k).column, c.row, n);
+        for (size_t k = 0; k < primary_key_.size(); ++k) out_keys[k]->insertRangeFrom(*c.keys.at(k).column, c.row, n);
+        for (size_t k = primary_key_.size(); k < out_keys.size(); ++k) out_keys[k]->insertRangeFrom(*c.skip.at(k - primary_key_.size()).column, c.row, n);
         out_rows += n;
         c.row = end;
         advance(c);

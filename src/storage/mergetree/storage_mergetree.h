@@ -46,6 +46,12 @@ struct MergeTreeReadStats {
     size_t parts_total = 0, parts_after_partition = 0, parts_selected = 0;
     size_t granules_total = 0, granules_after_partition = 0, granules_selected = 0;
     size_t rows_selected = 0;
+    // Per skip index the filter could use, in declaration order: what was left before and after it.
+    struct Skip {
+        std::string name, description;
+        size_t parts_before = 0, parts_after = 0, granules_before = 0, granules_after = 0;
+    };
+    std::vector<Skip> skip;
 };
 
 class StorageMergeTree final : public IStorage, public std::enable_shared_from_this<StorageMergeTree> {
@@ -90,6 +96,7 @@ public:
         std::function<bool(const DataPartPtr&)> affects;       // null: every part is rewritten
         std::function<Block(Block)> transform;                 // null: hard-link clone only
         std::map<std::string, std::string> renamed_from;       // new column name -> old (RENAME COLUMN)
+        std::set<std::string> cleared_indexes;                 // CLEAR INDEX: clones drop these index files
     };
     // Applies a new table definition (ADD/DROP/MODIFY/RENAME COLUMN, settings, comments) and, if
     // given, the mutation that brings existing parts to it — atomically for readers.
@@ -158,6 +165,8 @@ private:
     // The primary-key columns (evaluated key expressions) of a block of the table's columns.
     Block primaryKeyColumns(const KeyEvaluator& ev, const Block& block) const;
     Block primaryKeyColumns(const Block& block, QueryContext& ctx) const;
+    // Appends the skip-index expression columns of `input` (the evaluator's input columns) to keys.
+    void appendSkipIndexColumns(const KeyEvaluator& ev, const Block& input, Block& keys) const;
     std::string partitionId(const Block& partition_row) const;
     std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> selectRanges(
         const std::shared_ptr<const std::vector<DataPartPtr>>& snap, const ASTPtr& filter, QueryContext& ctx, MergeTreeReadStats* stats) const;

@@ -86,7 +86,7 @@ void StorageMergeTree::mutate(const Mutation& m, QueryContext& ctx) {
             info.mutation = version;
             removed.push_back(part);
             if (!m.transform || (m.affects && !m.affects(part))) {
-                added.push_back(clonePartWithHardLinks(*part, dir_, "mutate", info, schema_.columns, m.renamed_from, schema_));
+                added.push_back(clonePartWithHardLinks(*part, dir_, "mutate", info, schema_.columns, m.renamed_from, schema_, m.cleared_indexes));
                 continue;
             }
             PartReader reader(part, schema_.columns, fill_);
