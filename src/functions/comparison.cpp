@@ -85,16 +85,63 @@ inline int comparePadded(std::string_view x, std::string_view y) {
     return 0;
 }
 
-void stringKernel(Cmp c, const IColumn& ca, const IColumn& cb, size_t rows, uint8_t* r, bool pad = false) {
-    auto view = [](const IColumn& col, size_t i) -> std::string_view {
+// One side of a string comparison, resolved once per block (no virtual call or cast per row).
+struct StringSide {
+    const ColumnString* str = nullptr;
+    const ColumnFixedString* fixed = nullptr;
+    std::string_view constant;
+    bool is_const = false;
+
+    explicit StringSide(const IColumn& col) {
         const IColumn& d = col.isConst() ? static_cast<const ColumnConst&>(col).getDataColumn() : col;
-        size_t idx = col.isConst() ? 0 : i;
-        if (auto* s = dynamic_cast<const ColumnString*>(&d)) return s->getView(idx);
-        return static_cast<const ColumnFixedString&>(d).getView(idx);
-    };
+        is_const = col.isConst();
+        str = dynamic_cast<const ColumnString*>(&d);
+        if (!str) fixed = &static_cast<const ColumnFixedString&>(d);
+        if (is_const) constant = str ? str->getView(0) : fixed->getView(0);
+    }
+};
+
+template <typename ViewA, typename ViewB>
+void stringLoop(Cmp c, ViewA va, ViewB vb, size_t rows, uint8_t* r, bool pad) {
+    if (!pad && (c == Cmp::Eq || c == Cmp::Ne)) {
+        // Equality: lengths first, then bytes — the common `col = 'literal'` filter.
+        uint8_t eq = c == Cmp::Eq;
+        for (size_t i = 0; i < rows; ++i) {
+            std::string_view a = va(i), b = vb(i);
+            bool same = a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
+            r[i] = same ? eq : uint8_t(!eq);
+        }
+        return;
+    }
     for (size_t i = 0; i < rows; ++i) {
-        int x = pad ? comparePadded(view(ca, i), view(cb, i)) : view(ca, i).compare(view(cb, i));
+        int x = pad ? comparePadded(va(i), vb(i)) : va(i).compare(vb(i));
         r[i] = cmpValues(c, x, 0);
+    }
+}
+
+template <typename ViewA>
+void stringKernelB(Cmp c, ViewA va, const StringSide& b, size_t rows, uint8_t* r, bool pad) {
+    if (b.is_const) { std::string_view k = b.constant; stringLoop(c, va, [k](size_t) { return k; }, rows, r, pad); }
+    else if (b.str) {
+        const char* chars = b.str->getChars().data();
+        const auto& off = b.str->getOffsets();
+        stringLoop(c, va, [chars, &off](size_t i) { size_t s = i ? off[i - 1] : 0; return std::string_view(chars + s, off[i] - s); }, rows, r, pad);
+    } else {
+        const ColumnFixedString* f = b.fixed;
+        stringLoop(c, va, [f](size_t i) { return f->getView(i); }, rows, r, pad);
+    }
+}
+
+void stringKernel(Cmp c, const IColumn& ca, const IColumn& cb, size_t rows, uint8_t* r, bool pad = false) {
+    StringSide a(ca), b(cb);
+    if (a.is_const) { std::string_view k = a.constant; stringKernelB(c, [k](size_t) { return k; }, b, rows, r, pad); }
+    else if (a.str) {
+        const char* chars = a.str->getChars().data();
+        const auto& off = a.str->getOffsets();
+        stringKernelB(c, [chars, &off](size_t i) { size_t s = i ? off[i - 1] : 0; return std::string_view(chars + s, off[i] - s); }, b, rows, r, pad);
+    } else {
+        const ColumnFixedString* f = a.fixed;
+        stringKernelB(c, [f](size_t i) { return f->getView(i); }, b, rows, r, pad);
     }
 }
 

@@ -644,7 +644,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
                 b = applyArrayJoin(b, array_join_nodes, array_join_replaces, array_joins_names, q.left_array_join);
                 if (b.rows() == 0) continue;
             }
-            if (filter) {
+            if (filter && !query_info.filter_applied) {
                 b = filterBlock(b, evaluate(filter, b), used_after_filter);
                 if (b.rows() == 0) continue;
             }
@@ -684,6 +684,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         for (auto& e : errors) if (e) std::rethrow_exception(e);
     }
     for (auto& o : outputs) { result.rows_read += o.rows_read; result.bytes_read += o.bytes_read; }
+    for (auto& src : sources) { result.rows_read += src->filtered_rows; result.bytes_read += src->filtered_bytes; }
     ctx_.read_rows += result.rows_read;
     ctx_.read_bytes += result.bytes_read;
 

@@ -65,6 +65,7 @@ const Desc kSettings[] = {
     {"insert_deduplicate", "Bool", "Deduplicate blocks inserted into replicated tables."},
     {"use_skip_indexes", "Bool", "Use data skipping indexes during query execution."},
     {"force_data_skipping_indices", "String", "Comma separated list of data skipping indices that must be used, otherwise an exception is thrown."},
+    {"optimize_move_to_prewhere", "Bool", "Allows PREWHERE optimization in SELECT queries from MergeTree."},
     {"optimize_read_in_order", "Bool", "Enable ORDER BY optimization for reading data in corresponding order in MergeTree tables."},
     {"allow_suspicious_low_cardinality_types", "Bool", "Allows LowCardinality of fixed-size types (numbers, dates, IPs): usually slower than the plain type."},
 };
@@ -108,6 +109,7 @@ void Settings::set(const std::string& name, const Field& v) {
     else if (name == "use_skip_indexes") use_skip_indexes = toBool(name, v);
     else if (name == "force_data_skipping_indices") force_data_skipping_indices = toStr(v);
     else if (name == "optimize_read_in_order") optimize_read_in_order = toBool(name, v);
+    else if (name == "optimize_move_to_prewhere") optimize_move_to_prewhere = toBool(name, v);
     else {
         // Settings ClickHouse clients commonly send; accepted and ignored so drivers keep working.
         static const char* ignored[] = {"send_logs_level", "log_queries", "allow_experimental_analyzer", "enable_analyzer",
@@ -146,6 +148,7 @@ std::vector<Settings::Row> Settings::describe() const {
         if (n == "use_skip_indexes") return s.use_skip_indexes ? "1" : "0";
         if (n == "force_data_skipping_indices") return s.force_data_skipping_indices;
         if (n == "optimize_read_in_order") return s.optimize_read_in_order ? "1" : "0";
+        if (n == "optimize_move_to_prewhere") return s.optimize_move_to_prewhere ? "1" : "0";
         return "";
     };
     std::vector<Row> rows;

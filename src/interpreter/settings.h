@@ -34,6 +34,7 @@ struct Settings {
     bool use_skip_indexes = true;               // MergeTree data-skipping indexes
     std::string force_data_skipping_indices;    // comma-separated indexes a query must use (INDEX_NOT_USED)
     bool optimize_read_in_order = true;         // ORDER BY a sorting-key prefix reads parts in key order
+    bool optimize_move_to_prewhere = true;      // MergeTree evaluates WHERE while reading (filter columns first)
 
     // Applies `name = value`; throws UNKNOWN_SETTING (115) / CANNOT_PARSE_* for bad values.
     void set(const std::string& name, const Field& value);

@@ -53,6 +53,9 @@ class ISource {
 public:
     virtual ~ISource() = default;
     virtual Block read() = 0;
+    // Rows and bytes the source read but did not return (filtered by PREWHERE inside the storage):
+    // added to the query's read_rows / read_bytes.
+    uint64_t filtered_rows = 0, filtered_bytes = 0;
 };
 using SourcePtr = std::unique_ptr<ISource>;
 using Sources = std::vector<SourcePtr>;
@@ -61,6 +64,9 @@ using Sources = std::vector<SourcePtr>;
 // PREWHERE conditions (alias-expanded, ANDed), when they refer to table columns only.
 struct SelectQueryInfo {
     ASTPtr filter;
+    // Set by a storage that returns only rows satisfying `filter` exactly (MergeTree's PREWHERE):
+    // the executor then does not filter again.
+    mutable bool filter_applied = false;
 };
 
 class IStorage {

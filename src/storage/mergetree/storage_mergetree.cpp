@@ -819,6 +819,12 @@ public:
         std::map<std::string, ColumnPtr> fill;
         size_t granules_per_block = 8;
         QueryContext* ctx = nullptr;
+        // PREWHERE: the query's filter over `prewhere_columns`, read first; the other requested
+        // columns are read only for granules with matching rows. output[i]: position of requested
+        // column i in (prewhere columns, then rest columns).
+        ExprNodePtr prewhere;
+        std::vector<NameAndType> prewhere_columns, rest_columns;
+        std::vector<size_t> output;
     };
     explicit Source(std::shared_ptr<Shared> s) : shared_(std::move(s)) {}
 
@@ -826,15 +832,23 @@ public:
         while (true) {
             if (task_ && cur_ < task_->end) {
                 size_t end = std::min(task_->end, cur_ + shared_->granules_per_block);
-                Block b = reader_->read(cur_, end);
+                size_t first = cur_;
                 cur_ = end;
-                return conform(std::move(b));
+                if (!shared_->prewhere) return conform(reader_->read(first, end), shared_->columns);
+                Block b = readWithPrewhere(first, end);
+                if (b.rows()) return b;
+                continue;
             }
             size_t i = shared_->next.fetch_add(1);
             if (i >= shared_->tasks.size()) return Block();
             task_ = &shared_->tasks[i];
             if (!reader_ || reader_part_ != task_->part.get()) {
-                reader_ = std::make_unique<PartReader>(task_->part, shared_->columns, shared_->fill);
+                if (shared_->prewhere) {
+                    reader_ = std::make_unique<PartReader>(task_->part, shared_->prewhere_columns, shared_->fill);
+                    rest_reader_ = std::make_unique<PartReader>(task_->part, shared_->rest_columns, shared_->fill);
+                } else {
+                    reader_ = std::make_unique<PartReader>(task_->part, shared_->columns, shared_->fill);
+                }
                 reader_part_ = task_->part.get();
             }
             cur_ = task_->begin;
@@ -843,20 +857,96 @@ public:
 
 private:
     // Parts written before an ALTER may store another type: convert to the table's.
-    Block conform(Block b) {
-        conformToTypes(b, shared_->columns, shared_->ctx->functionContext());
+    Block conform(Block b, const std::vector<NameAndType>& columns) {
+        conformToTypes(b, columns, shared_->ctx->functionContext());
         return b;
     }
+
+    // Granules [first, end): the filter columns, then the rest for the runs of granules that
+    // have a matching row; only matching rows are returned.
+    Block readWithPrewhere(size_t first, size_t end) {
+        const auto& offsets = task_->part->granule_offsets;
+        Block pw = conform(reader_->read(first, end), shared_->prewhere_columns);
+        size_t rows = pw.rows();
+        Filter f;
+        size_t kept = 0;
+        predicateToFilter(evaluate(shared_->prewhere, pw), rows, f, kept);
+        if (kept < rows) {
+            filtered_rows += rows - kept;
+            filtered_bytes += rows ? pw.bytes() / rows * (rows - kept) : 0;
+        }
+        if (kept == 0) return Block();
+        Block rest;
+        Filter rest_filter;
+        if (!shared_->rest_columns.empty()) {
+            if (kept == rows) {
+                rest = conform(rest_reader_->read(first, end), shared_->rest_columns);
+                rest_filter = f;
+            } else {
+                std::vector<Block> pieces;
+                size_t base = offsets[first];
+                for (size_t g = first; g < end;) {
+                    auto hasMatch = [&](size_t gr) {
+                        for (size_t r = offsets[gr] - base; r < offsets[gr + 1] - base; ++r) if (f[r]) return true;
+                        return false;
+                    };
+                    if (!hasMatch(g)) { ++g; continue; }
+                    size_t run_end = g + 1;
+                    while (run_end < end && hasMatch(run_end)) ++run_end;
+                    pieces.push_back(conform(rest_reader_->read(g, run_end), shared_->rest_columns));
+                    rest_filter.append(f.data() + (offsets[g] - base), offsets[run_end] - offsets[g]);
+                    g = run_end;
+                }
+                rest = pieces.size() == 1 ? std::move(pieces[0]) : concatBlocks(pieces, pieces[0].cloneEmpty());
+                size_t skipped = rows - rest.rows();
+                filtered_bytes += rows ? rest.bytes() / std::max<size_t>(1, rest.rows()) * skipped : 0;
+            }
+        }
+        Block out;
+        size_t npw = shared_->prewhere_columns.size();
+        for (size_t i = 0; i < shared_->columns.size(); ++i) {
+            size_t pos = shared_->output[i];
+            const auto& src = pos < npw ? pw.at(pos) : rest.at(pos - npw);
+            const Filter& filt = pos < npw ? f : rest_filter;
+            out.insert({kept == src.column->size() ? src.column : src.column->filter(filt, kept), src.type, src.name});
+        }
+        if (out.columns() == 0) out.setRowsWithoutColumns(kept);   // count(): only the row count matters
+        return out;
+    }
+
     std::shared_ptr<Shared> shared_;
     const ReadTask* task_ = nullptr;
     size_t cur_ = 0;
-    std::unique_ptr<PartReader> reader_;
+    std::unique_ptr<PartReader> reader_, rest_reader_;
     const MergeTreeDataPart* reader_part_ = nullptr;
 };
 
 Sources StorageMergeTree::read(const std::vector<std::string>& columns, QueryContext& ctx, size_t num_streams) {
     return read(columns, SelectQueryInfo{}, ctx, num_streams);
 }
+
+namespace {
+
+// Functions whose value depends on the block layout or on the moment of evaluation: a filter
+// using them is not moved into the storage.
+bool movableToPrewhere(const ExprNodePtr& n) {
+    static const std::set<std::string> block_dependent = {"rowNumberInBlock", "rowNumberInAllBlocks", "blockNumber", "blockSize",
+                                                          "runningDifference", "runningDifferenceStartingWithFirstValue",
+                                                          "runningAccumulate", "neighbor", "sleep", "sleepEachRow", "throwIf"};
+    if (n->kind == ExprNode::Kind::Lambda) return false;
+    if (n->kind == ExprNode::Kind::Function) {
+        if (!n->function || !n->function->deterministic || block_dependent.count(n->function->name)) return false;
+    }
+    for (auto& a : n->args) if (!movableToPrewhere(a)) return false;
+    return true;
+}
+
+void collectInputs(const ExprNodePtr& n, std::set<size_t>& out) {
+    if (n->kind == ExprNode::Kind::Input) out.insert(n->input);
+    for (auto& a : n->args) collectInputs(a, out);
+}
+
+}  // namespace
 
 Sources StorageMergeTree::read(const std::vector<std::string>& columns, const SelectQueryInfo& info, QueryContext& ctx, size_t num_streams) {
     auto shared = std::make_shared<Source::Shared>();
@@ -872,6 +962,44 @@ Sources StorageMergeTree::read(const std::vector<std::string>& columns, const Se
         for (auto& sc : schema.columns)
             if (sc.name == c) { shared->columns.push_back(sc); found = true; }
         if (!found) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column " + c + " in table");
+    }
+    // PREWHERE: the whole filter, when it is over the table's columns and safe to evaluate here.
+    if (info.filter && ctx.settings.optimize_move_to_prewhere) {
+        try {
+            ExprNodePtr over_all = analyzeOverColumns(info.filter, ctx);
+            std::set<size_t> inputs;
+            collectInputs(over_all, inputs);
+            if (!inputs.empty() && movableToPrewhere(over_all)) {
+                Analyzer analyzer(ctx, [](const ASTPtr&, size_t) -> Block { throw Exception(ErrorCodes::NOT_IMPLEMENTED, "subquery"); });
+                Scope scope;
+                for (size_t i : inputs) {
+                    shared->prewhere_columns.push_back(schema.columns[i]);
+                    scope.columns.push_back({schema.columns[i].name, schema.columns[i].type});
+                }
+                shared->prewhere = analyzer.analyze(info.filter, scope);
+                for (auto& c : shared->columns) {
+                    size_t pos = SIZE_MAX;
+                    for (size_t i = 0; i < shared->prewhere_columns.size(); ++i)
+                        if (shared->prewhere_columns[i].name == c.name) pos = i;
+                    if (pos == SIZE_MAX) {
+                        for (size_t i = 0; i < shared->rest_columns.size(); ++i)
+                            if (shared->rest_columns[i].name == c.name) pos = shared->prewhere_columns.size() + i;
+                    }
+                    if (pos == SIZE_MAX) {
+                        pos = shared->prewhere_columns.size() + shared->rest_columns.size();
+                        shared->rest_columns.push_back(c);
+                    }
+                    shared->output.push_back(pos);
+                }
+                info.filter_applied = true;
+            }
+        } catch (const Exception&) {
+            // Subqueries, unknown names (aliases of the SELECT list), ...: the executor filters.
+            shared->prewhere = nullptr;
+            shared->prewhere_columns.clear();
+            shared->rest_columns.clear();
+            shared->output.clear();
+        }
     }
     shared->granules_per_block = std::max<size_t>(1, ctx.settings.max_block_size / std::max<size_t>(1, settings_.index_granularity));
     auto selected = selectRanges(parts(), info.filter, ctx, nullptr);
