@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "common/memory_tracker.h"
 #include "common/pod_array.h"
 
 namespace basalt {
@@ -118,6 +119,7 @@ private:
     }
     void init(size_t n) {
         cells_.resize(n);
+        adviseHugePages(cells_.data(), n * sizeof(Cell));
         std::memset(static_cast<void*>(cells_.data()), 0, n * sizeof(Cell));
         mask_ = n - 1;
     }
@@ -198,6 +200,7 @@ public:
 private:
     void init(size_t n) {
         cells_.resize(n);
+        adviseHugePages(cells_.data(), n * sizeof(Cell));
         std::memset(static_cast<void*>(cells_.data()), 0, n * sizeof(Cell));
         mask_ = n - 1;
     }

@@ -49,5 +49,8 @@ struct MemoryTrackerScope {
 void* trackedAlloc(size_t bytes);
 void* trackedRealloc(void* p, size_t old_bytes, size_t new_bytes);
 void trackedFree(void* p, size_t bytes);
+// Asks for transparent huge pages over the whole 2 MiB pages inside [p, p + bytes) (big hash
+// tables, randomly accessed); a no-op for small blocks.
+void adviseHugePages(void* p, size_t bytes);
 
 }  // namespace basalt

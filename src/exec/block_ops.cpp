@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -113,6 +114,144 @@ Block filterBlock(const Block& block, const ColumnPtr& predicate, const std::vec
 
 Block filterBlock(const Block& block, const ColumnPtr& predicate) { return filterBlock(block, predicate, {}); }
 
+namespace {
+
+// Order-preserving unsigned 64-bit keys of a column's rows, when its type allows (integers, dates,
+// floats, LowCardinality via dictionary ranks). `hint`: where NaN/NULL compare (1 = greater).
+// Descending order is the bitwise complement.
+template <typename T>
+bool numericOrderKeys(const IColumn& col, int hint, bool desc, std::vector<uint64_t>& out) {
+    auto* c = dynamic_cast<const ColumnVector<T>*>(&col);
+    if (!c) return false;
+    const auto& d = c->getData();
+    out.resize(d.size());
+    for (size_t i = 0; i < d.size(); ++i) {
+        uint64_t k;
+        if constexpr (std::is_floating_point_v<T>) {
+            double v = double(d[i]);
+            if (v != v) k = hint > 0 ? UINT64_MAX : 0;
+            else {
+                if (v == 0) v = 0;   // -0 == +0
+                uint64_t bits;
+                std::memcpy(&bits, &v, 8);
+                k = (bits >> 63) ? ~bits : bits | (uint64_t(1) << 63);
+                if (k == UINT64_MAX) k = UINT64_MAX - 1;
+                if (k == 0) k = 1;
+            }
+        } else if constexpr (std::is_signed_v<T>) {
+            k = uint64_t(int64_t(d[i])) ^ (uint64_t(1) << 63);
+        } else {
+            k = uint64_t(d[i]);
+        }
+        out[i] = desc ? ~k : k;
+    }
+    return true;
+}
+
+bool orderKeys(const IColumn& col, int hint, bool desc, std::vector<uint64_t>& out) {
+    if (auto* lc = dynamic_cast<const ColumnLowCardinality*>(&col)) {
+        // Rank of each dictionary value, then each row's rank.
+        const IColumn& dict = lc->getDictionaryValues();
+        if (dict.size() > (1u << 31)) return false;
+        Permutation p;
+        dict.getPermutation(false, 0, hint, p);
+        std::vector<uint64_t> rank(dict.size());
+        for (size_t i = 0; i < p.size(); ++i) rank[p[i]] = i;
+        out.resize(lc->size());
+        for (size_t i = 0; i < out.size(); ++i) out[i] = desc ? ~rank[lc->indexAt(i)] : rank[lc->indexAt(i)];
+        return true;
+    }
+    return numericOrderKeys<uint8_t>(col, hint, desc, out) || numericOrderKeys<uint16_t>(col, hint, desc, out) ||
+           numericOrderKeys<uint32_t>(col, hint, desc, out) || numericOrderKeys<uint64_t>(col, hint, desc, out) ||
+           numericOrderKeys<int8_t>(col, hint, desc, out) || numericOrderKeys<int16_t>(col, hint, desc, out) ||
+           numericOrderKeys<int32_t>(col, hint, desc, out) || numericOrderKeys<int64_t>(col, hint, desc, out) ||
+           numericOrderKeys<float>(col, hint, desc, out) || numericOrderKeys<double>(col, hint, desc, out);
+}
+
+// Full multi-column sort, column by column: sort each run of rows equal so far by the next
+// column with a typed comparison (no virtual call per comparison), then split it into runs of
+// equal values. Ties end in row order (stable).
+void refineSort(const std::vector<ColumnPtr>& keys, const std::vector<SortColumn>& columns, Permutation& perm) {
+    size_t rows = perm.size();
+    std::vector<std::pair<size_t, size_t>> ranges{{0, rows}}, next;
+    std::vector<uint64_t> order;
+    std::vector<std::pair<uint64_t, uint32_t>> tmp;
+    std::vector<size_t> counts;
+    std::vector<uint32_t> scratch;
+    for (size_t k = 0; k < keys.size() && !ranges.empty(); ++k) {
+        const IColumn& col = *keys[k];
+        bool desc = columns[k].descending;
+        int hint = desc ? -columns[k].nulls_direction : columns[k].nulls_direction;
+        bool last = k + 1 == keys.size();
+        next.clear();
+        auto splitRuns = [&](size_t b, size_t e, auto&& equal) {
+            if (last) return;
+            for (size_t i = b; i < e;) {
+                size_t j = i + 1;
+                while (j < e && equal(perm[i], perm[j])) ++j;
+                if (j - i > 1) next.push_back({i, j});
+                i = j;
+            }
+        };
+        if (orderKeys(col, hint, desc, order)) {
+            for (auto [b, e] : ranges) {
+                // Within a run rows are in row order, so a run already ordered by this key stays
+                // (common: time-ordered input sorted by time within groups).
+                uint64_t lo = order[perm[b]], hi = lo;
+                bool ordered = true;
+                for (size_t i = b + 1; i < e; ++i) {
+                    uint64_t v = order[perm[i]];
+                    ordered = ordered && order[perm[i - 1]] <= v;
+                    lo = std::min(lo, v);
+                    hi = std::max(hi, v);
+                }
+                if (!ordered) {
+                    size_t n = e - b;
+                    if (hi - lo < (uint64_t(1) << 16) && hi - lo < 4 * n) {
+                        // Few distinct values: stable counting sort.
+                        counts.assign(size_t(hi - lo) + 2, 0);
+                        for (size_t i = b; i < e; ++i) ++counts[order[perm[i]] - lo + 1];
+                        for (size_t i = 1; i < counts.size(); ++i) counts[i] += counts[i - 1];
+                        scratch.resize(n);
+                        for (size_t i = b; i < e; ++i) scratch[counts[order[perm[i]] - lo]++] = perm[i];
+                        std::copy(scratch.begin(), scratch.end(), perm.begin() + b);
+                    } else {
+                        tmp.resize(n);
+                        for (size_t i = b; i < e; ++i) tmp[i - b] = {order[perm[i]], perm[i]};
+                        std::sort(tmp.begin(), tmp.end());
+                        for (size_t i = b; i < e; ++i) perm[i] = tmp[i - b].second;
+                    }
+                }
+                splitRuns(b, e, [&](uint32_t x, uint32_t y) { return order[x] == order[y]; });
+            }
+        } else if (auto* str = dynamic_cast<const ColumnString*>(&col)) {
+            const char* chars = str->getChars().data();
+            const auto& off = str->getOffsets();
+            auto view = [&](uint32_t i) { size_t s = i ? off[i - 1] : 0; return std::string_view(chars + s, off[i] - s); };
+            for (auto [b, e] : ranges) {
+                std::sort(perm.begin() + b, perm.begin() + e, [&](uint32_t x, uint32_t y) {
+                    int c = view(x).compare(view(y));
+                    if (c) return desc ? c > 0 : c < 0;
+                    return x < y;
+                });
+                splitRuns(b, e, [&](uint32_t x, uint32_t y) { return view(x) == view(y); });
+            }
+        } else {
+            for (auto [b, e] : ranges) {
+                std::sort(perm.begin() + b, perm.begin() + e, [&](uint32_t x, uint32_t y) {
+                    int c = col.compareAt(x, y, col, hint);
+                    if (c) return desc ? c > 0 : c < 0;
+                    return x < y;
+                });
+                splitRuns(b, e, [&](uint32_t x, uint32_t y) { return col.compareAt(x, y, col, hint) == 0; });
+            }
+        }
+        std::swap(ranges, next);
+    }
+}
+
+}  // namespace
+
 Block sortBlock(const Block& block, const std::vector<SortColumn>& columns, size_t limit) {
     size_t rows = block.rows();
     if (rows == 0 || columns.empty()) return limit && limit < rows ? cutBlock(block, 0, limit) : block;
@@ -133,7 +272,7 @@ Block sortBlock(const Block& block, const std::vector<SortColumn>& columns, size
             return a < b;
         };
         if (limit && limit < rows) std::partial_sort(perm.begin(), perm.begin() + limit, perm.end(), less);
-        else std::sort(perm.begin(), perm.end(), less);
+        else refineSort(keys, columns, perm);
     }
     size_t n = limit && limit < rows ? limit : rows;
     Block out;

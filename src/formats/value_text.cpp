@@ -1036,7 +1036,26 @@ void readCSVValue(const DataType& t0, IColumn& c, ReadBuffer& in, const FormatSe
 void readEscapedValue(const DataType& t, IColumn& c, ReadBuffer& in, const FormatSettings& s) {
     if (parseViaDictionary(t, c, [&](const DataType& dt, IColumn& x) { readEscapedValue(dt, x, in, s); })) return;
     const char* st = in.pos;
-    while (!in.eof() && *in.pos != '\t' && *in.pos != '\n') ++in.pos;
+    bool has_escape = false;
+    {
+        // Field end: the next tab or newline, 8 bytes at a time (SWAR), noting any backslash.
+        const char* p = in.pos;
+        const char* end = in.end;
+        constexpr uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+        auto hasByte = [](uint64_t x, uint64_t pattern) { uint64_t y = x ^ pattern; return (y - ones) & ~y & highs; };
+        while (end - p >= 8) {
+            uint64_t w;
+            std::memcpy(&w, p, 8);
+            if (hasByte(w, ones * '\t') | hasByte(w, ones * '\n')) break;
+            if (hasByte(w, ones * '\\')) has_escape = true;
+            p += 8;
+        }
+        while (p < end && *p != '\t' && *p != '\n') {
+            has_escape |= *p == '\\';
+            ++p;
+        }
+        in.pos = p;
+    }
     std::string_view raw(st, in.pos - st);
     if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);  // tolerate CRLF line ends
     bool is_null = raw == "\\N";
@@ -1053,7 +1072,12 @@ void readEscapedValue(const DataType& t, IColumn& c, ReadBuffer& in, const Forma
         }
         return;
     }
-    std::string buf;
+    if (!has_escape) {   // nothing to unescape: parse in place
+        parseFieldText(t, c, raw, is_null, s);
+        return;
+    }
+    thread_local std::string buf;
+    buf.clear();
     unescapeTSV(raw, buf);
     parseFieldText(t, c, buf, is_null, s);
 }

@@ -19,6 +19,7 @@
 #include "functions/cast.h"
 #include "sql/parser.h"
 #include "storage/catalog.h"
+#include "storage/file.h"
 #include "storage/memory.h"
 #include "storage/mergetree/storage_mergetree.h"
 #include "storage/numbers.h"
@@ -189,13 +190,14 @@ std::shared_ptr<IStorage> createTableFunction(const ASTFunction& fn, QueryContex
             ext = toLower(ext);
             fmt = ext == "csv" ? "CSV" : ext == "tsv" ? "TSV" : (ext == "json" || ext == "jsonl" || ext == "ndjson") ? "JSONEachRow" : "TSV";
         }
-        std::ifstream f(path, std::ios::binary);
-        if (!f) throw Exception(ErrorCodes::FILE_DOESNT_EXIST, "File " + path + " doesn't exist");
-        std::stringstream ss;
-        ss << f.rdbuf();
-        std::string structure;
-        if (args.size() == 3) structure = fieldString(args[2], name);
-        return tableFromFormat(name, fmt, ss.str(), args.size() == 3 ? &structure : nullptr, ctx);
+        if (!isInputFormat(fmt)) throw Exception(ErrorCodes::UNKNOWN_FORMAT, "Unknown input format " + fmt);
+        auto file = std::make_shared<MappedFile>(path);
+        FormatSettings fs = ctx.formatSettings();
+        std::vector<ColumnDescription> cols;
+        if (args.size() == 3) cols = parseStructure(fieldString(args[2], name));
+        else for (auto& [n, t] : inferSchema(fmt, file->data(), fs)) cols.push_back({n, t, "", nullptr, "", ""});
+        // Parsed while the query reads (in parallel for line-based formats).
+        return std::make_shared<StorageFile>(file, fmt, std::move(cols), fs);
     }
     throw Exception(ErrorCodes::UNKNOWN_FUNCTION, "Unknown table function " + name);
 }

@@ -9,6 +9,8 @@
 
 #include "analyzer/analyzer.h"
 #include "common/exception.h"
+#include "common/memory_tracker.h"
+#include "common/parallel_for.h"
 #include "common/sip_hash.h"
 #include "compression/codec.h"
 #include "exec/block_ops.h"
@@ -539,7 +541,18 @@ void StorageMergeTree::write(std::vector<Block> blocks, QueryContext& ctx) {
             }
             flush();
         }
-        for (auto& chunk : chunks) {
+        // 1. Per chunk (in parallel): split by partition and sort by the sorting key.
+        struct Group {
+            Block data, keys, partition_row;
+            std::string partition_id;
+            MergeTreePartInfo info;
+        };
+        std::vector<std::vector<Group>> chunk_groups(chunks.size());
+        size_t threads = std::max<size_t>(1, ctx.settings.effectiveThreads());
+        MemoryTracker* tracker = ctx.memory.get();
+        parallelFor(chunks.size(), threads, [&](size_t ci) {
+            MemoryTrackerScope mem(tracker);
+            const Block& chunk = chunks[ci];
             size_t rows = chunk.rows();
             Block keys = KeyEvaluator::eval(ev->sorting, chunk);
             Block skip_cols;
@@ -578,29 +591,42 @@ void StorageMergeTree::write(std::vector<Block> blocks, QueryContext& ctx) {
             for (size_t begin = 0; begin < rows;) {
                 size_t end = begin;
                 while (end < rows && gcol[end] == gcol[begin]) ++end;
-                Block data, pk;
-                for (size_t i = 0; i < key_pos; ++i) data.insert({sorted.at(i).column->cut(begin, end - begin), sorted.at(i).type, sorted.at(i).name});
+                Group g;
+                for (size_t i = 0; i < key_pos; ++i) g.data.insert({sorted.at(i).column->cut(begin, end - begin), sorted.at(i).type, sorted.at(i).name});
                 for (size_t i = 0; i < primary_key_.size(); ++i) {
                     auto& k = sorted.at(key_pos + i);
-                    pk.insert({k.column->cut(begin, end - begin), schema_.key_columns[i].type, schema_.key_columns[i].name});
+                    g.keys.insert({k.column->cut(begin, end - begin), schema_.key_columns[i].type, schema_.key_columns[i].name});
                 }
                 for (size_t i = skip_pos; i < group_pos; ++i)
-                    pk.insert({sorted.at(i).column->cut(begin, end - begin), sorted.at(i).type, sorted.at(i).name});
-                Block prow;
+                    g.keys.insert({sorted.at(i).column->cut(begin, end - begin), sorted.at(i).type, sorted.at(i).name});
                 size_t src_row = first_row[gcol[begin]];
-                for (auto& c : parts.data()) prow.insert({c.column->cut(src_row, 1), c.type, c.name});
-                MergeTreePartInfo info;
-                info.partition_id = partitionId(prow);
-                info.min_block = info.max_block = next_block_++;
-                cleanup.push_back(dir_ + "tmp_insert_" + info.name());
-                PartWriter writer(dir_, "insert", info, schema_);
-                writer.write(data, pk);
-                int64_t tmin = 0, tmax = 0;
-                if (ttlRange(ev->ttl_seconds, ev->ttl_applies, ev->input(data), tmin, tmax)) writer.setTTL(tmin, tmax);
-                written.push_back(writer.finish(prow));
+                for (auto& c : parts.data()) g.partition_row.insert({c.column->cut(src_row, 1), c.type, c.name});
+                g.partition_id = partitionId(g.partition_row);
+                chunk_groups[ci].push_back(std::move(g));
                 begin = end;
             }
-        }
+        });
+        // 2. Block numbers in insertion order (deterministic part names whatever the threads did).
+        std::vector<Group*> groups;
+        for (auto& cg : chunk_groups)
+            for (auto& g : cg) {
+                g.info.partition_id = g.partition_id;
+                g.info.min_block = g.info.max_block = next_block_++;
+                cleanup.push_back(dir_ + "tmp_insert_" + g.info.name());
+                groups.push_back(&g);
+            }
+        // 3. Write the parts (in parallel).
+        written.resize(groups.size());
+        parallelFor(groups.size(), threads, [&](size_t gi) {
+            MemoryTrackerScope mem(tracker);
+            Group& g = *groups[gi];
+            PartWriter writer(dir_, "insert", g.info, schema_);
+            writer.write(g.data, g.keys);
+            int64_t tmin = 0, tmax = 0;
+            if (ttlRange(ev->ttl_seconds, ev->ttl_applies, ev->input(g.data), tmin, tmax)) writer.setTTL(tmin, tmax);
+            written[gi] = writer.finish(g.partition_row);
+            g = Group();   // free the sorted rows as soon as they are on disk
+        });
     } catch (...) {
         std::error_code ec;
         for (auto& d : cleanup) fs::remove_all(d, ec);
