@@ -166,6 +166,11 @@ void ColumnUnique::uniqueInsertRangeFrom(const IColumn& src_in, size_t start, si
     auto run = [&](auto kind_tag) {
         constexpr Kind K = decltype(kind_tag)::value;
         const char* src_fixed = K == Kind::Fixed ? src->rawData() : nullptr;
+        // The previous row's value and index: runs of equal values (sorted MergeTree columns, where
+        // LowCardinality columns usually lead the key) skip hashing and the table lookup.
+        std::string_view prev;
+        uint64_t prev_index = 0;
+        bool has_prev = false;
         for (size_t i = 0; i < length; ++i) {
             size_t row = start + i;
             if (src_nulls && src_nulls[row]) { out[i] = nullable_ ? 0 : nestedDefaultIndex(); continue; }
@@ -175,6 +180,10 @@ void ColumnUnique::uniqueInsertRangeFrom(const IColumn& src_in, size_t start, si
                 if (is_float_) v = canonical(v);
             } else if constexpr (K == Kind::String) v = static_cast<const ColumnString&>(*src).getView(row);
             else v = static_cast<const ColumnFixedString&>(*src).getView(row);
+            if (has_prev && v.size() == prev.size() && std::memcmp(v.data(), prev.data(), v.size()) == 0) {
+                out[i] = prev_index;
+                continue;
+            }
             uint64_t h = hashView(v);
             int64_t r = lookup<K>(v, h);
             if (r < 0) {
@@ -186,6 +195,11 @@ void ColumnUnique::uniqueInsertRangeFrom(const IColumn& src_in, size_t start, si
                 addToIndex(size_t(r), h);
             }
             out[i] = uint64_t(r);
+            // `v` points into the source column, which outlives this loop (canonical() floats
+            // point to a static buffer: not remembered).
+            has_prev = !(K == Kind::Fixed && is_float_);
+            prev = v;
+            prev_index = uint64_t(r);
         }
     };
     switch (kind_) {

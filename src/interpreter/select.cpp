@@ -577,6 +577,21 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     // ---- streams
     size_t threads = std::max<size_t>(1, ctx_.threads());
     Sources sources;
+    bool read_in_order = false;
+    // optimize_read_in_order: ORDER BY the first sorting-key expressions of a MergeTree table, all
+    // in one direction, with a LIMIT — the storage merges its parts in key order.
+    auto readInKeyOrder = [&](IStorage* storage, const std::vector<std::string>& cols, const SelectQueryInfo& info,
+                              const std::vector<ASTPtr>& order, bool applicable) -> Sources {
+        auto* mt = dynamic_cast<StorageMergeTree*>(storage);
+        if (!mt || !applicable || !ctx_.settings.optimize_read_in_order || order.empty() || order.size() > mt->sortingKey().size()) return {};
+        bool desc = q.order_by[0]->descending;
+        for (size_t i = 0; i < order.size(); ++i) {
+            const auto& o = *q.order_by[i];
+            if (o.descending != desc || o.with_fill || !o.collation.empty() || o.nulls_first.has_value()) return {};
+            if (order[i]->getColumnName() != mt->sortingKey()[i]->getColumnName()) return {};
+        }
+        return mt->readInOrder(cols, info, ctx_, order.size(), desc);
+    };
     if (src.subquery_blocks) {
         std::vector<size_t> positions;
         for (auto& rc : read_columns)
@@ -584,11 +599,15 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
                 if (src.columns[i].name == rc) positions.push_back(i);
         sources = splitBlocks(src.subquery_blocks, positions, threads, 0);
     } else {
-        sources = src.storage->read(read_columns, query_info, ctx_, threads);
+        sources = readInKeyOrder(src.storage.get(), read_columns, query_info, order_exprs, has_limit && !negative_limit && !aggregating &&
+                                 !q.distinct && limit_by.empty() && array_joins.empty() && !q.limit_with_ties && !q.with_totals);
+        if (!sources.empty()) read_in_order = true;
+        else sources = src.storage->read(read_columns, query_info, ctx_, threads);
     }
     size_t nstreams = sources.size();
-    // LIMIT without ORDER BY / aggregation / DISTINCT lets each stream stop early.
-    bool early_stop = has_limit && !negative_limit && q.order_by.empty() && !aggregating && !q.distinct && limit_by.empty();
+    // LIMIT without ORDER BY / aggregation / DISTINCT lets each stream stop early; so does ORDER BY
+    // a sorting-key prefix read in key order (one ordered stream: its first rows are the answer).
+    bool early_stop = has_limit && !negative_limit && (q.order_by.empty() || read_in_order) && !aggregating && !q.distinct && limit_by.empty();
     size_t stream_row_cap = early_stop ? limit + offset : 0;
 
     AggregatorParams agg_params;

@@ -222,3 +222,23 @@ TEST(MergeTreePrewhere, SameRowsAsExecutorFilter) {
     EXPECT_EQ(e.run("SELECT read_rows FROM system.query_log WHERE query LIKE '%prewhere-read-rows%' AND query NOT LIKE '%query_log%' AND type = 'QueryFinish'"),
               "1301\n");
 }
+
+// optimize_read_in_order: ORDER BY a sorting-key prefix with LIMIT reads a few granules per part,
+// and returns what a full sort returns.
+TEST(MergeTreeReadInOrder, ReadsOnlyTheFirstGranules) {
+    Engine e;
+    e.run("CREATE TABLE r (a UInt32, b UInt64, s String) ENGINE = MergeTree ORDER BY (a, b) SETTINGS index_granularity = 64");
+    e.run("SYSTEM STOP MERGES r");
+    for (int i = 0; i < 3; ++i)
+        e.run("INSERT INTO r SELECT (number * 31 + " + std::to_string(i) + ") % 1000, number, toString(number) FROM numbers(" + std::to_string(i * 7000) +
+              ", 10000)");
+    for (const char* q : {"SELECT a, b, s FROM r ORDER BY a, b LIMIT 7", "SELECT a, b FROM r ORDER BY a DESC, b DESC LIMIT 5 OFFSET 3",
+                          "SELECT a FROM r WHERE b % 2 = 1 ORDER BY a LIMIT 9", "SELECT s FROM r ORDER BY a, b LIMIT 2"}) {
+        EXPECT_EQ(e.run(q), e.run(std::string(q) + " SETTINGS optimize_read_in_order = 0")) << q;
+    }
+    e.run("SELECT a, b, s FROM r ORDER BY a, b LIMIT 7 /* in-order-read-rows */");
+    e.run("SYSTEM FLUSH LOGS");
+    std::string rows = e.run("SELECT read_rows FROM system.query_log WHERE query LIKE '%in-order-read-rows%' AND query NOT LIKE '%query_log%' AND type = 'QueryFinish'");
+    ASSERT_FALSE(rows.empty());
+    EXPECT_LE(std::stoull(rows), 3u * 64 * 2) << "read " << rows;   // a granule or two per part, not 30000 rows
+}

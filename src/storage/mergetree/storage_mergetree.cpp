@@ -1043,6 +1043,158 @@ Sources StorageMergeTree::read(const std::vector<std::string>& columns, const Se
     return sources;
 }
 
+// ---------------------------------------------------------------- reading in key order
+class StorageMergeTree::InOrderSource final : public ISource {
+public:
+    struct Cursor {
+        DataPartPtr part;
+        std::unique_ptr<PartReader> reader;
+        std::vector<size_t> granules;   // in reading order
+        size_t next = 0;
+        Block block;                    // read columns, in the output order (reversed when descending)
+        std::vector<ColumnPtr> keys;
+        size_t row = 0;
+        bool done = false;
+    };
+
+    InOrderSource(std::vector<Cursor> cursors, std::vector<NameAndType> read_columns, size_t outputs, std::vector<ExprNodePtr> key_nodes,
+                  bool descending, size_t block_rows, QueryContext& ctx)
+        : cursors_(std::move(cursors)), read_columns_(std::move(read_columns)), outputs_(outputs), key_nodes_(std::move(key_nodes)),
+          descending_(descending), block_rows_(block_rows), ctx_(ctx) {
+        for (auto& c : cursors_) advance(c);
+    }
+
+    Block read() override {
+        std::vector<MutableColumnPtr> out;
+        for (size_t i = 0; i < outputs_; ++i) out.push_back(createColumn(read_columns_[i].type));
+        size_t rows = 0;
+        while (rows < block_rows_) {
+            // The cursor with the next row in order, and the runner-up.
+            int best = -1, second = -1;
+            for (size_t i = 0; i < cursors_.size(); ++i) {
+                if (cursors_[i].done) continue;
+                if (best < 0 || before(cursors_[i], cursors_[i].row, cursors_[best], cursors_[best].row)) { second = best; best = int(i); }
+                else if (second < 0 || before(cursors_[i], cursors_[i].row, cursors_[second], cursors_[second].row)) second = int(i);
+            }
+            if (best < 0) break;
+            Cursor& c = cursors_[best];
+            size_t end = std::min(c.block.rows(), c.row + (block_rows_ - rows));
+            if (second >= 0) {
+                // Rows of `best` not after the runner-up's current row (the block is ordered).
+                const Cursor& sc = cursors_[second];
+                size_t lo = c.row + 1, hi = end;
+                while (lo < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    if (!before(sc, sc.row, c, mid)) lo = mid + 1;
+                    else hi = mid;
+                }
+                end = lo;
+            }
+            size_t n = end - c.row;
+            for (size_t i = 0; i < outputs_; ++i) out[i]->insertRangeFrom(*c.block.at(i).column, c.row, n);
+            rows += n;
+            c.row = end;
+            advance(c);
+        }
+        Block b;
+        for (size_t i = 0; i < outputs_; ++i) b.insert({std::move(out[i]), read_columns_[i].type, read_columns_[i].name});
+        if (outputs_ == 0) b.setRowsWithoutColumns(rows);
+        if (rows == 0) return Block();
+        return b;
+    }
+
+private:
+    // Whether row ra of a comes strictly before row rb of b in the output order.
+    bool before(const Cursor& a, size_t ra, const Cursor& b, size_t rb) const {
+        for (size_t k = 0; k < key_nodes_.size(); ++k) {
+            int c = a.keys[k]->compareAt(ra, rb, *b.keys[k], 1);
+            if (c) return descending_ ? c > 0 : c < 0;
+        }
+        return false;
+    }
+
+    // Loads the cursor's next granule when its block is used up.
+    void advance(Cursor& c) {
+        while (!c.done && c.row >= c.block.rows()) {
+            if (c.next >= c.granules.size()) { c.done = true; c.block = Block(); c.keys.clear(); return; }
+            ctx_.checkLimits();
+            size_t g = c.granules[c.next++];
+            Block b = c.reader->read(g, g + 1);
+            conformToTypes(b, read_columns_, ctx_.functionContext());
+            if (descending_) {
+                Permutation rev(b.rows());
+                for (size_t i = 0; i < b.rows(); ++i) rev[i] = uint32_t(b.rows() - 1 - i);
+                Block r;
+                for (auto& col : b.data()) r.insert({col.column->permute(rev, 0), col.type, col.name});
+                b = std::move(r);
+            }
+            c.keys.clear();
+            for (auto& k : key_nodes_) {
+                ColumnPtr v = evaluate(k, b);
+                c.keys.push_back(v->convertToFullColumn(v));
+            }
+            c.block = std::move(b);
+            c.row = 0;
+        }
+    }
+
+    std::vector<Cursor> cursors_;
+    std::vector<NameAndType> read_columns_;   // requested columns first, then key-only columns
+    size_t outputs_;
+    std::vector<ExprNodePtr> key_nodes_;
+    bool descending_;
+    size_t block_rows_;
+    QueryContext& ctx_;
+};
+
+Sources StorageMergeTree::readInOrder(const std::vector<std::string>& columns, const SelectQueryInfo& info, QueryContext& ctx, size_t prefix,
+                                      bool descending) {
+    PartSchema schema;
+    std::map<std::string, ColumnPtr> fill;
+    {
+        std::lock_guard lock(mutex_);
+        schema = schema_;
+        fill = fill_;
+    }
+    std::vector<NameAndType> read_columns;
+    for (auto& c : columns) {
+        bool found = false;
+        for (auto& sc : schema.columns)
+            if (sc.name == c) { read_columns.push_back(sc); found = true; }
+        if (!found) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column " + c + " in table");
+    }
+    size_t outputs = read_columns.size();
+    std::set<std::string> key_sources;
+    for (size_t i = 0; i < prefix && i < sorting_key_.size(); ++i) collectColumnNames(sorting_key_[i], key_sources);
+    for (auto& sc : schema.columns)
+        if (key_sources.count(sc.name) && std::none_of(read_columns.begin(), read_columns.end(), [&](auto& r) { return r.name == sc.name; }))
+            read_columns.push_back(sc);
+    Analyzer analyzer(ctx, [](const ASTPtr&, size_t) -> Block { throw Exception(ErrorCodes::BAD_ARGUMENTS, "Subqueries are not allowed in key expressions"); });
+    Scope scope;
+    for (auto& c : read_columns) scope.columns.push_back({c.name, c.type});
+    std::vector<ExprNodePtr> key_nodes;
+    for (size_t i = 0; i < prefix && i < sorting_key_.size(); ++i) key_nodes.push_back(analyzer.analyze(sorting_key_[i], scope));
+    // Parts put NaN last; a descending read would meet them first where ORDER BY ... DESC puts
+    // them last: not applicable (the caller reads normally).
+    if (descending)
+        for (auto& k : key_nodes)
+            if (removeLowCardinality(k->type)->id == TypeId::Float32 || removeLowCardinality(k->type)->id == TypeId::Float64) return {};
+    std::vector<InOrderSource::Cursor> cursors;
+    for (auto& [part, ranges] : selectRanges(parts(), info.filter, ctx, nullptr)) {
+        InOrderSource::Cursor c;
+        c.part = part;
+        c.reader = std::make_unique<PartReader>(part, read_columns, fill);
+        for (auto& [l, r] : ranges) for (size_t g = l; g < r; ++g) c.granules.push_back(g);
+        if (descending) std::reverse(c.granules.begin(), c.granules.end());
+        cursors.push_back(std::move(c));
+    }
+    size_t block_rows = std::max<size_t>(1, std::min<size_t>(ctx.settings.max_block_size, settings_.index_granularity));
+    Sources sources;
+    sources.push_back(std::make_unique<InOrderSource>(std::move(cursors), std::move(read_columns), outputs, std::move(key_nodes), descending,
+                                                      block_rows, ctx));
+    return sources;
+}
+
 // ---------------------------------------------------------------- merges
 std::vector<DataPartPtr> StorageMergeTree::selectPartsToMerge(bool final, const std::optional<std::string>& partition) {
     std::lock_guard lock(mutex_);

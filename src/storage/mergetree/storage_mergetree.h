@@ -73,6 +73,12 @@ public:
     std::string engineName() const override { return "MergeTree"; }
     Sources read(const std::vector<std::string>& columns, QueryContext& ctx, size_t num_streams) override;
     Sources read(const std::vector<std::string>& columns, const SelectQueryInfo& info, QueryContext& ctx, size_t num_streams) override;
+    // optimize_read_in_order: one stream returning rows ordered by the first `prefix` sorting-key
+    // expressions (descending: reversed), merging the parts' granules lazily, so ORDER BY key
+    // LIMIT n reads about n rows per part instead of the table.
+    Sources readInOrder(const std::vector<std::string>& columns, const SelectQueryInfo& info, QueryContext& ctx, size_t prefix, bool descending);
+    // The sorting key expressions (ORDER BY of the table).
+    const std::vector<ASTPtr>& sortingKey() const { return sorting_key_; }
     void write(std::vector<Block> blocks, QueryContext& ctx) override;
     void truncate() override;
     void drop() override;
@@ -159,7 +165,9 @@ private:
     struct KeyEvaluator;
     struct ReadTask;
     class Source;
+    class InOrderSource;
     friend class Source;
+    friend class InOrderSource;
 
     std::unique_ptr<KeyEvaluator> makeEvaluator(QueryContext& ctx) const;
     // The primary-key columns (evaluated key expressions) of a block of the table's columns.
