@@ -384,6 +384,22 @@ void ColumnLowCardinality::insertRangeFromFull(const IColumn& src, size_t start,
     appendIndexes(pos.data(), length);
 }
 
+template <typename T>
+void ColumnLowCardinality::insertIndexed(const IColumn& keys, const T* positions, size_t n) {
+    if (!n) return;
+    PODArray<uint64_t> map(keys.size());
+    mutableDict().uniqueInsertRangeFrom(keys, 0, keys.size(), map.data());
+    PODArray<uint64_t> pos(n);
+    for (size_t i = 0; i < n; ++i) {
+        if (positions[i] >= keys.size()) throw Exception(ErrorCodes::CORRUPTED_DATA, "LowCardinality index out of its dictionary");
+        pos[i] = map[positions[i]];
+    }
+    appendIndexes(pos.data(), n);
+}
+template void ColumnLowCardinality::insertIndexed<uint8_t>(const IColumn&, const uint8_t*, size_t);
+template void ColumnLowCardinality::insertIndexed<uint16_t>(const IColumn&, const uint16_t*, size_t);
+template void ColumnLowCardinality::insertIndexed<uint32_t>(const IColumn&, const uint32_t*, size_t);
+
 ColumnPtr ColumnLowCardinality::filter(const Filter& mask, size_t hint) const {
     return std::make_shared<ColumnLowCardinality>(dict_, std::const_pointer_cast<IColumn>(idx_->filter(mask, hint)));
 }

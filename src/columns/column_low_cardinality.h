@@ -138,6 +138,9 @@ public:
     ColumnPtr convertToFull() const;
     // Appends all rows of a full column of the dictionary type.
     void insertRangeFromFull(const IColumn& src, size_t start, size_t length);
+    // Appends n rows given as positions into `keys` (a small column of the dictionary type, e.g. a
+    // MergeTree granule's dictionary): each key is looked up once, rows are only remapped.
+    template <typename T> void insertIndexed(const IColumn& keys, const T* positions, size_t n);
 
     // The dictionary rows the column uses, in dictionary order: functions run on these, never on
     // unused values such as the implicit default, which could fail (toUInt32('')). `position` maps

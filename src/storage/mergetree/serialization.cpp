@@ -1,6 +1,8 @@
 // serialization.cpp — MergeTree column streams (see serialization.h).
 #include "storage/mergetree/serialization.h"
 
+#include <unordered_map>
+
 #include "columns/column_low_cardinality.h"
 #include "common/exception.h"
 #include "types/create_column.h"
@@ -38,15 +40,15 @@ inline void writeVarUInt(uint64_t x, std::string& out) {
     out.push_back(char(x));
 }
 
-const DataType& physical(const DataType& t) {
-    // LowCardinality(T) is stored as T's streams (not ClickHouse's shared-dictionary format yet);
-    // in memory it is a ColumnLowCardinality, converted at the boundary (serializeImpl/deserializeImpl).
-    return t.id == TypeId::LowCardinality ? physical(*t.nested[0]) : t;
-}
+const DataType& physical(const DataType& t) { return t; }
 
 void enumerateImpl(const DataType& t0, const std::string& name, size_t array_level, std::vector<std::string>& out) {
     const DataType& t = physical(t0);
     switch (t.id) {
+        case TypeId::LowCardinality:
+            // One stream of granule dictionaries and indexes (see serializeLowCardinality).
+            out.push_back(name);
+            return;
         case TypeId::Nullable:
             out.push_back(name + ".null");
             enumerateImpl(*t.nested[0], name, array_level, out);
@@ -74,11 +76,69 @@ std::string tupleElementName(const DataType& t, size_t i, const std::string& nam
     return name + "." + (i < t.element_names.size() && !t.element_names[i].empty() ? t.element_names[i] : std::to_string(i + 1));
 }
 
+// LowCardinality(T): per written run of rows (a granule, or a granule's tail) one chunk
+//   varint rows, varint keys, keys (T, flat encoding), u8 index width (1/2/4), indexes
+// holding only the values the run uses — the dictionary is read once per granule and rows are
+// remapped, never hashed (ClickHouse keeps a similar per-granule dictionary in `.dict` streams).
+void serializeLowCardinality(const DataType& t, const IColumn& col0, size_t offset, size_t limit, OutStream& out) {
+    ColumnPtr holder;
+    const IColumn* colp = &col0;
+    if (!col0.isLowCardinality()) {
+        auto lc = createColumn(t);
+        static_cast<ColumnLowCardinality&>(*lc).insertRangeFromFull(col0, offset, limit);
+        holder = std::move(lc);
+        colp = holder.get();
+        offset = 0;
+    }
+    const auto& lc = static_cast<const ColumnLowCardinality&>(*colp);
+    const IColumn& dict = lc.getDictionaryValues();
+    // Dictionary rows used by the run, in first-use order, and each row's position among them.
+    PODArray<uint32_t> positions(limit);
+    std::vector<uint32_t> used;
+    std::vector<int32_t> slot;
+    std::unordered_map<size_t, uint32_t> slot_map;
+    bool dense = dict.size() <= 4 * limit + 1024;
+    if (dense) slot.assign(dict.size(), -1);
+    for (size_t i = 0; i < limit; ++i) {
+        size_t d = lc.indexAt(offset + i);
+        uint32_t p;
+        if (dense) {
+            if (slot[d] < 0) { slot[d] = int32_t(used.size()); used.push_back(uint32_t(d)); }
+            p = uint32_t(slot[d]);
+        } else {
+            auto [it, inserted] = slot_map.try_emplace(d, uint32_t(used.size()));
+            if (inserted) used.push_back(uint32_t(d));
+            p = it->second;
+        }
+        positions[i] = p;
+    }
+    auto keys = dict.cloneEmpty();
+    keys->reserve(used.size());
+    for (uint32_t d : used) keys->insertFrom(dict, d);
+    std::string head;
+    writeVarUInt(limit, head);
+    writeVarUInt(used.size(), head);
+    out.write(head.data(), head.size());
+    serializeColumnFlat(*t.nested[0], *keys, out);
+    uint8_t width = used.size() <= 256 ? 1 : used.size() <= 65536 ? 2 : 4;
+    out.write(reinterpret_cast<const char*>(&width), 1);
+    if (width == 1) {
+        PODArray<uint8_t> idx(limit);
+        for (size_t i = 0; i < limit; ++i) idx[i] = uint8_t(positions[i]);
+        out.write(reinterpret_cast<const char*>(idx.data()), limit);
+    } else if (width == 2) {
+        PODArray<uint16_t> idx(limit);
+        for (size_t i = 0; i < limit; ++i) idx[i] = uint16_t(positions[i]);
+        out.write(reinterpret_cast<const char*>(idx.data()), limit * 2);
+    } else {
+        out.write(reinterpret_cast<const char*>(positions.data()), limit * 4);
+    }
+}
+
 void serializeImpl(const DataType& t0, const IColumn& col, size_t offset, size_t limit, const std::string& name, size_t level,
                    const OutStreamGetter& get) {
-    if (t0.id == TypeId::LowCardinality && col.isLowCardinality()) {
-        ColumnPtr full = static_cast<const ColumnLowCardinality&>(*col.cut(offset, limit)).convertToFull();
-        serializeImpl(*t0.nested[0], *full, 0, limit, name, level, get);
+    if (t0.id == TypeId::LowCardinality) {
+        if (limit) serializeLowCardinality(t0, col, offset, limit, get(name));
         return;
     }
     const DataType& t = physical(t0);
@@ -168,11 +228,50 @@ void readStrings(ColumnString& c, size_t limit, InStream& in) {
     }
 }
 
+// Reads chunks written by serializeLowCardinality until `limit` rows are appended.
+void deserializeLowCardinality(const DataType& t, IColumn& col0, size_t limit, InStream& in) {
+    MutableColumnPtr holder;
+    IColumn* colp = &col0;
+    if (!col0.isLowCardinality()) {
+        holder = createColumn(t);
+        colp = holder.get();
+    }
+    auto& lc = static_cast<ColumnLowCardinality&>(*colp);
+    size_t done = 0;
+    while (done < limit) {
+        uint64_t rows = in.readVarUInt(), nkeys = in.readVarUInt();
+        if (rows == 0 || rows > limit - done || nkeys > rows || nkeys > (uint64_t(1) << 32))
+            throw Exception(ErrorCodes::CORRUPTED_DATA, "Malformed LowCardinality granule in column stream");
+        auto keys = createColumn(*t.nested[0]);
+        deserializeColumnFlat(*t.nested[0], *keys, nkeys, in);
+        uint8_t width = 0;
+        in.readStrict(reinterpret_cast<char*>(&width), 1);
+        if (width == 1) {
+            PODArray<uint8_t> idx(rows);
+            in.readStrict(reinterpret_cast<char*>(idx.data()), rows);
+            lc.insertIndexed(*keys, idx.data(), rows);
+        } else if (width == 2) {
+            PODArray<uint16_t> idx(rows);
+            in.readStrict(reinterpret_cast<char*>(idx.data()), rows * 2);
+            lc.insertIndexed(*keys, idx.data(), rows);
+        } else if (width == 4) {
+            PODArray<uint32_t> idx(rows);
+            in.readStrict(reinterpret_cast<char*>(idx.data()), rows * 4);
+            lc.insertIndexed(*keys, idx.data(), rows);
+        } else {
+            throw Exception(ErrorCodes::CORRUPTED_DATA, "Malformed LowCardinality index width in column stream");
+        }
+        done += rows;
+    }
+    if (holder) {
+        ColumnPtr full = lc.convertToFull();
+        col0.insertRangeFrom(*full, 0, full->size());
+    }
+}
+
 void deserializeImpl(const DataType& t0, IColumn& col, size_t limit, const std::string& name, size_t level, const InStreamGetter& get) {
-    if (t0.id == TypeId::LowCardinality && col.isLowCardinality()) {
-        auto full = createColumn(*t0.nested[0]);
-        deserializeImpl(*t0.nested[0], *full, limit, name, level, get);
-        static_cast<ColumnLowCardinality&>(col).insertRangeFromFull(*full, 0, limit);
+    if (t0.id == TypeId::LowCardinality) {
+        if (limit) deserializeLowCardinality(t0, col, limit, get(name));
         return;
     }
     const DataType& t = physical(t0);
