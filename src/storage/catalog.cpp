@@ -179,24 +179,27 @@ void Catalog::addTable(const std::string& db, const std::string& table, StorageP
     it->second.tables[table] = std::move(storage);
 }
 
-StoragePtr Catalog::detachTable(const std::string& db, const std::string& table, bool if_exists) {
-    StoragePtr s;
-    {
-        std::lock_guard lock(mutex_);
-        auto it = dbs_.find(db);
-        if (it == dbs_.end()) {
-            if (if_exists) return nullptr;
-            throw Exception(ErrorCodes::UNKNOWN_DATABASE, "Database " + db + " does not exist");
-        }
-        auto t = it->second.tables.find(table);
-        if (t == it->second.tables.end()) {
-            if (if_exists) return nullptr;
-            unknownTable(db, table);
-        }
-        s = t->second;
-        it->second.tables.erase(t);
-        if (s->create_query) detached_[{db, table}] = std::static_pointer_cast<ASTCreateQuery>(s->create_query->clone());
+// Unregisters a table under mutex_ (null if absent and if_exists).
+StoragePtr Catalog::unregisterTable(const std::string& db, const std::string& table, bool if_exists) {
+    auto it = dbs_.find(db);
+    if (it == dbs_.end()) {
+        if (if_exists) return nullptr;
+        throw Exception(ErrorCodes::UNKNOWN_DATABASE, "Database " + db + " does not exist");
     }
+    auto t = it->second.tables.find(table);
+    if (t == it->second.tables.end()) {
+        if (if_exists) return nullptr;
+        unknownTable(db, table);
+    }
+    StoragePtr s = t->second;
+    it->second.tables.erase(t);
+    return s;
+}
+
+StoragePtr Catalog::detachTable(const std::string& db, const std::string& table, bool if_exists) {
+    std::lock_guard lock(mutex_);
+    StoragePtr s = unregisterTable(db, table, if_exists);
+    if (s && s->create_query) detached_[{db, table}] = std::static_pointer_cast<ASTCreateQuery>(s->create_query->clone());
     return s;
 }
 
@@ -211,19 +214,8 @@ std::shared_ptr<ASTCreateQuery> Catalog::takeDetached(const std::string& db, con
 
 StoragePtr Catalog::removeTable(const std::string& db, const std::string& table, bool if_exists) {
     std::lock_guard lock(mutex_);
-    auto it = dbs_.find(db);
-    if (it == dbs_.end()) {
-        if (if_exists) return nullptr;
-        throw Exception(ErrorCodes::UNKNOWN_DATABASE, "Database " + db + " does not exist");
-    }
-    auto t = it->second.tables.find(table);
-    if (t == it->second.tables.end()) {
-        if (if_exists) return nullptr;
-        unknownTable(db, table);
-    }
-    StoragePtr s = t->second;
-    it->second.tables.erase(t);
-    unpersistTable(db, table);
+    StoragePtr s = unregisterTable(db, table, if_exists);
+    if (s) unpersistTable(db, table);
     return s;
 }
 

@@ -57,6 +57,7 @@ public:
     void loadFromDisk(const std::function<StoragePtr(const std::string& db, const std::shared_ptr<ASTCreateQuery>&)>& create);
 
 private:
+    StoragePtr unregisterTable(const std::string& db, const std::string& table, bool if_exists);
     void persistTable(const std::string& db, const std::string& table, const StoragePtr& s);
     void unpersistTable(const std::string& db, const std::string& table);
     void persistDatabase(const std::string& db);

@@ -6,19 +6,12 @@
 #include "common/exception.h"
 #include "interpreter/interpreter.h"
 #include "storage/catalog.h"
+#include "test_engine.h"
 
 using namespace basalt;
 
 namespace {
-struct Engine {
-    std::unique_ptr<Catalog> catalog = openCatalog("");
-    Session session{*catalog};
-    std::string run(const std::string& sql) { return session.formatResult(session.execute(sql), "TabSeparated"); }
-    int code(const std::string& sql) {
-        try { run(sql); } catch (const Exception& e) { return e.code(); }
-        return 0;
-    }
-};
+using Engine = TestEngine;
 }  // namespace
 
 TEST(Engine, ParallelAggregationMatchesSingleThread) {

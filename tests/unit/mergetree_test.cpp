@@ -10,6 +10,7 @@
 #include "interpreter/interpreter.h"
 #include "sql/parser.h"
 #include "storage/catalog.h"
+#include "test_engine.h"
 #include "storage/mergetree/key_condition.h"
 #include "storage/mergetree/part.h"
 #include "storage/mergetree/serialization.h"
@@ -18,11 +19,7 @@
 using namespace basalt;
 
 namespace {
-struct Engine {
-    std::unique_ptr<Catalog> catalog = openCatalog("");
-    Session session{*catalog};
-    std::string run(const std::string& sql) { return session.formatResult(session.execute(sql), "TabSeparated"); }
-};
+using Engine = TestEngine;
 
 ASTPtr expr(const std::string& sql) {
     auto stmt = parseStatement("SELECT " + sql);

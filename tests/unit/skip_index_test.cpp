@@ -8,15 +8,12 @@
 #include "common/exception.h"
 #include "interpreter/interpreter.h"
 #include "storage/catalog.h"
+#include "test_engine.h"
 
 using namespace basalt;
 
 namespace {
-struct Engine {
-    std::unique_ptr<Catalog> catalog = openCatalog("");
-    Session session{*catalog};
-    std::string run(const std::string& sql) { return session.formatResult(session.execute(sql), "TabSeparated"); }
-};
+using Engine = TestEngine;
 
 // marks column of EXPLAIN ESTIMATE (database, table, parts, rows, marks)
 uint64_t marks(Engine& e, const std::string& where) {

@@ -134,16 +134,8 @@ struct KeyCondition::Node {
             case Kind::Unknown: return {true, true};
             case Kind::Never: return {false, true};
             case Kind::Not: { auto r = children[0]->check(k); return {r.second, r.first}; }
-            case Kind::And: {
-                bool t = true, f = false;
-                for (auto& c : children) { auto r = c->check(k); t = t && r.first; f = f || r.second; }
-                return {t, f};
-            }
-            case Kind::Or: {
-                bool t = false, f = true;
-                for (auto& c : children) { auto r = c->check(k); t = t || r.first; f = f && r.second; }
-                return {t, f};
-            }
+            case Kind::And:
+            case Kind::Or: return combineTruth(kind == Kind::And, children, [&](const Node& c) { return c.check(k); });
             case Kind::Atom: {
                 const KeyRange& kr = k[key];
                 bool any_intersects = false, some_contains = false;

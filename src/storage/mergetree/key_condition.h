@@ -13,6 +13,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "columns/block.h"
@@ -32,6 +33,19 @@ ColumnPtr convertValueExactly(const ColumnPtr& v, const DataTypePtr& from, const
 // The elements of a constant IN / hasAny right side (a tuple or an array; anything else is one
 // element); false if the column is not what its type says.
 bool constantSetElements(const ColumnPtr& v, const DataTypePtr& t, std::vector<std::pair<ColumnPtr, DataTypePtr>>& out);
+
+// {can be true, can be false} of an AND (or an OR) of children whose own pairs check() gives —
+// the three-valued logic every index condition tree evaluates with.
+template <typename Children, typename Check>
+std::pair<bool, bool> combineTruth(bool is_and, const Children& children, Check&& check) {
+    bool t = is_and, f = !is_and;
+    for (auto& c : children) {
+        auto r = check(*c);
+        if (is_and) { t = t && r.first; f = f || r.second; }
+        else { t = t || r.first; f = f && r.second; }
+    }
+    return {t, f};
+}
 
 // An inclusive value range of one key column; a null column is an infinite bound.
 struct KeyRange {

@@ -514,16 +514,9 @@ struct SkipIndexCondition::Node {
         switch (kind) {
             case Kind::Unknown: return {true, true};
             case Kind::Not: { auto r = children[0]->check(g, granule, ncols, k); return {r.second, r.first}; }
-            case Kind::And: {
-                bool t = true, f = false;
-                for (auto& c : children) { auto r = c->check(g, granule, ncols, k); t = t && r.first; f = f || r.second; }
-                return {t, f};
-            }
-            case Kind::Or: {
-                bool t = false, f = true;
-                for (auto& c : children) { auto r = c->check(g, granule, ncols, k); t = t || r.first; f = f && r.second; }
-                return {t, f};
-            }
+            case Kind::And:
+            case Kind::Or:
+                return combineTruth(kind == Kind::And, children, [&](const Node& c) { return c.check(g, granule, ncols, k); });
             case Kind::Atom: {
                 const std::string& filter = g.filters[granule * ncols + column];
                 for (auto& alt : alternatives) {
@@ -728,16 +721,8 @@ struct SkipIndexCondition::SetNode {
         switch (kind) {
             case Kind::Unknown: return {true, true};
             case Kind::Not: { auto r = children[0]->check(g, cols, b, e); return {r.second, r.first}; }
-            case Kind::And: {
-                bool t = true, f = false;
-                for (auto& c : children) { auto r = c->check(g, cols, b, e); t = t && r.first; f = f || r.second; }
-                return {t, f};
-            }
-            case Kind::Or: {
-                bool t = false, f = true;
-                for (auto& c : children) { auto r = c->check(g, cols, b, e); t = t || r.first; f = f && r.second; }
-                return {t, f};
-            }
+            case Kind::And:
+            case Kind::Or: return combineTruth(kind == Kind::And, children, [&](const SetNode& c) { return c.check(g, cols, b, e); });
             case Kind::Expr: {
                 auto it = results.find(&g);
                 if (it == results.end()) {
