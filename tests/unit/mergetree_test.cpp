@@ -239,3 +239,16 @@ TEST(MergeTreeReadInOrder, ReadsOnlyTheFirstGranules) {
     ASSERT_FALSE(rows.empty());
     EXPECT_LE(std::stoull(rows), 3u * 64 * 2) << "read " << rows;   // a granule or two per part, not 30000 rows
 }
+
+// data_uncompressed_bytes of a part is the same when it is written and when it is loaded again.
+TEST(MergeTreeParts, UncompressedBytesSurviveReload) {
+    Engine e;
+    e.run("CREATE TABLE u (k UInt64, s String, l LowCardinality(String)) ENGINE = MergeTree ORDER BY k");
+    e.run("INSERT INTO u SELECT number, repeat('x', number % 50), toString(number % 3) FROM numbers(20000)");
+    std::string before = e.run("SELECT data_uncompressed_bytes, data_compressed_bytes FROM system.parts WHERE table = 'u' AND active");
+    EXPECT_NE(before.substr(0, 2), "0\t");
+    e.run("DETACH TABLE u");
+    e.run("ATTACH TABLE u");
+    EXPECT_EQ(e.run("SELECT data_uncompressed_bytes, data_compressed_bytes FROM system.parts WHERE table = 'u' AND active"), before);
+    EXPECT_EQ(e.run("SELECT count(), sum(length(s)) FROM u"), "20000\t490000\n");
+}

@@ -71,4 +71,18 @@ bool CompressedInStream::nextBuffer() {
     return pos != end || nextBuffer();
 }
 
+uint64_t uncompressedSizeOfFile(const ReadFile& file) {
+    uint64_t total = 0;
+    char header[kCompressedBlockHeaderSize];
+    for (uint64_t offset = 0; offset < file.size();) {
+        if (file.size() - offset < kCompressedBlockHeaderSize)
+            throw Exception(ErrorCodes::CORRUPTED_DATA, "Truncated compressed block in " + file.path());
+        file.readAt(offset, header, sizeof(header));
+        CompressedBlockHeader h = parseCompressedBlockHeader(header);
+        total += h.uncompressed_size;
+        offset += h.totalSize();
+    }
+    return total;
+}
+
 }  // namespace basalt

@@ -47,4 +47,8 @@ private:
     uint64_t block_offset_ = UINT64_MAX, next_offset_ = 0;
 };
 
+// Sum of the decompressed sizes of a column file's blocks, from their headers alone (a loaded
+// part's data_uncompressed_bytes): one small read per block, no decompression.
+uint64_t uncompressedSizeOfFile(const ReadFile& file);
+
 }  // namespace basalt

@@ -526,6 +526,7 @@ std::shared_ptr<MergeTreeDataPart> MergeTreeDataPart::load(const std::string& pa
             std::vector<Mark> m(mk.size() / sizeof(Mark));
             std::memcpy(m.data(), mk.data(), mk.size());
             part->data_compressed_bytes += part->checksums.count(dataFile(s)) ? part->checksums[dataFile(s)].size : 0;
+            if (part->checksums.count(dataFile(s))) part->data_uncompressed_bytes += uncompressedSizeOfFile(ReadFile(path + dataFile(s)));
             part->marks[s] = std::move(m);
         }
     // Granules from the first stream's marks; every stream must agree.
