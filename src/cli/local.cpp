@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -71,6 +73,29 @@ std::string readAll(std::istream& in) {
     return ss.str();
 }
 
+// All of standard input with read(2) in 1 MiB pieces (std::cin goes through getc per byte).
+std::string readStdin() {
+    std::string out;
+    size_t used = 0;
+    while (true) {
+        if (out.size() - used < (1 << 20)) out.resize(std::max<size_t>(out.size() * 2, used + (1 << 20)));
+        ssize_t n = ::read(STDIN_FILENO, out.data() + used, out.size() - used);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        used += size_t(n);
+    }
+    out.resize(used);
+    return out;
+}
+
+// `INSERT ... FORMAT f` with nothing after the format name: its data is standard input (as
+// clickhouse-local with --query).
+bool wantsStdinData(const ParsedStatement& parsed) {
+    auto* q = parsed.ast ? parsed.ast->as<ASTInsertQuery>() : nullptr;
+    if (!q || q->select || q->format.empty() || iequals(q->format, "Values")) return false;
+    return q->data.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
 }  // namespace
 
 int runLocal(const LocalOptions& opts) {
@@ -85,6 +110,7 @@ int runLocal(const LocalOptions& opts) {
     std::string default_format = opts.format;
     if (default_format.empty()) default_format = isatty(STDOUT_FILENO) ? "PrettyCompact" : "TabSeparated";
 
+    bool stdin_data_allowed = false;   // --query: standard input is free for INSERT data
     auto runScript = [&](const std::string& script) -> int {
         std::vector<std::string_view> stmts;
         try {
@@ -104,6 +130,12 @@ int runLocal(const LocalOptions& opts) {
                 limits.max_query_size = session.settings().max_query_size;
                 limits.max_parser_depth = session.settings().max_parser_depth;
                 ParsedStatement parsed = parseStatement(stmt, limits);
+                if (stdin_data_allowed && !isatty(STDIN_FILENO) && wantsStdinData(parsed)) {
+                    auto* q = parsed.ast->as<ASTInsertQuery>();
+                    q->data = readStdin();
+                    q->has_inline_data = true;
+                    stdin_data_allowed = false;
+                }
                 StatementOutput out = session.execute(parsed);
                 std::string fmt = out.format.empty() ? (session.settings().default_format.empty() ? default_format : session.settings().default_format) : out.format;
                 if (opts.json_log && out.format.empty()) fmt = "TabSeparated";
@@ -141,7 +173,10 @@ int runLocal(const LocalOptions& opts) {
         return 0;
     };
 
-    if (!opts.query.empty()) return runScript(opts.query);
+    if (!opts.query.empty()) {
+        stdin_data_allowed = true;
+        return runScript(opts.query);
+    }
     if (!opts.queries_file.empty()) {
         std::ifstream f(opts.queries_file);
         if (!f) {
@@ -171,7 +206,7 @@ int runLocal(const LocalOptions& opts) {
         if (!buffer.empty()) runScript(buffer);
         return 0;
     }
-    return runScript(readAll(std::cin));
+    return runScript(readStdin());
 }
 
 int localMain(int argc, char** argv) {

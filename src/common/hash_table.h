@@ -126,7 +126,9 @@ private:
     void grow() {
         PODArray<Cell> old;
         old.swap(cells_);
-        init(old.size() * (old.size() < (1u << 22) ? 4 : 2));
+        // x4 while small (few rehashes), x2 from 16 MiB of cells on: a 1M-key table ends at 2M
+        // cells instead of 4M, and every cell is memory the kernel zeroes on first touch.
+        init(old.size() * (old.size() * sizeof(Cell) < (size_t(16) << 20) / 4 ? 4 : 2));
         Cell* c = cells_.data();
         for (auto& o : old) {
             if (isZero(o.key)) continue;

@@ -64,6 +64,14 @@ std::unique_ptr<IOutputFormat> createOutputFormat(const std::string& name, const
 std::vector<Block> parseInputFormat(const std::string& name, std::string_view data, const Block& header,
                                     const FormatSettings& settings, size_t max_block_size = 65536);
 
+// Formats where every '\n' outside the data ends a row and there is no header (TSV, TabSeparated,
+// their Raw forms): such data can be cut at line ends and the pieces parsed independently.
+bool isSplittableAtLines(const std::string& name);
+// parseInputFormat over up to `threads` threads for large data of a splittable format (pieces of
+// about 8 MiB at line ends, blocks returned in data order); otherwise the same as parseInputFormat.
+std::vector<Block> parseInputFormatParallel(const std::string& name, std::string_view data, const Block& header,
+                                            const FormatSettings& settings, size_t max_block_size, size_t threads);
+
 // Infers column names and types from data in a text format (ClickHouse's schema inference rules:
 // numbers -> Int64/Float64, strings -> String, nullable by default, c1..cN for headerless formats).
 std::vector<std::pair<std::string, DataTypePtr>> inferSchema(const std::string& name, std::string_view data,

@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include "common/exception.h"
+#include "common/parallel_for.h"
 #include "common/string_utils.h"
 #include "formats/format.h"
 #include "formats/value_text.h"
@@ -306,6 +307,30 @@ void parseValues(ReadBuffer& in, const Block& header, const FormatSettings& s, B
 }
 
 }  // namespace
+
+bool isSplittableAtLines(const std::string& name0) {
+    std::string name = canonicalFormatName(name0);
+    return name == "TabSeparated" || name == "TSV" || name == "TabSeparatedRaw" || name == "TSVRaw";
+}
+
+std::vector<Block> parseInputFormatParallel(const std::string& name, std::string_view data, const Block& header,
+                                            const FormatSettings& settings, size_t max_block_size, size_t threads) {
+    constexpr size_t kPiece = 8 << 20;
+    if (threads <= 1 || data.size() <= 2 * kPiece || !isSplittableAtLines(name)) return parseInputFormat(name, data, header, settings, max_block_size);
+    std::vector<std::string_view> pieces;
+    while (!data.empty()) {
+        size_t nl = data.size() > kPiece ? data.find('\n', kPiece) : std::string_view::npos;
+        size_t len = nl == std::string_view::npos ? data.size() : nl + 1;
+        pieces.push_back(data.substr(0, len));
+        data.remove_prefix(len);
+    }
+    std::vector<std::vector<Block>> parsed(pieces.size());
+    parallelFor(pieces.size(), threads, [&](size_t i) { parsed[i] = parseInputFormat(name, pieces[i], header, settings, max_block_size); });
+    std::vector<Block> out;
+    for (auto& p : parsed)
+        for (auto& b : p) out.push_back(std::move(b));
+    return out;
+}
 
 std::vector<Block> parseInputFormat(const std::string& name0, std::string_view data, const Block& header,
                                     const FormatSettings& settings, size_t max_block_size) {

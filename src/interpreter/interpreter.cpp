@@ -417,8 +417,49 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
         std::optional<std::string> partition;
         if (!q->partition_id.empty()) partition = q->partition_id;
         else if (q->partition) partition = mt->partitionIdFromAST(q->partition, ctx);
-        if (q->deduplicate) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "OPTIMIZE ... DEDUPLICATE is not supported yet");
-        bool merged = mt->optimize(partition, q->final, ctx);
+        std::vector<size_t> dedup;   // positions of the DEDUPLICATE BY columns; empty = all
+        if (q->deduplicate && !q->deduplicate_by.empty()) {
+            const auto& cols = mt->schema().columns;
+            std::vector<bool> chosen(cols.size(), false);
+            auto position = [&](const std::string& name) -> size_t {
+                for (size_t i = 0; i < cols.size(); ++i) if (cols[i].name == name) return i;
+                throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column with name `" + name + "` in table " + db + "." + q->table);
+            };
+            for (auto& e : q->deduplicate_by) {
+                if (auto* star = e->as<ASTAsterisk>()) {
+                    for (size_t i = 0; i < cols.size(); ++i) {
+                        bool excluded = std::find(star->transformers.except_names.begin(), star->transformers.except_names.end(), cols[i].name) !=
+                                        star->transformers.except_names.end();
+                        if (!excluded) chosen[i] = true;
+                    }
+                    for (auto& n : star->transformers.except_names) position(n);
+                } else if (auto* id = e->as<ASTIdentifier>()) {
+                    chosen[position(id->name())] = true;
+                } else {
+                    throw Exception(ErrorCodes::BAD_ARGUMENTS, "DEDUPLICATE BY takes column names, * or * EXCEPT (...)");
+                }
+            }
+            // As ClickHouse: the key columns must be among them (rows differing in a key are never duplicates).
+            std::set<std::string> key_columns;
+            auto collect = [&](const ASTPtr& a, auto&& self) -> void {
+                if (!a) return;
+                if (auto* id = a->as<ASTIdentifier>()) key_columns.insert(id->name());
+                if (auto* f = a->as<ASTFunction>()) for (auto& x : f->arguments) self(x, self);
+            };
+            collect(mt->create_query->order_by, collect);
+            collect(mt->create_query->primary_key, collect);
+            collect(mt->create_query->partition_by, collect);
+            std::string expanded;
+            for (size_t i = 0; i < cols.size(); ++i)
+                if (chosen[i]) expanded += std::string(expanded.empty() ? "" : ", ") + "'" + cols[i].name + "'";
+            for (size_t i = 0; i < cols.size(); ++i)
+                if (key_columns.count(cols[i].name) && !chosen[i])
+                    throw Exception(ErrorCodes::THERE_IS_NO_COLUMN,
+                                    "DEDUPLICATE BY expression must include all columns used in table's ORDER BY, PRIMARY KEY, or PARTITION BY but '" +
+                                        cols[i].name + "' is missing. Expanded DEDUPLICATE BY columns expression: [" + expanded + "]");
+            for (size_t i = 0; i < cols.size(); ++i) if (chosen[i]) dedup.push_back(i);
+        }
+        bool merged = mt->optimize(partition, q->final, ctx, q->deduplicate ? &dedup : nullptr);
         if (!merged && ctx.settings.optimize_throw_if_noop)
             throw Exception(ErrorCodes::CANNOT_ASSIGN_OPTIMIZE, "There is no need to merge parts according to merge selector algorithm");
         return {};
@@ -1155,7 +1196,7 @@ void Session::executeInsert(const ASTInsertQuery& q, QueryContext& ctx) {
     } else if (q.has_inline_data) {
         std::string fmt = q.format.empty() ? "Values" : q.format;
         try {
-            input = parseInputFormat(fmt, q.data, header, ctx.formatSettings(), ctx.settings.max_block_size);
+            input = parseInputFormatParallel(fmt, q.data, header, ctx.formatSettings(), ctx.settings.max_block_size, ctx.threads());
         } catch (const Exception& e) {
             // Values rows may hold expressions (`(1 + 1, now())`), which ClickHouse evaluates
             // (input_format_values_interpret_expressions). The literal fast path failed, so evaluate

@@ -49,11 +49,6 @@ StorageFile::StorageFile(std::shared_ptr<MappedFile> file, std::string format, s
 
 namespace {
 
-// Splitting is safe where every '\n' ends a row: TSV escapes newlines inside values.
-bool splittableAtLines(const std::string& format) {
-    return format == "TabSeparated" || format == "TSV" || format == "TabSeparatedRaw" || format == "TSVRaw";
-}
-
 // Parses its byte range in segments of about kSegment bytes (ending at a line end), one block list
 // at a time.
 class FileSource final : public ISource {
@@ -110,7 +105,7 @@ Sources StorageFile::read(const std::vector<std::string>& columns, QueryContext&
         positions.push_back(size_t(p));
     }
     std::string_view data = file_->data();
-    bool split = splittableAtLines(format_) && data.size() > 2 * FileSource::kSegment;
+    bool split = isSplittableAtLines(format_) && data.size() > 2 * FileSource::kSegment;
     // Contiguous ranges, one per stream, so rows come out in file order stream after stream.
     std::vector<std::string_view> ranges;
     size_t streams = split ? std::max<size_t>(1, num_streams) : 1;

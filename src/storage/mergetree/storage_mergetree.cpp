@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "analyzer/analyzer.h"
 #include "common/exception.h"
@@ -1255,7 +1256,7 @@ std::vector<DataPartPtr> StorageMergeTree::selectPartsToMerge(bool final, const 
 }
 
 // Callers hold structure_mutex_ shared (taken before the parts were reserved).
-MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& sources, QueryContext& ctx) {
+MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& sources, QueryContext& ctx, const std::vector<size_t>* deduplicate) {
     MergeTreePartInfo info;
     info.partition_id = sources.front()->info.partition_id;
     info.min_block = sources.front()->info.min_block;
@@ -1334,12 +1335,39 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
     size_t out_rows = 0;
     bool has_ttl = false;
     int64_t ttl_min = 0, ttl_max = 0;
+    // DEDUPLICATE: duplicates have equal sorting keys, so they are adjacent in the merged order up
+    // to rows of the same key; the set of rows seen is kept per key only.
+    std::string dedup_key;
+    std::unordered_set<std::string> dedup_seen;
+    auto deduplicateRows = [&](Block& b, Block& k) {
+        Block keys = KeyEvaluator::eval(ev->sorting, b);
+        Filter keep(b.rows());
+        size_t kept = 0;
+        std::string kk, rk;
+        for (size_t r = 0; r < b.rows(); ++r) {
+            kk.clear();
+            for (auto& c : keys.data()) c.column->serializeValue(r, kk);
+            if (kk != dedup_key) { dedup_seen.clear(); dedup_key = kk; }
+            rk.clear();
+            if (deduplicate->empty()) for (auto& c : b.data()) c.column->serializeValue(r, rk);
+            else for (size_t pos : *deduplicate) b.at(pos).column->serializeValue(r, rk);
+            keep[r] = dedup_seen.insert(rk).second;
+            kept += keep[r];
+        }
+        if (kept == b.rows()) return;
+        Block fb, fk;
+        for (auto& c : b.data()) fb.insert({c.column->filter(keep, kept), c.type, c.name});
+        for (auto& c : k.data()) fk.insert({c.column->filter(keep, kept), c.type, c.name});
+        b = std::move(fb);
+        k = std::move(fk);
+    };
     auto flush = [&] {
         if (!out_rows) return;
         Block b, k;
         for (size_t i = 0; i < out.size(); ++i) { b.insert({out[i], schema_.columns[i].type, schema_.columns[i].name}); out[i] = createColumn(schema_.columns[i].type); }
         for (size_t i = 0; i < out_keys.size(); ++i) { k.insert({out_keys[i], out_key_types[i].type, out_key_types[i].name}); out_keys[i] = createColumn(out_key_types[i].type); }
         out_rows = 0;
+        if (deduplicate) deduplicateRows(b, k);
         if (ev->expired) {
             // Row TTL: merges drop the rows whose TTL has passed.
             Filter drop;
@@ -1441,7 +1469,8 @@ bool StorageMergeTree::mergeStep() {
     }
 }
 
-bool StorageMergeTree::optimize(const std::optional<std::string>& partition_id, bool final, QueryContext& ctx) {
+bool StorageMergeTree::optimize(const std::optional<std::string>& partition_id, bool final, QueryContext& ctx,
+                                const std::vector<size_t>* deduplicate) {
     std::shared_lock structure(structure_mutex_);
     std::vector<std::optional<std::string>> targets;
     if (final && !partition_id) {
@@ -1467,9 +1496,27 @@ bool StorageMergeTree::optimize(const std::optional<std::string>& partition_id, 
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
             ctx.checkLimits();
         }
+        if (sources.empty() && !final) {
+            // An explicit OPTIMIZE merges even what the background selector would leave for later
+            // (as ClickHouse): all parts of the first partition that has several.
+            std::lock_guard lock(mutex_);
+            std::map<std::string, std::vector<DataPartPtr>> by_partition;
+            std::set<std::string> busy;   // a partition with a running merge: its parts are not contiguous for us
+            for (auto& p : *parts_)
+                if (!target || p->info.partition_id == *target) {
+                    by_partition[p->info.partition_id].push_back(p);
+                    if (merging_.count(p->name)) busy.insert(p->info.partition_id);
+                }
+            for (auto& [pid, list] : by_partition)
+                if (list.size() >= 2 && !busy.count(pid)) {
+                    for (auto& p : list) merging_.insert(p->name);
+                    sources = list;
+                    break;
+                }
+        }
         if (sources.empty()) continue;
         try {
-            auto merged = mergeParts(sources, ctx);
+            auto merged = mergeParts(sources, ctx, deduplicate);
             merged_any = commitMerge(sources, merged) || merged_any;
         } catch (...) {
             std::lock_guard lock(mutex_);

@@ -85,8 +85,11 @@ public:
     std::optional<uint64_t> totalRows() const override;
     std::optional<uint64_t> totalBytes() const override;
 
-    // OPTIMIZE TABLE [PARTITION id] [FINAL]: merges parts now; true if something was merged.
-    bool optimize(const std::optional<std::string>& partition_id, bool final, QueryContext& ctx);
+    // OPTIMIZE TABLE [PARTITION id] [FINAL] [DEDUPLICATE [BY ...]]: merges parts now; true if
+    // something was merged. `deduplicate`: positions (in schema().columns) of the columns whose
+    // equal values make rows duplicates (all columns when empty), applied to the merges it runs.
+    bool optimize(const std::optional<std::string>& partition_id, bool final, QueryContext& ctx,
+                  const std::vector<size_t>* deduplicate = nullptr);
     // The partition ID a PARTITION expression names (a value or tuple of the partition key types).
     std::string partitionIdFromAST(const ASTPtr& partition, QueryContext& ctx) const;
     // One background merge step: selects and merges one range of parts; false if nothing to do.
@@ -179,7 +182,7 @@ private:
     std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> selectRanges(
         const std::shared_ptr<const std::vector<DataPartPtr>>& snap, const ASTPtr& filter, QueryContext& ctx, MergeTreeReadStats* stats) const;
     void checkPartsToThrow(const std::vector<MutableDataPartPtr>& adding) const;
-    MutableDataPartPtr mergeParts(const std::vector<DataPartPtr>& parts, QueryContext& ctx);
+    MutableDataPartPtr mergeParts(const std::vector<DataPartPtr>& parts, QueryContext& ctx, const std::vector<size_t>* deduplicate = nullptr);
     bool commitMerge(const std::vector<DataPartPtr>& sources, MutableDataPartPtr merged);
     std::vector<DataPartPtr> selectPartsToMerge(bool aggressive, const std::optional<std::string>& partition);
     void scheduleMerges();

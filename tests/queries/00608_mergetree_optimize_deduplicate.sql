@@ -1,0 +1,27 @@
+-- OPTIMIZE ... DEDUPLICATE [BY cols | * | * EXCEPT ...]: merges drop rows equal in the chosen columns.
+DROP TABLE IF EXISTS d;
+CREATE TABLE d (k UInt32, a UInt32, b String, p UInt8) ENGINE = MergeTree PARTITION BY p ORDER BY k;
+INSERT INTO d VALUES (1, 1, 'x', 0), (1, 1, 'x', 0), (1, 2, 'x', 0), (2, 1, 'y', 1);
+INSERT INTO d VALUES (1, 1, 'x', 0), (1, 2, 'z', 0), (2, 1, 'y', 1), (3, 3, 'w', 1);
+OPTIMIZE TABLE d DEDUPLICATE BY a /* { serverError 8 } */;
+OPTIMIZE TABLE d DEDUPLICATE BY nope /* { serverError 16 } */;
+OPTIMIZE TABLE d DEDUPLICATE BY p, a /* { serverError 8 } */;
+OPTIMIZE TABLE d PARTITION 1 DEDUPLICATE BY k, p, a;
+SELECT * FROM d ORDER BY k, a, b, p;
+SELECT partition, count() FROM system.parts WHERE table = 'd' AND active GROUP BY partition ORDER BY partition;
+OPTIMIZE TABLE d FINAL DEDUPLICATE;
+SELECT * FROM d ORDER BY k, a, b, p;
+SELECT count() FROM system.parts WHERE table = 'd' AND active;
+INSERT INTO d VALUES (3, 3, 'w', 1);
+OPTIMIZE TABLE d PARTITION 1 DEDUPLICATE BY *;
+SELECT * FROM d ORDER BY k, a, b, p;
+INSERT INTO d VALUES (1, 2, 'q', 0), (5, 5, 'v', 0);
+OPTIMIZE TABLE d FINAL DEDUPLICATE BY * EXCEPT b;
+SELECT k, a, p, count() FROM d GROUP BY k, a, p ORDER BY k, a, p;
+OPTIMIZE TABLE d FINAL DEDUPLICATE BY * EXCEPT nope /* { serverError 16 } */;
+DROP TABLE d;
+CREATE TABLE e (k UInt32, v String) ENGINE = MergeTree ORDER BY tuple();
+INSERT INTO e VALUES (2, 'b'), (1, 'a'), (2, 'b'), (1, 'a'), (1, 'c');
+OPTIMIZE TABLE e FINAL DEDUPLICATE;
+SELECT * FROM e ORDER BY k, v;
+DROP TABLE e;
