@@ -949,6 +949,7 @@ void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
                 if (!c.column->codec.empty()) updated->codec = c.column->codec;
                 if (!c.column->comment.empty()) updated->comment = c.column->comment;
                 if (c.column->ttl) updated->ttl = c.column->ttl;
+                if (c.remove_ttl) updated->ttl = nullptr;
                 decl = updated;
                 if (type_change) {
                     TableMetadata probe = buildTableMetadata(*nq, ctx);

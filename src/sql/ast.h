@@ -320,6 +320,7 @@ struct ASTAlterCommand {
     std::shared_ptr<ASTColumnDeclaration> column;            // ADD / MODIFY COLUMN
     std::string column_name, new_name, after;                 // DROP/RENAME/CLEAR/COMMENT; ADD ... AFTER
     bool first = false;                                       // ADD ... FIRST
+    bool remove_ttl = false;                                  // MODIFY COLUMN c REMOVE TTL
     std::string comment;                                      // COMMENT COLUMN, MODIFY COMMENT
     ASTPtr predicate;                                         // DELETE / UPDATE ... WHERE
     std::vector<std::pair<std::string, ASTPtr>> assignments;  // UPDATE a = expr, ...

@@ -1584,8 +1584,15 @@ private:
                 if (acceptKw("COLUMN")) {
                     c.type = T::ModifyColumn;
                     c.if_exists = acceptIfExists();
-                    ASTCreateQuery dummy;
-                    c.column = parseColumnDeclaration(dummy);
+                    if (isKw("REMOVE", 1) && isKw("TTL", 2)) {   // MODIFY COLUMN c REMOVE TTL
+                        c.column = std::make_shared<ASTColumnDeclaration>();
+                        c.column->name = parseIdent("column name");
+                        i_ += 2;
+                        c.remove_ttl = true;
+                    } else {
+                        ASTCreateQuery dummy;
+                        c.column = parseColumnDeclaration(dummy);
+                    }
                 } else if (acceptKw("SETTING")) { c.type = T::ModifySetting; c.settings = parseSettingsList(); }
                 else if (acceptKw("TTL")) {
                     c.type = T::ModifyTTL;

@@ -139,6 +139,13 @@ struct StorageMergeTree::KeyEvaluator {
     // Row TTL: `expired` is 1 for rows the TTL deletes now; `ttl_seconds` the TTL moment of rows
     // the TTL applies to (its WHERE holds), as unix seconds — both null without a table TTL.
     ExprNodePtr expired, ttl_seconds, ttl_applies;
+    // Column TTL: values of `position` whose `expired` is 1 become the column's DEFAULT (or the
+    // type's default when it has none) when a merge rewrites them.
+    struct ColumnTTL {
+        size_t position;
+        ExprNodePtr expired, default_value;
+    };
+    std::vector<ColumnTTL> column_ttl;
     std::vector<NameAndType> columns;
 
     Block input(const Block& block) const {
@@ -184,7 +191,56 @@ std::unique_ptr<StorageMergeTree::KeyEvaluator> StorageMergeTree::makeEvaluator(
         ev->ttl_applies = analyzer.analyze(applies, scope);
         ev->expired = analyzer.analyze(expired, scope);
     }
+    if (create_query) {
+        auto fn = [](const std::string& name, ASTs args) {
+            auto f = std::make_shared<ASTFunction>();
+            f->name = name;
+            f->arguments = std::move(args);
+            return f;
+        };
+        for (auto& decl : create_query->columns) {
+            if (!decl->ttl) continue;
+            size_t pos = SIZE_MAX;
+            for (size_t i = 0; i < schema_.columns.size(); ++i) if (schema_.columns[i].name == decl->name) pos = i;
+            if (pos == SIZE_MAX) continue;
+            KeyEvaluator::ColumnTTL ct;
+            ct.position = pos;
+            ASTPtr expired = fn("lessOrEquals", {fn("toUnixTimestamp", {fn("toDateTime", {decl->ttl->clone()})}), fn("toUnixTimestamp", {fn("now", {})})});
+            ct.expired = analyzer.analyze(expired, scope);
+            if (decl->default_expr && (decl->default_kind.empty() || decl->default_kind == "DEFAULT" || decl->default_kind == "MATERIALIZED")) {
+                ASTPtr typed = fn("_CAST", {decl->default_expr->clone(), std::make_shared<ASTLiteral>(Field(schema_.columns[pos].type->name()))});
+                ct.default_value = analyzer.analyze(typed, scope);
+            }
+            ev->column_ttl.push_back(std::move(ct));
+        }
+    }
     return ev;
+}
+
+// TTL expressions must give a date or time (BAD_TTL_EXPRESSION) and key columns cannot expire
+// (ILLEGAL_COLUMN), as ClickHouse checks them.
+void StorageMergeTree::validateTTL(QueryContext& ctx) const {
+    if (!create_query) return;
+    Analyzer analyzer(ctx, [](const ASTPtr&, size_t) -> Block { throw Exception(ErrorCodes::BAD_ARGUMENTS, "Subqueries are not allowed in TTL"); });
+    Scope scope;
+    for (auto& c : schema_.columns) scope.columns.push_back({c.name, c.type});
+    auto checkType = [&](const ASTPtr& ttl) {
+        auto n = analyzer.analyze(ttl, scope);
+        TypeId id = removeNullable(n->type)->id;
+        if (id != TypeId::Date && id != TypeId::Date32 && id != TypeId::DateTime && id != TypeId::DateTime64)
+            throw Exception(ErrorCodes::BAD_TTL_EXPRESSION,
+                            "TTL expression result column should have Date, Date32, DateTime or DateTime64 type, but has " + n->type->name());
+    };
+    if (create_query->ttl) checkType(create_query->ttl);
+    std::set<std::string> key_columns;
+    for (auto& k : sorting_key_) collectColumnNames(k, key_columns);
+    for (auto& k : primary_key_) collectColumnNames(k, key_columns);
+    for (auto& k : partition_key_) collectColumnNames(k, key_columns);
+    for (auto& decl : create_query->columns) {
+        if (!decl->ttl) continue;
+        if (key_columns.count(decl->name)) throw Exception(ErrorCodes::ILLEGAL_COLUMN, "Trying to set TTL for key column " + decl->name);
+        checkType(decl->ttl);
+    }
 }
 
 namespace {
@@ -256,6 +312,7 @@ StorageMergeTree::StorageMergeTree(TableMetadata md, std::shared_ptr<ASTCreateQu
     partition_key_ = flattenTuple(q->partition_by);
 
     auto ev = makeEvaluator(ctx);   // validates every key expression (UNKNOWN_IDENTIFIER, ...)
+    validateTTL(ctx);
     for (size_t i = 0; i < primary_key_.size(); ++i) {
         auto& n = ev->sorting[i];
         if (n->type->isNullable() || n->type->id == TypeId::Array || n->type->id == TypeId::Map)
@@ -1368,6 +1425,27 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
         for (size_t i = 0; i < out_keys.size(); ++i) { k.insert({out_keys[i], out_key_types[i].type, out_key_types[i].name}); out_keys[i] = createColumn(out_key_types[i].type); }
         out_rows = 0;
         if (deduplicate) deduplicateRows(b, k);
+        // Column TTL: expired values become the column's default.
+        bool ttl_changed = false;
+        for (auto& ct : ev->column_ttl) {
+            Filter expired;
+            size_t n_expired = 0;
+            predicateToFilter(evaluate(ct.expired, b), b.rows(), expired, n_expired);
+            if (!n_expired) continue;
+            ColumnPtr def;
+            if (ct.default_value) { def = evaluate(ct.default_value, b); def = def->convertToFullColumn(def); }
+            auto& col = b.at(ct.position);
+            auto replaced = col.column->cloneEmpty();
+            replaced->reserve(b.rows());
+            for (size_t r = 0; r < b.rows(); ++r) {
+                if (!expired[r]) replaced->insertFrom(*col.column, r);
+                else if (def) replaced->insertFrom(*def, r);
+                else replaced->insertDefault();
+            }
+            col.column = std::move(replaced);
+            ttl_changed = true;
+        }
+        if (ttl_changed && !schema_.skip_indexes.empty()) k = primaryKeyColumns(*ev, b);   // indexes see the new values
         if (ev->expired) {
             // Row TTL: merges drop the rows whose TTL has passed.
             Filter drop;

@@ -212,6 +212,7 @@ private:
     void releaseParts(const std::vector<DataPartPtr>& parts);
     void replaceParts(const std::vector<DataPartPtr>& removed, const std::vector<MutableDataPartPtr>& added);
     void rebuildSchema(QueryContext& ctx);
+    void validateTTL(QueryContext& ctx) const;
 };
 
 // The process-wide merge pool (background_pool_size threads): tables ask to be looked at after an

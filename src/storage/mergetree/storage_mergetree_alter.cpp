@@ -127,6 +127,7 @@ void StorageMergeTree::alter(TableMetadata md, std::shared_ptr<ASTCreateQuery> q
     PartSchema old_schema = schema_;
     auto old_fill = fill_;
     TableMetadata old_md = metadata_;
+    auto old_query = create_query;
     {
         std::lock_guard lock(mutex_);
         metadata_ = std::move(md);
@@ -134,10 +135,12 @@ void StorageMergeTree::alter(TableMetadata md, std::shared_ptr<ASTCreateQuery> q
     }
     try {
         rebuildSchema(ctx);
+        validateTTL(ctx);
         for (auto& [n, v] : q->engine_settings) settings_.apply(n, v);
     } catch (...) {
         std::lock_guard lock(mutex_);
         metadata_ = old_md;
+        create_query = old_query;
         schema_ = old_schema;
         fill_ = old_fill;
         throw;
@@ -170,6 +173,7 @@ void StorageMergeTree::alter(TableMetadata md, std::shared_ptr<ASTCreateQuery> q
         releaseParts(targets);
         std::lock_guard lock(mutex_);
         metadata_ = old_md;
+        create_query = old_query;
         schema_ = old_schema;
         fill_ = old_fill;
         throw;

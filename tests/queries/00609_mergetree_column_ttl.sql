@@ -1,0 +1,21 @@
+-- Column TTL: expired values become the column's DEFAULT (NULL / type default without one) when a merge rewrites them.
+CREATE TABLE ct (d DateTime, k UInt32, v String TTL d + INTERVAL 1 DAY, w UInt32 DEFAULT 7 TTL d + INTERVAL 1 DAY, n Nullable(Int8) TTL d + INTERVAL 1 DAY) ENGINE = MergeTree ORDER BY k;
+INSERT INTO ct VALUES ('2000-01-01 00:00:00', 1, 'old', 1, 1), (now(), 2, 'new', 2, 2), ('2001-01-01 00:00:00', 3, 'old2', 3, 3);
+SELECT k, v, w, n FROM ct ORDER BY k;
+OPTIMIZE TABLE ct FINAL;
+SELECT k, v, w, n FROM ct ORDER BY k;
+SHOW CREATE TABLE ct;
+CREATE TABLE ct2 (d DateTime, k UInt32 TTL d + INTERVAL 1 DAY) ENGINE = MergeTree ORDER BY k /* { serverError 44 } */;
+CREATE TABLE ct3 (d DateTime, k UInt32, v String TTL k) ENGINE = MergeTree ORDER BY k /* { serverError 450 } */;
+CREATE TABLE ct4 (d DateTime, k UInt32, v String TTL d + 1) ENGINE = MergeTree ORDER BY k;
+INSERT INTO ct4 VALUES ('2000-01-01 00:00:00', 1, 'x');
+OPTIMIZE TABLE ct4 FINAL;
+SELECT * FROM ct4;
+ALTER TABLE ct MODIFY COLUMN v String TTL d + INTERVAL 100 YEAR;
+ALTER TABLE ct MODIFY COLUMN v REMOVE TTL;
+SHOW CREATE TABLE ct;
+ALTER TABLE ct MODIFY COLUMN k UInt32 TTL d + INTERVAL 1 DAY /* { serverError 44 } */;
+ALTER TABLE ct MODIFY COLUMN v String TTL k /* { serverError 450 } */;
+SHOW CREATE TABLE ct;
+DROP TABLE ct;
+DROP TABLE ct4;
