@@ -112,6 +112,14 @@ public:
 
     size_t bytes() const { return cells_.allocatedBytes(); }
 
+    // Sizes an empty table for about n keys at once (no rehash on the way there).
+    void reserve(size_t n) {
+        if (size_ || has_zero_) return;
+        size_t cells = 256;
+        while (cells < n * 2) cells *= 2;
+        if (cells > cells_.size()) init(cells);
+    }
+
 private:
     static bool isZero(const Key& k) {
         static const Key zero{};

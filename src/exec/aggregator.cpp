@@ -2,6 +2,8 @@
 #include "exec/aggregator.h"
 
 #include <cstring>
+#include <mutex>
+#include <unordered_map>
 
 #include "columns/column_low_cardinality.h"
 #include "common/exception.h"
@@ -81,6 +83,35 @@ void AggregatedData::forEachGroup(F&& f) {
             break;
         case AggregationMethod::Serialized: map_str_.forEach([&](std::string_view, char*& p) { if (p) f(p); }); break;
     }
+}
+
+namespace {
+std::mutex g_size_stats_mutex;
+std::unordered_map<uint64_t, AggregationSizeHint> g_size_stats;
+constexpr size_t kMaxSizeStats = 10000;            // ClickHouse's max_entries_for_hash_table_stats
+constexpr size_t kMinGroupsToPreallocate = 10000;  // smaller tables grow cheaply
+constexpr size_t kMaxGroupsToPreallocate = size_t(1) << 27;
+}  // namespace
+
+AggregationSizeHint aggregationSizeHint(uint64_t query_key) {
+    std::lock_guard lock(g_size_stats_mutex);
+    auto it = g_size_stats.find(query_key);
+    return it == g_size_stats.end() ? AggregationSizeHint{} : it->second;
+}
+
+void recordAggregationSize(uint64_t query_key, AggregationSizeHint sizes) {
+    std::lock_guard lock(g_size_stats_mutex);
+    if (g_size_stats.size() >= kMaxSizeStats && !g_size_stats.count(query_key)) g_size_stats.clear();
+    g_size_stats[query_key] = sizes;
+}
+
+bool AggregatedData::reserve(size_t groups) {
+    if (groups < kMinGroupsToPreallocate) return false;
+    groups = std::min(groups, kMaxGroupsToPreallocate);
+    if (method_ == AggregationMethod::Key64) map64_.reserve(groups);
+    else if (method_ == AggregationMethod::Key128) map128_.reserve(groups);
+    else return false;
+    return true;
 }
 
 size_t AggregatedData::size() const {

@@ -44,6 +44,9 @@ public:
     // Totals over all groups (WITH TOTALS): one row, keys at their default values.
     Block totals();
     size_t size() const;
+    // Pre-sizes the hash table for `groups` keys (from aggregationSizeHint); false if it did not
+    // (too few groups to matter, or a key layout without a fixed-key table).
+    bool reserve(size_t groups);
 
 private:
     char* newState();
@@ -69,5 +72,15 @@ private:
 };
 
 AggregationMethod chooseAggregationMethod(const DataTypes& key_types);
+
+// Group counts seen by earlier runs of the same aggregation (ClickHouse's
+// collect_hash_table_stats_during_aggregation): a repeated dashboard query sizes its hash tables
+// once instead of doubling them through a dozen rehashes, each a fresh allocation the kernel zeroes.
+// Process-wide, keyed by a hash of the query; bounded (cleared when it grows past 10000 entries).
+struct AggregationSizeHint {
+    size_t per_stream = 0, merged = 0;
+};
+AggregationSizeHint aggregationSizeHint(uint64_t query_key);
+void recordAggregationSize(uint64_t query_key, AggregationSizeHint sizes);
 
 }  // namespace basalt

@@ -108,7 +108,7 @@ void stringLoop(Cmp c, ViewA va, ViewB vb, size_t rows, uint8_t* r, bool pad) {
         uint8_t eq = c == Cmp::Eq;
         for (size_t i = 0; i < rows; ++i) {
             std::string_view a = va(i), b = vb(i);
-            bool same = a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
+            bool same = a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
             r[i] = same ? eq : uint8_t(!eq);
         }
         return;

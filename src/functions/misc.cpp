@@ -26,6 +26,30 @@ void registerMiscFunctions(FunctionFactory& f) {
             return std::make_shared<ColumnConst>(c, rows);
         });
     }, {.default_nulls = false, .low_cardinality_dictionary = false});
+    // throwIf(x[, message]): 0 for every row, or FUNCTION_THROW_IF_VALUE_IS_NON_ZERO (395) when
+    // some row of x is non-zero.
+    f.registerFunction("throwIf", [](const ColumnsWithTypeAndName& a, const FunctionContext& ctx) {
+        checkArgumentCount("throwIf", a, 1, 2);
+        DataTypePtr t = removeLowCardinality(a[0].type);
+        if (!t->isNumber() && t->id != TypeId::Bool)
+            throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "First argument of function throwIf must be a number (passed: " + a[0].type->name() + ")");
+        std::string message = "Value passed to 'throwIf' function is non-zero";
+        if (a.size() == 2) {
+            if (!a[1].column || !a[1].column->isConst() || removeLowCardinality(a[1].type)->id != TypeId::String)
+                throw Exception(ErrorCodes::ILLEGAL_COLUMN, "Second argument of function throwIf must be a constant string");
+            message = a[1].column->get(0).get<std::string>();
+        }
+        FunctionContext c = ctx;
+        return makeFunction("throwIf", makeType(TypeId::UInt8), [t, message, c](const ColumnsWithTypeAndName& x, size_t rows) -> ColumnPtr {
+            ColumnPtr v = castColumn(x[0].column->convertToFullColumn(x[0].column), t, makeType(TypeId::Float64), c);
+            const auto& d = static_cast<const ColumnFloat64&>(*v).getData();
+            for (size_t i = 0; i < rows; ++i)
+                if (d[i] != 0) throw Exception(ErrorCodes::FUNCTION_THROW_IF_VALUE_IS_NON_ZERO, message);
+            auto z = ColumnUInt8::create(1);
+            z->getData()[0] = 0;
+            return std::make_shared<ColumnConst>(z, rows);
+        });
+    }, {.deterministic = false});
     f.registerFunction("toNullable", [](const ColumnsWithTypeAndName& a, const FunctionContext& ctx) {
         checkArgumentCount("toNullable", a, 1, 1);
         DataTypePtr from = a[0].type;

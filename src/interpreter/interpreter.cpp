@@ -466,12 +466,15 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
     }
     if (auto* q = ast->as<ASTAlterQuery>()) {
         needWrite();
+        for (auto& [k, v] : q->settings) ctx.settings.set(k, v);
         executeAlter(*q, ctx);
         return {};
     }
     if (auto* q = ast->as<ASTDeleteQuery>()) {
-        // Lightweight DELETE: applied as a synchronous delete mutation.
+        // Lightweight DELETE: a delete mutation the statement waits for (ClickHouse's
+        // lightweight_deletes_sync = 2).
         needWrite();
+        ctx.settings.mutations_sync = std::max<uint64_t>(ctx.settings.mutations_sync, 2);
         ASTAlterQuery a;
         a.database = q->database;
         a.table = q->table;
@@ -481,6 +484,25 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
         a.commands.push_back(c);
         executeAlter(a, ctx);
         return {};
+    }
+    if (auto* q = ast->as<ASTKillQuery>()) {
+        // KILL MUTATION: the matching rows of system.mutations are killed (TEST only lists them).
+        needWrite();
+        ParsedStatement sel = parseStatement("SELECT database, table, mutation_id, command FROM system.mutations WHERE " + q->where->formatSQL(false));
+        QueryResult r = executeSelect(sel.ast, ctx);
+        std::vector<ColumnDescription> cols{col("kill_status", TypeId::String), col("database", TypeId::String), col("table", TypeId::String),
+                                            col("mutation_id", TypeId::String), col("command", TypeId::String)};
+        RowBuilder rb(cols);
+        for (auto& b : r.blocks)
+            for (size_t i = 0; i < b.rows(); ++i) {
+                std::string db = b.at(0).column->get(i).get<std::string>(), table = b.at(1).column->get(i).get<std::string>();
+                std::string id = b.at(2).column->get(i).get<std::string>();
+                auto* mt = dynamic_cast<StorageMergeTree*>(catalog_.tryGetTable(db, table).get());
+                if (!mt) continue;
+                if (q->mode != "TEST" && !mt->killMutation(id)) continue;   // killed meanwhile
+                rb.add({std::string("waiting"), db, table, id, b.at(3).column->get(i).get<std::string>()});
+            }
+        return blockOutput(rb.build(), output);
     }
     if (auto* q = ast->as<ASTSystemQuery>()) {
         if (q->action == "STOP MERGES" || q->action == "START MERGES" || q->action == "STOP TTL MERGES" || q->action == "START TTL MERGES") {
@@ -696,6 +718,126 @@ void collectColumnsUsed(const ASTPtr& a, std::set<std::string>& out) {
     if (auto* f = a->as<ASTFunction>()) for (auto& x : f->arguments) collectColumnsUsed(x, out);
 }
 
+// The data mutation an ALTER command asks for (DELETE, UPDATE, CLEAR COLUMN, MATERIALIZE / CLEAR
+// INDEX, MATERIALIZE TTL); false if the command has nothing to do. `m.command` is the command's
+// SQL (with the partition as IN PARTITION ID '...'), from which the table rebuilds the mutation
+// after a restart or a change of columns.
+bool buildDataMutation(StorageMergeTree& mt, const ASTAlterCommand& c, QueryContext& ctx, StorageMergeTree::Mutation& m) {
+    using T = ASTAlterCommand::Type;
+    const TableMetadata& md = mt.metadata();
+    if (c.has_partition && !c.partition_all)
+        m.partition = !c.partition_id.empty() ? c.partition_id : mt.partitionIdFromAST(c.partition, ctx);
+    std::string in_partition = m.partition ? " IN PARTITION ID " + quoteString(*m.partition) : "";
+    auto isKeyColumn = [&](const std::string& name) {
+        std::set<std::string> used;
+        auto cq = mt.create_query;
+        for (auto& key : {cq->order_by, cq->primary_key, cq->partition_by}) collectColumnsUsed(key, used);
+        return used.count(name) > 0;
+    };
+    switch (c.type) {
+        case T::Delete: {
+            ExprNodePtr pred = mt.analyzeOverColumns(c.predicate, ctx);
+            m.command = "DELETE" + in_partition + " WHERE " + c.predicate->formatSQL(false);
+            m.transform = [pred](Block b) {
+                Filter del = predicateMask(pred, b);
+                for (auto& x : del) x = !x;
+                return filterRows(b, del);
+            };
+            return true;
+        }
+        case T::Update: {
+            std::vector<std::pair<std::string, ExprNodePtr>> sets;
+            std::string text;
+            for (auto& [col, expr] : c.assignments) {
+                const ColumnDescription* d = md.find(col);
+                if (!d) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column `" + col + "` in table");
+                if (isKeyColumn(col)) throw Exception(ErrorCodes::CANNOT_UPDATE_COLUMN, "Cannot UPDATE key column `" + col + "`");
+                if (d->default_kind == "ALIAS" || d->default_kind == "MATERIALIZED")
+                    throw Exception(ErrorCodes::CANNOT_UPDATE_COLUMN, "Cannot UPDATE " + d->default_kind + " column `" + col + "`");
+                auto f = std::make_shared<ASTFunction>();
+                f->name = "if";
+                f->arguments = {c.predicate, makeCast(expr, d->type), ident(col)};
+                sets.push_back({col, mt.analyzeOverColumns(f, ctx)});
+                text += (text.empty() ? "" : ", ") + col + " = " + expr->formatSQL(false);
+            }
+            m.command = "UPDATE " + text + in_partition + " WHERE " + c.predicate->formatSQL(false);
+            m.transform = [sets](Block b) {
+                std::vector<ColumnPtr> values;
+                for (auto& [col, node] : sets) values.push_back(evaluate(node, b));
+                for (size_t i = 0; i < sets.size(); ++i) {
+                    int pos = b.positionByName(sets[i].first);
+                    b.at(pos).column = values[i]->convertToFullColumn(values[i]);
+                }
+                return b;
+            };
+            return true;
+        }
+        case T::ClearColumn: {
+            const ColumnDescription* d = md.find(c.column_name);
+            if (!d) {
+                if (c.if_exists) return false;
+                throw Exception(ErrorCodes::NOT_FOUND_COLUMN_IN_BLOCK, "Wrong column. Cannot find column " + c.column_name + " to modify");
+            }
+            if (isKeyColumn(c.column_name))
+                throw Exception(ErrorCodes::BAD_ARGUMENTS, "Cannot clear column " + c.column_name + " because it's a part of the key");
+            ASTPtr value = d->default_expr ? makeCast(d->default_expr, d->type) : nullptr;
+            ExprNodePtr node = value ? mt.analyzeOverColumns(value, ctx) : nullptr;
+            DataTypePtr type = d->type;
+            std::string name = c.column_name;
+            m.command = "CLEAR COLUMN " + ident(name)->formatSQL(false) + in_partition;
+            m.transform = [node, type, name](Block b) {
+                int pos = b.positionByName(name);
+                if (node) {
+                    ColumnPtr v = evaluate(node, b);
+                    b.at(pos).column = v->convertToFullColumn(v);
+                } else {
+                    auto col = createColumn(type);
+                    col->insertManyDefaults(b.rows());
+                    b.at(pos).column = std::move(col);
+                }
+                return b;
+            };
+            return true;
+        }
+        case T::MaterializeIndex:
+        case T::ClearIndex: {
+            bool exists = false;
+            for (auto& i : mt.create_query->indices) exists = exists || i->name == c.index_name;
+            if (!exists) return false;   // as ClickHouse: nothing to do
+            if (c.type == T::MaterializeIndex) {
+                // Rewrites the parts, which builds every index of the table for them.
+                m.command = "MATERIALIZE INDEX " + ident(c.index_name)->formatSQL(false) + in_partition;
+                m.transform = [](Block b) { return b; };
+            } else {
+                m.command = "CLEAR INDEX " + ident(c.index_name)->formatSQL(false) + in_partition;
+                m.cleared_indexes.insert(c.index_name);
+            }
+            return true;
+        }
+        case T::MaterializeTTL: {
+            // Rewrites the parts, which records their TTL moments (ttl.txt); TTL merges follow.
+            bool has_ttl = mt.create_query->ttl != nullptr;
+            for (auto& col : mt.create_query->columns) has_ttl = has_ttl || col->ttl != nullptr;
+            if (!has_ttl) return false;
+            m.command = "MATERIALIZE TTL" + in_partition;
+            m.transform = [](Block b) { return b; };
+            return true;
+        }
+        default:
+            throw Exception(ErrorCodes::LOGICAL_ERROR, "Not a data mutation command");
+    }
+}
+
+// Rebuilds a queued mutation from its SQL (StorageMergeTree::MutationBuilder).
+StorageMergeTree::Mutation rebuildMutation(StorageMergeTree& mt, const std::string& command, QueryContext& ctx) {
+    ParsedStatement st = parseStatement("ALTER TABLE _ " + command);
+    auto* alter = st.ast ? st.ast->as<ASTAlterQuery>() : nullptr;
+    if (!alter || alter->commands.size() != 1) throw Exception(ErrorCodes::LOGICAL_ERROR, "Cannot rebuild mutation: " + command);
+    StorageMergeTree::Mutation m;
+    if (!buildDataMutation(mt, alter->commands[0], ctx, m)) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Mutation has nothing to do any more: " + command);
+    return m;
+}
+
 }  // namespace
 
 void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
@@ -717,82 +859,22 @@ void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
     };
     for (const auto& c : q.commands) {
         const TableMetadata& md = mt->metadata();
-        auto hasColumn = [&](const std::string& n) { return md.find(n) != nullptr; };
         auto noColumn = [&](const std::string& n) {
             return Exception(ErrorCodes::NOT_FOUND_COLUMN_IN_BLOCK, "Wrong column. Cannot find column " + n + " to modify");
         };
         switch (c.type) {
-            case T::Delete: {
-                ExprNodePtr pred = mt->analyzeOverColumns(c.predicate, ctx);
+            case T::Delete:
+            case T::Update:
+            case T::ClearColumn:
+            case T::MaterializeIndex:
+            case T::ClearIndex:
+            case T::MaterializeTTL: {
                 StorageMergeTree::Mutation m;
-                m.command = "DELETE WHERE " + c.predicate->formatSQL(false);
-                m.partition = partitionOf(c);
-                m.transform = [pred](Block b) {
-                    Filter del = predicateMask(pred, b);
-                    for (auto& x : del) x = !x;
-                    return filterRows(b, del);
-                };
-                mt->mutate(m, ctx);
-                continue;
-            }
-            case T::Update: {
-                std::vector<std::pair<std::string, ExprNodePtr>> sets;
-                std::string text;
-                for (auto& [col, expr] : c.assignments) {
-                    const ColumnDescription* d = md.find(col);
-                    if (!d) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column `" + col + "` in table");
-                    if (isKeyColumn(col)) throw Exception(ErrorCodes::CANNOT_UPDATE_COLUMN, "Cannot UPDATE key column `" + col + "`");
-                    if (d->default_kind == "ALIAS" || d->default_kind == "MATERIALIZED")
-                        throw Exception(ErrorCodes::CANNOT_UPDATE_COLUMN, "Cannot UPDATE " + d->default_kind + " column `" + col + "`");
-                    auto f = std::make_shared<ASTFunction>();
-                    f->name = "if";
-                    f->arguments = {c.predicate, makeCast(expr, d->type), ident(col)};
-                    sets.push_back({col, mt->analyzeOverColumns(f, ctx)});
-                    text += (text.empty() ? "" : ", ") + col + " = " + expr->formatSQL(false);
-                }
-                StorageMergeTree::Mutation m;
-                m.command = "UPDATE " + text + " WHERE " + c.predicate->formatSQL(false);
-                m.partition = partitionOf(c);
-                m.transform = [sets](Block b) {
-                    std::vector<ColumnPtr> values;
-                    for (auto& [col, node] : sets) values.push_back(evaluate(node, b));
-                    for (size_t i = 0; i < sets.size(); ++i) {
-                        int pos = b.positionByName(sets[i].first);
-                        b.at(pos).column = values[i]->convertToFullColumn(values[i]);
-                    }
-                    return b;
-                };
-                mt->mutate(m, ctx);
-                continue;
-            }
-            case T::ClearColumn: {
-                const ColumnDescription* d = md.find(c.column_name);
-                if (!d) {
-                    if (c.if_exists) continue;
-                    throw noColumn(c.column_name);
-                }
-                if (isKeyColumn(c.column_name))
-                    throw Exception(ErrorCodes::BAD_ARGUMENTS, "Cannot clear column " + c.column_name + " because it's a part of the key");
-                ASTPtr value = d->default_expr ? makeCast(d->default_expr, d->type) : nullptr;
-                ExprNodePtr node = value ? mt->analyzeOverColumns(value, ctx) : nullptr;
-                DataTypePtr type = d->type;
-                std::string name = c.column_name;
-                StorageMergeTree::Mutation m;
-                m.command = "CLEAR COLUMN " + name;
-                m.partition = partitionOf(c);
-                m.transform = [node, type, name](Block b) {
-                    int pos = b.positionByName(name);
-                    if (node) {
-                        ColumnPtr v = evaluate(node, b);
-                        b.at(pos).column = v->convertToFullColumn(v);
-                    } else {
-                        auto col = createColumn(type);
-                        col->insertManyDefaults(b.rows());
-                        b.at(pos).column = std::move(col);
-                    }
-                    return b;
-                };
-                mt->mutate(m, ctx);
+                if (!buildDataMutation(*mt, c, ctx, m)) continue;   // nothing to do (IF EXISTS, unknown index)
+                // ClickHouse waits for CLEAR COLUMN / CLEAR INDEX (ALTERs, alter_sync) but queues
+                // DELETE / UPDATE / MATERIALIZE unless mutations_sync is set.
+                bool wait = c.type == T::ClearColumn || c.type == T::ClearIndex || ctx.settings.mutations_sync > 0;
+                mt->mutate(m, ctx, wait);
                 continue;
             }
             case T::DropPartition:
@@ -848,26 +930,8 @@ void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
                 mt->freeze(c.has_partition ? partitionOf(c) : std::nullopt, (shadow / name / rel).string() + "/");
                 continue;
             }
-            case T::MaterializeIndex:
-            case T::ClearIndex: {
-                bool exists = false;
-                for (auto& i : mt->create_query->indices) exists = exists || i->name == c.index_name;
-                if (!exists) continue;   // as ClickHouse: nothing to do
-                StorageMergeTree::Mutation m;
-                m.partition = partitionOf(c);
-                if (c.type == T::MaterializeIndex) {
-                    // Rewrites the parts, which builds every index of the table for them.
-                    m.command = "MATERIALIZE INDEX " + c.index_name;
-                    m.transform = [](Block b) { return b; };
-                } else {
-                    m.command = "CLEAR INDEX " + c.index_name;
-                    m.cleared_indexes.insert(c.index_name);
-                }
-                mt->mutate(m, ctx);
-                continue;
-            }
-            case T::MaterializeTTL: case T::MaterializeColumn:
-                continue;   // TTL is applied by merges; MATERIALIZED columns are written by INSERT
+            case T::MaterializeColumn:
+                continue;   // MATERIALIZED columns are written by INSERT
             default: break;
         }
         // Structure and metadata changes: edit a copy of the CREATE statement, rebuild and apply.
@@ -1301,6 +1365,7 @@ std::string Session::formatResult(const StatementOutput& out, const std::string&
 }
 
 std::unique_ptr<Catalog> openCatalog(const std::string& path) {
+    StorageMergeTree::setMutationBuilder(rebuildMutation);
     auto catalog = std::make_unique<Catalog>(path);
     registerSystemTables(*catalog);
     catalog->loadFromDisk([&](const std::string& db, const std::shared_ptr<ASTCreateQuery>& q) {

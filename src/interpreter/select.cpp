@@ -618,7 +618,20 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     for (auto& a : aggregates) { agg_params.functions.push_back(a.function); agg_params.function_names.push_back(a.name); }
     std::vector<std::unique_ptr<AggregatedData>> partials;
     std::vector<StreamOutput> outputs(nstreams);
-    if (aggregating) for (size_t i = 0; i < nstreams; ++i) partials.push_back(std::make_unique<AggregatedData>(agg_params));
+    // Hash tables sized from earlier runs of this aggregation (same query text, database, streams).
+    uint64_t size_stats_key = 0;
+    AggregationSizeHint size_hint;
+    if (aggregating && !key_nodes.empty()) {
+        std::string shape = ctx_.current_database + '\n' + std::to_string(nstreams) + '\n' + q.formatSQL(false);
+        size_stats_key = bytesHash(shape.data(), shape.size());
+        size_hint = aggregationSizeHint(size_stats_key);
+    }
+    if (aggregating)
+        for (size_t i = 0; i < nstreams; ++i) {
+            partials.push_back(std::make_unique<AggregatedData>(agg_params));
+            // The first table is also where the others are merged: sized for the result.
+            partials.back()->reserve(i == 0 ? std::max(size_hint.per_stream, size_hint.merged) : size_hint.per_stream);
+        }
 
     std::vector<ExprNodePtr> stream_nodes;   // evaluated per block in streams
     if (aggregating) {
@@ -712,7 +725,11 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     for (size_t i = 0; i < out_nodes.size(); ++i) full_header.insert({createColumn(out_nodes[i]->type), out_nodes[i]->type, out_names[i]});
     Block data;
     if (aggregating) {
+        AggregationSizeHint seen;
+        for (auto& p : partials) seen.per_stream = std::max(seen.per_stream, p->size());
         for (size_t i = 1; i < partials.size(); ++i) partials[0]->merge(*partials[i]);
+        seen.merged = partials[0]->size();
+        if (size_stats_key) recordAggregationSize(size_stats_key, seen);
         DataTypes result_types;
         for (auto& a : aggregates) result_types.push_back(a.function->resultType());
         Block agg = partials[0]->finalize(result_types);

@@ -846,6 +846,11 @@ void ASTSystemQuery::formatImpl(std::string& out) const {
     if (!table.empty()) out += " " + qualified(database, table);
 }
 
+void ASTKillQuery::formatImpl(std::string& out) const {
+    out += "KILL MUTATION WHERE " + where->formatSQL(false);
+    if (!mode.empty()) out += " " + mode;
+}
+
 void ASTUseQuery::formatImpl(std::string& out) const {
     out += "USE ";
     appendIdent(out, database);

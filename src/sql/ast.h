@@ -343,6 +343,7 @@ struct ASTAlterCommand {
 struct ASTAlterQuery : IAST {
     std::string database, table;
     std::vector<ASTAlterCommand> commands;
+    SettingsChanges settings;   // ALTER ... SETTINGS mutations_sync = 2: for this statement only
     const char* kind() const override { return "AlterQuery"; }
     ASTPtr clone() const override { return std::make_shared<ASTAlterQuery>(*this); }
     void formatImpl(std::string& out) const override;
@@ -363,6 +364,15 @@ struct ASTSystemQuery : IAST {
     std::string database, table;   // optional target
     const char* kind() const override { return "SystemQuery"; }
     ASTPtr clone() const override { return std::make_shared<ASTSystemQuery>(*this); }
+    void formatImpl(std::string& out) const override;
+};
+
+// KILL MUTATION WHERE expr [SYNC | ASYNC | TEST]: the WHERE is evaluated over system.mutations.
+struct ASTKillQuery : IAST {
+    ASTPtr where;
+    std::string mode;   // "", "SYNC", "ASYNC" or "TEST"
+    const char* kind() const override { return "KillQueryQuery"; }
+    ASTPtr clone() const override { return std::make_shared<ASTKillQuery>(*this); }
     void formatImpl(std::string& out) const override;
 };
 

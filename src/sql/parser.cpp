@@ -1307,6 +1307,18 @@ private:
             if (isIdent()) parseQualifiedName(q->database, q->table);
             return q;
         }
+        if (isKw("KILL")) {
+            auto k = std::make_shared<ASTKillQuery>();
+            k->position = pos();
+            ++i_;
+            expectKw("MUTATION");
+            skipOnCluster();
+            expectKw("WHERE");
+            k->where = parseExpr();
+            for (const char* m : {"SYNC", "ASYNC", "TEST"})
+                if (acceptKw(m)) { k->mode = m; break; }
+            return k;
+        }
         if (isKw("USE")) {
             auto u = std::make_shared<ASTUseQuery>();
             u->position = pos();
@@ -1324,7 +1336,7 @@ private:
         if (isKw("EXPLAIN")) return parseExplain(out);
         if (isKw("INSERT")) return parseInsert(out, top);
         for (const char* e : {"SELECT", "WITH", "CREATE", "DROP", "TRUNCATE", "DETACH", "ATTACH", "RENAME", "EXCHANGE", "SHOW", "DESCRIBE",
-                              "USE", "SET", "EXPLAIN", "INSERT", "OPTIMIZE", "SYSTEM", "ALTER", "DELETE"})
+                              "USE", "SET", "EXPLAIN", "INSERT", "OPTIMIZE", "SYSTEM", "ALTER", "DELETE", "KILL"})
             noteExpected(e);
         fail();
     }
@@ -1686,8 +1698,7 @@ private:
         } while (accept(TokenType::Comma, "Comma"));
         if (acceptKw("SETTINGS")) {
             // ALTER ... SETTINGS mutations_sync = 2: query-level settings.
-            auto more = parseSettingsList();
-            (void)more;
+            q->settings = parseSettingsList();
         }
         return q;
     }

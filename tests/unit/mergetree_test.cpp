@@ -3,6 +3,9 @@
 // chains, granule selection visible through EXPLAIN indexes, and concurrent reads during merges.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <thread>
 
 #include "common/exception.h"
@@ -14,6 +17,7 @@
 #include "storage/mergetree/key_condition.h"
 #include "storage/mergetree/part.h"
 #include "storage/mergetree/serialization.h"
+#include "storage/mergetree/storage_mergetree.h"
 #include "types/create_column.h"
 
 using namespace basalt;
@@ -251,4 +255,125 @@ TEST(MergeTreeParts, UncompressedBytesSurviveReload) {
     e.run("ATTACH TABLE u");
     EXPECT_EQ(e.run("SELECT data_uncompressed_bytes, data_compressed_bytes FROM system.parts WHERE table = 'u' AND active"), before);
     EXPECT_EQ(e.run("SELECT count(), sum(length(s)) FROM u"), "20000\t490000\n");
+}
+
+namespace {
+// A basalt whose catalog lives in a directory, reopened as a restart would.
+struct DiskEngine {
+    std::string dir;
+    std::unique_ptr<Catalog> catalog;
+    std::unique_ptr<Session> session;
+    explicit DiskEngine(const std::string& name) : dir(testing::TempDir() + name) {
+        std::filesystem::remove_all(dir);
+        open();
+    }
+    ~DiskEngine() {
+        close();
+        std::filesystem::remove_all(dir);
+    }
+    void open() {
+        catalog = openCatalog(dir);
+        session = std::make_unique<Session>(*catalog);
+    }
+    void close() {
+        session.reset();
+        catalog.reset();
+    }
+    std::string run(const std::string& sql) { return session->formatResult(session->execute(sql), "TabSeparated"); }
+};
+
+// Polls `sql` until it returns `want` (background work has no completion event to wait on).
+bool eventually(const std::function<std::string()>& query, const std::string& want) {
+    for (int i = 0; i < 600; ++i) {
+        if (query() == want) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
+
+// SYSTEM STOP MERGES for every table for the scope of a test (process-wide state).
+struct MergesStopped {
+    std::function<Session&()> session;
+    explicit MergesStopped(std::function<Session&()> s) : session(std::move(s)) { session().execute("SYSTEM STOP MERGES"); }
+    ~MergesStopped() { session().execute("SYSTEM START MERGES"); }
+};
+}  // namespace
+
+TEST(MergeTreeMutations, QueuedMutationSurvivesRestart) {
+    DiskEngine e("basalt_mutation_restart");
+    e.run("CREATE TABLE t (k UInt64, v String) ENGINE = MergeTree ORDER BY k");
+    e.run("INSERT INTO t SELECT number, toString(number) FROM numbers(100)");
+    e.run("INSERT INTO t SELECT number + 100, toString(number) FROM numbers(100)");
+    {
+        MergesStopped stop([&]() -> Session& { return *e.session; });
+        e.run("ALTER TABLE t DELETE WHERE k % 2 = 0");
+        e.run("INSERT INTO t VALUES (1000, 'after')");   // newer than the mutation: kept
+        EXPECT_EQ(e.run("SELECT count() FROM t"), "201\n");
+        EXPECT_EQ(e.run("SELECT mutation_id, parts_to_do, is_done FROM system.mutations WHERE table = 't'"), "mutation_3.txt\t2\t0\n");
+        e.close();
+        e.open();
+        EXPECT_EQ(e.run("SELECT mutation_id, command, parts_to_do, is_done FROM system.mutations WHERE table = 't'"),
+                  "mutation_3.txt\t(DELETE WHERE (k % 2) = 0)\t2\t0\n");
+        EXPECT_EQ(e.run("SELECT count() FROM t"), "201\n");
+    }
+    // Applied in the background once merges may run; the part inserted after it is untouched.
+    EXPECT_TRUE(eventually([&] { return e.run("SELECT is_done FROM system.mutations WHERE table = 't'"); }, "1\n"));
+    EXPECT_EQ(e.run("SELECT count(), countIf(k % 2 = 0) FROM t"), "101\t1\n");
+    // A new mutation's version stays above every earlier block number and mutation after a restart.
+    e.close();
+    e.open();
+    e.run("ALTER TABLE t UPDATE v = 'u' WHERE k = 1000 SETTINGS mutations_sync = 2");
+    EXPECT_EQ(e.run("SELECT v FROM t WHERE k = 1000"), "u\n");
+    EXPECT_EQ(e.run("SELECT count() FROM system.mutations WHERE table = 't'"), "2\n");
+}
+
+TEST(MergeTreeMutations, StructureChangeRebuildsQueuedMutation) {
+    Engine e;
+    e.run("CREATE TABLE t (k UInt64, v String) ENGINE = MergeTree ORDER BY k");
+    e.run("INSERT INTO t SELECT number, toString(number) FROM numbers(10)");
+    {
+        MergesStopped stop([&]() -> Session& { return e.session; });
+        e.run("ALTER TABLE t UPDATE v = 'z' WHERE k < 3");
+        // A new first column moves every position: the queued UPDATE is re-analyzed by name.
+        e.run("ALTER TABLE t ADD COLUMN a UInt8 DEFAULT 7 FIRST");
+        e.run("ALTER TABLE t DELETE WHERE k = 9 SETTINGS mutations_sync = 2");   // waits for the UPDATE too
+    }
+    EXPECT_EQ(e.run("SELECT groupArray(v), sum(a) FROM (SELECT v, a FROM t ORDER BY k)"), "['z','z','z','3','4','5','6','7','8']\t63\n");
+    // A structure change that rewrites parts first finishes the queued mutations.
+    {
+        MergesStopped stop([&]() -> Session& { return e.session; });
+        e.run("ALTER TABLE t DELETE WHERE k = 8");
+        e.run("ALTER TABLE t MODIFY COLUMN a UInt16");
+    }
+    EXPECT_EQ(e.run("SELECT count(), toTypeName(any(a)) FROM t"), "8\tUInt16\n");
+}
+
+TEST(MergeTreeTTL, WholeExpiredPartDroppedWithoutReadingIt) {
+    Engine e;
+    e.run("CREATE TABLE x (d DateTime, k UInt64) ENGINE = MergeTree PARTITION BY toYYYYMM(d) ORDER BY k TTL d + INTERVAL 1 DAY");
+    {
+        MergesStopped stop([&]() -> Session& { return e.session; });
+        e.run("INSERT INTO x SELECT toDateTime('2020-01-01 00:00:00') + number, number FROM numbers(1000)");
+        e.run("INSERT INTO x SELECT now() + number, number FROM numbers(10)");
+        // Damage the expired part's data: a rewrite would fail to read it; a drop never opens it.
+        std::string path = e.run("SELECT path FROM system.parts WHERE table = 'x' AND active AND partition = '202001'");
+        ASSERT_FALSE(path.empty());
+        path.pop_back();
+        for (auto& f : std::filesystem::directory_iterator(path))
+            if (f.path().extension() == ".bin") {
+                std::ofstream out(f.path(), std::ios::binary | std::ios::in);
+                out.seekp(20);
+                out.write("garbage!", 8);
+            }
+    }
+    EXPECT_TRUE(eventually([&] { return e.run("SELECT count() FROM system.parts WHERE table = 'x' AND active"); }, "1\n"));
+    EXPECT_EQ(e.run("SELECT count() FROM x"), "10\n");
+}
+
+TEST(MergeTreeTTL, ColumnTTLMergesRunWithoutOptimize) {
+    Engine e;
+    e.run("CREATE TABLE c (d DateTime, k UInt64, v String TTL d + INTERVAL 1 DAY) ENGINE = MergeTree ORDER BY k");
+    e.run("INSERT INTO c SELECT if(number % 2, now(), toDateTime('2020-01-01 00:00:00')), number, 'v' FROM numbers(100)");
+    EXPECT_TRUE(eventually([&] { return e.run("SELECT countIf(v = '') FROM c"); }, "50\n"));
+    EXPECT_EQ(e.run("SELECT count(), countIf(v = 'v') FROM c"), "100\t50\n");
 }

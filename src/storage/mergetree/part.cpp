@@ -1,6 +1,7 @@
 // part.cpp — writing, loading and reading MergeTree parts (see part.h).
 #include "storage/mergetree/part.h"
 
+#include <cctype>
 #include <filesystem>
 #include <sstream>
 #include <sys/stat.h>
@@ -213,6 +214,8 @@ struct PartWriter::Impl {
     bool finished = false;
     bool has_ttl = false;
     int64_t ttl_min = 0, ttl_max = 0;
+    bool has_column_ttl = false;
+    int64_t column_ttl_min = 0;
     std::vector<MutableColumnPtr> min_cols, max_cols;
     uint64_t rows = 0;
     std::vector<std::unique_ptr<SkipIndexBuilder>> skip_builders;
@@ -343,14 +346,30 @@ void PartWriter::setTTL(int64_t min, int64_t max) {
     impl_->ttl_max = max;
 }
 
+void PartWriter::setColumnTTL(int64_t min) {
+    impl_->has_column_ttl = true;
+    impl_->column_ttl_min = min;
+}
+
 MutableDataPartPtr PartWriter::finish(const Block& partition_row) {
     auto& m = *impl_;
     auto& part = m.part;
-    if (m.has_ttl) {
-        part->has_ttl = true;
-        part->ttl_min = m.ttl_min;
-        part->ttl_max = m.ttl_max;
-        writeSmallFileDurably(m.dir + "ttl.txt", std::to_string(m.ttl_min) + " " + std::to_string(m.ttl_max), &part->checksums["ttl.txt"]);
+    if (m.has_ttl || m.has_column_ttl) {
+        // ttl.txt: "rows <min> <max>" and/or "columns <min>" lines (an older format held just the
+        // two row numbers).
+        std::string text;
+        if (m.has_ttl) {
+            part->has_ttl = true;
+            part->ttl_min = m.ttl_min;
+            part->ttl_max = m.ttl_max;
+            text += "rows " + std::to_string(m.ttl_min) + " " + std::to_string(m.ttl_max) + "\n";
+        }
+        if (m.has_column_ttl) {
+            part->has_column_ttl = true;
+            part->column_ttl_min = m.column_ttl_min;
+            text += "columns " + std::to_string(m.column_ttl_min) + "\n";
+        }
+        writeSmallFileDurably(m.dir + "ttl.txt", text, &part->checksums["ttl.txt"]);
     }
     if (m.pending.rows()) {
         // As ClickHouse's fillIndexGranularity: a tail shorter than half a granule extends the last
@@ -556,7 +575,17 @@ std::shared_ptr<MergeTreeDataPart> MergeTreeDataPart::load(const std::string& pa
     }
     if (part->checksums.count("ttl.txt")) {
         std::string t = need("ttl.txt");
-        part->has_ttl = std::sscanf(t.c_str(), "%ld %ld", &part->ttl_min, &part->ttl_max) == 2;
+        if (!t.empty() && (std::isdigit(static_cast<unsigned char>(t[0])) || t[0] == '-')) {
+            part->has_ttl = std::sscanf(t.c_str(), "%ld %ld", &part->ttl_min, &part->ttl_max) == 2;
+        } else {
+            std::istringstream in(t);
+            std::string kind;
+            while (in >> kind) {
+                if (kind == "rows") part->has_ttl = bool(in >> part->ttl_min >> part->ttl_max);
+                else if (kind == "columns") part->has_column_ttl = bool(in >> part->column_ttl_min);
+                else break;
+            }
+        }
     }
     struct stat st;
     part->modification_time = ::stat(path.c_str(), &st) == 0 ? int64_t(st.st_mtime) : 0;

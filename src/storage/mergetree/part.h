@@ -105,6 +105,10 @@ public:
     // Row TTL of the rows the table TTL would delete (unix seconds), from ttl.txt.
     bool has_ttl = false;
     int64_t ttl_min = 0, ttl_max = 0;
+    // Column TTL: the earliest moment a value not yet reset to its default expires (ttl.txt):
+    // a TTL merge is due for the part from then on.
+    bool has_column_ttl = false;
+    int64_t column_ttl_min = 0;
 
     // Set when the part is superseded (merged away, dropped): its directory is removed when the
     // last reader releases it.
@@ -132,8 +136,9 @@ public:
     ~PartWriter();
     // `key_columns`: the primary-key columns, then the expression columns of every skip index.
     void write(const Block& block, const Block& key_columns);
-    // Row TTL range of the rows written (stored as ttl.txt).
+    // Row TTL range of the rows written, and the next column-TTL expiry (stored as ttl.txt).
     void setTTL(int64_t min, int64_t max);
+    void setColumnTTL(int64_t min);
     MutableDataPartPtr finish(const Block& partition_row);
 
 private:

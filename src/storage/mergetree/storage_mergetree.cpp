@@ -45,11 +45,12 @@ void MergeTreeSettings::apply(const std::string& name, const Field& v) {
     else if (name == "min_compress_block_size") min_compress_block_size = num();
     else if (name == "max_compress_block_size") max_compress_block_size = std::max<uint64_t>(1, num());
     else if (name == "merge_max_block_size") merge_max_block_size = std::max<uint64_t>(1, num());
+    else if (name == "merge_with_ttl_timeout") merge_with_ttl_timeout = num();
     else {
         // ClickHouse MergeTree settings that do not change behaviour here yet.
         static const char* accepted[] = {"index_granularity_bytes", "min_bytes_for_wide_part", "min_rows_for_wide_part",
                                          "enable_mixed_granularity_parts", "storage_policy", "allow_nullable_key",
-                                         "merge_with_ttl_timeout", "ttl_only_drop_parts", "old_parts_lifetime",
+                                         "ttl_only_drop_parts", "old_parts_lifetime",
                                          "min_bytes_for_full_part_storage", "compress_marks", "compress_primary_key",
                                          "replicated_deduplication_window", "non_replicated_deduplication_window",
                                          "max_bytes_to_merge_at_max_space_in_pool", "number_of_free_entries_in_pool_to_lower_max_size_of_merge",
@@ -144,6 +145,7 @@ struct StorageMergeTree::KeyEvaluator {
     struct ColumnTTL {
         size_t position;
         ExprNodePtr expired, default_value;
+        ExprNodePtr seconds;   // the TTL moment of each value, unix seconds
     };
     std::vector<ColumnTTL> column_ttl;
     std::vector<NameAndType> columns;
@@ -205,8 +207,10 @@ std::unique_ptr<StorageMergeTree::KeyEvaluator> StorageMergeTree::makeEvaluator(
             if (pos == SIZE_MAX) continue;
             KeyEvaluator::ColumnTTL ct;
             ct.position = pos;
-            ASTPtr expired = fn("lessOrEquals", {fn("toUnixTimestamp", {fn("toDateTime", {decl->ttl->clone()})}), fn("toUnixTimestamp", {fn("now", {})})});
+            ASTPtr seconds = fn("toUnixTimestamp", {fn("toDateTime", {decl->ttl->clone()})});
+            ASTPtr expired = fn("lessOrEquals", {seconds->clone(), fn("toUnixTimestamp", {fn("now", {})})});
             ct.expired = analyzer.analyze(expired, scope);
+            ct.seconds = analyzer.analyze(seconds, scope);
             if (decl->default_expr && (decl->default_kind.empty() || decl->default_kind == "DEFAULT" || decl->default_kind == "MATERIALIZED")) {
                 ASTPtr typed = fn("_CAST", {decl->default_expr->clone(), std::make_shared<ASTLiteral>(Field(schema_.columns[pos].type->name()))});
                 ct.default_value = analyzer.analyze(typed, scope);
@@ -264,6 +268,40 @@ bool ttlRange(const ExprNodePtr& seconds, const ExprNodePtr& applies, const Bloc
     }
     return any;
 }
+
+// What a part's ttl.txt records, accumulated block by block as the part is written.
+struct PartTTL {
+    bool has_rows = false, has_columns = false;
+    int64_t row_min = 0, row_max = 0, column_min = 0;
+
+    // Row TTL range of `input` (the evaluator's columns) and the earliest column-TTL moment after
+    // `columns_after` (values at or before it were already reset by this write).
+    template <typename Evaluator>
+    void add(const Evaluator& ev, const Block& input, int64_t columns_after) {
+        int64_t mn = 0, mx = 0;
+        if (ttlRange(ev.ttl_seconds, ev.ttl_applies, input, mn, mx)) {
+            row_min = has_rows ? std::min(row_min, mn) : mn;
+            row_max = has_rows ? std::max(row_max, mx) : mx;
+            has_rows = true;
+        }
+        for (auto& ct : ev.column_ttl) {
+            ColumnPtr v = evaluate(ct.seconds, input);
+            v = v->convertToFullColumn(v);
+            for (size_t i = 0; i < input.rows(); ++i) {
+                if (v->isNullAt(i)) continue;
+                Field x = v->get(i);
+                int64_t t = x.is<uint64_t>() ? int64_t(x.get<uint64_t>()) : x.is<int64_t>() ? x.get<int64_t>() : 0;
+                if (t <= columns_after) continue;
+                column_min = has_columns ? std::min(column_min, t) : t;
+                has_columns = true;
+            }
+        }
+    }
+    void apply(PartWriter& w) const {
+        if (has_rows) w.setTTL(row_min, row_max);
+        if (has_columns) w.setColumnTTL(column_min);
+    }
+};
 
 }  // namespace
 
@@ -461,7 +499,7 @@ void StorageMergeTree::startup() {
     int64_t max_block = 0;
     for (auto& b : broken) max_block = std::max(max_block, b.info.max_block);
     for (auto& p : loaded) {
-        max_block = std::max(max_block, p->info.max_block);
+        max_block = std::max({max_block, p->info.max_block, p->info.mutation});
         if (coveredByLoaded(p->info)) { p->remove_on_destroy = true; continue; }
         active.push_back(p);
     }
@@ -470,6 +508,8 @@ void StorageMergeTree::startup() {
         std::lock_guard lock(mutex_);
         parts_ = std::make_shared<std::vector<DataPartPtr>>(std::move(active));
     }
+    loadMutations();   // queued mutations resume; next_block_ stays above their versions
+    BackgroundMergePool::instance().registerTable(weak_from_this());
     scheduleMerges();
 }
 
@@ -680,8 +720,9 @@ void StorageMergeTree::write(std::vector<Block> blocks, QueryContext& ctx) {
             Group& g = *groups[gi];
             PartWriter writer(dir_, "insert", g.info, schema_);
             writer.write(g.data, g.keys);
-            int64_t tmin = 0, tmax = 0;
-            if (ttlRange(ev->ttl_seconds, ev->ttl_applies, ev->input(g.data), tmin, tmax)) writer.setTTL(tmin, tmax);
+            PartTTL ttl;
+            ttl.add(*ev, ev->input(g.data), INT64_MIN);
+            ttl.apply(writer);
             written[gi] = writer.finish(g.partition_row);
             g = Group();   // free the sorted rows as soon as they are on disk
         });
@@ -737,6 +778,12 @@ void StorageMergeTree::drop() {
     truncate();
     std::error_code ec;
     fs::remove_all(fs::path(dir_) / "detached", ec);
+    {
+        std::lock_guard lock(mutex_);
+        for (auto& [v, m] : mutations_) fs::remove(dir_ + mutationId(v), ec);
+        mutations_.clear();
+        mutation_cv_.notify_all();
+    }
     // The directory itself goes when the last part is released (parts remove their own dirs).
     fs::remove(fs::path(dir_), ec);
 }
@@ -1259,25 +1306,33 @@ std::vector<DataPartPtr> StorageMergeTree::selectPartsToMerge(bool final, const 
     std::map<std::string, std::vector<DataPartPtr>> by_partition;
     for (auto& p : *parts_)
         if (!partition || p->info.partition_id == *partition) by_partition[p->info.partition_id].push_back(p);
+    // A part still waiting for a mutation is not merged: the merged part could not tell which of
+    // its rows the mutation has seen.
+    auto unavailable = [&](const DataPartPtr& p) { return merging_.count(p->name) || needsAnyMutation(*p); };
     if (final) {
         // OPTIMIZE FINAL rewrites the partition into one part, even a single part (as ClickHouse).
         for (auto& [pid, list] : by_partition) {
             bool busy = false;
-            for (auto& p : list) busy = busy || merging_.count(p->name);
+            for (auto& p : list) busy = busy || unavailable(p);
             if (busy) continue;
             for (auto& p : list) merging_.insert(p->name);
             return list;
         }
     }
     if (final) return {};
-    // A part holding rows whose TTL has passed is rewritten alone (a TTL merge).
+    // A part holding rows or values whose TTL has passed is rewritten alone (a TTL merge), at most
+    // once per merge_with_ttl_timeout in a partition (as ClickHouse).
     int64_t now = int64_t(time(nullptr));
-    for (auto& [pid, list] : by_partition)
+    for (auto& [pid, list] : by_partition) {
+        auto last = last_ttl_merge_.find(pid);
+        if (last != last_ttl_merge_.end() && now - last->second < int64_t(settings_.merge_with_ttl_timeout)) continue;
         for (auto& p : list)
-            if (p->has_ttl && p->ttl_min <= now && !merging_.count(p->name)) {
+            if (((p->has_ttl && p->ttl_min <= now) || (p->has_column_ttl && p->column_ttl_min <= now)) && !unavailable(p)) {
                 merging_.insert(p->name);
+                last_ttl_merge_[pid] = now;
                 return {p};
             }
+    }
     // Background selection (in the spirit of ClickHouse's simple merge selector): among runs of
     // adjacent parts not already merging, choose the range whose largest part is at most half the
     // total (no rewriting a big part for a tiny gain) with the smallest cost per part removed.
@@ -1286,9 +1341,9 @@ std::vector<DataPartPtr> StorageMergeTree::selectPartsToMerge(bool final, const 
     for (auto& [pid, list] : by_partition) {
         size_t i = 0;
         while (i < list.size()) {
-            if (merging_.count(list[i]->name)) { ++i; continue; }
+            if (unavailable(list[i])) { ++i; continue; }
             size_t j = i;
-            while (j < list.size() && !merging_.count(list[j]->name)) ++j;
+            while (j < list.size() && !unavailable(list[j])) ++j;
             // Candidate ranges inside [i, j).
             for (size_t a = i; a < j; ++a) {
                 uint64_t sum = 0, mx = 0;
@@ -1390,8 +1445,8 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
     for (auto& n : ev->skip) out_key_types.push_back({"__skip_" + std::to_string(out_key_types.size()), n->type});
     for (auto& k : out_key_types) out_keys.push_back(createColumn(k.type));
     size_t out_rows = 0;
-    bool has_ttl = false;
-    int64_t ttl_min = 0, ttl_max = 0;
+    PartTTL ttl;
+    const int64_t merge_time = int64_t(time(nullptr));
     // DEDUPLICATE: duplicates have equal sorting keys, so they are adjacent in the merged order up
     // to rows of the same key; the set of rows seen is kept per key only.
     std::string dedup_key;
@@ -1460,13 +1515,8 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
                 b = std::move(fb);
                 k = std::move(fk);
             }
-            int64_t mn = 0, mx = 0;
-            if (ttlRange(ev->ttl_seconds, ev->ttl_applies, b, mn, mx)) {
-                ttl_min = has_ttl ? std::min(ttl_min, mn) : mn;
-                ttl_max = has_ttl ? std::max(ttl_max, mx) : mx;
-                has_ttl = true;
-            }
         }
+        ttl.add(*ev, b, ev->column_ttl.empty() ? 0 : merge_time);
         if (b.rows()) writer.write(b, k);
     };
     size_t flush_rows = std::max<size_t>(settings_.index_granularity, 65536);
@@ -1506,7 +1556,7 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
         if (out_rows >= flush_rows) flush();
     }
     flush();
-    if (has_ttl) writer.setTTL(ttl_min, ttl_max);
+    ttl.apply(writer);
     return writer.finish(sources.front()->partition_value);
 }
 
@@ -1531,12 +1581,74 @@ bool StorageMergeTree::commitMerge(const std::vector<DataPartPtr>& sources, Muta
     return true;
 }
 
+bool StorageMergeTree::dropExpiredParts() {
+    // Only an unconditional row TTL over a non-Nullable moment expires every row of a part once
+    // its latest row has expired (with TTL ... WHERE, rows outside the condition stay).
+    if (!create_query || !create_query->ttl || create_query->ttl_where) return false;
+    std::shared_lock structure(structure_mutex_);
+    int64_t now = int64_t(time(nullptr));
+    std::vector<DataPartPtr> expired;
+    {
+        std::lock_guard lock(mutex_);
+        for (auto& p : *parts_)
+            if (p->has_ttl && p->ttl_max <= now && !merging_.count(p->name) && !needsAnyMutation(*p)) expired.push_back(p);
+        if (expired.empty()) return false;
+    }
+    QueryContext ctx;
+    auto ev = makeEvaluator(ctx);
+    if (!ev->ttl_seconds || ev->ttl_seconds->type->isNullable()) return false;
+    std::lock_guard lock(mutex_);
+    auto next = std::make_shared<std::vector<DataPartPtr>>();
+    size_t dropped = 0;
+    for (auto& p : *parts_) {
+        bool gone = std::find(expired.begin(), expired.end(), p) != expired.end() && !merging_.count(p->name);
+        if (gone) { p->remove_on_destroy = true; ++dropped; }
+        else next->push_back(p);
+    }
+    if (!dropped) return false;
+    parts_ = std::move(next);
+    return true;
+}
+
+// Rewrites one part through a data mutation (or hard-links it when the mutation cannot affect it).
+// Callers hold structure_mutex_ shared and have reserved the part.
+MutableDataPartPtr StorageMergeTree::mutatePart(const DataPartPtr& part, const Mutation& m, int64_t version, QueryContext& ctx) {
+    MergeTreePartInfo info = part->info;
+    info.mutation = version;
+    if (!m.transform || (m.affects && !m.affects(part)))
+        return clonePartWithHardLinks(*part, dir_, "mutate", info, schema_.columns, m.renamed_from, schema_, m.cleared_indexes);
+    auto ev = makeEvaluator(ctx);
+    PartReader reader(part, schema_.columns, fill_);
+    PartWriter writer(dir_, "mutate", info, schema_);
+    PartTTL ttl;
+    size_t step = std::max<size_t>(1, 65536 / std::max<size_t>(1, settings_.index_granularity));
+    size_t rows = 0;
+    for (size_t g = 0; g < part->marksCount(); g += step) {
+        if (shutdown_) throw Exception(ErrorCodes::ABORTED, "Cancelled mutating parts");
+        Block b = reader.read(g, std::min(part->marksCount(), g + step));
+        conformToTypes(b, schema_.columns, ctx.functionContext());
+        Block out = m.transform(std::move(b));
+        if (!out.rows()) continue;
+        rows += out.rows();
+        Block input = ev->input(out);
+        ttl.add(*ev, input, INT64_MIN);
+        writer.write(out, primaryKeyColumns(*ev, out));
+    }
+    ttl.apply(writer);
+    MutableDataPartPtr np = writer.finish(part->partition_value);
+    if (rows) return np;
+    np->remove_on_destroy = true;   // every row deleted: the part just goes
+    return nullptr;
+}
+
 bool StorageMergeTree::mergeStep() {
     if (shutdown_ || merges_stopped_ || g_all_merges_stopped) return false;
+    if (dropExpiredParts()) return true;
+    QueryContext ctx;
+    if (mutationStep(ctx, INT64_MAX)) return true;
     std::shared_lock structure(structure_mutex_);
     auto sources = selectPartsToMerge(false, std::nullopt);
     if (sources.empty()) return false;
-    QueryContext ctx;
     try {
         auto merged = mergeParts(sources, ctx);
         return commitMerge(sources, merged);
@@ -1549,6 +1661,11 @@ bool StorageMergeTree::mergeStep() {
 
 bool StorageMergeTree::optimize(const std::optional<std::string>& partition_id, bool final, QueryContext& ctx,
                                 const std::vector<size_t>* deduplicate) {
+    // SYSTEM STOP MERGES on this table makes OPTIMIZE fail, as in ClickHouse (tables created after a
+    // global STOP MERGES only have their background merges paused).
+    if (merges_stopped_) throw Exception(ErrorCodes::ABORTED, "Cancelled merging parts");
+    // Parts waiting for a mutation cannot be merged: apply what is queued first.
+    while (mutationStep(ctx, INT64_MAX)) ctx.checkLimits();
     std::shared_lock structure(structure_mutex_);
     std::vector<std::optional<std::string>> targets;
     if (final && !partition_id) {
@@ -1643,13 +1760,33 @@ void BackgroundMergePool::schedule(const std::weak_ptr<StorageMergeTree>& table)
     cv_.notify_one();
 }
 
+void BackgroundMergePool::registerTable(const std::weak_ptr<StorageMergeTree>& table) {
+    std::lock_guard lock(mutex_);
+    registered_.erase(std::remove_if(registered_.begin(), registered_.end(), [](auto& w) { return w.expired(); }), registered_.end());
+    registered_.push_back(table);
+}
+
 void BackgroundMergePool::worker() {
+    // Without inserts nothing schedules a table; every few seconds each one is looked at again
+    // (TTL that has come due, mutations to retry), as ClickHouse's background selection does.
+    constexpr auto kTick = std::chrono::seconds(3);
     while (true) {
         std::weak_ptr<StorageMergeTree> next;
         {
             std::unique_lock lock(mutex_);
-            cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+            cv_.wait_for(lock, kTick, [&] { return stop_ || !queue_.empty(); });
             if (stop_) return;
+            auto now = std::chrono::steady_clock::now();
+            if (now - last_tick_ >= kTick) {
+                last_tick_ = now;
+                registered_.erase(std::remove_if(registered_.begin(), registered_.end(), [](auto& w) { return w.expired(); }), registered_.end());
+                for (auto& t : registered_) {
+                    bool queued = false;
+                    for (auto& q : queue_) queued = queued || (!q.owner_before(t) && !t.owner_before(q));
+                    if (!queued) queue_.push_back(t);
+                }
+            }
+            if (queue_.empty()) continue;
             next = queue_.front();
             queue_.erase(queue_.begin());
         }

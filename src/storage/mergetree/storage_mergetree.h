@@ -8,6 +8,7 @@
 // flagged and their directories removed when the last snapshot holding them is released.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -34,6 +35,7 @@ struct MergeTreeSettings {
     uint64_t min_compress_block_size = 65536;
     uint64_t max_compress_block_size = 1048576;
     uint64_t merge_max_block_size = 8192;
+    uint64_t merge_with_ttl_timeout = 14400;   // seconds between TTL merges of one partition
     bool assign_part_uuids = false;
     std::map<std::string, std::string> other;   // accepted ClickHouse settings without effect here
 
@@ -100,7 +102,7 @@ public:
     // maps a block of the current columns to a block of the new ones and may drop rows — or, where
     // `affects(part)` is false, hard-link it unchanged under the new mutation version.
     struct Mutation {
-        std::string command;                                   // for system.mutations
+        std::string command;                                   // the ALTER command as SQL (system.mutations, mutation_N.txt)
         std::optional<std::string> partition;
         std::function<bool(const DataPartPtr&)> affects;       // null: every part is rewritten
         std::function<Block(Block)> transform;                 // null: hard-link clone only
@@ -108,9 +110,21 @@ public:
         std::set<std::string> cleared_indexes;                 // CLEAR INDEX: clones drop these index files
     };
     // Applies a new table definition (ADD/DROP/MODIFY/RENAME COLUMN, settings, comments) and, if
-    // given, the mutation that brings existing parts to it — atomically for readers.
+    // given, the mutation that brings existing parts to it — atomically for readers. Waits for
+    // pending data mutations first (they were built against the old structure).
     void alter(TableMetadata md, std::shared_ptr<ASTCreateQuery> q, const Mutation* mutation, QueryContext& ctx);
-    void mutate(const Mutation& m, QueryContext& ctx);
+    // Data mutations (ALTER DELETE / UPDATE, MATERIALIZE INDEX / TTL, CLEAR COLUMN / INDEX), as
+    // ClickHouse runs them: the mutation takes a block number as its version, is persisted as
+    // mutation_<version>.txt and applied part by part in the background to every part whose data
+    // version (mutation, else min_block) is below it — parts inserted later are not touched.
+    // `wait` (mutations_sync > 0) returns once every such part is rewritten, or throws UNFINISHED
+    // (341) when a part fails. Returns the mutation id.
+    std::string mutate(const Mutation& m, QueryContext& ctx, bool wait);
+    // Rebuilds a Mutation from its command SQL (after a restart); installed by the interpreter.
+    using MutationBuilder = std::function<Mutation(StorageMergeTree&, const std::string& command, QueryContext&)>;
+    static void setMutationBuilder(MutationBuilder builder);
+    // KILL MUTATION: forgets a mutation (parts already rewritten stay so); false if unknown.
+    bool killMutation(const std::string& mutation_id);
     // Evaluates `ast` (a predicate or expression over the table's columns) on blocks of this table.
     ExprNodePtr analyzeOverColumns(const ASTPtr& ast, QueryContext& ctx) const;
 
@@ -125,17 +139,17 @@ public:
     size_t freeze(const std::optional<std::string>& partition_id, const std::string& shadow_dir);
     bool sameStructure(const StorageMergeTree& o) const;
 
+    // One row of system.mutations.
     struct MutationEntry {
-        std::string id, command;
+        std::string id, command, partition_id;
         int64_t create_time = 0;
         int64_t version = 0;
-        bool is_done = true;
-        std::string fail_reason;
+        std::vector<std::string> parts_to_do;
+        bool is_done = false;
+        std::string fail_reason, failed_part;
+        int64_t fail_time = 0;
     };
-    std::vector<MutationEntry> mutations() const {
-        std::lock_guard lock(mutex_);
-        return mutations_;
-    }
+    std::vector<MutationEntry> mutations() const;
 
     // A merge in progress (system.merges).
     struct MergeEntry {
@@ -185,6 +199,33 @@ private:
     MutableDataPartPtr mergeParts(const std::vector<DataPartPtr>& parts, QueryContext& ctx, const std::vector<size_t>* deduplicate = nullptr);
     bool commitMerge(const std::vector<DataPartPtr>& sources, MutableDataPartPtr merged);
     std::vector<DataPartPtr> selectPartsToMerge(bool aggressive, const std::optional<std::string>& partition);
+    // Drops parts whose every row's TTL has passed, without reading them; true if any went.
+    bool dropExpiredParts();
+
+    // A registered data mutation. Finished ones are kept (the last 100) for system.mutations.
+    struct MutationState {
+        int64_t version = 0;
+        std::string command;
+        std::optional<std::string> partition;
+        int64_t create_time = 0;
+        std::shared_ptr<const Mutation> mutation;   // null until rebuilt from `command` after a restart
+        std::string fail_reason, failed_part;
+        int64_t fail_time = 0;
+        int64_t retry_after_ms = 0;                 // steady clock: backoff after a failure
+        int64_t failures = 0;
+        bool structural = false;                    // an ALTER's column rewrite: done when the ALTER returns
+    };
+    static std::string mutationId(int64_t version) { return "mutation_" + std::to_string(version) + ".txt"; }
+    // True if `p` still needs mutation `m` (callers hold mutex_).
+    static bool needsMutation(const MergeTreeDataPart& p, const MutationState& m);
+    bool needsAnyMutation(const MergeTreeDataPart& p) const;
+    // Applies the oldest mutation some free part needs (versions <= up_to) to one part; false if
+    // there was nothing to do. Failures are recorded on the mutation, not thrown.
+    bool mutationStep(QueryContext& ctx, int64_t up_to);
+    MutableDataPartPtr mutatePart(const DataPartPtr& part, const Mutation& m, int64_t version, QueryContext& ctx);
+    void waitMutation(int64_t version, QueryContext& ctx);
+    void loadMutations();
+    void forgetOldMutations();
     void scheduleMerges();
 
     std::string dir_;
@@ -204,7 +245,9 @@ private:
     // of columns (ALTER) holds it exclusively, so no part is ever written with a stale structure.
     mutable std::shared_mutex structure_mutex_;
     std::vector<std::string> broken_;
-    std::vector<MutationEntry> mutations_;
+    std::map<int64_t, MutationState> mutations_;              // by version
+    std::condition_variable mutation_cv_;                     // a mutation step finished (with mutex_)
+    std::map<std::string, int64_t> last_ttl_merge_;           // partition -> time of its last TTL merge
     std::vector<MergeEntry> running_merges_;
     std::map<std::string, ColumnPtr> fill_;                   // constant DEFAULTs of columns added by ALTER
 
@@ -221,6 +264,8 @@ class BackgroundMergePool {
 public:
     static BackgroundMergePool& instance();
     void schedule(const std::weak_ptr<StorageMergeTree>& table);
+    // Tables revisited every few seconds even without inserts (TTL expiry, mutation retries).
+    void registerTable(const std::weak_ptr<StorageMergeTree>& table);
     void stop();
     ~BackgroundMergePool();
 
@@ -230,6 +275,8 @@ private:
     std::mutex mutex_;
     std::condition_variable cv_;
     std::vector<std::weak_ptr<StorageMergeTree>> queue_;
+    std::vector<std::weak_ptr<StorageMergeTree>> registered_;
+    std::chrono::steady_clock::time_point last_tick_ = std::chrono::steady_clock::now();
     std::vector<std::thread> threads_;
     bool stop_ = false;
 };

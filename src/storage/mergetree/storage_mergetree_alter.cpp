@@ -4,8 +4,10 @@
 //
 // Every operation builds its new parts outside the lock (rewritten through PartWriter, or hard-link
 // clones when data does not change) and swaps them in with one replaceParts() call, so readers
-// see the table before or after, never in between. Mutations are applied synchronously (as with
-// mutations_sync = 2); system.mutations records each one.
+// see the table before or after, never in between. Data mutations are queued (mutation_N.txt) and
+// applied part by part by the background pool; ALTER waits for them only with mutations_sync.
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <thread>
 
@@ -73,55 +75,269 @@ void StorageMergeTree::replaceParts(const std::vector<DataPartPtr>& removed, con
     parts_ = std::move(next);
 }
 
-void StorageMergeTree::mutate(const Mutation& m, QueryContext& ctx) {
-    std::shared_lock structure(structure_mutex_);
-    std::lock_guard wlock(write_mutex_);
-    int64_t version = next_block_++;
-    auto targets = reserveParts(m.partition, ctx);
-    std::vector<MutableDataPartPtr> added;
-    std::vector<DataPartPtr> removed;
-    try {
-        for (auto& part : targets) {
-            MergeTreePartInfo info = part->info;
-            info.mutation = version;
-            removed.push_back(part);
-            if (!m.transform || (m.affects && !m.affects(part))) {
-                added.push_back(clonePartWithHardLinks(*part, dir_, "mutate", info, schema_.columns, m.renamed_from, schema_, m.cleared_indexes));
-                continue;
-            }
-            PartReader reader(part, schema_.columns, fill_);
-            PartWriter writer(dir_, "mutate", info, schema_);
-            size_t step = std::max<size_t>(1, 65536 / std::max<size_t>(1, settings_.index_granularity));
-            size_t rows = 0;
-            for (size_t g = 0; g < part->marksCount(); g += step) {
-                if (shutdown_) throw Exception(ErrorCodes::ABORTED, "Cancelled mutating parts");
-                Block b = reader.read(g, std::min(part->marksCount(), g + step));
-                conformToTypes(b, schema_.columns, ctx.functionContext());
-                Block out = m.transform(std::move(b));
-                if (!out.rows()) continue;
-                rows += out.rows();
-                Block keys = primaryKeyColumns(out, ctx);
-                writer.write(out, keys);
-            }
-            MutableDataPartPtr np = writer.finish(part->partition_value);
-            if (rows) added.push_back(np);
-            else np->remove_on_destroy = true;   // every row deleted: the part just goes
-        }
-    } catch (...) {
-        releaseParts(targets);
+// ---------------------------------------------------------------- data mutations
+namespace {
+StorageMergeTree::MutationBuilder& mutationBuilder() {
+    static StorageMergeTree::MutationBuilder builder;
+    return builder;
+}
+
+int64_t steadyMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string formatTime(int64_t t) {
+    time_t tt = time_t(t);
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+    return buf;
+}
+
+constexpr size_t kFinishedMutationsToKeep = 100;   // ClickHouse's finished_mutations_to_keep
+}  // namespace
+
+void StorageMergeTree::setMutationBuilder(MutationBuilder builder) { mutationBuilder() = std::move(builder); }
+
+bool StorageMergeTree::needsMutation(const MergeTreeDataPart& p, const MutationState& m) {
+    if (m.structural) return false;
+    int64_t data_version = p.info.mutation ? p.info.mutation : p.info.min_block;
+    return data_version < m.version && (!m.partition || *m.partition == p.info.partition_id);
+}
+
+bool StorageMergeTree::needsAnyMutation(const MergeTreeDataPart& p) const {
+    for (auto& [v, m] : mutations_)
+        if (needsMutation(p, m)) return true;
+    return false;
+}
+
+std::string StorageMergeTree::mutate(const Mutation& m, QueryContext& ctx, bool wait) {
+    int64_t version;
+    {
+        // The version is a block number: parts of INSERTs numbered before it are mutated, later
+        // ones are not. Persisted before it is visible, so an acknowledged mutation survives a crash.
+        std::lock_guard wlock(write_mutex_);
+        version = next_block_++;
+        int64_t now = int64_t(time(nullptr));
+        writeSmallFileDurably(dir_ + mutationId(version),
+                              "format version: 1\ncreate time: " + formatTime(now) + "\ncommands: " + m.command + "\n");
+        fsyncDirectory(dir_);
+        MutationState st;
+        st.version = version;
+        st.command = m.command;
+        st.partition = m.partition;
+        st.create_time = now;
+        st.mutation = std::make_shared<Mutation>(m);
+        std::lock_guard lock(mutex_);
+        mutations_[version] = std::move(st);
+    }
+    scheduleMerges();
+    if (wait) waitMutation(version, ctx);
+    return mutationId(version);
+}
+
+bool StorageMergeTree::killMutation(const std::string& mutation_id) {
+    std::lock_guard lock(mutex_);
+    for (auto it = mutations_.begin(); it != mutations_.end(); ++it) {
+        if (mutationId(it->first) != mutation_id || it->second.structural) continue;
+        std::error_code ec;
+        fs::remove(dir_ + mutation_id, ec);
+        mutations_.erase(it);
+        mutation_cv_.notify_all();
+        return true;
+    }
+    return false;
+}
+
+std::vector<StorageMergeTree::MutationEntry> StorageMergeTree::mutations() const {
+    std::lock_guard lock(mutex_);
+    std::vector<MutationEntry> out;
+    for (auto& [v, m] : mutations_) {
+        MutationEntry e;
+        e.id = mutationId(v);
+        e.command = "(" + m.command + ")";
+        e.partition_id = m.partition.value_or("");
+        e.create_time = m.create_time;
+        e.version = v;
+        for (auto& p : *parts_)
+            if (needsMutation(*p, m)) e.parts_to_do.push_back(p->name);
+        e.is_done = e.parts_to_do.empty();
+        e.fail_reason = m.fail_reason;
+        e.failed_part = m.failed_part;
+        e.fail_time = m.fail_time;
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+// Finished mutations beyond the last kFinishedMutationsToKeep are forgotten (their files too).
+// Callers hold mutex_.
+void StorageMergeTree::forgetOldMutations() {
+    std::vector<int64_t> done;
+    for (auto& [v, m] : mutations_) {
+        bool pending = false;
+        for (auto& p : *parts_) pending = pending || needsMutation(*p, m);
+        if (!pending) done.push_back(v);
+    }
+    for (size_t i = 0; i + kFinishedMutationsToKeep < done.size(); ++i) {
+        std::error_code ec;
+        fs::remove(dir_ + mutationId(done[i]), ec);
+        mutations_.erase(done[i]);
+    }
+}
+
+void StorageMergeTree::loadMutations() {
+    std::lock_guard lock(mutex_);
+    for (auto& e : fs::directory_iterator(dir_)) {
+        std::string name = e.path().filename().string();
+        if (name.rfind("mutation_", 0) != 0 || name.size() < 14 || name.substr(name.size() - 4) != ".txt") continue;
+        int64_t version = 0;
+        try { version = std::stoll(name.substr(9, name.size() - 13)); } catch (...) { continue; }
+        std::string text = readWholeFile(e.path().string());
+        MutationState st;
+        st.version = version;
+        auto field = [&](const std::string& key) -> std::string {
+            size_t p = text.find(key + ": ");
+            if (p == std::string::npos) return "";
+            p += key.size() + 2;
+            size_t nl = text.find('\n', p);
+            return text.substr(p, nl == std::string::npos ? std::string::npos : nl - p);
+        };
+        st.command = field("commands");
+        std::string created = field("create time");
+        struct tm tm{};
+        if (strptime(created.c_str(), "%Y-%m-%d %H:%M:%S", &tm)) st.create_time = int64_t(timegm(&tm));
+        // The partition scope is known once the command is rebuilt; until then assume all parts.
+        mutations_[version] = std::move(st);
+        next_block_ = std::max<int64_t>(next_block_, version + 1);
+    }
+}
+
+void StorageMergeTree::waitMutation(int64_t version, QueryContext& ctx) {
+    while (true) {
         {
             std::lock_guard lock(mutex_);
-            mutations_.push_back({"mutation_" + std::to_string(version) + ".txt", m.command, int64_t(time(nullptr)), version, false,
-                                  "failed"});
+            auto it = mutations_.find(version);
+            if (it == mutations_.end())
+                throw Exception(ErrorCodes::UNFINISHED, "Mutation " + mutationId(version) + " was killed");
+            const MutationState& st = it->second;
+            // A failure of this mutation, or of an earlier one it queues behind, ends the wait.
+            for (auto& [v, m] : mutations_) {
+                if (v > version) break;
+                if (m.fail_reason.empty()) continue;
+                bool pending = false;
+                for (auto& p : *parts_) pending = pending || needsMutation(*p, m);
+                if (pending)
+                    throw Exception(ErrorCodes::UNFINISHED, "Exception happened during execution of mutation '" + mutationId(v) + "' with part '" +
+                                                                m.failed_part + "' reason: '" + m.fail_reason +
+                                                                "'. This error maybe retryable or not. In case of unretryable error, mutation "
+                                                                "can be killed with KILL MUTATION query");
+            }
+            bool pending = false;
+            for (auto& p : *parts_) pending = pending || needsMutation(*p, st);
+            if (!pending) return;
         }
+        // The waiting query helps: it applies mutations up to its own rather than only waiting
+        // for the background pool (which SYSTEM STOP MERGES may have paused).
+        if (!mutationStep(ctx, version)) {
+            std::unique_lock lock(mutex_);
+            mutation_cv_.wait_for(lock, std::chrono::milliseconds(20));
+        }
+        ctx.checkLimits();
+    }
+}
+
+bool StorageMergeTree::mutationStep(QueryContext& ctx, int64_t up_to) {
+    std::shared_lock structure(structure_mutex_);
+    DataPartPtr part;
+    int64_t version = 0;
+    std::shared_ptr<const Mutation> mutation;
+    {
+        std::lock_guard lock(mutex_);
+        int64_t now = steadyMs();
+        // Rebuilt commands narrow their partition scope, so build before choosing parts.
+        for (auto& [v, m] : mutations_) {
+            if (v > up_to) break;
+            if (m.mutation || m.structural || m.retry_after_ms > now) continue;
+            bool pending = false;
+            for (auto& p : *parts_) pending = pending || needsMutation(*p, m);
+            if (!pending) continue;
+            try {
+                if (!mutationBuilder()) throw Exception(ErrorCodes::LOGICAL_ERROR, "No mutation builder installed");
+                m.mutation = std::make_shared<Mutation>(mutationBuilder()(*this, m.command, ctx));
+                m.partition = m.mutation->partition;
+            } catch (const Exception& e) {
+                m.fail_reason = e.displayText();
+                m.fail_time = int64_t(time(nullptr));
+                m.retry_after_ms = now + 1000;
+            }
+        }
+        for (auto& p : *parts_) {
+            if (merging_.count(p->name)) continue;
+            for (auto& [v, m] : mutations_) {
+                if (v > up_to) break;
+                if (!needsMutation(*p, m)) continue;
+                // The oldest mutation the part needs goes first; if it is backing off after a
+                // failure, the part waits (mutations apply in order).
+                if (m.mutation && m.retry_after_ms <= now) {
+                    part = p;
+                    version = v;
+                    mutation = m.mutation;
+                }
+                break;
+            }
+            if (part) break;
+        }
+        if (!part) return false;
+        merging_.insert(part->name);
+    }
+    MutableDataPartPtr result;
+    try {
+        result = mutatePart(part, *mutation, version, ctx);
+    } catch (const Exception& e) {
+        std::lock_guard lock(mutex_);
+        merging_.erase(part->name);
+        auto it = mutations_.find(version);
+        if (it != mutations_.end()) {
+            auto& m = it->second;
+            m.fail_reason = e.displayText();
+            m.failed_part = part->name;
+            m.fail_time = int64_t(time(nullptr));
+            ++m.failures;
+            m.retry_after_ms = steadyMs() + std::min<int64_t>(60000, 1000LL << std::min<int64_t>(m.failures - 1, 6));
+        }
+        mutation_cv_.notify_all();
+        if (e.code() == ErrorCodes::ABORTED) throw;
+        return false;
+    } catch (...) {
+        releaseParts({part});
         throw;
     }
-    replaceParts(removed, added);
+    replaceParts({part}, result ? std::vector<MutableDataPartPtr>{result} : std::vector<MutableDataPartPtr>{});
     std::lock_guard lock(mutex_);
-    mutations_.push_back({"mutation_" + std::to_string(version) + ".txt", m.command, int64_t(time(nullptr)), version, true, ""});
+    auto it = mutations_.find(version);
+    if (it != mutations_.end() && it->second.failed_part == part->name) {
+        it->second.fail_reason.clear();
+        it->second.failed_part.clear();
+    }
+    forgetOldMutations();
+    mutation_cv_.notify_all();
+    return true;
 }
 
 void StorageMergeTree::alter(TableMetadata md, std::shared_ptr<ASTCreateQuery> q, const Mutation* mutation, QueryContext& ctx) {
+    if (mutation) {
+        // Rewritten parts take a newer version than every queued data mutation, which would then
+        // skip them: those mutations finish first.
+        int64_t last = 0;
+        {
+            std::lock_guard lock(mutex_);
+            for (auto& [v, m] : mutations_)
+                if (!m.structural) last = v;
+        }
+        if (last) waitMutation(last, ctx);
+    }
     std::unique_lock structure(structure_mutex_);   // no INSERT or merge runs meanwhile
     // Parts are read with the old structure and written with the new one.
     PartSchema old_schema = schema_;
@@ -137,6 +353,11 @@ void StorageMergeTree::alter(TableMetadata md, std::shared_ptr<ASTCreateQuery> q
         rebuildSchema(ctx);
         validateTTL(ctx);
         for (auto& [n, v] : q->engine_settings) settings_.apply(n, v);
+        // Queued data mutations were analyzed against the old columns: rebuilt from their SQL
+        // before they touch another part.
+        std::lock_guard lock(mutex_);
+        for (auto& [v, m] : mutations_)
+            if (!m.structural) m.mutation.reset();
     } catch (...) {
         std::lock_guard lock(mutex_);
         metadata_ = old_md;
@@ -180,7 +401,13 @@ void StorageMergeTree::alter(TableMetadata md, std::shared_ptr<ASTCreateQuery> q
     }
     replaceParts(targets, added);
     std::lock_guard lock(mutex_);
-    mutations_.push_back({"mutation_" + std::to_string(version) + ".txt", mutation->command, int64_t(time(nullptr)), version, true, ""});
+    MutationState st;
+    st.version = version;
+    st.command = mutation->command;
+    st.create_time = int64_t(time(nullptr));
+    st.structural = true;
+    mutations_[version] = std::move(st);
+    forgetOldMutations();
 }
 
 // ---------------------------------------------------------------- partitions and parts

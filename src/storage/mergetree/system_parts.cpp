@@ -108,12 +108,22 @@ void registerMergeTreeSystemTables(Catalog& catalog) {
     }));
 
     std::vector<ColumnDescription> mcols{str("database"), str("table"), str("mutation_id"), str("command"), col("create_time", TypeId::DateTime),
-                                         col("parts_to_do", TypeId::Int64), col("is_done", TypeId::UInt8), str("latest_fail_reason")};
+                                         col("block_numbers.partition_id", makeArray(makeType(TypeId::String))),
+                                         col("block_numbers.number", makeArray(makeType(TypeId::Int64))),
+                                         col("parts_to_do_names", makeArray(makeType(TypeId::String))), col("parts_to_do", TypeId::Int64),
+                                         col("is_done", TypeId::UInt8), col("is_killed", TypeId::UInt8), str("latest_failed_part"),
+                                         col("latest_fail_time", TypeId::DateTime), str("latest_fail_reason")};
     add("mutations", std::make_shared<StorageGenerated>("SystemMutations", mcols, [mcols](QueryContext& ctx) {
         RowBuilder rb(mcols);
         forEachMergeTree(ctx, [&](const std::string& db, const std::string& table, StorageMergeTree& mt) {
-            for (auto& m : mt.mutations())
-                rb.add({db, table, m.id, m.command, uint64_t(m.create_time), int64_t(m.is_done ? 0 : 1), uint64_t(m.is_done), m.fail_reason});
+            for (auto& m : mt.mutations()) {
+                FieldArray todo, pids, numbers;
+                for (auto& n : m.parts_to_do) todo.items.push_back(Field(n));
+                pids.items.push_back(Field(m.partition_id));
+                numbers.items.push_back(Field(m.version));
+                rb.add({db, table, m.id, m.command, uint64_t(m.create_time), Field(pids), Field(numbers), Field(todo), int64_t(m.parts_to_do.size()),
+                        uint64_t(m.is_done), uint64_t(0), m.failed_part, uint64_t(m.fail_time), m.fail_reason});
+            }
         });
         return rb.build();
     }));
