@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #include <string_view>
 #include <utility>
 
@@ -72,7 +73,7 @@ public:
         Cell* c = cells_.data();
         while (true) {
             if (isZero(c[i].key)) break;
-            if (std::memcmp(&c[i].key, &key, sizeof(Key)) == 0) { inserted = false; return c[i].mapped; }
+            if (keyEquals(c[i].key, key)) { inserted = false; return c[i].mapped; }
             i = (i + 1) & mask_;
         }
         if ((size_ + 1) * 2 > cells_.size()) {
@@ -95,7 +96,7 @@ public:
         size_t i = hashOf(key) & mask_;
         Cell* c = cells_.data();
         while (!isZero(c[i].key)) {
-            if (std::memcmp(&c[i].key, &key, sizeof(Key)) == 0) return &c[i].mapped;
+            if (keyEquals(c[i].key, key)) return &c[i].mapped;
             i = (i + 1) & mask_;
         }
         return nullptr;
@@ -112,6 +113,13 @@ public:
 
     size_t bytes() const { return cells_.allocatedBytes(); }
 
+    // Raw cell access for batched passes (merging, finalizing): cells with a zero key are empty;
+    // the zero key itself, if present, is zeroCell().
+    Cell* cellsBegin() { return cells_.data(); }
+    size_t cellCount() const { return cells_.size(); }
+    bool hasZeroKey() const { return has_zero_; }
+    Cell& zeroCell() { return zero_; }
+
     // Sizes an empty table for about n keys at once (no rehash on the way there).
     void reserve(size_t n) {
         if (size_ || has_zero_) return;
@@ -121,7 +129,14 @@ public:
     }
 
 private:
+    // Integer keys compare as integers: a memcmp call per probe costs more than the probe.
+    static constexpr bool kIntegerKey = std::is_integral_v<Key> || std::is_same_v<Key, unsigned __int128>;
+    static bool keyEquals(const Key& a, const Key& b) {
+        if constexpr (kIntegerKey) return a == b;
+        else return std::memcmp(&a, &b, sizeof(Key)) == 0;
+    }
     static bool isZero(const Key& k) {
+        if constexpr (kIntegerKey) return k == Key{};
         static const Key zero{};
         return std::memcmp(&k, &zero, sizeof(Key)) == 0;
     }

@@ -7,6 +7,8 @@
 
 #include "columns/column_low_cardinality.h"
 #include "common/exception.h"
+#include "common/memory_tracker.h"
+#include "common/parallel_for.h"
 #include "types/create_column.h"
 
 namespace basalt {
@@ -317,6 +319,81 @@ void AggregatedData::merge(AggregatedData& other) {
     }
 }
 
+std::vector<std::unique_ptr<AggregatedData>> mergeShardedKey64(std::vector<std::unique_ptr<AggregatedData>>& partials, size_t shards,
+                                                               size_t groups_hint) {
+    const AggregatorParams& params = partials.front()->params_;
+    std::vector<std::unique_ptr<AggregatedData>> out;
+    for (size_t s = 0; s < shards; ++s) {
+        out.push_back(std::make_unique<AggregatedData>(params));
+        if (groups_hint) out.back()->reserve(groups_hint / shards);   // the size growing would reach (cached blocks reused)
+    }
+    MemoryTracker* tracker = currentMemoryTracker();   // the query's, for the worker threads too
+    parallelFor(shards, shards, [&](size_t shard) {
+        MemoryTrackerScope mem(tracker);
+        AggregatedData& dst = *out[shard];
+        using Map = FixedHashMap<uint64_t, char*>;
+        bool inserted;
+        auto mergeOne = [&](char*& slot, char* src) {
+            if (inserted) { slot = src; return; }
+            for (size_t j = 0; j < params.functions.size(); ++j)
+                params.functions[j]->merge(slot + dst.offsets_[j], src + dst.offsets_[j], dst.arena_);
+            dst.destroyState(src);
+        };
+        // In batches: hash and filter the shard's keys, prefetch their target cells and source
+        // states, then insert — the misses of a batch overlap instead of stalling one by one.
+        constexpr size_t kBatch = 32;
+        uint64_t hs[kBatch];
+        Map::Cell* sel[kBatch];
+        char** slots[kBatch];
+        for (auto& src : partials) {
+            Map& from = src->map64_;
+            if (from.hasZeroKey() && (Map::hashOf(0) >> 40) % shards == shard) {
+                char*& slot = dst.map64_.emplace(0, inserted);
+                mergeOne(slot, from.zeroCell().mapped);
+            }
+            Map::Cell* cells = from.cellsBegin();
+            size_t n = from.cellCount();
+            for (size_t base = 0; base < n; base += kBatch) {
+                size_t m = 0, end = std::min(n, base + kBatch);
+                for (size_t i = base; i < end; ++i) {
+                    if (cells[i].key == 0) continue;
+                    uint64_t h = Map::hashOf(cells[i].key);
+                    // High hash bits pick the shard; the table index uses the low ones.
+                    if ((h >> 40) % shards != shard) continue;
+                    dst.map64_.prefetch(h);
+                    __builtin_prefetch(cells[i].mapped);
+                    hs[m] = h;
+                    sel[m++] = &cells[i];
+                }
+                // New keys take the source state; existing ones are merged once their states
+                // have been prefetched too.
+                size_t cells_before = dst.map64_.cellCount(), pending = 0;
+                for (size_t j = 0; j < m; ++j) {
+                    char*& slot = dst.map64_.emplaceWithHash(sel[j]->key, hs[j], inserted);
+                    if (inserted) { slot = sel[j]->mapped; continue; }
+                    __builtin_prefetch(slot);
+                    slots[pending] = &slot;
+                    sel[pending] = sel[j];
+                    hs[pending++] = hs[j];
+                }
+                bool grown = dst.map64_.cellCount() != cells_before;   // earlier slot references moved
+                inserted = false;
+                for (size_t j = 0; j < pending; ++j) {
+                    char*& slot = grown ? dst.map64_.emplaceWithHash(sel[j]->key, hs[j], inserted) : *slots[j];
+                    mergeOne(slot, sel[j]->mapped);
+                }
+            }
+        }
+    });
+    // Every state now belongs to exactly one shard; the memory stays in the partials' arenas.
+    for (auto& src : partials) {
+        for (auto& a : src->arenas_) out[0]->arenas_.push_back(std::move(a));
+        src->arenas_.clear();
+        src->map64_ = FixedHashMap<uint64_t, char*>();
+    }
+    return out;
+}
+
 Block AggregatedData::finalize(const std::vector<DataTypePtr>& result_types) {
     std::vector<MutableColumnPtr> key_cols, res_cols;
     for (auto& t : plain_key_types_) key_cols.push_back(createColumn(t));
@@ -333,14 +410,24 @@ Block AggregatedData::finalize(const std::vector<DataTypePtr>& result_types) {
             if (!no_keys_place_) no_keys_place_ = newState();
             emitStates(no_keys_place_);
             break;
-        case AggregationMethod::Key64:
-            map64_.forEach([&](const uint64_t& k, char*& p) {
-                auto& kc = *key_cols[0];
+        case AggregationMethod::Key64: {
+            auto& kc = *key_cols[0];
+            auto emit = [&](const uint64_t& k, char* p) {
                 const char* kp = reinterpret_cast<const char*>(&k);
                 kc.deserializeAndInsert(kp);
                 emitStates(p);
-            });
+            };
+            if (map64_.hasZeroKey()) emit(0, map64_.zeroCell().mapped);
+            // States are scattered over the arena: prefetch a few groups ahead.
+            auto* cells = map64_.cellsBegin();
+            size_t n = map64_.cellCount();
+            constexpr size_t kAhead = 16;
+            for (size_t i = 0; i < n; ++i) {
+                if (i + kAhead < n && cells[i + kAhead].key) __builtin_prefetch(cells[i + kAhead].mapped);
+                if (cells[i].key) emit(cells[i].key, cells[i].mapped);
+            }
             break;
+        }
         case AggregationMethod::Key128:
             map128_.forEach([&](const UInt128& k, char*& p) {
                 const char* kp = reinterpret_cast<const char*>(&k);

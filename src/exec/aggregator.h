@@ -39,6 +39,7 @@ public:
     void addBlock(const Columns& keys, const std::vector<Columns>& args, size_t rows);
     // Moves all groups of `other` into this (other becomes empty).
     void merge(AggregatedData& other);
+    AggregationMethod method() const { return method_; }
     // Final block: keys then one column per function. Without keys, one row even for no input.
     Block finalize(const std::vector<DataTypePtr>& result_types);
     // Totals over all groups (WITH TOTALS): one row, keys at their default values.
@@ -50,6 +51,7 @@ public:
 
 private:
     char* newState();
+    friend std::vector<std::unique_ptr<AggregatedData>> mergeShardedKey64(std::vector<std::unique_ptr<AggregatedData>>&, size_t, size_t);
     // Finds or creates the group of each row of `keys` (plain layouts only).
     void emplaceKeys(const Columns& keys, size_t rows, char** places);
     void destroyState(char* place);
@@ -72,6 +74,13 @@ private:
 };
 
 AggregationMethod chooseAggregationMethod(const DataTypes& key_types);
+
+// Merges per-thread partial results (one fixed-width key, AggregationMethod::Key64) into `shards`
+// tables that split the key space by hash, one thread per shard, so a result of millions of groups
+// is not merged on one core. The partials are left empty (their arenas move into the first
+// shard, which must outlive the others' states). `groups_hint`: expected result size, 0 if unknown.
+std::vector<std::unique_ptr<AggregatedData>> mergeShardedKey64(std::vector<std::unique_ptr<AggregatedData>>& partials, size_t shards,
+                                                               size_t groups_hint);
 
 // Group counts seen by earlier runs of the same aggregation (ClickHouse's
 // collect_hash_table_stats_during_aggregation): a repeated dashboard query sizes its hash tables

@@ -23,6 +23,7 @@
 #include "columns/column_low_cardinality.h"
 #include "common/exception.h"
 #include "common/string_utils.h"
+#include "common/parallel_for.h"
 #include "exec/aggregator.h"
 #include "exec/block_ops.h"
 #include "functions/cast.h"
@@ -35,6 +36,9 @@
 namespace basalt {
 
 namespace {
+
+// Fewer groups than this over all threads are merged on one thread (the shards' setup costs more).
+constexpr size_t kParallelMergeMinGroups = 100000;
 
 struct Cte {
     std::string name;
@@ -629,8 +633,9 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     if (aggregating)
         for (size_t i = 0; i < nstreams; ++i) {
             partials.push_back(std::make_unique<AggregatedData>(agg_params));
-            // The first table is also where the others are merged: sized for the result.
-            partials.back()->reserve(i == 0 ? std::max(size_hint.per_stream, size_hint.merged) : size_hint.per_stream);
+            // Without hash-sharded merging, the first table is where the others are merged.
+            bool merged_in_first = i == 0 && partials.back()->method() != AggregationMethod::Key64;
+            partials.back()->reserve(merged_in_first ? std::max(size_hint.per_stream, size_hint.merged) : size_hint.per_stream);
         }
 
     std::vector<ExprNodePtr> stream_nodes;   // evaluated per block in streams
@@ -727,12 +732,28 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     if (aggregating) {
         AggregationSizeHint seen;
         for (auto& p : partials) seen.per_stream = std::max(seen.per_stream, p->size());
-        for (size_t i = 1; i < partials.size(); ++i) partials[0]->merge(*partials[i]);
-        seen.merged = partials[0]->size();
-        if (size_stats_key) recordAggregationSize(size_stats_key, seen);
         DataTypes result_types;
         for (auto& a : aggregates) result_types.push_back(a.function->resultType());
-        Block agg = partials[0]->finalize(result_types);
+        size_t partial_groups = 0;
+        for (auto& p : partials) partial_groups += p->size();
+        Block agg;
+        if (partials.size() > 1 && partials[0]->method() == AggregationMethod::Key64 && partial_groups >= kParallelMergeMinGroups && !q.with_totals) {
+            // Millions of groups: merged and finalized in hash shards, one thread each.
+            auto shards = mergeShardedKey64(partials, partials.size(), size_hint.merged);
+            std::vector<Block> blocks(shards.size());
+            parallelFor(shards.size(), shards.size(), [&](size_t i) {
+                MemoryTrackerScope mem(ctx_.memory.get());
+                blocks[i] = shards[i]->finalize(result_types);
+            });
+            for (auto& sh : shards) seen.merged += sh->size();
+            agg = concatBlocks(blocks, blocks[0].cloneEmpty());
+            while (!shards.empty()) shards.pop_back();   // the first shard owns the arenas: freed last
+        } else {
+            for (size_t i = 1; i < partials.size(); ++i) partials[0]->merge(*partials[i]);
+            seen.merged = partials[0]->size();
+            agg = partials[0]->finalize(result_types);
+        }
+        if (size_stats_key) recordAggregationSize(size_stats_key, seen);
         // An empty input with GROUP BY produces no rows (without keys: one row).
         auto project = [&](Block& in) {
             if (having_node) in = filterBlock(in, evaluate(having_node, in));

@@ -1,0 +1,10 @@
+-- GROUP BY with hundreds of thousands of groups over several threads: hash-sharded parallel merge
+-- (one UInt64-sized key) and hash tables pre-sized from the previous run of the same query.
+SET max_threads = 2, max_block_size = 8192;
+SELECT count(), sum(c), sum(k), max(c) FROM (SELECT number % 300007 AS k, count() AS c FROM numbers(2000000) GROUP BY k);
+SELECT count(), sum(c), sum(k), max(c) FROM (SELECT number % 300007 AS k, count() AS c FROM numbers(2000000) GROUP BY k);
+SELECT count(), sum(s), sum(length(a)), sum(u) FROM (SELECT intDiv(number, 3) AS k, sum(number) AS s, groupArray(number) AS a, uniqExact(number % 2) AS u FROM numbers(600000) GROUP BY k);
+SELECT count(), sum(s), sum(length(a)), sum(u) FROM (SELECT intDiv(number, 3) AS k, sum(number) AS s, groupArray(number) AS a, uniqExact(number % 2) AS u FROM numbers(600000) GROUP BY k);
+SELECT k, c FROM (SELECT toUInt32(number % 250000) AS k, count() AS c FROM numbers(1000000) GROUP BY k) ORDER BY c DESC, k LIMIT 3;
+SELECT count(), sum(toUInt64(k)) FROM (SELECT toString(number % 150000) AS k FROM numbers(600000) GROUP BY k);
+SELECT k, count() FROM (SELECT number % 200000 AS k FROM numbers(400000)) GROUP BY k WITH TOTALS ORDER BY k LIMIT 2;
