@@ -37,7 +37,19 @@ public:
     Count(DataTypes args) : TrivialStateBase("count", std::move(args), {}, makeType(TypeId::UInt64)) {}
     void add(AggregateDataPtr p, const IColumn**, size_t, Arena*) const override { ++data(p); }
     void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn**, Arena*, const uint8_t* filter) const override {
-        for (size_t i = 0; i < rows; ++i) if (!filter || filter[i]) ++data(places[i] + off);
+        if (filter) {
+            for (size_t i = 0; i < rows; ++i) if (filter[i]) ++data(places[i] + off);
+            return;
+        }
+        // Groups' states are scattered over the arena (a million groups: a cache miss each), so
+        // they are prefetched a few rows ahead.
+        constexpr size_t kAhead = 16;
+        size_t i = 0;
+        for (; i + kAhead < rows; ++i) {
+            __builtin_prefetch(places[i + kAhead] + off, 1);
+            ++data(places[i] + off);
+        }
+        for (; i < rows; ++i) ++data(places[i] + off);
     }
     void addBatchSinglePlace(size_t rows, AggregateDataPtr p, const IColumn**, Arena*, const uint8_t* filter) const override {
         if (!filter) { data(p) += rows; return; }

@@ -46,6 +46,16 @@ AggregatedData::AggregatedData(const AggregatorParams& params) : params_(params)
     }
     arenas_.push_back(std::make_unique<Arena>());
     arena_ = arenas_[0].get();
+    bool trivial = !params.functions.empty();
+    for (auto& f : params.functions) trivial = trivial && f->hasTrivialDestructor();   // POD states (TrivialStateBase)
+    inline_states_ = method_ == AggregationMethod::Key64 && trivial && total_size_ <= sizeof(char*) && align_ <= alignof(char*);
+    count_only_ = inline_states_ && params.functions.size() == 1 && params.functions[0]->isCountStar();
+}
+
+void AggregatedData::createInline(char*& mapped) {
+    mapped = nullptr;
+    char* p = reinterpret_cast<char*>(&mapped);
+    for (size_t j = 0; j < params_.functions.size(); ++j) params_.functions[j]->create(p + offsets_[j]);
 }
 
 AggregatedData::~AggregatedData() {
@@ -75,7 +85,10 @@ template <typename F>
 void AggregatedData::forEachGroup(F&& f) {
     switch (method_) {
         case AggregationMethod::NoKeys: if (no_keys_place_) f(no_keys_place_); break;
-        case AggregationMethod::Key64: map64_.forEach([&](const uint64_t&, char*& p) { if (p) f(p); }); break;
+        case AggregationMethod::Key64:
+            if (inline_states_) map64_.forEach([&](const uint64_t&, char*& p) { f(placeOf(p)); });
+            else map64_.forEach([&](const uint64_t&, char*& p) { if (p) f(p); });
+            break;
         case AggregationMethod::Key128: map128_.forEach([&](const UInt128&, char*& p) { if (p) f(p); }); break;
         case AggregationMethod::OneString:
             // Short strings live in the fixed-key maps (see addBlock), long ones in map_str_.
@@ -159,14 +172,15 @@ void AggregatedData::addBlock(const Columns& keys, const std::vector<Columns>& a
             for (auto& k : keys) plain.push_back(removeLowCardinality(k));
             emplaceKeys(plain, rows, places);
         } else {
-            emplaceKeys(keys, rows, places);
+            emplaceKeys(keys, rows, places, count_only_);
+            if (count_only_ && method_ == AggregationMethod::Key64) return;   // emplaceKeys counted the rows
         }
     }
     for (size_t j = 0; j < params_.functions.size(); ++j)
         params_.functions[j]->addBatch(rows, places, offsets_[j], raw[j].data(), arena_);
 }
 
-void AggregatedData::emplaceKeys(const Columns& keys, size_t rows, char** places) {
+void AggregatedData::emplaceKeys(const Columns& keys, size_t rows, char** places, bool count_rows) {
     bool inserted;
     switch (method_) {
         case AggregationMethod::Key64: {
@@ -178,11 +192,38 @@ void AggregatedData::emplaceKeys(const Columns& keys, size_t rows, char** places
             auto run = [&](const auto* d) {
                 for (size_t i = 0; i < rows; ++i) hs[i] = FixedHashMap<uint64_t, char*>::hashOf(uint64_t(d[i]));
                 constexpr size_t kAhead = 16;
+                if (!inline_states_) {
+                    for (size_t i = 0; i < rows; ++i) {
+                        if (i + kAhead < rows) map64_.prefetch(hs[i + kAhead]);
+                        char*& slot = map64_.emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
+                        if (inserted) { slot = nullptr; slot = newState(); }
+                        places[i] = slot;
+                    }
+                    return;
+                }
+                if (count_rows) {
+                    // count() alone: the state is a uint64_t at the cell (offset 0), bumped here.
+                    for (size_t i = 0; i < rows; ++i) {
+                        if (i + kAhead < rows) map64_.prefetch(hs[i + kAhead]);
+                        char*& slot = map64_.emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
+                        if (inserted) createInline(slot);
+                        ++*reinterpret_cast<uint64_t*>(&slot);
+                    }
+                    return;
+                }
+                size_t cells = map64_.cellCount();
                 for (size_t i = 0; i < rows; ++i) {
                     if (i + kAhead < rows) map64_.prefetch(hs[i + kAhead]);
                     char*& slot = map64_.emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
-                    if (inserted) { slot = nullptr; slot = newState(); }
-                    places[i] = slot;
+                    if (inserted) {
+                        createInline(slot);
+                        if (map64_.cellCount() != cells) {
+                            // The table grew: the cells of this block's earlier rows moved.
+                            cells = map64_.cellCount();
+                            for (size_t j = 0; j < i; ++j) places[j] = placeOf(*map64_.find(uint64_t(d[j])));
+                        }
+                    }
+                    places[i] = placeOf(slot);
                 }
             };
             if (ks == 8) run(reinterpret_cast<const uint64_t*>(data));
@@ -276,11 +317,13 @@ void AggregatedData::merge(AggregatedData& other) {
     for (auto& a : other.arenas_) arenas_.push_back(std::move(a));
     other.arenas_.clear();
     bool inserted;
-    auto mergeInto = [&](char*& slot, char* src) {
-        if (inserted) { slot = src; return; }
+    auto mergeInto = [&](char*& slot, char*& src) {
+        if (inserted) { slot = src; return; }   // inline states: copies the state bytes
+        char* to = placeOf(slot);
+        char* from = other.placeOf(src);
         for (size_t j = 0; j < params_.functions.size(); ++j)
-            params_.functions[j]->merge(slot + offsets_[j], src + offsets_[j], arena_);
-        destroyState(src);
+            params_.functions[j]->merge(to + offsets_[j], from + offsets_[j], arena_);
+        destroyState(from);
     };
     switch (method_) {
         case AggregationMethod::NoKeys:
@@ -333,12 +376,15 @@ std::vector<std::unique_ptr<AggregatedData>> mergeShardedKey64(std::vector<std::
         AggregatedData& dst = *out[shard];
         using Map = FixedHashMap<uint64_t, char*>;
         bool inserted;
-        auto mergeOne = [&](char*& slot, char* src) {
-            if (inserted) { slot = src; return; }
+        auto mergeOne = [&](char*& slot, char*& src) {
+            if (inserted) { slot = src; return; }   // inline states: copies the state bytes
+            char* to = dst.placeOf(slot);
+            char* from = dst.placeOf(src);
             for (size_t j = 0; j < params.functions.size(); ++j)
-                params.functions[j]->merge(slot + dst.offsets_[j], src + dst.offsets_[j], dst.arena_);
-            dst.destroyState(src);
+                params.functions[j]->merge(to + dst.offsets_[j], from + dst.offsets_[j], dst.arena_);
+            dst.destroyState(from);
         };
+        const bool inline_states = dst.inline_states_;
         // In batches: hash and filter the shard's keys, prefetch their target cells and source
         // states, then insert — the misses of a batch overlap instead of stalling one by one.
         constexpr size_t kBatch = 32;
@@ -361,7 +407,7 @@ std::vector<std::unique_ptr<AggregatedData>> mergeShardedKey64(std::vector<std::
                     // High hash bits pick the shard; the table index uses the low ones.
                     if ((h >> 40) % shards != shard) continue;
                     dst.map64_.prefetch(h);
-                    __builtin_prefetch(cells[i].mapped);
+                    if (!inline_states) __builtin_prefetch(cells[i].mapped);
                     hs[m] = h;
                     sel[m++] = &cells[i];
                 }
@@ -371,7 +417,7 @@ std::vector<std::unique_ptr<AggregatedData>> mergeShardedKey64(std::vector<std::
                 for (size_t j = 0; j < m; ++j) {
                     char*& slot = dst.map64_.emplaceWithHash(sel[j]->key, hs[j], inserted);
                     if (inserted) { slot = sel[j]->mapped; continue; }
-                    __builtin_prefetch(slot);
+                    if (!inline_states) __builtin_prefetch(slot);
                     slots[pending] = &slot;
                     sel[pending] = sel[j];
                     hs[pending++] = hs[j];
@@ -412,10 +458,10 @@ Block AggregatedData::finalize(const std::vector<DataTypePtr>& result_types) {
             break;
         case AggregationMethod::Key64: {
             auto& kc = *key_cols[0];
-            auto emit = [&](const uint64_t& k, char* p) {
+            auto emit = [&](const uint64_t& k, char*& p) {
                 const char* kp = reinterpret_cast<const char*>(&k);
                 kc.deserializeAndInsert(kp);
-                emitStates(p);
+                emitStates(placeOf(p));
             };
             if (map64_.hasZeroKey()) emit(0, map64_.zeroCell().mapped);
             // States are scattered over the arena: prefetch a few groups ahead.
@@ -423,7 +469,7 @@ Block AggregatedData::finalize(const std::vector<DataTypePtr>& result_types) {
             size_t n = map64_.cellCount();
             constexpr size_t kAhead = 16;
             for (size_t i = 0; i < n; ++i) {
-                if (i + kAhead < n && cells[i + kAhead].key) __builtin_prefetch(cells[i + kAhead].mapped);
+                if (!inline_states_ && i + kAhead < n && cells[i + kAhead].key) __builtin_prefetch(cells[i + kAhead].mapped);
                 if (cells[i].key) emit(cells[i].key, cells[i].mapped);
             }
             break;

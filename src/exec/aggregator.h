@@ -51,14 +51,26 @@ public:
 
 private:
     char* newState();
+    // Inline states: with one fixed-width key and states that fit in 8 bytes and are trivially
+    // copyable (count, sum, min/max of numbers...), a group's state lives in its hash-table cell
+    // (the `char*` mapped slot holds the state bytes) instead of the arena: one cache miss per row
+    // instead of two, and no allocation per group. places are then addresses inside cells, valid
+    // until the table grows (emplaceKeys re-finds them when it does).
+    char* placeOf(char*& mapped) const { return inline_states_ ? reinterpret_cast<char*>(&mapped) : mapped; }
+    void createInline(char*& mapped);
     friend std::vector<std::unique_ptr<AggregatedData>> mergeShardedKey64(std::vector<std::unique_ptr<AggregatedData>>&, size_t, size_t);
     // Finds or creates the group of each row of `keys` (plain layouts only).
-    void emplaceKeys(const Columns& keys, size_t rows, char** places);
+    // `count_rows` (count_only_ tables): bump each row's count instead of filling places.
+    void emplaceKeys(const Columns& keys, size_t rows, char** places, bool count_rows = false);
     void destroyState(char* place);
     template <typename F> void forEachGroup(F&& f);
 
     const AggregatorParams& params_;
     AggregationMethod method_;
+    bool inline_states_ = false;
+    // Every function is count() with inline states: rows are counted as their group is found
+    // (the cell is in cache then), with no separate addBatch pass.
+    bool count_only_ = false;
     std::vector<size_t> offsets_;
     size_t total_size_ = 0, align_ = 1;
     std::vector<std::unique_ptr<Arena>> arenas_;   // [0] is ours; others adopted by merge

@@ -8,3 +8,6 @@ SELECT count(), sum(s), sum(length(a)), sum(u) FROM (SELECT intDiv(number, 3) AS
 SELECT k, c FROM (SELECT toUInt32(number % 250000) AS k, count() AS c FROM numbers(1000000) GROUP BY k) ORDER BY c DESC, k LIMIT 3;
 SELECT count(), sum(toUInt64(k)) FROM (SELECT toString(number % 150000) AS k FROM numbers(600000) GROUP BY k);
 SELECT k, count() FROM (SELECT number % 200000 AS k FROM numbers(400000)) GROUP BY k WITH TOTALS ORDER BY k LIMIT 2;
+SELECT count(), sum(s), sum(m) FROM (SELECT number % 300007 AS k, sum(number) AS s, max(toUInt32(number)) AS m FROM numbers(2000000) GROUP BY k);
+SELECT count(), sum(s) FROM (SELECT number % 300007 AS k, sum(number) AS s FROM numbers(2000000) GROUP BY k);
+SELECT count(), sum(m) FROM (SELECT toUInt8(number % 256) AS k, min(number) AS m FROM numbers(100000) GROUP BY k);
