@@ -189,11 +189,28 @@ void AggregatedData::emplaceKeys(const Columns& keys, size_t rows, char** places
             const char* data = k.rawData();
             hashes_.resize(rows);
             uint64_t* hs = hashes_.data();
+            // Rows of a part often come in runs of one key (data sorted by time, grouped by day or
+            // hour): a row equal to the previous one reuses its group without a lookup.
             auto run = [&](const auto* d) {
                 for (size_t i = 0; i < rows; ++i) hs[i] = FixedHashMap<uint64_t, char*>::hashOf(uint64_t(d[i]));
                 constexpr size_t kAhead = 16;
+                if (!rows) return;
+                if (count_rows) {
+                    // count() alone: the state is a uint64_t at the cell (offset 0), bumped here.
+                    uint64_t* last = nullptr;
+                    for (size_t i = 0; i < rows; ++i) {
+                        if (i + kAhead < rows) map64_.prefetch(hs[i + kAhead]);
+                        if (last && d[i] == d[i - 1]) { ++*last; continue; }
+                        char*& slot = map64_.emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
+                        if (inserted) createInline(slot);
+                        last = reinterpret_cast<uint64_t*>(&slot);
+                        ++*last;
+                    }
+                    return;
+                }
                 if (!inline_states_) {
                     for (size_t i = 0; i < rows; ++i) {
+                        if (i && d[i] == d[i - 1]) { places[i] = places[i - 1]; continue; }
                         if (i + kAhead < rows) map64_.prefetch(hs[i + kAhead]);
                         char*& slot = map64_.emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
                         if (inserted) { slot = nullptr; slot = newState(); }
@@ -201,18 +218,9 @@ void AggregatedData::emplaceKeys(const Columns& keys, size_t rows, char** places
                     }
                     return;
                 }
-                if (count_rows) {
-                    // count() alone: the state is a uint64_t at the cell (offset 0), bumped here.
-                    for (size_t i = 0; i < rows; ++i) {
-                        if (i + kAhead < rows) map64_.prefetch(hs[i + kAhead]);
-                        char*& slot = map64_.emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
-                        if (inserted) createInline(slot);
-                        ++*reinterpret_cast<uint64_t*>(&slot);
-                    }
-                    return;
-                }
                 size_t cells = map64_.cellCount();
                 for (size_t i = 0; i < rows; ++i) {
+                    if (i && d[i] == d[i - 1]) { places[i] = places[i - 1]; continue; }
                     if (i + kAhead < rows) map64_.prefetch(hs[i + kAhead]);
                     char*& slot = map64_.emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
                     if (inserted) {

@@ -404,6 +404,17 @@ ColumnPtr runTrunc(const ColumnWithTypeAndName& a, const TimeZone& tz, const Tru
     }
     (void)ctx;
     int64_t unit_secs = s.unit == Trunc::Hour ? 3600 : s.unit == Trunc::Minute ? 60 : 1;
+    if (out == TruncOut::DateTime && utc && s.n == 1 && (s.unit == Trunc::Day || s.unit == Trunc::Hour || s.unit == Trunc::Minute) &&
+        a.type->id == TypeId::DateTime && !a.column->isConst() && !a.column->isNullable()) {
+        // UTC DateTime to the start of its day/hour/minute: whole seconds since the epoch, no
+        // calendar (the dashboard case: toStartOfDay(ts) over a column). Vectorizes.
+        const uint32_t step = s.unit == Trunc::Day ? uint32_t(kDay) : uint32_t(unit_secs);
+        const auto& in = static_cast<const ColumnUInt32&>(*a.column).getData();
+        auto res = ColumnUInt32::create(rows);
+        auto* o = res->getData().data();
+        for (size_t i = 0; i < rows; ++i) o[i] = in[i] - in[i] % step;
+        return res;
+    }
     if (out == TruncOut::DateTime) {
         auto res = ColumnUInt32::create(rows);
         auto* o = res->getData().data();

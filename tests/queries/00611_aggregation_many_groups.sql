@@ -11,3 +11,5 @@ SELECT k, count() FROM (SELECT number % 200000 AS k FROM numbers(400000)) GROUP 
 SELECT count(), sum(s), sum(m) FROM (SELECT number % 300007 AS k, sum(number) AS s, max(toUInt32(number)) AS m FROM numbers(2000000) GROUP BY k);
 SELECT count(), sum(s) FROM (SELECT number % 300007 AS k, sum(number) AS s FROM numbers(2000000) GROUP BY k);
 SELECT count(), sum(m) FROM (SELECT toUInt8(number % 256) AS k, min(number) AS m FROM numbers(100000) GROUP BY k);
+SELECT toStartOfDay(t), toStartOfHour(t), toStartOfMinute(t), toStartOfDay(k), toStartOfHour(k) FROM (SELECT toDateTime(number * 7919 + 1700000000, 'UTC') AS t, toDateTime(number * 7919 + 1700000000, 'Asia/Kolkata') AS k FROM numbers(4));
+SELECT day, count() FROM (SELECT toStartOfDay(toDateTime(number * 3600, 'UTC')) AS day FROM numbers(100)) GROUP BY day ORDER BY day;
