@@ -62,28 +62,32 @@ public:
     // Returns the mapped slot; `inserted` tells whether the key is new (slot then uninitialized).
     Mapped& emplace(const Key& key, bool& inserted) { return emplaceWithHash(key, hashOf(key), inserted); }
 
-    Mapped& emplaceWithHash(const Key& key, uint64_t h, bool& inserted) {
+    // Inlined into the per-row loops of aggregation (a call per row showed as 15-19% of a
+    // million-group GROUP BY); growing stays out of line.
+    [[gnu::always_inline]] inline Mapped& emplaceWithHash(const Key& key, uint64_t h, bool& inserted) {
         if (isZero(key)) {
             inserted = !has_zero_;
             has_zero_ = true;
             zero_.key = key;
             return zero_.mapped;
         }
-        size_t i = h & mask_;
-        Cell* c = cells_.data();
         while (true) {
-            if (isZero(c[i].key)) break;
-            if (keyEquals(c[i].key, key)) { inserted = false; return c[i].mapped; }
-            i = (i + 1) & mask_;
+            size_t i = h & mask_;
+            Cell* c = cells_.data();
+            while (true) {
+                if (isZero(c[i].key)) break;
+                if (keyEquals(c[i].key, key)) { inserted = false; return c[i].mapped; }
+                i = (i + 1) & mask_;
+            }
+            if ((size_ + 1) * 2 > cells_.size()) {
+                grow();
+                continue;
+            }
+            c[i].key = key;
+            ++size_;
+            inserted = true;
+            return c[i].mapped;
         }
-        if ((size_ + 1) * 2 > cells_.size()) {
-            grow();
-            return emplaceWithHash(key, h, inserted);
-        }
-        c[i].key = key;
-        ++size_;
-        inserted = true;
-        return c[i].mapped;
     }
 
     // Brings the cell a key with hash h would start probing at into cache (hides DRAM latency when
@@ -146,7 +150,7 @@ private:
         std::memset(static_cast<void*>(cells_.data()), 0, n * sizeof(Cell));
         mask_ = n - 1;
     }
-    void grow() {
+    [[gnu::noinline]] void grow() {
         PODArray<Cell> old;
         old.swap(cells_);
         // x4 while small (few rehashes), x2 from 16 MiB of cells on: a 1M-key table ends at 2M
@@ -229,7 +233,7 @@ private:
         std::memset(static_cast<void*>(cells_.data()), 0, n * sizeof(Cell));
         mask_ = n - 1;
     }
-    void grow() {
+    [[gnu::noinline]] void grow() {
         PODArray<Cell> old;
         old.swap(cells_);
         init(old.size() * (old.size() < (1u << 20) ? 4 : 2));

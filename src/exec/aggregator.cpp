@@ -86,8 +86,10 @@ void AggregatedData::forEachGroup(F&& f) {
     switch (method_) {
         case AggregationMethod::NoKeys: if (no_keys_place_) f(no_keys_place_); break;
         case AggregationMethod::Key64:
-            if (inline_states_) map64_.forEach([&](const uint64_t&, char*& p) { f(placeOf(p)); });
-            else map64_.forEach([&](const uint64_t&, char*& p) { if (p) f(p); });
+            forEachMap64([&](FixedHashMap<uint64_t, char*>& m) {
+                if (inline_states_) m.forEach([&](const uint64_t&, char*& p) { f(placeOf(p)); });
+                else m.forEach([&](const uint64_t&, char*& p) { if (p) f(p); });
+            });
             break;
         case AggregationMethod::Key128: map128_.forEach([&](const UInt128&, char*& p) { if (p) f(p); }); break;
         case AggregationMethod::OneString:
@@ -123,16 +125,29 @@ void recordAggregationSize(uint64_t query_key, AggregationSizeHint sizes) {
 bool AggregatedData::reserve(size_t groups) {
     if (groups < kMinGroupsToPreallocate) return false;
     groups = std::min(groups, kMaxGroupsToPreallocate);
-    if (method_ == AggregationMethod::Key64) map64_.reserve(groups);
+    if (method_ == AggregationMethod::Key64) {
+        size_t n = std::max<size_t>(1, buckets64_.size());
+        forEachMap64([&](FixedHashMap<uint64_t, char*>& m) { m.reserve(groups / n); });
+    }
     else if (method_ == AggregationMethod::Key128) map128_.reserve(groups);
     else return false;
     return true;
 }
 
+void AggregatedData::makeTwoLevel(size_t buckets) {
+    if (method_ != AggregationMethod::Key64 || buckets < 2 || size() || !buckets64_.empty()) return;
+    buckets64_.resize(buckets);
+}
+
 size_t AggregatedData::size() const {
     switch (method_) {
         case AggregationMethod::NoKeys: return no_keys_place_ ? 1 : 0;
-        case AggregationMethod::Key64: return map64_.size();
+        case AggregationMethod::Key64: {
+            if (buckets64_.empty()) return map64_.size();
+            size_t n = 0;
+            for (auto& m : buckets64_) n += m.size();
+            return n;
+        }
         case AggregationMethod::Key128: return map128_.size();
         case AggregationMethod::OneString: return map64_.size() + map128_.size() + map_str_.size();
         case AggregationMethod::Serialized: return map_str_.size();
@@ -199,9 +214,9 @@ void AggregatedData::emplaceKeys(const Columns& keys, size_t rows, char** places
                     // count() alone: the state is a uint64_t at the cell (offset 0), bumped here.
                     uint64_t* last = nullptr;
                     for (size_t i = 0; i < rows; ++i) {
-                        if (i + kAhead < rows) map64_.prefetch(hs[i + kAhead]);
+                        if (i + kAhead < rows) map64For(hs[i + kAhead]).prefetch(hs[i + kAhead]);
                         if (last && d[i] == d[i - 1]) { ++*last; continue; }
-                        char*& slot = map64_.emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
+                        char*& slot = map64For(hs[i]).emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
                         if (inserted) createInline(slot);
                         last = reinterpret_cast<uint64_t*>(&slot);
                         ++*last;
@@ -211,24 +226,24 @@ void AggregatedData::emplaceKeys(const Columns& keys, size_t rows, char** places
                 if (!inline_states_) {
                     for (size_t i = 0; i < rows; ++i) {
                         if (i && d[i] == d[i - 1]) { places[i] = places[i - 1]; continue; }
-                        if (i + kAhead < rows) map64_.prefetch(hs[i + kAhead]);
-                        char*& slot = map64_.emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
+                        if (i + kAhead < rows) map64For(hs[i + kAhead]).prefetch(hs[i + kAhead]);
+                        char*& slot = map64For(hs[i]).emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
                         if (inserted) { slot = nullptr; slot = newState(); }
                         places[i] = slot;
                     }
                     return;
                 }
-                size_t cells = map64_.cellCount();
                 for (size_t i = 0; i < rows; ++i) {
                     if (i && d[i] == d[i - 1]) { places[i] = places[i - 1]; continue; }
-                    if (i + kAhead < rows) map64_.prefetch(hs[i + kAhead]);
-                    char*& slot = map64_.emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
+                    if (i + kAhead < rows) map64For(hs[i + kAhead]).prefetch(hs[i + kAhead]);
+                    auto& map = map64For(hs[i]);
+                    size_t cells = map.cellCount();
+                    char*& slot = map.emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
                     if (inserted) {
                         createInline(slot);
-                        if (map64_.cellCount() != cells) {
+                        if (map.cellCount() != cells) {
                             // The table grew: the cells of this block's earlier rows moved.
-                            cells = map64_.cellCount();
-                            for (size_t j = 0; j < i; ++j) places[j] = placeOf(*map64_.find(uint64_t(d[j])));
+                            for (size_t j = 0; j < i; ++j) places[j] = placeOf(*map64For(hs[j]).find(uint64_t(d[j])));
                         }
                     }
                     places[i] = placeOf(slot);
@@ -346,8 +361,14 @@ void AggregatedData::merge(AggregatedData& other) {
             }
             break;
         case AggregationMethod::Key64:
-            other.map64_.forEach([&](const uint64_t& k, char*& p) { char*& slot = map64_.emplace(k, inserted); mergeInto(slot, p); });
-            other.map64_ = FixedHashMap<uint64_t, char*>();
+            other.forEachMap64([&](FixedHashMap<uint64_t, char*>& from) {
+                from.forEach([&](const uint64_t& k, char*& p) {
+                    uint64_t h = FixedHashMap<uint64_t, char*>::hashOf(k);
+                    char*& slot = map64For(h).emplaceWithHash(k, h, inserted);
+                    mergeInto(slot, p);
+                });
+                from = FixedHashMap<uint64_t, char*>();
+            });
             break;
         case AggregationMethod::Key128:
             other.map128_.forEach([&](const UInt128& k, char*& p) { char*& slot = map128_.emplace(k, inserted); mergeInto(slot, p); });
@@ -372,17 +393,21 @@ void AggregatedData::merge(AggregatedData& other) {
 
 std::vector<std::unique_ptr<AggregatedData>> mergeShardedKey64(std::vector<std::unique_ptr<AggregatedData>>& partials, size_t shards,
                                                                size_t groups_hint) {
+    using Map = FixedHashMap<uint64_t, char*>;
     const AggregatorParams& params = partials.front()->params_;
+    // Two-level partials split like the shards: shard s starts from the first partial's bucket s.
+    bool adopt = true;
+    for (auto& p : partials) adopt = adopt && p->buckets64_.size() == shards;
     std::vector<std::unique_ptr<AggregatedData>> out;
     for (size_t s = 0; s < shards; ++s) {
         out.push_back(std::make_unique<AggregatedData>(params));
-        if (groups_hint) out.back()->reserve(groups_hint / shards);   // the size growing would reach (cached blocks reused)
+        if (adopt) out.back()->map64_ = std::move(partials[0]->buckets64_[s]);
+        else if (groups_hint) out.back()->reserve(groups_hint / shards);   // the size growing would reach (cached blocks reused)
     }
     MemoryTracker* tracker = currentMemoryTracker();   // the query's, for the worker threads too
     parallelFor(shards, shards, [&](size_t shard) {
         MemoryTrackerScope mem(tracker);
         AggregatedData& dst = *out[shard];
-        using Map = FixedHashMap<uint64_t, char*>;
         bool inserted;
         auto mergeOne = [&](char*& slot, char*& src) {
             if (inserted) { slot = src; return; }   // inline states: copies the state bytes
@@ -399,9 +424,8 @@ std::vector<std::unique_ptr<AggregatedData>> mergeShardedKey64(std::vector<std::
         uint64_t hs[kBatch];
         Map::Cell* sel[kBatch];
         char** slots[kBatch];
-        for (auto& src : partials) {
-            Map& from = src->map64_;
-            if (from.hasZeroKey() && (Map::hashOf(0) >> 40) % shards == shard) {
+        auto mergeFrom = [&](Map& from) {
+            if (from.hasZeroKey() && AggregatedData::shardOfHash(Map::hashOf(0), shards) == shard) {
                 char*& slot = dst.map64_.emplace(0, inserted);
                 mergeOne(slot, from.zeroCell().mapped);
             }
@@ -412,8 +436,7 @@ std::vector<std::unique_ptr<AggregatedData>> mergeShardedKey64(std::vector<std::
                 for (size_t i = base; i < end; ++i) {
                     if (cells[i].key == 0) continue;
                     uint64_t h = Map::hashOf(cells[i].key);
-                    // High hash bits pick the shard; the table index uses the low ones.
-                    if ((h >> 40) % shards != shard) continue;
+                    if (!adopt && AggregatedData::shardOfHash(h, shards) != shard) continue;
                     dst.map64_.prefetch(h);
                     if (!inline_states) __builtin_prefetch(cells[i].mapped);
                     hs[m] = h;
@@ -437,13 +460,19 @@ std::vector<std::unique_ptr<AggregatedData>> mergeShardedKey64(std::vector<std::
                     mergeOne(slot, sel[j]->mapped);
                 }
             }
+        };
+        if (adopt) {
+            for (size_t p = 1; p < partials.size(); ++p) mergeFrom(partials[p]->buckets64_[shard]);
+        } else {
+            for (auto& src : partials) src->forEachMap64(mergeFrom);
         }
     });
     // Every state now belongs to exactly one shard; the memory stays in the partials' arenas.
     for (auto& src : partials) {
         for (auto& a : src->arenas_) out[0]->arenas_.push_back(std::move(a));
         src->arenas_.clear();
-        src->map64_ = FixedHashMap<uint64_t, char*>();
+        src->map64_ = Map();
+        src->buckets64_.clear();
     }
     return out;
 }
@@ -471,15 +500,17 @@ Block AggregatedData::finalize(const std::vector<DataTypePtr>& result_types) {
                 kc.deserializeAndInsert(kp);
                 emitStates(placeOf(p));
             };
-            if (map64_.hasZeroKey()) emit(0, map64_.zeroCell().mapped);
-            // States are scattered over the arena: prefetch a few groups ahead.
-            auto* cells = map64_.cellsBegin();
-            size_t n = map64_.cellCount();
-            constexpr size_t kAhead = 16;
-            for (size_t i = 0; i < n; ++i) {
-                if (!inline_states_ && i + kAhead < n && cells[i + kAhead].key) __builtin_prefetch(cells[i + kAhead].mapped);
-                if (cells[i].key) emit(cells[i].key, cells[i].mapped);
-            }
+            forEachMap64([&](FixedHashMap<uint64_t, char*>& map) {
+                if (map.hasZeroKey()) emit(0, map.zeroCell().mapped);
+                // States are scattered over the arena: prefetch a few groups ahead.
+                auto* cells = map.cellsBegin();
+                size_t n = map.cellCount();
+                constexpr size_t kAhead = 16;
+                for (size_t i = 0; i < n; ++i) {
+                    if (!inline_states_ && i + kAhead < n && cells[i + kAhead].key) __builtin_prefetch(cells[i + kAhead].mapped);
+                    if (cells[i].key) emit(cells[i].key, cells[i].mapped);
+                }
+            });
             break;
         }
         case AggregationMethod::Key128:

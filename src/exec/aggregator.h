@@ -40,6 +40,10 @@ public:
     // Moves all groups of `other` into this (other becomes empty).
     void merge(AggregatedData& other);
     AggregationMethod method() const { return method_; }
+    // Splits an empty one-fixed-key table into `buckets` tables by hash (two-level, as
+    // ClickHouse's): mergeShardedKey64 with as many shards then adopts the first thread's bucket
+    // instead of re-inserting it. No effect for other layouts.
+    void makeTwoLevel(size_t buckets);
     // Final block: keys then one column per function. Without keys, one row even for no input.
     Block finalize(const std::vector<DataTypePtr>& result_types);
     // Totals over all groups (WITH TOTALS): one row, keys at their default values.
@@ -77,6 +81,13 @@ private:
     Arena* arena_;
     char* no_keys_place_ = nullptr;
     FixedHashMap<uint64_t, char*> map64_;
+    std::vector<FixedHashMap<uint64_t, char*>> buckets64_;   // two-level Key64: bucket = shardOfHash(h); empty: map64_
+    static size_t shardOfHash(uint64_t h, size_t n) { return (h >> 40) % n; }   // high bits: the table index uses the low ones
+    FixedHashMap<uint64_t, char*>& map64For(uint64_t h) { return buckets64_.empty() ? map64_ : buckets64_[shardOfHash(h, buckets64_.size())]; }
+    template <typename F> void forEachMap64(F&& f) {
+        if (buckets64_.empty()) f(map64_);
+        else for (auto& m : buckets64_) f(m);
+    }
     FixedHashMap<UInt128, char*> map128_;
     StringHashMap<char*> map_str_;
     std::vector<size_t> key_sizes_;   // packed layouts

@@ -633,6 +633,8 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     if (aggregating)
         for (size_t i = 0; i < nstreams; ++i) {
             partials.push_back(std::make_unique<AggregatedData>(agg_params));
+            // A result known to be large is merged in hash shards: split each thread's table the same way.
+            if (nstreams > 1 && size_hint.merged >= kParallelMergeMinGroups && !q.with_totals) partials.back()->makeTwoLevel(nstreams);
             // Without hash-sharded merging, the first table is where the others are merged.
             bool merged_in_first = i == 0 && partials.back()->method() != AggregationMethod::Key64;
             partials.back()->reserve(merged_in_first ? std::max(size_hint.per_stream, size_hint.merged) : size_hint.per_stream);

@@ -13,3 +13,13 @@ SELECT count(), sum(s) FROM (SELECT number % 300007 AS k, sum(number) AS s FROM 
 SELECT count(), sum(m) FROM (SELECT toUInt8(number % 256) AS k, min(number) AS m FROM numbers(100000) GROUP BY k);
 SELECT toStartOfDay(t), toStartOfHour(t), toStartOfMinute(t), toStartOfDay(k), toStartOfHour(k) FROM (SELECT toDateTime(number * 7919 + 1700000000, 'UTC') AS t, toDateTime(number * 7919 + 1700000000, 'Asia/Kolkata') AS k FROM numbers(4));
 SELECT day, count() FROM (SELECT toStartOfDay(toDateTime(number * 3600, 'UTC')) AS day FROM numbers(100)) GROUP BY day ORDER BY day;
+-- the same query after the table shrank: tables split for a large result, merged one by one
+CREATE TABLE g (k UInt64, v UInt64) ENGINE = MergeTree ORDER BY v SETTINGS index_granularity = 1024;
+INSERT INTO g SELECT number * 7, number FROM numbers(300000);
+SELECT count(), sum(c), sum(k) FROM (SELECT k, count() AS c FROM g GROUP BY k);
+SELECT count(), sum(c), sum(k) FROM (SELECT k, count() AS c FROM g GROUP BY k);
+TRUNCATE TABLE g;
+INSERT INTO g SELECT number % 1000, number FROM numbers(50000);
+SELECT count(), sum(c), sum(k) FROM (SELECT k, count() AS c FROM g GROUP BY k);
+SELECT count(), sum(s) FROM (SELECT k, sum(v) AS s FROM g GROUP BY k);
+SELECT count(), sum(s) FROM (SELECT k, sum(v) AS s FROM g GROUP BY k);
