@@ -54,3 +54,17 @@ TEST(Engine, EarlyLimitOnUnboundedSource) {
     EXPECT_EQ(e.run("SELECT number FROM system.numbers LIMIT 3"), "0\n1\n2\n");
     EXPECT_EQ(e.run("SELECT number FROM system.numbers WHERE number % 1000 = 7 LIMIT 2"), "7\n1007\n");
 }
+
+// A million-row GROUP BY on two threads: the first run merges in hash shards, the second starts
+// from two-level tables sized by the first (run under TSan too: the shards share the partials).
+TEST(Aggregation, ShardedMergeOfManyGroups) {
+    Engine e;
+    const std::string q =
+        "SELECT count(), sum(c), sum(s) FROM (SELECT number % 200003 AS k, count() AS c, sum(number) AS s FROM numbers(1000000) GROUP BY k) "
+        "SETTINGS max_threads = 2";
+    const std::string counts = "SELECT count(), sum(c) FROM (SELECT number % 200003 AS k, count() AS c FROM numbers(1000000) GROUP BY k) SETTINGS max_threads = 2";
+    for (int run = 0; run < 2; ++run) {
+        EXPECT_EQ(e.run(q), "200003\t1000000\t499999500000\n");
+        EXPECT_EQ(e.run(counts), "200003\t1000000\n");
+    }
+}
