@@ -718,6 +718,21 @@ void collectColumnsUsed(const ASTPtr& a, std::set<std::string>& out) {
     if (auto* f = a->as<ASTFunction>()) for (auto& x : f->arguments) collectColumnsUsed(x, out);
 }
 
+// True if `name` is used by the table's ORDER BY, PRIMARY KEY or PARTITION BY.
+bool usedByKey(const StorageMergeTree& mt, const std::string& name) {
+    std::set<std::string> used;
+    auto cq = mt.create_query;
+    for (auto& key : {cq->order_by, cq->primary_key, cq->partition_by}) collectColumnsUsed(key, used);
+    return used.count(name) > 0;
+}
+
+// The partition ID an ALTER command's PARTITION clause names (nullopt: none, or PARTITION ALL).
+std::optional<std::string> alterPartitionId(StorageMergeTree& mt, const ASTAlterCommand& c, QueryContext& ctx) {
+    if (!c.has_partition || c.partition_all) return std::nullopt;
+    if (!c.partition_id.empty()) return c.partition_id;
+    return mt.partitionIdFromAST(c.partition, ctx);
+}
+
 // The data mutation an ALTER command asks for (DELETE, UPDATE, CLEAR COLUMN, MATERIALIZE / CLEAR
 // INDEX, MATERIALIZE TTL); false if the command has nothing to do. `m.command` is the command's
 // SQL (with the partition as IN PARTITION ID '...'), from which the table rebuilds the mutation
@@ -725,15 +740,9 @@ void collectColumnsUsed(const ASTPtr& a, std::set<std::string>& out) {
 bool buildDataMutation(StorageMergeTree& mt, const ASTAlterCommand& c, QueryContext& ctx, StorageMergeTree::Mutation& m) {
     using T = ASTAlterCommand::Type;
     const TableMetadata& md = mt.metadata();
-    if (c.has_partition && !c.partition_all)
-        m.partition = !c.partition_id.empty() ? c.partition_id : mt.partitionIdFromAST(c.partition, ctx);
+    m.partition = alterPartitionId(mt, c, ctx);
     std::string in_partition = m.partition ? " IN PARTITION ID " + quoteString(*m.partition) : "";
-    auto isKeyColumn = [&](const std::string& name) {
-        std::set<std::string> used;
-        auto cq = mt.create_query;
-        for (auto& key : {cq->order_by, cq->primary_key, cq->partition_by}) collectColumnsUsed(key, used);
-        return used.count(name) > 0;
-    };
+    auto isKeyColumn = [&](const std::string& name) { return usedByKey(mt, name); };
     switch (c.type) {
         case T::Delete: {
             ExprNodePtr pred = mt.analyzeOverColumns(c.predicate, ctx);
@@ -846,17 +855,8 @@ void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
     StoragePtr storage = catalog_.getTable(db, q.table);
     auto* mt = dynamic_cast<StorageMergeTree*>(storage.get());
     if (!mt) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Table engine " + storage->engineName() + " does not support ALTER yet");
-    auto partitionOf = [&](const ASTAlterCommand& c) -> std::optional<std::string> {
-        if (!c.has_partition || c.partition_all) return std::nullopt;
-        if (!c.partition_id.empty()) return c.partition_id;
-        return mt->partitionIdFromAST(c.partition, ctx);
-    };
-    auto isKeyColumn = [&](const std::string& name) {
-        std::set<std::string> used;
-        auto cq = mt->create_query;
-        for (auto& key : {cq->order_by, cq->primary_key, cq->partition_by}) collectColumnsUsed(key, used);
-        return used.count(name) > 0;
-    };
+    auto partitionOf = [&](const ASTAlterCommand& c) { return alterPartitionId(*mt, c, ctx); };
+    auto isKeyColumn = [&](const std::string& name) { return usedByKey(*mt, name); };
     for (const auto& c : q.commands) {
         const TableMetadata& md = mt->metadata();
         auto noColumn = [&](const std::string& n) {

@@ -250,22 +250,37 @@ void StorageMergeTree::validateTTL(QueryContext& ctx) const {
 namespace {
 
 // Min/max TTL moment over the rows the TTL applies to; false if none.
-bool ttlRange(const ExprNodePtr& seconds, const ExprNodePtr& applies, const Block& block, int64_t& mn, int64_t& mx) {
-    if (!seconds || !block.rows()) return false;
+// Calls f(row, moment) for every row whose TTL moment (unix seconds, `seconds` evaluated over
+// `block`) is not NULL. toUnixTimestamp gives UInt32: read directly; other types per value.
+template <typename F>
+void forEachTTLMoment(const ExprNodePtr& seconds, const Block& block, F&& f) {
     ColumnPtr v = evaluate(seconds, block);
     v = v->convertToFullColumn(v);
+    if (const auto* u32 = dynamic_cast<const ColumnUInt32*>(v.get())) {
+        const auto& d = u32->getData();
+        for (size_t i = 0; i < block.rows(); ++i) f(i, int64_t(d[i]));
+        return;
+    }
+    for (size_t i = 0; i < block.rows(); ++i) {
+        if (v->isNullAt(i)) continue;
+        Field x = v->get(i);
+        f(i, x.is<uint64_t>() ? int64_t(x.get<uint64_t>()) : x.is<int64_t>() ? x.get<int64_t>() : 0);
+    }
+}
+
+// Min/max TTL moment over the rows the TTL applies to; false if none.
+bool ttlRange(const ExprNodePtr& seconds, const ExprNodePtr& applies, const Block& block, int64_t& mn, int64_t& mx) {
+    if (!seconds || !block.rows()) return false;
     Filter f;
     size_t kept = 0;
     predicateToFilter(evaluate(applies, block), block.rows(), f, kept);
     bool any = false;
-    for (size_t i = 0; i < block.rows(); ++i) {
-        if (!f[i] || v->isNullAt(i)) continue;
-        Field x = v->get(i);
-        int64_t t = x.is<uint64_t>() ? int64_t(x.get<uint64_t>()) : x.is<int64_t>() ? x.get<int64_t>() : 0;
+    forEachTTLMoment(seconds, block, [&](size_t i, int64_t t) {
+        if (!f[i]) return;
         if (!any || t < mn) mn = t;
         if (!any || t > mx) mx = t;
         any = true;
-    }
+    });
     return any;
 }
 
@@ -284,18 +299,12 @@ struct PartTTL {
             row_max = has_rows ? std::max(row_max, mx) : mx;
             has_rows = true;
         }
-        for (auto& ct : ev.column_ttl) {
-            ColumnPtr v = evaluate(ct.seconds, input);
-            v = v->convertToFullColumn(v);
-            for (size_t i = 0; i < input.rows(); ++i) {
-                if (v->isNullAt(i)) continue;
-                Field x = v->get(i);
-                int64_t t = x.is<uint64_t>() ? int64_t(x.get<uint64_t>()) : x.is<int64_t>() ? x.get<int64_t>() : 0;
-                if (t <= columns_after) continue;
+        for (auto& ct : ev.column_ttl)
+            forEachTTLMoment(ct.seconds, input, [&](size_t, int64_t t) {
+                if (t <= columns_after) return;
                 column_min = has_columns ? std::min(column_min, t) : t;
                 has_columns = true;
-            }
-        }
+            });
     }
     void apply(PartWriter& w) const {
         if (has_rows) w.setTTL(row_min, row_max);
@@ -1753,16 +1762,25 @@ void BackgroundMergePool::schedule(const std::weak_ptr<StorageMergeTree>& table)
     {
         std::lock_guard lock(mutex_);
         if (stop_) return;
-        for (auto& q : queue_)
-            if (!q.owner_before(table) && !table.owner_before(q)) return;   // already queued
+        if (isQueued(table)) return;
         queue_.push_back(table);
     }
     cv_.notify_one();
 }
 
+bool BackgroundMergePool::isQueued(const std::weak_ptr<StorageMergeTree>& table) const {
+    for (auto& q : queue_)
+        if (!q.owner_before(table) && !table.owner_before(q)) return true;
+    return false;
+}
+
+void BackgroundMergePool::dropExpiredRegistrations() {
+    registered_.erase(std::remove_if(registered_.begin(), registered_.end(), [](auto& w) { return w.expired(); }), registered_.end());
+}
+
 void BackgroundMergePool::registerTable(const std::weak_ptr<StorageMergeTree>& table) {
     std::lock_guard lock(mutex_);
-    registered_.erase(std::remove_if(registered_.begin(), registered_.end(), [](auto& w) { return w.expired(); }), registered_.end());
+    dropExpiredRegistrations();
     registered_.push_back(table);
 }
 
@@ -1779,12 +1797,9 @@ void BackgroundMergePool::worker() {
             auto now = std::chrono::steady_clock::now();
             if (now - last_tick_ >= kTick) {
                 last_tick_ = now;
-                registered_.erase(std::remove_if(registered_.begin(), registered_.end(), [](auto& w) { return w.expired(); }), registered_.end());
-                for (auto& t : registered_) {
-                    bool queued = false;
-                    for (auto& q : queue_) queued = queued || (!q.owner_before(t) && !t.owner_before(q));
-                    if (!queued) queue_.push_back(t);
-                }
+                dropExpiredRegistrations();
+                for (auto& t : registered_)
+                    if (!isQueued(t)) queue_.push_back(t);
             }
             if (queue_.empty()) continue;
             next = queue_.front();

@@ -219,6 +219,7 @@ private:
     // True if `p` still needs mutation `m` (callers hold mutex_).
     static bool needsMutation(const MergeTreeDataPart& p, const MutationState& m);
     bool needsAnyMutation(const MergeTreeDataPart& p) const;
+    bool hasPendingParts(const MutationState& m) const;   // some active part needs m (callers hold mutex_)
     // Applies the oldest mutation some free part needs (versions <= up_to) to one part; false if
     // there was nothing to do. Failures are recorded on the mutation, not thrown.
     bool mutationStep(QueryContext& ctx, int64_t up_to);
@@ -272,6 +273,8 @@ public:
 private:
     BackgroundMergePool();
     void worker();
+    bool isQueued(const std::weak_ptr<StorageMergeTree>& table) const;   // callers hold mutex_
+    void dropExpiredRegistrations();                                      // callers hold mutex_
     std::mutex mutex_;
     std::condition_variable cv_;
     std::vector<std::weak_ptr<StorageMergeTree>> queue_;

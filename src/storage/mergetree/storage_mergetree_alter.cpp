@@ -106,6 +106,12 @@ bool StorageMergeTree::needsMutation(const MergeTreeDataPart& p, const MutationS
     return data_version < m.version && (!m.partition || *m.partition == p.info.partition_id);
 }
 
+bool StorageMergeTree::hasPendingParts(const MutationState& m) const {
+    for (auto& p : *parts_)
+        if (needsMutation(*p, m)) return true;
+    return false;
+}
+
 bool StorageMergeTree::needsAnyMutation(const MergeTreeDataPart& p) const {
     for (auto& [v, m] : mutations_)
         if (needsMutation(p, m)) return true;
@@ -175,11 +181,8 @@ std::vector<StorageMergeTree::MutationEntry> StorageMergeTree::mutations() const
 // Callers hold mutex_.
 void StorageMergeTree::forgetOldMutations() {
     std::vector<int64_t> done;
-    for (auto& [v, m] : mutations_) {
-        bool pending = false;
-        for (auto& p : *parts_) pending = pending || needsMutation(*p, m);
-        if (!pending) done.push_back(v);
-    }
+    for (auto& [v, m] : mutations_)
+        if (!hasPendingParts(m)) done.push_back(v);
     for (size_t i = 0; i + kFinishedMutationsToKeep < done.size(); ++i) {
         std::error_code ec;
         fs::remove(dir_ + mutationId(done[i]), ec);
@@ -225,18 +228,13 @@ void StorageMergeTree::waitMutation(int64_t version, QueryContext& ctx) {
             // A failure of this mutation, or of an earlier one it queues behind, ends the wait.
             for (auto& [v, m] : mutations_) {
                 if (v > version) break;
-                if (m.fail_reason.empty()) continue;
-                bool pending = false;
-                for (auto& p : *parts_) pending = pending || needsMutation(*p, m);
-                if (pending)
+                if (!m.fail_reason.empty() && hasPendingParts(m))
                     throw Exception(ErrorCodes::UNFINISHED, "Exception happened during execution of mutation '" + mutationId(v) + "' with part '" +
                                                                 m.failed_part + "' reason: '" + m.fail_reason +
                                                                 "'. This error maybe retryable or not. In case of unretryable error, mutation "
                                                                 "can be killed with KILL MUTATION query");
             }
-            bool pending = false;
-            for (auto& p : *parts_) pending = pending || needsMutation(*p, st);
-            if (!pending) return;
+            if (!hasPendingParts(st)) return;
         }
         // The waiting query helps: it applies mutations up to its own rather than only waiting
         // for the background pool (which SYSTEM STOP MERGES may have paused).
@@ -259,10 +257,7 @@ bool StorageMergeTree::mutationStep(QueryContext& ctx, int64_t up_to) {
         // Rebuilt commands narrow their partition scope, so build before choosing parts.
         for (auto& [v, m] : mutations_) {
             if (v > up_to) break;
-            if (m.mutation || m.structural || m.retry_after_ms > now) continue;
-            bool pending = false;
-            for (auto& p : *parts_) pending = pending || needsMutation(*p, m);
-            if (!pending) continue;
+            if (m.mutation || m.structural || m.retry_after_ms > now || !hasPendingParts(m)) continue;
             try {
                 if (!mutationBuilder()) throw Exception(ErrorCodes::LOGICAL_ERROR, "No mutation builder installed");
                 m.mutation = std::make_shared<Mutation>(mutationBuilder()(*this, m.command, ctx));
