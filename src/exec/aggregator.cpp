@@ -188,7 +188,7 @@ void AggregatedData::addBlock(const Columns& keys, const std::vector<Columns>& a
             emplaceKeys(plain, rows, places);
         } else {
             emplaceKeys(keys, rows, places, count_only_);
-            if (count_only_ && method_ == AggregationMethod::Key64) return;   // emplaceKeys counted the rows
+            if (count_only_) return;   // emplaceKeys counted the rows
         }
     }
     for (size_t j = 0; j < params_.functions.size(); ++j)

@@ -733,11 +733,13 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     Block data;
     if (aggregating) {
         AggregationSizeHint seen;
-        for (auto& p : partials) seen.per_stream = std::max(seen.per_stream, p->size());
+        size_t partial_groups = 0;
+        for (auto& p : partials) {
+            seen.per_stream = std::max(seen.per_stream, p->size());
+            partial_groups += p->size();
+        }
         DataTypes result_types;
         for (auto& a : aggregates) result_types.push_back(a.function->resultType());
-        size_t partial_groups = 0;
-        for (auto& p : partials) partial_groups += p->size();
         Block agg;
         if (partials.size() > 1 && partials[0]->method() == AggregationMethod::Key64 && partial_groups >= kParallelMergeMinGroups && !q.with_totals) {
             // Millions of groups: merged and finalized in hash shards, one thread each.
