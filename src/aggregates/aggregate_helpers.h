@@ -52,6 +52,21 @@ inline uint64_t uintParam(const Field& f) {
 
 // Binary reading/writing of state fields.
 template <typename T> inline void writePod(std::string& out, const T& v) { out.append(reinterpret_cast<const char*>(&v), sizeof(T)); }
+// ClickHouse's VarUInt (LEB128): the state formats of count, uniq and avg use it.
+inline void writeVarUInt(std::string& out, uint64_t x) {
+    while (x >= 0x80) { out += char(uint8_t(x) | 0x80); x >>= 7; }
+    out += char(x);
+}
+inline uint64_t readVarUInt(const char*& pos, const char* end) {
+    uint64_t x = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (pos >= end) throwTruncated();
+        uint8_t b = uint8_t(*pos++);
+        x |= uint64_t(b & 0x7F) << shift;
+        if (!(b & 0x80)) return x;
+    }
+    return x;
+}
 template <typename T> inline T readPod(const char*& pos, const char* end) {
     if (size_t(end - pos) < sizeof(T)) throwTruncated();
     T v;

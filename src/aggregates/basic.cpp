@@ -58,6 +58,9 @@ public:
         data(p) += n;
     }
     void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena*) const override { data(p) += data(r); }
+    // ClickHouse's state format: the count as VarUInt.
+    void serialize(ConstAggregateDataPtr p, std::string& out) const override { agg::writeVarUInt(out, data(p)); }
+    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena*) const override { data(p) = agg::readVarUInt(pos, end); }
     void insertResultInto(AggregateDataPtr p, IColumn& to, Arena*) const override { static_cast<ColumnUInt64&>(to).insertValue(data(p)); }
     bool isCountStar() const override { return argumentTypes().empty(); }
 };
@@ -142,6 +145,19 @@ public:
         Base::data(p).sum += Base::data(r).sum;
         Base::data(p).count += Base::data(r).count;
     }
+    // ClickHouse's state format: the numerator as stored, then the count as VarUInt.
+    void serialize(ConstAggregateDataPtr p, std::string& out) const override {
+        auto& d = Base::data(p);
+        out.append(reinterpret_cast<const char*>(&d.sum), sizeof(Acc));
+        agg::writeVarUInt(out, d.count);
+    }
+    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena*) const override {
+        auto& d = Base::data(p);
+        if (size_t(end - pos) < sizeof(Acc)) agg::throwTruncated();
+        std::memcpy(&d.sum, pos, sizeof(Acc));
+        pos += sizeof(Acc);
+        d.count = agg::readVarUInt(pos, end);
+    }
     void insertResultInto(AggregateDataPtr p, IColumn& to, Arena*) const override {
         auto& d = Base::data(p);
         // Empty input: 0/0 would be a negative-signed NaN on x86 (printed "-nan"); ClickHouse shows nan.
@@ -207,6 +223,22 @@ public:
     }
     void insertResultInto(AggregateDataPtr p, IColumn& to, Arena*) const override {
         static_cast<ColumnVector<T>&>(to).insertValue(Base::data(p).value);
+    }
+    // ClickHouse's state format: a has-value byte, then the value when there is one.
+    void serialize(ConstAggregateDataPtr p, std::string& out) const override {
+        auto& d = Base::data(p);
+        out += char(d.has);
+        if (d.has) out.append(reinterpret_cast<const char*>(&d.value), sizeof(T));
+    }
+    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena*) const override {
+        auto& d = Base::data(p);
+        if (pos >= end) agg::throwTruncated();
+        d.has = *pos++ != 0;
+        if (d.has) {
+            if (size_t(end - pos) < sizeof(T)) agg::throwTruncated();
+            std::memcpy(&d.value, pos, sizeof(T));
+            pos += sizeof(T);
+        }
     }
 private:
     Pick pick_;
@@ -458,6 +490,32 @@ AggregateFunctionPtr createSum(const std::string& name, const DataTypes& args, c
     return r;
 }
 
+// sumWithOverflow(x): the sum in x's own type, wrapping (SummingMergeTree sums columns this way).
+AggregateFunctionPtr createSumWithOverflow(const std::string& name, const DataTypes& args, const std::vector<Field>&) {
+    checkArgs(name, args, 1);
+    AggregateFunctionPtr r;
+    const DataTypePtr& t = args[0];
+    DataTypePtr rt = removeSimpleAggregate(t);
+    if (dispatchDecimalStorage(t->id, [&](auto tag) {
+            using S = typename decltype(tag)::type;
+            r = std::make_shared<Sum<S, S>>(name, args, rt);
+        }))
+        return r;
+    switch (t->id) {
+        case TypeId::Int128: return std::make_shared<Sum<Int128, Int128>>(name, args, rt);
+        case TypeId::UInt128: return std::make_shared<Sum<UInt128, UInt128>>(name, args, rt);
+        case TypeId::Int256: case TypeId::Decimal256: return std::make_shared<Sum<Int256, Int256>>(name, args, rt);
+        case TypeId::UInt256: return std::make_shared<Sum<UInt256, UInt256>>(name, args, rt);
+        default: break;
+    }
+    if (!isSummable(t)) badArgType(name, t);
+    dispatchNumber(t->id, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        r = std::make_shared<Sum<T, T>>(name, args, rt);
+    });
+    return r;
+}
+
 AggregateFunctionPtr createAvg(const std::string& name, const DataTypes& args, const std::vector<Field>&) {
     checkArgs(name, args, 1);
     AggregateFunctionPtr r;
@@ -511,6 +569,7 @@ void registerBasicAggregateFunctions(AggregateFunctionFactory& f) {
     }, true);
     f.registerFunction("sum", createSum, true);
     f.registerFunction("avg", createAvg, true);
+    f.registerFunction("sumWithOverflow", createSumWithOverflow);
     f.registerFunction("min", [](auto& n, auto& a, auto&) { return createPick(n, Pick::Min, a); }, true);
     f.registerFunction("max", [](auto& n, auto& a, auto&) { return createPick(n, Pick::Max, a); }, true);
     f.registerFunction("any", [](auto& n, auto& a, auto&) { return createPick(n, Pick::Any, a); }, true);

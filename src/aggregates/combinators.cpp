@@ -1,7 +1,9 @@
 // combinators.cpp — wrappers that change how a nested aggregate function sees its rows:
 //   NULL skipping (any Nullable argument), -If (last argument is the condition), -OrNull,
-//   -Distinct, -Array. -State/-Merge need the AggregateFunction(...) data type and are not
-//   implemented yet (NOT_IMPLEMENTED).
+//   -Distinct, -Array, and the state combinators: -State (the result is the serialized state, an
+//   AggregateFunction(f, T...) value), -Merge (arguments are such states: each is deserialized into
+//   a scratch place and merged; -MergeState is State(Merge(f)) and keeps f's state type), and
+//   -SimpleState (the final value typed SimpleAggregateFunction(f, R)).
 #include <new>
 
 #include "aggregates/aggregate_function.h"
@@ -264,7 +266,165 @@ private:
     AggregateFunctionPtr nested_;
 };
 
+// A place for one state on the heap, for functions that need a scratch state per row.
+class ScratchPlace {
+public:
+    explicit ScratchPlace(const IAggregateFunction& f) : f_(f), buf_(f.sizeOfData() + f.alignOfData()) {
+        size_t al = std::max<size_t>(f.alignOfData(), 1);
+        place_ = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(buf_.data()) + al - 1) & ~(uintptr_t(al) - 1));
+    }
+    ~ScratchPlace() { clear(); }
+    // A fresh state deserialized from `state`.
+    char* load(std::string_view state, Arena* a) {
+        clear();
+        f_.create(place_);
+        live_ = true;
+        const char* pos = state.data();
+        f_.deserialize(place_, pos, state.data() + state.size(), a);
+        return place_;
+    }
+    void clear() {
+        if (live_) f_.destroy(place_);
+        live_ = false;
+    }
+private:
+    const IAggregateFunction& f_;
+    std::vector<char> buf_;
+    char* place_;
+    bool live_ = false;
+};
+
+class StateCombinator final : public IAggregateFunction {
+public:
+    StateCombinator(AggregateFunctionPtr nested, DataTypes args, DataTypePtr state_type)
+        : IAggregateFunction(nested->name() + "State", std::move(args), nested->parameters(), std::move(state_type)), nested_(std::move(nested)) {}
+    size_t sizeOfData() const override { return nested_->sizeOfData(); }
+    size_t alignOfData() const override { return nested_->alignOfData(); }
+    void create(AggregateDataPtr p) const override { nested_->create(p); }
+    void destroy(AggregateDataPtr p) const noexcept override { nested_->destroy(p); }
+    bool hasTrivialDestructor() const override { return nested_->hasTrivialDestructor(); }
+    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena* a) const override { nested_->add(p, cols, row, a); }
+    void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
+        nested_->addBatch(rows, places, off, cols, a, filter);
+    }
+    void addBatchSinglePlace(size_t rows, AggregateDataPtr p, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
+        nested_->addBatchSinglePlace(rows, p, cols, a, filter);
+    }
+    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena* a) const override { nested_->merge(p, r, a); }
+    void serialize(ConstAggregateDataPtr p, std::string& out) const override { nested_->serialize(p, out); }
+    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena* a) const override { nested_->deserialize(p, pos, end, a); }
+    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena*) const override {
+        std::string buf;
+        nested_->serialize(p, buf);
+        static_cast<ColumnString&>(to).insertData(buf);
+    }
+private:
+    AggregateFunctionPtr nested_;
+};
+
+// Arguments: one column of serialized states of `nested`.
+class MergeCombinator final : public IAggregateFunction {
+public:
+    MergeCombinator(AggregateFunctionPtr nested, DataTypes args)
+        : IAggregateFunction(nested->name() + "Merge", std::move(args), nested->parameters(), nested->resultType()), nested_(std::move(nested)) {}
+    const IAggregateFunction& nested() const { return *nested_; }
+    size_t sizeOfData() const override { return nested_->sizeOfData(); }
+    size_t alignOfData() const override { return nested_->alignOfData(); }
+    void create(AggregateDataPtr p) const override { nested_->create(p); }
+    void destroy(AggregateDataPtr p) const noexcept override { nested_->destroy(p); }
+    bool hasTrivialDestructor() const override { return nested_->hasTrivialDestructor(); }
+    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena* a) const override {
+        ScratchPlace scratch(*nested_);
+        nested_->merge(p, scratch.load(static_cast<const ColumnString&>(*cols[0]).getView(row), a), a);
+    }
+    void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
+        auto& states = static_cast<const ColumnString&>(*cols[0]);
+        ScratchPlace scratch(*nested_);
+        for (size_t i = 0; i < rows; ++i)
+            if (!filter || filter[i]) nested_->merge(places[i] + off, scratch.load(states.getView(i), a), a);
+    }
+    void addBatchSinglePlace(size_t rows, AggregateDataPtr p, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
+        auto& states = static_cast<const ColumnString&>(*cols[0]);
+        ScratchPlace scratch(*nested_);
+        for (size_t i = 0; i < rows; ++i)
+            if (!filter || filter[i]) nested_->merge(p, scratch.load(states.getView(i), a), a);
+    }
+    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena* a) const override { nested_->merge(p, r, a); }
+    void serialize(ConstAggregateDataPtr p, std::string& out) const override { nested_->serialize(p, out); }
+    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena* a) const override { nested_->deserialize(p, pos, end, a); }
+    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena* a) const override { nested_->insertResultInto(p, to, a); }
+private:
+    AggregateFunctionPtr nested_;
+};
+
+// -SimpleState: f's final value, typed SimpleAggregateFunction(f, R).
+class SimpleStateCombinator final : public IAggregateFunction {
+public:
+    SimpleStateCombinator(AggregateFunctionPtr nested, DataTypes args, DataTypePtr rt)
+        : IAggregateFunction(nested->name() + "SimpleState", std::move(args), nested->parameters(), std::move(rt)), nested_(std::move(nested)) {}
+    size_t sizeOfData() const override { return nested_->sizeOfData(); }
+    size_t alignOfData() const override { return nested_->alignOfData(); }
+    void create(AggregateDataPtr p) const override { nested_->create(p); }
+    void destroy(AggregateDataPtr p) const noexcept override { nested_->destroy(p); }
+    bool hasTrivialDestructor() const override { return nested_->hasTrivialDestructor(); }
+    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena* a) const override { nested_->add(p, cols, row, a); }
+    void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
+        nested_->addBatch(rows, places, off, cols, a, filter);
+    }
+    void addBatchSinglePlace(size_t rows, AggregateDataPtr p, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
+        nested_->addBatchSinglePlace(rows, p, cols, a, filter);
+    }
+    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena* a) const override { nested_->merge(p, r, a); }
+    void serialize(ConstAggregateDataPtr p, std::string& out) const override { nested_->serialize(p, out); }
+    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena* a) const override { nested_->deserialize(p, pos, end, a); }
+    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena* a) const override { nested_->insertResultInto(p, to, a); }
+private:
+    AggregateFunctionPtr nested_;
+};
+
+// "f" or "f(p1, p2)" as AggregateFunction type names print it.
+std::string printedName(const IAggregateFunction& f) {
+    std::string s = f.name();
+    if (f.parameters().empty()) return s;
+    s += "(";
+    for (size_t i = 0; i < f.parameters().size(); ++i) s += (i ? ", " : "") + f.parameters()[i].toSQL();
+    return s + ")";
+}
+
 }  // namespace
+
+AggregateFunctionPtr makeStateCombinator(AggregateFunctionPtr nested, const DataTypes& args) {
+    // fMergeState keeps f's state type: the merged state is f's state.
+    DataTypePtr state_type;
+    if (dynamic_cast<const MergeCombinator*>(nested.get())) state_type = args[0];
+    else state_type = makeAggregateFunctionType(nested, printedName(*nested), args);
+    return std::make_shared<StateCombinator>(nested, args, state_type);
+}
+
+AggregateFunctionPtr makeMergeCombinator(const std::string& nested_name, const DataTypes& args, const std::vector<Field>& params) {
+    if (args.size() != 1)
+        throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "Incorrect number of arguments for aggregate function with Merge suffix");
+    const DataType& t = *args[0];
+    if (t.id != TypeId::AggregateFunction)
+        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Illegal type " + t.name() +
+                                                                  " of argument for aggregate function with Merge suffix. It must be AggregateFunction(...)");
+    std::string fname = t.function.substr(0, t.function.find('('));
+    if (fname != nested_name) {
+        // As ClickHouse: the named function over the state's argument types first (its own errors),
+        // then the state type must be that function's.
+        auto expected = AggregateFunctionFactory::instance().get(nested_name, t.nested, params);
+        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Illegal type " + t.name() + " of argument for aggregate function " + nested_name +
+                                                                  "Merge, expected " + makeAggregateFunctionType(expected, printedName(*expected), t.nested)->name() + " or equivalent type");
+    }
+    return std::make_shared<MergeCombinator>(t.aggregate_function, args);
+}
+
+AggregateFunctionPtr makeSimpleStateCombinator(AggregateFunctionPtr nested, const DataTypes& args) {
+    auto rt = std::make_shared<DataType>(*removeSimpleAggregate(nested->resultType()));
+    rt->simple_function = nested->name();
+    rt->aggregate_function = nested;
+    return std::make_shared<SimpleStateCombinator>(nested, args, rt);
+}
 
 AggregateFunctionPtr makeIfCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<IfCombinator>(nested, args); }
 AggregateFunctionPtr makeNullSkipping(AggregateFunctionPtr nested, const DataTypes& args, bool nullable_result) {
@@ -274,13 +434,6 @@ AggregateFunctionPtr makeOrNullCombinator(AggregateFunctionPtr nested, const Dat
 AggregateFunctionPtr makeOrDefaultCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<OrNullCombinator>(nested, args, true); }
 AggregateFunctionPtr makeDistinctCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<DistinctCombinator>(nested, args); }
 AggregateFunctionPtr makeArrayCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<ArrayCombinator>(nested, args); }
-AggregateFunctionPtr makeStateCombinator(AggregateFunctionPtr nested, const DataTypes&) {
-    throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Aggregate function combinator -State is not implemented yet (" + nested->name() + "State)");
-}
-AggregateFunctionPtr makeMergeCombinator(const std::string& nested_name, const DataTypes&, const std::vector<Field>&) {
-    throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Aggregate function combinator -Merge is not implemented yet (" + nested_name + "Merge)");
-}
-
 void registerCombinators(AggregateFunctionFactory&) {}
 
 }  // namespace basalt

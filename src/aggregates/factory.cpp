@@ -61,7 +61,7 @@ std::vector<std::string> AggregateFunctionFactory::names() const {
 }
 
 namespace {
-const char* kCombinators[] = {"If", "State", "Merge", "OrNull", "OrDefault", "Distinct", "Array"};
+const char* kCombinators[] = {"If", "SimpleState", "State", "Merge", "OrNull", "OrDefault", "Distinct", "Array"};
 }
 
 bool AggregateFunctionFactory::isAggregateFunctionName(const std::string& name) const {
@@ -83,6 +83,7 @@ AggregateFunctionPtr makeDistinctCombinator(AggregateFunctionPtr nested, const D
 AggregateFunctionPtr makeStateCombinator(AggregateFunctionPtr nested, const DataTypes& args);
 AggregateFunctionPtr makeMergeCombinator(const std::string& nested_name, const DataTypes& args, const std::vector<Field>& params);
 AggregateFunctionPtr makeArrayCombinator(AggregateFunctionPtr nested, const DataTypes& args);
+AggregateFunctionPtr makeSimpleStateCombinator(AggregateFunctionPtr nested, const DataTypes& args);
 
 AggregateFunctionPtr AggregateFunctionFactory::get(const std::string& name, const DataTypes& args, const std::vector<Field>& params) const {
     if (const Creator* c = find(name)) {
@@ -132,6 +133,7 @@ AggregateFunctionPtr AggregateFunctionFactory::get(const std::string& name, cons
         if (s == "OrNull") return makeOrNullCombinator(get(base, args, params), args);
         if (s == "OrDefault") return makeOrDefaultCombinator(get(base, args, params), args);
         if (s == "Distinct") return makeDistinctCombinator(get(base, args, params), args);
+        if (s == "SimpleState") return makeSimpleStateCombinator(get(base, args, params), args);
         if (s == "State") return makeStateCombinator(get(base, args, params), args);
         if (s == "Merge") return makeMergeCombinator(base, args, params);
         if (s == "Array") {

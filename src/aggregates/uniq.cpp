@@ -205,21 +205,21 @@ struct UniqSampleSet {
         const uint64_t p32 = uint64_t(1) << 32;
         return uint64_t(std::round(double(p32) * (std::log(double(p32)) - std::log(double(p32 - res)))));
     }
+    // ClickHouse's UniquesHashSet format: skip degree byte, VarUInt count (the zero hash included),
+    // then the kept 32-bit hashes (zero first when present), so states interchange with ClickHouse.
     void serialize(std::string& out) const {
         writePod(out, skip);
-        writePod(out, uint8_t(has_zero));
-        uint32_t n = count - (has_zero ? 1 : 0);
-        writePod(out, n);
+        writeVarUInt(out, count);
+        if (has_zero) writePod(out, uint32_t(0));
         for (uint32_t h : cells)
             if (h) writePod(out, h);
     }
     void deserialize(const char*& pos, const char* end) {
         skip = readPod<uint8_t>(pos, end);
         if (skip > 32) throw Exception(ErrorCodes::INCORRECT_DATA, "Bad uniq state");
-        if (readPod<uint8_t>(pos, end)) insertRaw(0);
-        uint32_t n = readPod<uint32_t>(pos, end);
+        uint64_t n = readVarUInt(pos, end);
         if (n > kUniqMaxSize || size_t(end - pos) < size_t(n) * 4) throwTruncated();
-        for (uint32_t i = 0; i < n; ++i) {
+        for (uint64_t i = 0; i < n; ++i) {
             insertRaw(readPod<uint32_t>(pos, end));
             if (count > (uint32_t(1) << (degree - 1))) rebuild(degree + 1);
         }

@@ -598,7 +598,7 @@ void writeBinary(const DataType& t, const IColumn& c0, size_t row, std::string& 
                 writeBinary(*t.nested[0], c, row, out);
             }
             return;
-        case TypeId::String: {
+        case TypeId::String: case TypeId::AggregateFunction: {
             auto v = static_cast<const ColumnString&>(c).getView(row);
             putVarUInt(out, v.size());
             out += v;

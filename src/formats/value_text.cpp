@@ -259,8 +259,8 @@ void serializeImpl(const DataType& t, const IColumn& c0, size_t row, std::string
                 serializeImpl(*t.nested[0], c, row, out, style, s);
             }
             return;
-        case TypeId::String: case TypeId::FixedString: {
-            std::string_view v = t.id == TypeId::String ? static_cast<const ColumnString&>(c).getView(row)
+        case TypeId::String: case TypeId::FixedString: case TypeId::AggregateFunction: {
+            std::string_view v = t.id != TypeId::FixedString ? static_cast<const ColumnString&>(c).getView(row)
                                                         : static_cast<const ColumnFixedString&>(c).getView(row);
             switch (style) {
                 case TextStyle::Escaped: appendEscapedTSV(out, v); break;
@@ -466,7 +466,7 @@ bool parseIPv4Text(std::string_view s, uint32_t& out) {
 // Parses the plain text of a non-composite value and appends it. `text` is already unescaped.
 void parseScalar(const DataType& t, IColumn& c, std::string_view text, const FormatSettings& s) {
     switch (t.id) {
-        case TypeId::String: static_cast<ColumnString&>(c).insertData(text); return;
+        case TypeId::String: case TypeId::AggregateFunction: static_cast<ColumnString&>(c).insertData(text); return;
         case TypeId::FixedString:
             if (text.size() > t.n)
                 throwParse(ErrorCodes::TOO_LARGE_STRING_SIZE, "String too long for type FixedString(" + std::to_string(t.n) + ")");

@@ -373,6 +373,15 @@ ColumnPtr castColumn(const ColumnPtr& col_in, const DataTypePtr& from, const Dat
     }
     const ColumnPtr& col = col_in;
 
+    // SimpleAggregateFunction(f, T) is a T.
+    if (from->isSimpleAggregate() || to->isSimpleAggregate())
+        return castColumn(col_in, removeSimpleAggregate(from), removeSimpleAggregate(to), ctx, mode, accurate);
+    // Aggregate states convert only to the same state type (or from their serialized bytes).
+    if (to->id == TypeId::AggregateFunction || from->id == TypeId::AggregateFunction) {
+        if (to->id == TypeId::AggregateFunction && from->id == TypeId::String) return col_in;
+        throw Exception(ErrorCodes::CANNOT_CONVERT_TYPE, "Conversion from " + from->name() + " to " + to->name() + " is not supported");
+    }
+
     // LowCardinality (before the Nullable handling, so LowCardinality(Nullable(T)) keeps its NULLs).
     if (to->id == TypeId::LowCardinality || from->id == TypeId::LowCardinality)
         return castLowCardinality(col_in, from, to, ctx, mode, accurate);

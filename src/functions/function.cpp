@@ -30,6 +30,7 @@ void registerAllFunctions(FunctionFactory& f) {
     registerConversionFunctions(f);
     registerTupleArrayBasicFunctions(f);
     registerMiscFunctions(f);
+    registerAggregateStateFunctions(f);
     registerExtraFunctions(f);
 }
 

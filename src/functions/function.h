@@ -124,6 +124,7 @@ void registerConditionalFunctions(FunctionFactory& f);
 void registerConversionFunctions(FunctionFactory& f);
 void registerTupleArrayBasicFunctions(FunctionFactory& f);
 void registerMiscFunctions(FunctionFactory& f);
+void registerAggregateStateFunctions(FunctionFactory& f);   // finalizeAggregation, initializeAggregation
 void registerExtraFunctions(FunctionFactory& f);   // strings, dates, math, hashes, arrays, JSON, URL
 
 }  // namespace basalt

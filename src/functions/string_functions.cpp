@@ -1003,6 +1003,7 @@ void registerEncodings(FunctionFactory& f) {
     f.registerFunction("hex", [](const ColumnsWithTypeAndName& a, const FunctionContext&) -> FunctionPtr {
         checkArgumentCount("hex", a, 1, 1);
         DataTypePtr t = removeLowCardinality(a[0].type);
+        if (t->id == TypeId::AggregateFunction) t = makeType(TypeId::String);   // the serialized state's bytes
         bool ok = t->isStringOrFixed() || t->isInteger() || t->isFloat() || t->id == TypeId::Bool || t->id == TypeId::Date ||
                   t->id == TypeId::DateTime || t->isDecimal() || t->id == TypeId::UUID || t->id == TypeId::Date32;
         if (!ok || t->id == TypeId::UInt256 || t->id == TypeId::Int256 || t->id == TypeId::Decimal256) throwIllegalType("hex", a[0].type, 0);

@@ -273,14 +273,14 @@ std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreate
     std::string engine = q->engine ? q->engine->name : "Memory";
     StoragePtr s;
     if (engine == "Memory") s = std::make_shared<StorageMemory>(md);
-    else if (engine == "MergeTree") {
+    else if (engine == "MergeTree" || engine == "ReplacingMergeTree" || engine == "SummingMergeTree" || engine == "AggregatingMergeTree" ||
+             engine == "CollapsingMergeTree" || engine == "VersionedCollapsingMergeTree") {
         if (q->uuid.empty()) q->uuid = generateUUIDv4();
         if (!ctx.catalog) throw Exception(ErrorCodes::LOGICAL_ERROR, "MergeTree table without a catalog");
         auto mt = std::make_shared<StorageMergeTree>(md, q, ctx.catalog->tableDataDir(q->uuid), ctx);
         mt->startup();
         s = mt;
-    } else if (engine == "ReplacingMergeTree" || engine == "SummingMergeTree" || engine == "AggregatingMergeTree" ||
-             engine == "CollapsingMergeTree" || engine == "VersionedCollapsingMergeTree" || engine == "Log" || engine == "TinyLog" || engine == "StripeLog")
+    } else if (engine == "Log" || engine == "TinyLog" || engine == "StripeLog")
         throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Table engine " + engine + " is not supported yet (use ENGINE = Memory)");
     else throw Exception(ErrorCodes::UNKNOWN_STORAGE, "Unknown table engine " + engine);
     s->create_query = q;

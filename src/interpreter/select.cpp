@@ -453,6 +453,11 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             source_scope.clause = "SELECT";
         }
     }
+    if (q.from && q.from->final) {
+        if (!src.storage || src.subquery_blocks || !src.storage->supportsFinal())
+            throw Exception(ErrorCodes::ILLEGAL_FINAL, "Storage " + (src.storage ? src.storage->engineName() : std::string("subquery")) + " doesn't support FINAL");
+        query_info.final = true;
+    }
 
     // Expressions per stage.
     std::vector<ExprNodePtr> key_nodes;
@@ -604,7 +609,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         sources = splitBlocks(src.subquery_blocks, positions, threads, 0);
     } else {
         sources = readInKeyOrder(src.storage.get(), read_columns, query_info, order_exprs, has_limit && !negative_limit && !aggregating &&
-                                 !q.distinct && limit_by.empty() && array_joins.empty() && !q.limit_with_ties && !q.with_totals);
+                                 !q.distinct && limit_by.empty() && array_joins.empty() && !q.limit_with_ties && !q.with_totals && !query_info.final);
         if (!sources.empty()) read_in_order = true;
         else sources = src.storage->read(read_columns, query_info, ctx_, threads);
     }

@@ -66,6 +66,8 @@ const Desc kSettings[] = {
     {"use_skip_indexes", "Bool", "Use data skipping indexes during query execution."},
     {"force_data_skipping_indices", "String", "Comma separated list of data skipping indices that must be used, otherwise an exception is thrown."},
     {"optimize_move_to_prewhere", "Bool", "Allows PREWHERE optimization in SELECT queries from MergeTree."},
+    {"optimize_on_insert", "Bool", "Do the same transformation for inserted block of data as if merge was done on this block."},
+    {"do_not_merge_across_partitions_select_final", "Bool", "Merge parts only in one partition in select final"},
     {"optimize_read_in_order", "Bool", "Enable ORDER BY optimization for reading data in corresponding order in MergeTree tables."},
     {"allow_suspicious_low_cardinality_types", "Bool", "Allows LowCardinality of fixed-size types (numbers, dates, IPs): usually slower than the plain type."},
 };
@@ -110,6 +112,8 @@ void Settings::set(const std::string& name, const Field& v) {
     else if (name == "force_data_skipping_indices") force_data_skipping_indices = toStr(v);
     else if (name == "optimize_read_in_order") optimize_read_in_order = toBool(name, v);
     else if (name == "optimize_move_to_prewhere") optimize_move_to_prewhere = toBool(name, v);
+    else if (name == "optimize_on_insert") optimize_on_insert = toBool(name, v);
+    else if (name == "do_not_merge_across_partitions_select_final") do_not_merge_across_partitions_select_final = toBool(name, v);
     else {
         // Settings ClickHouse clients commonly send; accepted and ignored so drivers keep working.
         static const char* ignored[] = {"send_logs_level", "log_queries", "allow_experimental_analyzer", "enable_analyzer",
@@ -149,6 +153,8 @@ std::vector<Settings::Row> Settings::describe() const {
         if (n == "force_data_skipping_indices") return s.force_data_skipping_indices;
         if (n == "optimize_read_in_order") return s.optimize_read_in_order ? "1" : "0";
         if (n == "optimize_move_to_prewhere") return s.optimize_move_to_prewhere ? "1" : "0";
+        if (n == "optimize_on_insert") return s.optimize_on_insert ? "1" : "0";
+        if (n == "do_not_merge_across_partitions_select_final") return s.do_not_merge_across_partitions_select_final ? "1" : "0";
         return "";
     };
     std::vector<Row> rows;

@@ -67,12 +67,14 @@ struct SelectQueryInfo {
     // Set by a storage that returns only rows satisfying `filter` exactly (MergeTree's PREWHERE):
     // the executor then does not filter again.
     mutable bool filter_applied = false;
+    bool final = false;   // FROM t FINAL (storages that support it merge rows by their engine's rules)
 };
 
 class IStorage {
 public:
     virtual ~IStorage() = default;
     virtual std::string engineName() const = 0;
+    virtual bool supportsFinal() const { return false; }
     const TableMetadata& metadata() const { return metadata_; }
     TableMetadata& metadata() { return metadata_; }
 

@@ -1,12 +1,15 @@
 // system_tables.cpp — see system_tables.h.
 #include "storage/system_tables.h"
 
+#include <algorithm>
+
 #include "aggregates/aggregate_function.h"
 #include "common/exception.h"
 #include "formats/format.h"
 #include "functions/function.h"
 #include "interpreter/context.h"
 #include "storage/catalog.h"
+#include "storage/mergetree/storage_mergetree.h"
 #include "storage/numbers.h"
 #include "types/create_column.h"
 
@@ -206,7 +209,9 @@ void registerSystemTables(Catalog& catalog) {
                                          col("is_temporary", TypeId::UInt8), col("create_table_query", TypeId::String),
                                          col("engine_full", TypeId::String),
                                          col("total_rows", makeNullable(makeType(TypeId::UInt64))),
-                                         col("total_bytes", makeNullable(makeType(TypeId::UInt64))), col("comment", TypeId::String)};
+                                         col("total_bytes", makeNullable(makeType(TypeId::UInt64))), col("comment", TypeId::String),
+                                         col("partition_key", TypeId::String), col("sorting_key", TypeId::String),
+                                         col("primary_key", TypeId::String)};
     add("tables", std::make_shared<StorageGenerated>("SystemTables", tcols, [tcols](QueryContext& ctx) {
         RowBuilder rb(tcols);
         for (auto& d : ctx.catalog->databases())
@@ -214,9 +219,22 @@ void registerSystemTables(Catalog& catalog) {
                 auto rows = s->totalRows();
                 auto bytes = s->totalBytes();
                 std::string create = s->create_query ? s->create_query->formatSQL() : "";
+                // engine_full: the ENGINE clause of the definition on one line, as ClickHouse shows it.
                 std::string engine_full = s->engineName();
+                if (size_t at = create.find("\nENGINE = "); at != std::string::npos) {
+                    engine_full = create.substr(at + 10);
+                    if (size_t c = engine_full.find("\nCOMMENT "); c != std::string::npos) engine_full.resize(c);
+                    std::replace(engine_full.begin(), engine_full.end(), '\n', ' ');
+                }
+                std::string partition_key, sorting_key, primary_key;
+                if (auto* mt = dynamic_cast<const StorageMergeTree*>(s.get())) {
+                    partition_key = mt->partitionKeyDescription();
+                    sorting_key = mt->sortingKeyDescription();
+                    primary_key = mt->primaryKeyDescription();
+                }
                 rb.add({d, n, s->isSystem() ? "System" + s->engineName() : s->engineName(), uint64_t(0), create, engine_full,
-                        rows ? Field(*rows) : Field(), bytes ? Field(*bytes) : Field(), s->metadata().comment});
+                        rows ? Field(*rows) : Field(), bytes ? Field(*bytes) : Field(), s->metadata().comment, partition_key, sorting_key,
+                        primary_key});
             }
         return rb.build();
     }));

@@ -16,7 +16,7 @@ MutableColumnPtr createColumn(const DataType& type) {
         // 256-bit values are kept out of dispatchFixed (and so out of most kernels' instantiations).
         case TypeId::Int256: case TypeId::Decimal256: return std::make_shared<ColumnVector<Int256>>();
         case TypeId::UInt256: return std::make_shared<ColumnVector<UInt256>>();
-        case TypeId::String: return std::make_shared<ColumnString>();
+        case TypeId::String: case TypeId::AggregateFunction: return std::make_shared<ColumnString>();
         case TypeId::FixedString: return std::make_shared<ColumnFixedString>(type.n);
         case TypeId::Nullable: return std::make_shared<ColumnNullable>(createColumn(*type.nested[0]), ColumnUInt8::create());
         case TypeId::LowCardinality: return std::make_shared<ColumnLowCardinality>(createColumn(*type.nested[0]));

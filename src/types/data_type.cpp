@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 
+#include "aggregates/aggregate_function.h"
 #include "common/exception.h"
 #include "common/string_utils.h"
 
@@ -69,8 +70,18 @@ const char* intervalKindName(IntervalKind k) {
 }
 
 std::string DataType::name() const {
+    if (!simple_function.empty()) {
+        DataType plain = *this;
+        plain.simple_function.clear();
+        return "SimpleAggregateFunction(" + simple_function + ", " + plain.name() + ")";
+    }
     if (const char* s = simpleName(id)) return s;
     switch (id) {
+        case TypeId::AggregateFunction: {
+            std::string s = "AggregateFunction(" + function;
+            for (auto& a : nested) s += ", " + a->name();
+            return s + ")";
+        }
         case TypeId::Decimal32: case TypeId::Decimal64: case TypeId::Decimal128: case TypeId::Decimal256:
             return "Decimal(" + std::to_string(precision) + ", " + std::to_string(scale) + ")";
         case TypeId::FixedString: return "FixedString(" + std::to_string(n) + ")";
@@ -106,7 +117,7 @@ std::string DataType::name() const {
 bool DataType::equals(const DataType& o) const {
     if (id != o.id || precision != o.precision || scale != o.scale || n != o.n || timezone != o.timezone ||
         interval_kind != o.interval_kind || element_names != o.element_names || enum_values != o.enum_values ||
-        nested.size() != o.nested.size())
+        nested.size() != o.nested.size() || function != o.function || simple_function != o.simple_function)
         return false;
     for (size_t i = 0; i < nested.size(); ++i)
         if (!nested[i]->equals(*o.nested[i])) return false;
@@ -325,6 +336,30 @@ struct TypeParser {
         return r;
     }
 
+    // A parameter of an aggregate function: a number or a string.
+    Field literal() {
+        ws();
+        if (pos < s.size() && s[pos] == '\'') return Field(str());
+        size_t b = pos;
+        if (pos < s.size() && (s[pos] == '-' || s[pos] == '+')) ++pos;
+        bool is_float = false;
+        while (pos < s.size() && (isalnum((unsigned char)s[pos]) || s[pos] == '.' ||
+                                  ((s[pos] == '-' || s[pos] == '+') && (s[pos - 1] == 'e' || s[pos - 1] == 'E')))) {
+            if (s[pos] == '.' || s[pos] == 'e' || s[pos] == 'E') is_float = true;
+            ++pos;
+        }
+        std::string t(s.substr(b, pos - b));
+        if (t.empty()) fail("expected a parameter");
+        try {
+            if (is_float) return Field(std::stod(t));
+            if (t[0] == '-') return Field(int64_t(std::stoll(t)));
+            return Field(uint64_t(std::stoull(t)));
+        } catch (const std::exception&) {
+            fail("bad parameter " + t);
+        }
+        return Field();
+    }
+
     DataTypePtr parse() {
         if (++depth > 100) throw Exception(ErrorCodes::TOO_DEEP_RECURSION, "Type name nesting is too deep");
         std::string name = ident();
@@ -440,6 +475,41 @@ struct TypeParser {
                 fail("either all or none of tuple elements must be named");
             return makeTuple(std::move(elems), any_named ? names : std::vector<std::string>{});
         }
+        if (name == "AggregateFunction") {
+            expect('(');
+            ws();
+            // An optional leading version number (AggregateFunction(1, sumMap, ...)) is accepted and ignored.
+            if (pos < s.size() && isdigit((unsigned char)s[pos])) { number(); expect(','); }
+            std::string fname = ident();
+            if (fname.empty()) fail("expected aggregate function name");
+            std::vector<Field> params;
+            std::string printed = fname;
+            if (eat('(')) {
+                printed += "(";
+                if (!eat(')')) {
+                    do {
+                        params.push_back(literal());
+                        printed += (params.size() > 1 ? ", " : "") + params.back().toSQL();
+                    } while (eat(','));
+                    expect(')');
+                }
+                printed += ")";
+            }
+            DataTypes args;
+            while (eat(',')) args.push_back(parse());
+            expect(')');
+            auto f = AggregateFunctionFactory::instance().get(fname, args, params);
+            return makeAggregateFunctionType(f, printed, args);
+        }
+        if (name == "SimpleAggregateFunction") {
+            expect('(');
+            std::string fname = ident();
+            if (fname.empty()) fail("expected aggregate function name");
+            expect(',');
+            auto t = parse();
+            expect(')');
+            return makeSimpleAggregateFunctionType(fname, t);
+        }
         if (startsWith(name, "Interval")) {
             std::string unit = name.substr(8);
             for (int k = 0; k <= int(IntervalKind::Year); ++k)
@@ -449,6 +519,35 @@ struct TypeParser {
     }
 };
 }  // namespace
+
+DataTypePtr makeAggregateFunctionType(std::shared_ptr<const IAggregateFunction> f, std::string function, DataTypes args) {
+    auto d = std::make_shared<DataType>();
+    d->id = TypeId::AggregateFunction;
+    d->function = std::move(function);
+    d->nested = std::move(args);
+    d->aggregate_function = std::move(f);
+    return d;
+}
+
+DataTypePtr makeSimpleAggregateFunctionType(const std::string& function, const DataTypePtr& t) {
+    auto f = AggregateFunctionFactory::instance().get(function, {t}, {});
+    DataTypePtr plain = removeSimpleAggregate(t);
+    if (!removeSimpleAggregate(f->resultType())->equals(*plain))
+        throw Exception(ErrorCodes::BAD_ARGUMENTS, "Incompatible data types between aggregate function '" + function + "' which returns " +
+                                                       f->resultType()->name() + " and column storage type " + plain->name());
+    auto d = std::make_shared<DataType>(*plain);
+    d->simple_function = function;
+    d->aggregate_function = std::move(f);
+    return d;
+}
+
+DataTypePtr removeSimpleAggregate(const DataTypePtr& t) {
+    if (!t->isSimpleAggregate()) return t;
+    auto d = std::make_shared<DataType>(*t);
+    d->simple_function.clear();
+    d->aggregate_function.reset();
+    return d;
+}
 
 DataTypePtr parseDataType(std::string_view text) {
     TypeParser p{text};

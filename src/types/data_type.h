@@ -24,11 +24,13 @@ enum class TypeId : uint8_t {
     Enum8, Enum16,
     Nullable, LowCardinality, Array, Tuple, Map,
     Interval,
+    AggregateFunction,   // a column of serialized aggregate states (String layout)
 };
 
 enum class IntervalKind : uint8_t { Nanosecond, Microsecond, Millisecond, Second, Minute, Hour, Day, Week, Month, Quarter, Year };
 
 struct DataType;
+class IAggregateFunction;
 using DataTypePtr = std::shared_ptr<const DataType>;
 using DataTypes = std::vector<DataTypePtr>;
 
@@ -43,10 +45,18 @@ struct DataType {
     DataTypes nested;                                     // Nullable/LC/Array: 1; Tuple: N; Map: 2
     std::vector<std::string> element_names;               // named Tuple
     std::vector<std::pair<std::string, int16_t>> enum_values;
+    // AggregateFunction(f, T...): `function` is "f" or "f(params)" as ClickHouse prints it, nested
+    // holds the argument types and aggregate_function the function whose states the column holds.
+    // SimpleAggregateFunction(f, T): a T (same id and layout) with `simple_function` = "f" and
+    // aggregate_function = f(T); only MergeTree's merging modes and type names look at it.
+    std::string function;
+    std::string simple_function;
+    std::shared_ptr<const IAggregateFunction> aggregate_function;
 
     std::string name() const;   // exactly as ClickHouse prints it in type lists (CAST arguments, errors)
     std::string prettyName(size_t indent = 0) const;   // toTypeName form: named tuples span lines
     bool equals(const DataType& o) const;
+    bool isSimpleAggregate() const { return !simple_function.empty(); }
 
     bool isNullable() const { return id == TypeId::Nullable; }
     bool isUnsignedInteger() const { return id >= TypeId::UInt8 && id <= TypeId::UInt256; }
@@ -81,6 +91,13 @@ DataTypePtr makeDateTime64(uint32_t scale, std::string tz = "");
 DataTypePtr makeDecimal(uint32_t precision, uint32_t scale);
 DataTypePtr makeFixedString(uint32_t n);
 DataTypePtr makeInterval(IntervalKind k);
+// AggregateFunction(f, args...) over an existing function; `function` is its printed name with
+// parameters ("quantiles(0.5, 0.9)").
+DataTypePtr makeAggregateFunctionType(std::shared_ptr<const IAggregateFunction> f, std::string function, DataTypes args);
+// SimpleAggregateFunction(f, T): checks that f(T) returns T (BAD_ARGUMENTS otherwise, as ClickHouse).
+DataTypePtr makeSimpleAggregateFunctionType(const std::string& function, const DataTypePtr& t);
+// The type without a SimpleAggregateFunction wrapper.
+DataTypePtr removeSimpleAggregate(const DataTypePtr& t);
 DataTypePtr removeNullable(const DataTypePtr& t);
 DataTypePtr removeLowCardinality(const DataTypePtr& t);
 // Removes LowCardinality also inside Array / Tuple / Map.

@@ -171,7 +171,7 @@ void serializeImpl(const DataType& t0, const IColumn& col, size_t offset, size_t
                 serializeImpl(*t.nested[i], c.getColumn(i), offset, limit, tupleElementName(t, i, name), level, get);
             return;
         }
-        case TypeId::String: {
+        case TypeId::String: case TypeId::AggregateFunction: {
             auto& c = static_cast<const ColumnString&>(col);
             std::string buf;
             size_t payload = c.offsetAt(offset + limit) - c.offsetAt(offset);
@@ -312,7 +312,7 @@ void deserializeImpl(const DataType& t0, IColumn& col, size_t limit, const std::
             if (t.nested.empty()) for (size_t i = 0; i < limit; ++i) c.insertDefault();
             return;
         }
-        case TypeId::String:
+        case TypeId::String: case TypeId::AggregateFunction:
             readStrings(static_cast<ColumnString&>(col), limit, get(name));
             return;
         case TypeId::FixedString: {

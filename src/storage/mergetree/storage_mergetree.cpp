@@ -46,6 +46,7 @@ void MergeTreeSettings::apply(const std::string& name, const Field& v) {
     else if (name == "max_compress_block_size") max_compress_block_size = std::max<uint64_t>(1, num());
     else if (name == "merge_max_block_size") merge_max_block_size = std::max<uint64_t>(1, num());
     else if (name == "merge_with_ttl_timeout") merge_with_ttl_timeout = num();
+    else if (name == "allow_dimensions_outside_sorting_key") allow_dimensions_outside_sorting_key = num() != 0;
     else {
         // ClickHouse MergeTree settings that do not change behaviour here yet.
         static const char* accepted[] = {"index_granularity_bytes", "min_bytes_for_wide_part", "min_rows_for_wide_part",
@@ -336,9 +337,14 @@ StorageMergeTree::StorageMergeTree(TableMetadata md, std::shared_ptr<ASTCreateQu
     metadata_ = std::move(md);
     create_query = q;
     parts_ = std::make_shared<std::vector<DataPartPtr>>();
-    if (q->engine && !q->engine->arguments.empty())
+    if (q->engine && q->engine->name == "MergeTree" && !q->engine->arguments.empty())
         throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH,
                         "Engine MergeTree expects no parameters (the deprecated MergeTree(date, key, granularity) syntax is not supported)");
+    if (q->engine) {
+        std::vector<NameAndType> cols;
+        for (auto& c : metadata_.columns) cols.push_back({c.name, c.type});
+        merging_params_ = MergingParams::fromEngine(*q->engine, cols);
+    }
     for (auto& [n, v] : q->engine_settings) settings_.apply(n, v);
     bool has_granularity = false;
     for (auto& [n, v] : q->engine_settings) has_granularity = has_granularity || n == "index_granularity";
@@ -349,6 +355,10 @@ StorageMergeTree::StorageMergeTree(TableMetadata md, std::shared_ptr<ASTCreateQu
     // create_table_empty_primary_key_by_default, on in current releases).
     sorting_key_ = flattenTuple(q->order_by ? q->order_by : q->primary_key);
     primary_key_ = q->primary_key ? flattenTuple(q->primary_key) : sorting_key_;
+    // VersionedCollapsingMergeTree sorts by the version last (ClickHouse adds it to the sorting key).
+    if (merging_params_.mode == MergingParams::Mode::VersionedCollapsing &&
+        std::none_of(sorting_key_.begin(), sorting_key_.end(), [&](auto& k) { return k->getColumnName() == merging_params_.version_column; }))
+        sorting_key_.push_back(std::make_shared<ASTIdentifier>(std::vector<std::string>{merging_params_.version_column}));
     if (primary_key_.size() > sorting_key_.size())
         throw Exception(ErrorCodes::BAD_ARGUMENTS, "Primary key must be a prefix of the sorting key, but its length: " + std::to_string(primary_key_.size()) +
                         " is greater than the sorting key length: " + std::to_string(sorting_key_.size()));
@@ -357,6 +367,24 @@ StorageMergeTree::StorageMergeTree(TableMetadata md, std::shared_ptr<ASTCreateQu
             throw Exception(ErrorCodes::BAD_ARGUMENTS, "Primary key must be a prefix of the sorting key, but the column in the position " + std::to_string(i) +
                             " is " + sorting_key_[i]->getColumnName() + ", not " + primary_key_[i]->getColumnName());
     partition_key_ = flattenTuple(q->partition_by);
+    if (merging_params_.mode == MergingParams::Mode::Aggregating && !settings_.allow_dimensions_outside_sorting_key) {
+        // As ClickHouse 25+: a plain column outside the sorting key would keep an arbitrary row's value.
+        std::vector<std::string> sources = sortingKeySources(), loose;
+        for (auto& c : metadata_.columns)
+            if (c.default_kind != "ALIAS" && c.default_kind != "EPHEMERAL" && c.type->id != TypeId::AggregateFunction && !c.type->isSimpleAggregate() &&
+                std::find(sources.begin(), sources.end(), c.name) == sources.end())
+                loose.push_back(c.name);
+        if (!loose.empty()) {
+            std::string list;
+            for (auto& n : loose) list += (list.empty() ? "" : ", ") + n;
+            throw Exception(ErrorCodes::BAD_ARGUMENTS,
+                            "Column(s) " + list + " of the AggregatingMergeTree table are neither part of the sorting key nor aggregate measures "
+                            "(AggregateFunction or SimpleAggregateFunction). During background merges, rows with the same value of the sorting key "
+                            "are collapsed into one, so these columns keep an arbitrary value, which silently produces wrong results for queries "
+                            "that GROUP BY or filter on them. Add them to the sorting key (ORDER BY), or set 'allow_dimensions_outside_sorting_key = 1' "
+                            "if this is intentional (for example, when the columns are functionally dependent on the sorting key).");
+        }
+    }
 
     auto ev = makeEvaluator(ctx);   // validates every key expression (UNKNOWN_IDENTIFIER, ...)
     validateTTL(ctx);
@@ -378,6 +406,16 @@ StorageMergeTree::StorageMergeTree(TableMetadata md, std::shared_ptr<ASTCreateQu
 }
 
 StorageMergeTree::~StorageMergeTree() = default;
+
+std::string StorageMergeTree::engineName() const {
+    return create_query && create_query->engine ? create_query->engine->name : "MergeTree";
+}
+
+std::vector<std::string> StorageMergeTree::sortingKeySources() const {
+    std::set<std::string> names;
+    for (auto& k : sorting_key_) collectColumnNames(k, names);
+    return {names.begin(), names.end()};
+}
 
 // Physical columns, per-column codecs and constant fills from metadata_ (construction and ALTER).
 void StorageMergeTree::rebuildSchema(QueryContext& ctx) {
@@ -706,6 +744,17 @@ void StorageMergeTree::write(std::vector<Block> blocks, QueryContext& ctx) {
                 }
                 for (size_t i = skip_pos; i < group_pos; ++i)
                     g.keys.insert({sorted.at(i).column->cut(begin, end - begin), sorted.at(i).type, sorted.at(i).name});
+                if (!merging_params_.ordinary() && ctx.settings.optimize_on_insert) {
+                    // The engine's merging mode applied to the block (ClickHouse's optimize_on_insert).
+                    Block sort_keys;
+                    for (size_t i = 0; i < keys.columns(); ++i)
+                        sort_keys.insert({sorted.at(key_pos + i).column->cut(begin, end - begin), sorted.at(key_pos + i).type, sorted.at(key_pos + i).name});
+                    std::vector<NameAndType> layout;
+                    for (auto& c : g.data.data()) layout.push_back({c.name, c.type});
+                    SortedGroupMerger merger(merging_params_, layout, sortingKeySources(), false);
+                    g.data = merger.push(std::move(g.data), std::move(sort_keys), true);
+                    g.keys = primaryKeyColumns(*ev, g.data);
+                }
                 size_t src_row = first_row[gcol[begin]];
                 for (auto& c : parts.data()) g.partition_row.insert({c.column->cut(src_row, 1), c.type, c.name});
                 g.partition_id = partitionId(g.partition_row);
@@ -717,6 +766,7 @@ void StorageMergeTree::write(std::vector<Block> blocks, QueryContext& ctx) {
         std::vector<Group*> groups;
         for (auto& cg : chunk_groups)
             for (auto& g : cg) {
+                if (!g.data.rows()) continue;   // every row collapsed away (optimize_on_insert)
                 g.info.partition_id = g.partition_id;
                 g.info.min_block = g.info.max_block = next_block_++;
                 cleanup.push_back(dir_ + "tmp_insert_" + g.info.name());
@@ -811,7 +861,8 @@ std::optional<uint64_t> StorageMergeTree::totalBytes() const {
 
 // ---------------------------------------------------------------- SELECT
 std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> StorageMergeTree::selectRanges(
-    const std::shared_ptr<const std::vector<DataPartPtr>>& snap, const ASTPtr& filter, QueryContext& ctx, MergeTreeReadStats* stats) const {
+    const std::shared_ptr<const std::vector<DataPartPtr>>& snap, const ASTPtr& filter, QueryContext& ctx, MergeTreeReadStats* stats,
+    bool allow_skip_indexes) const {
     std::vector<std::pair<std::string, DataTypePtr>> cols;
     for (auto& c : schema_.columns) cols.push_back({c.name, c.type});
     std::unique_ptr<KeyCondition> part_cond, pk_cond;
@@ -829,7 +880,7 @@ std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> Stor
     bool use_part = part_cond && part_cond->useful();
     bool use_pk = pk_cond && pk_cond->useful();
     std::vector<std::unique_ptr<SkipIndexCondition>> skip_conds;
-    if (filter && ctx.settings.use_skip_indexes)
+    if (filter && ctx.settings.use_skip_indexes && allow_skip_indexes)
         for (auto& d : schema_.skip_indexes) {
             auto c = std::make_unique<SkipIndexCondition>(d, filter, cols, ctx);
             if (!c->useful()) continue;
@@ -852,7 +903,7 @@ std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> Stor
         }
     }
     std::unique_ptr<SkipIndexDisjunction> disjunction;
-    if (filter && ctx.settings.use_skip_indexes && !schema_.skip_indexes.empty()) {
+    if (filter && ctx.settings.use_skip_indexes && allow_skip_indexes && !schema_.skip_indexes.empty()) {
         disjunction = std::make_unique<SkipIndexDisjunction>(schema_.skip_indexes, filter, cols, ctx);
         if (!disjunction->useful()) disjunction.reset();
     }
@@ -1089,6 +1140,7 @@ void collectInputs(const ExprNodePtr& n, std::set<size_t>& out) {
 }  // namespace
 
 Sources StorageMergeTree::read(const std::vector<std::string>& columns, const SelectQueryInfo& info, QueryContext& ctx, size_t num_streams) {
+    if (info.final) return readFinal(columns, info, ctx, num_streams);
     auto shared = std::make_shared<Source::Shared>();
     shared->ctx = &ctx;
     PartSchema schema;
@@ -1309,6 +1361,121 @@ Sources StorageMergeTree::readInOrder(const std::vector<std::string>& columns, c
     return sources;
 }
 
+// ---------------------------------------------------------------- SELECT ... FINAL
+// Reads groups of parts one after another, each merged in sorting-key order (InOrderSource) and
+// collapsed by the engine's merging mode; returns the requested columns.
+class StorageMergeTree::FinalSource final : public ISource {
+public:
+    FinalSource(std::vector<std::unique_ptr<InOrderSource>> groups, std::vector<NameAndType> read_columns, size_t outputs,
+                std::vector<ExprNodePtr> key_nodes, const MergingParams& params, const std::vector<std::string>& key_sources)
+        : groups_(std::move(groups)), read_columns_(std::move(read_columns)), outputs_(outputs), key_nodes_(std::move(key_nodes)),
+          params_(params), key_sources_(key_sources) {}
+
+    Block read() override {
+        while (current_ < groups_.size()) {
+            if (!merger_) merger_ = std::make_unique<SortedGroupMerger>(params_, read_columns_, key_sources_, true);
+            Block b = groups_[current_]->read();
+            bool last = !b.rows();
+            if (last) {
+                b = Block();
+                for (auto& c : read_columns_) b.insert({createColumn(c.type), c.type, c.name});
+            }
+            Block keys;
+            auto cols = evaluateAll(key_nodes_, b);
+            for (size_t i = 0; i < key_nodes_.size(); ++i) keys.insert({cols[i]->convertToFullColumn(cols[i]), key_nodes_[i]->type, key_nodes_[i]->name});
+            Block merged = merger_->push(std::move(b), std::move(keys), last);
+            if (last) {
+                groups_[current_].reset();
+                ++current_;
+                merger_.reset();
+            }
+            if (!merged.rows()) continue;
+            Block out;
+            for (size_t i = 0; i < outputs_; ++i) out.insert(merged.at(i));
+            if (outputs_ == 0) out.setRowsWithoutColumns(merged.rows());
+            return out;
+        }
+        return Block();
+    }
+
+private:
+    std::vector<std::unique_ptr<InOrderSource>> groups_;
+    size_t current_ = 0;
+    std::vector<NameAndType> read_columns_;
+    size_t outputs_;
+    std::vector<ExprNodePtr> key_nodes_;
+    MergingParams params_;
+    std::vector<std::string> key_sources_;
+    std::unique_ptr<SortedGroupMerger> merger_;
+};
+
+Sources StorageMergeTree::readFinal(const std::vector<std::string>& columns, const SelectQueryInfo& info, QueryContext& ctx, size_t num_streams) {
+    PartSchema schema;
+    std::map<std::string, ColumnPtr> fill;
+    {
+        std::lock_guard lock(mutex_);
+        schema = schema_;
+        fill = fill_;
+    }
+    // Requested columns first, then what the sorting key and the merging mode need.
+    std::vector<NameAndType> read_columns;
+    for (auto& c : columns) {
+        bool found = false;
+        for (auto& sc : schema.columns)
+            if (sc.name == c) { read_columns.push_back(sc); found = true; }
+        if (!found) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column " + c + " in table");
+    }
+    size_t outputs = read_columns.size();
+    std::set<std::string> needed;
+    for (auto& n : sortingKeySources()) needed.insert(n);
+    for (auto& n : merging_params_.requiredColumns()) needed.insert(n);
+    for (auto& sc : schema.columns)
+        if ((needed.count(sc.name)) && std::none_of(read_columns.begin(), read_columns.end(), [&](auto& r) { return r.name == sc.name; }))
+            read_columns.push_back(sc);
+    Analyzer analyzer(ctx, [](const ASTPtr&, size_t) -> Block { throw Exception(ErrorCodes::BAD_ARGUMENTS, "Subqueries are not allowed in key expressions"); });
+    Scope scope;
+    for (auto& c : read_columns) scope.columns.push_back({c.name, c.type});
+    std::vector<ExprNodePtr> key_nodes;
+    for (auto& k : sorting_key_) key_nodes.push_back(analyzer.analyze(k, scope));
+
+    // Rows of one sorting key can sit in different partitions; they are merged per partition only
+    // when asked to, or when every partition-key column is itself a sorting-key column (then equal
+    // keys imply equal partitions).
+    bool per_partition = ctx.settings.do_not_merge_across_partitions_select_final;
+    if (!per_partition && !partition_key_.empty()) {
+        std::set<std::string> part_sources;
+        for (auto& k : partition_key_) collectColumnNames(k, part_sources);
+        per_partition = std::all_of(part_sources.begin(), part_sources.end(), [&](const std::string& n) {
+            return std::any_of(sorting_key_.begin(), sorting_key_.end(), [&](const ASTPtr& k) { return k->as<ASTIdentifier>() && k->getColumnName() == n; });
+        });
+    }
+    std::map<std::string, std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>>> groups;
+    for (auto& pr : selectRanges(parts(), info.filter, ctx, nullptr, /*allow_skip_indexes=*/false))
+        groups[per_partition ? pr.first->info.partition_id : std::string()].push_back(pr);
+    size_t block_rows = std::max<size_t>(1, std::min<size_t>(ctx.settings.max_block_size, settings_.index_granularity));
+    size_t streams = std::max<size_t>(1, std::min(num_streams, groups.size()));
+    std::vector<std::vector<std::unique_ptr<InOrderSource>>> per_stream(streams);
+    size_t next = 0;
+    for (auto& [pid, list] : groups) {
+        // Older blocks first: among equal keys the merge keeps the earlier part's rows first.
+        std::sort(list.begin(), list.end(), [](auto& a, auto& b) { return a.first->info.min_block < b.first->info.min_block; });
+        std::vector<InOrderSource::Cursor> cursors;
+        for (auto& [part, ranges] : list) {
+            InOrderSource::Cursor c;
+            c.part = part;
+            c.reader = std::make_unique<PartReader>(part, read_columns, fill);
+            for (auto& [l, r] : ranges) for (size_t g = l; g < r; ++g) c.granules.push_back(g);
+            cursors.push_back(std::move(c));
+        }
+        per_stream[next++ % streams].push_back(
+            std::make_unique<InOrderSource>(std::move(cursors), read_columns, read_columns.size(), key_nodes, false, block_rows, ctx));
+    }
+    Sources sources;
+    for (auto& g : per_stream)
+        sources.push_back(std::make_unique<FinalSource>(std::move(g), read_columns, outputs, key_nodes, merging_params_, sortingKeySources()));
+    return sources;
+}
+
 // ---------------------------------------------------------------- merges
 std::vector<DataPartPtr> StorageMergeTree::selectPartsToMerge(bool final, const std::optional<std::string>& partition) {
     std::lock_guard lock(mutex_);
@@ -1456,6 +1623,9 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
     size_t out_rows = 0;
     PartTTL ttl;
     const int64_t merge_time = int64_t(time(nullptr));
+    // The engine's merging mode (ReplacingMergeTree, ...): rows of equal sorting key collapse.
+    std::unique_ptr<SortedGroupMerger> merger;
+    if (!merging_params_.ordinary()) merger = std::make_unique<SortedGroupMerger>(merging_params_, schema_.columns, sortingKeySources(), false);
     // DEDUPLICATE: duplicates have equal sorting keys, so they are adjacent in the merged order up
     // to rows of the same key; the set of rows seen is kept per key only.
     std::string dedup_key;
@@ -1482,12 +1652,17 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
         b = std::move(fb);
         k = std::move(fk);
     };
-    auto flush = [&] {
-        if (!out_rows) return;
+    auto flush = [&](bool last) {
+        if (!out_rows && !(last && merger)) return;
         Block b, k;
         for (size_t i = 0; i < out.size(); ++i) { b.insert({out[i], schema_.columns[i].type, schema_.columns[i].name}); out[i] = createColumn(schema_.columns[i].type); }
         for (size_t i = 0; i < out_keys.size(); ++i) { k.insert({out_keys[i], out_key_types[i].type, out_key_types[i].name}); out_keys[i] = createColumn(out_key_types[i].type); }
         out_rows = 0;
+        if (merger) {
+            Block sort_keys = KeyEvaluator::eval(ev->sorting, ev->input(b));
+            b = merger->push(std::move(b), std::move(sort_keys), last);
+            k = primaryKeyColumns(*ev, b);
+        }
         if (deduplicate) deduplicateRows(b, k);
         // Column TTL: expired values become the column's default.
         bool ttl_changed = false;
@@ -1562,9 +1737,9 @@ MutableDataPartPtr StorageMergeTree::mergeParts(const std::vector<DataPartPtr>& 
         out_rows += n;
         c.row = end;
         advance(c);
-        if (out_rows >= flush_rows) flush();
+        if (out_rows >= flush_rows) flush(false);
     }
-    flush();
+    flush(true);
     ttl.apply(writer);
     return writer.finish(sources.front()->partition_value);
 }

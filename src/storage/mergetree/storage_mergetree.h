@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "storage/mergetree/key_condition.h"
+#include "storage/mergetree/merging.h"
 #include "storage/mergetree/part.h"
 #include "storage/storage.h"
 
@@ -37,6 +38,7 @@ struct MergeTreeSettings {
     uint64_t merge_max_block_size = 8192;
     uint64_t merge_with_ttl_timeout = 14400;   // seconds between TTL merges of one partition
     bool assign_part_uuids = false;
+    bool allow_dimensions_outside_sorting_key = false;   // AggregatingMergeTree: plain columns outside the key
     std::map<std::string, std::string> other;   // accepted ClickHouse settings without effect here
 
     // UNKNOWN_SETTING (115) for names ClickHouse's MergeTree does not have.
@@ -72,7 +74,10 @@ public:
     // SYSTEM STOP/START MERGES without a table: every table, including ones created later.
     static void setAllMergesStopped(bool stopped);
 
-    std::string engineName() const override { return "MergeTree"; }
+    std::string engineName() const override;
+    // The family member's merging mode (ReplacingMergeTree, SummingMergeTree, ...; see merging.h).
+    const MergingParams& mergingParams() const { return merging_params_; }
+    bool supportsFinal() const override { return !merging_params_.ordinary(); }
     Sources read(const std::vector<std::string>& columns, QueryContext& ctx, size_t num_streams) override;
     Sources read(const std::vector<std::string>& columns, const SelectQueryInfo& info, QueryContext& ctx, size_t num_streams) override;
     // optimize_read_in_order: one stream returning rows ordered by the first `prefix` sorting-key
@@ -183,6 +188,7 @@ private:
     struct ReadTask;
     class Source;
     class InOrderSource;
+    class FinalSource;
     friend class Source;
     friend class InOrderSource;
 
@@ -194,7 +200,12 @@ private:
     void appendSkipIndexColumns(const KeyEvaluator& ev, const Block& input, Block& keys) const;
     std::string partitionId(const Block& partition_row) const;
     std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> selectRanges(
-        const std::shared_ptr<const std::vector<DataPartPtr>>& snap, const ASTPtr& filter, QueryContext& ctx, MergeTreeReadStats* stats) const;
+        const std::shared_ptr<const std::vector<DataPartPtr>>& snap, const ASTPtr& filter, QueryContext& ctx, MergeTreeReadStats* stats,
+        bool allow_skip_indexes = true) const;
+    // SELECT ... FINAL: parts merged in sorting-key order through the engine's merging mode.
+    Sources readFinal(const std::vector<std::string>& columns, const SelectQueryInfo& info, QueryContext& ctx, size_t num_streams);
+    // Names of the columns the sorting key is computed from.
+    std::vector<std::string> sortingKeySources() const;
     void checkPartsToThrow(const std::vector<MutableDataPartPtr>& adding) const;
     MutableDataPartPtr mergeParts(const std::vector<DataPartPtr>& parts, QueryContext& ctx, const std::vector<size_t>* deduplicate = nullptr);
     bool commitMerge(const std::vector<DataPartPtr>& sources, MutableDataPartPtr merged);
@@ -233,6 +244,7 @@ private:
     MergeTreeSettings settings_;
     PartSchema schema_;
     std::vector<ASTPtr> sorting_key_, primary_key_, partition_key_;
+    MergingParams merging_params_;
     std::vector<std::string> minmax_columns_;
 
     mutable std::mutex mutex_;

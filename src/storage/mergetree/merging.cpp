@@ -1,0 +1,368 @@
+// merging.cpp — the MergeTree family's merging modes (see merging.h): engine arguments, and the
+// group-by-sorting-key collapse shared by merges, optimize_on_insert and SELECT ... FINAL.
+// Each block is split into runs of equal sorting key once; the mode then picks rows (Replacing,
+// Collapsing, VersionedCollapsing: one permute of the block) or aggregates every run with one
+// addBatch per column over per-run states (Summing, Aggregating).
+#include "storage/mergetree/merging.h"
+
+#include <algorithm>
+#include <set>
+
+#include "aggregates/aggregate_function.h"
+#include "common/exception.h"
+#include "exec/block_ops.h"
+#include "sql/ast.h"
+#include "types/create_column.h"
+
+namespace basalt {
+
+namespace {
+
+std::vector<std::string> identifierList(const ASTPtr& a) {
+    if (auto* id = a->as<ASTIdentifier>()) return {id->name()};
+    if (auto* f = a->as<ASTFunction>(); f && f->name == "tuple") {
+        std::vector<std::string> r;
+        for (auto& x : f->arguments) for (auto& n : identifierList(x)) r.push_back(n);
+        return r;
+    }
+    throw Exception(ErrorCodes::BAD_ARGUMENTS, "Engine argument must be a column name, got " + a->getColumnName());
+}
+
+const NameAndType* findColumn(const std::vector<NameAndType>& columns, const std::string& name) {
+    for (auto& c : columns) if (c.name == name) return &c;
+    return nullptr;
+}
+
+bool isVersionType(const DataType& t) {
+    return t.isInteger() || t.id == TypeId::Date || t.id == TypeId::Date32 || t.id == TypeId::DateTime || t.id == TypeId::DateTime64;
+}
+
+// Whether SummingMergeTree sums a column of this type as a number.
+bool isSummableNumber(const DataType& t) {
+    return (t.isNumber() || t.isDecimal()) && !t.isSimpleAggregate();
+}
+
+int8_t signAt(const ColumnInt8& c, size_t row) {
+    int8_t s = c.getData()[row];
+    if (s != 1 && s != -1) throw Exception(ErrorCodes::INCORRECT_DATA, "Incorrect data: Sign = " + std::to_string(int(s)) + " (must be 1 or -1)");
+    return s;
+}
+
+}  // namespace
+
+MergingParams MergingParams::fromEngine(const ASTFunction& engine, const std::vector<NameAndType>& columns) {
+    MergingParams p;
+    const std::string& e = engine.name;
+    auto args = [&](size_t min, size_t max, const char* what) {
+        if (engine.arguments.size() < min || engine.arguments.size() > max)
+            throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH,
+                            "With extended storage definition syntax storage " + e + " requires " +
+                                (min == max ? std::to_string(min) : std::to_string(min) + " to " + std::to_string(max)) + " parameters: \n" + what);
+    };
+    auto column = [&](size_t i, const char* role) -> const NameAndType& {
+        auto names = identifierList(engine.arguments[i]);
+        if (names.size() != 1) throw Exception(ErrorCodes::BAD_ARGUMENTS, std::string(role) + " column for storage " + e + " must be one column name");
+        const NameAndType* c = findColumn(columns, names[0]);
+        if (!c) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, std::string(role) + " column " + names[0] + " does not exist in table declaration.");
+        return *c;
+    };
+    auto checkSign = [&](const NameAndType& c) {
+        if (c.type->id != TypeId::Int8)
+            throw Exception(ErrorCodes::BAD_TYPE_OF_FIELD, "Sign column (" + c.name + ") for storage " + e +
+                                                               " must have type Int8. Provided column of type " + c.type->name() + ".");
+        p.sign_column = c.name;
+    };
+    auto checkVersion = [&](const NameAndType& c) {
+        if (!isVersionType(*c.type))
+            throw Exception(ErrorCodes::BAD_TYPE_OF_FIELD, "The column " + c.name + " cannot be used as a version column for storage " + e +
+                                                               " because it is of type " + c.type->name() +
+                                                               " (must be of an integer type or of type Date/DateTime/DateTime64)");
+        p.version_column = c.name;
+    };
+    if (e == "MergeTree") {
+        args(0, 0, "");
+    } else if (e == "ReplacingMergeTree") {
+        p.mode = Mode::Replacing;
+        args(0, 2, "[version column], [is_deleted column]");
+        if (engine.arguments.size() >= 1) checkVersion(column(0, "Version"));
+        if (engine.arguments.size() == 2) {
+            auto& c = column(1, "is_deleted");
+            if (c.type->id != TypeId::UInt8)
+                throw Exception(ErrorCodes::BAD_TYPE_OF_FIELD, "is_deleted column (" + c.name + ") for storage ReplacingMergeTree must have type UInt8. Provided column of type " +
+                                                                   c.type->name() + ".");
+            p.is_deleted_column = c.name;
+        }
+    } else if (e == "SummingMergeTree") {
+        p.mode = Mode::Summing;
+        args(0, 1, "[columns to sum]");
+        if (engine.arguments.size() == 1)
+            for (auto& n : identifierList(engine.arguments[0])) {
+                if (!findColumn(columns, n))
+                    throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "Column " + n + " listed in columns to sum does not exist in table declaration.");
+                p.columns_to_sum.push_back(n);
+            }
+    } else if (e == "AggregatingMergeTree") {
+        p.mode = Mode::Aggregating;
+        args(0, 0, "");
+    } else if (e == "CollapsingMergeTree") {
+        p.mode = Mode::Collapsing;
+        args(1, 1, "sign column");
+        checkSign(column(0, "Sign"));
+    } else if (e == "VersionedCollapsingMergeTree") {
+        p.mode = Mode::VersionedCollapsing;
+        args(2, 2, "sign column\nversion column");
+        checkSign(column(0, "Sign"));
+        checkVersion(column(1, "Version"));
+    } else {
+        throw Exception(ErrorCodes::UNKNOWN_STORAGE, "Unknown table engine " + e);
+    }
+    return p;
+}
+
+std::vector<std::string> MergingParams::requiredColumns() const {
+    std::vector<std::string> r;
+    for (auto* c : {&sign_column, &version_column, &is_deleted_column})
+        if (!c->empty()) r.push_back(*c);
+    return r;
+}
+
+// ---------------------------------------------------------------- aggregation of runs
+struct SortedGroupMerger::Impl {
+    enum class Kind { SumNumber, MergeStates, Simple };
+    struct Aggregated {
+        size_t position;
+        Kind kind;
+        AggregateFunctionPtr function;   // SumNumber: sumWithOverflow(T); MergeStates: f; Simple: f(T)
+    };
+    std::vector<Aggregated> aggregated;
+};
+
+SortedGroupMerger::SortedGroupMerger(const MergingParams& params, std::vector<NameAndType> columns, const std::vector<std::string>& key_sources,
+                                     bool final)
+    : params_(params), columns_(std::move(columns)), final_(final), impl_(std::make_unique<Impl>()) {
+    std::set<std::string> keys(key_sources.begin(), key_sources.end());
+    if (params_.mode != MergingParams::Mode::Summing && params_.mode != MergingParams::Mode::Aggregating) return;
+    auto& factory = AggregateFunctionFactory::instance();
+    for (size_t i = 0; i < columns_.size(); ++i) {
+        const auto& c = columns_[i];
+        if (keys.count(c.name)) continue;
+        if (c.type->id == TypeId::AggregateFunction) {
+            impl_->aggregated.push_back({i, Impl::Kind::MergeStates, c.type->aggregate_function});
+        } else if (c.type->isSimpleAggregate()) {
+            impl_->aggregated.push_back({i, Impl::Kind::Simple, c.type->aggregate_function});
+        } else if (params_.mode == MergingParams::Mode::Summing && isSummableNumber(*c.type) &&
+                   (params_.columns_to_sum.empty() ||
+                    std::find(params_.columns_to_sum.begin(), params_.columns_to_sum.end(), c.name) != params_.columns_to_sum.end())) {
+            impl_->aggregated.push_back({i, Impl::Kind::SumNumber, factory.get("sumWithOverflow", {c.type}, {})});
+        }
+    }
+}
+
+SortedGroupMerger::~SortedGroupMerger() = default;
+
+Block SortedGroupMerger::push(Block block, Block keys, bool last) {
+    if (params_.ordinary()) return block;
+    if (pending_.rows()) {
+        block = concatBlocks({pending_, block}, pending_);
+        keys = concatBlocks({pending_keys_, keys}, pending_keys_);
+        pending_ = Block();
+        pending_keys_ = Block();
+    }
+    size_t n = block.rows();
+    if (!last && n) {
+        size_t s = n - 1;
+        auto equalRows = [&](size_t a, size_t b) {
+            for (auto& k : keys.data())
+                if (k.column->compareAt(a, b, *k.column, 1) != 0) return false;
+            return true;
+        };
+        while (s > 0 && equalRows(s, s - 1)) --s;
+        pending_ = cutBlock(block, s, n - s);
+        pending_keys_ = cutBlock(keys, s, n - s);
+        block = cutBlock(block, 0, s);
+        keys = cutBlock(keys, 0, s);
+        // One key spanning many blocks: Replacing/Summing/Aggregating pre-merge what is held back
+        // (their merges are associative), so memory stays bounded.
+        if (pending_.rows() > 65536 && (params_.mode == MergingParams::Mode::Replacing || params_.mode == MergingParams::Mode::Summing ||
+                                        params_.mode == MergingParams::Mode::Aggregating)) {
+            bool was_final = final_;
+            final_ = false;
+            Block merged = mergeGroups(pending_, pending_keys_);
+            final_ = was_final;
+            if (merged.rows()) {
+                pending_ = merged;
+                pending_keys_ = cutBlock(pending_keys_, 0, merged.rows());
+            }
+        }
+    }
+    if (!block.rows()) return block;
+    return mergeGroups(block, keys);
+}
+
+Block SortedGroupMerger::mergeGroups(const Block& block, const Block& keys) const {
+    size_t n = block.rows();
+    // starts[g]: first row of run g; starts.back() == n.
+    std::vector<uint32_t> starts;
+    starts.push_back(0);
+    {
+        std::vector<uint8_t> boundary(n, 0);
+        for (auto& k : keys.data()) {
+            const IColumn& c = *k.column;
+            for (size_t r = 1; r < n; ++r)
+                if (!boundary[r] && c.compareAt(r, r - 1, c, 1) != 0) boundary[r] = 1;
+        }
+        for (size_t r = 1; r < n; ++r) if (boundary[r]) starts.push_back(uint32_t(r));
+        starts.push_back(uint32_t(n));
+    }
+    size_t groups = starts.size() - 1;
+    auto columnOf = [&](const std::string& name) -> ColumnPtr {
+        for (auto& c : block.data()) if (c.name == name) return c.column->convertToFullColumn(c.column);
+        throw Exception(ErrorCodes::LOGICAL_ERROR, "Merging column " + name + " is missing from the block");
+    };
+    auto permuted = [&](const Permutation& rows) {
+        Block out;
+        for (auto& c : block.data()) out.insert({c.column->permute(rows, rows.size()), c.type, c.name});
+        if (rows.empty()) for (auto& c : out.data()) c.column = c.column->cloneEmpty();
+        return out;
+    };
+    Permutation pick;
+    using Mode = MergingParams::Mode;
+    switch (params_.mode) {
+        case Mode::Ordinary: return block;
+        case Mode::Replacing: {
+            ColumnPtr version = params_.version_column.empty() ? nullptr : columnOf(params_.version_column);
+            ColumnPtr deleted = params_.is_deleted_column.empty() ? nullptr : columnOf(params_.is_deleted_column);
+            for (size_t g = 0; g < groups; ++g) {
+                size_t best = starts[g + 1] - 1;   // without a version: the last row
+                if (version) {
+                    best = starts[g];
+                    for (size_t r = starts[g] + 1; r < starts[g + 1]; ++r)
+                        if (version->compareAt(r, best, *version, 1) >= 0) best = r;
+                }
+                if (final_ && deleted && static_cast<const ColumnUInt8&>(*deleted).getData()[best]) continue;
+                pick.push_back(uint32_t(best));
+            }
+            return permuted(pick);
+        }
+        case Mode::Collapsing: {
+            auto sign_col = columnOf(params_.sign_column);
+            auto& sign = static_cast<const ColumnInt8&>(*sign_col);
+            for (size_t g = 0; g < groups; ++g) {
+                size_t positive = 0, negative = 0, first_negative = 0, last_positive = 0;
+                bool last_is_positive = false;
+                for (size_t r = starts[g]; r < starts[g + 1]; ++r) {
+                    if (signAt(sign, r) > 0) { ++positive; last_positive = r; last_is_positive = true; }
+                    else { if (!negative) first_negative = r; ++negative; last_is_positive = false; }
+                }
+                if (!last_is_positive && positive == negative) continue;
+                if (positive <= negative && negative && !final_) pick.push_back(uint32_t(first_negative));
+                if (positive >= negative && positive) pick.push_back(uint32_t(last_positive));
+            }
+            return permuted(pick);
+        }
+        case Mode::VersionedCollapsing: {
+            // The version is part of the sorting key, so a run is one key and one version.
+            auto sign_col = columnOf(params_.sign_column);
+            auto& sign = static_cast<const ColumnInt8&>(*sign_col);
+            std::vector<uint32_t> kept;
+            for (size_t g = 0; g < groups; ++g) {
+                kept.clear();
+                for (size_t r = starts[g]; r < starts[g + 1]; ++r) {
+                    int8_t s = signAt(sign, r);
+                    // A row cancels the most recent kept row of the opposite sign.
+                    if (!kept.empty() && sign.getData()[kept.back()] != s) kept.pop_back();
+                    else kept.push_back(uint32_t(r));
+                }
+                for (uint32_t r : kept) pick.push_back(r);
+            }
+            return permuted(pick);
+        }
+        case Mode::Summing: case Mode::Aggregating: break;
+    }
+
+    // Summing / Aggregating: non-aggregated columns from each run's first row, aggregated columns
+    // from one state per run.
+    for (size_t g = 0; g < groups; ++g) pick.push_back(starts[g]);
+    Block out = permuted(pick);
+    if (impl_->aggregated.empty()) return out;
+    Arena arena;
+    PODArray<char*> row_places(n);
+    std::vector<char*> group_places(groups);
+    Filter nonzero;
+    size_t nonzero_count = 0;
+    bool any_number = false;
+    for (auto& agg : impl_->aggregated) {
+        const IAggregateFunction& f = *agg.function;
+        ColumnPtr src = block.at(agg.position).column;
+        src = src->convertToFullColumn(src);
+        for (size_t g = 0; g < groups; ++g) {
+            group_places[g] = arena.alloc(f.sizeOfData(), f.alignOfData());
+            f.create(group_places[g]);
+        }
+        auto result = createColumn(agg.kind == Impl::Kind::MergeStates ? block.at(agg.position).type : removeSimpleAggregate(f.resultType()));
+        result->reserve(groups);
+        try {
+            if (agg.kind == Impl::Kind::MergeStates) {
+                // The run's first state is read straight into the run's place; later ones are merged.
+                auto& states = static_cast<const ColumnString&>(*src);
+                std::vector<char> scratch_buf(f.sizeOfData() + f.alignOfData());
+                size_t al = std::max<size_t>(f.alignOfData(), 1);
+                char* scratch = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(scratch_buf.data()) + al - 1) & ~(uintptr_t(al) - 1));
+                for (size_t g = 0; g < groups; ++g) {
+                    for (size_t r = starts[g]; r < starts[g + 1]; ++r) {
+                        auto v = states.getView(r);
+                        const char* pos = v.data();
+                        if (r == starts[g]) { f.deserialize(group_places[g], pos, v.data() + v.size(), &arena); continue; }
+                        f.create(scratch);
+                        try {
+                            f.deserialize(scratch, pos, v.data() + v.size(), &arena);
+                            f.merge(group_places[g], scratch, &arena);
+                        } catch (...) {
+                            f.destroy(scratch);
+                            throw;
+                        }
+                        f.destroy(scratch);
+                    }
+                }
+                std::string buf;
+                for (size_t g = 0; g < groups; ++g) {
+                    buf.clear();
+                    f.serialize(group_places[g], buf);
+                    static_cast<ColumnString&>(*result).insertData(buf);
+                }
+            } else {
+                for (size_t g = 0; g < groups; ++g)
+                    for (size_t r = starts[g]; r < starts[g + 1]; ++r) row_places[r] = group_places[g];
+                const IColumn* cols[1] = {src.get()};
+                f.addBatch(n, row_places.data(), 0, cols, &arena);
+                for (size_t g = 0; g < groups; ++g) f.insertResultInto(group_places[g], *result, &arena);
+            }
+        } catch (...) {
+            if (!f.hasTrivialDestructor()) for (auto* p : group_places) f.destroy(p);
+            throw;
+        }
+        if (!f.hasTrivialDestructor()) for (auto* p : group_places) f.destroy(p);
+        if (agg.kind == Impl::Kind::SumNumber) {
+            // SummingMergeTree drops a row whose summed numbers are all zero.
+            if (!any_number) { nonzero.resize_fill(groups, 0); any_number = true; }
+            size_t w = result->valueSizeOfFixed();
+            const char* data = result->rawData();
+            for (size_t g = 0; g < groups; ++g)
+                if (!nonzero[g])
+                    for (size_t b = 0; b < w; ++b)
+                        if (data[g * w + b]) { nonzero[g] = 1; break; }
+        }
+        out.at(agg.position).column = std::move(result);
+    }
+    if (any_number && params_.mode == MergingParams::Mode::Summing) {
+        for (uint8_t v : nonzero) nonzero_count += v;
+        if (nonzero_count < groups) {
+            Block filtered;
+            for (auto& c : out.data()) filtered.insert({c.column->filter(nonzero, nonzero_count), c.type, c.name});
+            return filtered;
+        }
+    }
+    return out;
+}
+
+}  // namespace basalt
