@@ -3,6 +3,7 @@
 #pragma once
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 namespace basalt {
 
 class Catalog;
+class IStorage;
 
 struct QueryContext {
     Settings settings;
@@ -24,6 +26,10 @@ struct QueryContext {
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
     std::atomic<bool> cancelled{false};
     int subquery_depth = 0;
+    // Materialized-view triggers: "db.table" read as these storages (the inserted block) instead.
+    std::map<std::string, std::shared_ptr<IStorage>> table_overrides;
+    // CREATE VIEW: tables read as empty (only the result's header is wanted).
+    bool empty_sources = false;
     bool explain_indexes = false;   // EXPLAIN indexes = 1: list index analysis per table read
     // EXPLAIN ESTIMATE: per MergeTree table read, (database, table, parts, rows, marks) selected.
     struct ReadEstimate { std::string database, table; uint64_t parts = 0, rows = 0, marks = 0; };

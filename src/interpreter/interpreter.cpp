@@ -203,8 +203,9 @@ std::shared_ptr<IStorage> createTableFunction(const ASTFunction& fn, QueryContex
 }
 
 // ---------------------------------------------------------------- storage creation
+std::string generateUUIDv4();
 namespace {
-std::string generateUUIDv4() {
+std::string generateUUIDv4Impl() {
     static std::mutex m;
     static std::mt19937_64 rng{std::random_device{}() ^ uint64_t(std::chrono::steady_clock::now().time_since_epoch().count())};
     uint64_t hi, lo;
@@ -220,6 +221,9 @@ std::string generateUUIDv4() {
              unsigned(lo >> 48), (unsigned long long)(lo & 0xFFFFFFFFFFFFULL));
     return buf;
 }
+}  // namespace
+std::string generateUUIDv4() { return generateUUIDv4Impl(); }
+namespace {
 }  // namespace
 
 TableMetadata buildTableMetadata(const ASTCreateQuery& query, QueryContext& ctx) {
@@ -269,6 +273,7 @@ TableMetadata buildTableMetadata(const ASTCreateQuery& query, QueryContext& ctx)
 }
 
 std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx) {
+    if (q->what == ASTCreateQuery::What::View || q->what == ASTCreateQuery::What::MaterializedView) return createViewStorage(q, ctx);
     TableMetadata md = buildTableMetadata(*q, ctx);
     std::string engine = q->engine ? q->engine->name : "Memory";
     StoragePtr s;
@@ -571,7 +576,9 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
                     c->database = db;
                     c->table = q->table;
                     c->if_not_exists = false;
-                    c->as_select = nullptr;
+                    c->or_replace = false;
+                    c->populate = false;
+                    if (c->what == ASTCreateQuery::What::Table) c->as_select = nullptr;   // CREATE TABLE ... AS SELECT
                     text = c->formatSQL();
                 } else {
                     text = "CREATE TABLE " + db + "." + q->table + "\n(\n";
@@ -1137,7 +1144,10 @@ void Session::executeCreate(const ASTCreateQuery& q_in, QueryContext& ctx) {
         catalog_.createDatabase(name, q->if_not_exists, q->engine ? q->engine->name : "Atomic");
         return;
     }
-    if (q->what != ASTCreateQuery::What::Table) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Views are not supported yet");
+    if (q->what == ASTCreateQuery::What::View || q->what == ASTCreateQuery::What::MaterializedView) {
+        executeCreateView(q, ctx);
+        return;
+    }
     std::string db = q->database.empty() ? ctx.current_database : q->database;
     catalog_.assertDatabase(db);
     q->database = db;
@@ -1283,7 +1293,15 @@ void Session::executeInsert(const ASTInsertQuery& q, QueryContext& ctx) {
     } else {
         throw Exception(ErrorCodes::INCORRECT_QUERY, "INSERT query has no data (VALUES, FORMAT or SELECT)");
     }
-    // Fill missing columns (defaults, MATERIALIZED) and check constraints before anything is written.
+    auto out = completeInsertBlocks(md, std::move(input), ctx, db + "." + q.table);
+    for (auto& b : out) { ctx.written_rows += b.rows(); ctx.written_bytes += b.bytes(); }
+    if (q.table_function) s->write(std::move(out), ctx);
+    else insertWithViews(db, q.table, s, std::move(out), ctx);
+}
+
+// Fills missing columns (defaults, MATERIALIZED) and checks constraints before anything is written.
+std::vector<Block> completeInsertBlocks(const TableMetadata& md, std::vector<Block> input, QueryContext& ctx, const std::string& table_name) {
+    auto fctx = ctx.functionContext();
     Analyzer analyzer(ctx, [&](const ASTPtr& sq, size_t) {
         auto r = executeSelect(sq, ctx);
         return r.blocks.empty() ? r.header : concatBlocks(r.blocks, r.header);
@@ -1331,7 +1349,7 @@ void Session::executeInsert(const ASTInsertQuery& q, QueryContext& ctx) {
                         values += g.name + " = " + g.column->get(i).toSQL();
                     }
                     throw Exception(ErrorCodes::VIOLATED_CONSTRAINT,
-                                    "Constraint `" + con.name + "` for table " + db + "." + q.table + " is violated at row " +
+                                    "Constraint `" + con.name + "` for table " + table_name + " is violated at row " +
                                         std::to_string(row_base + i + 1) + ". Expression: (" + con.expr->formatSQL(false) + ")" +
                                         (values.empty() ? "" : ". Column values: " + values));
                 }
@@ -1340,8 +1358,7 @@ void Session::executeInsert(const ASTInsertQuery& q, QueryContext& ctx) {
         row_base += rows;
         out.push_back(std::move(full));
     }
-    for (auto& b : out) { ctx.written_rows += b.rows(); ctx.written_bytes += b.bytes(); }
-    s->write(std::move(out), ctx);
+    return out;
 }
 
 std::string Session::formatResult(const StatementOutput& out, const std::string& default_format) {

@@ -43,6 +43,8 @@ private:
     void executeInsert(const ASTInsertQuery& q, QueryContext& ctx);
     void executeCreate(const ASTCreateQuery& q, QueryContext& ctx);
     void executeAlter(const ASTAlterQuery& q, QueryContext& ctx);
+    // CREATE [OR REPLACE] VIEW / CREATE MATERIALIZED VIEW [TO t | ENGINE ...] [POPULATE] (views.cpp).
+    void executeCreateView(std::shared_ptr<ASTCreateQuery> q, QueryContext& ctx);
 
     Catalog& catalog_;
     Settings settings_;
@@ -54,6 +56,15 @@ private:
 TableMetadata buildTableMetadata(const ASTCreateQuery& q, QueryContext& ctx);
 // Creates the storage described by a CREATE TABLE statement (used by Session and catalog loading).
 std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx);
+// Fills defaults / MATERIALIZED columns of INSERT blocks and checks the table's CONSTRAINTs.
+std::vector<Block> completeInsertBlocks(const TableMetadata& md, std::vector<Block> input, QueryContext& ctx, const std::string& table_name);
+// Writes complete blocks into db.table and runs the materialized views whose source it is (and
+// theirs, in cascade); the source's rows and every view's rows are published together or, when
+// anything fails, not at all (views.cpp).
+void insertWithViews(const std::string& db, const std::string& table, const std::shared_ptr<IStorage>& storage, std::vector<Block> blocks,
+                     QueryContext& ctx);
+// View / MaterializedView storage from a CREATE VIEW statement with its column list (views.cpp).
+std::shared_ptr<IStorage> createViewStorage(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx);
 // Builds the process catalog: system tables registered, persisted metadata loaded from `path`.
 std::unique_ptr<Catalog> openCatalog(const std::string& path);
 

@@ -31,6 +31,7 @@
 #include "storage/memory.h"
 #include "storage/mergetree/storage_mergetree.h"
 #include "storage/storage.h"
+#include "storage/view.h"
 #include "types/create_column.h"
 
 namespace basalt {
@@ -173,7 +174,20 @@ Source SelectExecutor::resolveSource(const ASTSelectQuery& q, Analyzer& analyzer
         }
     }
     std::string db = from.database.empty() ? ctx_.current_database : from.database;
-    src.storage = ctx_.catalog->getTable(db, from.table);
+    if (auto it = ctx_.table_overrides.find(db + "." + from.table); it != ctx_.table_overrides.end()) src.storage = it->second;
+    else src.storage = ctx_.catalog->getTable(db, from.table);
+    if (auto* view = dynamic_cast<const StorageView*>(src.storage.get())) {
+        fromSubquery(view->query());
+        src.storage = nullptr;
+        src.qualifiers.insert(from.table);
+        src.qualifiers.insert(db + "." + from.table);
+        if (!from.alias.empty()) src.qualifiers.insert(from.alias);
+        src.description = "ReadFromSubquery (" + db + "." + from.table + ")";
+        return src;
+    }
+    if (auto* mv = dynamic_cast<const StorageMaterializedView*>(src.storage.get())) src.storage = mv->target(ctx_);
+    // CREATE VIEW analyzes its SELECT over empty tables of the same structure.
+    if (ctx_.empty_sources && db != "system") src.storage = std::make_shared<StorageMemory>(src.storage->metadata());
     addStorageColumns(src.storage);
     src.qualifiers.insert(from.table);
     src.qualifiers.insert(db + "." + from.table);

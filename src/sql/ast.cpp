@@ -745,7 +745,8 @@ void ASTCreateQuery::formatImpl(std::string& out) const {
         appendSettings(out, engine_settings);
     }
     if (populate) out += "\nPOPULATE";
-    if (as_select) out += "\nAS " + as_select->formatSQL();
+    // A view's query in ClickHouse's normalized layout (as SHOW CREATE prints it).
+    if (as_select) out += "\nAS " + (what == What::View || what == What::MaterializedView ? formatCanonical(*as_select) : as_select->formatSQL());
     if (!comment.empty()) {
         out += "\nCOMMENT ";
         appendQuotedString(out, comment);

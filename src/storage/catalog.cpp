@@ -283,7 +283,8 @@ void Catalog::persistTable(const std::string& db, const std::string& table, cons
     auto q = std::static_pointer_cast<ASTCreateQuery>(s->create_query->clone());
     q->database = db;
     q->table = table;
-    q->as_select = nullptr;   // data is not re-derived on load
+    if (q->what == ASTCreateQuery::What::Table) q->as_select = nullptr;   // data is not re-derived on load (a view keeps its query)
+    q->populate = false;
     q->if_not_exists = false;
     q->or_replace = false;
     q->show_uuid = true;

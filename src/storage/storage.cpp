@@ -57,4 +57,18 @@ Sources splitBlocks(std::shared_ptr<const std::vector<Block>> blocks, const std:
     return r;
 }
 
+// Storages without a separate prepare step write in commit().
+std::unique_ptr<IStorage::PreparedWrite> IStorage::prepareWrite(std::vector<Block> blocks, QueryContext& ctx) {
+    class Deferred final : public PreparedWrite {
+    public:
+        Deferred(IStorage& s, std::vector<Block> b, QueryContext& c) : s_(s), blocks_(std::move(b)), ctx_(c) {}
+        void commit() override { s_.write(std::move(blocks_), ctx_); }
+    private:
+        IStorage& s_;
+        std::vector<Block> blocks_;
+        QueryContext& ctx_;
+    };
+    return std::make_unique<Deferred>(*this, std::move(blocks), ctx);
+}
+
 }  // namespace basalt

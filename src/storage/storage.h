@@ -89,6 +89,15 @@ public:
     // Appends blocks atomically (all rows become visible at once, or none on error). Blocks carry
     // every physical column, already converted to the table types and checked.
     virtual void write(std::vector<Block> blocks, QueryContext& ctx);
+    // Two-phase form of write (an INSERT and the materialized views it triggers publish together):
+    // prepare does everything that can fail (for MergeTree: writes the parts to temporary
+    // directories), commit() makes the rows visible; destroying an uncommitted write discards it.
+    class PreparedWrite {
+    public:
+        virtual ~PreparedWrite() = default;
+        virtual void commit() = 0;
+    };
+    virtual std::unique_ptr<PreparedWrite> prepareWrite(std::vector<Block> blocks, QueryContext& ctx);
     virtual void truncate();
     virtual std::optional<uint64_t> totalRows() const { return std::nullopt; }
     virtual std::optional<uint64_t> totalBytes() const { return std::nullopt; }

@@ -654,7 +654,31 @@ void StorageMergeTree::checkPartsToThrow(const std::vector<MutableDataPartPtr>&)
     }
 }
 
-void StorageMergeTree::write(std::vector<Block> blocks, QueryContext& ctx) {
+// The parts of a prepared INSERT, in tmp_insert_* directories until commit() publishes them. The
+// structure lock stays held shared in between, so no ALTER changes the columns under them.
+class StorageMergeTree::PreparedParts final : public IStorage::PreparedWrite {
+public:
+    PreparedParts(StorageMergeTree& t, std::shared_lock<std::shared_mutex> lock, std::vector<MutableDataPartPtr> parts)
+        : t_(t), lock_(std::move(lock)), parts_(std::move(parts)) {}
+    ~PreparedParts() override {
+        if (committed_) return;
+        std::error_code ec;
+        for (auto& p : parts_) fs::remove_all(fs::path(p->path).parent_path(), ec);
+    }
+    void commit() override {
+        committed_ = true;
+        t_.publishParts(parts_);
+    }
+private:
+    StorageMergeTree& t_;
+    std::shared_lock<std::shared_mutex> lock_;
+    std::vector<MutableDataPartPtr> parts_;
+    bool committed_ = false;
+};
+
+void StorageMergeTree::write(std::vector<Block> blocks, QueryContext& ctx) { prepareWrite(std::move(blocks), ctx)->commit(); }
+
+std::unique_ptr<IStorage::PreparedWrite> StorageMergeTree::prepareWrite(std::vector<Block> blocks, QueryContext& ctx) {
     std::shared_lock structure(structure_mutex_);
     checkPartsToThrow({});
     auto ev = makeEvaluator(ctx);
@@ -790,8 +814,11 @@ void StorageMergeTree::write(std::vector<Block> blocks, QueryContext& ctx) {
         for (auto& d : cleanup) fs::remove_all(d, ec);
         throw;
     }
-    if (written.empty()) return;
+    return std::make_unique<PreparedParts>(*this, std::move(structure), std::move(written));
+}
 
+void StorageMergeTree::publishParts(const std::vector<MutableDataPartPtr>& written) {
+    if (written.empty()) return;
     // Publish: every part of this INSERT becomes visible at once. With several parts an intent
     // file makes the set atomic across a crash (startup rolls back parts listed in it).
     std::lock_guard wlock(write_mutex_);

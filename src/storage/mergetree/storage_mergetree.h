@@ -87,6 +87,7 @@ public:
     // The sorting key expressions (ORDER BY of the table).
     const std::vector<ASTPtr>& sortingKey() const { return sorting_key_; }
     void write(std::vector<Block> blocks, QueryContext& ctx) override;
+    std::unique_ptr<PreparedWrite> prepareWrite(std::vector<Block> blocks, QueryContext& ctx) override;
     void truncate() override;
     void drop() override;
     std::optional<uint64_t> totalRows() const override;
@@ -189,6 +190,9 @@ private:
     class Source;
     class InOrderSource;
     class FinalSource;
+    class PreparedParts;
+    // Renames prepared parts into place and swaps them into the active set, all at once.
+    void publishParts(const std::vector<MutableDataPartPtr>& parts);
     friend class Source;
     friend class InOrderSource;
 

@@ -1,0 +1,59 @@
+// view.h — View and MaterializedView table engines.
+//   View: a stored SELECT; reading it runs the SELECT as a subquery (the SELECT executor expands it).
+//   MaterializedView: an insert trigger. Every block inserted into its source table is run through
+//   its SELECT (the source replaced by just that block) and the result is inserted into its target:
+//   the `TO db.table` table, or an inner table it owns (ENGINE = ... in its definition, data in
+//   the view's own directory). Reads and INSERTs addressed to the view go to the target. The
+//   interpreter (interpreter/insert_pipeline.cpp) runs the triggers and publishes the source rows
+//   and every view's rows together.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "storage/storage.h"
+
+namespace basalt {
+
+struct ASTSelectWithUnion;
+
+class StorageView final : public IStorage {
+public:
+    StorageView(TableMetadata md, std::shared_ptr<ASTSelectWithUnion> query);
+    std::string engineName() const override { return "View"; }
+    Sources read(const std::vector<std::string>& columns, QueryContext& ctx, size_t num_streams) override;
+    void write(std::vector<Block> blocks, QueryContext& ctx) override;
+    const std::shared_ptr<ASTSelectWithUnion>& query() const { return query_; }
+
+private:
+    std::shared_ptr<ASTSelectWithUnion> query_;
+};
+
+class StorageMaterializedView final : public IStorage {
+public:
+    // inner: the owned target (ENGINE = ...), or null with target_database/target_table (TO ...).
+    StorageMaterializedView(TableMetadata md, std::shared_ptr<ASTSelectWithUnion> query, std::string source_database, std::string source_table,
+                            std::string target_database, std::string target_table, StoragePtr inner);
+    std::string engineName() const override { return "MaterializedView"; }
+    Sources read(const std::vector<std::string>& columns, QueryContext& ctx, size_t num_streams) override;
+    void write(std::vector<Block> blocks, QueryContext& ctx) override;
+    void truncate() override;
+    void drop() override;
+    std::optional<uint64_t> totalRows() const override;
+    std::optional<uint64_t> totalBytes() const override;
+
+    const std::shared_ptr<ASTSelectWithUnion>& query() const { return query_; }
+    const std::string& sourceDatabase() const { return source_database_; }
+    const std::string& sourceTable() const { return source_table_; }
+    bool hasInnerTable() const { return inner_ != nullptr; }
+    // The table rows go to (throws UNKNOWN_TABLE when a TO table is gone).
+    StoragePtr target(QueryContext& ctx) const;
+    std::string targetName() const { return target_database_ + "." + target_table_; }
+
+private:
+    std::shared_ptr<ASTSelectWithUnion> query_;
+    std::string source_database_, source_table_;
+    std::string target_database_, target_table_;
+    StoragePtr inner_;
+};
+
+}  // namespace basalt
