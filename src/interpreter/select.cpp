@@ -468,6 +468,8 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         }
     }
     if (q.from && q.from->final) {
+        if (q.from->subquery)
+            throw Exception(ErrorCodes::UNSUPPORTED_METHOD, "Table expression modifiers FINAL are not supported for subquery " + q.from->subquery->query->formatSQL());
         if (!src.storage || src.subquery_blocks || !src.storage->supportsFinal())
             throw Exception(ErrorCodes::ILLEGAL_FINAL, "Storage " + (src.storage ? src.storage->engineName() : std::string("subquery")) + " doesn't support FINAL");
         query_info.final = true;

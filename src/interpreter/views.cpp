@@ -234,6 +234,10 @@ void Session::executeCreateView(std::shared_ptr<ASTCreateQuery> q, QueryContext&
     if (materialized && !q->to_table.empty()) {
         if (q->to_database.empty()) q->to_database = db;
         target = catalog_.getTable(q->to_database, q->to_table);
+        for (auto& c : header.data())
+            if (!target->metadata().find(c.name))
+                throw Exception(ErrorCodes::THERE_IS_NO_COLUMN, "SELECT query outputs column with name '" + c.name +
+                                                                     "', which is not found in the target table. Use 'AS' to assign alias that matches a column name.");
         // Aggregate states convert only to the same state type: refuse a view that could never insert.
         auto fctx = ctx.functionContext();
         for (auto& c : header.data())

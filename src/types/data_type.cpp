@@ -43,6 +43,7 @@ const char* simpleName(TypeId id) {
 // ClickHouse's print_pretty_type_names (on by default): named tuples put one element per line,
 // indented by four spaces per nesting level. Only named tuples change; everything else is name().
 std::string DataType::prettyName(size_t indent) const {
+    if (!simple_function.empty()) return name();
     switch (id) {
         case TypeId::Nullable: return "Nullable(" + nested[0]->prettyName(indent) + ")";
         case TypeId::LowCardinality: return "LowCardinality(" + nested[0]->prettyName(indent) + ")";

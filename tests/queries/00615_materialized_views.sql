@@ -1,0 +1,75 @@
+-- Views and materialized views: the seed pipeline's cascade (events -> 1-minute AggregatingMergeTree
+-- -> 1-hour roll-up) equals aggregating the raw events; TO and inner (ENGINE) targets, POPULATE,
+-- DROP VIEW stops the trigger, INSERT into a view, SHOW CREATE; errors; atomic INSERT through views.
+SET mutations_sync = 0;
+CREATE TABLE src (ts DateTime, user_id UInt64, event_type String, value Float64) ENGINE = MergeTree ORDER BY ts;
+CREATE TABLE agg1 (minute DateTime, event_type String, c AggregateFunction(count), u AggregateFunction(uniq, UInt64), s AggregateFunction(sum, Float64)) ENGINE = AggregatingMergeTree ORDER BY (minute, event_type);
+CREATE MATERIALIZED VIEW mv1 TO agg1 AS SELECT toStartOfMinute(ts) AS minute, event_type, countState() AS c, uniqState(user_id) AS u, sumState(value) AS s FROM src GROUP BY minute, event_type;
+CREATE TABLE agg2 (hour DateTime, event_type String, c AggregateFunction(count), u AggregateFunction(uniq, UInt64), s AggregateFunction(sum, Float64)) ENGINE = AggregatingMergeTree ORDER BY (hour, event_type);
+CREATE MATERIALIZED VIEW mv2 TO agg2 AS SELECT toStartOfHour(minute) AS hour, event_type, countMergeState(c) AS c, uniqMergeState(u) AS u, sumMergeState(s) AS s FROM agg1 GROUP BY hour, event_type;
+INSERT INTO src SELECT toDateTime('2024-01-01 00:00:00') + number * 7, number % 13, ['click', 'view', 'buy'][number % 3 + 1], number / 10 FROM numbers(2000);
+INSERT INTO src SELECT toDateTime('2024-01-01 00:00:00') + number * 11, number % 17, ['click', 'view', 'buy'][number % 3 + 1], number / 5 FROM numbers(1000);
+SELECT count() FROM src;
+SELECT minute, event_type, countMerge(c), uniqMerge(u), round(sumMerge(s), 2) FROM agg1 GROUP BY minute, event_type ORDER BY minute, event_type LIMIT 6;
+SELECT hour, event_type, countMerge(c), uniqMerge(u), round(sumMerge(s), 2) FROM agg2 GROUP BY hour, event_type ORDER BY hour, event_type;
+SELECT toStartOfHour(ts) AS hour, event_type, count(), uniq(user_id), round(sum(value), 2) FROM src GROUP BY hour, event_type ORDER BY hour, event_type;
+SELECT count() FROM mv1;
+SELECT * FROM mv2 FINAL ORDER BY hour, event_type FORMAT Null;
+CREATE TABLE plain_target (event_type String, n UInt64) ENGINE = SummingMergeTree ORDER BY event_type;
+CREATE MATERIALIZED VIEW mv3 TO plain_target AS SELECT event_type, count() AS n FROM src GROUP BY event_type;
+INSERT INTO src VALUES ('2024-01-02 00:00:00', 1, 'click', 1), ('2024-01-02 00:00:01', 2, 'view', 2);
+SELECT * FROM plain_target FINAL ORDER BY event_type;
+CREATE MATERIALIZED VIEW mv4 ENGINE = MergeTree ORDER BY user_id AS SELECT user_id, value FROM src WHERE value > 100;
+INSERT INTO src VALUES ('2024-01-03 00:00:00', 5, 'click', 150), ('2024-01-03 00:00:01', 6, 'view', 50);
+SELECT * FROM mv4 ORDER BY user_id;
+CREATE MATERIALIZED VIEW mv5 ENGINE = MergeTree ORDER BY event_type POPULATE AS SELECT event_type, count() AS n FROM src GROUP BY event_type;
+SELECT * FROM mv5 ORDER BY event_type;
+CREATE VIEW v1 AS SELECT event_type, count() AS n FROM src GROUP BY event_type;
+SELECT * FROM v1 ORDER BY event_type;
+SELECT n FROM v1 WHERE event_type = 'buy';
+CREATE OR REPLACE VIEW v1 AS SELECT event_type, max(value) AS m FROM src GROUP BY event_type;
+SELECT * FROM v1 ORDER BY event_type;
+SHOW CREATE TABLE v1;
+SHOW CREATE TABLE mv1;
+SELECT name, engine FROM system.tables WHERE database = currentDatabase() AND name LIKE 'mv%' OR name LIKE 'v1' ORDER BY name;
+DROP VIEW mv3;
+INSERT INTO src VALUES ('2024-01-04 00:00:00', 1, 'click', 1);
+SELECT * FROM plain_target FINAL ORDER BY event_type;
+INSERT INTO mv1 SELECT * FROM agg1;
+INSERT INTO mv1 SELECT * FROM agg1 WHERE minute < '2024-01-01 00:05:00';
+SELECT countMerge(c) FROM agg1 WHERE minute < '2024-01-01 00:05:00';
+CREATE MATERIALIZED VIEW bad_mv TO agg1 AS SELECT * FROM nosuch /* { serverError 60 } */;
+CREATE VIEW bad_v AS SELECT * FROM nosuch /* { serverError 60 } */;
+CREATE TABLE wrong_state (k UInt8, u AggregateFunction(uniq, UInt64)) ENGINE = AggregatingMergeTree ORDER BY k;
+CREATE MATERIALIZED VIEW mv_wrong TO wrong_state AS SELECT toUInt8(user_id % 2) AS k, uniqState(toUInt32(user_id)) AS u FROM src GROUP BY k /* { serverError 70 } */;
+CREATE MATERIALIZED VIEW mv_to_missing TO nosuch_target AS SELECT * FROM src /* { serverError 60 } */;
+CREATE MATERIALIZED VIEW mv_no_engine AS SELECT * FROM src /* { serverError 80 } */;
+CREATE MATERIALIZED VIEW mv_extra TO agg1 AS SELECT * FROM src /* { serverError 8 } */;
+CREATE VIEW v1 AS SELECT 1 /* { serverError 57 } */;
+SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'bad%' OR name LIKE 'mv_wrong' OR name LIKE 'mv_to_missing' OR name LIKE 'mv_extra';
+DROP TABLE src;
+SELECT * FROM v1 /* { serverError 60 } */;
+-- Beyond ClickHouse: a view that throws fails the INSERT and leaves the source and every target
+-- unchanged (ClickHouse keeps the source rows).
+CREATE TABLE t_throw (x UInt64) ENGINE = MergeTree ORDER BY x;
+CREATE TABLE t_throw_target (x UInt64) ENGINE = MergeTree ORDER BY x;
+CREATE TABLE t_throw_target2 (x UInt64) ENGINE = MergeTree ORDER BY x;
+CREATE MATERIALIZED VIEW mv_ok TO t_throw_target2 AS SELECT x FROM t_throw;
+CREATE MATERIALIZED VIEW mv_throw TO t_throw_target AS SELECT throwIf(x = 3, 'bad row') + x AS x FROM t_throw;
+INSERT INTO t_throw SELECT number + 1 FROM numbers(3) /* { serverError 395 } */;
+SELECT count() FROM t_throw /* { basalt } */;
+SELECT count() FROM t_throw_target /* { basalt } */;
+SELECT count() FROM t_throw_target2 /* { basalt } */;
+INSERT INTO t_throw SELECT number + 1 FROM numbers(2) /* { basalt } */;
+SELECT count(), sum(x) FROM t_throw /* { basalt } */;
+SELECT count(), sum(x) FROM t_throw_target /* { basalt } */;
+SELECT count(), sum(x) FROM t_throw_target2 /* { basalt } */;
+-- A target that refuses the write (TOO_MANY_PARTS) while the source's part is already prepared.
+CREATE TABLE full_target (x UInt64) ENGINE = MergeTree ORDER BY x SETTINGS parts_to_throw_insert = 1;
+SYSTEM STOP MERGES full_target;
+INSERT INTO full_target VALUES (100);
+CREATE MATERIALIZED VIEW mv_full TO full_target AS SELECT x FROM t_throw;
+INSERT INTO t_throw SELECT 7 /* { serverError 252 } */;
+SELECT count(), sum(x) FROM t_throw /* { basalt } */;
+SELECT count(), sum(x) FROM t_throw_target2 /* { basalt } */;
+SELECT count(), sum(x) FROM full_target /* { basalt } */;
