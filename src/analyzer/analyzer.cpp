@@ -135,6 +135,27 @@ ExprNodePtr Analyzer::analyzeImpl(const ASTPtr& ast, Scope& scope) {
     if (auto* lit = ast->as<ASTLiteral>()) {
         DataTypePtr t = literalType(lit->value);
         r = makeConstantNode(literalColumn(lit->value, t), t, name);
+    } else if (auto* qp = ast->as<ASTQueryParameter>()) {
+        // The parameter's text converted to its type, as a constant.
+        DataTypePtr t = parseDataType(qp->type);
+        auto it = ctx_.query_parameters.find(qp->name);
+        ColumnPtr value;
+        if (it != ctx_.query_parameters.end()) {
+            try {
+                value = castColumn(literalColumn(Field(it->second), makeType(TypeId::String)), makeType(TypeId::String), t, ctx_.functionContext());
+            } catch (const Exception& e) {
+                throw Exception(ErrorCodes::BAD_QUERY_PARAMETER, "Value " + it->second + " cannot be parsed as " + t->name() + " for query parameter '" +
+                                                                     qp->name + "': " + e.what());
+            }
+        } else if (ctx_.empty_sources) {
+            ctx_.saw_query_parameters = true;
+            auto c = createColumn(t);   // CREATE VIEW analyzes a parameterized view without values
+            c->insertDefault();
+            value = std::make_shared<ColumnConst>(std::move(c), 1);
+        } else {
+            throw Exception(ErrorCodes::UNKNOWN_QUERY_PARAMETER, "Substitution `" + qp->name + "` is not set");
+        }
+        r = makeConstantNode(value, t, name);
     } else if (auto* id = ast->as<ASTIdentifier>()) {
         r = analyzeIdentifier(*id, scope);
     } else if (auto* fn = ast->as<ASTFunction>()) {

@@ -31,6 +31,7 @@ void registerAllFunctions(FunctionFactory& f) {
     registerTupleArrayBasicFunctions(f);
     registerMiscFunctions(f);
     registerAggregateStateFunctions(f);
+    registerDictionaryFunctions(f);
     registerExtraFunctions(f);
 }
 

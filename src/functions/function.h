@@ -30,6 +30,7 @@
 namespace basalt {
 
 struct FormatSettings;
+class Dictionary;
 
 // Query-level facts a function may depend on.
 struct FunctionContext {
@@ -37,6 +38,8 @@ struct FunctionContext {
     std::string current_database = "default";
     const FormatSettings* format_settings = nullptr;
     bool allow_suspicious_low_cardinality_types = false;   // CAST to LowCardinality(UInt8) etc.
+    // dictGet*: a dictionary by name ("db.name", or "name" in current_database); null if none.
+    std::function<std::shared_ptr<Dictionary>(const std::string&)> find_dictionary;
 };
 
 class IExecutableFunction {
@@ -124,7 +127,8 @@ void registerConditionalFunctions(FunctionFactory& f);
 void registerConversionFunctions(FunctionFactory& f);
 void registerTupleArrayBasicFunctions(FunctionFactory& f);
 void registerMiscFunctions(FunctionFactory& f);
-void registerAggregateStateFunctions(FunctionFactory& f);   // finalizeAggregation, initializeAggregation
+void registerAggregateStateFunctions(FunctionFactory& f);
+void registerDictionaryFunctions(FunctionFactory& f);        // dictGet*, dictHas   // finalizeAggregation, initializeAggregation
 void registerExtraFunctions(FunctionFactory& f);   // strings, dates, math, hashes, arrays, JSON, URL
 
 }  // namespace basalt

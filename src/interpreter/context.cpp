@@ -4,6 +4,8 @@
 #include <cstdio>
 
 #include "common/exception.h"
+#include "dictionaries/dictionary.h"
+#include "storage/catalog.h"
 
 namespace basalt {
 
@@ -22,6 +24,16 @@ FunctionContext QueryContext::functionContext() const {
     fc.session_timezone = settings.timezone();
     fc.current_database = current_database;
     fc.allow_suspicious_low_cardinality_types = settings.allow_suspicious_low_cardinality_types;
+    if (catalog) {
+        Catalog* cat = catalog;
+        std::string db = current_database;
+        fc.find_dictionary = [cat, db](const std::string& name) -> std::shared_ptr<Dictionary> {
+            auto dot = name.find('.');
+            auto s = dot == std::string::npos ? cat->tryGetTable(db, name) : cat->tryGetTable(name.substr(0, dot), name.substr(dot + 1));
+            auto* d = dynamic_cast<StorageDictionary*>(s.get());
+            return d ? d->dictionary() : nullptr;
+        };
+    }
     return fc;
 }
 

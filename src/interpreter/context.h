@@ -28,8 +28,11 @@ struct QueryContext {
     int subquery_depth = 0;
     // Materialized-view triggers: "db.table" read as these storages (the inserted block) instead.
     std::map<std::string, std::shared_ptr<IStorage>> table_overrides;
+    // Values of {name:Type} query parameters, as text (parameterized views, HTTP param_name).
+    std::map<std::string, std::string> query_parameters;
     // CREATE VIEW: tables read as empty (only the result's header is wanted).
     bool empty_sources = false;
+    bool saw_query_parameters = false;   // set by the analyzer under empty_sources (a parameterized view)
     bool explain_indexes = false;   // EXPLAIN indexes = 1: list index analysis per table read
     // EXPLAIN ESTIMATE: per MergeTree table read, (database, table, parts, rows, marks) selected.
     struct ReadEstimate { std::string database, table; uint64_t parts = 0, rows = 0, marks = 0; };

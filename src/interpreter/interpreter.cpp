@@ -18,6 +18,7 @@
 #include "exec/block_ops.h"
 #include "functions/cast.h"
 #include "sql/parser.h"
+#include "dictionaries/dictionary.h"
 #include "storage/catalog.h"
 #include "storage/file.h"
 #include "storage/memory.h"
@@ -125,6 +126,15 @@ std::shared_ptr<IStorage> tableFromFormat(const std::string& fn, const std::stri
 
 std::shared_ptr<IStorage> createTableFunction(const ASTFunction& fn, QueryContext& ctx) {
     std::string name = fn.name;
+    if (name == "dictionary") {
+        // dictionary('[db.]name'): the dictionary's rows.
+        auto* lit = fn.arguments.size() == 1 ? fn.arguments[0]->as<ASTLiteral>() : nullptr;
+        if (!lit || !lit->value.is<std::string>())
+            throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "Table function 'dictionary' requires 1 argument: the dictionary name");
+        auto dict = ctx.functionContext().find_dictionary(lit->value.get<std::string>());
+        if (!dict) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Dictionary (`" + lit->value.get<std::string>() + "`) not found");
+        return ctx.catalog->getTable(dict->database(), dict->name());
+    }
     std::vector<Field> args = constantArgs(fn, ctx);
     if (name == "numbers" || name == "numbers_mt" || name == "zeros" || name == "zeros_mt") {
         bool zeros = startsWith(name, "zeros");
@@ -274,6 +284,7 @@ TableMetadata buildTableMetadata(const ASTCreateQuery& query, QueryContext& ctx)
 
 std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx) {
     if (q->what == ASTCreateQuery::What::View || q->what == ASTCreateQuery::What::MaterializedView) return createViewStorage(q, ctx);
+    if (q->what == ASTCreateQuery::What::Dictionary) return createDictionaryStorage(q, ctx);
     TableMetadata md = buildTableMetadata(*q, ctx);
     std::string engine = q->engine ? q->engine->name : "Memory";
     StoragePtr s;
@@ -525,6 +536,23 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
             return {};
         }
         if (q->action == "FLUSH LOGS") return {};   // system.query_log is written synchronously
+        if (q->action == "RELOAD DICTIONARY" || q->action == "RELOAD DICTIONARIES") {
+            auto reload = [&](const StoragePtr& s, const std::string& name) {
+                auto* d = dynamic_cast<StorageDictionary*>(s.get());
+                if (!d) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Dictionary (`" + name + "`) not found");
+                d->dictionary()->reload();
+            };
+            if (q->action == "RELOAD DICTIONARY") {
+                std::string db = q->database.empty() ? ctx.current_database : q->database;
+                auto s = catalog_.tryGetTable(db, q->table);
+                reload(s, q->table);
+            } else {
+                for (auto& d : catalog_.databases())
+                    for (auto& [n, s] : catalog_.tables(d))
+                        if (dynamic_cast<StorageDictionary*>(s.get())) reload(s, n);
+            }
+            return {};
+        }
         throw Exception(ErrorCodes::NOT_IMPLEMENTED, "SYSTEM " + q->action + " is not supported");
     }
     if (auto* q = ast->as<ASTUseQuery>()) {
@@ -1146,6 +1174,19 @@ void Session::executeCreate(const ASTCreateQuery& q_in, QueryContext& ctx) {
     }
     if (q->what == ASTCreateQuery::What::View || q->what == ASTCreateQuery::What::MaterializedView) {
         executeCreateView(q, ctx);
+        return;
+    }
+    if (q->what == ASTCreateQuery::What::Dictionary) {
+        std::string db = q->database.empty() ? ctx.current_database : q->database;
+        catalog_.assertDatabase(db);
+        q->database = db;
+        if (catalog_.hasTable(db, q->table)) {
+            if (q->if_not_exists) return;
+            throw Exception(ErrorCodes::DICTIONARY_ALREADY_EXISTS, "Dictionary " + db + "." + q->table + " already exists.");
+        }
+        auto storage = createDictionaryStorage(q, ctx);
+        q->if_not_exists = false;
+        catalog_.addTable(db, q->table, storage, false);
         return;
     }
     std::string db = q->database.empty() ? ctx.current_database : q->database;

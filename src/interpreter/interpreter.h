@@ -63,6 +63,8 @@ std::vector<Block> completeInsertBlocks(const TableMetadata& md, std::vector<Blo
 // anything fails, not at all (views.cpp).
 void insertWithViews(const std::string& db, const std::string& table, const std::shared_ptr<IStorage>& storage, std::vector<Block> blocks,
                      QueryContext& ctx);
+// Dictionary storage (engine Dictionary) from a CREATE DICTIONARY statement (dictionaries.cpp).
+std::shared_ptr<IStorage> createDictionaryStorage(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx);
 // View / MaterializedView storage from a CREATE VIEW statement with its column list (views.cpp).
 std::shared_ptr<IStorage> createViewStorage(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx);
 // Builds the process catalog: system tables registered, persisted metadata loaded from `path`.

@@ -146,6 +146,31 @@ Source SelectExecutor::resolveSource(const ASTSelectQuery& q, Analyzer& analyzer
         return src;
     }
     if (from.table_function) {
+        // A parameterized view: FROM v(name = value, ...) runs v's query with those parameters.
+        auto named = ctx_.catalog->tryGetTable(ctx_.current_database, from.table_function->name);
+        if (auto* view = dynamic_cast<const StorageView*>(named.get())) {
+            auto saved = ctx_.query_parameters;
+            for (auto& a : from.table_function->arguments) {
+                auto* eq = a->as<ASTFunction>();
+                auto* lit = eq && eq->name == "equals" && eq->arguments.size() == 2 ? eq->arguments[1]->as<ASTLiteral>() : nullptr;
+                auto* pname = eq && eq->arguments.size() == 2 ? eq->arguments[0]->as<ASTIdentifier>() : nullptr;
+                if (!lit || !pname)
+                    throw Exception(ErrorCodes::BAD_ARGUMENTS, "Arguments of parameterized view " + from.table_function->name +
+                                                                   " must be name = literal, got " + a->formatSQL(false));
+                ctx_.query_parameters[pname->name()] = lit->value.is<std::string>() ? lit->value.get<std::string>() : lit->value.toSQL();
+            }
+            try {
+                fromSubquery(view->query());
+            } catch (...) {
+                ctx_.query_parameters = std::move(saved);
+                throw;
+            }
+            ctx_.query_parameters = std::move(saved);
+            src.qualifiers.insert(from.table_function->name);
+            if (!from.alias.empty()) src.qualifiers.insert(from.alias);
+            src.description = "ReadFromSubquery (" + from.table_function->name + ")";
+            return src;
+        }
         src.storage = createTableFunction(*from.table_function, ctx_);
         addStorageColumns(src.storage);
         if (!from.alias.empty()) src.qualifiers.insert(from.alias);

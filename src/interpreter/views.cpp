@@ -214,6 +214,7 @@ void Session::executeCreateView(std::shared_ptr<ASTCreateQuery> q, QueryContext&
     {
         bool saved = ctx.empty_sources;
         ctx.empty_sources = true;
+        ctx.saw_query_parameters = false;
         try {
             QueryResult r = executeSelect(q->as_select, ctx);
             header = r.header;
@@ -223,7 +224,8 @@ void Session::executeCreateView(std::shared_ptr<ASTCreateQuery> q, QueryContext&
         }
         ctx.empty_sources = saved;
     }
-    if (q->columns.empty())
+    // A parameterized view has no fixed columns (ClickHouse shows none).
+    if (q->columns.empty() && !ctx.saw_query_parameters)
         for (auto& c : header.data()) {
             auto d = std::make_shared<ASTColumnDeclaration>();
             d->name = c.name;

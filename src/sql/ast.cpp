@@ -610,6 +610,8 @@ void ASTColumnDeclaration::formatImpl(std::string& out) const {
     }
     if (!codec.empty()) out += " CODEC(" + codec + ")";
     if (ttl) out += " TTL " + ttl->formatSQL();
+    if (dictionary_expression) out += " EXPRESSION " + dictionary_expression->formatSQL();
+    for (auto& f : dictionary_flags) out += " " + f;
 }
 
 ASTPtr ASTConstraint::clone() const {
@@ -703,6 +705,7 @@ void ASTCreateQuery::formatImpl(std::string& out) const {
         case What::Table: out += "TABLE "; break;
         case What::View: out += "VIEW "; break;
         case What::MaterializedView: out += "MATERIALIZED VIEW "; break;
+        case What::Dictionary: out += "DICTIONARY "; break;
     }
     if (if_not_exists) out += "IF NOT EXISTS ";
     if (what == What::Database) {
@@ -733,6 +736,30 @@ void ASTCreateQuery::formatImpl(std::string& out) const {
         for (auto& k : constraints) line(k->formatSQL(false));
         out += "\n)";
     }
+    if (what == What::Dictionary) {
+        // ClickHouse's SHOW CREATE DICTIONARY layout.
+        auto params = [&](const std::vector<DictionaryParam>& ps) {
+            std::string s;
+            for (auto& p : ps) {
+                if (!s.empty()) s += " ";
+                s += toUpper(p.key) + " ";
+                if (p.value.is<std::string>()) appendQuotedString(s, p.value.get<std::string>());
+                else s += p.value.toSQL();
+            }
+            return s;
+        };
+        out += "\nPRIMARY KEY ";
+        for (size_t i = 0; i < dictionary_key.size(); ++i) out += (i ? ", " : "") + dictionary_key[i];
+        out += "\nSOURCE(" + toUpper(dictionary_source) + "(" + params(dictionary_source_params) + "))";
+        out += "\nLIFETIME(MIN " + std::to_string(lifetime_min) + " MAX " + std::to_string(lifetime_max) + ")";
+        out += "\nLAYOUT(" + toUpper(dictionary_layout) + "(" + params(dictionary_layout_params) + "))";
+        if (!range_min.empty()) out += "\nRANGE(MIN " + range_min + " MAX " + range_max + ")";
+        if (!comment.empty()) {
+            out += "\nCOMMENT ";
+            appendQuotedString(out, comment);
+        }
+        return;
+    }
     if (engine) appendEngine(out, *engine);
     if (partition_by) out += "\nPARTITION BY " + partition_by->formatSQL();
     if (primary_key) out += "\nPRIMARY KEY " + primary_key->formatSQL();
@@ -746,7 +773,7 @@ void ASTCreateQuery::formatImpl(std::string& out) const {
     }
     if (populate) out += "\nPOPULATE";
     // A view's query in ClickHouse's normalized layout (as SHOW CREATE prints it).
-    if (as_select) out += "\nAS " + (what == What::View || what == What::MaterializedView ? formatCanonical(*as_select) : as_select->formatSQL());
+    if (as_select) out += "\nAS " + (what == What::View || what == What::MaterializedView ? formatCanonical(*as_select, true) : as_select->formatSQL());
     if (!comment.empty()) {
         out += "\nCOMMENT ";
         appendQuotedString(out, comment);

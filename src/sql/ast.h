@@ -48,6 +48,17 @@ struct ASTLiteral : IAST {
     void formatImpl(std::string& out) const override;
 };
 
+// {name:Type}: a query parameter, bound at execution (parameterized views `FROM v(name = value)`,
+// HTTP param_name). The analyzer reads the value from QueryContext::query_parameters.
+struct ASTQueryParameter : IAST {
+    std::string name;
+    std::string type;   // as written: UInt64, Array(String), DateTime('UTC')
+    const char* kind() const override { return "QueryParameter"; }
+    ASTPtr clone() const override { return std::make_shared<ASTQueryParameter>(*this); }
+    std::string getColumnName() const override { return "{" + name + ":" + type + "}"; }
+    void formatImpl(std::string& out) const override { out += "{" + name + ":" + type + "}"; }
+};
+
 struct ASTIdentifier : IAST {
     std::vector<std::string> parts;   // a.b.c -> {"a","b","c"}
     ASTIdentifier() = default;
@@ -198,6 +209,9 @@ struct ASTColumnDeclaration : IAST {
     std::string codec;                // CODEC(...) text as written, e.g. "ZSTD(1)"
     std::string comment;
     ASTPtr ttl;
+    // Dictionary attributes: EXPRESSION expr, and the HIERARCHICAL / INJECTIVE / IS_OBJECT_ID flags.
+    ASTPtr dictionary_expression;
+    std::vector<std::string> dictionary_flags;
     const char* kind() const override { return "ColumnDeclaration"; }
     ASTPtr clone() const override;
     void formatImpl(std::string& out) const override;
@@ -227,7 +241,7 @@ struct ASTIndexDeclaration : IAST {
 };
 
 struct ASTCreateQuery : IAST {
-    enum class What { Database, Table, View, MaterializedView } what = What::Table;
+    enum class What { Database, Table, View, MaterializedView, Dictionary } what = What::Table;
     bool if_not_exists = false;
     bool or_replace = false;
     bool temporary = false;
@@ -245,6 +259,16 @@ struct ASTCreateQuery : IAST {
     std::shared_ptr<ASTFunction> as_table_function;   // CREATE TABLE t AS numbers(10)
     std::string to_database, to_table;    // materialized view TO
     bool populate = false;
+    // CREATE DICTIONARY: PRIMARY KEY names, SOURCE(TYPE(key value ...)), LAYOUT(TYPE(key value ...)),
+    // LIFETIME(MIN a MAX b), RANGE(MIN col MAX col).
+    struct DictionaryParam { std::string key; Field value; };
+    std::vector<std::string> dictionary_key;
+    std::string dictionary_source;
+    std::vector<DictionaryParam> dictionary_source_params;
+    std::string dictionary_layout;
+    std::vector<DictionaryParam> dictionary_layout_params;
+    uint64_t lifetime_min = 0, lifetime_max = 0;
+    std::string range_min, range_max;
     std::string comment;
     // Table UUID (`CREATE TABLE t UUID '...'`): names the table's data directory (store/<uuid>/), so
     // RENAME/EXCHANGE never move data. Printed only when show_uuid is set (persisted metadata);
@@ -429,6 +453,7 @@ std::string dumpTree(const IAST& ast);
 // The query as ClickHouse's EXPLAIN SYNTAX prints it: normalized (operators as function calls,
 // FROM system.one, _CAST-wrapped composite literals, normalized UNION chains) and laid out one clause
 // per line ('\n'-separated). Implemented in format_canonical.cpp; independent of formatSQL.
-std::string formatCanonical(const IAST& ast);
+// keep_operators: operators stay operators (SHOW CREATE VIEW), as opposed to EXPLAIN SYNTAX's calls.
+std::string formatCanonical(const IAST& ast, bool keep_operators = false);
 
 }  // namespace basalt

@@ -142,6 +142,7 @@ Field convertTo(const Field& f, const LitType& t) {
 
 struct Formatter {
     std::string out;
+    bool keep_operators = false;   // SHOW CREATE VIEW: operators as written (`a > 1`), not greater(a, 1)
 
     void expr(const IAST& a, int indent, bool raw_tuple = false) {
         exprNoAlias(a, indent, raw_tuple);
@@ -230,6 +231,10 @@ struct Formatter {
     }
 
     void function(const ASTFunction& f, int indent) {
+        if (keep_operators && f.is_operator) {
+            out += f.formatSQL(false);
+            return;
+        }
         out += f.name;
         if (f.distinct) out += "Distinct";
         if (f.parameters) {
@@ -393,8 +398,9 @@ struct Formatter {
 
 }  // namespace
 
-std::string formatCanonical(const IAST& ast) {
+std::string formatCanonical(const IAST& ast, bool keep_operators) {
     Formatter f;
+    f.keep_operators = keep_operators;
     f.query(ast, 0);
     return f.out;
 }

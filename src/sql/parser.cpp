@@ -687,6 +687,27 @@ private:
                 expect(TokenType::ClosingSquare, "closing square bracket");
                 return foldLiterals("array", std::move(items), start);
             }
+            case TokenType::OpeningCurly: {
+                // {name:Type}: the type is the raw text up to the matching closing brace.
+                if (!(tok(1).type == TokenType::BareWord && tok(2).type == TokenType::Colon)) break;
+                auto p = std::make_shared<ASTQueryParameter>();
+                p->name = std::string(text(1));
+                i_ += 3;
+                size_t type_begin = tok().begin;
+                int depth = 0;
+                while (!tok().isEnd() && !(depth == 0 && is(TokenType::ClosingCurly))) {
+                    if (is(TokenType::OpeningRound)) ++depth;
+                    if (is(TokenType::ClosingRound)) --depth;
+                    ++i_;
+                }
+                size_t type_end = tok().begin;
+                expect(TokenType::ClosingCurly, "closing curly bracket");
+                p->type = std::string(q_.substr(type_begin, type_end - type_begin));
+                while (!p->type.empty() && isspace((unsigned char)p->type.back())) p->type.pop_back();
+                if (p->type.empty()) fail();
+                p->position = start;
+                return p;
+            }
             case TokenType::Asterisk: {
                 ++i_;
                 auto a = std::make_shared<ASTAsterisk>();
@@ -1302,6 +1323,13 @@ private:
                 else if (isKw("TTL", 1) && isKw("MERGES", 2)) { i_ += 3; q->action = verb + " TTL MERGES"; found = true; }
             }
             if (!found && isKw("FLUSH") && isKw("LOGS", 1)) { i_ += 2; q->action = "FLUSH LOGS"; return q; }
+            if (!found && isKw("RELOAD") && isKw("DICTIONARIES", 1)) { i_ += 2; q->action = "RELOAD DICTIONARIES"; return q; }
+            if (!found && isKw("RELOAD") && isKw("DICTIONARY", 1)) {
+                i_ += 2;
+                q->action = "RELOAD DICTIONARY";
+                parseQualifiedName(q->database, q->table);
+                return q;
+            }
             if (!found) { noteExpected("STOP MERGES"); noteExpected("START MERGES"); noteExpected("FLUSH LOGS"); }
             if (!found) fail();
             if (isIdent()) parseQualifiedName(q->database, q->table);
@@ -1373,6 +1401,7 @@ private:
             if (acceptKw("COMMENT")) c->comment = parseString();
             return c;
         }
+        if (acceptKw("DICTIONARY")) return parseCreateDictionary(c);
         if (acceptKw("TABLE")) c->what = ASTCreateQuery::What::Table;
         else if (acceptKw("VIEW")) c->what = ASTCreateQuery::What::View;
         else if (acceptKws("MATERIALIZED", "VIEW")) c->what = ASTCreateQuery::What::MaterializedView;
@@ -1495,6 +1524,89 @@ private:
             }
         } while (accept(TokenType::Comma, "Comma"));
         expect(TokenType::ClosingRound, "closing round bracket");
+    }
+
+    // CREATE DICTIONARY [IF NOT EXISTS] name (attributes) PRIMARY KEY ... SOURCE(...) LAYOUT(...)
+    // LIFETIME(...) [RANGE(...)] [SETTINGS(...)] [COMMENT '...'], clauses in any order.
+    ASTPtr parseCreateDictionary(std::shared_ptr<ASTCreateQuery> c) {
+        c->what = ASTCreateQuery::What::Dictionary;
+        if (isKw("IF") && isKw("NOT", 1) && isKw("EXISTS", 2)) { i_ += 3; c->if_not_exists = true; }
+        else noteExpected("IF NOT EXISTS");
+        parseQualifiedName(c->database, c->table);
+        if (acceptKw("UUID")) c->uuid = parseString();
+        skipOnCluster();
+        expect(TokenType::OpeningRound, "opening round bracket");
+        do {
+            auto col = std::make_shared<ASTColumnDeclaration>();
+            col->position = pos();
+            col->name = parseIdent("column name");
+            col->type = parseTypeText(true);
+            while (true) {
+                if (acceptKw("DEFAULT")) { col->default_kind = "DEFAULT"; col->default_expr = parseExpr(); }
+                else if (acceptKw("EXPRESSION")) col->dictionary_expression = parseExpr();
+                else if (acceptKw("HIERARCHICAL")) col->dictionary_flags.push_back("HIERARCHICAL");
+                else if (acceptKw("INJECTIVE")) col->dictionary_flags.push_back("INJECTIVE");
+                else if (acceptKw("IS_OBJECT_ID")) col->dictionary_flags.push_back("IS_OBJECT_ID");
+                else break;
+            }
+            c->columns.push_back(col);
+        } while (accept(TokenType::Comma, "Comma"));
+        expect(TokenType::ClosingRound, "closing round bracket");
+        // TYPE(key value key value ...) with string, number or identifier values.
+        auto params = [&](std::string& type, std::vector<ASTCreateQuery::DictionaryParam>& out) {
+            expect(TokenType::OpeningRound, "opening round bracket");
+            type = parseIdent("source or layout type");
+            expect(TokenType::OpeningRound, "opening round bracket");
+            while (!is(TokenType::ClosingRound)) {
+                ASTCreateQuery::DictionaryParam p;
+                p.key = parseIdent("parameter name");
+                if (is(TokenType::StringLiteral) || is(TokenType::Number) || is(TokenType::Minus)) p.value = parseLiteralValue();
+                else p.value = Field(parseIdent("parameter value"));
+                out.push_back(std::move(p));
+                accept(TokenType::Comma, "Comma");
+            }
+            expect(TokenType::ClosingRound, "closing round bracket");
+            expect(TokenType::ClosingRound, "closing round bracket");
+        };
+        while (true) {
+            if (acceptKws("PRIMARY", "KEY")) {
+                do c->dictionary_key.push_back(parseIdent("key column")); while (accept(TokenType::Comma, "Comma"));
+            } else if (acceptKw("SOURCE")) {
+                params(c->dictionary_source, c->dictionary_source_params);
+            } else if (acceptKw("LAYOUT")) {
+                params(c->dictionary_layout, c->dictionary_layout_params);
+            } else if (acceptKw("LIFETIME")) {
+                expect(TokenType::OpeningRound, "opening round bracket");
+                if (acceptKw("MIN")) {
+                    c->lifetime_min = parseLiteralValue().get<uint64_t>();
+                    expectKw("MAX");
+                    c->lifetime_max = parseLiteralValue().get<uint64_t>();
+                } else {
+                    c->lifetime_min = 0;
+                    c->lifetime_max = parseLiteralValue().get<uint64_t>();
+                }
+                expect(TokenType::ClosingRound, "closing round bracket");
+            } else if (acceptKw("RANGE")) {
+                expect(TokenType::OpeningRound, "opening round bracket");
+                expectKw("MIN");
+                c->range_min = parseIdent("range column");
+                expectKw("MAX");
+                c->range_max = parseIdent("range column");
+                expect(TokenType::ClosingRound, "closing round bracket");
+            } else if (acceptKw("SETTINGS")) {
+                expect(TokenType::OpeningRound, "opening round bracket");
+                while (!is(TokenType::ClosingRound)) { parseIdent("setting"); accept(TokenType::Equals, "="); parseLiteralValue(); accept(TokenType::Comma, "Comma"); }
+                expect(TokenType::ClosingRound, "closing round bracket");
+            } else if (acceptKw("COMMENT")) {
+                c->comment = parseString();
+            } else {
+                break;
+            }
+        }
+        if (c->dictionary_key.empty()) throw Exception(ErrorCodes::INCORRECT_DICTIONARY_DEFINITION, "Cannot create dictionary " + c->table + ": PRIMARY KEY is required");
+        if (c->dictionary_source.empty()) throw Exception(ErrorCodes::INCORRECT_DICTIONARY_DEFINITION, "Cannot create dictionary " + c->table + ": SOURCE is required");
+        if (c->dictionary_layout.empty()) throw Exception(ErrorCodes::INCORRECT_DICTIONARY_DEFINITION, "Cannot create dictionary " + c->table + ": LAYOUT is required");
+        return c;
     }
 
     std::shared_ptr<ASTColumnDeclaration> parseColumnDeclaration(ASTCreateQuery& c) {

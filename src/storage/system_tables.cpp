@@ -5,6 +5,7 @@
 
 #include "aggregates/aggregate_function.h"
 #include "common/exception.h"
+#include "dictionaries/dictionary.h"
 #include "formats/format.h"
 #include "functions/function.h"
 #include "interpreter/context.h"
@@ -251,6 +252,36 @@ void registerSystemTables(Catalog& catalog) {
                 for (auto& c : s->metadata().columns)
                     rb.add({d, n, c.name, c.type->name(), ++pos, c.default_kind, c.default_expr ? c.default_expr->formatSQL(false) : "",
                             c.comment, c.codec.empty() ? "" : "CODEC(" + c.codec + ")"});
+            }
+        return rb.build();
+    }));
+
+    auto strings = makeArray(makeType(TypeId::String));
+    std::vector<ColumnDescription> dcols{col("database", TypeId::String), col("name", TypeId::String), col("uuid", TypeId::String),
+                                         col("status", TypeId::String), col("origin", TypeId::String), col("type", TypeId::String),
+                                         col("key.names", strings), col("key.types", strings), col("attribute.names", strings),
+                                         col("attribute.types", strings), col("bytes_allocated", TypeId::UInt64), col("query_count", TypeId::UInt64),
+                                         col("element_count", TypeId::UInt64), col("source", TypeId::String), col("lifetime_min", TypeId::UInt64),
+                                         col("lifetime_max", TypeId::UInt64), col("loading_start_time", makeDateTime()),
+                                         col("last_successful_update_time", makeDateTime()), col("loading_duration", TypeId::Float32),
+                                         col("last_exception", TypeId::String), col("comment", TypeId::String)};
+    add("dictionaries", std::make_shared<StorageGenerated>("SystemDictionaries", dcols, [dcols](QueryContext& ctx) {
+        RowBuilder rb(dcols);
+        for (auto& d : ctx.catalog->databases())
+            for (auto& [n, s] : ctx.catalog->tables(d)) {
+                auto* sd = dynamic_cast<const StorageDictionary*>(s.get());
+                if (!sd) continue;
+                const auto& dict = *sd->dictionary();
+                const auto& st = dict.structure();
+                auto status = dict.status();
+                FieldArray kn, kt, an, at;
+                for (size_t i = 0; i < st.key_names.size(); ++i) { kn.items.push_back(Field(st.key_names[i])); kt.items.push_back(Field(st.key_types[i]->name())); }
+                for (auto& c : st.columns)
+                    if (!st.isKey(c.name)) { an.items.push_back(Field(c.name)); at.items.push_back(Field(c.type->name())); }
+                rb.add({d, n, s->create_query ? s->create_query->uuid : "", status.status, d + "." + n, st.layoutName(), Field(kn), Field(kt),
+                        Field(an), Field(at), status.bytes_allocated, status.query_count, status.element_count, st.source_description,
+                        st.lifetime_min, st.lifetime_max, uint64_t(status.loading_start_time), uint64_t(status.last_successful_update_time),
+                        status.loading_duration, status.last_exception, s->metadata().comment});
             }
         return rb.build();
     }));
