@@ -8,7 +8,11 @@
 #include "common/hash_table.h"
 #include "common/string_utils.h"
 #include "functions/cast.h"
+#include "exec/block_ops.h"
 #include "interpreter/context.h"
+#include "sql/parser.h"
+#include "storage/catalog.h"
+#include "storage/special_engines.h"
 #include "types/create_column.h"
 
 namespace basalt {
@@ -268,6 +272,14 @@ ExprNodePtr Analyzer::analyzeFunction(const ASTFunction& fn, Scope& scope) {
     }
     if (fname == "in" || fname == "notIn" || fname == "globalIn" || fname == "globalNotIn" || fname == "nullIn" || fname == "notNullIn")
         return analyzeIn(fn, scope);
+    if ((fname == "joinGet" || fname == "joinGetOrNull") && !fn.arguments.empty()) {
+        // joinGet(j, ...): the table may be named by a bare identifier.
+        if (auto* id = fn.arguments[0]->as<ASTIdentifier>()) {
+            auto copy = std::static_pointer_cast<ASTFunction>(fn.clone());
+            copy->arguments[0] = std::make_shared<ASTLiteral>(Field(id->name()));
+            return analyzeFunction(*copy, scope);
+        }
+    }
     if (fname == "exists") {
         if (fn.arguments.size() != 1 || !fn.arguments[0]->as<ASTSubquery>())
             throw Exception(ErrorCodes::BAD_ARGUMENTS, "Function exists expects a subquery");
@@ -449,8 +461,34 @@ ExprNodePtr Analyzer::analyzeIn(const ASTFunction& fn, Scope& scope) {
     DataTypePtr values_type;
     const ASTPtr& right = fn.arguments[1];
     auto fctx = ctx_.functionContext();
-    if (auto* sq = right->as<ASTSubquery>()) {
-        Block b = runner_(sq->query, 0);
+    // `x IN t` with t a table (not a column in scope): a Set table's rows, or SELECT * FROM t.
+    Block table_rows;
+    bool from_table = false;
+    auto inScope = [&](const std::string& n) {
+        for (auto& c : scope.columns) if (c.name == n) return true;
+        for (auto& [p, i] : scope.lambda_params) if (p == n) return true;
+        return false;
+    };
+    if (auto* id = right->as<ASTIdentifier>(); id && ctx_.catalog && !inScope(id->name()) && !inScope(id->parts.back())) {
+        std::string db = id->parts.size() == 2 ? id->parts[0] : ctx_.current_database;
+        std::string table = id->parts.back();
+        if (id->parts.size() <= 2) {
+            if (auto s = ctx_.catalog->tryGetTable(db, table)) {
+                from_table = true;
+                if (auto* set = dynamic_cast<const StorageSet*>(s.get())) {
+                    Block header;
+                    for (auto& c : set->metadata().columns) header.insert({createColumn(c.type), c.type, c.name});
+                    auto rows = set->rows();
+                    table_rows = rows->empty() ? header : concatBlocks(*rows, header);
+                } else {
+                    auto sel = parseStatement("SELECT * FROM `" + db + "`.`" + table + "`").ast;
+                    table_rows = runner_(sel, 0);
+                }
+            }
+        }
+    }
+    if (from_table || right->as<ASTSubquery>()) {
+        Block b = from_table ? table_rows : runner_(right->as<ASTSubquery>()->query, 0);
         if (b.columns() == 1) {
             values = b.at(0).column;
             values_type = b.at(0).type;

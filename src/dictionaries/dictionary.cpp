@@ -82,6 +82,19 @@ std::shared_ptr<const Dictionary::Data> Dictionary::get() {
 
 void Dictionary::reload() { load(); }
 
+void Dictionary::reloadIfDue() {
+    {
+        std::lock_guard lock(mutex_);
+        if (!snapshot_ || next_reload_ == 0 || nowSeconds() < next_reload_) return;
+    }
+    try {
+        load();
+    } catch (...) {
+        std::lock_guard lock(mutex_);
+        next_reload_ = nowSeconds() + 5;   // retry soon; the error is in last_exception
+    }
+}
+
 void Dictionary::load() {
     std::lock_guard load_lock(load_mutex_);
     auto start = std::chrono::steady_clock::now();
@@ -111,7 +124,10 @@ void Dictionary::load() {
                 data->bytes += data->flat.size() * sizeof(int32_t);
             } else if (structure_.layout == Layout::Hashed) {
                 data->hashed.reserve(rows);
-                for (size_t r = 0; r < rows; ++r) data->hashed[keys[r]] = uint32_t(r);   // the last row of a key wins
+                for (size_t r = 0; r < rows; ++r) {
+                    if (structure_.first_wins) data->hashed.emplace(keys[r], uint32_t(r));
+                    else data->hashed[keys[r]] = uint32_t(r);   // the last row of a key wins
+                }
                 data->bytes += data->hashed.size() * (sizeof(uint64_t) + sizeof(uint32_t) + 16);
             } else {
                 const IColumn& lo = *b.findByName(structure_.range_min)->column;
@@ -128,7 +144,8 @@ void Dictionary::load() {
             for (size_t r = 0; r < rows; ++r) {
                 buf.clear();
                 for (auto& c : keys) c->serializeValue(r, buf);
-                data->complex[buf] = uint32_t(r);
+                if (structure_.first_wins) data->complex.emplace(buf, uint32_t(r));
+                else data->complex[buf] = uint32_t(r);
             }
             data->bytes += data->complex.size() * 48;
         }

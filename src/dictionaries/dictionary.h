@@ -37,6 +37,7 @@ struct DictionaryStructure {
     std::string range_min, range_max;           // RANGE_HASHED
     uint64_t lifetime_min = 0, lifetime_max = 0;
     std::string source_description;             // "ClickHouse: default.users"
+    bool first_wins = false;                    // a repeated key keeps its first row (Join ANY), else the last
     std::string layoutName() const;             // "Hashed", "Flat", ...
     const DictionaryAttribute* attribute(const std::string& name) const;
     bool isKey(const std::string& name) const;
@@ -56,6 +57,9 @@ public:
     // source's error when no successful load exists.
     std::shared_ptr<const Data> get();
     void reload();   // SYSTEM RELOAD DICTIONARY: loads now, throws on failure
+    // Background lifetime reload (PeriodicRunner): a loaded dictionary past its lifetime reloads;
+    // a failure keeps the previous data and is recorded.
+    void reloadIfDue();
 
     // Row of each key in the snapshot, -1 where absent. `keys`: one column per key column (already
     // of the key types); `range`: the point for RANGE_HASHED (Int64-convertible), else null.

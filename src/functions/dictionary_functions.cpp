@@ -20,12 +20,17 @@ std::string constString(const ColumnWithTypeAndName& a, const std::string& fn, s
     return static_cast<const ColumnConst&>(*a.column).getDataColumn().get(0).get<std::string>();
 }
 
-FunctionPtr buildDictGet(const std::string& fn, Mode mode, const DataTypePtr& expected, const ColumnsWithTypeAndName& a, const FunctionContext& ctx) {
+FunctionPtr buildDictGet(const std::string& fn, Mode mode, const DataTypePtr& expected, const ColumnsWithTypeAndName& a, const FunctionContext& ctx,
+                         bool join = false) {
     size_t min_args = mode == Mode::Has ? 2 : mode == Mode::OrDefault ? 4 : 3;
     if (a.size() < min_args || a.size() > min_args + 1) throwArgumentCount(fn, a.size(), std::to_string(min_args));
     std::string dict_name = constString(a[0], fn, 0);
-    auto dict = ctx.find_dictionary ? ctx.find_dictionary(dict_name) : nullptr;
-    if (!dict) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Dictionary (`" + dict_name + "`) not found");
+    auto& finder = join ? ctx.find_join : ctx.find_dictionary;
+    auto dict = finder ? finder(dict_name) : nullptr;
+    if (!dict) {
+        if (join) throw Exception(ErrorCodes::UNKNOWN_TABLE, "Table " + dict_name + " does not exist or is not a Join table");
+        throw Exception(ErrorCodes::BAD_ARGUMENTS, "Dictionary (`" + dict_name + "`) not found");
+    }
     const DictionaryStructure& st = dict->structure();
     // Attributes: one name, or a tuple of names (the result is then a tuple).
     std::vector<const DictionaryAttribute*> attrs;
@@ -147,6 +152,27 @@ void registerDictionaryFunctions(FunctionFactory& f) {
     }, props);
     f.registerFunction("dictHas", [](const ColumnsWithTypeAndName& a, const FunctionContext& ctx) { return buildDictGet("dictHas", Mode::Has, nullptr, a, ctx); },
                        props);
+    // joinGet(join_table, 'column', key...): a Join-engine table's value for the key (the column's
+    // default when absent; joinGetOrNull: NULL). Several keys travel as one tuple to the lookup.
+    for (bool or_null : {false, true}) {
+        std::string name = or_null ? "joinGetOrNull" : "joinGet";
+        f.registerFunction(name, [name, or_null](const ColumnsWithTypeAndName& a, const FunctionContext& ctx) -> FunctionPtr {
+            if (a.size() < 3) throwArgumentCount(name, a.size(), "at least 3");
+            if (a.size() == 3) return buildDictGet(name, or_null ? Mode::OrNull : Mode::Get, nullptr, a, ctx, true);
+            ColumnsWithTypeAndName packed(a.begin(), a.begin() + 2);
+            DataTypes types;
+            for (size_t i = 2; i < a.size(); ++i) types.push_back(a[i].type);
+            packed.push_back({nullptr, makeTuple(types), "keys"});
+            auto inner = buildDictGet(name, or_null ? Mode::OrNull : Mode::Get, nullptr, packed, ctx, true);
+            return makeFunction(name, inner->result_type, [inner, n = a.size()](const ColumnsWithTypeAndName& x, size_t rows) -> ColumnPtr {
+                std::vector<MutableColumnPtr> cols;
+                for (size_t i = 2; i < n; ++i) cols.push_back(std::const_pointer_cast<IColumn>(materialize(x[i].column)));
+                ColumnsWithTypeAndName args(x.begin(), x.begin() + 2);
+                args.push_back({std::make_shared<ColumnTuple>(std::move(cols)), nullptr, "keys"});
+                return inner->execute(args, rows);
+            });
+        }, props);
+    }
     // dictGetUInt8(...), dictGetString(...), ...: dictGet checking the attribute's type.
     for (const char* t : {"UInt8", "UInt16", "UInt32", "UInt64", "Int8", "Int16", "Int32", "Int64", "Float32", "Float64", "Date", "DateTime",
                           "UUID", "String", "IPv4", "IPv6"}) {

@@ -40,6 +40,8 @@ struct FunctionContext {
     bool allow_suspicious_low_cardinality_types = false;   // CAST to LowCardinality(UInt8) etc.
     // dictGet*: a dictionary by name ("db.name", or "name" in current_database); null if none.
     std::function<std::shared_ptr<Dictionary>(const std::string&)> find_dictionary;
+    // joinGet: the key index of a Join-engine table by name, the same way; null if none.
+    std::function<std::shared_ptr<Dictionary>(const std::string&)> find_join;
 };
 
 class IExecutableFunction {

@@ -6,6 +6,7 @@
 #include "common/exception.h"
 #include "dictionaries/dictionary.h"
 #include "storage/catalog.h"
+#include "storage/special_engines.h"
 
 namespace basalt {
 
@@ -32,6 +33,12 @@ FunctionContext QueryContext::functionContext() const {
             auto s = dot == std::string::npos ? cat->tryGetTable(db, name) : cat->tryGetTable(name.substr(0, dot), name.substr(dot + 1));
             auto* d = dynamic_cast<StorageDictionary*>(s.get());
             return d ? d->dictionary() : nullptr;
+        };
+        fc.find_join = [cat, db](const std::string& name) -> std::shared_ptr<Dictionary> {
+            auto dot = name.find('.');
+            auto s = dot == std::string::npos ? cat->tryGetTable(db, name) : cat->tryGetTable(name.substr(0, dot), name.substr(dot + 1));
+            auto* j = dynamic_cast<StorageJoin*>(s.get());
+            return j ? j->index() : nullptr;
         };
     }
     return fc;

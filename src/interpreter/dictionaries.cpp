@@ -5,6 +5,7 @@
 //   SOURCE(FILE(PATH 'p' FORMAT 'f'))                     -> file('p', 'f', '<declared structure>')
 // A load runs in its own query context on the same catalog (so it never sees the caller's settings).
 #include "common/exception.h"
+#include "common/periodic.h"
 #include "common/string_utils.h"
 #include "exec/block_ops.h"
 #include "dictionaries/dictionary.h"
@@ -127,6 +128,10 @@ std::shared_ptr<IStorage> createDictionaryStorage(const std::shared_ptr<ASTCreat
         return out;
     };
     auto dict = std::make_shared<Dictionary>(db, q->table, std::move(st), std::move(loader));
+    std::weak_ptr<Dictionary> weak = dict;
+    PeriodicRunner::instance().add(weak, [weak] {
+        if (auto d = weak.lock()) d->reloadIfDue();
+    });
     auto s = std::make_shared<StorageDictionary>(std::move(md), std::move(dict));
     s->create_query = q;
     return s;

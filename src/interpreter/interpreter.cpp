@@ -14,6 +14,7 @@
 
 #include "analyzer/analyzer.h"
 #include "common/exception.h"
+#include "common/periodic.h"
 #include "common/string_utils.h"
 #include "exec/block_ops.h"
 #include "functions/cast.h"
@@ -24,7 +25,9 @@
 #include "storage/memory.h"
 #include "storage/mergetree/storage_mergetree.h"
 #include "storage/numbers.h"
+#include "storage/special_engines.h"
 #include "storage/system_tables.h"
+#include "storage/view.h"
 #include "types/create_column.h"
 
 namespace basalt {
@@ -126,6 +129,26 @@ std::shared_ptr<IStorage> tableFromFormat(const std::string& fn, const std::stri
 
 std::shared_ptr<IStorage> createTableFunction(const ASTFunction& fn, QueryContext& ctx) {
     std::string name = fn.name;
+    if (name == "merge") {
+        // merge(['db',] 'regexp'): the union of the matching tables, with the first one's structure.
+        std::vector<std::string> args;
+        for (auto& a : fn.arguments) {
+            if (auto* lit = a->as<ASTLiteral>(); lit && lit->value.is<std::string>()) args.push_back(lit->value.get<std::string>());
+            else if (auto* f = a->as<ASTFunction>(); f && f->name == "currentDatabase") args.push_back(ctx.current_database);
+            else if (auto* id = a->as<ASTIdentifier>()) args.push_back(id->name());
+            else throw Exception(ErrorCodes::BAD_ARGUMENTS, "Arguments of table function merge must be constants");
+        }
+        if (args.empty() || args.size() > 2) throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "Table function 'merge' requires from 1 to 2 parameters: [db_name,] tables_regexp");
+        std::string db = args.size() == 2 ? args[0] : ctx.current_database, re = args.back();
+        TableMetadata probe_md;
+        probe_md.columns.push_back({"_dummy", makeType(TypeId::UInt8), "", nullptr, "", ""});
+        auto tables = StorageMerge(probe_md, db, re, ctx.catalog).tables();
+        if (tables.empty()) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Table function merge: no table in " + db + " matches " + re);
+        TableMetadata md;
+        for (auto& c : tables.front().second->metadata().columns)
+            if (c.default_kind.empty() || c.default_kind == "DEFAULT") md.columns.push_back(c);
+        return std::make_shared<StorageMerge>(md, db, re, ctx.catalog);
+    }
     if (name == "dictionary") {
         // dictionary('[db.]name'): the dictionary's rows.
         auto* lit = fn.arguments.size() == 1 ? fn.arguments[0]->as<ASTLiteral>() : nullptr;
@@ -296,6 +319,75 @@ std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreate
         auto mt = std::make_shared<StorageMergeTree>(md, q, ctx.catalog->tableDataDir(q->uuid), ctx);
         mt->startup();
         s = mt;
+    } else if (engine == "Null") {
+        s = std::make_shared<StorageNull>(md);
+    } else if (engine == "Set") {
+        s = std::make_shared<StorageSet>(md);
+    } else if (engine == "Join") {
+        // Join(ANY | ALL, LEFT | INNER | ..., key, ...)
+        auto& args = q->engine->arguments;
+        auto word = [](const ASTPtr& a) {
+            if (auto* id = a->as<ASTIdentifier>()) return id->name();
+            if (auto* lit = a->as<ASTLiteral>(); lit && lit->value.is<std::string>()) return lit->value.get<std::string>();
+            return a->formatSQL(false);
+        };
+        if (args.size() < 3)
+            throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "Storage Join requires at least 3 parameters: Join(ANY|ALL|SEMI|ANTI, LEFT|INNER|RIGHT, keys...).");
+        std::string strictness = toUpper(word(args[0]));
+        if (strictness != "ANY" && strictness != "ALL" && strictness != "SEMI" && strictness != "ANTI")
+            throw Exception(ErrorCodes::BAD_ARGUMENTS, "First parameter of storage Join must be ANY or ALL or SEMI or ANTI (without quotes).");
+        std::vector<std::string> keys;
+        for (size_t i = 2; i < args.size(); ++i) keys.push_back(word(args[i]));
+        std::string db = q->database.empty() ? ctx.current_database : q->database;
+        s = std::make_shared<StorageJoin>(md, db, q->table, keys, strictness == "ANY");
+    } else if (engine == "Buffer") {
+        // Buffer(db, table, num_layers, min_time, max_time, min_rows, max_rows, min_bytes, max_bytes)
+        auto& args = q->engine->arguments;
+        if (args.size() != 9)
+            throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "Storage Buffer requires from 9 to 12 parameters: destination_database, destination_table, num_buckets, min_time, max_time, min_rows, max_rows, min_bytes, max_bytes[, flush_time, flush_rows, flush_bytes].");
+        auto text = [&](const ASTPtr& a) -> std::string {
+            if (auto* lit = a->as<ASTLiteral>(); lit && lit->value.is<std::string>()) return lit->value.get<std::string>();
+            if (auto* f = a->as<ASTFunction>(); f && (f->name == "currentDatabase" || f->name == "DATABASE")) return ctx.current_database;
+            if (auto* id = a->as<ASTIdentifier>()) return id->name();
+            throw Exception(ErrorCodes::BAD_ARGUMENTS, "Destination of storage Buffer must be a name: " + a->formatSQL(false));
+        };
+        auto num = [&](const ASTPtr& a) -> uint64_t {
+            auto* lit = a->as<ASTLiteral>();
+            if (!lit || !(lit->value.is<uint64_t>() || lit->value.is<int64_t>())) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Parameters of storage Buffer must be numbers");
+            return lit->value.is<uint64_t>() ? lit->value.get<uint64_t>() : uint64_t(lit->value.get<int64_t>());
+        };
+        std::string dest_db = text(args[0]), dest_table = text(args[1]);
+        args[0] = std::make_shared<ASTLiteral>(Field(dest_db));
+        StorageBuffer::Thresholds t{int64_t(num(args[3])), int64_t(num(args[4])), num(args[5]), num(args[6]), num(args[7]), num(args[8])};
+        Catalog* catalog = ctx.catalog;
+        Settings settings = ctx.settings;
+        auto buffer = std::make_shared<StorageBuffer>(md, dest_db, dest_table, t, catalog, [catalog, settings, dest_db, dest_table](std::vector<Block> blocks) {
+            QueryContext lctx;
+            lctx.settings = settings;
+            lctx.catalog = catalog;
+            lctx.current_database = dest_db;
+            MemoryTrackerScope scope(lctx.memory.get());
+            insertBlocksByName(dest_db, dest_table, std::move(blocks), lctx);
+        });
+        std::weak_ptr<StorageBuffer> weak = buffer;
+        PeriodicRunner::instance().add(weak, [weak] {
+            if (auto b = weak.lock()) b->flushIfDue();
+        });
+        s = buffer;
+    } else if (engine == "Merge") {
+        // Merge(db, 'regexp'): the database is resolved now (currentDatabase() is stored as its value).
+        auto& args = q->engine->arguments;
+        if (args.size() != 2) throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "Storage Merge requires exactly 2 parameters - name of source database and regexp for table names.");
+        auto text = [&](const ASTPtr& a) -> std::string {
+            if (auto* lit = a->as<ASTLiteral>(); lit && lit->value.is<std::string>()) return lit->value.get<std::string>();
+            if (auto* f = a->as<ASTFunction>(); f && (f->name == "currentDatabase" || f->name == "DATABASE")) return ctx.current_database;
+            if (auto* id = a->as<ASTIdentifier>()) return id->name();
+            throw Exception(ErrorCodes::BAD_ARGUMENTS, "Arguments of storage Merge must be constants: " + a->formatSQL(false));
+        };
+        std::string db = text(args[0]), re = text(args[1]);
+        args[0] = std::make_shared<ASTLiteral>(Field(db));
+        args[1] = std::make_shared<ASTLiteral>(Field(re));
+        s = std::make_shared<StorageMerge>(md, db, re, ctx.catalog);
     } else if (engine == "Log" || engine == "TinyLog" || engine == "StripeLog")
         throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Table engine " + engine + " is not supported yet (use ENGINE = Memory)");
     else throw Exception(ErrorCodes::UNKNOWN_STORAGE, "Unknown table engine " + engine);
@@ -428,6 +520,10 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
         needWrite();
         std::string db = q->database.empty() ? ctx.current_database : q->database;
         auto s = catalog_.getTable(db, q->table);
+        if (auto* buffer = dynamic_cast<StorageBuffer*>(s.get())) {
+            buffer->flush();   // OPTIMIZE of a Buffer table flushes it
+            return {};
+        }
         auto* mt = dynamic_cast<StorageMergeTree*>(s.get());
         if (!mt) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Table engine " + s->engineName() + " doesn't support optimization");
         std::optional<std::string> partition;
@@ -536,6 +632,31 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
             return {};
         }
         if (q->action == "FLUSH LOGS") return {};   // system.query_log is written synchronously
+        if (q->action.size() > 5 && (q->action.compare(q->action.size() - 5, 5, " VIEW") == 0 || q->action.compare(q->action.size() - 6, 6, " VIEWS") == 0)) {
+            // SYSTEM REFRESH | WAIT | STOP | START | CANCEL VIEW v (or VIEWS: every refreshable view).
+            std::string verb = q->action.substr(0, q->action.find(' '));
+            auto apply = [&](StorageMaterializedView& mv) {
+                if (verb == "REFRESH") mv.refreshNow();
+                else if (verb == "WAIT") mv.waitRefresh();
+                else if (verb == "STOP") mv.setRefreshStopped(true);
+                else if (verb == "START") mv.setRefreshStopped(false);
+            };
+            if (q->action.back() == 'W') {
+                std::string db = q->database.empty() ? ctx.current_database : q->database;
+                auto s = catalog_.tryGetTable(db, q->table);
+                auto* mv = dynamic_cast<StorageMaterializedView*>(s.get());
+                if (!mv || !mv->refreshable()) {
+                    if (verb == "STOP" || verb == "START") return {};   // ClickHouse ignores these
+                    throw Exception(ErrorCodes::BAD_ARGUMENTS, "Refreshable view " + db + "." + q->table + " doesn't exist.");
+                }
+                apply(*mv);
+            } else {
+                for (auto& d : catalog_.databases())
+                    for (auto& [n, s] : catalog_.tables(d))
+                        if (auto* mv = dynamic_cast<StorageMaterializedView*>(s.get()); mv && mv->refreshable()) apply(*mv);
+            }
+            return {};
+        }
         if (q->action == "RELOAD DICTIONARY" || q->action == "RELOAD DICTIONARIES") {
             auto reload = [&](const StoragePtr& s, const std::string& name) {
                 auto* d = dynamic_cast<StorageDictionary*>(s.get());
@@ -1238,6 +1359,24 @@ void Session::executeCreate(const ASTCreateQuery& q_in, QueryContext& ctx) {
                 d->type = c.type->name();
                 q->columns.push_back(d);
             }
+    }
+    if (q->columns.empty() && q->engine && q->engine->name == "Merge") {
+        // ENGINE = Merge without columns: the structure of the first matching table.
+        auto probe = std::static_pointer_cast<ASTCreateQuery>(q->clone());
+        auto d = std::make_shared<ASTColumnDeclaration>();
+        d->name = "_dummy";
+        d->type = "UInt8";
+        probe->columns.push_back(d);
+        auto tables = static_cast<StorageMerge&>(*createStorageFromQuery(probe, ctx)).tables();
+        if (tables.empty()) throw Exception(ErrorCodes::BAD_ARGUMENTS, "There are no tables satisfied provided regexp, you must specify table structure manually");
+        for (auto& c : tables.front().second->metadata().columns) {
+            if (!c.default_kind.empty() && c.default_kind != "DEFAULT") continue;
+            auto cd = std::make_shared<ASTColumnDeclaration>();
+            cd->name = c.name;
+            cd->type = c.type->name();
+            q->columns.push_back(cd);
+        }
+        q->engine = probe->engine;
     }
     if (q->columns.empty()) throw Exception(ErrorCodes::INCORRECT_QUERY, "Table " + db + "." + q->table + " has no columns");
     auto storage = createStorageFromQuery(q, ctx);

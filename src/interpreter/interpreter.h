@@ -65,6 +65,9 @@ void insertWithViews(const std::string& db, const std::string& table, const std:
                      QueryContext& ctx);
 // Dictionary storage (engine Dictionary) from a CREATE DICTIONARY statement (dictionaries.cpp).
 std::shared_ptr<IStorage> createDictionaryStorage(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx);
+// INSERT of blocks shaped like another table's into db.table: columns matched by name and converted,
+// defaults filled, views run (Buffer flushes).
+void insertBlocksByName(const std::string& db, const std::string& table, std::vector<Block> blocks, QueryContext& ctx);
 // View / MaterializedView storage from a CREATE VIEW statement with its column list (views.cpp).
 std::shared_ptr<IStorage> createViewStorage(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx);
 // Builds the process catalog: system tables registered, persisted metadata loaded from `path`.

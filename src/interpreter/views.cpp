@@ -117,7 +117,7 @@ void collectWrites(const std::string& db, const std::string& table, StoragePtr s
     for (auto& d : ctx.catalog->databases())
         for (auto& [name, s] : ctx.catalog->tables(d)) {
             auto* mv = dynamic_cast<StorageMaterializedView*>(s.get());
-            if (!mv || mv->sourceDatabase() != db || mv->sourceTable() != table) continue;
+            if (!mv || mv->refreshable() || mv->sourceDatabase() != db || mv->sourceTable() != table) continue;
             try {
                 auto result = runViewQuery(*mv, md, blocks, ctx);
                 if (result.empty()) continue;
@@ -139,6 +139,12 @@ void collectWrites(const std::string& db, const std::string& table, StoragePtr s
 }
 
 }  // namespace
+
+void insertBlocksByName(const std::string& db, const std::string& table, std::vector<Block> blocks, QueryContext& ctx) {
+    StoragePtr t = ctx.catalog->getTable(db, table);
+    auto complete = completeInsertBlocks(t->metadata(), toTargetBlocks(blocks, t->metadata(), ctx), ctx, db + "." + table);
+    insertWithViews(db, table, t, std::move(complete), ctx);
+}
 
 void insertWithViews(const std::string& db, const std::string& table, const StoragePtr& storage, std::vector<Block> blocks, QueryContext& ctx) {
     std::vector<PendingWrite> writes;
@@ -189,7 +195,47 @@ std::shared_ptr<IStorage> createViewStorage(const std::shared_ptr<ASTCreateQuery
         } else if (tdb.empty()) {
             tdb = q->database.empty() ? ctx.current_database : q->database;
         }
-        s = std::make_shared<StorageMaterializedView>(std::move(md), q->as_select, tables.front().first, tables.front().second, tdb, ttable, inner);
+        auto mv = std::make_shared<StorageMaterializedView>(std::move(md), q->as_select, tables.front().first, tables.front().second, tdb, ttable, inner);
+        if (!q->refresh_kind.empty()) {
+            // A refreshable view: the whole SELECT on a schedule, into the target.
+            auto seconds = [](uint64_t v, const std::string& unit) -> int64_t {
+                static const std::pair<const char*, int64_t> units[] = {{"SECOND", 1}, {"MINUTE", 60}, {"HOUR", 3600}, {"DAY", 86400},
+                                                                        {"WEEK", 7 * 86400}, {"MONTH", 30 * 86400}, {"YEAR", 365 * 86400}};
+                for (auto& [n, s] : units)
+                    if (unit == n) return int64_t(v) * s;
+                return int64_t(v);
+            };
+            StorageMaterializedView::RefreshSpec spec;
+            spec.every = q->refresh_kind == "EVERY";
+            spec.period = seconds(q->refresh_value, q->refresh_unit);
+            spec.offset = q->refresh_offset_unit.empty() ? 0 : seconds(q->refresh_offset_value, q->refresh_offset_unit);
+            spec.append = q->refresh_append;
+            Catalog* catalog = ctx.catalog;
+            Settings settings = ctx.settings;
+            std::string db = q->database.empty() ? ctx.current_database : q->database, name = q->table;
+            auto query = q->as_select;
+            bool append = spec.append;
+            mv->setRefresh(spec, [catalog, settings, db, name, query, inner, tdb, ttable, append]() -> uint64_t {
+                QueryContext lctx;
+                lctx.settings = settings;
+                lctx.catalog = catalog;
+                lctx.current_database = db;
+                MemoryTrackerScope scope(lctx.memory.get());
+                QueryResult r = executeSelect(query, lctx);
+                StoragePtr t = inner ? inner : catalog->getTable(tdb, ttable);
+                auto blocks = completeInsertBlocks(t->metadata(), toTargetBlocks(r.blocks, t->metadata(), lctx), lctx, db + "." + name);
+                uint64_t rows = 0;
+                std::vector<Block> nonempty;
+                for (auto& b : blocks) if (b.rows()) { rows += b.rows(); nonempty.push_back(std::move(b)); }
+                if (append) {
+                    if (!nonempty.empty()) insertWithViews(inner ? db : tdb, inner ? name : ttable, t, std::move(nonempty), lctx);
+                } else {
+                    t->prepareReplace(std::move(nonempty), lctx)->commit();
+                }
+                return rows;
+            });
+        }
+        s = mv;
     }
     s->create_query = q;
     return s;
@@ -205,6 +251,8 @@ void Session::executeCreateView(std::shared_ptr<ASTCreateQuery> q, QueryContext&
     }
     if (!q->as_select) throw Exception(ErrorCodes::INCORRECT_QUERY, "A view needs AS SELECT");
     bool materialized = q->what == ASTCreateQuery::What::MaterializedView;
+    if (materialized && !q->refresh_kind.empty() && q->populate)
+        throw Exception(ErrorCodes::INCORRECT_QUERY, "POPULATE is not supported with REFRESH");
     if (materialized && q->populate && !q->to_table.empty())
         throw Exception(ErrorCodes::INCORRECT_QUERY, "POPULATE is not supported with TO clause");
     std::vector<std::pair<std::string, std::string>> tables;
@@ -236,6 +284,13 @@ void Session::executeCreateView(std::shared_ptr<ASTCreateQuery> q, QueryContext&
     if (materialized && !q->to_table.empty()) {
         if (q->to_database.empty()) q->to_database = db;
         target = catalog_.getTable(q->to_database, q->to_table);
+        if (!q->refresh_kind.empty() && !q->refresh_append)
+            for (auto& d : catalog_.databases())
+                for (auto& [n, s] : catalog_.tables(d))
+                    if (auto* other = dynamic_cast<StorageMaterializedView*>(s.get());
+                        other && other->refreshable() && !other->hasInnerTable() && other->targetName() == q->to_database + "." + q->to_table)
+                        throw Exception(ErrorCodes::BAD_ARGUMENTS, "Table " + q->to_database + "." + q->to_table +
+                                                                       " is already a target of another refreshable materialized view: " + d + "." + n + ".");
         for (auto& c : header.data())
             if (!target->metadata().find(c.name))
                 throw Exception(ErrorCodes::THERE_IS_NO_COLUMN, "SELECT query outputs column with name '" + c.name +
@@ -277,6 +332,9 @@ void Session::executeCreateView(std::shared_ptr<ASTCreateQuery> q, QueryContext&
         throw;
     }
     if (replaced && replaced != storage) replaced->drop();
+    // A refreshable view fills its target at once unless created EMPTY (errors are kept in
+    // system.view_refreshes, as a background refresh's would be).
+    if (auto* mv = dynamic_cast<StorageMaterializedView*>(storage.get()); mv && mv->refreshable() && !q->empty) mv->refreshNow();
 }
 
 }  // namespace basalt

@@ -719,6 +719,11 @@ void ASTCreateQuery::formatImpl(std::string& out) const {
     }
     out += qualified(database, table);
     if (show_uuid && !uuid.empty()) { out += " UUID "; appendQuotedString(out, uuid); }
+    if (!refresh_kind.empty()) {
+        out += "\nREFRESH " + refresh_kind + " " + std::to_string(refresh_value) + " " + refresh_unit;
+        if (!refresh_offset_unit.empty()) out += " OFFSET " + std::to_string(refresh_offset_value) + " " + refresh_offset_unit;
+        if (refresh_append) out += " APPEND";
+    }
     if (!to_table.empty()) out += " TO " + qualified(to_database, to_table);
     if (!as_table.empty()) out += " AS " + qualified(as_database, as_table);
     if (as_table_function) out += " AS " + as_table_function->formatSQL(false);

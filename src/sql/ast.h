@@ -259,6 +259,12 @@ struct ASTCreateQuery : IAST {
     std::shared_ptr<ASTFunction> as_table_function;   // CREATE TABLE t AS numbers(10)
     std::string to_database, to_table;    // materialized view TO
     bool populate = false;
+    // Refreshable materialized view: REFRESH EVERY|AFTER n UNIT [OFFSET n UNIT] [APPEND] ... [EMPTY].
+    std::string refresh_kind;             // "", "EVERY" or "AFTER"
+    uint64_t refresh_value = 0, refresh_offset_value = 0;
+    std::string refresh_unit, refresh_offset_unit;   // SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, YEAR
+    bool refresh_append = false;
+    bool empty = false;                   // EMPTY: no initial refresh
     // CREATE DICTIONARY: PRIMARY KEY names, SOURCE(TYPE(key value ...)), LAYOUT(TYPE(key value ...)),
     // LIFETIME(MIN a MAX b), RANGE(MIN col MAX col).
     struct DictionaryParam { std::string key; Field value; };

@@ -1324,6 +1324,16 @@ private:
             }
             if (!found && isKw("FLUSH") && isKw("LOGS", 1)) { i_ += 2; q->action = "FLUSH LOGS"; return q; }
             if (!found && isKw("RELOAD") && isKw("DICTIONARIES", 1)) { i_ += 2; q->action = "RELOAD DICTIONARIES"; return q; }
+            for (const char* verb : {"REFRESH", "WAIT", "STOP", "START", "CANCEL"}) {
+                if (found || !isKw(verb)) continue;
+                if (isKw("VIEWS", 1)) { i_ += 2; q->action = std::string(verb) + " VIEWS"; return q; }
+                if (isKw("VIEW", 1)) {
+                    i_ += 2;
+                    q->action = std::string(verb) + " VIEW";
+                    parseQualifiedName(q->database, q->table);
+                    return q;
+                }
+            }
             if (!found && isKw("RELOAD") && isKw("DICTIONARY", 1)) {
                 i_ += 2;
                 q->action = "RELOAD DICTIONARY";
@@ -1411,6 +1421,27 @@ private:
         parseQualifiedName(c->database, c->table);
         if (acceptKw("UUID")) c->uuid = parseString();
         skipOnCluster();
+        if (c->what == ASTCreateQuery::What::MaterializedView && acceptKw("REFRESH")) {
+            if (acceptKw("EVERY")) c->refresh_kind = "EVERY";
+            else if (acceptKw("AFTER")) c->refresh_kind = "AFTER";
+            else { noteExpected("EVERY"); noteExpected("AFTER"); fail(); }
+            auto interval = [&](uint64_t& value, std::string& unit) {
+                value = parseLiteralValue().get<uint64_t>();
+                unit = toUpper(parseIdent("interval unit"));
+                static const char* units[] = {"SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "YEAR"};
+                bool ok = false;
+                for (const char* u : units) ok = ok || unit == u || unit == std::string(u) + "S";
+                if (!ok) throw Exception(ErrorCodes::SYNTAX_ERROR, "Unknown refresh interval unit " + unit);
+                if (unit.back() == 'S') unit.pop_back();
+            };
+            interval(c->refresh_value, c->refresh_unit);
+            if (acceptKw("OFFSET")) interval(c->refresh_offset_value, c->refresh_offset_unit);
+            if (acceptKws("RANDOMIZE", "FOR")) { uint64_t v; std::string u; interval(v, u); }
+            if (acceptKws("DEPENDS", "ON")) {
+                do { std::string d, t; parseQualifiedName(d, t); } while (accept(TokenType::Comma, "Comma"));
+            }
+            if (acceptKw("APPEND")) c->refresh_append = true;
+        }
         if (c->what == ASTCreateQuery::What::MaterializedView && acceptKw("TO")) parseQualifiedName(c->to_database, c->to_table);
         if (is(TokenType::OpeningRound) && !isSelectStart(1)) parseColumnList(*c);
         if (c->what == ASTCreateQuery::What::Table && isKw("AS") && !isSelectStart(1)) {
@@ -1429,6 +1460,7 @@ private:
         }
         parseStorage(*c);
         if (c->what == ASTCreateQuery::What::MaterializedView && acceptKw("POPULATE")) c->populate = true;
+        if (c->what == ASTCreateQuery::What::MaterializedView && !c->refresh_kind.empty() && acceptKw("EMPTY")) c->empty = true;
         if (acceptKw("AS")) c->as_select = parseSelectWithUnion();
         else if (c->what == ASTCreateQuery::What::View || c->what == ASTCreateQuery::What::MaterializedView) fail();
         if (acceptKw("COMMENT")) c->comment = parseString();

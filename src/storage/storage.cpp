@@ -71,4 +71,20 @@ std::unique_ptr<IStorage::PreparedWrite> IStorage::prepareWrite(std::vector<Bloc
     return std::make_unique<Deferred>(*this, std::move(blocks), ctx);
 }
 
+std::unique_ptr<IStorage::PreparedWrite> IStorage::prepareReplace(std::vector<Block> blocks, QueryContext& ctx) {
+    class Replace final : public PreparedWrite {
+    public:
+        Replace(IStorage& s, std::vector<Block> b, QueryContext& c) : s_(s), blocks_(std::move(b)), ctx_(c) {}
+        void commit() override {
+            s_.truncate();
+            s_.write(std::move(blocks_), ctx_);
+        }
+    private:
+        IStorage& s_;
+        std::vector<Block> blocks_;
+        QueryContext& ctx_;
+    };
+    return std::make_unique<Replace>(*this, std::move(blocks), ctx);
+}
+
 }  // namespace basalt

@@ -98,6 +98,9 @@ public:
         virtual void commit() = 0;
     };
     virtual std::unique_ptr<PreparedWrite> prepareWrite(std::vector<Block> blocks, QueryContext& ctx);
+    // Like prepareWrite, but commit() makes `blocks` the table's whole content (a refreshable view's
+    // target); the default truncates and writes.
+    virtual std::unique_ptr<PreparedWrite> prepareReplace(std::vector<Block> blocks, QueryContext& ctx);
     virtual void truncate();
     virtual std::optional<uint64_t> totalRows() const { return std::nullopt; }
     virtual std::optional<uint64_t> totalBytes() const { return std::nullopt; }

@@ -12,6 +12,7 @@
 #include "storage/catalog.h"
 #include "storage/mergetree/storage_mergetree.h"
 #include "storage/numbers.h"
+#include "storage/view.h"
 #include "types/create_column.h"
 
 namespace basalt {
@@ -282,6 +283,29 @@ void registerSystemTables(Catalog& catalog) {
                         Field(an), Field(at), status.bytes_allocated, status.query_count, status.element_count, st.source_description,
                         st.lifetime_min, st.lifetime_max, uint64_t(status.loading_start_time), uint64_t(status.last_successful_update_time),
                         status.loading_duration, status.last_exception, s->metadata().comment});
+            }
+        return rb.build();
+    }));
+
+    auto ndt = makeNullable(makeDateTime());
+    auto nu64 = makeNullable(makeType(TypeId::UInt64));
+    std::vector<ColumnDescription> rcols{col("database", TypeId::String), col("view", TypeId::String), col("uuid", TypeId::String),
+                                         col("status", TypeId::String), col("last_success_time", ndt), col("last_success_duration_ms", nu64),
+                                         col("last_refresh_time", ndt), col("last_refresh_replica", TypeId::String), col("next_refresh_time", ndt),
+                                         col("exception", TypeId::String), col("retry", TypeId::UInt64), col("progress", makeNullable(makeType(TypeId::Float64))),
+                                         col("read_rows", nu64), col("read_bytes", nu64), col("total_rows", nu64), col("written_rows", nu64),
+                                         col("written_bytes", nu64)};
+    add("view_refreshes", std::make_shared<StorageGenerated>("SystemViewRefreshes", rcols, [rcols](QueryContext& ctx) {
+        RowBuilder rb(rcols);
+        auto opt = [](const std::optional<int64_t>& v) { return v ? Field(uint64_t(*v)) : Field(); };
+        for (auto& d : ctx.catalog->databases())
+            for (auto& [n, s] : ctx.catalog->tables(d)) {
+                auto* mv = dynamic_cast<const StorageMaterializedView*>(s.get());
+                if (!mv || !mv->refreshable()) continue;
+                auto st = mv->refreshState();
+                rb.add({d, n, s->create_query ? s->create_query->uuid : "", st.status, opt(st.last_success_time), opt(st.last_success_duration_ms),
+                        opt(st.last_refresh_time), "", opt(st.next_refresh_time), st.exception, st.retry, Field(), Field(), Field(), Field(),
+                        st.written_rows ? Field(*st.written_rows) : Field(), Field()});
             }
         return rb.build();
     }));

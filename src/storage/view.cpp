@@ -1,7 +1,12 @@
 // view.cpp — see view.h.
 #include "storage/view.h"
 
+#include <chrono>
+#include <thread>
+#include <vector>
+
 #include "common/exception.h"
+#include "common/periodic.h"
 #include "interpreter/context.h"
 #include "sql/ast.h"
 #include "storage/catalog.h"
@@ -43,6 +48,92 @@ void StorageMaterializedView::truncate() {
 
 void StorageMaterializedView::drop() {
     if (inner_) inner_->drop();
+}
+
+// ---------------------------------------------------------------- refreshable views
+namespace {
+
+int64_t unixNow() { return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count(); }
+
+}  // namespace
+
+int64_t StorageMaterializedView::nextRefreshAfter(int64_t now) const {
+    const auto& s = refresh_->spec;
+    if (s.period <= 0) return now + 3600;
+    if (!s.every) return now + s.period;
+    // The next multiple of the period (from the epoch, in UTC) plus the offset, after `now`.
+    int64_t base = (now - s.offset) / s.period * s.period + s.offset;
+    while (base <= now) base += s.period;
+    return base;
+}
+
+void StorageMaterializedView::setRefresh(RefreshSpec spec, Refresher run) {
+    refresh_ = std::make_unique<Refresh>();
+    refresh_->spec = spec;
+    refresh_->run = std::move(run);
+    refresh_->state.next_refresh_time = nextRefreshAfter(unixNow());
+    std::weak_ptr<StorageMaterializedView> self = weak_from_this();
+    PeriodicRunner::instance().add(self, [self] {
+        if (auto v = self.lock()) v->refreshIfDue();
+    });
+}
+
+void StorageMaterializedView::refreshNow() {
+    if (!refresh_) return;
+    std::lock_guard running(refresh_->running);
+    int64_t start = unixNow();
+    auto t0 = std::chrono::steady_clock::now();
+    {
+        std::lock_guard lock(refresh_->mutex);
+        refresh_->state.status = "Running";
+        refresh_->state.last_refresh_time = start;
+    }
+    std::string error;
+    uint64_t rows = 0;
+    try {
+        rows = refresh_->run();
+    } catch (const std::exception& e) {
+        error = formatException(e);
+    }
+    std::lock_guard lock(refresh_->mutex);
+    auto& st = refresh_->state;
+    st.status = refresh_->stopped ? "Disabled" : "Scheduled";
+    st.exception = error;
+    if (error.empty()) {
+        st.last_success_time = start;
+        st.last_success_duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+        st.written_rows = rows;
+        st.retry = 0;
+    } else {
+        ++st.retry;
+    }
+    st.next_refresh_time = nextRefreshAfter(unixNow());
+}
+
+void StorageMaterializedView::refreshIfDue() {
+    if (!refresh_) return;
+    {
+        std::lock_guard lock(refresh_->mutex);
+        if (refresh_->stopped || !refresh_->state.next_refresh_time || unixNow() < *refresh_->state.next_refresh_time) return;
+    }
+    refreshNow();
+}
+
+void StorageMaterializedView::waitRefresh() {
+    if (refresh_) std::lock_guard running(refresh_->running);
+}
+
+void StorageMaterializedView::setRefreshStopped(bool stopped) {
+    if (!refresh_) return;
+    std::lock_guard lock(refresh_->mutex);
+    refresh_->stopped = stopped;
+    if (refresh_->state.status != "Running") refresh_->state.status = stopped ? "Disabled" : "Scheduled";
+}
+
+StorageMaterializedView::RefreshState StorageMaterializedView::refreshState() const {
+    if (!refresh_) return {};
+    std::lock_guard lock(refresh_->mutex);
+    return refresh_->state;
 }
 
 std::optional<uint64_t> StorageMaterializedView::totalRows() const { return inner_ ? inner_->totalRows() : std::nullopt; }

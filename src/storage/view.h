@@ -7,7 +7,11 @@
 //   interpreter (interpreter/insert_pipeline.cpp) runs the triggers and publishes the source rows
 //   and every view's rows together.
 #pragma once
+#include <condition_variable>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "storage/storage.h"
@@ -28,7 +32,7 @@ private:
     std::shared_ptr<ASTSelectWithUnion> query_;
 };
 
-class StorageMaterializedView final : public IStorage {
+class StorageMaterializedView final : public IStorage, public std::enable_shared_from_this<StorageMaterializedView> {
 public:
     // inner: the owned target (ENGINE = ...), or null with target_database/target_table (TO ...).
     StorageMaterializedView(TableMetadata md, std::shared_ptr<ASTSelectWithUnion> query, std::string source_database, std::string source_table,
@@ -49,7 +53,41 @@ public:
     StoragePtr target(QueryContext& ctx) const;
     std::string targetName() const { return target_database_ + "." + target_table_; }
 
+    // ---- refreshable views (REFRESH EVERY|AFTER): the whole SELECT re-run on a schedule; its
+    // result replaces the target's rows at once (APPEND: is inserted). Not insert triggers.
+    struct RefreshSpec {
+        bool every = true;          // EVERY: at multiples of the period (+ offset); AFTER: period after the last refresh
+        int64_t period = 0, offset = 0;   // seconds
+        bool append = false;
+    };
+    struct RefreshState {
+        std::string status = "Scheduled";   // Scheduled, Running, Disabled
+        std::optional<int64_t> last_success_time, last_success_duration_ms, last_refresh_time, next_refresh_time;
+        std::string exception;
+        uint64_t retry = 0;
+        std::optional<uint64_t> written_rows;
+    };
+    using Refresher = std::function<uint64_t()>;   // runs the SELECT into the target; returns rows written
+    void setRefresh(RefreshSpec spec, Refresher run);
+    bool refreshable() const { return refresh_ != nullptr; }
+    void refreshNow();        // in the calling thread (CREATE, SYSTEM REFRESH VIEW); errors recorded, not thrown
+    void refreshIfDue();      // the scheduler's tick
+    void setRefreshStopped(bool stopped);
+    void waitRefresh();       // SYSTEM WAIT VIEW: returns once no refresh is running
+    RefreshState refreshState() const;
+
 private:
+    struct Refresh {
+        RefreshSpec spec;
+        Refresher run;
+        mutable std::mutex mutex;   // state below
+        std::mutex running;         // one refresh at a time
+        RefreshState state;
+        bool stopped = false;
+    };
+    std::unique_ptr<Refresh> refresh_;
+    int64_t nextRefreshAfter(int64_t now) const;
+
     std::shared_ptr<ASTSelectWithUnion> query_;
     std::string source_database_, source_table_;
     std::string target_database_, target_table_;

@@ -667,8 +667,10 @@ public:
     }
     void commit() override {
         committed_ = true;
-        t_.publishParts(parts_);
+        t_.publishParts(parts_, replace_);
     }
+    bool replace_ = false;   // commit makes these parts the whole table
+
 private:
     StorageMergeTree& t_;
     std::shared_lock<std::shared_mutex> lock_;
@@ -677,6 +679,12 @@ private:
 };
 
 void StorageMergeTree::write(std::vector<Block> blocks, QueryContext& ctx) { prepareWrite(std::move(blocks), ctx)->commit(); }
+
+std::unique_ptr<IStorage::PreparedWrite> StorageMergeTree::prepareReplace(std::vector<Block> blocks, QueryContext& ctx) {
+    auto p = prepareWrite(std::move(blocks), ctx);
+    static_cast<PreparedParts&>(*p).replace_ = true;
+    return p;
+}
 
 std::unique_ptr<IStorage::PreparedWrite> StorageMergeTree::prepareWrite(std::vector<Block> blocks, QueryContext& ctx) {
     std::shared_lock structure(structure_mutex_);
@@ -817,8 +825,8 @@ std::unique_ptr<IStorage::PreparedWrite> StorageMergeTree::prepareWrite(std::vec
     return std::make_unique<PreparedParts>(*this, std::move(structure), std::move(written));
 }
 
-void StorageMergeTree::publishParts(const std::vector<MutableDataPartPtr>& written) {
-    if (written.empty()) return;
+void StorageMergeTree::publishParts(const std::vector<MutableDataPartPtr>& written, bool replace) {
+    if (written.empty() && !replace) return;
     // Publish: every part of this INSERT becomes visible at once. With several parts an intent
     // file makes the set atomic across a crash (startup rolls back parts listed in it).
     std::lock_guard wlock(write_mutex_);
@@ -841,6 +849,11 @@ void StorageMergeTree::publishParts(const std::vector<MutableDataPartPtr>& writt
     {
         std::lock_guard lock(mutex_);
         auto next = std::make_shared<std::vector<DataPartPtr>>(*parts_);
+        if (replace) {
+            // The new parts become the whole table (a refreshable view's target): old parts go.
+            for (auto& p : *parts_) p->remove_on_destroy = true;
+            next->clear();
+        }
         for (auto& p : written) next->push_back(p);
         std::sort(next->begin(), next->end(), [](auto& a, auto& b) { return a->info < b->info; });
         parts_ = std::move(next);

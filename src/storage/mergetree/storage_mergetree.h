@@ -88,6 +88,7 @@ public:
     const std::vector<ASTPtr>& sortingKey() const { return sorting_key_; }
     void write(std::vector<Block> blocks, QueryContext& ctx) override;
     std::unique_ptr<PreparedWrite> prepareWrite(std::vector<Block> blocks, QueryContext& ctx) override;
+    std::unique_ptr<PreparedWrite> prepareReplace(std::vector<Block> blocks, QueryContext& ctx) override;
     void truncate() override;
     void drop() override;
     std::optional<uint64_t> totalRows() const override;
@@ -192,7 +193,7 @@ private:
     class FinalSource;
     class PreparedParts;
     // Renames prepared parts into place and swaps them into the active set, all at once.
-    void publishParts(const std::vector<MutableDataPartPtr>& parts);
+    void publishParts(const std::vector<MutableDataPartPtr>& parts, bool replace = false);
     friend class Source;
     friend class InOrderSource;
 

@@ -1,0 +1,24 @@
+// periodic.h — one background thread per process that calls registered tasks about once a second:
+// refreshable materialized views, Buffer table flushes and dictionary lifetime reloads. A task
+// lives as long as its owner (a weak_ptr): once the owner is gone the task is dropped. Tasks run
+// one after another on that thread, so a task must not block for long on another task.
+#pragma once
+#include <functional>
+#include <memory>
+
+namespace basalt {
+
+class PeriodicRunner {
+public:
+    static PeriodicRunner& instance();
+    // Calls `tick` about every second while `owner` is alive.
+    void add(std::weak_ptr<const void> owner, std::function<void()> tick);
+
+private:
+    PeriodicRunner();
+    ~PeriodicRunner();
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace basalt

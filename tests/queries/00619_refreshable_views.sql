@@ -1,0 +1,36 @@
+-- Refreshable materialized views: REFRESH EVERY / AFTER, APPEND, EMPTY, TO and inner targets,
+-- SYSTEM REFRESH / WAIT / STOP / START VIEW, system.view_refreshes.
+CREATE DATABASE rdb ENGINE = Atomic;
+USE rdb;
+CREATE TABLE src (k UInt32, v UInt64) ENGINE = MergeTree ORDER BY k;
+INSERT INTO src SELECT number % 5, number FROM numbers(100);
+CREATE TABLE tgt (k UInt32, s UInt64) ENGINE = MergeTree ORDER BY k;
+CREATE MATERIALIZED VIEW rmv REFRESH EVERY 1 HOUR TO tgt AS SELECT k, sum(v) AS s FROM src GROUP BY k;
+SYSTEM WAIT VIEW rmv;
+SELECT * FROM tgt ORDER BY k;
+INSERT INTO src VALUES (1, 1000);
+SELECT * FROM tgt ORDER BY k;
+SYSTEM REFRESH VIEW rmv;
+SYSTEM WAIT VIEW rmv;
+SELECT * FROM tgt ORDER BY k;
+SELECT database, view, status, exception FROM system.view_refreshes;
+SELECT next_refresh_time > now(), last_success_time IS NOT NULL FROM system.view_refreshes WHERE view = 'rmv';
+CREATE MATERIALIZED VIEW rmv2 REFRESH AFTER 30 MINUTE APPEND TO tgt AS SELECT k, sum(v) AS s FROM src GROUP BY k;
+SYSTEM WAIT VIEW rmv2;
+SELECT count() FROM tgt;
+CREATE MATERIALIZED VIEW rmv3 REFRESH EVERY 1 DAY OFFSET 2 HOUR ENGINE = MergeTree ORDER BY k EMPTY AS SELECT k, max(v) AS m FROM src GROUP BY k;
+SELECT count() FROM rmv3;
+SYSTEM REFRESH VIEW rmv3;
+SYSTEM WAIT VIEW rmv3;
+SELECT * FROM rmv3 ORDER BY k;
+DELETE FROM src WHERE k = 4;
+SYSTEM REFRESH VIEW rmv3;
+SYSTEM WAIT VIEW rmv3;
+SELECT * FROM rmv3 ORDER BY k;
+SYSTEM STOP VIEW rmv3;
+SYSTEM START VIEW rmv3;
+SYSTEM REFRESH VIEW nosuch /* { serverError 36 } */;
+CREATE MATERIALIZED VIEW rmv4 REFRESH EVERY 1 HOUR TO tgt AS SELECT k, sum(v) AS s FROM src GROUP BY k /* { serverError 36 } */;
+SYSTEM WAIT VIEW tgt /* { serverError 36 } */;
+DROP TABLE rmv3;
+SELECT view FROM system.view_refreshes ORDER BY view;
