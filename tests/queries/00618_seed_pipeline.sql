@@ -65,7 +65,8 @@ INSERT INTO orders_collapsing VALUES (1, 'placed', 1);
 INSERT INTO orders_collapsing VALUES (1, 'placed', -1), (1, 'shipped', 1);
 INSERT INTO orders_collapsing VALUES (2, 'placed', 1);
 INSERT INTO orders_collapsing VALUES (2, 'placed', -1);
-SELECT order_id, argMax(status, sign) AS status FROM orders_collapsing GROUP BY order_id HAVING sum(sign) > 0 ORDER BY order_id;
+-- (argMax ties go to the first row read: one thread reads the parts in insertion order.)
+SELECT order_id, argMax(status, sign) AS status FROM orders_collapsing GROUP BY order_id HAVING sum(sign) > 0 ORDER BY order_id SETTINGS max_threads = 1;
 SELECT * FROM orders_collapsing FINAL ORDER BY order_id;
 SYSTEM START MERGES orders_collapsing;
 OPTIMIZE TABLE orders_collapsing FINAL;
