@@ -9,10 +9,5 @@ data="$here/data"; mkdir -p "$data"
 export TZ=UTC THREADS="${THREADS:-$(nproc)}"
 seed="${SEED:-42}"
 ANCHORS="$(bash "$here/../../shared/tools/anchors.sh")"; export ANCHORS
-gen="$data/gen_events"
-if [ ! -x "$gen" ] || [ "$here/gen_events.cpp" -nt "$gen" ]; then
-  flock /tmp/basalt-build.lock c++ -O2 -std=c++20 -o "$gen" "$here/gen_events.cpp"
-fi
-tsv="$data/events_${rows}_seed${seed}.tsv"
-[ -s "$tsv" ] || { "$gen" "$rows" "$tsv.tmp" "$seed" && mv "$tsv.tmp" "$tsv"; }
+. "$here/events_tsv.sh"
 node "$here/rollups.js" "$bin" "$tsv" "$rows"

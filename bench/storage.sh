@@ -18,15 +18,5 @@ export TZ=UTC THREADS="${THREADS:-$(nproc)}"
 seed="${SEED:-42}"
 ANCHORS="$(bash "$here/../../shared/tools/anchors.sh")"; export ANCHORS
 
-gen="$data/gen_events"
-if [ ! -x "$gen" ] || [ "$here/gen_events.cpp" -nt "$gen" ]; then
-  # The machine is shared: every compile holds the project's build lock.
-  flock /tmp/basalt-build.lock c++ -O2 -std=c++20 -o "$gen" "$here/gen_events.cpp"
-fi
-tsv="$data/events_${rows}_seed${seed}.tsv"
-if [ ! -s "$tsv" ]; then
-  s=$(date +%s.%N)
-  "$gen" "$rows" "$tsv.tmp" "$seed" && mv "$tsv.tmp" "$tsv"
-  echo "[storage] generated $rows rows in $(echo "$(date +%s.%N) - $s" | bc) s: $tsv" >&2
-fi
+. "$here/events_tsv.sh"
 node "$here/storage.js" "$bin" "$tsv" "$rows"

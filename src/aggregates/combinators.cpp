@@ -100,15 +100,36 @@ private:
     bool nullable_result_;
 };
 
-class IfCombinator final : public IAggregateFunction {
+// A combinator whose state is exactly the nested function's: everything forwards to it, and
+// subclasses replace what differs (how rows are added, how the result is written).
+class StateForwarding : public IAggregateFunction {
 public:
-    IfCombinator(AggregateFunctionPtr nested, DataTypes args)
-        : IAggregateFunction(nested->name() + "If", std::move(args), nested->parameters(), nested->resultType()), nested_(std::move(nested)) {}
+    StateForwarding(std::string name, AggregateFunctionPtr nested, DataTypes args, DataTypePtr rt)
+        : IAggregateFunction(std::move(name), std::move(args), nested->parameters(), std::move(rt)), nested_(std::move(nested)) {}
     size_t sizeOfData() const override { return nested_->sizeOfData(); }
     size_t alignOfData() const override { return nested_->alignOfData(); }
     void create(AggregateDataPtr p) const override { nested_->create(p); }
     void destroy(AggregateDataPtr p) const noexcept override { nested_->destroy(p); }
     bool hasTrivialDestructor() const override { return nested_->hasTrivialDestructor(); }
+    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena* a) const override { nested_->add(p, cols, row, a); }
+    void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
+        nested_->addBatch(rows, places, off, cols, a, filter);
+    }
+    void addBatchSinglePlace(size_t rows, AggregateDataPtr p, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
+        nested_->addBatchSinglePlace(rows, p, cols, a, filter);
+    }
+    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena* a) const override { nested_->merge(p, r, a); }
+    void serialize(ConstAggregateDataPtr p, std::string& out) const override { nested_->serialize(p, out); }
+    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena* a) const override { nested_->deserialize(p, pos, end, a); }
+    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena* a) const override { nested_->insertResultInto(p, to, a); }
+protected:
+    AggregateFunctionPtr nested_;
+};
+
+class IfCombinator final : public StateForwarding {
+public:
+    IfCombinator(AggregateFunctionPtr nested, DataTypes args)
+        : StateForwarding(nested->name() + "If", nested, std::move(args), nested->resultType()) {}
     static bool cond(const IColumn* c, size_t row) {
         if (c->isNullable()) {
             auto& nc = static_cast<const ColumnNullable&>(*c);
@@ -134,12 +155,6 @@ public:
         makeFilter(rows, cols, filter, f);
         nested_->addBatchSinglePlace(rows, p, cols, a, f.data());
     }
-    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena* a) const override { nested_->merge(p, r, a); }
-    void serialize(ConstAggregateDataPtr p, std::string& out) const override { nested_->serialize(p, out); }
-    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena* a) const override { nested_->deserialize(p, pos, end, a); }
-    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena* a) const override { nested_->insertResultInto(p, to, a); }
-private:
-    AggregateFunctionPtr nested_;
 };
 
 // -OrNull / -OrDefault: a flag records whether the nested function saw any row; without rows the
@@ -238,14 +253,17 @@ private:
     AggregateFunctionPtr nested_;
 };
 
-class ArrayCombinator final : public IAggregateFunction {
+class ArrayCombinator final : public StateForwarding {
 public:
     ArrayCombinator(AggregateFunctionPtr nested, DataTypes args)
-        : IAggregateFunction(nested->name() + "Array", args, nested->parameters(), nested->resultType()), nested_(std::move(nested)) {}
-    size_t sizeOfData() const override { return nested_->sizeOfData(); }
-    size_t alignOfData() const override { return nested_->alignOfData(); }
-    void create(AggregateDataPtr p) const override { nested_->create(p); }
-    void destroy(AggregateDataPtr p) const noexcept override { nested_->destroy(p); }
+        : StateForwarding(nested->name() + "Array", nested, std::move(args), nested->resultType()) {}
+    // Rows are arrays: every batch form goes element by element through add().
+    void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
+        IAggregateFunction::addBatch(rows, places, off, cols, a, filter);
+    }
+    void addBatchSinglePlace(size_t rows, AggregateDataPtr p, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
+        IAggregateFunction::addBatchSinglePlace(rows, p, cols, a, filter);
+    }
     void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena* a) const override {
         size_t n = argumentTypes().size();
         std::vector<const IColumn*> inner(n);
@@ -258,12 +276,6 @@ public:
         }
         for (size_t i = b; i < e; ++i) nested_->add(p, inner.data(), i, a);
     }
-    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena* a) const override { nested_->merge(p, r, a); }
-    void serialize(ConstAggregateDataPtr p, std::string& out) const override { nested_->serialize(p, out); }
-    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena* a) const override { nested_->deserialize(p, pos, end, a); }
-    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena* a) const override { nested_->insertResultInto(p, to, a); }
-private:
-    AggregateFunctionPtr nested_;
 };
 
 // A place for one state on the heap, for functions that need a scratch state per row.
@@ -294,45 +306,22 @@ private:
     bool live_ = false;
 };
 
-class StateCombinator final : public IAggregateFunction {
+class StateCombinator final : public StateForwarding {
 public:
     StateCombinator(AggregateFunctionPtr nested, DataTypes args, DataTypePtr state_type)
-        : IAggregateFunction(nested->name() + "State", std::move(args), nested->parameters(), std::move(state_type)), nested_(std::move(nested)) {}
-    size_t sizeOfData() const override { return nested_->sizeOfData(); }
-    size_t alignOfData() const override { return nested_->alignOfData(); }
-    void create(AggregateDataPtr p) const override { nested_->create(p); }
-    void destroy(AggregateDataPtr p) const noexcept override { nested_->destroy(p); }
-    bool hasTrivialDestructor() const override { return nested_->hasTrivialDestructor(); }
-    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena* a) const override { nested_->add(p, cols, row, a); }
-    void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
-        nested_->addBatch(rows, places, off, cols, a, filter);
-    }
-    void addBatchSinglePlace(size_t rows, AggregateDataPtr p, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
-        nested_->addBatchSinglePlace(rows, p, cols, a, filter);
-    }
-    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena* a) const override { nested_->merge(p, r, a); }
-    void serialize(ConstAggregateDataPtr p, std::string& out) const override { nested_->serialize(p, out); }
-    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena* a) const override { nested_->deserialize(p, pos, end, a); }
+        : StateForwarding(nested->name() + "State", nested, std::move(args), std::move(state_type)) {}
     void insertResultInto(AggregateDataPtr p, IColumn& to, Arena*) const override {
         std::string buf;
         nested_->serialize(p, buf);
         static_cast<ColumnString&>(to).insertData(buf);
     }
-private:
-    AggregateFunctionPtr nested_;
 };
 
 // Arguments: one column of serialized states of `nested`.
-class MergeCombinator final : public IAggregateFunction {
+class MergeCombinator final : public StateForwarding {
 public:
     MergeCombinator(AggregateFunctionPtr nested, DataTypes args)
-        : IAggregateFunction(nested->name() + "Merge", std::move(args), nested->parameters(), nested->resultType()), nested_(std::move(nested)) {}
-    const IAggregateFunction& nested() const { return *nested_; }
-    size_t sizeOfData() const override { return nested_->sizeOfData(); }
-    size_t alignOfData() const override { return nested_->alignOfData(); }
-    void create(AggregateDataPtr p) const override { nested_->create(p); }
-    void destroy(AggregateDataPtr p) const noexcept override { nested_->destroy(p); }
-    bool hasTrivialDestructor() const override { return nested_->hasTrivialDestructor(); }
+        : StateForwarding(nested->name() + "Merge", nested, std::move(args), nested->resultType()) {}
     void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena* a) const override {
         ScratchPlace scratch(*nested_);
         nested_->merge(p, scratch.load(static_cast<const ColumnString&>(*cols[0]).getView(row), a), a);
@@ -349,37 +338,13 @@ public:
         for (size_t i = 0; i < rows; ++i)
             if (!filter || filter[i]) nested_->merge(p, scratch.load(states.getView(i), a), a);
     }
-    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena* a) const override { nested_->merge(p, r, a); }
-    void serialize(ConstAggregateDataPtr p, std::string& out) const override { nested_->serialize(p, out); }
-    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena* a) const override { nested_->deserialize(p, pos, end, a); }
-    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena* a) const override { nested_->insertResultInto(p, to, a); }
-private:
-    AggregateFunctionPtr nested_;
 };
 
 // -SimpleState: f's final value, typed SimpleAggregateFunction(f, R).
-class SimpleStateCombinator final : public IAggregateFunction {
+class SimpleStateCombinator final : public StateForwarding {
 public:
     SimpleStateCombinator(AggregateFunctionPtr nested, DataTypes args, DataTypePtr rt)
-        : IAggregateFunction(nested->name() + "SimpleState", std::move(args), nested->parameters(), std::move(rt)), nested_(std::move(nested)) {}
-    size_t sizeOfData() const override { return nested_->sizeOfData(); }
-    size_t alignOfData() const override { return nested_->alignOfData(); }
-    void create(AggregateDataPtr p) const override { nested_->create(p); }
-    void destroy(AggregateDataPtr p) const noexcept override { nested_->destroy(p); }
-    bool hasTrivialDestructor() const override { return nested_->hasTrivialDestructor(); }
-    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena* a) const override { nested_->add(p, cols, row, a); }
-    void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
-        nested_->addBatch(rows, places, off, cols, a, filter);
-    }
-    void addBatchSinglePlace(size_t rows, AggregateDataPtr p, const IColumn** cols, Arena* a, const uint8_t* filter) const override {
-        nested_->addBatchSinglePlace(rows, p, cols, a, filter);
-    }
-    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena* a) const override { nested_->merge(p, r, a); }
-    void serialize(ConstAggregateDataPtr p, std::string& out) const override { nested_->serialize(p, out); }
-    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena* a) const override { nested_->deserialize(p, pos, end, a); }
-    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena* a) const override { nested_->insertResultInto(p, to, a); }
-private:
-    AggregateFunctionPtr nested_;
+        : StateForwarding(nested->name() + "SimpleState", nested, std::move(args), std::move(rt)) {}
 };
 
 // "f" or "f(p1, p2)" as AggregateFunction type names print it.

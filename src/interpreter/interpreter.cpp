@@ -1274,6 +1274,19 @@ void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
     }
 }
 
+// CREATE TABLE / VIEW: resolves the database (UNKNOWN_DATABASE) and the name (TABLE_ALREADY_EXISTS
+// unless OR REPLACE); false when IF NOT EXISTS finds it taken.
+bool Session::claimNewTable(ASTCreateQuery& q, QueryContext& ctx) {
+    std::string db = q.database.empty() ? ctx.current_database : q.database;
+    catalog_.assertDatabase(db);
+    q.database = db;
+    if (catalog_.hasTable(db, q.table) && !q.or_replace) {
+        if (q.if_not_exists) return false;
+        throw Exception(ErrorCodes::TABLE_ALREADY_EXISTS, "Table " + db + "." + q.table + " already exists");
+    }
+    return true;
+}
+
 void Session::executeCreate(const ASTCreateQuery& q_in, QueryContext& ctx) {
     auto q = std::static_pointer_cast<ASTCreateQuery>(q_in.clone());
     if (q->attach) {
@@ -1310,13 +1323,8 @@ void Session::executeCreate(const ASTCreateQuery& q_in, QueryContext& ctx) {
         catalog_.addTable(db, q->table, storage, false);
         return;
     }
-    std::string db = q->database.empty() ? ctx.current_database : q->database;
-    catalog_.assertDatabase(db);
-    q->database = db;
-    if (catalog_.hasTable(db, q->table) && !q->or_replace) {
-        if (q->if_not_exists) return;
-        throw Exception(ErrorCodes::TABLE_ALREADY_EXISTS, "Table " + db + "." + q->table + " already exists");
-    }
+    if (!claimNewTable(*q, ctx)) return;
+    std::string db = q->database;
     std::optional<QueryResult> select_result;
     if (!q->as_table.empty()) {
         auto other = catalog_.getTable(q->as_database.empty() ? ctx.current_database : q->as_database, q->as_table);

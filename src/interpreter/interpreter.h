@@ -45,6 +45,7 @@ private:
     void executeAlter(const ASTAlterQuery& q, QueryContext& ctx);
     // CREATE [OR REPLACE] VIEW / CREATE MATERIALIZED VIEW [TO t | ENGINE ...] [POPULATE] (views.cpp).
     void executeCreateView(std::shared_ptr<ASTCreateQuery> q, QueryContext& ctx);
+    bool claimNewTable(ASTCreateQuery& q, QueryContext& ctx);
 
     Catalog& catalog_;
     Settings settings_;

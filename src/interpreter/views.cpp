@@ -242,13 +242,8 @@ std::shared_ptr<IStorage> createViewStorage(const std::shared_ptr<ASTCreateQuery
 }
 
 void Session::executeCreateView(std::shared_ptr<ASTCreateQuery> q, QueryContext& ctx) {
-    std::string db = q->database.empty() ? ctx.current_database : q->database;
-    catalog_.assertDatabase(db);
-    q->database = db;
-    if (catalog_.hasTable(db, q->table) && !q->or_replace) {
-        if (q->if_not_exists) return;
-        throw Exception(ErrorCodes::TABLE_ALREADY_EXISTS, "Table " + db + "." + q->table + " already exists");
-    }
+    if (!claimNewTable(*q, ctx)) return;
+    std::string db = q->database;
     if (!q->as_select) throw Exception(ErrorCodes::INCORRECT_QUERY, "A view needs AS SELECT");
     bool materialized = q->what == ASTCreateQuery::What::MaterializedView;
     if (materialized && !q->refresh_kind.empty() && q->populate)

@@ -1250,6 +1250,22 @@ Sources StorageMergeTree::read(const std::vector<std::string>& columns, const Se
 }
 
 // ---------------------------------------------------------------- reading in key order
+StorageMergeTree::ReadSnapshot StorageMergeTree::snapshotForRead(const std::vector<std::string>& columns) const {
+    ReadSnapshot r;
+    {
+        std::lock_guard lock(mutex_);
+        r.schema = schema_;
+        r.fill = fill_;
+    }
+    for (auto& c : columns) {
+        bool found = false;
+        for (auto& sc : r.schema.columns)
+            if (sc.name == c) { r.columns.push_back(sc); found = true; }
+        if (!found) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column " + c + " in table");
+    }
+    return r;
+}
+
 class StorageMergeTree::InOrderSource final : public ISource {
 public:
     struct Cursor {
@@ -1355,20 +1371,7 @@ private:
 
 Sources StorageMergeTree::readInOrder(const std::vector<std::string>& columns, const SelectQueryInfo& info, QueryContext& ctx, size_t prefix,
                                       bool descending) {
-    PartSchema schema;
-    std::map<std::string, ColumnPtr> fill;
-    {
-        std::lock_guard lock(mutex_);
-        schema = schema_;
-        fill = fill_;
-    }
-    std::vector<NameAndType> read_columns;
-    for (auto& c : columns) {
-        bool found = false;
-        for (auto& sc : schema.columns)
-            if (sc.name == c) { read_columns.push_back(sc); found = true; }
-        if (!found) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column " + c + " in table");
-    }
+    auto [schema, fill, read_columns] = snapshotForRead(columns);
     size_t outputs = read_columns.size();
     std::set<std::string> key_sources;
     for (size_t i = 0; i < prefix && i < sorting_key_.size(); ++i) collectColumnNames(sorting_key_[i], key_sources);
@@ -1450,21 +1453,8 @@ private:
 };
 
 Sources StorageMergeTree::readFinal(const std::vector<std::string>& columns, const SelectQueryInfo& info, QueryContext& ctx, size_t num_streams) {
-    PartSchema schema;
-    std::map<std::string, ColumnPtr> fill;
-    {
-        std::lock_guard lock(mutex_);
-        schema = schema_;
-        fill = fill_;
-    }
     // Requested columns first, then what the sorting key and the merging mode need.
-    std::vector<NameAndType> read_columns;
-    for (auto& c : columns) {
-        bool found = false;
-        for (auto& sc : schema.columns)
-            if (sc.name == c) { read_columns.push_back(sc); found = true; }
-        if (!found) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column " + c + " in table");
-    }
+    auto [schema, fill, read_columns] = snapshotForRead(columns);
     size_t outputs = read_columns.size();
     std::set<std::string> needed;
     for (auto& n : sortingKeySources()) needed.insert(n);

@@ -209,6 +209,13 @@ private:
         bool allow_skip_indexes = true) const;
     // SELECT ... FINAL: parts merged in sorting-key order through the engine's merging mode.
     Sources readFinal(const std::vector<std::string>& columns, const SelectQueryInfo& info, QueryContext& ctx, size_t num_streams);
+    // The table's schema and constant fills now, and `columns` resolved in it (NO_SUCH_COLUMN_IN_TABLE).
+    struct ReadSnapshot {
+        PartSchema schema;
+        std::map<std::string, ColumnPtr> fill;
+        std::vector<NameAndType> columns;
+    };
+    ReadSnapshot snapshotForRead(const std::vector<std::string>& columns) const;
     // Names of the columns the sorting key is computed from.
     std::vector<std::string> sortingKeySources() const;
     void checkPartsToThrow(const std::vector<MutableDataPartPtr>& adding) const;
