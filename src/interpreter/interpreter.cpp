@@ -1009,6 +1009,14 @@ void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
     using T = ASTAlterCommand::Type;
     std::string db = q.database.empty() ? ctx.current_database : q.database;
     StoragePtr storage = catalog_.getTable(db, q.table);
+    if (auto* mv = dynamic_cast<StorageMaterializedView*>(storage.get())) {
+        for (const auto& c : q.commands) {
+            if (c.type != T::ModifyQuery)
+                throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Alter of type other than MODIFY QUERY is not supported by storage MaterializedView");
+            alterViewQuery(db, q.table, *mv, c.query, ctx);
+        }
+        return;
+    }
     auto* mt = dynamic_cast<StorageMergeTree*>(storage.get());
     if (!mt) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Table engine " + storage->engineName() + " does not support ALTER yet");
     auto partitionOf = [&](const ASTAlterCommand& c) { return alterPartitionId(*mt, c, ctx); };

@@ -22,6 +22,9 @@ struct StatementOutput {
     std::string format;            // FORMAT clause, or "" for the caller's default
 };
 
+class StorageMaterializedView;
+struct ASTSelectWithUnion;
+
 class Session {
 public:
     explicit Session(Catalog& catalog);
@@ -46,6 +49,9 @@ private:
     // CREATE [OR REPLACE] VIEW / CREATE MATERIALIZED VIEW [TO t | ENGINE ...] [POPULATE] (views.cpp).
     void executeCreateView(std::shared_ptr<ASTCreateQuery> q, QueryContext& ctx);
     bool claimNewTable(ASTCreateQuery& q, QueryContext& ctx);
+    // ALTER TABLE mv MODIFY QUERY (views.cpp).
+    void alterViewQuery(const std::string& db, const std::string& table, StorageMaterializedView& mv,
+                        const std::shared_ptr<ASTSelectWithUnion>& query, QueryContext& ctx);
 
     Catalog& catalog_;
     Settings settings_;

@@ -59,6 +59,49 @@ void qualifyTables(const ASTPtr& ast, const std::string& db, const std::set<std:
     for (auto& c : ast->children()) qualifyTables(c, db, ctes, tables);
 }
 
+// The result's header of a view's SELECT: the SELECT over empty tables (also checks they exist).
+// Sets ctx.saw_query_parameters when it has {name:Type} placeholders.
+Block viewHeader(const ASTPtr& select, QueryContext& ctx) {
+    bool saved = ctx.empty_sources;
+    ctx.empty_sources = true;
+    ctx.saw_query_parameters = false;
+    try {
+        QueryResult r = executeSelect(select, ctx);
+        ctx.empty_sources = saved;
+        return r.header;
+    } catch (...) {
+        ctx.empty_sources = saved;
+        throw;
+    }
+}
+
+// A materialized view's SELECT must produce only target columns, and aggregate states of the
+// target's state types (THERE_IS_NO_COLUMN, CANNOT_CONVERT_TYPE at CREATE / MODIFY QUERY).
+// (MODIFY QUERY, as ClickHouse, does not require the columns: unknown ones are dropped at INSERT.)
+void checkAgainstTarget(const Block& header, const IStorage& target, bool require_columns = true) {
+    for (auto& c : header.data()) {
+        const auto* tc = target.metadata().find(c.name);
+        if (!tc && !require_columns) continue;
+        if (!tc)
+            throw Exception(ErrorCodes::THERE_IS_NO_COLUMN, "SELECT query outputs column with name '" + c.name +
+                                                                 "', which is not found in the target table. Use 'AS' to assign alias that matches a column name.");
+        if (!c.type->equals(*tc->type) && (c.type->id == TypeId::AggregateFunction || tc->type->id == TypeId::AggregateFunction))
+            throw Exception(ErrorCodes::CANNOT_CONVERT_TYPE, "Conversion from " + c.type->name() + " to " + tc->type->name() +
+                                                                 " is not supported: while converting source column " + c.name + " to destination column " + tc->name);
+    }
+}
+
+std::vector<std::shared_ptr<ASTColumnDeclaration>> columnsOf(const Block& header) {
+    std::vector<std::shared_ptr<ASTColumnDeclaration>> cols;
+    for (auto& c : header.data()) {
+        auto d = std::make_shared<ASTColumnDeclaration>();
+        d->name = c.name;
+        d->type = c.type->name();
+        cols.push_back(d);
+    }
+    return cols;
+}
+
 // The block the view's SELECT produces for `blocks` inserted into its source.
 std::vector<Block> runViewQuery(const StorageMaterializedView& mv, const TableMetadata& source_md, const std::vector<Block>& blocks, QueryContext& ctx) {
     auto memory = std::make_shared<StorageMemory>(source_md);
@@ -213,9 +256,8 @@ std::shared_ptr<IStorage> createViewStorage(const std::shared_ptr<ASTCreateQuery
             Catalog* catalog = ctx.catalog;
             Settings settings = ctx.settings;
             std::string db = q->database.empty() ? ctx.current_database : q->database, name = q->table;
-            auto query = q->as_select;
             bool append = spec.append;
-            mv->setRefresh(spec, [catalog, settings, db, name, query, inner, tdb, ttable, append]() -> uint64_t {
+            mv->setRefresh(spec, [catalog, settings, db, name, inner, tdb, ttable, append](const std::shared_ptr<ASTSelectWithUnion>& query) -> uint64_t {
                 QueryContext lctx;
                 lctx.settings = settings;
                 lctx.catalog = catalog;
@@ -241,6 +283,22 @@ std::shared_ptr<IStorage> createViewStorage(const std::shared_ptr<ASTCreateQuery
     return s;
 }
 
+void Session::alterViewQuery(const std::string& db, const std::string& table, StorageMaterializedView& mv,
+                             const std::shared_ptr<ASTSelectWithUnion>& query, QueryContext& ctx) {
+    auto select = std::static_pointer_cast<ASTSelectWithUnion>(query->clone());
+    std::vector<std::pair<std::string, std::string>> tables;
+    qualifyTables(select, db, {}, tables);
+    if (tables.empty()) throw Exception(ErrorCodes::BAD_ARGUMENTS, "The new query of materialized view " + db + "." + table + " reads no table");
+    Block header = viewHeader(select, ctx);
+    checkAgainstTarget(header, *mv.target(ctx), false);
+    mv.setQuery(select, tables.front().first, tables.front().second);
+    if (mv.create_query) {
+        mv.create_query->as_select = select;
+        mv.create_query->columns = columnsOf(header);
+    }
+    catalog_.updateTableMetadata(db, table);
+}
+
 void Session::executeCreateView(std::shared_ptr<ASTCreateQuery> q, QueryContext& ctx) {
     if (!claimNewTable(*q, ctx)) return;
     std::string db = q->database;
@@ -252,29 +310,9 @@ void Session::executeCreateView(std::shared_ptr<ASTCreateQuery> q, QueryContext&
         throw Exception(ErrorCodes::INCORRECT_QUERY, "POPULATE is not supported with TO clause");
     std::vector<std::pair<std::string, std::string>> tables;
     qualifyTables(q->as_select, db, {}, tables);
-    // The result's header: the SELECT over empty tables (also checks that they exist).
-    Block header;
-    {
-        bool saved = ctx.empty_sources;
-        ctx.empty_sources = true;
-        ctx.saw_query_parameters = false;
-        try {
-            QueryResult r = executeSelect(q->as_select, ctx);
-            header = r.header;
-        } catch (...) {
-            ctx.empty_sources = saved;
-            throw;
-        }
-        ctx.empty_sources = saved;
-    }
+    Block header = viewHeader(q->as_select, ctx);
     // A parameterized view has no fixed columns (ClickHouse shows none).
-    if (q->columns.empty() && !ctx.saw_query_parameters)
-        for (auto& c : header.data()) {
-            auto d = std::make_shared<ASTColumnDeclaration>();
-            d->name = c.name;
-            d->type = c.type->name();
-            q->columns.push_back(d);
-        }
+    if (q->columns.empty() && !ctx.saw_query_parameters) q->columns = columnsOf(header);
     StoragePtr target;
     if (materialized && !q->to_table.empty()) {
         if (q->to_database.empty()) q->to_database = db;
@@ -286,19 +324,7 @@ void Session::executeCreateView(std::shared_ptr<ASTCreateQuery> q, QueryContext&
                         other && other->refreshable() && !other->hasInnerTable() && other->targetName() == q->to_database + "." + q->to_table)
                         throw Exception(ErrorCodes::BAD_ARGUMENTS, "Table " + q->to_database + "." + q->to_table +
                                                                        " is already a target of another refreshable materialized view: " + d + "." + n + ".");
-        for (auto& c : header.data())
-            if (!target->metadata().find(c.name))
-                throw Exception(ErrorCodes::THERE_IS_NO_COLUMN, "SELECT query outputs column with name '" + c.name +
-                                                                     "', which is not found in the target table. Use 'AS' to assign alias that matches a column name.");
-        // Aggregate states convert only to the same state type: refuse a view that could never insert.
-        auto fctx = ctx.functionContext();
-        for (auto& c : header.data())
-            if (const auto* tc = target->metadata().find(c.name)) {
-                if (!c.type->equals(*tc->type) && (c.type->id == TypeId::AggregateFunction || tc->type->id == TypeId::AggregateFunction))
-                    throw Exception(ErrorCodes::CANNOT_CONVERT_TYPE, "Conversion from " + c.type->name() + " to " + tc->type->name() +
-                                                                         " is not supported: while converting source column " + c.name +
-                                                                         " to destination column " + tc->name);
-            }
+        checkAgainstTarget(header, *target);
     }
     auto storage = createViewStorage(q, ctx);
     if (materialized && q->populate) {

@@ -343,7 +343,7 @@ struct ASTAlterCommand {
         AddColumn, DropColumn, ModifyColumn, RenameColumn, ClearColumn, CommentColumn, MaterializeColumn,
         ModifySetting, ResetSetting, ModifyTTL, RemoveTTL, MaterializeTTL, AddIndex, DropIndex, MaterializeIndex, ClearIndex,
         Delete, Update, DropPartition, DropPart, DetachPartition, DetachPart, AttachPartition, AttachPart,
-        AttachPartitionFrom, ReplacePartition, MovePartitionToTable, Freeze, ModifyComment
+        AttachPartitionFrom, ReplacePartition, MovePartitionToTable, Freeze, ModifyComment, ModifyQuery
     };
     Type type = Type::AddColumn;
     bool if_exists = false, if_not_exists = false;
@@ -368,6 +368,7 @@ struct ASTAlterCommand {
     ASTPtr ttl;                                               // MODIFY TTL
     ASTPtr ttl_where;
     std::string freeze_name;                                  // FREEZE ... WITH NAME
+    std::shared_ptr<ASTSelectWithUnion> query;                // MODIFY QUERY (materialized views)
 };
 
 struct ASTAlterQuery : IAST {

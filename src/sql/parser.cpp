@@ -1757,7 +1757,8 @@ private:
                     if (acceptKw("WHERE")) c.ttl_where = parseExpr();
                 }
                 else if (acceptKw("COMMENT")) { c.type = T::ModifyComment; c.comment = parseString(); }
-                else fail("COLUMN, SETTING, TTL or COMMENT");
+                else if (acceptKw("QUERY")) { c.type = T::ModifyQuery; c.query = std::static_pointer_cast<ASTSelectWithUnion>(parseSelectWithUnion()); }
+                else fail("COLUMN, SETTING, TTL, COMMENT or QUERY");
             } else if (acceptKw("RESET")) {
                 expectKw("SETTING");
                 c.type = T::ResetSetting;

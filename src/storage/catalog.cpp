@@ -73,7 +73,10 @@ Catalog::Catalog(std::string data_path) : data_path_(std::move(data_path)) {
 }
 
 Catalog::~Catalog() {
-    // Tables may own background work and files: release them before removing a temporary root.
+    // Tables may own background work and files: stop it and release them before removing a
+    // temporary root (a merge still writing there would fail).
+    for (auto& [name, db] : dbs_)
+        for (auto& [t, s] : db.tables) s->shutdown();
     dbs_.clear();
     if (!temp_root_.empty()) {
         std::error_code ec;

@@ -107,6 +107,8 @@ public:
     virtual bool isSystem() const { return false; }
     // Called when the table is dropped (release data / files).
     virtual void drop() {}
+    // Stops background work on the table and waits for what runs (the catalog's destructor).
+    virtual void shutdown() {}
 
     // The CREATE statement the table was made with (SHOW CREATE TABLE, persistence).
     std::shared_ptr<ASTCreateQuery> create_query;

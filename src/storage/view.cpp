@@ -31,6 +31,28 @@ StorageMaterializedView::StorageMaterializedView(TableMetadata md, std::shared_p
     metadata_ = std::move(md);
 }
 
+std::shared_ptr<ASTSelectWithUnion> StorageMaterializedView::query() const {
+    std::lock_guard lock(query_mutex_);
+    return query_;
+}
+
+std::string StorageMaterializedView::sourceDatabase() const {
+    std::lock_guard lock(query_mutex_);
+    return source_database_;
+}
+
+std::string StorageMaterializedView::sourceTable() const {
+    std::lock_guard lock(query_mutex_);
+    return source_table_;
+}
+
+void StorageMaterializedView::setQuery(std::shared_ptr<ASTSelectWithUnion> query, std::string source_database, std::string source_table) {
+    std::lock_guard lock(query_mutex_);
+    query_ = std::move(query);
+    source_database_ = std::move(source_database);
+    source_table_ = std::move(source_table);
+}
+
 StoragePtr StorageMaterializedView::target(QueryContext& ctx) const {
     if (inner_) return inner_;
     return ctx.catalog->getTable(target_database_, target_table_);
@@ -91,7 +113,7 @@ void StorageMaterializedView::refreshNow() {
     std::string error;
     uint64_t rows = 0;
     try {
-        rows = refresh_->run();
+        rows = refresh_->run(query());
     } catch (const std::exception& e) {
         error = formatException(e);
     }

@@ -42,12 +42,17 @@ public:
     void write(std::vector<Block> blocks, QueryContext& ctx) override;
     void truncate() override;
     void drop() override;
+    void shutdown() override {
+        if (inner_) inner_->shutdown();
+    }
     std::optional<uint64_t> totalRows() const override;
     std::optional<uint64_t> totalBytes() const override;
 
-    const std::shared_ptr<ASTSelectWithUnion>& query() const { return query_; }
-    const std::string& sourceDatabase() const { return source_database_; }
-    const std::string& sourceTable() const { return source_table_; }
+    std::shared_ptr<ASTSelectWithUnion> query() const;
+    std::string sourceDatabase() const;
+    std::string sourceTable() const;
+    // ALTER TABLE mv MODIFY QUERY: the new SELECT and its source table (for INSERTs that start after).
+    void setQuery(std::shared_ptr<ASTSelectWithUnion> query, std::string source_database, std::string source_table);
     bool hasInnerTable() const { return inner_ != nullptr; }
     // The table rows go to (throws UNKNOWN_TABLE when a TO table is gone).
     StoragePtr target(QueryContext& ctx) const;
@@ -67,7 +72,8 @@ public:
         uint64_t retry = 0;
         std::optional<uint64_t> written_rows;
     };
-    using Refresher = std::function<uint64_t()>;   // runs the SELECT into the target; returns rows written
+    // Runs the SELECT (the view's current one) into the target; returns rows written.
+    using Refresher = std::function<uint64_t(const std::shared_ptr<ASTSelectWithUnion>& query)>;
     void setRefresh(RefreshSpec spec, Refresher run);
     bool refreshable() const { return refresh_ != nullptr; }
     void refreshNow();        // in the calling thread (CREATE, SYSTEM REFRESH VIEW); errors recorded, not thrown
@@ -77,6 +83,7 @@ public:
     RefreshState refreshState() const;
 
 private:
+    mutable std::mutex query_mutex_;   // query_ and the source, replaced by MODIFY QUERY
     struct Refresh {
         RefreshSpec spec;
         Refresher run;

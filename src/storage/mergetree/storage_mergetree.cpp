@@ -560,7 +560,18 @@ void StorageMergeTree::startup() {
     scheduleMerges();
 }
 
-void StorageMergeTree::shutdown() { shutdown_ = true; }
+void StorageMergeTree::shutdown() {
+    // No new merge or mutation starts; running ones stop at their next block (ABORTED) or finish.
+    // Wait for them, so the caller may remove the table's files (a temporary catalog's root).
+    shutdown_ = true;
+    for (int i = 0; i < 2000; ++i) {
+        {
+            std::lock_guard lock(mutex_);
+            if (merging_.empty()) return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+}
 
 namespace {
 std::atomic<bool> g_all_merges_stopped{false};

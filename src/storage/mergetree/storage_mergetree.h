@@ -68,7 +68,7 @@ public:
     // Loads parts from disk (removing temporary leftovers, rolling back unacknowledged inserts,
     // setting broken parts aside in detached/) and schedules background merges.
     void startup();
-    void shutdown();
+    void shutdown() override;
     // SYSTEM STOP/START MERGES: background merges pause (OPTIMIZE still merges).
     void setMergesStopped(bool stopped);
     // SYSTEM STOP/START MERGES without a table: every table, including ones created later.

@@ -1,0 +1,14 @@
+-- ALTER TABLE mv MODIFY QUERY: later INSERTs go through the new SELECT; errors.
+CREATE TABLE src (k UInt32, v UInt64) ENGINE = MergeTree ORDER BY k;
+CREATE TABLE tgt (k UInt32, s UInt64) ENGINE = SummingMergeTree ORDER BY k;
+CREATE MATERIALIZED VIEW mv TO tgt AS SELECT k, v AS s FROM src;
+INSERT INTO src VALUES (1, 10), (2, 20);
+ALTER TABLE mv MODIFY QUERY SELECT k, v * 100 AS s FROM src;
+INSERT INTO src VALUES (1, 1);
+SELECT * FROM tgt FINAL ORDER BY k;
+SHOW CREATE TABLE mv;
+ALTER TABLE mv MODIFY QUERY SELECT k, v AS nosuch FROM src;
+ALTER TABLE mv MODIFY QUERY SELECT k, v AS s FROM nosuch_src /* { serverError 60 } */;
+ALTER TABLE mv ADD COLUMN z UInt8 /* { serverError 48 } */;
+INSERT INTO src VALUES (2, 2);
+SELECT * FROM tgt FINAL ORDER BY k;
