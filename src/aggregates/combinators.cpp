@@ -7,6 +7,7 @@
 #include <new>
 
 #include "aggregates/aggregate_function.h"
+#include "aggregates/aggregate_helpers.h"
 #include "common/exception.h"
 #include "common/hash_table.h"
 #include "types/create_column.h"
@@ -221,11 +222,24 @@ public:
     void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena*) const override {
         for (auto& k : reinterpret_cast<const DistinctState*>(r)->seen_order) remember(*reinterpret_cast<DistinctState*>(p), k);
     }
-    void serialize(ConstAggregateDataPtr, std::string&) const override {
-        throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Serialization of -Distinct states is not implemented");
+    // The distinct argument tuples: VarUInt count, then each as VarUInt length + bytes.
+    void serialize(ConstAggregateDataPtr p, std::string& out) const override {
+        auto& d = *reinterpret_cast<const DistinctState*>(p);
+        agg::writeVarUInt(out, d.seen_order.size());
+        for (auto& k : d.seen_order) {
+            agg::writeVarUInt(out, k.size());
+            out += k;
+        }
     }
-    void deserialize(AggregateDataPtr, const char*&, const char*, Arena*) const override {
-        throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Serialization of -Distinct states is not implemented");
+    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena*) const override {
+        auto& d = *reinterpret_cast<DistinctState*>(p);
+        uint64_t n = agg::readVarUInt(pos, end);
+        for (uint64_t i = 0; i < n; ++i) {
+            uint64_t len = agg::readVarUInt(pos, end);
+            if (uint64_t(end - pos) < len) agg::throwTruncated();
+            remember(d, std::string(pos, len));
+            pos += len;
+        }
     }
     void insertResultInto(AggregateDataPtr p, IColumn& to, Arena* a) const override {
         auto& d = *reinterpret_cast<DistinctState*>(p);
@@ -276,6 +290,78 @@ public:
         }
         for (size_t i = b; i < e; ++i) nested_->add(p, inner.data(), i, a);
     }
+};
+
+// -ForEach: f over the arrays' elements position by position; the result is an array of f's
+// results. The state is a growable run of nested states in the arena (moved with memcpy on growth,
+// as ClickHouse does: states are relocatable).
+struct ForEachState {
+    size_t count = 0;
+    char* states = nullptr;
+};
+
+class ForEachCombinator final : public IAggregateFunction {
+public:
+    ForEachCombinator(AggregateFunctionPtr nested, DataTypes args)
+        : IAggregateFunction(nested->name() + "ForEach", std::move(args), nested->parameters(), makeArray(nested->resultType())),
+          nested_(std::move(nested)), stride_((nested_->sizeOfData() + nested_->alignOfData() - 1) / nested_->alignOfData() * nested_->alignOfData()) {}
+    size_t sizeOfData() const override { return sizeof(ForEachState); }
+    size_t alignOfData() const override { return alignof(ForEachState); }
+    void create(AggregateDataPtr p) const override { new (p) ForEachState{}; }
+    void destroy(AggregateDataPtr p) const noexcept override {
+        auto& s = *reinterpret_cast<ForEachState*>(p);
+        for (size_t i = 0; i < s.count; ++i) nested_->destroy(s.states + i * stride_);
+    }
+    // Makes room for n elements (new ones created).
+    ForEachState& ensure(AggregateDataPtr p, size_t n, Arena* a) const {
+        auto& s = *reinterpret_cast<ForEachState*>(p);
+        if (n <= s.count) return s;
+        if (!a) throw Exception(ErrorCodes::LOGICAL_ERROR, "-ForEach needs an arena");
+        char* grown = a->alloc(n * stride_, std::max<size_t>(nested_->alignOfData(), 1));
+        if (s.count) std::memcpy(grown, s.states, s.count * stride_);
+        for (size_t i = s.count; i < n; ++i) nested_->create(grown + i * stride_);
+        s.states = grown;
+        s.count = n;
+        return s;
+    }
+    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena* a) const override {
+        size_t n = argumentTypes().size();
+        std::vector<const IColumn*> inner(n);
+        auto& first = static_cast<const ColumnArray&>(*cols[0]);
+        size_t b = first.offsetAt(row), e = first.getOffsets()[row];
+        for (size_t k = 0; k < n; ++k) {
+            auto& arr = static_cast<const ColumnArray&>(*cols[k]);
+            if (arr.sizeAt(row) != e - b) throw Exception(ErrorCodes::SIZES_OF_ARRAYS_DONT_MATCH, "Arrays passed to " + name() + " aggregate function have different sizes");
+            inner[k] = &arr.getData();
+        }
+        auto& s = ensure(p, e - b, a);
+        for (size_t i = b; i < e; ++i) nested_->add(s.states + (i - b) * stride_, inner.data(), i, a);
+    }
+    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena* a) const override {
+        auto& rs = *reinterpret_cast<const ForEachState*>(r);
+        auto& s = ensure(p, rs.count, a);
+        for (size_t i = 0; i < rs.count; ++i) nested_->merge(s.states + i * stride_, rs.states + i * stride_, a);
+    }
+    void serialize(ConstAggregateDataPtr p, std::string& out) const override {
+        auto& s = *reinterpret_cast<const ForEachState*>(p);
+        agg::writeVarUInt(out, s.count);
+        for (size_t i = 0; i < s.count; ++i) nested_->serialize(s.states + i * stride_, out);
+    }
+    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena* a) const override {
+        uint64_t n = agg::readVarUInt(pos, end);
+        if (n > uint64_t(end - pos) + 1) agg::throwTruncated();   // every element takes at least a byte
+        auto& s = ensure(p, n, a);
+        for (size_t i = 0; i < n; ++i) nested_->deserialize(s.states + i * stride_, pos, end, a);
+    }
+    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena* a) const override {
+        auto& s = *reinterpret_cast<ForEachState*>(p);
+        auto& arr = static_cast<ColumnArray&>(to);
+        for (size_t i = 0; i < s.count; ++i) nested_->insertResultInto(s.states + i * stride_, arr.getData(), a);
+        arr.getOffsets().push_back(arr.getData().size());
+    }
+private:
+    AggregateFunctionPtr nested_;
+    size_t stride_;
 };
 
 // A place for one state on the heap, for functions that need a scratch state per row.
@@ -398,6 +484,7 @@ AggregateFunctionPtr makeNullSkipping(AggregateFunctionPtr nested, const DataTyp
 AggregateFunctionPtr makeOrNullCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<OrNullCombinator>(nested, args, false); }
 AggregateFunctionPtr makeOrDefaultCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<OrNullCombinator>(nested, args, true); }
 AggregateFunctionPtr makeDistinctCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<DistinctCombinator>(nested, args); }
+AggregateFunctionPtr makeForEachCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<ForEachCombinator>(nested, args); }
 AggregateFunctionPtr makeArrayCombinator(AggregateFunctionPtr nested, const DataTypes& args) { return std::make_shared<ArrayCombinator>(nested, args); }
 void registerCombinators(AggregateFunctionFactory&) {}
 

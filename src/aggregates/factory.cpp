@@ -61,7 +61,7 @@ std::vector<std::string> AggregateFunctionFactory::names() const {
 }
 
 namespace {
-const char* kCombinators[] = {"If", "SimpleState", "State", "Merge", "OrNull", "OrDefault", "Distinct", "Array"};
+const char* kCombinators[] = {"If", "SimpleState", "State", "Merge", "OrNull", "OrDefault", "Distinct", "ForEach", "Array"};
 }
 
 bool AggregateFunctionFactory::isAggregateFunctionName(const std::string& name) const {
@@ -84,6 +84,7 @@ AggregateFunctionPtr makeStateCombinator(AggregateFunctionPtr nested, const Data
 AggregateFunctionPtr makeMergeCombinator(const std::string& nested_name, const DataTypes& args, const std::vector<Field>& params);
 AggregateFunctionPtr makeArrayCombinator(AggregateFunctionPtr nested, const DataTypes& args);
 AggregateFunctionPtr makeSimpleStateCombinator(AggregateFunctionPtr nested, const DataTypes& args);
+AggregateFunctionPtr makeForEachCombinator(AggregateFunctionPtr nested, const DataTypes& args);
 
 AggregateFunctionPtr AggregateFunctionFactory::get(const std::string& name, const DataTypes& args, const std::vector<Field>& params) const {
     if (const Creator* c = find(name)) {
@@ -136,6 +137,14 @@ AggregateFunctionPtr AggregateFunctionFactory::get(const std::string& name, cons
         if (s == "SimpleState") return makeSimpleStateCombinator(get(base, args, params), args);
         if (s == "State") return makeStateCombinator(get(base, args, params), args);
         if (s == "Merge") return makeMergeCombinator(base, args, params);
+        if (s == "ForEach") {
+            DataTypes nested_args;
+            for (auto& t : args) {
+                if (t->id != TypeId::Array) throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Illegal type " + t->name() + " of argument for aggregate function with ForEach suffix");
+                nested_args.push_back(t->nested[0]);
+            }
+            return makeForEachCombinator(get(base, nested_args, params), args);
+        }
         if (s == "Array") {
             DataTypes nested_args;
             for (auto& t : args) {
