@@ -11,6 +11,11 @@
 namespace basalt {
 
 namespace {
+// The newest aggregate state format this build writes and reads (AggregateFunction(N, f, T)).
+// Version 0: count, sum, avg, min/max/any and uniq states in ClickHouse's byte layout; other
+// functions in basalt's own. A change to any state's bytes must bump this and keep reading 0.
+constexpr uint64_t kMaxAggregateStateVersion = 0;
+
 const char* simpleName(TypeId id) {
     switch (id) {
         case TypeId::Nothing: return "Nothing";
@@ -79,7 +84,8 @@ std::string DataType::name() const {
     if (const char* s = simpleName(id)) return s;
     switch (id) {
         case TypeId::AggregateFunction: {
-            std::string s = "AggregateFunction(" + function;
+            // `precision` holds the state format version (see parseDataType); 0 is not printed.
+            std::string s = "AggregateFunction(" + (precision ? std::to_string(precision) + ", " : std::string()) + function;
             for (auto& a : nested) s += ", " + a->name();
             return s + ")";
         }
@@ -479,8 +485,15 @@ struct TypeParser {
         if (name == "AggregateFunction") {
             expect('(');
             ws();
-            // An optional leading version number (AggregateFunction(1, sumMap, ...)) is accepted and ignored.
-            if (pos < s.size() && isdigit((unsigned char)s[pos])) { number(); expect(','); }
+            // AggregateFunction([version, ]f, T...): the state format version is part of the type (kept in
+            // every part's columns.txt), so a later format change still knows how old parts were
+            // written. Versions this build cannot read are refused instead of misread.
+            uint64_t version = 0;
+            if (pos < s.size() && isdigit((unsigned char)s[pos])) { version = number(); expect(','); }
+            if (version > kMaxAggregateStateVersion)
+                throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Aggregate function state format version " + std::to_string(version) +
+                                                                 " is not supported (this build reads versions up to " +
+                                                                 std::to_string(kMaxAggregateStateVersion) + ")");
             std::string fname = ident();
             if (fname.empty()) fail("expected aggregate function name");
             std::vector<Field> params;
@@ -500,7 +513,9 @@ struct TypeParser {
             while (eat(',')) args.push_back(parse());
             expect(')');
             auto f = AggregateFunctionFactory::instance().get(fname, args, params);
-            return makeAggregateFunctionType(f, printed, args);
+            auto t = std::const_pointer_cast<DataType>(makeAggregateFunctionType(f, printed, args));
+            t->precision = uint32_t(version);
+            return t;
         }
         if (name == "SimpleAggregateFunction") {
             expect('(');

@@ -117,3 +117,15 @@ TEST(Pipeline, ViewsAndDictionariesSurviveARestart) {
     }
     std::filesystem::remove_all(dir);
 }
+
+TEST(Pipeline, AggregateStateFormatVersionIsPartOfTheType) {
+    TestEngine e;
+    // Version 0 is this build's format: accepted, printed without the number.
+    EXPECT_EQ(e.run("SELECT toTypeName(CAST(sumState(toUInt8(1)), 'AggregateFunction(0, sum, UInt8)'))"), "AggregateFunction(sum, UInt8)\n");
+    // A newer version is refused rather than misread.
+    EXPECT_EQ(e.code("CREATE TABLE t (s AggregateFunction(1, sum, UInt8)) ENGINE = Memory"), ErrorCodes::NOT_IMPLEMENTED);
+    // States stored in a part read back exactly (count as VarUInt, uniq as ClickHouse's hash set).
+    e.run("CREATE TABLE s (k UInt8, c AggregateFunction(count), u AggregateFunction(uniq, UInt64)) ENGINE = AggregatingMergeTree ORDER BY k");
+    e.run("INSERT INTO s SELECT 1, countState(), uniqState(number) FROM numbers(1000)");
+    EXPECT_EQ(e.run("SELECT hex(c), finalizeAggregation(u) FROM s"), "E807\t1000\n");
+}
