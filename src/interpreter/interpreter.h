@@ -3,6 +3,7 @@
 // Every statement is atomic from the user's point of view: INSERT and CREATE ... AS SELECT either
 // publish all their rows or none.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -72,6 +73,8 @@ void insertWithViews(const std::string& db, const std::string& table, const std:
                      QueryContext& ctx);
 // Dictionary storage (engine Dictionary) from a CREATE DICTIONARY statement (dictionaries.cpp).
 std::shared_ptr<IStorage> createDictionaryStorage(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx);
+// Tests only: `hook(n)` runs after the n-th storage of a multi-table INSERT is committed.
+void setInsertCommitHookForTests(std::function<void(size_t)> hook);
 // INSERT of blocks shaped like another table's into db.table: columns matched by name and converted,
 // defaults filled, views run (Buffer flushes).
 void insertBlocksByName(const std::string& db, const std::string& table, std::vector<Block> blocks, QueryContext& ctx);

@@ -10,6 +10,7 @@
 //   2. publish: every storage prepares its write (MergeTree writes temporary parts), and only when
 //      all prepared does each commit. A view that throws, a bad conversion, a full disk or
 //      TOO_MANY_PARTS anywhere leave the source and every target unchanged.
+#include <functional>
 #include <set>
 
 #include "common/exception.h"
@@ -26,6 +27,12 @@
 namespace basalt {
 
 std::string generateUUIDv4();   // interpreter.cpp
+
+namespace {
+// Tests only: called after each storage of a multi-table INSERT is committed (simulates a crash
+// between publishing two tables by throwing).
+std::function<void(size_t)> g_insert_commit_hook;
+}
 
 namespace {
 
@@ -198,8 +205,15 @@ void insertWithViews(const std::string& db, const std::string& table, const Stor
     }
     std::vector<std::unique_ptr<IStorage::PreparedWrite>> prepared;
     for (auto& w : writes) prepared.push_back(w.storage->prepareWrite(std::move(w.blocks), ctx));
-    for (auto& p : prepared) p->commit();
+    for (auto& p : prepared) p->prepareCommit();
+    for (size_t i = 0; i < prepared.size(); ++i) {
+        prepared[i]->commit();
+        if (g_insert_commit_hook) g_insert_commit_hook(i + 1);
+    }
+    for (auto& p : prepared) p->finishCommit();
 }
+
+void setInsertCommitHookForTests(std::function<void(size_t)> hook) { g_insert_commit_hook = std::move(hook); }
 
 std::shared_ptr<IStorage> createViewStorage(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx) {
     TableMetadata md = buildTableMetadata(*q, ctx);

@@ -92,10 +92,16 @@ public:
     // Two-phase form of write (an INSERT and the materialized views it triggers publish together):
     // prepare does everything that can fail (for MergeTree: writes the parts to temporary
     // directories), commit() makes the rows visible; destroying an uncommitted write discards it.
+    // Several prepared writes publish together (an INSERT and its views) in three steps:
+    // prepareCommit() on all (MergeTree: an insert_intent file listing the new parts, so a crash
+    // before the end rolls them back at startup), commit() on all, finishCommit() on all (the intent
+    // files go). A crash anywhere before the last finishCommit leaves every table rolled back.
     class PreparedWrite {
     public:
         virtual ~PreparedWrite() = default;
+        virtual void prepareCommit() {}
         virtual void commit() = 0;
+        virtual void finishCommit() noexcept {}
     };
     virtual std::unique_ptr<PreparedWrite> prepareWrite(std::vector<Block> blocks, QueryContext& ctx);
     // Like prepareWrite, but commit() makes `blocks` the table's whole content (a refreshable view's

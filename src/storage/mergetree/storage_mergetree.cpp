@@ -676,9 +676,13 @@ public:
         std::error_code ec;
         for (auto& p : parts_) fs::remove_all(fs::path(p->path).parent_path(), ec);
     }
+    void prepareCommit() override { intent_ = t_.writeInsertIntent(parts_); }
     void commit() override {
         committed_ = true;
-        t_.publishParts(parts_, replace_);
+        t_.publishParts(parts_, replace_, intent_);
+    }
+    void finishCommit() noexcept override {
+        if (!intent_.empty()) t_.removeInsertIntent(intent_);
     }
     bool replace_ = false;   // commit makes these parts the whole table
 
@@ -686,6 +690,7 @@ private:
     StorageMergeTree& t_;
     std::shared_lock<std::shared_mutex> lock_;
     std::vector<MutableDataPartPtr> parts_;
+    std::string intent_;   // set by prepareCommit (a multi-table INSERT); removed by finishCommit
     bool committed_ = false;
 };
 
@@ -836,25 +841,45 @@ std::unique_ptr<IStorage::PreparedWrite> StorageMergeTree::prepareWrite(std::vec
     return std::make_unique<PreparedParts>(*this, std::move(structure), std::move(written));
 }
 
-void StorageMergeTree::publishParts(const std::vector<MutableDataPartPtr>& written, bool replace) {
+std::string StorageMergeTree::writeInsertIntent(const std::vector<MutableDataPartPtr>& parts) {
+    if (parts.empty()) return "";
+    std::string list;
+    for (auto& p : parts) list += p->name + "\n";
+    std::string intent = dir_ + "insert_intent_" + std::to_string(parts.front()->info.min_block) + ".txt";
+    // The file's contents are fsynced; its directory entry becomes durable with the fsync of this
+    // same directory that follows the first part's rename (commitPart), so no part can be visible
+    // after a crash without its intent. (Before that rename there is nothing to roll back.)
+    writeSmallFileDurably(intent, list);
+    return intent;
+}
+
+void StorageMergeTree::removeInsertIntent(const std::string& intent) noexcept {
+    std::error_code ec;
+    fs::remove(intent, ec);
+    try {
+        fsyncDirectory(dir_);
+    } catch (...) {
+        // The intent is gone from the directory listing; a lost removal only rolls back at startup
+        // an INSERT that was not acknowledged yet.
+    }
+}
+
+void StorageMergeTree::publishParts(const std::vector<MutableDataPartPtr>& written, bool replace, const std::string& outer_intent) {
     if (written.empty() && !replace) return;
     // Publish: every part of this INSERT becomes visible at once. With several parts an intent
-    // file makes the set atomic across a crash (startup rolls back parts listed in it).
+    // file makes the set atomic across a crash (startup rolls back parts listed in it); a caller
+    // publishing several tables together wrote one per table already (outer_intent) and removes
+    // them once every table is published.
     std::lock_guard wlock(write_mutex_);
     std::string intent;
-    if (written.size() > 1) {
-        std::string list;
-        for (auto& p : written) list += p->name + "\n";
-        intent = dir_ + "insert_intent_" + std::to_string(written.front()->info.min_block) + ".txt";
-        writeSmallFileDurably(intent, list);
-        fsyncDirectory(dir_);
-    }
+    if (outer_intent.empty() && written.size() > 1) intent = writeInsertIntent(written);
     try {
         for (auto& p : written) commitPart(*p, dir_);
     } catch (...) {
         std::error_code ec;
         for (auto& p : written) { fs::remove_all(fs::path(p->path).parent_path(), ec); }
         if (!intent.empty()) fs::remove(intent, ec);
+        if (!outer_intent.empty()) fs::remove(outer_intent, ec);
         throw;
     }
     {
@@ -869,10 +894,7 @@ void StorageMergeTree::publishParts(const std::vector<MutableDataPartPtr>& writt
         std::sort(next->begin(), next->end(), [](auto& a, auto& b) { return a->info < b->info; });
         parts_ = std::move(next);
     }
-    if (!intent.empty()) {
-        fs::remove(intent);
-        fsyncDirectory(dir_);
-    }
+    if (!intent.empty()) removeInsertIntent(intent);
     scheduleMerges();
 }
 

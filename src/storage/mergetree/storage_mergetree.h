@@ -193,7 +193,10 @@ private:
     class FinalSource;
     class PreparedParts;
     // Renames prepared parts into place and swaps them into the active set, all at once.
-    void publishParts(const std::vector<MutableDataPartPtr>& parts, bool replace = false);
+    void publishParts(const std::vector<MutableDataPartPtr>& parts, bool replace = false, const std::string& outer_intent = "");
+    // insert_intent_<block>.txt listing `parts` (durable); startup rolls back the parts of any left.
+    std::string writeInsertIntent(const std::vector<MutableDataPartPtr>& parts);
+    void removeInsertIntent(const std::string& intent) noexcept;
     friend class Source;
     friend class InOrderSource;
 
