@@ -121,6 +121,8 @@ Source SelectExecutor::resolveSource(const ASTSelectQuery& q, Analyzer& analyzer
             src.columns.push_back({c.name, c.type});
             if (c.default_kind.empty() || c.default_kind == "DEFAULT") src.ordinary.push_back(c.name);
         }
+        for (auto& [name, type] : s->virtualColumns())
+            if (!s->metadata().find(name)) src.columns.push_back({name, type});
     };
     auto fromSubquery = [&](const ASTPtr& query) {
         Block b = runSubquery(query, 0);

@@ -2,6 +2,7 @@
 #include "storage/special_engines.h"
 
 #include <chrono>
+#include <optional>
 
 #include <re2/re2.h>
 
@@ -244,6 +245,35 @@ std::vector<std::pair<std::string, StoragePtr>> StorageMerge::tables() const {
     return out;
 }
 
+std::vector<std::pair<std::string, DataTypePtr>> StorageMerge::virtualColumns() const { return {{"_table", makeType(TypeId::String)}}; }
+
+namespace {
+// A sub-table's stream with the `_table` column put in at `position` (a constant per table).
+class WithTableName final : public ISource {
+public:
+    WithTableName(SourcePtr inner, std::string table, size_t position) : inner_(std::move(inner)), table_(std::move(table)), position_(position) {}
+    Block read() override {
+        Block b = inner_->read();
+        filtered_rows = inner_->filtered_rows;
+        filtered_bytes = inner_->filtered_bytes;
+        if (!b.rows()) return b;
+        auto one = ColumnString::create();
+        one->insertData(table_);
+        Block out;
+        size_t in = 0;
+        for (size_t i = 0; i <= b.columns(); ++i) {
+            if (i == position_) out.insert({std::make_shared<ColumnConst>(one, b.rows()), makeType(TypeId::String), "_table"});
+            if (in < b.columns()) out.insert(b.at(in++));
+        }
+        return out;
+    }
+private:
+    SourcePtr inner_;
+    std::string table_;
+    size_t position_;
+};
+}  // namespace
+
 Sources StorageMerge::read(const std::vector<std::string>& columns, QueryContext& ctx, size_t num_streams) {
     return read(columns, SelectQueryInfo{}, ctx, num_streams);
 }
@@ -255,15 +285,25 @@ Sources StorageMerge::read(const std::vector<std::string>& columns, const Select
     ++depth;
     struct Leave { ~Leave() { --depth; } } leave;
     Sources all;
+    std::vector<std::string> real;
+    std::optional<size_t> table_position;
+    for (size_t i = 0; i < columns.size(); ++i) {
+        if (columns[i] == "_table" && !metadata_.find("_table")) table_position = i;
+        else real.push_back(columns[i]);
+    }
     for (auto& [name, s] : tables()) {
-        for (auto& c : columns)
+        for (auto& c : real)
             if (!s->metadata().find(c))
                 throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column " + c + " in table " + database_ + "." + name);
         // Each table prunes with the filter itself; the executor still applies it afterwards
-        // (filtering already-filtered rows again changes nothing).
+        // (filtering already-filtered rows again changes nothing). A filter on _table is left to
+        // the executor (the sub-table has no such column).
         SelectQueryInfo sub;
-        sub.filter = info.filter;
-        for (auto& src : s->read(columns, sub, ctx, num_streams)) all.push_back(std::move(src));
+        if (!table_position) sub.filter = info.filter;
+        for (auto& src : s->read(real, sub, ctx, num_streams)) {
+            if (table_position) all.push_back(std::make_unique<WithTableName>(std::move(src), name, *table_position));
+            else all.push_back(std::move(src));
+        }
     }
     if (all.empty()) all.push_back(std::make_unique<EmptySource>());
     return all;

@@ -100,6 +100,7 @@ public:
     Sources read(const std::vector<std::string>& columns, QueryContext& ctx, size_t num_streams) override;
     Sources read(const std::vector<std::string>& columns, const SelectQueryInfo& info, QueryContext& ctx, size_t num_streams) override;
     void write(std::vector<Block> blocks, QueryContext& ctx) override;
+    std::vector<std::pair<std::string, DataTypePtr>> virtualColumns() const override;   // _table
     // Names of the tables read now (matching, not this table, not other Merge tables).
     std::vector<std::pair<std::string, StoragePtr>> tables() const;
 

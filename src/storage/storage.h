@@ -75,6 +75,8 @@ public:
     virtual ~IStorage() = default;
     virtual std::string engineName() const = 0;
     virtual bool supportsFinal() const { return false; }
+    // Columns readable by name but not part of the table (`_table` of Merge): not in SELECT *.
+    virtual std::vector<std::pair<std::string, DataTypePtr>> virtualColumns() const { return {}; }
     const TableMetadata& metadata() const { return metadata_; }
     TableMetadata& metadata() { return metadata_; }
 

@@ -14,6 +14,8 @@ INSERT INTO m2 VALUES (3, 'c');
 INSERT INTO other VALUES (9, 'z');
 CREATE TABLE mm (k UInt32, v String) ENGINE = Merge(currentDatabase(), '^m[0-9]$');
 SELECT * FROM mm ORDER BY k;
+SELECT _table, k FROM mm ORDER BY k;
+SELECT _table, count() FROM mm WHERE _table = 'm2' GROUP BY _table;
 SELECT count() FROM mm WHERE k > 1;
 SELECT * FROM merge('^m[12]$') ORDER BY k;
 CREATE TABLE s (x UInt64) ENGINE = Set;
