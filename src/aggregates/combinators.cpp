@@ -267,6 +267,22 @@ private:
     AggregateFunctionPtr nested_;
 };
 
+// Row `row` of array arguments (-Array, -ForEach): the element range [begin, end) shared by every
+// argument (SIZES_OF_ARRAYS_DONT_MATCH otherwise) and the element columns in `inner`.
+std::pair<size_t, size_t> arrayRow(const IAggregateFunction& f, const IColumn** cols, size_t row, std::vector<const IColumn*>& inner) {
+    size_t n = f.argumentTypes().size();
+    inner.resize(n);
+    auto& first = static_cast<const ColumnArray&>(*cols[0]);
+    size_t b = first.offsetAt(row), e = first.getOffsets()[row];
+    for (size_t k = 0; k < n; ++k) {
+        auto& arr = static_cast<const ColumnArray&>(*cols[k]);
+        if (arr.sizeAt(row) != e - b)
+            throw Exception(ErrorCodes::SIZES_OF_ARRAYS_DONT_MATCH, "Arrays passed to " + f.name() + " aggregate function have different sizes");
+        inner[k] = &arr.getData();
+    }
+    return {b, e};
+}
+
 class ArrayCombinator final : public StateForwarding {
 public:
     ArrayCombinator(AggregateFunctionPtr nested, DataTypes args)
@@ -279,15 +295,8 @@ public:
         IAggregateFunction::addBatchSinglePlace(rows, p, cols, a, filter);
     }
     void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena* a) const override {
-        size_t n = argumentTypes().size();
-        std::vector<const IColumn*> inner(n);
-        auto& first = static_cast<const ColumnArray&>(*cols[0]);
-        size_t b = first.offsetAt(row), e = first.getOffsets()[row];
-        for (size_t k = 0; k < n; ++k) {
-            auto& arr = static_cast<const ColumnArray&>(*cols[k]);
-            if (arr.sizeAt(row) != e - b) throw Exception(ErrorCodes::SIZES_OF_ARRAYS_DONT_MATCH, "Arrays passed to " + name() + " aggregate function have different sizes");
-            inner[k] = &arr.getData();
-        }
+        std::vector<const IColumn*> inner;
+        auto [b, e] = arrayRow(*this, cols, row, inner);
         for (size_t i = b; i < e; ++i) nested_->add(p, inner.data(), i, a);
     }
 };
@@ -325,15 +334,8 @@ public:
         return s;
     }
     void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena* a) const override {
-        size_t n = argumentTypes().size();
-        std::vector<const IColumn*> inner(n);
-        auto& first = static_cast<const ColumnArray&>(*cols[0]);
-        size_t b = first.offsetAt(row), e = first.getOffsets()[row];
-        for (size_t k = 0; k < n; ++k) {
-            auto& arr = static_cast<const ColumnArray&>(*cols[k]);
-            if (arr.sizeAt(row) != e - b) throw Exception(ErrorCodes::SIZES_OF_ARRAYS_DONT_MATCH, "Arrays passed to " + name() + " aggregate function have different sizes");
-            inner[k] = &arr.getData();
-        }
+        std::vector<const IColumn*> inner;
+        auto [b, e] = arrayRow(*this, cols, row, inner);
         auto& s = ensure(p, e - b, a);
         for (size_t i = b; i < e; ++i) nested_->add(s.states + (i - b) * stride_, inner.data(), i, a);
     }

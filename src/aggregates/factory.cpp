@@ -137,21 +137,16 @@ AggregateFunctionPtr AggregateFunctionFactory::get(const std::string& name, cons
         if (s == "SimpleState") return makeSimpleStateCombinator(get(base, args, params), args);
         if (s == "State") return makeStateCombinator(get(base, args, params), args);
         if (s == "Merge") return makeMergeCombinator(base, args, params);
-        if (s == "ForEach") {
+        if (s == "ForEach" || s == "Array") {
+            // The nested function sees the arrays' element types.
             DataTypes nested_args;
             for (auto& t : args) {
-                if (t->id != TypeId::Array) throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Illegal type " + t->name() + " of argument for aggregate function with ForEach suffix");
+                if (t->id != TypeId::Array)
+                    throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Illegal type " + t->name() + " of argument for aggregate function with " + s + " suffix");
                 nested_args.push_back(t->nested[0]);
             }
-            return makeForEachCombinator(get(base, nested_args, params), args);
-        }
-        if (s == "Array") {
-            DataTypes nested_args;
-            for (auto& t : args) {
-                if (t->id != TypeId::Array) throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Illegal type " + t->name() + " of argument for aggregate function with Array suffix");
-                nested_args.push_back(t->nested[0]);
-            }
-            return makeArrayCombinator(get(base, nested_args, params), args);
+            auto nested = get(base, nested_args, params);
+            return s == "ForEach" ? makeForEachCombinator(nested, args) : makeArrayCombinator(nested, args);
         }
     }
     throw Exception(ErrorCodes::UNKNOWN_AGGREGATE_FUNCTION, "Unknown aggregate function " + name);

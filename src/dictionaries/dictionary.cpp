@@ -82,13 +82,21 @@ std::shared_ptr<const Dictionary::Data> Dictionary::get() {
 
 void Dictionary::reload() { load(); }
 
+void Dictionary::shutdown() {
+    std::lock_guard load_lock(load_mutex_);
+    shut_down_ = true;
+}
+
 void Dictionary::reloadIfDue() {
     {
         std::lock_guard lock(mutex_);
         if (!snapshot_ || next_reload_ == 0 || nowSeconds() < next_reload_) return;
     }
     try {
-        load();
+        // The shutdown check and the load under one lock: a catalog going away waits for us.
+        std::lock_guard load_lock(load_mutex_);
+        if (shut_down_) return;
+        loadLocked();
     } catch (...) {
         std::lock_guard lock(mutex_);
         next_reload_ = nowSeconds() + 5;   // retry soon; the error is in last_exception
@@ -97,6 +105,10 @@ void Dictionary::reloadIfDue() {
 
 void Dictionary::load() {
     std::lock_guard load_lock(load_mutex_);
+    loadLocked();
+}
+
+void Dictionary::loadLocked() {
     auto start = std::chrono::steady_clock::now();
     {
         std::lock_guard lock(mutex_);

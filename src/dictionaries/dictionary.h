@@ -60,6 +60,8 @@ public:
     // Background lifetime reload (PeriodicRunner): a loaded dictionary past its lifetime reloads;
     // a failure keeps the previous data and is recorded.
     void reloadIfDue();
+    // No more background reloads; waits for a running load (its source may be going away).
+    void shutdown();
 
     // Row of each key in the snapshot, -1 where absent. `keys`: one column per key column (already
     // of the key types); `range`: the point for RANGE_HASHED (Int64-convertible), else null.
@@ -80,6 +82,8 @@ public:
 
 private:
     void load();
+    void loadLocked();   // load_mutex_ held
+    bool shut_down_ = false;   // guarded by load_mutex_
 
     std::string database_, name_;
     DictionaryStructure structure_;
@@ -103,6 +107,7 @@ public:
     void write(std::vector<Block> blocks, QueryContext& ctx) override;
     const std::shared_ptr<Dictionary>& dictionary() const { return dict_; }
     std::optional<uint64_t> totalRows() const override;
+    void shutdown() override { dict_->shutdown(); }
 
 private:
     std::shared_ptr<Dictionary> dict_;

@@ -183,8 +183,11 @@ void StorageBuffer::write(std::vector<Block> blocks, QueryContext&) {
     }
 }
 
-void StorageBuffer::flush() {
+void StorageBuffer::flush() { flushImpl(false); }
+
+void StorageBuffer::flushImpl(bool background) {
     std::lock_guard flushing(flush_mutex_);
+    if (background && shut_down_) return;   // the destination's catalog is going away
     std::vector<Block> taken;
     {
         std::lock_guard lock(mutex_);
@@ -205,6 +208,11 @@ void StorageBuffer::flush() {
     }
 }
 
+void StorageBuffer::shutdown() {
+    std::lock_guard flushing(flush_mutex_);
+    shut_down_ = true;
+}
+
 void StorageBuffer::flushIfDue() {
     bool due;
     {
@@ -213,7 +221,7 @@ void StorageBuffer::flushIfDue() {
         int64_t age = unixSeconds() - first_write_;
         due = age >= t_.max_time || (age >= t_.min_time && rows_ >= t_.min_rows && bytes_ >= t_.min_bytes);
     }
-    if (due) flush();
+    if (due) flushImpl(true);
 }
 
 void StorageBuffer::truncate() {

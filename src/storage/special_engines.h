@@ -80,8 +80,10 @@ public:
     std::optional<uint64_t> totalRows() const override;
     void flush();          // OPTIMIZE TABLE, DROP; throws the destination's error (rows stay buffered)
     void flushIfDue();     // background tick
+    void shutdown() override;   // no background flush after it (waits for one in flight)
 
 private:
+    void flushImpl(bool background);
     std::string dest_database_, dest_table_;
     Thresholds t_;
     Catalog* catalog_;
@@ -91,6 +93,7 @@ private:
     std::vector<Block> blocks_;
     uint64_t rows_ = 0, bytes_ = 0;
     int64_t first_write_ = 0;
+    bool shut_down_ = false;   // guarded by flush_mutex_
 };
 
 class StorageMerge final : public IStorage {

@@ -103,6 +103,10 @@ void StorageMaterializedView::setRefresh(RefreshSpec spec, Refresher run) {
 void StorageMaterializedView::refreshNow() {
     if (!refresh_) return;
     std::lock_guard running(refresh_->running);
+    {
+        std::lock_guard lock(refresh_->mutex);
+        if (refresh_->shut_down) return;   // the catalog the refresh reads is going away
+    }
     int64_t start = unixNow();
     auto t0 = std::chrono::steady_clock::now();
     {
@@ -136,9 +140,22 @@ void StorageMaterializedView::refreshIfDue() {
     if (!refresh_) return;
     {
         std::lock_guard lock(refresh_->mutex);
-        if (refresh_->stopped || !refresh_->state.next_refresh_time || unixNow() < *refresh_->state.next_refresh_time) return;
+        if (refresh_->stopped || refresh_->shut_down || !refresh_->state.next_refresh_time ||
+            unixNow() < *refresh_->state.next_refresh_time)
+            return;
     }
     refreshNow();
+}
+
+void StorageMaterializedView::shutdown() {
+    if (refresh_) {
+        {
+            std::lock_guard lock(refresh_->mutex);
+            refresh_->shut_down = true;
+        }
+        std::lock_guard running(refresh_->running);   // a refresh in flight finishes first
+    }
+    if (inner_) inner_->shutdown();
 }
 
 void StorageMaterializedView::waitRefresh() {

@@ -42,9 +42,7 @@ public:
     void write(std::vector<Block> blocks, QueryContext& ctx) override;
     void truncate() override;
     void drop() override;
-    void shutdown() override {
-        if (inner_) inner_->shutdown();
-    }
+    void shutdown() override;
     std::optional<uint64_t> totalRows() const override;
     std::optional<uint64_t> totalBytes() const override;
 
@@ -91,6 +89,7 @@ private:
         std::mutex running;         // one refresh at a time
         RefreshState state;
         bool stopped = false;
+        bool shut_down = false;   // no refresh after shutdown() (guarded by mutex)
     };
     std::unique_ptr<Refresh> refresh_;
     int64_t nextRefreshAfter(int64_t now) const;
