@@ -391,7 +391,9 @@ std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreate
     } else if (engine == "Log" || engine == "TinyLog" || engine == "StripeLog")
         throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Table engine " + engine + " is not supported yet (use ENGINE = Memory)");
     else throw Exception(ErrorCodes::UNKNOWN_STORAGE, "Unknown table engine " + engine);
-    s->create_query = q;
+    // A MergeTree set its own definition before startup() started its background work (which reads
+    // it); assigning it again here would race with that work.
+    if (s->create_query != q) s->create_query = q;
     return s;
 }
 

@@ -922,13 +922,15 @@ void StorageMergeTree::drop() {
 
 std::optional<uint64_t> StorageMergeTree::totalRows() const {
     uint64_t n = 0;
-    for (auto& p : *parts()) n += p->rows;
+    // The snapshot must outlive the loop (a temporary shared_ptr in the range expression would not).
+    for (auto snap = parts(); auto& p : *snap) n += p->rows;
     return n;
 }
 
 std::optional<uint64_t> StorageMergeTree::totalBytes() const {
     uint64_t n = 0;
-    for (auto& p : *parts()) n += p->bytes_on_disk;
+    // The snapshot must outlive the loop (a temporary shared_ptr in the range expression would not).
+    for (auto snap = parts(); auto& p : *snap) n += p->bytes_on_disk;
     return n;
 }
 
@@ -1917,7 +1919,8 @@ bool StorageMergeTree::optimize(const std::optional<std::string>& partition_id, 
     std::vector<std::optional<std::string>> targets;
     if (final && !partition_id) {
         std::set<std::string> ids;
-        for (auto& p : *parts()) ids.insert(p->info.partition_id);
+        // The snapshot must outlive the loop (a temporary shared_ptr in the range expression would not).
+        for (auto snap = parts(); auto& p : *snap) ids.insert(p->info.partition_id);
         for (auto& id : ids) targets.push_back(id);
     } else {
         targets.push_back(partition_id);

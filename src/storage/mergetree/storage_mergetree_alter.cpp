@@ -531,7 +531,8 @@ void StorageMergeTree::attachPartitionFrom(StorageMergeTree& src, const std::str
 
 size_t StorageMergeTree::freeze(const std::optional<std::string>& partition_id, const std::string& shadow_dir) {
     size_t n = 0;
-    for (auto& p : *parts()) {
+    // The snapshot must outlive the loop (a temporary shared_ptr in the range expression would not).
+    for (auto snap = parts(); auto& p : *snap) {
         if (partition_id && p->info.partition_id != *partition_id) continue;
         hardLinkDirectory(p->path, shadow_dir + p->name);
         ++n;
