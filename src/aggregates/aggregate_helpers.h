@@ -5,7 +5,10 @@
 #include <cmath>
 #include <cstring>
 #include <new>
+#include <algorithm>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "aggregates/aggregate_function.h"
 #include "common/exception.h"
@@ -15,6 +18,42 @@ namespace basalt::agg {
 
 // ClickHouse's PARAMETER_OUT_OF_BOUND; not (yet) in common/exception.h's list.
 inline constexpr int kParameterOutOfBound = 12;
+
+// One state of `f` in heap memory, reused: create() / load() make a fresh state (destroying the
+// previous one), the destructor destroys the last. For code that needs a scratch state per row
+// (-Merge, finalizeAggregation, AggregatingMergeTree merges) without allocating per row.
+class ScratchPlace {
+public:
+    explicit ScratchPlace(const IAggregateFunction& f) : f_(f), buf_(f.sizeOfData() + f.alignOfData()) {
+        size_t al = std::max<size_t>(f.alignOfData(), 1);
+        place_ = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(buf_.data()) + al - 1) & ~(uintptr_t(al) - 1));
+    }
+    ScratchPlace(const ScratchPlace&) = delete;
+    ScratchPlace& operator=(const ScratchPlace&) = delete;
+    ~ScratchPlace() { clear(); }
+    char* create() {
+        clear();
+        f_.create(place_);
+        live_ = true;
+        return place_;
+    }
+    // A fresh state deserialized from `state`.
+    char* load(std::string_view state, Arena* a) {
+        create();
+        const char* pos = state.data();
+        f_.deserialize(place_, pos, state.data() + state.size(), a);
+        return place_;
+    }
+    void clear() {
+        if (live_) f_.destroy(place_);
+        live_ = false;
+    }
+private:
+    const IAggregateFunction& f_;
+    std::vector<char> buf_;
+    char* place_;
+    bool live_ = false;
+};
 
 template <typename T> inline const T* columnData(const IColumn* c) { return static_cast<const ColumnVector<T>*>(c)->getData().data(); }
 

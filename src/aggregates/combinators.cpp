@@ -16,6 +16,8 @@ namespace basalt {
 
 namespace {
 
+using agg::ScratchPlace;
+
 // Prefix-flag wrapper: [flag byte padded to nested alignment][nested state].
 class FlagWrapper : public IAggregateFunction {
 public:
@@ -366,33 +368,6 @@ private:
     size_t stride_;
 };
 
-// A place for one state on the heap, for functions that need a scratch state per row.
-class ScratchPlace {
-public:
-    explicit ScratchPlace(const IAggregateFunction& f) : f_(f), buf_(f.sizeOfData() + f.alignOfData()) {
-        size_t al = std::max<size_t>(f.alignOfData(), 1);
-        place_ = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(buf_.data()) + al - 1) & ~(uintptr_t(al) - 1));
-    }
-    ~ScratchPlace() { clear(); }
-    // A fresh state deserialized from `state`.
-    char* load(std::string_view state, Arena* a) {
-        clear();
-        f_.create(place_);
-        live_ = true;
-        const char* pos = state.data();
-        f_.deserialize(place_, pos, state.data() + state.size(), a);
-        return place_;
-    }
-    void clear() {
-        if (live_) f_.destroy(place_);
-        live_ = false;
-    }
-private:
-    const IAggregateFunction& f_;
-    std::vector<char> buf_;
-    char* place_;
-    bool live_ = false;
-};
 
 class StateCombinator final : public StateForwarding {
 public:

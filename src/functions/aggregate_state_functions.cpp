@@ -1,32 +1,13 @@
 // aggregate_state_functions.cpp — scalar functions over AggregateFunction(f, T...) values (serialized
 // aggregate states, see aggregates/combinators.cpp): finalizeAggregation(state) gives f's result
 // for each state; initializeAggregation('fState', args...) builds one state per row.
-#include "aggregates/aggregate_function.h"
+#include "aggregates/aggregate_helpers.h"
 #include "common/exception.h"
 #include "functions/function.h"
 #include "types/create_column.h"
 
 namespace basalt {
 
-namespace {
-
-// One state of `f` in heap memory, created and destroyed with this object.
-class OwnedPlace {
-public:
-    explicit OwnedPlace(const IAggregateFunction& f) : f_(f), buf_(f.sizeOfData() + f.alignOfData()) {
-        size_t al = std::max<size_t>(f.alignOfData(), 1);
-        place_ = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(buf_.data()) + al - 1) & ~(uintptr_t(al) - 1));
-        f_.create(place_);
-    }
-    ~OwnedPlace() { f_.destroy(place_); }
-    char* get() const { return place_; }
-private:
-    const IAggregateFunction& f_;
-    std::vector<char> buf_;
-    char* place_;
-};
-
-}  // namespace
 
 void registerAggregateStateFunctions(FunctionFactory& f) {
     f.registerFunction("finalizeAggregation", [](const ColumnsWithTypeAndName& a, const FunctionContext&) {
@@ -38,13 +19,8 @@ void registerAggregateStateFunctions(FunctionFactory& f) {
             auto out = createColumn(fn->resultType());
             out->reserve(rows);
             Arena arena;
-            for (size_t i = 0; i < rows; ++i) {
-                OwnedPlace place(*fn);
-                auto v = states.getView(i);
-                const char* pos = v.data();
-                fn->deserialize(place.get(), pos, v.data() + v.size(), &arena);
-                fn->insertResultInto(place.get(), *out, &arena);
-            }
+            agg::ScratchPlace place(*fn);
+            for (size_t i = 0; i < rows; ++i) fn->insertResultInto(place.load(states.getView(i), &arena), *out, &arena);
             return out;
         });
     });
@@ -64,10 +40,11 @@ void registerAggregateStateFunctions(FunctionFactory& f) {
             auto out = createColumn(fn->resultType());
             out->reserve(rows);
             Arena arena;
+            agg::ScratchPlace place(*fn);
             for (size_t i = 0; i < rows; ++i) {
-                OwnedPlace place(*fn);
-                fn->add(place.get(), cols.data(), i, &arena);
-                fn->insertResultInto(place.get(), *out, &arena);
+                char* p = place.create();
+                fn->add(p, cols.data(), i, &arena);
+                fn->insertResultInto(p, *out, &arena);
             }
             return out;
         });

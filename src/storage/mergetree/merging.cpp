@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <set>
 
-#include "aggregates/aggregate_function.h"
+#include "aggregates/aggregate_helpers.h"
 #include "common/exception.h"
 #include "exec/block_ops.h"
 #include "sql/ast.h"
@@ -305,23 +305,16 @@ Block SortedGroupMerger::mergeGroups(const Block& block, const Block& keys) cons
             if (agg.kind == Impl::Kind::MergeStates) {
                 // The run's first state is read straight into the run's place; later ones are merged.
                 auto& states = static_cast<const ColumnString&>(*src);
-                std::vector<char> scratch_buf(f.sizeOfData() + f.alignOfData());
-                size_t al = std::max<size_t>(f.alignOfData(), 1);
-                char* scratch = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(scratch_buf.data()) + al - 1) & ~(uintptr_t(al) - 1));
+                agg::ScratchPlace scratch(f);
                 for (size_t g = 0; g < groups; ++g) {
                     for (size_t r = starts[g]; r < starts[g + 1]; ++r) {
                         auto v = states.getView(r);
-                        const char* pos = v.data();
-                        if (r == starts[g]) { f.deserialize(group_places[g], pos, v.data() + v.size(), &arena); continue; }
-                        f.create(scratch);
-                        try {
-                            f.deserialize(scratch, pos, v.data() + v.size(), &arena);
-                            f.merge(group_places[g], scratch, &arena);
-                        } catch (...) {
-                            f.destroy(scratch);
-                            throw;
+                        if (r == starts[g]) {
+                            const char* pos = v.data();
+                            f.deserialize(group_places[g], pos, v.data() + v.size(), &arena);
+                        } else {
+                            f.merge(group_places[g], scratch.load(v, &arena), &arena);
                         }
-                        f.destroy(scratch);
                     }
                 }
                 std::string buf;
