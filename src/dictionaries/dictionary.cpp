@@ -5,15 +5,12 @@
 #include <random>
 
 #include "common/exception.h"
+#include "common/periodic.h"
 #include "types/create_column.h"
 
 namespace basalt {
 
 namespace {
-
-int64_t nowSeconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // A range bound or lookup point as Int64 (dates, date-times and integers).
 int64_t rangeValue(const IColumn& c, size_t row) {
@@ -67,7 +64,7 @@ Dictionary::Dictionary(std::string database, std::string name, DictionaryStructu
 std::shared_ptr<const Dictionary::Data> Dictionary::get() {
     {
         std::lock_guard lock(mutex_);
-        if (snapshot_ && (next_reload_ == 0 || nowSeconds() < next_reload_)) return snapshot_;
+        if (snapshot_ && (next_reload_ == 0 || unixSeconds() < next_reload_)) return snapshot_;
     }
     try {
         load();
@@ -90,7 +87,7 @@ void Dictionary::shutdown() {
 void Dictionary::reloadIfDue() {
     {
         std::lock_guard lock(mutex_);
-        if (!snapshot_ || next_reload_ == 0 || nowSeconds() < next_reload_) return;
+        if (!snapshot_ || next_reload_ == 0 || unixSeconds() < next_reload_) return;
     }
     try {
         // The shutdown check and the load under one lock: a catalog going away waits for us.
@@ -99,7 +96,7 @@ void Dictionary::reloadIfDue() {
         loadLocked();
     } catch (...) {
         std::lock_guard lock(mutex_);
-        next_reload_ = nowSeconds() + 5;   // retry soon; the error is in last_exception
+        next_reload_ = unixSeconds() + 5;   // retry soon; the error is in last_exception
     }
 }
 
@@ -112,7 +109,7 @@ void Dictionary::loadLocked() {
     auto start = std::chrono::steady_clock::now();
     {
         std::lock_guard lock(mutex_);
-        loading_start_time_ = nowSeconds();
+        loading_start_time_ = unixSeconds();
     }
     auto data = std::make_shared<Data>();
     try {
@@ -171,7 +168,7 @@ void Dictionary::loadLocked() {
     std::lock_guard lock(mutex_);
     snapshot_ = std::move(data);
     last_exception_.clear();
-    last_success_ = nowSeconds();
+    last_success_ = unixSeconds();
     loading_duration_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (structure_.lifetime_max > 0) {
         // A random moment in [MIN, MAX], as ClickHouse spreads reloads.

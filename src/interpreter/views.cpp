@@ -153,6 +153,16 @@ std::vector<Block> toTargetBlocks(const std::vector<Block>& result, const TableM
     return out;
 }
 
+// A view's result as INSERT blocks of `target` (converted by name, defaults filled, constraints
+// checked), empty blocks dropped.
+std::vector<Block> blocksForTarget(const std::vector<Block>& result, const IStorage& target, QueryContext& ctx, const std::string& name) {
+    auto complete = completeInsertBlocks(target.metadata(), toTargetBlocks(result, target.metadata(), ctx), ctx, name);
+    std::vector<Block> out;
+    for (auto& b : complete)
+        if (b.rows()) out.push_back(std::move(b));
+    return out;
+}
+
 struct PendingWrite {
     StoragePtr storage;
     std::vector<Block> blocks;
@@ -172,13 +182,8 @@ void collectWrites(const std::string& db, const std::string& table, StoragePtr s
                 auto result = runViewQuery(*mv, md, blocks, ctx);
                 if (result.empty()) continue;
                 StoragePtr target = mv->target(ctx);
-                auto converted = completeInsertBlocks(target->metadata(), toTargetBlocks(result, target->metadata(), ctx), ctx, mv->targetName());
-                std::string tdb = d, ttable = name;
-                if (!mv->hasInnerTable()) {
-                    auto dot = mv->targetName().find('.');
-                    tdb = mv->targetName().substr(0, dot);
-                    ttable = mv->targetName().substr(dot + 1);
-                }
+                auto converted = blocksForTarget(result, *target, ctx, mv->targetName());
+                auto [tdb, ttable] = mv->insertTarget(d, name);
                 collectWrites(tdb, ttable, target, std::move(converted), ctx, writes, depth + 1);
             } catch (Exception& e) {
                 e.addMessage(": while pushing to view " + d + "." + name);
@@ -192,8 +197,8 @@ void collectWrites(const std::string& db, const std::string& table, StoragePtr s
 
 void insertBlocksByName(const std::string& db, const std::string& table, std::vector<Block> blocks, QueryContext& ctx) {
     StoragePtr t = ctx.catalog->getTable(db, table);
-    auto complete = completeInsertBlocks(t->metadata(), toTargetBlocks(blocks, t->metadata(), ctx), ctx, db + "." + table);
-    insertWithViews(db, table, t, std::move(complete), ctx);
+    auto complete = blocksForTarget(blocks, *t, ctx, db + "." + table);
+    if (!complete.empty()) insertWithViews(db, table, t, std::move(complete), ctx);
 }
 
 void insertWithViews(const std::string& db, const std::string& table, const StoragePtr& storage, std::vector<Block> blocks, QueryContext& ctx) {
@@ -279,10 +284,9 @@ std::shared_ptr<IStorage> createViewStorage(const std::shared_ptr<ASTCreateQuery
                 MemoryTrackerScope scope(lctx.memory.get());
                 QueryResult r = executeSelect(query, lctx);
                 StoragePtr t = inner ? inner : catalog->getTable(tdb, ttable);
-                auto blocks = completeInsertBlocks(t->metadata(), toTargetBlocks(r.blocks, t->metadata(), lctx), lctx, db + "." + name);
+                auto nonempty = blocksForTarget(r.blocks, *t, lctx, db + "." + name);
                 uint64_t rows = 0;
-                std::vector<Block> nonempty;
-                for (auto& b : blocks) if (b.rows()) { rows += b.rows(); nonempty.push_back(std::move(b)); }
+                for (auto& b : nonempty) rows += b.rows();
                 if (append) {
                     if (!nonempty.empty()) insertWithViews(inner ? db : tdb, inner ? name : ttable, t, std::move(nonempty), lctx);
                 } else {
@@ -346,9 +350,7 @@ void Session::executeCreateView(std::shared_ptr<ASTCreateQuery> q, QueryContext&
         auto* mv = static_cast<StorageMaterializedView*>(storage.get());
         QueryResult r = executeSelect(q->as_select, ctx);
         StoragePtr t = mv->target(ctx);
-        auto blocks = completeInsertBlocks(t->metadata(), toTargetBlocks(r.blocks, t->metadata(), ctx), ctx, db + "." + q->table);
-        std::vector<Block> nonempty;
-        for (auto& b : blocks) if (b.rows()) nonempty.push_back(std::move(b));
+        auto nonempty = blocksForTarget(r.blocks, *t, ctx, db + "." + q->table);
         try {
             if (!nonempty.empty()) t->write(std::move(nonempty), ctx);
         } catch (...) {

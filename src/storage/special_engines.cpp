@@ -7,6 +7,7 @@
 #include <re2/re2.h>
 
 #include "common/exception.h"
+#include "common/periodic.h"
 #include "dictionaries/dictionary.h"
 #include "exec/block_ops.h"
 #include "storage/catalog.h"
@@ -133,10 +134,6 @@ std::optional<uint64_t> StorageJoin::totalRows() const {
 }
 
 // ---------------------------------------------------------------- Buffer
-namespace {
-int64_t unixSeconds() { return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count(); }
-}
-
 StorageBuffer::StorageBuffer(TableMetadata md, std::string dest_database, std::string dest_table, Thresholds t, Catalog* catalog, Flusher flusher)
     : dest_database_(std::move(dest_database)), dest_table_(std::move(dest_table)), t_(t), catalog_(catalog), flusher_(std::move(flusher)) {
     metadata_ = std::move(md);

@@ -73,12 +73,6 @@ void StorageMaterializedView::drop() {
 }
 
 // ---------------------------------------------------------------- refreshable views
-namespace {
-
-int64_t unixNow() { return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count(); }
-
-}  // namespace
-
 int64_t StorageMaterializedView::nextRefreshAfter(int64_t now) const {
     const auto& s = refresh_->spec;
     if (s.period <= 0) return now + 3600;
@@ -93,7 +87,7 @@ void StorageMaterializedView::setRefresh(RefreshSpec spec, Refresher run) {
     refresh_ = std::make_unique<Refresh>();
     refresh_->spec = spec;
     refresh_->run = std::move(run);
-    refresh_->state.next_refresh_time = nextRefreshAfter(unixNow());
+    refresh_->state.next_refresh_time = nextRefreshAfter(unixSeconds());
     std::weak_ptr<StorageMaterializedView> self = weak_from_this();
     PeriodicRunner::instance().add(self, [self] {
         if (auto v = self.lock()) v->refreshIfDue();
@@ -107,7 +101,7 @@ void StorageMaterializedView::refreshNow() {
         std::lock_guard lock(refresh_->mutex);
         if (refresh_->shut_down) return;   // the catalog the refresh reads is going away
     }
-    int64_t start = unixNow();
+    int64_t start = unixSeconds();
     auto t0 = std::chrono::steady_clock::now();
     {
         std::lock_guard lock(refresh_->mutex);
@@ -133,7 +127,7 @@ void StorageMaterializedView::refreshNow() {
     } else {
         ++st.retry;
     }
-    st.next_refresh_time = nextRefreshAfter(unixNow());
+    st.next_refresh_time = nextRefreshAfter(unixSeconds());
 }
 
 void StorageMaterializedView::refreshIfDue() {
@@ -141,7 +135,7 @@ void StorageMaterializedView::refreshIfDue() {
     {
         std::lock_guard lock(refresh_->mutex);
         if (refresh_->stopped || refresh_->shut_down || !refresh_->state.next_refresh_time ||
-            unixNow() < *refresh_->state.next_refresh_time)
+            unixSeconds() < *refresh_->state.next_refresh_time)
             return;
     }
     refreshNow();

@@ -55,6 +55,12 @@ public:
     // The table rows go to (throws UNKNOWN_TABLE when a TO table is gone).
     StoragePtr target(QueryContext& ctx) const;
     std::string targetName() const { return target_database_ + "." + target_table_; }
+    // The name INSERTs into the target go by: the TO table, or the view itself for an inner table
+    // (whose own views are looked up under the view's name).
+    std::pair<std::string, std::string> insertTarget(const std::string& view_database, const std::string& view_name) const {
+        if (inner_) return {view_database, view_name};
+        return {target_database_, target_table_};
+    }
 
     // ---- refreshable views (REFRESH EVERY|AFTER): the whole SELECT re-run on a schedule; its
     // result replaces the target's rows at once (APPEND: is inserted). Not insert triggers.
