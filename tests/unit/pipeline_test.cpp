@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -161,4 +162,22 @@ TEST(Pipeline, CrashBetweenPublishingTablesRollsAllBack) {
         EXPECT_EQ(run("SELECT count() FROM tgt"), "2\n");
     }
     std::filesystem::remove_all(dir);
+}
+
+TEST(Pipeline, DictionaryFromAFile) {
+    auto path = std::filesystem::temp_directory_path() / ("basalt_dict_" + std::to_string(::getpid()) + ".csv");
+    {
+        std::ofstream f(path);
+        f << "1,ann\n2,bob\n";
+    }
+    TestEngine e;
+    e.run("CREATE DICTIONARY fd (id UInt64, name String DEFAULT '?') PRIMARY KEY id SOURCE(FILE(PATH '" + path.string() +
+          "' FORMAT 'CSV')) LAYOUT(FLAT()) LIFETIME(0)");
+    EXPECT_EQ(e.run("SELECT dictGet('fd', 'name', toUInt64(2)), dictGet('fd', 'name', toUInt64(3)), dictHas('fd', toUInt64(1))"), "bob\t?\t1\n");
+    EXPECT_EQ(e.run("SELECT element_count, status FROM system.dictionaries WHERE name = 'fd'"), "2\tLOADED\n");
+    // A source that cannot be read: the lookup fails with the source's error, the dictionary is FAILED.
+    e.run("CREATE DICTIONARY missing (id UInt64, name String) PRIMARY KEY id SOURCE(FILE(PATH '/nonexistent/x.csv' FORMAT 'CSV')) LAYOUT(HASHED()) LIFETIME(0)");
+    EXPECT_NE(e.code("SELECT dictGet('missing', 'name', toUInt64(1))"), 0);
+    EXPECT_EQ(e.run("SELECT status FROM system.dictionaries WHERE name = 'missing'"), "FAILED\n");
+    std::filesystem::remove(path);
 }
