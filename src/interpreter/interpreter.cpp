@@ -29,6 +29,7 @@
 #include "storage/system_tables.h"
 #include "storage/view.h"
 #include "types/create_column.h"
+#include "types/nested.h"
 
 namespace basalt {
 
@@ -259,6 +260,24 @@ std::string generateUUIDv4() { return generateUUIDv4Impl(); }
 namespace {
 }  // namespace
 
+// `n Nested(a T1, b T2)` becomes the declarations `n.a Array(T1)`, `n.b Array(T2)` (ClickHouse's
+// flatten_nested = 1), so SHOW CREATE and the stored definition show the flattened columns.
+void flattenNestedDeclarations(ASTCreateQuery& q) {
+    std::vector<std::shared_ptr<ASTColumnDeclaration>> out;
+    for (auto& c : q.columns) {
+        if (!isNestedTypeText(c->type)) { out.push_back(c); continue; }
+        if (c->default_expr || c->null_modifier)
+            throw Exception(ErrorCodes::BAD_ARGUMENTS, "Nested column " + c->name + " cannot have a default expression or a NULL modifier");
+        for (auto& [name, type] : flattenNestedType(c->name, c->type)) {
+            auto d = std::make_shared<ASTColumnDeclaration>(*c);
+            d->name = name;
+            d->type = type->name();
+            out.push_back(d);
+        }
+    }
+    q.columns = std::move(out);
+}
+
 TableMetadata buildTableMetadata(const ASTCreateQuery& query, QueryContext& ctx) {
     const ASTCreateQuery* q = &query;
     TableMetadata md;
@@ -308,6 +327,7 @@ TableMetadata buildTableMetadata(const ASTCreateQuery& query, QueryContext& ctx)
 std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx) {
     if (q->what == ASTCreateQuery::What::View || q->what == ASTCreateQuery::What::MaterializedView) return createViewStorage(q, ctx);
     if (q->what == ASTCreateQuery::What::Dictionary) return createDictionaryStorage(q, ctx);
+    flattenNestedDeclarations(*q);
     TableMetadata md = buildTableMetadata(*q, ctx);
     std::string engine = q->engine ? q->engine->name : "Memory";
     StoragePtr s;

@@ -6,6 +6,7 @@
 #include "storage/mergetree/merging.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "aggregates/aggregate_helpers.h"
@@ -13,6 +14,7 @@
 #include "exec/block_ops.h"
 #include "sql/ast.h"
 #include "types/create_column.h"
+#include "types/nested.h"
 
 namespace basalt {
 
@@ -40,6 +42,45 @@ bool isVersionType(const DataType& t) {
 // Whether SummingMergeTree sums a column of this type as a number.
 bool isSummableNumber(const DataType& t) {
     return (t.isNumber() || t.isDecimal()) && !t.isSimpleAggregate();
+}
+
+bool endsWith(const std::string& s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// ClickHouse's nested maps: Array columns `<x>Map.<a>` of one Nested structure, at least two; the
+// first column and those named *ID / *Key / *Type are the key (no floats), the others numbers.
+std::vector<MergingParams::NestedMap> findNestedMaps(const std::vector<NameAndType>& columns) {
+    std::vector<std::pair<std::string, std::vector<const NameAndType*>>> tables;
+    for (auto& c : columns) {
+        if (c.type->id != TypeId::Array) continue;
+        std::string table = nestedTableName(c.name);
+        if (!endsWith(table, "Map")) continue;
+        auto it = std::find_if(tables.begin(), tables.end(), [&](auto& t) { return t.first == table; });
+        if (it == tables.end()) tables.push_back({table, {&c}});
+        else it->second.push_back(&c);
+    }
+    std::vector<MergingParams::NestedMap> maps;
+    for (auto& [table, cols] : tables) {
+        if (cols.size() < 2) continue;
+        MergingParams::NestedMap m;
+        bool valid = true;
+        for (size_t i = 0; i < cols.size() && valid; ++i) {
+            const DataType& element = *cols[i]->type->nested[0];
+            std::string sub = cols[i]->name.substr(table.size() + 1);
+            if (i == 0 || endsWith(sub, "ID") || endsWith(sub, "Key") || endsWith(sub, "Type")) {
+                const DataType& k = *removeLowCardinality(cols[i]->type->nested[0]);
+                valid = !k.isFloat() && !k.isNullable() && k.id != TypeId::Array && k.id != TypeId::Tuple && k.id != TypeId::Map &&
+                        k.id != TypeId::AggregateFunction;
+                m.keys.push_back(cols[i]->name);
+            } else {
+                valid = (element.isNumber() || element.isDecimal()) && !element.isSimpleAggregate();
+                m.values.push_back(cols[i]->name);
+            }
+        }
+        if (valid && !m.values.empty()) maps.push_back(std::move(m));
+    }
+    return maps;
 }
 
 int8_t signAt(const ColumnInt8& c, size_t row) {
@@ -97,10 +138,13 @@ MergingParams MergingParams::fromEngine(const ASTFunction& engine, const std::ve
         args(0, 1, "[columns to sum]");
         if (engine.arguments.size() == 1)
             for (auto& n : identifierList(engine.arguments[0])) {
-                if (!findColumn(columns, n))
+                // A Nested structure may be listed by its name (its nested map is summed anyway).
+                bool nested = std::any_of(columns.begin(), columns.end(), [&](const NameAndType& c) { return nestedTableName(c.name) == n; });
+                if (!findColumn(columns, n) && !nested)
                     throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "Column " + n + " listed in columns to sum does not exist in table declaration.");
                 p.columns_to_sum.push_back(n);
             }
+        p.nested_maps = findNestedMaps(columns);
     } else if (e == "AggregatingMergeTree") {
         p.mode = Mode::Aggregating;
         args(0, 0, "");
@@ -135,7 +179,101 @@ struct SortedGroupMerger::Impl {
         AggregateFunctionPtr function;   // SumNumber: sumWithOverflow(T); MergeStates: f; Simple: f(T)
     };
     std::vector<Aggregated> aggregated;
+    struct NestedMapPositions {
+        std::vector<size_t> keys, values;
+        std::vector<AggregateFunctionPtr> sums;   // sumWithOverflow(element type) per value column
+    };
+    std::vector<NestedMapPositions> nested_maps;
+
+    // Sums a nested map within each run [starts[g], starts[g+1]) of `block` into `out` (one row per
+    // run): entries sorted by key, equal keys summed, all-zero entries dropped.
+    static void sumNestedMap(const NestedMapPositions& m, const Block& block, const std::vector<uint32_t>& starts, Block& out);
 };
+
+void SortedGroupMerger::Impl::sumNestedMap(const NestedMapPositions& m, const Block& block, const std::vector<uint32_t>& starts, Block& out) {
+    auto arrayAt = [&](size_t position) {
+        ColumnPtr c = block.at(position).column;
+        return c->convertToFullColumn(c);
+    };
+    std::vector<ColumnPtr> key_arrays, value_arrays;
+    for (size_t p : m.keys) key_arrays.push_back(arrayAt(p));
+    for (size_t p : m.values) value_arrays.push_back(arrayAt(p));
+    // Every array of the structure has the first key's sizes (checked at INSERT).
+    const auto& first = static_cast<const ColumnArray&>(*key_arrays[0]);
+    std::vector<const IColumn*> key_data, value_data;
+    for (auto& a : key_arrays) key_data.push_back(&static_cast<const ColumnArray&>(*a).getData());
+    for (auto& a : value_arrays) {
+        const auto& arr = static_cast<const ColumnArray&>(*a);
+        if (arr.getOffsets().size() != first.getOffsets().size() || arr.offsetAt(arr.size()) != first.offsetAt(first.size()))
+            throw Exception(ErrorCodes::SIZES_OF_ARRAYS_DONT_MATCH, "Arrays of a nested map have different sizes");
+        value_data.push_back(&arr.getData());
+    }
+    auto keyLess = [&](uint32_t a, uint32_t b) {
+        for (auto* k : key_data) {
+            int c = k->compareAt(a, b, *k, 1);
+            if (c) return c < 0;
+        }
+        return false;
+    };
+    // Elements of run g are the contiguous slice [offsetAt(starts[g]), offsetAt(starts[g + 1])).
+    size_t runs = starts.size() - 1;
+    size_t elements = first.offsetAt(starts.back());
+    Permutation order;
+    order.reserve(elements);
+    std::vector<uint32_t> entry_of(elements);     // element → entry
+    Permutation entry_first;                       // entry → one of its elements
+    std::vector<uint32_t> run_entries_end(runs);   // entries of run g end here
+    for (size_t g = 0; g < runs; ++g) {
+        size_t base = order.size();
+        for (size_t e = first.offsetAt(starts[g]); e < first.offsetAt(starts[g + 1]); ++e) order.push_back(uint32_t(e));
+        std::stable_sort(order.begin() + base, order.end(), keyLess);
+        for (size_t i = base; i < order.size(); ++i) {
+            if (i == base || keyLess(order[i - 1], order[i])) entry_first.push_back(order[i]);
+            entry_of[order[i]] = uint32_t(entry_first.size() - 1);
+        }
+        run_entries_end[g] = uint32_t(entry_first.size());
+    }
+    size_t entries = entry_first.size();
+    Arena arena;
+    PODArray<char*> element_places(elements);
+    std::vector<char*> entry_places(entries);
+    std::vector<ColumnPtr> sums;
+    Filter nonzero;
+    nonzero.resize_fill(entries, 0);
+    for (size_t v = 0; v < m.values.size(); ++v) {
+        const IAggregateFunction& f = *m.sums[v];
+        for (auto& p : entry_places) {
+            p = arena.alloc(f.sizeOfData(), f.alignOfData());
+            f.create(p);
+        }
+        for (size_t e = 0; e < elements; ++e) element_places[e] = entry_places[entry_of[e]];
+        const IColumn* cols[1] = {value_data[v]};
+        f.addBatch(elements, element_places.data(), 0, cols, &arena);
+        auto result = value_data[v]->cloneEmpty();
+        result->reserve(entries);
+        for (auto* p : entry_places) f.insertResultInto(p, *result, &arena);
+        size_t w = result->valueSizeOfFixed();
+        const char* data = result->rawData();
+        for (size_t e = 0; e < entries; ++e)
+            if (!nonzero[e])
+                for (size_t b = 0; b < w; ++b)
+                    if (data[e * w + b]) { nonzero[e] = 1; break; }
+        sums.push_back(std::move(result));
+    }
+    size_t kept = 0;
+    for (uint8_t x : nonzero) kept += x;
+    Offsets offsets(runs);
+    for (size_t g = 0, e = 0, total = 0; g < runs; ++g) {
+        for (; e < run_entries_end[g]; ++e) total += nonzero[e];
+        offsets[g] = total;
+    }
+    auto arrayOf = [&](ColumnPtr data) {
+        ColumnPtr filtered = kept == entries ? data : data->filter(nonzero, kept);
+        return std::make_shared<ColumnArray>(std::const_pointer_cast<IColumn>(filtered), offsets);
+    };
+    for (size_t k = 0; k < m.keys.size(); ++k) out.at(m.keys[k]).column = arrayOf(key_data[k]->permute(entry_first, entry_first.size()));
+    for (size_t v = 0; v < m.values.size(); ++v) out.at(m.values[v]).column = arrayOf(sums[v]);
+}
 
 SortedGroupMerger::SortedGroupMerger(const MergingParams& params, std::vector<NameAndType> columns, const std::vector<std::string>& key_sources,
                                      bool final)
@@ -143,6 +281,24 @@ SortedGroupMerger::SortedGroupMerger(const MergingParams& params, std::vector<Na
     std::set<std::string> keys(key_sources.begin(), key_sources.end());
     if (params_.mode != MergingParams::Mode::Summing && params_.mode != MergingParams::Mode::Aggregating) return;
     auto& factory = AggregateFunctionFactory::instance();
+    // A nested map is summed only when the block carries all its columns.
+    auto positionOf = [&](const std::string& name) -> std::optional<size_t> {
+        for (size_t i = 0; i < columns_.size(); ++i) if (columns_[i].name == name) return i;
+        return std::nullopt;
+    };
+    for (auto& m : params_.nested_maps) {
+        Impl::NestedMapPositions pos;
+        bool complete = true;
+        for (auto& n : m.keys) { auto p = positionOf(n); complete = complete && p; if (p) pos.keys.push_back(*p); }
+        for (auto& n : m.values) {
+            auto p = positionOf(n);
+            complete = complete && p;
+            if (!p) continue;
+            pos.values.push_back(*p);
+            pos.sums.push_back(factory.get("sumWithOverflow", {columns_[*p].type->nested[0]}, {}));
+        }
+        if (complete) impl_->nested_maps.push_back(std::move(pos));
+    }
     for (size_t i = 0; i < columns_.size(); ++i) {
         const auto& c = columns_[i];
         if (keys.count(c.name)) continue;
@@ -284,6 +440,7 @@ Block SortedGroupMerger::mergeGroups(const Block& block, const Block& keys) cons
     // from one state per run.
     for (size_t g = 0; g < groups; ++g) pick.push_back(starts[g]);
     Block out = permuted(pick);
+    for (auto& m : impl_->nested_maps) Impl::sumNestedMap(m, block, starts, out);
     if (impl_->aggregated.empty()) return out;
     Arena arena;
     PODArray<char*> row_places(n);
@@ -347,7 +504,8 @@ Block SortedGroupMerger::mergeGroups(const Block& block, const Block& keys) cons
         }
         out.at(agg.position).column = std::move(result);
     }
-    if (any_number && params_.mode == MergingParams::Mode::Summing) {
+    // ClickHouse keeps all-zero rows of a table with nested maps.
+    if (any_number && params_.mode == MergingParams::Mode::Summing && params_.nested_maps.empty()) {
         for (uint8_t v : nonzero) nonzero_count += v;
         if (nonzero_count < groups) {
             Block filtered;

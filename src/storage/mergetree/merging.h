@@ -3,7 +3,12 @@
 //   Replacing([ver[, is_deleted]])  one row per key: the highest version, the last inserted on ties
 //                                   (FINAL also drops it when its is_deleted is set)
 //   Summing([cols])                 numeric columns summed in their own type (wrapping), other
-//                                   columns from the first row; all-zero sums drop the row
+//                                   columns from the first row; all-zero sums drop the row.
+//                                   Nested maps — Array columns `<x>Map.<a>` — are summed per key:
+//                                   the first column (and any named *ID, *Key, *Type) is the key,
+//                                   the others are summed; entries whose sums are all zero vanish,
+//                                   and a table with a nested map keeps all-zero rows (as ClickHouse).
+//                                   Map(K, V) columns are not summed (ClickHouse 26 keeps the first).
 //   Aggregating                     AggregateFunction states merged, SimpleAggregateFunction columns
 //                                   combined with their function, other columns from the first row
 //   Collapsing(sign)                +1/-1 pairs cancel: ClickHouse's first-negative/last-positive rule
@@ -30,6 +35,12 @@ struct MergingParams {
     std::string version_column;
     std::string is_deleted_column;
     std::vector<std::string> columns_to_sum;   // Summing(cols); empty = every numeric non-key column
+    // Summing: the nested maps found in the table's columns. (A FINAL read sums only the columns it
+    // reads: `SELECT count() FROM t FINAL` does not drop all-zero rows, as in ClickHouse.)
+    struct NestedMap {
+        std::vector<std::string> keys, values;   // column names, table order
+    };
+    std::vector<NestedMap> nested_maps;
 
     bool ordinary() const { return mode == Mode::Ordinary; }
     // Parses `ENGINE = <variant>MergeTree(args)` and checks the arguments against the table's columns

@@ -20,6 +20,7 @@
 #include "storage/mergetree/serialization.h"
 #include "storage/mergetree/skip_index.h"
 #include "types/create_column.h"
+#include "types/nested.h"
 
 namespace fs = std::filesystem;
 
@@ -367,6 +368,14 @@ StorageMergeTree::StorageMergeTree(TableMetadata md, std::shared_ptr<ASTCreateQu
             throw Exception(ErrorCodes::BAD_ARGUMENTS, "Primary key must be a prefix of the sorting key, but the column in the position " + std::to_string(i) +
                             " is " + sorting_key_[i]->getColumnName() + ", not " + primary_key_[i]->getColumnName());
     partition_key_ = flattenTuple(q->partition_by);
+    if (merging_params_.mode == MergingParams::Mode::Summing && !merging_params_.columns_to_sum.empty()) {
+        std::vector<std::string> sources = sortingKeySources();
+        std::string both;
+        for (auto& n : merging_params_.columns_to_sum)
+            if (std::find(sources.begin(), sources.end(), n) != sources.end()) both += (both.empty() ? "" : ", ") + n;
+        if (!both.empty())
+            throw Exception(ErrorCodes::BAD_ARGUMENTS, "Columns: " + both + " listed both in columns to sum and in sorting key. That is not allowed.");
+    }
     if (merging_params_.mode == MergingParams::Mode::Aggregating && !settings_.allow_dimensions_outside_sorting_key) {
         // As ClickHouse 25+: a plain column outside the sorting key would keep an arbitrary row's value.
         std::vector<std::string> sources = sortingKeySources(), loose;
@@ -724,6 +733,7 @@ std::unique_ptr<IStorage::PreparedWrite> StorageMergeTree::prepareWrite(std::vec
             for (auto& b0 : blocks) {
                 if (!b0.rows()) continue;
                 Block b = ev->input(b0);
+                validateNestedArraySizes(b);
                 for (size_t off = 0; off < b.rows();) {
                     size_t take = std::min(b.rows() - off, max_rows - pending_rows);
                     pending.push_back(off == 0 && take == b.rows() ? b : subBlock(b, off, take));
@@ -1440,31 +1450,74 @@ Sources StorageMergeTree::readInOrder(const std::vector<std::string>& columns, c
 }
 
 // ---------------------------------------------------------------- SELECT ... FINAL
+// A FINAL read of one group of parts can be split into ranges of the primary key: every row of one
+// sorting key has one primary key (a prefix), so the ranges collapse independently in parallel.
+// Range j holds the keys in [points[j - 1], points[j]); its reader gets the granules that may
+// hold such keys and drops the rows outside it.
+struct FinalKeyRange {
+    std::shared_ptr<const std::vector<ColumnPtr>> points;   // primary-key columns, one row per split point
+    std::optional<size_t> lower, upper;                     // rows of `points`; absent = unbounded
+
+    // -1 / 0 / +1: row r of `keys` (primary-key columns first) against split point p.
+    int compare(const std::vector<ColumnPtr>& keys, size_t r, size_t p) const {
+        for (size_t k = 0; k < points->size(); ++k)
+            if (int c = keys[k]->compareAt(r, p, *(*points)[k], 1)) return c;
+        return 0;
+    }
+    // First row of the sorted `keys` (n rows) not below split point p.
+    size_t lowerBound(const std::vector<ColumnPtr>& keys, size_t n, size_t p) const {
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (compare(keys, mid, p) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+};
+
 // Reads groups of parts one after another, each merged in sorting-key order (InOrderSource) and
 // collapsed by the engine's merging mode; returns the requested columns.
 class StorageMergeTree::FinalSource final : public ISource {
 public:
-    FinalSource(std::vector<std::unique_ptr<InOrderSource>> groups, std::vector<NameAndType> read_columns, size_t outputs,
-                std::vector<ExprNodePtr> key_nodes, const MergingParams& params, const std::vector<std::string>& key_sources)
+    struct Group {
+        std::unique_ptr<InOrderSource> source;
+        std::optional<FinalKeyRange> range;
+    };
+
+    FinalSource(std::vector<Group> groups, std::vector<NameAndType> read_columns, size_t outputs, std::vector<ExprNodePtr> key_nodes,
+                const MergingParams& params, const std::vector<std::string>& key_sources)
         : groups_(std::move(groups)), read_columns_(std::move(read_columns)), outputs_(outputs), key_nodes_(std::move(key_nodes)),
           params_(params), key_sources_(key_sources) {}
 
     Block read() override {
         while (current_ < groups_.size()) {
+            Group& group = groups_[current_];
             if (!merger_) merger_ = std::make_unique<SortedGroupMerger>(params_, read_columns_, key_sources_, true);
-            Block b = groups_[current_]->read();
-            bool last = !b.rows();
+            Block b;
+            std::vector<ColumnPtr> keys;
+            bool last = range_done_;
+            if (!last) {
+                b = group.source->read();
+                last = !b.rows();
+            }
+            if (!last) {
+                keys = evaluateKeys(b);
+                if (group.range && !trimToRange(*group.range, b, keys)) continue;
+                last = !b.rows();
+            }
             if (last) {
                 b = Block();
                 for (auto& c : read_columns_) b.insert({createColumn(c.type), c.type, c.name});
+                keys = evaluateKeys(b);
             }
-            Block keys;
-            auto cols = evaluateAll(key_nodes_, b);
-            for (size_t i = 0; i < key_nodes_.size(); ++i) keys.insert({cols[i]->convertToFullColumn(cols[i]), key_nodes_[i]->type, key_nodes_[i]->name});
-            Block merged = merger_->push(std::move(b), std::move(keys), last);
+            Block key_block;
+            for (size_t i = 0; i < key_nodes_.size(); ++i) key_block.insert({keys[i], key_nodes_[i]->type, key_nodes_[i]->name});
+            Block merged = merger_->push(std::move(b), std::move(key_block), last);
             if (last) {
-                groups_[current_].reset();
+                group.source.reset();
                 ++current_;
+                range_done_ = false;
                 merger_.reset();
             }
             if (!merged.rows()) continue;
@@ -1477,8 +1530,33 @@ public:
     }
 
 private:
-    std::vector<std::unique_ptr<InOrderSource>> groups_;
+    std::vector<ColumnPtr> evaluateKeys(const Block& b) const {
+        auto cols = evaluateAll(key_nodes_, b);
+        for (auto& c : cols) c = c->convertToFullColumn(c);
+        return cols;
+    }
+
+    // Keeps the rows of `b` (sorted) inside the range. Returns false when nothing is left yet the
+    // range may continue in the next block; past the upper bound the group is finished.
+    bool trimToRange(const FinalKeyRange& range, Block& b, std::vector<ColumnPtr>& keys) {
+        size_t n = b.rows();
+        size_t from = range.lower ? range.lowerBound(keys, n, *range.lower) : 0;
+        size_t to = range.upper ? range.lowerBound(keys, n, *range.upper) : n;
+        if (to < n) range_done_ = true;
+        if (from >= to) {
+            b = cutBlock(b, 0, 0);
+            return range_done_;
+        }
+        if (from > 0 || to < n) {
+            b = cutBlock(b, from, to - from);
+            for (auto& k : keys) k = k->cut(from, to - from);
+        }
+        return true;
+    }
+
+    std::vector<Group> groups_;
     size_t current_ = 0;
+    bool range_done_ = false;
     std::vector<NameAndType> read_columns_;
     size_t outputs_;
     std::vector<ExprNodePtr> key_nodes_;
@@ -1486,6 +1564,63 @@ private:
     std::vector<std::string> key_sources_;
     std::unique_ptr<SortedGroupMerger> merger_;
 };
+
+namespace {
+
+using PartRanges = std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>>;
+
+std::vector<ColumnPtr> fullIndexColumns(const MergeTreeDataPart& part, size_t key_size) {
+    std::vector<ColumnPtr> cols;
+    for (size_t k = 0; k < key_size && k < part.index.columns(); ++k) cols.push_back(part.index.at(k).column->convertToFullColumn(part.index.at(k).column));
+    return cols;
+}
+
+// Up to `count` - 1 strictly increasing split points of the primary key, taken at evenly spaced
+// marks of the group's biggest part; empty when the group cannot be split.
+std::shared_ptr<const std::vector<ColumnPtr>> finalSplitPoints(const PartRanges& list, size_t key_size, size_t count) {
+    const MergeTreeDataPart* biggest = nullptr;
+    for (auto& [part, ranges] : list)
+        if (!biggest || part->rows > biggest->rows) biggest = part.get();
+    if (!biggest || key_size == 0 || biggest->index.columns() < key_size || biggest->index.rows() < 3) return nullptr;
+    auto index = fullIndexColumns(*biggest, key_size);
+    size_t marks = biggest->index.rows() - 1;
+    auto compareRows = [&](size_t a, size_t b) {
+        for (auto& c : index)
+            if (int r = c->compareAt(a, b, *c, 1)) return r;
+        return 0;
+    };
+    Permutation rows;
+    for (size_t i = 1; i < count; ++i) {
+        size_t m = i * marks / count;
+        if (m == 0 || m >= marks) continue;
+        if (!rows.empty() && compareRows(rows.back(), m) >= 0) continue;
+        rows.push_back(uint32_t(m));
+    }
+    if (rows.empty()) return nullptr;
+    auto points = std::make_shared<std::vector<ColumnPtr>>();
+    for (auto& c : index) points->push_back(c->permute(rows, rows.size()));
+    return points;
+}
+
+// The granules of `ranges` in `part` that may hold keys of [lower, upper).
+std::vector<size_t> granulesInRange(const MergeTreeDataPart& part, const std::vector<std::pair<size_t, size_t>>& ranges, const FinalKeyRange& range,
+                                    size_t key_size) {
+    std::vector<size_t> out;
+    // A part without a usable index (none loaded, or written before a key change) is read whole.
+    bool usable = part.index.columns() >= key_size && part.index.rows() > 0;
+    auto index = usable ? fullIndexColumns(part, key_size) : std::vector<ColumnPtr>();
+    for (auto& [l, r] : ranges)
+        for (size_t g = l; g < r; ++g) {
+            if (!usable || g >= part.index.rows()) { out.push_back(g); continue; }
+            // Granule g holds keys in [index[g], index[g + 1]].
+            if (range.upper && range.compare(index, g, *range.upper) >= 0) continue;
+            if (range.lower && g + 1 < part.index.rows() && range.compare(index, g + 1, *range.lower) < 0) continue;
+            out.push_back(g);
+        }
+    return out;
+}
+
+}  // namespace
 
 Sources StorageMergeTree::readFinal(const std::vector<std::string>& columns, const SelectQueryInfo& info, QueryContext& ctx, size_t num_streams) {
     // Requested columns first, then what the sorting key and the merging mode need.
@@ -1514,27 +1649,45 @@ Sources StorageMergeTree::readFinal(const std::vector<std::string>& columns, con
             return std::any_of(sorting_key_.begin(), sorting_key_.end(), [&](const ASTPtr& k) { return k->as<ASTIdentifier>() && k->getColumnName() == n; });
         });
     }
-    std::map<std::string, std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>>> groups;
+    std::map<std::string, PartRanges> groups;
     for (auto& pr : selectRanges(parts(), info.filter, ctx, nullptr, /*allow_skip_indexes=*/false))
         groups[per_partition ? pr.first->info.partition_id : std::string()].push_back(pr);
     size_t block_rows = std::max<size_t>(1, std::min<size_t>(ctx.settings.max_block_size, settings_.index_granularity));
-    size_t streams = std::max<size_t>(1, std::min(num_streams, groups.size()));
-    std::vector<std::vector<std::unique_ptr<InOrderSource>>> per_stream(streams);
-    size_t next = 0;
+    num_streams = std::max<size_t>(1, num_streams);
+    // Fewer groups than streams: each group is split into primary-key ranges.
+    size_t ranges_per_group = groups.empty() ? 1 : std::max<size_t>(1, num_streams / groups.size());
+    size_t key_size = primary_key_.size();
+    std::vector<FinalSource::Group> all;
     for (auto& [pid, list] : groups) {
         // Older blocks first: among equal keys the merge keeps the earlier part's rows first.
         std::sort(list.begin(), list.end(), [](auto& a, auto& b) { return a.first->info.min_block < b.first->info.min_block; });
-        std::vector<InOrderSource::Cursor> cursors;
-        for (auto& [part, ranges] : list) {
-            InOrderSource::Cursor c;
-            c.part = part;
-            c.reader = std::make_unique<PartReader>(part, read_columns, fill);
-            for (auto& [l, r] : ranges) for (size_t g = l; g < r; ++g) c.granules.push_back(g);
-            cursors.push_back(std::move(c));
+        auto points = ranges_per_group > 1 ? finalSplitPoints(list, key_size, ranges_per_group) : nullptr;
+        size_t pieces = points ? points->at(0)->size() + 1 : 1;
+        for (size_t j = 0; j < pieces; ++j) {
+            std::optional<FinalKeyRange> range;
+            if (points) {
+                range = FinalKeyRange{points, std::nullopt, std::nullopt};
+                if (j > 0) range->lower = j - 1;
+                if (j + 1 < pieces) range->upper = j;
+            }
+            std::vector<InOrderSource::Cursor> cursors;
+            for (auto& [part, ranges] : list) {
+                InOrderSource::Cursor c;
+                if (range) c.granules = granulesInRange(*part, ranges, *range, key_size);
+                else for (auto& [l, r] : ranges) for (size_t g = l; g < r; ++g) c.granules.push_back(g);
+                if (c.granules.empty()) continue;
+                c.part = part;
+                c.reader = std::make_unique<PartReader>(part, read_columns, fill);
+                cursors.push_back(std::move(c));
+            }
+            if (cursors.empty()) continue;
+            all.push_back({std::make_unique<InOrderSource>(std::move(cursors), read_columns, read_columns.size(), key_nodes, false, block_rows, ctx),
+                           std::move(range)});
         }
-        per_stream[next++ % streams].push_back(
-            std::make_unique<InOrderSource>(std::move(cursors), read_columns, read_columns.size(), key_nodes, false, block_rows, ctx));
     }
+    size_t streams = std::max<size_t>(1, std::min(num_streams, all.size()));
+    std::vector<std::vector<FinalSource::Group>> per_stream(streams);
+    for (size_t i = 0; i < all.size(); ++i) per_stream[i % streams].push_back(std::move(all[i]));
     Sources sources;
     for (auto& g : per_stream)
         sources.push_back(std::make_unique<FinalSource>(std::move(g), read_columns, outputs, key_nodes, merging_params_, sortingKeySources()));
