@@ -3,6 +3,8 @@
 #include <iostream>
 
 #include "cli/local.h"
+#include "client/client.h"
+#include "server/server.h"
 
 namespace {
 const char* kHelp = R"(basalt — a ClickHouse-compatible real-time analytics database.
@@ -11,8 +13,8 @@ Usage: basalt <command> [options]
 
 Commands:
   local     run SQL against an embedded engine (like clickhouse-local); see `basalt local --help`
-  server    the HTTP / native TCP server (not available yet)
-  client    the interactive client (not available yet)
+  server    the HTTP / native TCP server; see `basalt server --help`
+  client    the interactive client (native protocol); see `basalt client --help`
   help      this text
 )";
 }
@@ -24,10 +26,8 @@ int main(int argc, char** argv) {
     }
     std::string cmd = argv[1];
     if (cmd == "local") return basalt::localMain(argc - 2, argv + 2);
-    if (cmd == "server" || cmd == "client") {
-        std::cerr << "basalt " << cmd << " is not available yet; use `basalt local`." << std::endl;
-        return 1;
-    }
+    if (cmd == "server") return basalt::serverMain(argc - 2, argv + 2);
+    if (cmd == "client") return basalt::clientMain(argc - 2, argv + 2);
     std::cerr << "Unknown command: " << cmd << "\n\n" << kHelp;
     return 1;
 }

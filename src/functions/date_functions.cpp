@@ -12,6 +12,7 @@
 #include "functions/date_common.h"
 
 #include <chrono>
+#include <thread>
 #include <cmath>
 
 #include "common/exception.h"
@@ -1071,6 +1072,43 @@ void registerConstruction(FunctionFactory& f) {
             return std::make_shared<ColumnConst>(c, rows);
         });
     });
+    // currentUser(): the user running the statement.
+    f.registerFunction("currentUser", [](const ColumnsWithTypeAndName& args, const FunctionContext& ctx) -> FunctionPtr {
+        checkArgumentCount("currentUser", args, 0, 0);
+        std::string user = ctx.current_user;
+        return makeFunction("currentUser", makeType(TypeId::String), [user](const ColumnsWithTypeAndName&, size_t rows) -> ColumnPtr {
+            auto c = ColumnString::create();
+            c->insertData(user);
+            return std::make_shared<ColumnConst>(c, rows);
+        });
+    });
+    f.registerAlias("user", "currentUser", true);
+    f.registerAlias("current_user", "currentUser");
+    // sleep(s) / sleepEachRow(s): pause the block (once / per row), at most 3 seconds per block as
+    // ClickHouse (function_sleep_max_microseconds_per_block); return 0. Not constant-folded.
+    for (bool each_row : {false, true}) {
+        const char* name = each_row ? "sleepEachRow" : "sleep";
+        f.registerFunction(name, [name, each_row](const ColumnsWithTypeAndName& args, const FunctionContext&) -> FunctionPtr {
+            checkArgumentCount(name, args, 1, 1);
+            if (!args[0].column || !(args[0].type->isNumber()))
+                throw Exception(ErrorCodes::ILLEGAL_COLUMN, std::string("The argument of function ") + name + " must be a constant number");
+            double seconds = args[0].column->get(0).is<double>() ? args[0].column->get(0).get<double>()
+                             : args[0].column->get(0).is<int64_t>() ? double(args[0].column->get(0).get<int64_t>())
+                                                                     : double(args[0].column->get(0).get<uint64_t>());
+            if (seconds < 0 || seconds > 3)
+                throw Exception(ErrorCodes::TOO_SLOW, std::string("The maximum sleep time is 3 seconds. Requested: ") + std::to_string(seconds));
+            auto fn = makeFunction(name, makeType(TypeId::UInt8), [seconds, each_row, name](const ColumnsWithTypeAndName&, size_t rows) -> ColumnPtr {
+                double total = each_row ? seconds * double(rows) : (rows ? seconds : 0);
+                if (total > 3)
+                    throw Exception(ErrorCodes::TOO_SLOW, std::string("The maximum sleep time is 3000000 microseconds per block. Requested: ") +
+                                                              std::to_string(uint64_t(total * 1e6)) + " microseconds (" + name + ")");
+                if (total > 0) std::this_thread::sleep_for(std::chrono::microseconds(uint64_t(total * 1e6)));
+                return std::make_shared<ColumnConst>(ColumnUInt8::create(1), rows);
+            });
+            std::const_pointer_cast<IExecutableFunction>(fn)->deterministic = false;
+            return fn;
+        }, {.deterministic = false});
+    }
     f.registerAlias("DATABASE", "currentDatabase", true);
     f.registerAlias("current_database", "currentDatabase");
     f.registerAlias("serverTimezone", "timezone");

@@ -36,6 +36,7 @@ class Dictionary;
 struct FunctionContext {
     std::string session_timezone = "UTC";
     std::string current_database = "default";
+    std::string current_user = "default";
     const FormatSettings* format_settings = nullptr;
     bool allow_suspicious_low_cardinality_types = false;   // CAST to LowCardinality(UInt8) etc.
     // dictGet*: a dictionary by name ("db.name", or "name" in current_database); null if none.

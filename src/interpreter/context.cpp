@@ -24,6 +24,7 @@ FunctionContext QueryContext::functionContext() const {
     FunctionContext fc;
     fc.session_timezone = settings.timezone();
     fc.current_database = current_database;
+    fc.current_user = current_user;
     fc.allow_suspicious_low_cardinality_types = settings.allow_suspicious_low_cardinality_types;
     if (catalog) {
         Catalog* cat = catalog;

@@ -22,6 +22,7 @@ struct QueryContext {
     Settings settings;
     Catalog* catalog = nullptr;
     std::string current_database = "default";
+    std::string current_user = "default";
     std::shared_ptr<MemoryTracker> memory = MemoryTracker::create();
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
     std::atomic<bool> cancelled{false};

@@ -432,6 +432,23 @@ StatementOutput Session::execute(const ParsedStatement& stmt) {
     ctx.settings = settings_;
     ctx.catalog = &catalog_;
     ctx.current_database = current_database_;
+    ctx.current_user = client_.user;
+    ctx.query_parameters = query_parameters_;
+    std::string query_id = query_id_.empty() ? generateUUIDv4() : query_id_;
+    query_id_.clear();
+    last_query_id_ = query_id;
+    last_counters_ = {};
+    {
+        std::lock_guard lock(running_mutex_);
+        running_ = &ctx;
+    }
+    struct Unregister {
+        Session& s;
+        ~Unregister() {
+            std::lock_guard lock(s.running_mutex_);
+            s.running_ = nullptr;
+        }
+    } unregister{*this};
     for (auto& [k, v] : stmt.output.settings) ctx.settings.set(k, v);
     if (auto* sel = stmt.ast->as<ASTSelectWithUnion>()) {
         // A trailing SETTINGS of the last SELECT applies to the whole query.
@@ -459,6 +476,12 @@ StatementOutput Session::execute(const ParsedStatement& stmt) {
             for (auto& b : out->result.blocks) e.result_bytes += b.bytes();
         }
         e.memory_usage = ctx.memory->peak();
+        e.query_id = query_id;
+        e.user = client_.user;
+        e.address = client_.address;
+        e.interface = client_.interface;
+        e.client_name = client_.client_name;
+        last_counters_ = {ctx.read_rows, ctx.read_bytes, ctx.written_rows, ctx.written_bytes};
         e.query = stmt.text;
         e.query_kind = stmt.ast->kind();
         e.current_database = ctx.current_database;
@@ -478,6 +501,55 @@ StatementOutput Session::execute(const ParsedStatement& stmt) {
     if (out.format.empty()) out.format = stmt.output.format;
     log("QueryFinish", 0, "", &out);
     return out;
+}
+
+void Session::cancel() {
+    std::lock_guard lock(running_mutex_);
+    if (running_) running_->cancelled = true;
+}
+
+namespace {
+// The columns an INSERT provides: its column list, or every column that is not MATERIALIZED /
+// ALIAS / EPHEMERAL.
+std::vector<const ColumnDescription*> insertTargets(const ASTInsertQuery& q, const TableMetadata& md, const std::string& db) {
+    std::vector<const ColumnDescription*> targets;
+    if (q.columns.empty()) {
+        for (auto& c : md.columns)
+            if (c.default_kind.empty() || c.default_kind == "DEFAULT") targets.push_back(&c);
+        return targets;
+    }
+    for (auto& n : q.columns) {
+        const ColumnDescription* c = md.find(n);
+        if (!c) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "No such column " + n + " in table " + db + "." + q.table);
+        if (c->default_kind == "MATERIALIZED" || c->default_kind == "ALIAS")
+            throw Exception(ErrorCodes::ILLEGAL_COLUMN, "Cannot insert column " + n + ", because it is " + c->default_kind + " column");
+        for (auto* t : targets)
+            if (t == c) throw Exception(ErrorCodes::DUPLICATE_COLUMN, "Column " + n + " in table " + db + "." + q.table + " specified more than once");
+        targets.push_back(c);
+    }
+    return targets;
+}
+}  // namespace
+
+Block Session::insertHeader(const ParsedStatement& stmt) {
+    auto* q = stmt.ast->as<ASTInsertQuery>();
+    if (!q) throw Exception(ErrorCodes::LOGICAL_ERROR, "insertHeader of a statement that is not an INSERT");
+    if (settings_.readonly) throw Exception(ErrorCodes::READONLY, "Cannot execute query in readonly mode");
+    QueryContext ctx;
+    ctx.settings = settings_;
+    ctx.catalog = &catalog_;
+    ctx.current_database = current_database_;
+    std::string db = q->database.empty() ? current_database_ : q->database;
+    StoragePtr s = q->table_function ? createTableFunction(*q->table_function, ctx) : catalog_.getTable(db, q->table);
+    Block header;
+    for (auto* c : insertTargets(*q, s->metadata(), db)) header.insert({createColumn(c->type), c->type, c->name});
+    return header;
+}
+
+void Session::insertBlocks(const ParsedStatement& stmt, std::vector<Block> blocks) {
+    provided_blocks_ = &blocks;
+    struct Reset { Session& s; ~Reset() { s.provided_blocks_ = nullptr; } } reset{*this};
+    execute(stmt);
 }
 
 StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const QueryOutputOptions& output) {
@@ -1456,26 +1528,26 @@ void Session::executeInsert(const ASTInsertQuery& q, QueryContext& ctx) {
     else s = catalog_.getTable(db, q.table);
     const TableMetadata& md = s->metadata();
     // Columns the data provides.
-    std::vector<const ColumnDescription*> targets;
-    if (q.columns.empty()) {
-        for (auto& c : md.columns)
-            if (c.default_kind.empty() || c.default_kind == "DEFAULT") targets.push_back(&c);
-    } else {
-        for (auto& n : q.columns) {
-            const ColumnDescription* c = md.find(n);
-            if (!c) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "No such column " + n + " in table " + db + "." + q.table);
-            if (c->default_kind == "MATERIALIZED" || c->default_kind == "ALIAS")
-                throw Exception(ErrorCodes::ILLEGAL_COLUMN, "Cannot insert column " + n + ", because it is " + c->default_kind + " column");
-            for (auto* t : targets)
-                if (t == c) throw Exception(ErrorCodes::DUPLICATE_COLUMN, "Column " + n + " in table " + db + "." + q.table + " specified more than once");
-            targets.push_back(c);
-        }
-    }
+    std::vector<const ColumnDescription*> targets = insertTargets(q, md, db);
     Block header;
     for (auto* c : targets) header.insert({createColumn(c->type), c->type, c->name});
     std::vector<Block> input;
     auto fctx = ctx.functionContext();
-    if (q.select) {
+    if (provided_blocks_) {
+        // Blocks from a client (native protocol): columns by name, converted to the table's types.
+        for (auto& b : *provided_blocks_) {
+            if (!b.rows()) continue;
+            Block nb;
+            for (auto& c : b.data()) {
+                const ColumnDescription* target = nullptr;
+                for (auto* t : targets) if (t->name == c.name) target = t;
+                if (!target) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "No such column " + c.name + " in table " + db + "." + q.table);
+                nb.insert({materialize(castColumn(c.column, c.type, target->type, fctx)), target->type, target->name});
+            }
+            if (!nb.columns()) nb.setRowsWithoutColumns(b.rows());
+            input.push_back(std::move(nb));
+        }
+    } else if (q.select) {
         QueryResult r = executeSelect(q.select, ctx);
         if (r.header.columns() != targets.size())
             throw Exception(ErrorCodes::NUMBER_OF_COLUMNS_DOESNT_MATCH,
@@ -1581,9 +1653,14 @@ std::vector<Block> completeInsertBlocks(const TableMetadata& md, std::vector<Blo
 
 std::string Session::formatResult(const StatementOutput& out, const std::string& default_format) {
     std::string text;
-    if (!out.has_result) return text;
+    writeResult(out, default_format, [&](std::string_view s) { text.append(s); });
+    return text;
+}
+
+void Session::writeResult(const StatementOutput& out, const std::string& default_format, const WriteCallback& write) {
+    if (!out.has_result) return;
     std::string fmt = out.format.empty() ? default_format : out.format;
-    auto writer = createOutputFormat(fmt, out.result.header, [&](std::string_view s) { text.append(s); }, [&] {
+    auto writer = createOutputFormat(fmt, out.result.header, write, [&] {
         QueryContext c;
         c.settings = settings_;
         return c.formatSettings();
@@ -1596,7 +1673,6 @@ std::string Session::formatResult(const StatementOutput& out, const std::string&
     st.bytes_read = out.result.bytes_read;
     writer->writeSuffix(st);
     writer->flush();
-    return text;
 }
 
 std::unique_ptr<Catalog> openCatalog(const std::string& path) {

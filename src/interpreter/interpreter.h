@@ -4,6 +4,8 @@
 // publish all their rows or none.
 #pragma once
 #include <functional>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 
@@ -26,6 +28,14 @@ struct StatementOutput {
 class StorageMaterializedView;
 struct ASTSelectWithUnion;
 
+// Who runs a session's statements: recorded in system.query_log (set by the network servers).
+struct ClientInfo {
+    std::string user = "default";
+    std::string address;              // "ip:port" of the client
+    std::string interface = "Local";  // "TCP", "HTTP", "Local"
+    std::string client_name;
+};
+
 class Session {
 public:
     explicit Session(Catalog& catalog);
@@ -41,6 +51,27 @@ public:
 
     // Formats a result with `format` into a string (tests, HTTP handler).
     std::string formatResult(const StatementOutput& out, const std::string& default_format);
+    // Same, handing the text to `write` piece by piece (the HTTP handler streams it).
+    void writeResult(const StatementOutput& out, const std::string& default_format, const WriteCallback& write);
+
+    ClientInfo& clientInfo() { return client_; }
+    // The next statement's id (system.query_log); cleared after it runs. Empty: one is generated.
+    void setQueryId(std::string id) { query_id_ = std::move(id); }
+    const std::string& lastQueryId() const { return last_query_id_; }
+    // Values of {name:Type} placeholders for the following statements (HTTP param_name).
+    std::map<std::string, std::string>& queryParameters() { return query_parameters_; }
+    // What the last statement read and wrote (HTTP X-ClickHouse-Summary, native Progress).
+    struct Counters { uint64_t read_rows = 0, read_bytes = 0, written_rows = 0, written_bytes = 0; };
+    const Counters& lastCounters() const { return last_counters_; }
+    // Cancels the statement running in this session from another thread (QUERY_WAS_CANCELLED).
+    void cancel();
+
+    // INSERT whose rows arrive as blocks (native protocol): the columns the client must send, in
+    // order (the statement's column list, or every insertable column) ...
+    Block insertHeader(const ParsedStatement& stmt);
+    // ... and the insert itself: columns matched by name and converted to the table's types,
+    // defaults filled, views run, all blocks published together.
+    void insertBlocks(const ParsedStatement& stmt, std::vector<Block> blocks);
 
 private:
     StatementOutput dispatch(const ASTPtr& ast, QueryContext& ctx, const QueryOutputOptions& output);
@@ -57,6 +88,13 @@ private:
     Catalog& catalog_;
     Settings settings_;
     std::string current_database_ = "default";
+    ClientInfo client_;
+    std::string query_id_, last_query_id_;
+    std::map<std::string, std::string> query_parameters_;
+    Counters last_counters_;
+    std::vector<Block>* provided_blocks_ = nullptr;   // insertBlocks: the INSERT's data
+    std::mutex running_mutex_;
+    QueryContext* running_ = nullptr;                 // the statement in progress (cancel())
 };
 
 // Columns, defaults and constraints of a CREATE TABLE statement, validated (types, DEFAULT

@@ -23,6 +23,7 @@ struct QueryLogEntry {
     uint64_t result_rows = 0, result_bytes = 0;
     int64_t memory_usage = 0;
     std::string query, query_kind, current_database, query_id, exception;
+    std::string user, address, interface, client_name;
     int32_t exception_code = 0;
 };
 

@@ -340,7 +340,8 @@ void registerSystemTables(Catalog& catalog) {
         col("written_bytes", TypeId::UInt64), col("result_rows", TypeId::UInt64), col("result_bytes", TypeId::UInt64),
         col("memory_usage", TypeId::UInt64), col("current_database", TypeId::String), col("query", TypeId::String),
         col("query_kind", TypeId::String), col("exception_code", TypeId::Int32), col("exception", TypeId::String),
-        col("is_initial_query", TypeId::UInt8), col("user", TypeId::String), col("query_id", TypeId::String)};
+        col("is_initial_query", TypeId::UInt8), col("user", TypeId::String), col("query_id", TypeId::String),
+        col("address", TypeId::String), col("interface", TypeId::UInt8), col("client_name", TypeId::String)};
     add("query_log", std::make_shared<StorageGenerated>("SystemQueryLog", qlcols, [qlcols](QueryContext& ctx) {
         RowBuilder rb(qlcols);
         auto kind = [](const std::string& k) -> std::string {
@@ -359,7 +360,8 @@ void registerSystemTables(Catalog& catalog) {
             rb.add({e.type, uint64_t(e.event_time / 86400), uint64_t(e.event_time), e.event_time_us, uint64_t(e.query_start_time_us / 1000000),
                     e.query_start_time_us, e.query_duration_ms, e.read_rows, e.read_bytes, e.written_rows, e.written_bytes, e.result_rows,
                     e.result_bytes, uint64_t(std::max<int64_t>(0, e.memory_usage)), e.current_database, e.query, kind(e.query_kind),
-                    int64_t(e.exception_code), e.exception, uint64_t(1), "default", e.query_id});
+                    int64_t(e.exception_code), e.exception, uint64_t(1), e.user.empty() ? std::string("default") : e.user, e.query_id,
+                    e.address, uint64_t(e.interface == "TCP" ? 1 : e.interface == "HTTP" ? 2 : 6), e.client_name});
         return rb.build();
     }));
     registerMergeTreeSystemTables(catalog);

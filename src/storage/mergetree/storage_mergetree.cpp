@@ -576,7 +576,7 @@ void StorageMergeTree::shutdown() {
     for (int i = 0; i < 2000; ++i) {
         {
             std::lock_guard lock(mutex_);
-            if (merging_.empty()) return;
+            if (merging_.empty() && merge_steps_ == 0) return;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
@@ -2044,6 +2044,12 @@ MutableDataPartPtr StorageMergeTree::mutatePart(const DataPartPtr& part, const M
 }
 
 bool StorageMergeTree::mergeStep() {
+    // Declared first, so it is released last: after every part reference of this step.
+    struct StepCount {
+        std::atomic<int>& n;
+        explicit StepCount(std::atomic<int>& c) : n(c) { ++n; }
+        ~StepCount() { --n; }
+    } step_count(merge_steps_);
     if (shutdown_ || merges_stopped_ || g_all_merges_stopped) return false;
     if (dropExpiredParts()) return true;
     QueryContext ctx;

@@ -267,6 +267,9 @@ private:
     std::set<std::string> merging_;                           // names of parts in a running merge
     std::atomic<int64_t> next_block_{1};
     std::atomic<bool> shutdown_{false};
+    // mergeSteps in progress: shutdown() waits for them, including the release of the parts they
+    // replaced (whose destructors delete directories).
+    std::atomic<int> merge_steps_{0};
     std::atomic<bool> merges_stopped_{false};
     std::mutex write_mutex_;                                  // serializes INSERT commits and ALTERs
     // Table structure: INSERTs, merges and mutations hold it shared for their whole run; a change

@@ -1,0 +1,168 @@
+// native_protocol.cpp — shared native-protocol encodings (see native_protocol.h).
+#include "protocol/native_protocol.h"
+
+#include <Poco/Net/StreamSocket.h>
+
+#include "common/exception.h"
+#include "compression/compressed_block.h"
+#include "formats/native.h"
+
+namespace basalt::native {
+
+void writeVarUInt(uint64_t x, std::string& out) {
+    while (x >= 0x80) {
+        out.push_back(char(uint8_t(x) | 0x80));
+        x >>= 7;
+    }
+    out.push_back(char(x));
+}
+
+void writeString(std::string_view s, std::string& out) {
+    writeVarUInt(s.size(), out);
+    out.append(s.data(), s.size());
+}
+
+std::string readString(InStream& in, size_t max) {
+    uint64_t n = in.readVarUInt();
+    if (n > max) throw Exception(ErrorCodes::TOO_LARGE_STRING_SIZE, "Too large string in a packet: " + std::to_string(n) + " bytes");
+    std::string s(n, '\0');
+    in.readStrict(s.data(), n);
+    return s;
+}
+
+void writeDataPacket(uint64_t type, const Block& block, bool compression, bool zstd, std::string& out) {
+    writeVarUInt(type, out);
+    writeString("", out);
+    if (!compression) {
+        writeNativeBlock(block, out, true);
+        return;
+    }
+    std::string raw;
+    writeNativeBlock(block, raw, true);
+    static const auto lz4_codec = makeLZ4Codec();
+    static const auto zstd_codec = makeZSTDCodec(1);
+    const ICompressionCodec& codec = zstd ? *zstd_codec : *lz4_codec;
+    // Frames of at most 1 MiB, as clickhouse-client cuts them.
+    constexpr size_t kFrame = 1 << 20;
+    size_t off = 0;
+    do {
+        size_t n = std::min(kFrame, raw.size() - off);
+        compressBlock(codec, raw.data() + off, n, out);
+        off += n;
+    } while (off < raw.size());
+}
+
+Block readDataPacketBody(InStream& in, bool compression) {
+    readString(in);   // external table name
+    if (!compression) return readNativeBlock(in, true);
+    CompressedIn cin(in);
+    Block b = readNativeBlock(cin, true);
+    if (!cin.exhausted()) throw Exception(ErrorCodes::INCORRECT_DATA, "A compressed frame holds more than one block");
+    return b;
+}
+
+void writeProgress(const Progress& p, uint64_t revision, std::string& out) {
+    writeVarUInt(Server::Progress, out);
+    writeVarUInt(p.read_rows, out);
+    writeVarUInt(p.read_bytes, out);
+    if (revision >= kRevisionWithTotalRowsInProgress) writeVarUInt(p.total_rows, out);
+    if (revision >= kRevisionWithClientWriteInfo) {
+        writeVarUInt(p.written_rows, out);
+        writeVarUInt(p.written_bytes, out);
+    }
+}
+
+Progress readProgress(InStream& in, uint64_t revision) {
+    Progress p;
+    p.read_rows = in.readVarUInt();
+    p.read_bytes = in.readVarUInt();
+    if (revision >= kRevisionWithTotalRowsInProgress) p.total_rows = in.readVarUInt();
+    if (revision >= kRevisionWithClientWriteInfo) {
+        p.written_rows = in.readVarUInt();
+        p.written_bytes = in.readVarUInt();
+    }
+    return p;
+}
+
+void writeException(int code, const std::string& display_text, std::string& out) {
+    // "Code: N. DB::Exception: ..." → the message as ClickHouse sends it ("DB::Exception: ...").
+    size_t p = display_text.find("DB::Exception: ");
+    std::string message = p == std::string::npos ? display_text : display_text.substr(p);
+    writeVarUInt(Server::Exception, out);
+    writePod<int32_t>(code, out);
+    writeString("DB::Exception", out);
+    writeString(message, out);
+    writeString("", out);
+    out.push_back(0);   // has_nested
+}
+
+void readAndThrowException(InStream& in) {
+    int32_t code = readPod<int32_t>(in);
+    readString(in);   // name
+    std::string message = readString(in);
+    readString(in);   // stack trace
+    bool nested = readPod<uint8_t>(in) != 0;
+    // Only the outermost exception is shown; nested ones are read to keep the stream in sync.
+    while (nested) {
+        readPod<int32_t>(in);
+        readString(in);
+        readString(in);
+        readString(in);
+        nested = readPod<uint8_t>(in) != 0;
+    }
+    const std::string prefix = "DB::Exception: ";
+    if (message.rfind(prefix, 0) == 0) message = message.substr(prefix.size());
+    // The message already ends with "(NAME)" when it came from basalt or ClickHouse.
+    size_t paren = message.rfind(" (");
+    if (paren != std::string::npos && message.back() == ')') message = message.substr(0, paren);
+    throw Exception(code, message);
+}
+
+SocketIn::SocketIn(Poco::Net::StreamSocket& s) : socket_(s), buf_(1 << 16) {}
+
+bool SocketIn::nextBuffer() {
+    int n = 0;
+    try {
+        n = socket_.receiveBytes(buf_.data(), int(buf_.size()));
+    } catch (const Poco::TimeoutException&) {
+        throw Exception(ErrorCodes::SOCKET_TIMEOUT, "Timeout while reading from the socket");
+    } catch (const Poco::Exception& e) {
+        throw Exception(ErrorCodes::NETWORK_ERROR, "Cannot read from the socket: " + e.displayText());
+    }
+    if (n <= 0) return false;
+    pos = buf_.data();
+    end = pos + n;
+    return true;
+}
+
+void sendAll(Poco::Net::StreamSocket& s, std::string& data) {
+    size_t sent = 0;
+    while (sent < data.size()) {
+        int n = 0;
+        try {
+            n = s.sendBytes(data.data() + sent, int(std::min<size_t>(data.size() - sent, 1 << 20)));
+        } catch (const Poco::Exception& e) {
+            throw Exception(ErrorCodes::NETWORK_ERROR, "Cannot write to the socket: " + e.displayText());
+        }
+        if (n <= 0) throw Exception(ErrorCodes::NETWORK_ERROR, "Cannot write to the socket: connection closed");
+        sent += size_t(n);
+    }
+    data.clear();
+}
+
+bool CompressedIn::nextBuffer() {
+    frame_.resize(kCompressedBlockHeaderSize);
+    raw_.readStrict(frame_.data(), kCompressedBlockHeaderSize);
+    CompressedBlockHeader h = parseCompressedBlockHeader(frame_.data());
+    checkDecodedSizePlausible(h);
+    frame_.resize(h.totalSize());
+    raw_.readStrict(frame_.data() + kCompressedBlockHeaderSize, h.totalSize() - kCompressedBlockHeaderSize);
+    verifyBlockChecksum(frame_.data(), h);
+    data_.resize(h.uncompressed_size);
+    decompressBlockInto(frame_.data(), h, data_.data());
+    pos = data_.data();
+    end = pos + data_.size();
+    return true;
+}
+
+}  // namespace basalt::native

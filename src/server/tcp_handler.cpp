@@ -1,0 +1,412 @@
+// tcp_handler.cpp — the native TCP protocol, server side, as ClickHouse's at protocol revision
+// 54453 (what clickhouse-driver sends and what current clickhouse-client settles on when the server
+// advertises it): every field is gated on min(client revision, 54453).
+//
+//   handshake  client Hello (name, version, revision, database, user, password) → server Hello, or
+//              an Exception (AUTHENTICATION_FAILED) and close
+//   Query      query id, ClientInfo, settings (strings with flags), secret, stage, compression, text;
+//              then the client's external-table Data packets up to an empty block
+//   SELECT     Data: header block, blocks with rows, [Totals], Progress, empty block, EndOfStream
+//   INSERT     (data not in the text) Data: the table's header; the client streams Data blocks up to
+//              an empty one; the rows are inserted atomically; Progress, EndOfStream
+//   other      Progress, EndOfStream
+//   errors     one Exception packet ends the query; the client's unread Data is drained
+//   Cancel     while a query runs, the connection thread watches the socket: Cancel (or the client
+//              going away) cancels the statement (QUERY_WAS_CANCELLED inside the engine)
+// With compression = 1, every block travels as ClickHouse compressed frames (CityHash128 checksum,
+// LZ4 by default, ZSTD with network_compression_method = 'ZSTD').
+#include "server/tcp_handler.h"
+
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Net/TCPServerConnection.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
+
+#include <atomic>
+#include <cstring>
+#include <thread>
+
+#include "common/exception.h"
+#include "common/string_utils.h"
+#include "protocol/native_protocol.h"
+#include "server/server.h"
+#include "sql/parser.h"
+
+namespace basalt {
+
+namespace {
+
+using namespace native;
+
+std::string quoteIdent(const std::string& s) {
+    std::string r = "`";
+    for (char c : s) {
+        if (c == '`' || c == '\\') r.push_back('\\');
+        r.push_back(c);
+    }
+    return r + "`";
+}
+
+class Connection final : public Poco::Net::TCPServerConnection {
+public:
+    Connection(const Poco::Net::StreamSocket& s, ServerContext& ctx) : Poco::Net::TCPServerConnection(s), ctx_(ctx), in_(socket()) {}
+
+    void run() override {
+        address_ = socket().peerAddress().toString();
+        try {
+            socket().setNoDelay(true);
+            socket().setReceiveTimeout(Poco::Timespan(300, 0));
+            socket().setSendTimeout(Poco::Timespan(300, 0));
+            if (!handshake()) return;
+            while (!ctx_.shutting_down) {
+                if (!waitForPacket()) return;
+                uint64_t type = in_.readVarUInt();
+                switch (type) {
+                    case Client::Ping: out_.push_back(char(Server::Pong)); flush(); break;
+                    case Client::Query: processQuery(); break;
+                    case Client::Cancel: break;
+                    case Client::TablesStatusRequest: tablesStatus(); break;
+                    case Client::Data:
+                    case Client::Hello:
+                        sendException(Exception(ErrorCodes::UNEXPECTED_PACKET_FROM_CLIENT, "Unexpected packet " + std::to_string(type) + " from client"));
+                        return;
+                    default:
+                        sendException(Exception(ErrorCodes::UNKNOWN_PACKET_FROM_CLIENT, "Unknown packet " + std::to_string(type) + " from client"));
+                        return;
+                }
+            }
+        } catch (const std::exception& e) {
+            int code = 0;
+            std::string text = formatException(e, &code);
+            ctx_.log.write(code == ErrorCodes::NETWORK_ERROR || code == ErrorCodes::CANNOT_READ_ALL_DATA ? LogLevel::Debug : LogLevel::Information,
+                           "TCP " + address_ + ": " + text);
+            // Malformed input: tell the client when the connection still works, then close.
+            try { sendException(e); } catch (...) {}
+        }
+    }
+
+private:
+    // Waits for the next packet between queries, noticing a server shutdown. False on EOF.
+    bool waitForPacket() {
+        while (!in_.buffered()) {
+            if (ctx_.shutting_down) return false;
+            bool readable = false;
+            try {
+                readable = socket().poll(Poco::Timespan(0, 500000), Poco::Net::Socket::SELECT_READ);
+            } catch (const Poco::Exception&) {
+                return false;
+            }
+            if (readable && !in_.nextBuffer()) return false;
+        }
+        return true;
+    }
+
+    bool handshake() {
+        uint64_t type = 0;
+        if (!in_.buffered() && !in_.nextBuffer()) return false;
+        if (*in_.pos == 'G' || *in_.pos == 'P') {
+            // An HTTP client on the native port.
+            std::string reply = "HTTP/1.0 400 Bad Request\r\n\r\nPort " + std::to_string(socket().address().port()) +
+                                " is for clickhouse-client program\r\nYou must use port " + std::to_string(ctx_.config.http_port) + " for HTTP.\r\n";
+            socket().sendBytes(reply.data(), int(reply.size()));
+            return false;
+        }
+        type = in_.readVarUInt();
+        if (type != Client::Hello) throw Exception(ErrorCodes::UNEXPECTED_PACKET_FROM_CLIENT, "Unexpected packet from client (no Hello)");
+        client_name_ = readString(in_);
+        in_.readVarUInt();   // major
+        in_.readVarUInt();   // minor
+        revision_ = std::min<uint64_t>(in_.readVarUInt(), kRevision);
+        if (revision_ < kRevisionWithSettingsAsStrings)
+            throw Exception(ErrorCodes::UNEXPECTED_PACKET_FROM_CLIENT, "Client protocol revision " + std::to_string(revision_) + " is too old");
+        std::string database = readString(in_);
+        std::string user = readString(in_);
+        std::string password = readString(in_);
+        if (user.empty()) throw Exception(ErrorCodes::UNEXPECTED_PACKET_FROM_CLIENT, "Unexpected packet from client (no user in Hello package)");
+        const UserConfig& account = ctx_.authenticate(user, password);
+        session_ = std::make_unique<Session>(*ctx_.catalog);
+        ctx_.initSession(*session_, account, address_, "TCP");
+        session_->clientInfo().client_name = client_name_;
+        if (!database.empty()) session_->execute("USE " + quoteIdent(database));
+
+        out_.push_back(char(Server::Hello));
+        writeString("ClickHouse", out_);
+        writeVarUInt(24, out_);
+        writeVarUInt(8, out_);
+        writeVarUInt(kRevision, out_);
+        if (revision_ >= kRevisionWithServerTimezone) writeString("UTC", out_);
+        if (revision_ >= kRevisionWithServerDisplayName) writeString(ctx_.config.display_name, out_);
+        if (revision_ >= kRevisionWithVersionPatch) writeVarUInt(0, out_);
+        flush();
+        return true;
+    }
+
+    void processQuery() {
+        QueryState q;
+        Settings saved = session_->settings();
+        struct Restore { Session& s; Settings st; ~Restore() { s.settings() = st; } } restore{*session_, saved};
+        try {
+            readQuery(q);
+            runQuery(q);
+        } catch (const std::exception& e) {
+            int code = 0;
+            std::string text = formatException(e, &code);
+            ctx_.log.write(LogLevel::Information, "TCP " + address_ + " query failed: " + text);
+            if (code == ErrorCodes::NETWORK_ERROR || code == ErrorCodes::SOCKET_TIMEOUT) throw;
+            sendException(e);
+            // The client may still be sending data for this query: skip it up to its empty block.
+            if (q.header_read && q.client_data_pending) drainData(q);
+        }
+    }
+
+    struct QueryState {
+        std::string id, text;
+        bool compression = false;
+        bool header_read = false;            // the Query packet was read whole
+        bool client_data_pending = true;     // the client still sends Data up to an empty block
+    };
+
+    void readQuery(QueryState& q) {
+        q.id = readString(in_);
+        if (revision_ >= kRevisionWithClientInfo) {
+            uint8_t kind = readPod<uint8_t>(in_);
+            if (kind != 0) {
+                readString(in_);   // initial_user
+                readString(in_);   // initial_query_id
+                readString(in_);   // initial_address
+                if (revision_ >= kRevisionWithInitialQueryStartTime) readPod<uint64_t>(in_);
+                uint8_t iface = readPod<uint8_t>(in_);
+                if (iface == 1) {   // TCP
+                    readString(in_);   // os_user
+                    readString(in_);   // client_hostname
+                    readString(in_);   // client_name
+                    in_.readVarUInt(); in_.readVarUInt(); in_.readVarUInt();
+                } else if (iface == 2) {   // HTTP
+                    readPod<uint8_t>(in_);
+                    readString(in_);
+                    if (revision_ >= kRevisionWithXForwardedFor) readString(in_);
+                    if (revision_ >= kRevisionWithReferer) readString(in_);
+                }
+                if (revision_ >= kRevisionWithQuotaKeyInClientInfo) readString(in_);
+                if (revision_ >= kRevisionWithDistributedDepth) in_.readVarUInt();
+                if (iface == 1 && revision_ >= kRevisionWithVersionPatch) in_.readVarUInt();
+                if (revision_ >= kRevisionWithOpenTelemetry) {
+                    if (readPod<uint8_t>(in_)) {
+                        char trace[24];
+                        in_.readStrict(trace, 24);
+                        readString(in_);
+                        readPod<uint8_t>(in_);
+                    }
+                }
+                if (revision_ >= kRevisionWithParallelReplicas) { in_.readVarUInt(); in_.readVarUInt(); in_.readVarUInt(); }
+            }
+        }
+        // Settings: name, flags, value (text) until an empty name. Applied after the whole packet
+        // is read, so a bad setting still leaves the stream in sync.
+        std::vector<std::pair<std::string, std::string>> settings;
+        while (true) {
+            std::string name = readString(in_);
+            if (name.empty()) break;
+            in_.readVarUInt();   // flags
+            settings.emplace_back(std::move(name), readString(in_));
+            if (settings.size() > 10000) throw Exception(ErrorCodes::TOO_LARGE_STRING_SIZE, "Too many settings in a Query packet");
+        }
+        if (revision_ >= kRevisionWithInterserverSecret) readString(in_);
+        in_.readVarUInt();   // stage: always Complete from clients
+        q.compression = in_.readVarUInt() != 0;
+        q.text = readString(in_, kMaxQueryText);
+        q.header_read = true;
+        for (auto& [n, v] : settings) {
+            if (n == "network_compression_method") { network_zstd_ = toLower(v) == "zstd"; continue; }
+            if (n == "readonly" && session_->settings().readonly && v == "0") throw Exception(ErrorCodes::READONLY, "Cannot modify 'readonly' setting in readonly mode");
+            session_->settings().set(n, Field(v));
+        }
+        // External tables: not supported, but their Data packets are read up to the empty block.
+        while (true) {
+            Block b = readDataPacket(q.compression);
+            if (!b.columns() && !b.rows()) break;
+            q.client_data_pending = true;
+            throw Exception(ErrorCodes::NOT_IMPLEMENTED, "External tables are not supported yet");
+        }
+        q.client_data_pending = false;
+    }
+
+    // Reads a Data packet (type included): table name, block.
+    Block readDataPacket(bool compression) {
+        uint64_t type = in_.readVarUInt();
+        if (type != Client::Data) {
+            if (type == Client::Cancel) throw Exception(ErrorCodes::QUERY_WAS_CANCELLED, "Query was cancelled");
+            throw Exception(ErrorCodes::UNEXPECTED_PACKET_FROM_CLIENT, "Unexpected packet " + std::to_string(type) + " from client (expected Data)");
+        }
+        return readDataPacketBody(in_, compression);
+    }
+
+    void drainData(QueryState& q) {
+        try {
+            while (true) {
+                Block b = readDataPacket(q.compression);
+                if (!b.columns() && !b.rows()) break;
+            }
+        } catch (...) {
+            throw Exception(ErrorCodes::NETWORK_ERROR, "Cannot resynchronize with the client after an error");
+        }
+    }
+
+    void runQuery(QueryState& q) {
+        session_->setQueryId(q.id);
+        ParserLimits limits;
+        limits.max_query_size = std::max<uint64_t>(session_->settings().max_query_size, q.text.size() + 1);
+        limits.max_parser_depth = session_->settings().max_parser_depth;
+        ParsedStatement stmt = parseStatement(q.text, limits);
+        auto* insert = stmt.ast->as<ASTInsertQuery>();
+        if (insert && !insert->has_inline_data && !insert->select) {
+            // INSERT with client-side data: the header, then the client's blocks.
+            Block header = session_->insertHeader(stmt);
+            sendData(Server::Data, header, q.compression);
+            flush();
+            q.client_data_pending = true;
+            std::vector<Block> blocks;
+            while (true) {
+                Block b = readDataPacket(q.compression);
+                if (!b.columns() && !b.rows()) break;
+                blocks.push_back(std::move(b));
+            }
+            q.client_data_pending = false;
+            {
+                ServerContext::QuerySlot slot(ctx_);
+                session_->insertBlocks(stmt, std::move(blocks));
+            }
+            sendProgress(session_->lastCounters());
+            out_.push_back(char(Server::EndOfStream));
+            flush();
+            return;
+        }
+        bool cancelled = false;
+        StatementOutput out;
+        try {
+            out = executeWatchingForCancel(stmt, cancelled);
+        } catch (const Exception& e) {
+            // A cancelled query ends like a finished one (the client waits for EndOfStream).
+            if (!cancelled || e.code() != ErrorCodes::QUERY_WAS_CANCELLED) throw;
+            out_.push_back(char(Server::EndOfStream));
+            flush();
+            return;
+        }
+        if (out.has_result) {
+            sendData(Server::Data, out.result.header, q.compression);
+            for (auto& b : out.result.blocks) {
+                if (!b.rows()) continue;
+                // Blocks of at most max_block_size rows keep packets bounded.
+                size_t step = std::max<size_t>(1, session_->settings().max_block_size);
+                for (size_t off = 0; off < b.rows(); off += step) {
+                    size_t n = std::min(step, b.rows() - off);
+                    Block part;
+                    for (auto& c : b.data()) part.insert({c.column->cut(off, n), c.type, c.name});
+                    sendData(Server::Data, part, q.compression);
+                    if (out_.size() > (1 << 20)) flush();
+                }
+            }
+            if (out.result.totals) sendData(Server::Totals, *out.result.totals, q.compression);
+        }
+        sendProgress(session_->lastCounters());
+        if (out.has_result) sendData(Server::Data, Block(), q.compression);
+        out_.push_back(char(Server::EndOfStream));
+        flush();
+    }
+
+    // Runs the statement on a worker thread while this thread watches the socket: a Cancel packet
+    // or the client going away cancels it.
+    StatementOutput executeWatchingForCancel(const ParsedStatement& stmt, bool& cancelled) {
+        ServerContext::QuerySlot slot(ctx_);
+        StatementOutput out;
+        std::exception_ptr error;
+        std::atomic<bool> done{false};
+        std::thread worker([&] {
+            try {
+                out = session_->execute(stmt);
+            } catch (...) {
+                error = std::current_exception();
+            }
+            done = true;
+        });
+        while (!done) {
+            bool readable = false;
+            try {
+                readable = !in_.buffered() && socket().poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ);
+            } catch (const Poco::Exception&) {
+                readable = false;
+            }
+            if (in_.buffered() || readable) {
+                if (cancelled) { std::this_thread::sleep_for(std::chrono::milliseconds(20)); continue; }
+                bool alive = in_.buffered() || in_.nextBuffer();
+                if (!alive) { session_->cancel(); cancelled = true; continue; }
+                uint64_t type = in_.readVarUInt();
+                if (type == Client::Cancel) { session_->cancel(); cancelled = true; }
+                else if (type == Client::Ping) { /* answered after the query */ }
+                else { session_->cancel(); cancelled = true; }
+            }
+        }
+        worker.join();
+        if (error) std::rethrow_exception(error);
+        return out;
+    }
+
+    void sendData(uint64_t type, const Block& block, bool compression) { writeDataPacket(type, block, compression, network_zstd_, out_); }
+
+    void sendProgress(const Session::Counters& c) {
+        writeProgress({c.read_rows, c.read_bytes, c.read_rows, c.written_rows, c.written_bytes}, revision_, out_);
+    }
+
+    void sendException(const std::exception& e) {
+        int code = 0;
+        std::string text = formatException(e, &code);
+        writeException(code, text, out_);
+        flush();
+    }
+
+    void tablesStatus() {
+        uint64_t n = in_.readVarUInt();
+        if (n > 100000) throw Exception(ErrorCodes::TOO_LARGE_STRING_SIZE, "Too many tables in TablesStatusRequest");
+        std::vector<std::pair<std::string, std::string>> tables;
+        for (uint64_t i = 0; i < n; ++i) {
+            std::string db = readString(in_);
+            tables.emplace_back(db, readString(in_));
+        }
+        std::string body;
+        uint64_t known = 0;
+        for (auto& [db, t] : tables) {
+            if (!ctx_.catalog->hasTable(db, t)) continue;
+            ++known;
+            writeString(db, body);
+            writeString(t, body);
+            body.push_back(0);   // not replicated
+        }
+        writeVarUInt(9, out_);
+        writeVarUInt(known, out_);
+        out_ += body;
+        flush();
+    }
+
+    void flush() { sendAll(socket(), out_); }
+
+    ServerContext& ctx_;
+    SocketIn in_;
+    std::string out_;
+    std::string address_, client_name_;
+    uint64_t revision_ = 0;
+    bool network_zstd_ = false;
+    std::unique_ptr<Session> session_;
+};
+
+class Factory final : public Poco::Net::TCPServerConnectionFactory {
+public:
+    explicit Factory(ServerContext& ctx) : ctx_(ctx) {}
+    Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override { return new Connection(socket, ctx_); }
+private:
+    ServerContext& ctx_;
+};
+
+}  // namespace
+
+Poco::Net::TCPServerConnectionFactory* makeTcpHandlerFactory(ServerContext& ctx) { return new Factory(ctx); }
+
+}  // namespace basalt

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The HTTP interface of `basalt server`, driven with curl: query in the URL and in the body, INSERT
+# data in the body, formats, database / query_id / settings / param_ URL parameters, sessions,
+# compression both ways, headers, error statuses and codes, credentials, read-only users, limits,
+# /ping and /play, the native port refusing HTTP, and a SIGTERM shutdown that keeps every
+# acknowledged INSERT.
+# Usage: server_http.sh BASALT_BINARY
+set -uo pipefail
+bin="$1"
+dir=$(mktemp -d); [ -n "${KEEP:-}" ] || trap 'kill -9 ${server_pid:-0} 2>/dev/null; rm -rf "$dir"' EXIT
+source "$(dirname "$0")/server_lib.sh"
+http_port=$(free_port); tcp_port=$(free_port)
+write_config "$dir"
+start_server
+url="http://127.0.0.1:$http_port"
+
+# expect NAME ACTUAL EXPECTED
+expect() { [ "$2" == "$3" ] || fail "$1: expected [$3], got [$2]"; }
+q() { curl -s "$url/" --data-binary "$1" "${@:2}"; }
+# status_and_code QUERY [curl args]: "<http status> <X-ClickHouse-Exception-Code>"; URLPARAMS="a=b&..."
+# adds URL parameters.
+status_and_code() {
+  curl -s -o "$dir/body" -D "$dir/headers" "$url/?${URLPARAMS:-}" --data-binary "$1" "${@:2}" > /dev/null
+  local status code
+  status=$(head -1 "$dir/headers" | cut -d' ' -f2)
+  code=$(grep -i '^X-ClickHouse-Exception-Code:' "$dir/headers" | tr -d '\r' | cut -d' ' -f2)
+  echo "$status $code"
+}
+
+expect "ping" "$(curl -s "$url/ping")" "Ok."
+expect "root" "$(curl -s "$url/")" "Ok."
+expect "GET query" "$(curl -s "$url/?query=SELECT%201%2B1")" "2"
+expect "POST query" "$(q 'SELECT 1, '"'"'a'"'"'')" "$(printf '1\ta')"
+expect "query param + body" "$(curl -s "$url/?query=SELECT" --data-binary ' 42')" "42"
+
+# DDL and INSERT: data in the body, format in the URL query.
+q "CREATE TABLE t (id UInt32, s String, v Float64) ENGINE = MergeTree ORDER BY id" > /dev/null
+printf '1\tone\t1.5\n2\ttwo\t2.5\n' | curl -s "$url/?query=INSERT%20INTO%20t%20FORMAT%20TSV" --data-binary @- > /dev/null
+printf '{"id":3,"s":"three","v":3.5}\n{"id":4,"s":"four","v":4.5}\n' | curl -s "$url/?query=INSERT%20INTO%20t%20FORMAT%20JSONEachRow" --data-binary @- > /dev/null
+q "INSERT INTO t VALUES (5, 'five', 5.5)" > /dev/null
+expect "count" "$(q 'SELECT count(), sum(v) FROM t')" "$(printf '5\t17.5')"
+expect "FORMAT clause" "$(q 'SELECT id, s FROM t WHERE id = 3 FORMAT JSONEachRow')" '{"id":3,"s":"three"}'
+expect "default_format POST" "$(curl -s "$url/?default_format=CSVWithNames" --data-binary 'SELECT id, s FROM t WHERE id < 3 ORDER BY id')" "$(printf '"id","s"\n1,"one"\n2,"two"')"
+expect "database param" "$(curl -s "$url/?database=system" --data-binary "SELECT name FROM one_missing_table_check" -o /dev/null -w '%{http_code}')" "404"
+expect "database param ok" "$(curl -s "$url/?database=system" --data-binary "SELECT count() > 0 FROM tables")" "1"
+# query_id and the headers of a result.
+curl -s -D "$dir/h" "$url/?query_id=my-query-1" --data-binary "SELECT 1" -o /dev/null
+grep -qi '^X-ClickHouse-Query-Id: my-query-1' "$dir/h" || fail "query id header: $(cat "$dir/h")"
+grep -qi '^X-ClickHouse-Format: TabSeparated' "$dir/h" || fail "format header"
+grep -qi '^X-ClickHouse-Timezone: UTC' "$dir/h" || fail "timezone header"
+grep -qi '^X-ClickHouse-Summary: {"read_rows":"' "$dir/h" || fail "summary header"
+grep -qi '^Content-Type: text/tab-separated-values; charset=UTF-8' "$dir/h" || fail "content type"
+curl -s -D "$dir/h" "$url/" --data-binary "INSERT INTO t SELECT 10 + number, 'x', 0 FROM numbers(3)" -o /dev/null
+grep -qi '"written_rows":"3"' "$dir/h" || fail "summary written_rows: $(grep -i summary "$dir/h")"
+curl -s -D "$dir/h" "$url/?send_progress_in_http_headers=1" --data-binary "SELECT count() FROM t" -o /dev/null
+grep -qi '^X-ClickHouse-Progress: ' "$dir/h" || fail "progress header"
+expect "query_log" "$(q "SELECT query_id, interface FROM system.query_log WHERE query_id = 'my-query-1' AND type = 'QueryFinish'")" "$(printf 'my-query-1\t2')"
+# Settings and parameters as URL parameters.
+expect "setting" "$(curl -s "$url/?max_block_size=1234" --data-binary "SELECT value FROM system.settings WHERE name = 'max_block_size'")" "1234"
+expect "unknown setting" "$(URLPARAMS='no_such_setting=1' status_and_code 'SELECT 1')" "404 115"
+expect "param" "$(curl -s "$url/?param_id=3&param_name=thr%27ee" --data-binary "SELECT {id:UInt32} + 1, {name:String}")" "$(printf "4\tthr\\\\'ee")"
+expect "missing param" "$(status_and_code 'SELECT {nope:UInt8}')" "400 456"
+# Sessions: settings and the current database persist; a concurrent request is refused.
+curl -s "$url/?session_id=s1" --data-binary "SET max_block_size = 777" > /dev/null
+expect "session setting" "$(curl -s "$url/?session_id=s1" --data-binary "SELECT value FROM system.settings WHERE name = 'max_block_size'")" "777"
+expect "no session" "$(q "SELECT value FROM system.settings WHERE name = 'max_block_size'")" "65536"
+expect "session_check" "$(URLPARAMS='session_id=nope&session_check=1' status_and_code 'SELECT 1')" "404 372"
+expect "bad session timeout" "$(URLPARAMS='session_id=s2&session_timeout=abc' status_and_code 'SELECT 1')" "400 374"
+curl -s "$url/?session_id=s3" --data-binary "SELECT sleepEachRow(0.5) FROM numbers(2) FORMAT Null" > /dev/null &
+slow_pid=$!
+sleep 0.3
+expect "session locked" "$(URLPARAMS='session_id=s3' status_and_code 'SELECT 1')" "400 373"
+wait "$slow_pid"
+# Compression of the response (gzip, deflate via curl --compressed) and of the request body.
+expect "gzip response" "$(curl -s --compressed -H 'Accept-Encoding: gzip' "$url/?enable_http_compression=1" --data-binary "SELECT count() FROM numbers(100000)")" "100000"
+curl -s -D "$dir/h" -H 'Accept-Encoding: gzip' "$url/?enable_http_compression=1" --data-binary "SELECT 1" -o "$dir/gz"
+grep -qi '^Content-Encoding: gzip' "$dir/h" || fail "gzip header"
+expect "gunzip" "$(gunzip -c < "$dir/gz")" "1"
+curl -s -D "$dir/h" -H 'Accept-Encoding: zstd' "$url/?enable_http_compression=1" --data-binary "SELECT 1" -o "$dir/zst"
+grep -qi '^Content-Encoding: zstd' "$dir/h" || fail "zstd header"
+expect "zstd magic" "$(head -c 4 "$dir/zst" | od -An -tx1 | tr -d ' ')" "28b52ffd"
+expect "no compression unless enabled" "$(curl -s -H 'Accept-Encoding: gzip' "$url/" --data-binary "SELECT 7")" "7"
+printf 'INSERT INTO t FORMAT CSV\n20,"gz",1\n' | gzip -c > "$dir/body.gz"
+curl -s -H 'Content-Encoding: gzip' "$url/" --data-binary @"$dir/body.gz" > /dev/null
+expect "gzip request" "$(q "SELECT s FROM t WHERE id = 20")" "gz"
+expect "bad gzip request" "$(status_and_code 'not gzip' -H 'Content-Encoding: gzip')" "500 271"
+expect "unknown encoding" "$(status_and_code 'SELECT 1' -H 'Content-Encoding: br')" "400 36"
+# Errors: status, code header, ClickHouse text.
+expect "unknown table" "$(status_and_code 'SELECT * FROM nope')" "404 60"
+grep -q '^Code: 60. DB::Exception: .*(UNKNOWN_TABLE)' "$dir/body" || fail "error text: $(cat "$dir/body")"
+expect "syntax error" "$(status_and_code 'SELEC 1')" "400 62"
+expect "empty query" "$(status_and_code '')" "400 62"
+expect "GET is read-only" "$(curl -s -o /dev/null -w '%{http_code}' "$url/?query=CREATE%20TABLE%20g%20(x%20UInt8)%20ENGINE%20%3D%20Memory")" "403"
+expect "body too large" "$(head -c 12000000 /dev/zero | tr '\0' 'a' | curl -s -o /dev/null -w '%{http_code}' "$url/?query=INSERT%20INTO%20t%20FORMAT%20TSV" --data-binary @-)" "413"
+expect "unknown path" "$(curl -s -o /dev/null -w '%{http_code}' "$url/nope")" "404"
+grep -q 'basalt' <(curl -s "$url/play") || fail "/play"
+# Credentials: headers, basic auth, URL parameters; wrong ones refused with 516.
+expect "wrong password" "$(status_and_code 'SELECT 1' -H 'X-ClickHouse-User: alice' -H 'X-ClickHouse-Key: wrong')" "401 516"
+expect "unknown user" "$(status_and_code 'SELECT 1' -u 'mallory:x')" "401 516"
+expect "header auth" "$(q 'SELECT currentUser()' -H 'X-ClickHouse-User: alice' -H 'X-ClickHouse-Key: secret' 2>/dev/null)" "alice"
+expect "basic auth" "$(curl -s -u alice:secret "$url/" --data-binary 'SELECT 5')" "5"
+expect "url auth" "$(curl -s "$url/?user=alice&password=secret" --data-binary 'SELECT 6')" "6"
+expect "readonly user reads" "$(curl -s -u viewer:view "$url/" --data-binary 'SELECT count() > 0 FROM t')" "1"
+expect "readonly user writes" "$(status_and_code 'INSERT INTO t VALUES (99, 1, 1)' -u viewer:view)" "403 164"
+expect "readonly cannot unset" "$(URLPARAMS='readonly=0' status_and_code 'SELECT 1' -u viewer:view)" "403 164"
+grep -q 'secret' "$dir/server.log" && fail "a password reached the log"
+# The native port answers an HTTP client with a hint.
+grep -q "is for clickhouse-client program" <(curl -s --http0.9 "http://127.0.0.1:$tcp_port/" 2>/dev/null) || fail "native port hint"
+# SIGTERM: exit 0; acknowledged rows are there after a restart.
+before=$(q "SELECT count() FROM t")
+stop_server
+start_server
+expect "rows after restart" "$(q "SELECT count() FROM t")" "$before"
+stop_server
+echo "OK"
