@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <thread>
 #include <set>
 #include <sstream>
 
@@ -449,6 +450,9 @@ StatementOutput Session::execute(const ParsedStatement& stmt) {
             s.running_ = nullptr;
         }
     } unregister{*this};
+    // Visible in system.processes (and to KILL QUERY) while it runs.
+    auto process = catalog_.processList().add(
+        {query_id, client_.user, client_.address, client_.interface, stmt.text, current_database_, std::chrono::steady_clock::now()}, ctx);
     for (auto& [k, v] : stmt.output.settings) ctx.settings.set(k, v);
     if (auto* sel = stmt.ast->as<ASTSelectWithUnion>()) {
         // A trailing SETTINGS of the last SELECT applies to the whole query.
@@ -690,6 +694,40 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
         a.commands.push_back(c);
         executeAlter(a, ctx);
         return {};
+    }
+    if (auto* q = ast->as<ASTKillQuery>(); q && q->what == "QUERY") {
+        // KILL QUERY: the statements matching the WHERE over system.processes are cancelled (they
+        // stop with QUERY_WAS_CANCELLED at their next block); SYNC waits until they are gone.
+        ParsedStatement sel = parseStatement("SELECT query_id, user, query FROM system.processes WHERE " + q->where->formatSQL(false));
+        QueryResult r = executeSelect(sel.ast, ctx);
+        std::vector<ColumnDescription> cols{col("kill_status", TypeId::String), col("query_id", TypeId::String), col("user", TypeId::String),
+                                            col("query", TypeId::String)};
+        std::string own_id = last_query_id_;
+        std::vector<std::vector<std::string>> found;
+        for (auto& b : r.blocks)
+            for (size_t i = 0; i < b.rows(); ++i) {
+                std::string id = b.at(0).column->get(i).get<std::string>();
+                if (id == own_id) continue;   // not itself
+                found.push_back({id, b.at(1).column->get(i).get<std::string>(), b.at(2).column->get(i).get<std::string>()});
+            }
+        if (q->mode != "TEST") {
+            std::vector<std::string> ids;
+            for (auto& f : found) ids.push_back(f[0]);
+            catalog_.processList().cancel(ids);
+        }
+        RowBuilder rb(cols);
+        for (auto& f : found) {
+            std::string status = q->mode == "TEST" ? "cant_cancel" : "waiting";
+            if (q->mode == "SYNC") {
+                while (catalog_.processList().running(f[0])) {
+                    ctx.checkLimits();
+                    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                }
+                status = "finished";
+            }
+            rb.add({status, f[0], f[1], f[2]});
+        }
+        return blockOutput(rb.build(), output);
     }
     if (auto* q = ast->as<ASTKillQuery>()) {
         // KILL MUTATION: the matching rows of system.mutations are killed (TEST only lists them).

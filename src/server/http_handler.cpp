@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <istream>
+#include <optional>
 #include <ostream>
 #include <set>
 
@@ -297,7 +298,9 @@ private:
         if (default_format.empty()) default_format = session->settings().default_format.empty() ? "TabSeparated" : session->settings().default_format;
         StatementOutput out;
         {
-            ServerContext::QuerySlot slot(ctx_);
+            // KILL QUERY runs even when every slot is taken: it is how a saturated server is relieved.
+            std::optional<ServerContext::QuerySlot> slot;
+            if (!stmt.ast->as<ASTKillQuery>()) slot.emplace(ctx_);
             out = session->execute(stmt);
         }
         query_id = session->lastQueryId();

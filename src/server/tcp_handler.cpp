@@ -22,6 +22,7 @@
 #include <Poco/Net/TCPServerConnectionFactory.h>
 
 #include <atomic>
+#include <optional>
 #include <cstring>
 #include <thread>
 
@@ -316,7 +317,9 @@ private:
     // Runs the statement on a worker thread while this thread watches the socket: a Cancel packet
     // or the client going away cancels it.
     StatementOutput executeWatchingForCancel(const ParsedStatement& stmt, bool& cancelled) {
-        ServerContext::QuerySlot slot(ctx_);
+        // KILL QUERY runs even when every slot is taken: it is how a saturated server is relieved.
+        std::optional<ServerContext::QuerySlot> slot;
+        if (!stmt.ast->as<ASTKillQuery>()) slot.emplace(ctx_);
         StatementOutput out;
         std::exception_ptr error;
         std::atomic<bool> done{false};

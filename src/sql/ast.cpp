@@ -880,7 +880,7 @@ void ASTSystemQuery::formatImpl(std::string& out) const {
 }
 
 void ASTKillQuery::formatImpl(std::string& out) const {
-    out += "KILL MUTATION WHERE " + where->formatSQL(false);
+    out += "KILL " + what + " WHERE " + where->formatSQL(false);
     if (!mode.empty()) out += " " + mode;
 }
 

@@ -398,8 +398,10 @@ struct ASTSystemQuery : IAST {
     void formatImpl(std::string& out) const override;
 };
 
-// KILL MUTATION WHERE expr [SYNC | ASYNC | TEST]: the WHERE is evaluated over system.mutations.
+// KILL MUTATION | QUERY WHERE expr [SYNC | ASYNC | TEST]: the WHERE is evaluated over
+// system.mutations / system.processes.
 struct ASTKillQuery : IAST {
+    std::string what = "MUTATION";   // "MUTATION" or "QUERY"
     ASTPtr where;
     std::string mode;   // "", "SYNC", "ASYNC" or "TEST"
     const char* kind() const override { return "KillQueryQuery"; }

@@ -1349,7 +1349,8 @@ private:
             auto k = std::make_shared<ASTKillQuery>();
             k->position = pos();
             ++i_;
-            expectKw("MUTATION");
+            if (acceptKw("QUERY")) k->what = "QUERY";
+            else expectKw("MUTATION");
             skipOnCluster();
             expectKw("WHERE");
             k->where = parseExpr();

@@ -1,6 +1,8 @@
 // catalog.cpp — see catalog.h.
 #include "storage/catalog.h"
 
+#include <iostream>
+
 #include <cstdlib>
 #include <fcntl.h>
 #include <unistd.h>
@@ -75,6 +77,14 @@ Catalog::Catalog(std::string data_path) : data_path_(std::move(data_path)) {
 Catalog::~Catalog() {
     // Tables may own background work and files: stop it and release them before removing a
     // temporary root (a merge still writing there would fail).
+    for (auto& [name, db] : dbs_)
+        for (auto& [t, s] : db.tables) {
+            try {
+                s->flushBeforeShutdown();
+            } catch (const std::exception& e) {
+                std::cerr << "Cannot flush " << name << "." << t << " at shutdown: " << e.what() << "\n";
+            }
+        }
     for (auto& [name, db] : dbs_)
         for (auto& [t, s] : db.tables) s->shutdown();
     dbs_.clear();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/process_list.h"
 #include "storage/query_log.h"
 #include "storage/storage.h"
 
@@ -31,6 +32,7 @@ public:
     // catalog, when the catalog has no path). Created if missing.
     std::string tableDataDir(const std::string& uuid);
     QueryLog& queryLog() { return query_log_; }
+    ProcessList& processList() { return process_list_; }
     void createDatabase(const std::string& name, bool if_not_exists, const std::string& engine = "Atomic");
     void dropDatabase(const std::string& name, bool if_exists);
     bool hasDatabase(const std::string& name) const;
@@ -67,6 +69,7 @@ private:
     std::map<std::pair<std::string, std::string>, std::shared_ptr<ASTCreateQuery>> detached_;
     std::string data_path_;
     std::string temp_root_;   // data root of a path-less catalog
+    ProcessList process_list_;
     QueryLog query_log_;
 };
 

@@ -80,6 +80,7 @@ public:
     std::optional<uint64_t> totalRows() const override;
     void flush();          // OPTIMIZE TABLE, DROP; throws the destination's error (rows stay buffered)
     void flushIfDue();     // background tick
+    void flushBeforeShutdown() override { flush(); }
     void shutdown() override;   // no background flush after it (waits for one in flight)
 
 private:

@@ -117,6 +117,9 @@ public:
     virtual void drop() {}
     // Stops background work on the table and waits for what runs (the catalog's destructor).
     virtual void shutdown() {}
+    // Called for every table before any is shut down: write out what lives only in RAM and has a
+    // durable destination (Buffer tables flush into theirs).
+    virtual void flushBeforeShutdown() {}
 
     // The CREATE statement the table was made with (SHOW CREATE TABLE, persistence).
     std::shared_ptr<ASTCreateQuery> create_query;

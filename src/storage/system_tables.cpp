@@ -364,6 +364,19 @@ void registerSystemTables(Catalog& catalog) {
                     e.address, uint64_t(e.interface == "TCP" ? 1 : e.interface == "HTTP" ? 2 : 6), e.client_name});
         return rb.build();
     }));
+    std::vector<ColumnDescription> pscols{
+        col("is_initial_query", TypeId::UInt8), col("user", TypeId::String), col("query_id", TypeId::String), col("address", TypeId::String),
+        col("elapsed", TypeId::Float64), col("read_rows", TypeId::UInt64), col("read_bytes", TypeId::UInt64), col("written_rows", TypeId::UInt64),
+        col("written_bytes", TypeId::UInt64), col("memory_usage", TypeId::Int64), col("peak_memory_usage", TypeId::Int64), col("query", TypeId::String),
+        col("current_database", TypeId::String), col("interface", TypeId::UInt8), col("is_cancelled", TypeId::UInt8)};
+    add("processes", std::make_shared<StorageGenerated>("SystemProcesses", pscols, [pscols](QueryContext& ctx) {
+        RowBuilder rb(pscols);
+        for (auto& p : ctx.catalog->processList().snapshot())
+            rb.add({uint64_t(1), p.info.user, p.info.query_id, p.info.address, p.elapsed, p.read_rows, p.read_bytes, p.written_rows, p.written_bytes,
+                    p.memory_usage, p.peak_memory_usage, p.info.query, p.info.current_database,
+                    uint64_t(p.info.interface == "TCP" ? 1 : p.info.interface == "HTTP" ? 2 : 6), uint64_t(p.cancelled)});
+        return rb.build();
+    }));
     registerMergeTreeSystemTables(catalog);
 
     std::vector<ColumnDescription> fmcols{col("name", TypeId::String), col("is_input", TypeId::UInt8), col("is_output", TypeId::UInt8)};

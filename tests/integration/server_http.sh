@@ -10,7 +10,7 @@ bin="$1"
 dir=$(mktemp -d); [ -n "${KEEP:-}" ] || trap 'kill -9 ${server_pid:-0} 2>/dev/null; rm -rf "$dir"' EXIT
 source "$(dirname "$0")/server_lib.sh"
 http_port=$(free_port); tcp_port=$(free_port)
-write_config "$dir"
+MAX_QUERIES=4 write_config "$dir"
 start_server
 url="http://127.0.0.1:$http_port"
 
@@ -71,6 +71,34 @@ slow_pid=$!
 sleep 0.3
 expect "session locked" "$(URLPARAMS='session_id=s3' status_and_code 'SELECT 1')" "400 373"
 wait "$slow_pid"
+# system.processes, KILL QUERY, max_concurrent_queries (4 here).
+slow_pids=()
+for i in 1 2 3; do
+  curl -s -o "$dir/slow$i" -w '%{http_code}' "$url/?query_id=slow$i" --data-binary "SELECT sleepEachRow(0.3) FROM numbers(100) SETTINGS max_block_size = 1 FORMAT Null" > "$dir/slow$i.status" &
+  slow_pids+=($!)
+done
+for _ in $(seq 1 50); do
+  [ "$(q "SELECT count() FROM system.processes WHERE query_id LIKE 'slow%'")" = 3 ] && break
+  sleep 0.1
+done
+expect "processes" "$(q "SELECT query_id, user, interface FROM system.processes WHERE query_id LIKE 'slow%' ORDER BY query_id")" "$(printf 'slow1	default	2
+slow2	default	2
+slow3	default	2')"
+# Three slow queries plus this one fill the four slots.
+curl -s -o /dev/null "$url/?query_id=slow4" --data-binary "SELECT sleepEachRow(0.3) FROM numbers(100) SETTINGS max_block_size = 1 FORMAT Null" &
+slow_pids+=($!)
+sleep 1
+expect "too many queries" "$(status_and_code 'SELECT 1')" "503 202"
+# KILL QUERY is not held back by the limit (else a saturated server could not be relieved).
+expect "kill when full" "$(q "KILL QUERY WHERE query_id = 'slow4' SYNC" | cut -f1,2)" "$(printf 'finished	slow4')"
+expect "kill sync" "$(q "KILL QUERY WHERE query_id = 'slow1' SYNC")" "$(printf 'finished	slow1	default	SELECT sleepEachRow(0.3) FROM numbers(100) SETTINGS max_block_size = 1 FORMAT Null')"
+expect "kill async" "$(q "KILL QUERY WHERE query_id IN ('slow2', 'slow3') FORMAT TSV" | cut -f1,2 | sort)" "$(printf 'waiting	slow2
+waiting	slow3')"
+for p in "${slow_pids[@]}"; do wait "$p"; done
+expect "killed query status" "$(cat "$dir/slow1.status")" "500"
+grep -q "Code: 394" "$dir/slow1" || fail "killed query text: $(cat "$dir/slow1")"
+expect "nothing left" "$(q "SELECT count() FROM system.processes WHERE query_id LIKE 'slow%'")" "0"
+expect "kill nothing" "$(q "KILL QUERY WHERE query_id = 'nope'")" ""
 # Compression of the response (gzip, deflate via curl --compressed) and of the request body.
 expect "gzip response" "$(curl -s --compressed -H 'Accept-Encoding: gzip' "$url/?enable_http_compression=1" --data-binary "SELECT count() FROM numbers(100000)")" "100000"
 curl -s -D "$dir/h" -H 'Accept-Encoding: gzip' "$url/?enable_http_compression=1" --data-binary "SELECT 1" -o "$dir/gz"

@@ -12,6 +12,7 @@ http_port: $http_port
 tcp_port: $tcp_port
 path: $d/data
 max_request_body_bytes: 10000000
+max_concurrent_queries: ${MAX_QUERIES:-100}
 logger:
   level: debug
   log: $d/server.log

@@ -181,3 +181,24 @@ TEST(Pipeline, DictionaryFromAFile) {
     EXPECT_EQ(e.run("SELECT status FROM system.dictionaries WHERE name = 'missing'"), "FAILED\n");
     std::filesystem::remove(path);
 }
+
+// Rows waiting in a Buffer table are flushed into its destination when the catalog shuts down
+// (a clean server stop loses nothing), as ClickHouse flushes buffers at shutdown.
+TEST(Pipeline, BufferFlushedAtShutdown) {
+    auto dir = std::filesystem::temp_directory_path() / ("basalt_buffer_shutdown_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    {
+        auto catalog = openCatalog(dir.string());
+        Session s(*catalog);
+        s.execute("CREATE TABLE dest (x UInt64) ENGINE = MergeTree ORDER BY x");
+        s.execute("CREATE TABLE buf (x UInt64) ENGINE = Buffer(currentDatabase(), dest, 1, 1000, 1000, 1000000, 1000000, 1000000000, 1000000000)");
+        s.execute("INSERT INTO buf SELECT number FROM numbers(100)");
+        EXPECT_EQ(s.formatResult(s.execute("SELECT count() FROM dest"), "TabSeparated"), "0\n");   // still buffered
+    }
+    {
+        auto catalog = openCatalog(dir.string());
+        Session s(*catalog);
+        EXPECT_EQ(s.formatResult(s.execute("SELECT count(), sum(x) FROM dest"), "TabSeparated"), "100\t4950\n");
+    }
+    std::filesystem::remove_all(dir);
+}
