@@ -168,6 +168,9 @@ public:
             if (!query_id.empty()) resp.set("X-ClickHouse-Query-Id", query_id);
             resp.setContentType("text/plain; charset=UTF-8");
             resp.setChunkedTransferEncoding(false);
+            // The request body may be unread (the error came first): close rather than let its
+            // bytes be taken for the next request on this connection.
+            resp.setKeepAlive(false);
             std::string body = text + "\n";
             resp.setContentLength(std::streamsize(body.size()));
             resp.send() << body;

@@ -132,6 +132,15 @@ expect "readonly user reads" "$(curl -s -u viewer:view "$url/" --data-binary 'SE
 expect "readonly user writes" "$(status_and_code 'INSERT INTO t VALUES (99, 1, 1)' -u viewer:view)" "403 164"
 expect "readonly cannot unset" "$(URLPARAMS='readonly=0' status_and_code 'SELECT 1' -u viewer:view)" "403 164"
 grep -q 'secret' "$dir/server.log" && fail "a password reached the log"
+# Hostile HTTP: an oversized header, a slow client holding a connection, a malformed request line,
+# invalid UTF-8 in the query — each refused or answered, and the server keeps serving.
+big=$(head -c 20000 /dev/zero | tr '\0' 'x')
+expect "oversized header" "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $big" "$url/" --data-binary 'SELECT 1')" "400"
+exec 7<>/dev/tcp/127.0.0.1/$http_port; printf 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nSELE' >&7
+expect "served beside a slow client" "$(q 'SELECT 8')" "8"
+exec 7>&-
+expect "malformed request" "$(printf 'GARBAGE\r\n\r\n' | timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$http_port; cat >&3; head -c 12 <&3 | cut -c10-12")" "400"
+expect "invalid UTF-8" "$(printf "SELECT length('\xff\xfe')" | curl -s "$url/" --data-binary @-)" "2"
 # The native port answers an HTTP client with a hint.
 grep -q "is for clickhouse-client program" <(curl -s --http0.9 "http://127.0.0.1:$tcp_port/" 2>/dev/null) || fail "native port hint"
 # SIGTERM: exit 0; acknowledged rows are there after a restart.
