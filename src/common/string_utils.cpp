@@ -75,6 +75,15 @@ void appendQuotedString(std::string& out, std::string_view s) {
 
 std::string quoteString(std::string_view s) { std::string r; appendQuotedString(r, s); return r; }
 
+std::string backQuote(std::string_view s) {
+    std::string r = "`";
+    for (char c : s) {
+        if (c == '`' || c == '\\') r.push_back('\\');
+        r.push_back(c);
+    }
+    return r + "`";
+}
+
 void appendEscapedTSV(std::string& out, std::string_view s) {
     for (char c : s) {
         switch (c) {

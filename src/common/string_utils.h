@@ -15,6 +15,8 @@ void appendFloat32(std::string& out, float v);
 
 // 'abc' with \' and \\ escapes (ClickHouse quoted-string style, also used in Values/Pretty of arrays).
 std::string quoteString(std::string_view s);
+// `name` with \` and \\ escapes: an identifier that is safe to put back into SQL text.
+std::string backQuote(std::string_view s);
 void appendQuotedString(std::string& out, std::string_view s);
 // TabSeparated escaping (ClickHouse writeEscapedString): \t \n \\ \0 \b \f \r and \'.
 void appendEscapedTSV(std::string& out, std::string_view s);

@@ -14,19 +14,6 @@ namespace basalt {
 
 namespace {
 
-void writeVarUIntTo(uint64_t x, std::string& out) {
-    while (x >= 0x80) {
-        out.push_back(char(uint8_t(x) | 0x80));
-        x >>= 7;
-    }
-    out.push_back(char(x));
-}
-
-void writeStringTo(std::string_view s, std::string& out) {
-    writeVarUIntTo(s.size(), out);
-    out.append(s.data(), s.size());
-}
-
 template <typename T> void writePod(T v, std::string& out) { out.append(reinterpret_cast<const char*>(&v), sizeof(T)); }
 
 class AppendStream final : public OutStream {
@@ -276,6 +263,19 @@ std::string readString(InStream& in, size_t max) {
 }
 
 }  // namespace
+
+void writeVarUIntTo(uint64_t x, std::string& out) {
+    while (x >= 0x80) {
+        out.push_back(char(uint8_t(x) | 0x80));
+        x >>= 7;
+    }
+    out.push_back(char(x));
+}
+
+void writeStringTo(std::string_view s, std::string& out) {
+    writeVarUIntTo(s.size(), out);
+    out.append(s.data(), s.size());
+}
 
 void writeNativeBlock(const Block& block, std::string& out, bool block_info) {
     if (block_info) {

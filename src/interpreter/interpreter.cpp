@@ -486,7 +486,8 @@ StatementOutput Session::execute(const ParsedStatement& stmt) {
         e.interface = client_.interface;
         e.client_name = client_.client_name;
         last_counters_ = {ctx.read_rows, ctx.read_bytes, ctx.written_rows, ctx.written_bytes};
-        e.query = stmt.text;
+        // CREATE USER ... BY 'password' is logged with the password hidden.
+        e.query = stmt.ast->as<ASTAccessQuery>() ? stmt.ast->formatSQL(false) : stmt.text;
         e.query_kind = stmt.ast->kind();
         e.current_database = ctx.current_database;
         e.exception_code = code;
@@ -571,17 +572,31 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
     }
     if (auto* q = ast->as<ASTInsertQuery>()) {
         needWrite();
+        if (!q->table_function) catalog_.access().check(client_.user, AccessType::Insert, q->database.empty() ? ctx.current_database : q->database, q->table);
         executeInsert(*q, ctx);
         return {};
     }
     if (auto* q = ast->as<ASTCreateQuery>()) {
         needWrite();
+        if (q->what == ASTCreateQuery::What::Database) catalog_.access().check(client_.user, AccessType::Create, q->database.empty() ? q->table : q->database, "*");
+        else catalog_.access().check(client_.user, AccessType::Create, q->database.empty() ? ctx.current_database : q->database, q->table);
         executeCreate(*q, ctx);
         return {};
+    }
+    if (auto* q = ast->as<ASTAccessQuery>()) {
+        if (q->action != ASTAccessQuery::Action::ShowGrants) needWrite();
+        auto lines = catalog_.access().execute(*q, catalog_.access().isSqlUser(client_.user) ? client_.user : std::string(), ctx.current_database);
+        if (q->action != ASTAccessQuery::Action::ShowGrants) return {};
+        if (q->names.empty()) lines = catalog_.access().grantLines(client_.user);
+        std::vector<ColumnDescription> cols{col("GRANTS FOR " + (q->names.empty() ? client_.user : q->names[0]), TypeId::String)};
+        RowBuilder rb(cols);
+        for (auto& l : lines) rb.add({l});
+        return blockOutput(rb.build(), output);
     }
     if (auto* q = ast->as<ASTDropQuery>()) {
         needWrite();
         if (q->what == ASTDropQuery::What::Database) {
+            catalog_.access().check(client_.user, AccessType::Drop, q->database.empty() ? q->table : q->database, "*");
             if (q->drop_kind == ASTDropQuery::Kind::Truncate) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "TRUNCATE DATABASE is not supported");
             catalog_.dropDatabase(q->database.empty() ? q->table : q->database, q->if_exists);
             if (current_database_ == (q->database.empty() ? q->table : q->database)) current_database_ = "default";
@@ -589,6 +604,7 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
         }
         std::string db = q->database.empty() ? ctx.current_database : q->database;
         if (db == "system") throw Exception(ErrorCodes::BAD_ARGUMENTS, "Cannot drop or truncate system tables");
+        catalog_.access().check(client_.user, q->drop_kind == ASTDropQuery::Kind::Truncate ? AccessType::Truncate : AccessType::Drop, db, q->table);
         if (q->drop_kind == ASTDropQuery::Kind::Truncate) {
             auto s = q->if_exists ? catalog_.tryGetTable(db, q->table) : catalog_.getTable(db, q->table);
             if (s) s->truncate();
@@ -1140,6 +1156,7 @@ StorageMergeTree::Mutation rebuildMutation(StorageMergeTree& mt, const std::stri
 void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
     using T = ASTAlterCommand::Type;
     std::string db = q.database.empty() ? ctx.current_database : q.database;
+    catalog_.access().check(client_.user, AccessType::Alter, db, q.table);
     StoragePtr storage = catalog_.getTable(db, q.table);
     if (auto* mv = dynamic_cast<StorageMaterializedView*>(storage.get())) {
         for (const auto& c : q.commands) {

@@ -27,6 +27,7 @@
 #include "exec/aggregator.h"
 #include "exec/block_ops.h"
 #include "functions/cast.h"
+#include "sql/parser.h"
 #include "storage/catalog.h"
 #include "storage/memory.h"
 #include "storage/mergetree/storage_mergetree.h"
@@ -202,7 +203,30 @@ Source SelectExecutor::resolveSource(const ASTSelectQuery& q, Analyzer& analyzer
     }
     std::string db = from.database.empty() ? ctx_.current_database : from.database;
     if (auto it = ctx_.table_overrides.find(db + "." + from.table); it != ctx_.table_overrides.end()) src.storage = it->second;
-    else src.storage = ctx_.catalog->getTable(db, from.table);
+    else {
+        src.storage = ctx_.catalog->getTable(db, from.table);
+        ctx_.catalog->access().check(ctx_.current_user, AccessType::Select, db, from.table);
+        // A row policy: the table is read as (SELECT * FROM db.t WHERE condition); the inner read
+        // goes through table_overrides, so it is not filtered twice.
+        if (ASTPtr condition = ctx_.catalog->access().rowPolicy(ctx_.current_user, db, from.table)) {
+            auto key = db + "." + from.table;
+            ParsedStatement inner = parseStatement("SELECT * FROM " + backQuote(db) + "." + backQuote(from.table) + " WHERE " + condition->formatSQL(false));
+            ctx_.table_overrides[key] = src.storage;
+            try {
+                fromSubquery(inner.ast);
+            } catch (...) {
+                ctx_.table_overrides.erase(key);
+                throw;
+            }
+            ctx_.table_overrides.erase(key);
+            src.storage = nullptr;
+            src.qualifiers.insert(from.table);
+            src.qualifiers.insert(key);
+            if (!from.alias.empty()) src.qualifiers.insert(from.alias);
+            src.description = "ReadFromSubquery (" + key + ", row policy)";
+            return src;
+        }
+    }
     if (auto* view = dynamic_cast<const StorageView*>(src.storage.get())) {
         fromSubquery(view->query());
         src.storage = nullptr;

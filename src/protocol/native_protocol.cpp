@@ -9,19 +9,6 @@
 
 namespace basalt::native {
 
-void writeVarUInt(uint64_t x, std::string& out) {
-    while (x >= 0x80) {
-        out.push_back(char(uint8_t(x) | 0x80));
-        x >>= 7;
-    }
-    out.push_back(char(x));
-}
-
-void writeString(std::string_view s, std::string& out) {
-    writeVarUInt(s.size(), out);
-    out.append(s.data(), s.size());
-}
-
 std::string readString(InStream& in, size_t max) {
     uint64_t n = in.readVarUInt();
     if (n > max) throw Exception(ErrorCodes::TOO_LARGE_STRING_SIZE, "Too large string in a packet: " + std::to_string(n) + " bytes");

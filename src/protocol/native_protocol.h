@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "columns/block.h"
+#include "formats/native.h"
 #include "storage/mergetree/serialization.h"
 
 namespace Poco::Net { class StreamSocket; }
@@ -47,8 +48,8 @@ enum : uint64_t { Hello = 0, Data = 1, Exception = 2, Progress = 3, Pong = 4, En
 constexpr size_t kMaxHeaderString = 1 << 20;   // names, ids, settings in packets
 constexpr size_t kMaxQueryText = 256 << 20;
 
-void writeVarUInt(uint64_t x, std::string& out);
-void writeString(std::string_view s, std::string& out);
+inline void writeVarUInt(uint64_t x, std::string& out) { writeVarUIntTo(x, out); }
+inline void writeString(std::string_view s, std::string& out) { writeStringTo(s, out); }
 template <typename T> void writePod(T v, std::string& out) { out.append(reinterpret_cast<const char*>(&v), sizeof(T)); }
 
 // TOO_LARGE_STRING_SIZE (131) past `max`.

@@ -139,15 +139,6 @@ std::string zstdDecompressBounded(const std::string& data, uint64_t limit) {
     return out;
 }
 
-std::string backQuote(const std::string& s) {
-    std::string r = "`";
-    for (char c : s) {
-        if (c == '`' || c == '\\') r.push_back('\\');
-        r.push_back(c);
-    }
-    return r + "`";
-}
-
 class QueryHandler final : public Poco::Net::HTTPRequestHandler {
 public:
     explicit QueryHandler(ServerContext& ctx) : ctx_(ctx) {}
@@ -207,7 +198,7 @@ private:
         }
         if (auto u = param("user")) user = *u;
         if (auto p = param("password")) password = *p;
-        const UserConfig& account = ctx_.authenticate(user, password);
+        UserConfig account = ctx_.authenticate(user, password);
 
         std::string address = req.clientAddress().toString();
         // The session: a persistent one (session_id) or one for this request.

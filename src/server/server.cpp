@@ -16,6 +16,7 @@
 #include <iostream>
 
 #include "common/exception.h"
+#include "common/sha256.h"
 #include "server/http_handler.h"
 #include "server/tcp_handler.h"
 
@@ -60,8 +61,17 @@ ServerContext::ServerContext(ServerConfig c) : config(std::move(c)) {
 
 ServerContext::~ServerContext() = default;
 
-const UserConfig& ServerContext::authenticate(const std::string& user, const std::string& password) const {
+UserConfig ServerContext::authenticate(const std::string& user, const std::string& password) const {
     auto it = config.users.find(user.empty() ? "default" : user);
+    if (it == config.users.end()) {
+        // A user created with CREATE USER (its grants are checked statement by statement).
+        if (auto sql_user = catalog->access().authenticate(user, password)) {
+            UserConfig u;
+            u.name = sql_user->name;
+            u.readonly = sql_user->readonly;
+            return u;
+        }
+    }
     bool ok = it != config.users.end();
     if (ok && !it->second.no_password) {
         // Compared in constant time: the hash of what was sent against the stored hash.
@@ -81,6 +91,7 @@ void ServerContext::initSession(Session& session, const UserConfig& user, const 
     auto it = config.profiles.find(user.profile);
     if (it != config.profiles.end())
         for (auto& [name, value] : it->second) session.settings().set(name, Field(value));
+    if (user.readonly) session.settings().readonly = true;
     session.clientInfo().user = user.name;
     session.clientInfo().address = address;
     session.clientInfo().interface = interface;

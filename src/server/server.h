@@ -55,7 +55,7 @@ public:
 
     // Checks user and password (AUTHENTICATION_FAILED, 516, for both an unknown user and a wrong
     // password, as ClickHouse) and returns the user.
-    const UserConfig& authenticate(const std::string& user, const std::string& password) const;
+    UserConfig authenticate(const std::string& user, const std::string& password) const;
     // A session for `user` with its profile's settings applied.
     void initSession(Session& session, const UserConfig& user, const std::string& address, const std::string& interface) const;
 

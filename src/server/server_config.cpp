@@ -1,25 +1,12 @@
 // server_config.cpp — YAML configuration of `basalt server` (yaml-cpp), with checked values.
 #include "server/server_config.h"
 
-#include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
 #include "common/exception.h"
+#include "common/sha256.h"
 
 namespace basalt {
-
-std::string sha256Hex(const std::string& data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < len; ++i) {
-        out.push_back(hex[digest[i] >> 4]);
-        out.push_back(hex[digest[i] & 15]);
-    }
-    return out;
-}
 
 namespace {
 

@@ -24,6 +24,7 @@ struct UserConfig {
     std::string password_sha256_hex;   // lower-case hex of SHA-256(password); "" with no_password
     bool no_password = false;
     std::string profile = "default";
+    bool readonly = false;   // SQL users created with SETTINGS readonly = 1
 };
 
 struct ServerConfig {
@@ -48,6 +49,5 @@ struct ServerConfig {
     static ServerConfig load(const std::string& file);
 };
 
-std::string sha256Hex(const std::string& data);
 
 }  // namespace basalt

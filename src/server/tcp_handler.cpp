@@ -38,15 +38,6 @@ namespace {
 
 using namespace native;
 
-std::string quoteIdent(const std::string& s) {
-    std::string r = "`";
-    for (char c : s) {
-        if (c == '`' || c == '\\') r.push_back('\\');
-        r.push_back(c);
-    }
-    return r + "`";
-}
-
 class Connection final : public Poco::Net::TCPServerConnection {
 public:
     Connection(const Poco::Net::StreamSocket& s, ServerContext& ctx) : Poco::Net::TCPServerConnection(s), ctx_(ctx), in_(socket()) {}
@@ -123,11 +114,11 @@ private:
         std::string user = readString(in_);
         std::string password = readString(in_);
         if (user.empty()) throw Exception(ErrorCodes::UNEXPECTED_PACKET_FROM_CLIENT, "Unexpected packet from client (no user in Hello package)");
-        const UserConfig& account = ctx_.authenticate(user, password);
+        UserConfig account = ctx_.authenticate(user, password);
         session_ = std::make_unique<Session>(*ctx_.catalog);
         ctx_.initSession(*session_, account, address_, "TCP");
         session_->clientInfo().client_name = client_name_;
-        if (!database.empty()) session_->execute("USE " + quoteIdent(database));
+        if (!database.empty()) session_->execute("USE " + backQuote(database));
 
         out_.push_back(char(Server::Hello));
         writeString("ClickHouse", out_);

@@ -884,6 +884,43 @@ void ASTKillQuery::formatImpl(std::string& out) const {
     if (!mode.empty()) out += " " + mode;
 }
 
+void ASTAccessQuery::formatImpl(std::string& out) const {
+    auto identText = [](const std::string& n) { std::string r; appendIdent(r, n); return r; };
+    auto list = [&](const std::vector<std::string>& v) {
+        std::string r;
+        for (size_t i = 0; i < v.size(); ++i) r += (i ? ", " : "") + identText(v[i]);
+        return r;
+    };
+    std::string on = (database.empty() ? std::string("*") : identText(database)) + "." + (table == "*" ? std::string("*") : identText(table));
+    switch (action) {
+        case Action::CreateUser:
+            out += std::string("CREATE USER ") + (if_not_exists ? "IF NOT EXISTS " : or_replace ? "OR REPLACE " : "") + list(names);
+            if (has_password || !password_sha256_hex.empty()) out += " IDENTIFIED WITH sha256_password BY '[HIDDEN]'";
+            if (readonly) out += std::string(" SETTINGS readonly = ") + (*readonly ? "1" : "0");
+            return;
+        case Action::DropUser: out += std::string("DROP USER ") + (if_exists ? "IF EXISTS " : "") + list(names); return;
+        case Action::CreateRole: out += std::string("CREATE ROLE ") + (if_not_exists ? "IF NOT EXISTS " : or_replace ? "OR REPLACE " : "") + list(names); return;
+        case Action::DropRole: out += std::string("DROP ROLE ") + (if_exists ? "IF EXISTS " : "") + list(names); return;
+        case Action::Grant: case Action::Revoke: {
+            out += action == Action::Grant ? "GRANT " : "REVOKE ";
+            if (!privileges.empty()) {
+                for (size_t i = 0; i < privileges.size(); ++i) out += (i ? ", " : "") + privileges[i];
+                out += " ON " + on;
+            } else {
+                out += list(granted_roles);
+            }
+            out += (action == Action::Grant ? " TO " : " FROM ") + list(grantees);
+            return;
+        }
+        case Action::ShowGrants: out += "SHOW GRANTS"; if (!names.empty()) out += " FOR " + list(names); return;
+        case Action::CreateRowPolicy:
+            out += std::string("CREATE ROW POLICY ") + (if_not_exists ? "IF NOT EXISTS " : or_replace ? "OR REPLACE " : "") + list(names) + " ON " + on +
+                   " USING " + condition->formatSQL(false) + " TO " + list(grantees);
+            return;
+        case Action::DropRowPolicy: out += std::string("DROP ROW POLICY ") + (if_exists ? "IF EXISTS " : "") + list(names) + " ON " + on; return;
+    }
+}
+
 void ASTUseQuery::formatImpl(std::string& out) const {
     out += "USE ";
     appendIdent(out, database);

@@ -409,6 +409,27 @@ struct ASTKillQuery : IAST {
     void formatImpl(std::string& out) const override;
 };
 
+// CREATE USER / ROLE / ROW POLICY, DROP USER / ROLE / ROW POLICY, GRANT, REVOKE, SHOW GRANTS
+// (access/access_control.h runs them). Formatting never shows a password ('[HIDDEN]').
+struct ASTAccessQuery : IAST {
+    enum class Action { CreateUser, DropUser, CreateRole, DropRole, Grant, Revoke, ShowGrants, CreateRowPolicy, DropRowPolicy };
+    Action action = Action::CreateUser;
+    std::vector<std::string> names;          // users, roles, or the row policy's name
+    bool if_exists = false, if_not_exists = false, or_replace = false;
+    bool has_password = false;                // IDENTIFIED [WITH plaintext_password | sha256_password] BY 'x'
+    std::string password;
+    std::string password_sha256_hex;          // IDENTIFIED WITH sha256_hash BY 'hex'
+    std::optional<bool> readonly;             // SETTINGS readonly = 0 | 1, or PROFILE 'readonly'
+    std::vector<std::string> privileges;      // GRANT / REVOKE: SELECT, INSERT, ALTER, CREATE, DROP, TRUNCATE, ALL
+    std::vector<std::string> granted_roles;   // GRANT role TO user
+    std::string database, table;              // ON db.table ("*" = any)
+    std::vector<std::string> grantees;        // TO / FROM
+    ASTPtr condition;                         // ROW POLICY ... USING expr
+    const char* kind() const override { return "AccessQuery"; }
+    ASTPtr clone() const override { return std::make_shared<ASTAccessQuery>(*this); }
+    void formatImpl(std::string& out) const override;
+};
+
 struct ASTUseQuery : IAST {
     std::string database;
     const char* kind() const override { return "UseQuery"; }

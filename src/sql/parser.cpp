@@ -1269,6 +1269,11 @@ private:
     ASTPtr parseStatementBody(QueryOutputOptions& out, bool top) {
         DepthGuard g(*this);
         if (isKw("SELECT") || isKw("WITH") || is(TokenType::OpeningRound)) return parseSelectWithUnion();
+        if (isKw("CREATE") && (isKw("USER", 1) || isKw("ROLE", 1) || (isKw("ROW", 1) && isKw("POLICY", 2)) ||
+                               (isKw("OR", 1) && isKw("REPLACE", 2) && (isKw("USER", 3) || isKw("ROLE", 3) || isKw("ROW", 3)))))
+            return parseAccess();
+        if (isKw("DROP") && (isKw("USER", 1) || isKw("ROLE", 1) || (isKw("ROW", 1) && isKw("POLICY", 2)))) return parseAccess();
+        if (isKw("GRANT") || isKw("REVOKE") || (isKw("SHOW") && isKw("GRANTS", 1))) return parseAccess();
         if (isKw("CREATE")) return parseCreate();
         if (isKw("DROP") || isKw("TRUNCATE") || isKw("DETACH")) return parseDrop();
         if (isKw("ATTACH")) return parseAttach();
@@ -1395,6 +1400,132 @@ private:
             auto more = parseSettingsList();
             out.settings.insert(out.settings.end(), more.begin(), more.end());
         }
+    }
+
+    // CREATE / DROP USER | ROLE | ROW POLICY, GRANT, REVOKE, SHOW GRANTS.
+    ASTPtr parseAccess() {
+        using A = ASTAccessQuery::Action;
+        auto q = std::make_shared<ASTAccessQuery>();
+        q->position = pos();
+        auto nameList = [&](std::vector<std::string>& out) {
+            out.push_back(parseIdent("name"));
+            while (is(TokenType::Comma)) { ++i_; out.push_back(parseIdent("name")); }
+        };
+        auto onTarget = [&] {
+            expectKw("ON");
+            // db.table, db.*, *.*, or a table of the current database.
+            if (is(TokenType::Asterisk)) { ++i_; expect(TokenType::Dot, "."); expect(TokenType::Asterisk, "*"); q->database = "*"; q->table = "*"; return; }
+            std::string first = parseIdent("database or table name");
+            if (is(TokenType::Dot)) {
+                ++i_;
+                q->database = first;
+                if (is(TokenType::Asterisk)) { ++i_; q->table = "*"; }
+                else q->table = parseIdent("table name");
+            } else {
+                q->table = first;
+            }
+        };
+        if (acceptKw("SHOW")) {
+            expectKw("GRANTS");
+            q->action = A::ShowGrants;
+            if (acceptKw("FOR")) nameList(q->names);
+            return q;
+        }
+        if (acceptKw("CREATE")) {
+            if (acceptKws("OR", "REPLACE")) q->or_replace = true;
+            if (acceptKw("USER")) q->action = A::CreateUser;
+            else if (acceptKw("ROLE")) q->action = A::CreateRole;
+            else { expectKw("ROW"); expectKw("POLICY"); q->action = A::CreateRowPolicy; }
+            if (!q->or_replace && isKw("IF") && isKw("NOT", 1) && isKw("EXISTS", 2)) { i_ += 3; q->if_not_exists = true; }
+            nameList(q->names);
+            skipOnCluster();
+            if (q->action == A::CreateUser) {
+                while (!tok().isEnd() && !is(TokenType::Semicolon)) {
+                    if (acceptKw("IDENTIFIED")) {
+                        if (acceptKw("WITH")) {
+                            std::string method = toLower(parseIdent("authentication method"));
+                            if (method == "no_password") continue;
+                            if (method != "plaintext_password" && method != "sha256_password" && method != "sha256_hash")
+                                throw Exception(ErrorCodes::BAD_ARGUMENTS, "Authentication method " + method + " is not supported");
+                            expectKw("BY");
+                            if (!is(TokenType::StringLiteral)) fail("string literal");
+                            if (method == "sha256_hash") q->password_sha256_hex = parseString();
+                            else { q->password = parseString(); q->has_password = true; }
+                        } else {
+                            expectKw("BY");
+                            if (!is(TokenType::StringLiteral)) fail("string literal");
+                            q->password = parseString();
+                            q->has_password = true;
+                        }
+                    } else if (acceptKws("NOT", "IDENTIFIED")) {
+                    } else if (acceptKw("HOST")) {
+                        if (!acceptKw("ANY")) { acceptKw("LOCAL"); }
+                    } else if (acceptKw("SETTINGS")) {
+                        if (acceptKw("PROFILE")) {
+                            if (!is(TokenType::StringLiteral)) fail("string literal");
+                            q->readonly = parseString() == "readonly";
+                        } else {
+                            expectKw("readonly");
+                            expect(TokenType::Equals, "=");
+                            if (!is(TokenType::Number)) fail("number");
+                            q->readonly = std::string(text()) != "0";
+                            ++i_;
+                        }
+                    } else {
+                        fail("IDENTIFIED, HOST or SETTINGS");
+                    }
+                }
+            } else if (q->action == A::CreateRowPolicy) {
+                if (q->names.size() != 1) fail("one row policy name");
+                onTarget();
+                if (acceptKw("AS")) { if (!acceptKw("PERMISSIVE")) expectKw("RESTRICTIVE"); }
+                if (acceptKw("FOR")) expectKw("SELECT");
+                expectKw("USING");
+                q->condition = parseExpr();
+                expectKw("TO");
+                nameList(q->grantees);
+            }
+            return q;
+        }
+        if (acceptKw("DROP")) {
+            if (acceptKw("USER")) q->action = A::DropUser;
+            else if (acceptKw("ROLE")) q->action = A::DropRole;
+            else { expectKw("ROW"); expectKw("POLICY"); q->action = A::DropRowPolicy; }
+            if (isKw("IF") && isKw("EXISTS", 1)) { i_ += 2; q->if_exists = true; }
+            nameList(q->names);
+            if (q->action == A::DropRowPolicy) onTarget();
+            return q;
+        }
+        bool grant = acceptKw("GRANT");
+        if (!grant) expectKw("REVOKE");
+        q->action = grant ? A::Grant : A::Revoke;
+        static const char* kPrivileges[] = {"SELECT", "INSERT", "ALTER", "CREATE", "DROP", "TRUNCATE", "ALL"};
+        auto isPrivilege = [&] {
+            for (const char* p : kPrivileges) if (isKw(p)) return true;
+            return false;
+        };
+        if (isPrivilege()) {
+            while (true) {
+                if (!isPrivilege()) fail("privilege");
+                std::string p = toUpper(std::string(text()));
+                ++i_;
+                if (p == "ALL") acceptKw("PRIVILEGES");
+                if (is(TokenType::OpeningRound)) {   // column lists: the privilege covers the table
+                    while (!is(TokenType::ClosingRound) && !tok().isEnd()) ++i_;
+                    expect(TokenType::ClosingRound, ")");
+                }
+                q->privileges.push_back(p);
+                if (!is(TokenType::Comma)) break;
+                ++i_;
+            }
+            onTarget();
+        } else {
+            nameList(q->granted_roles);
+        }
+        if (grant) expectKw("TO"); else expectKw("FROM");
+        nameList(q->grantees);
+        if (grant && acceptKw("WITH")) { if (!acceptKw("GRANT")) expectKw("ADMIN"); expectKw("OPTION"); }
+        return q;
     }
 
     ASTPtr parseCreate() {

@@ -72,6 +72,7 @@ Catalog::Catalog(std::string data_path) : data_path_(std::move(data_path)) {
     if (!data_path_.empty()) {
         fs::create_directories(fs::path(data_path_) / "metadata" / "default");
     }
+    access_ = std::make_unique<AccessControl>(data_path_.empty() ? std::string() : (fs::path(data_path_) / "access.sql").string());
 }
 
 Catalog::~Catalog() {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "access/access_control.h"
 #include "storage/process_list.h"
 #include "storage/query_log.h"
 #include "storage/storage.h"
@@ -33,6 +34,8 @@ public:
     std::string tableDataDir(const std::string& uuid);
     QueryLog& queryLog() { return query_log_; }
     ProcessList& processList() { return process_list_; }
+    // Users, roles, grants and row policies created with SQL (DATA/access.sql).
+    AccessControl& access() { return *access_; }
     void createDatabase(const std::string& name, bool if_not_exists, const std::string& engine = "Atomic");
     void dropDatabase(const std::string& name, bool if_exists);
     bool hasDatabase(const std::string& name) const;
@@ -69,6 +72,7 @@ private:
     std::map<std::pair<std::string, std::string>, std::shared_ptr<ASTCreateQuery>> detached_;
     std::string data_path_;
     std::string temp_root_;   // data root of a path-less catalog
+    std::unique_ptr<AccessControl> access_;
     ProcessList process_list_;
     QueryLog query_log_;
 };

@@ -377,6 +377,39 @@ void registerSystemTables(Catalog& catalog) {
                     uint64_t(p.info.interface == "TCP" ? 1 : p.info.interface == "HTTP" ? 2 : 6), uint64_t(p.cancelled)});
         return rb.build();
     }));
+    std::vector<ColumnDescription> ucols{col("name", TypeId::String), col("storage", TypeId::String), col("auth_type", TypeId::String),
+                                         col("readonly", TypeId::UInt8)};
+    add("users", std::make_shared<StorageGenerated>("SystemUsers", ucols, [ucols](QueryContext& ctx) {
+        RowBuilder rb(ucols);
+        for (auto& u : ctx.catalog->access().users())
+            rb.add({u.name, std::string("local_directory"), std::string(u.password_sha256_hex.empty() ? "no_password" : "sha256_password"), uint64_t(u.readonly)});
+        return rb.build();
+    }));
+    std::vector<ColumnDescription> rolecols{col("name", TypeId::String), col("storage", TypeId::String)};
+    add("roles", std::make_shared<StorageGenerated>("SystemRoles", rolecols, [rolecols](QueryContext& ctx) {
+        RowBuilder rb(rolecols);
+        for (auto& r : ctx.catalog->access().roles()) rb.add({r.name, std::string("local_directory")});
+        return rb.build();
+    }));
+    std::vector<ColumnDescription> gcols{col("user_name", TypeId::String), col("role_name", TypeId::String), col("access_type", TypeId::String),
+                                         col("database", TypeId::String), col("table", TypeId::String)};
+    add("grants", std::make_shared<StorageGenerated>("SystemGrants", gcols, [gcols](QueryContext& ctx) {
+        RowBuilder rb(gcols);
+        auto& access = ctx.catalog->access();
+        for (auto& u : access.users())
+            for (auto& g : u.grants) rb.add({u.name, std::string(), std::string(accessTypeName(g.type)), g.database, g.table});
+        for (auto& r : access.roles())
+            for (auto& g : r.grants) rb.add({std::string(), r.name, std::string(accessTypeName(g.type)), g.database, g.table});
+        return rb.build();
+    }));
+    std::vector<ColumnDescription> pcols{col("name", TypeId::String), col("short_name", TypeId::String), col("database", TypeId::String),
+                                         col("table", TypeId::String), col("select_filter", TypeId::String)};
+    add("row_policies", std::make_shared<StorageGenerated>("SystemRowPolicies", pcols, [pcols](QueryContext& ctx) {
+        RowBuilder rb(pcols);
+        for (auto& p : ctx.catalog->access().rowPolicies())
+            rb.add({p.name + " ON " + p.database + "." + p.table, p.name, p.database, p.table, p.condition->formatSQL(false)});
+        return rb.build();
+    }));
     registerMergeTreeSystemTables(catalog);
 
     std::vector<ColumnDescription> fmcols{col("name", TypeId::String), col("is_input", TypeId::UInt8), col("is_output", TypeId::UInt8)};

@@ -131,7 +131,17 @@ expect "url auth" "$(curl -s "$url/?user=alice&password=secret" --data-binary 'S
 expect "readonly user reads" "$(curl -s -u viewer:view "$url/" --data-binary 'SELECT count() > 0 FROM t')" "1"
 expect "readonly user writes" "$(status_and_code 'INSERT INTO t VALUES (99, 1, 1)' -u viewer:view)" "403 164"
 expect "readonly cannot unset" "$(URLPARAMS='readonly=0' status_and_code 'SELECT 1' -u viewer:view)" "403 164"
+# SQL users: CREATE USER / GRANT / ROW POLICY by the administrator, then the user's requests.
+q "CREATE USER bob IDENTIFIED BY 'bobpw'" > /dev/null
+q "GRANT SELECT ON default.t TO bob" > /dev/null
+expect "sql user reads" "$(curl -s -u bob:bobpw "$url/" --data-binary 'SELECT count() > 0 FROM t')" "1"
+expect "sql user missing grant" "$(status_and_code 'INSERT INTO t VALUES (98, 1, 1)' -u bob:bobpw)" "403 497"
+expect "sql user wrong password" "$(status_and_code 'SELECT 1' -u bob:nope)" "401 516"
+q "CREATE ROW POLICY p1 ON default.t USING id < 3 TO bob" > /dev/null
+expect "row policy" "$(curl -s -u bob:bobpw "$url/" --data-binary 'SELECT groupArray(id) FROM (SELECT id FROM t ORDER BY id)')" "[1,2]"
+expect "no password in query_log" "$(q "SELECT count() FROM system.query_log WHERE query LIKE '%bobpw%'")" "0"
 grep -q 'secret' "$dir/server.log" && fail "a password reached the log"
+grep -q 'bobpw' "$dir/server.log" && fail "a SQL user's password reached the log"
 # Hostile HTTP: an oversized header, a slow client holding a connection, a malformed request line,
 # invalid UTF-8 in the query — each refused or answered, and the server keeps serving.
 big=$(head -c 20000 /dev/zero | tr '\0' 'x')
@@ -148,5 +158,6 @@ before=$(q "SELECT count() FROM t")
 stop_server
 start_server
 expect "rows after restart" "$(q "SELECT count() FROM t")" "$before"
+expect "sql user after restart" "$(curl -s -u bob:bobpw "$url/" --data-binary 'SELECT groupArray(id) FROM (SELECT id FROM t ORDER BY id)')" "[1,2]"
 stop_server
 echo "OK"

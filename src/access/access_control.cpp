@@ -1,0 +1,324 @@
+// access_control.cpp — see access_control.h. The state is small and changes rarely: one mutex
+// guards it, and every change rewrites DATA/access.sql (temporary file, fsync, rename) as the
+// statements that rebuild it, replayed at startup.
+#include "access/access_control.h"
+
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/exception.h"
+#include "common/sha256.h"
+#include "common/string_utils.h"
+#include "sql/parser.h"
+
+namespace basalt {
+
+namespace {
+
+AccessType parseAccessType(const std::string& p) {
+    if (p == "SELECT") return AccessType::Select;
+    if (p == "INSERT") return AccessType::Insert;
+    if (p == "ALTER") return AccessType::Alter;
+    if (p == "CREATE") return AccessType::Create;
+    if (p == "DROP") return AccessType::Drop;
+    if (p == "TRUNCATE") return AccessType::Truncate;
+    if (p == "ALL") return AccessType::All;
+    throw Exception(ErrorCodes::BAD_ARGUMENTS, "Unknown privilege " + p);
+}
+
+std::string target(const std::string& db, const std::string& table) {
+    return (db == "*" ? std::string("*") : backQuote(db)) + "." + (table == "*" ? std::string("*") : backQuote(table));
+}
+
+}  // namespace
+
+const char* accessTypeName(AccessType t) {
+    switch (t) {
+        case AccessType::Select: return "SELECT";
+        case AccessType::Insert: return "INSERT";
+        case AccessType::Alter: return "ALTER";
+        case AccessType::Create: return "CREATE";
+        case AccessType::Drop: return "DROP";
+        case AccessType::Truncate: return "TRUNCATE";
+        case AccessType::All: return "ALL";
+    }
+    return "";
+}
+
+AccessControl::AccessControl(std::string file) : file_(std::move(file)) {
+    if (file_.empty() || !std::filesystem::exists(file_)) return;
+    std::ifstream in(file_);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string script = ss.str();
+    // Replayed by an administrator; the statements were produced by dumpLocked().
+    for (auto stmt : splitStatements(script)) {
+        auto parsed = parseStatement(stmt);
+        auto* q = parsed.ast->as<ASTAccessQuery>();
+        if (!q) throw Exception(ErrorCodes::CORRUPTED_DATA, "Unexpected statement in " + file_ + ": " + std::string(stmt));
+        execute(*q, "", "default");
+    }
+}
+
+bool AccessControl::isSqlUser(const std::string& user) const {
+    std::lock_guard lock(mutex_);
+    return users_.count(user) > 0;
+}
+
+std::optional<AccessControl::User> AccessControl::authenticate(const std::string& user, const std::string& password) const {
+    std::lock_guard lock(mutex_);
+    auto it = users_.find(user);
+    if (it == users_.end()) return std::nullopt;
+    const User& u = it->second;
+    bool ok;
+    if (u.password_sha256_hex.empty()) {
+        ok = password.empty();
+    } else {
+        std::string given = sha256Hex(password);
+        ok = given.size() == u.password_sha256_hex.size() && CRYPTO_memcmp(given.data(), u.password_sha256_hex.data(), given.size()) == 0;
+    }
+    if (!ok) throw Exception(ErrorCodes::AUTHENTICATION_FAILED, user + ": Authentication failed: password is incorrect, or there is no user with such name.");
+    return u;
+}
+
+bool AccessControl::allowed(const std::set<Grant>& grants, AccessType type, const std::string& database, const std::string& table) const {
+    for (auto& g : grants) {
+        if (g.type != type && g.type != AccessType::All) continue;
+        if (g.database != "*" && g.database != database) continue;
+        if (g.table != "*" && g.table != table) continue;
+        return true;
+    }
+    return false;
+}
+
+void AccessControl::check(const std::string& user, AccessType type, const std::string& database, const std::string& table) const {
+    std::lock_guard lock(mutex_);
+    auto it = users_.find(user);
+    if (it == users_.end()) return;   // an administrator (config user, basalt local)
+    const User& u = it->second;
+    if (database == "system" && type == AccessType::Select) return;
+    if (u.readonly && type != AccessType::Select)
+        throw Exception(ErrorCodes::READONLY, user + ": Cannot execute query in readonly mode");
+    if (allowed(u.grants, type, database, table)) return;
+    for (auto& r : u.roles)
+        if (auto rit = roles_.find(r); rit != roles_.end() && allowed(rit->second.grants, type, database, table)) return;
+    throw Exception(ErrorCodes::ACCESS_DENIED, user + ": Not enough privileges. To execute this query, it's necessary to have the grant " +
+                                                   accessTypeName(type) + " ON " + target(database, table));
+}
+
+ASTPtr AccessControl::rowPolicy(const std::string& user, const std::string& database, const std::string& table) const {
+    std::lock_guard lock(mutex_);
+    auto uit = users_.find(user);
+    std::set<std::string> names{user};
+    if (uit != users_.end()) names.insert(uit->second.roles.begin(), uit->second.roles.end());
+    ASTPtr result;
+    bool any_policy_on_table = false;
+    for (auto& [key, p] : policies_) {
+        if (p.database != database || p.table != table) continue;
+        any_policy_on_table = true;
+        bool applies = false;
+        for (auto& n : p.to) applies = applies || names.count(n);
+        if (!applies) continue;
+        if (!result) {
+            result = p.condition->clone();
+        } else {
+            auto f = std::make_shared<ASTFunction>();
+            f->name = "or";
+            f->arguments = {result, p.condition->clone()};
+            result = f;
+        }
+    }
+    // As ClickHouse: once a table has row policies, a SQL user none of them covers sees no rows.
+    if (!result && any_policy_on_table && uit != users_.end()) result = std::make_shared<ASTLiteral>(Field(uint64_t(0)));
+    return result;
+}
+
+std::vector<std::string> AccessControl::execute(const ASTAccessQuery& q, const std::string& issuer, const std::string& current_database) {
+    using A = ASTAccessQuery::Action;
+    std::unique_lock lock(mutex_);
+    if (q.action == A::ShowGrants) {
+        std::string who = q.names.empty() ? issuer : q.names[0];
+        lock.unlock();
+        return grantLines(who);
+    }
+    if (!issuer.empty() && users_.count(issuer))
+        throw Exception(ErrorCodes::ACCESS_DENIED, issuer + ": Not enough privileges. To execute this query, it's necessary to have the grant ACCESS MANAGEMENT ON *.*");
+    auto dbOf = [&](const std::string& db) { return db.empty() ? current_database : db; };
+    switch (q.action) {
+        case A::CreateUser:
+            for (auto& n : q.names) {
+                if (users_.count(n) && !q.or_replace) {
+                    if (q.if_not_exists) continue;
+                    throw Exception(ErrorCodes::BAD_ARGUMENTS, "user `" + n + "`: cannot insert because user `" + n + "` already exists");
+                }
+                if (roles_.count(n)) throw Exception(ErrorCodes::BAD_ARGUMENTS, "user `" + n + "`: a role with this name already exists");
+                User u;
+                u.name = n;
+                u.password_sha256_hex = q.has_password ? sha256Hex(q.password) : toLower(q.password_sha256_hex);
+                if (!q.password_sha256_hex.empty() && q.password_sha256_hex.size() != 64)
+                    throw Exception(ErrorCodes::BAD_ARGUMENTS, "Password hash for the 'SHA256_PASSWORD' authentication type has length " +
+                                                                   std::to_string(q.password_sha256_hex.size()) + " but must be exactly 64 characters.");
+                u.readonly = q.readonly.value_or(false);
+                users_[n] = std::move(u);
+            }
+            break;
+        case A::DropUser:
+            for (auto& n : q.names) {
+                if (!users_.erase(n) && !q.if_exists) throw Exception(ErrorCodes::UNKNOWN_USER, "There is no user `" + n + "` in user directories");
+                for (auto& [k, p] : policies_) p.to.erase(n);
+            }
+            break;
+        case A::CreateRole:
+            for (auto& n : q.names) {
+                if (roles_.count(n) && !q.or_replace) {
+                    if (q.if_not_exists) continue;
+                    throw Exception(ErrorCodes::BAD_ARGUMENTS, "role `" + n + "`: cannot insert because role `" + n + "` already exists");
+                }
+                if (users_.count(n)) throw Exception(ErrorCodes::BAD_ARGUMENTS, "role `" + n + "`: a user with this name already exists");
+                roles_[n] = Role{n, {}};
+            }
+            break;
+        case A::DropRole:
+            for (auto& n : q.names) {
+                if (!roles_.erase(n) && !q.if_exists) throw Exception(ErrorCodes::UNKNOWN_ROLE, "There is no role `" + n + "` in user directories");
+                for (auto& [un, u] : users_) u.roles.erase(n);
+            }
+            break;
+        case A::Grant: case A::Revoke: {
+            bool grant = q.action == A::Grant;
+            for (auto& g : q.grantees) {
+                std::set<Grant>* grants = nullptr;
+                std::set<std::string>* user_roles = nullptr;
+                if (auto u = users_.find(g); u != users_.end()) { grants = &u->second.grants; user_roles = &u->second.roles; }
+                else if (auto r = roles_.find(g); r != roles_.end()) grants = &r->second.grants;
+                else throw Exception(ErrorCodes::UNKNOWN_USER, "There is no user or role `" + g + "` in user directories");
+                if (!q.privileges.empty()) {
+                    std::string db = q.database == "*" ? "*" : dbOf(q.database);
+                    for (auto& p : q.privileges) {
+                        Grant gr{parseAccessType(p), db, q.table.empty() ? "*" : q.table};
+                        if (grant) grants->insert(gr);
+                        else if (gr.type == AccessType::All) {
+                            for (auto it = grants->begin(); it != grants->end();)
+                                it = (it->database == gr.database && it->table == gr.table) ? grants->erase(it) : std::next(it);
+                        } else {
+                            grants->erase(gr);
+                        }
+                    }
+                } else {
+                    if (!user_roles) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Roles can be granted to users only");
+                    for (auto& r : q.granted_roles) {
+                        if (!roles_.count(r)) throw Exception(ErrorCodes::UNKNOWN_ROLE, "There is no role `" + r + "` in user directories");
+                        if (grant) user_roles->insert(r);
+                        else user_roles->erase(r);
+                    }
+                }
+            }
+            break;
+        }
+        case A::CreateRowPolicy: {
+            RowPolicy p;
+            p.name = q.names.at(0);
+            p.database = dbOf(q.database);
+            p.table = q.table;
+            p.condition = q.condition;
+            p.to.insert(q.grantees.begin(), q.grantees.end());
+            std::string key = p.name + " ON " + p.database + "." + p.table;
+            if (policies_.count(key) && !q.or_replace) {
+                if (q.if_not_exists) break;
+                throw Exception(ErrorCodes::BAD_ARGUMENTS, "row policy `" + key + "`: cannot insert because it already exists");
+            }
+            policies_[key] = std::move(p);
+            break;
+        }
+        case A::DropRowPolicy: {
+            std::string key = q.names.at(0) + " ON " + dbOf(q.database) + "." + q.table;
+            if (!policies_.erase(key) && !q.if_exists) throw Exception(ErrorCodes::UNKNOWN_ROW_POLICY, "There is no row policy `" + key + "` in user directories");
+            break;
+        }
+        case A::ShowGrants: break;
+    }
+    std::string dump = dumpLocked();
+    lock.unlock();
+    if (!file_.empty()) {
+        // Durable before the statement is acknowledged: temporary file, fsync, rename.
+        std::string tmp = file_ + ".tmp";
+        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd < 0) throw Exception(ErrorCodes::CANNOT_OPEN_FILE, "Cannot write " + tmp);
+        bool ok = ::write(fd, dump.data(), dump.size()) == ssize_t(dump.size()) && ::fsync(fd) == 0;
+        ::close(fd);
+        if (!ok || ::rename(tmp.c_str(), file_.c_str()) != 0) throw Exception(ErrorCodes::CANNOT_FSYNC, "Cannot persist " + file_);
+    }
+    return {};
+}
+
+std::string AccessControl::dumpLocked() const {
+    // Passwords are kept as their SHA-256 only.
+    std::string out;
+    for (auto& [n, r] : roles_) out += "CREATE ROLE " + backQuote(n) + ";\n";
+    for (auto& [n, u] : users_) {
+        out += "CREATE USER " + backQuote(n);
+        if (!u.password_sha256_hex.empty()) out += " IDENTIFIED WITH sha256_hash BY '" + u.password_sha256_hex + "'";
+        if (u.readonly) out += " SETTINGS readonly = 1";
+        out += ";\n";
+    }
+    auto grants = [&](const std::string& who, const std::set<Grant>& gs) {
+        for (auto& g : gs) out += std::string("GRANT ") + accessTypeName(g.type) + " ON " + target(g.database, g.table) + " TO " + backQuote(who) + ";\n";
+    };
+    for (auto& [n, r] : roles_) grants(n, r.grants);
+    for (auto& [n, u] : users_) {
+        grants(n, u.grants);
+        for (auto& r : u.roles) out += "GRANT " + backQuote(r) + " TO " + backQuote(n) + ";\n";
+    }
+    for (auto& [k, p] : policies_) {
+        out += "CREATE ROW POLICY " + backQuote(p.name) + " ON " + target(p.database, p.table) + " USING " + p.condition->formatSQL(false) + " TO ";
+        bool first = true;
+        for (auto& t : p.to) { out += (first ? "" : ", ") + backQuote(t); first = false; }
+        out += ";\n";
+    }
+    return out;
+}
+
+std::vector<std::string> AccessControl::grantLines(const std::string& name) const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> lines;
+    const std::set<Grant>* gs = nullptr;
+    const std::set<std::string>* rs = nullptr;
+    if (auto u = users_.find(name); u != users_.end()) { gs = &u->second.grants; rs = &u->second.roles; }
+    else if (auto r = roles_.find(name); r != roles_.end()) gs = &r->second.grants;
+    else {
+        lines.push_back("GRANT ALL ON *.* TO " + backQuote(name) + " WITH GRANT OPTION");   // an administrator
+        return lines;
+    }
+    for (auto& g : *gs) lines.push_back(std::string("GRANT ") + accessTypeName(g.type) + " ON " + target(g.database, g.table) + " TO " + backQuote(name));
+    if (rs)
+        for (auto& r : *rs) lines.push_back("GRANT " + backQuote(r) + " TO " + backQuote(name));
+    return lines;
+}
+
+std::vector<AccessControl::User> AccessControl::users() const {
+    std::lock_guard lock(mutex_);
+    std::vector<User> r;
+    for (auto& [n, u] : users_) r.push_back(u);
+    return r;
+}
+
+std::vector<AccessControl::Role> AccessControl::roles() const {
+    std::lock_guard lock(mutex_);
+    std::vector<Role> r;
+    for (auto& [n, x] : roles_) r.push_back(x);
+    return r;
+}
+
+std::vector<AccessControl::RowPolicy> AccessControl::rowPolicies() const {
+    std::lock_guard lock(mutex_);
+    std::vector<RowPolicy> r;
+    for (auto& [n, x] : policies_) r.push_back(x);
+    return r;
+}
+
+}  // namespace basalt

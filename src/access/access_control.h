@@ -1,0 +1,85 @@
+// access_control.h — users, roles, grants and row policies created with SQL (CREATE USER, CREATE
+// ROLE, GRANT, REVOKE, CREATE ROW POLICY), kept in the catalog and persisted as DATA/access.sql.
+//
+// Who is checked: users created with SQL. Users the server's config declares (and `basalt local`'s
+// default user) are administrators: every privilege, and the right to manage access — as
+// ClickHouse's config users with access_management. A SQL user's privileges are its own grants
+// plus those of its roles; SELECT needs SELECT on the table (or its database / *.*), INSERT needs
+// INSERT, CREATE / DROP / ALTER / TRUNCATE their own privilege; ALL covers them all. The system
+// database is readable by everyone. A row policy `USING expr TO u` shows u only the rows where
+// expr holds. Missing privileges: ACCESS_DENIED (497) naming the grant that would allow it.
+#pragma once
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sql/ast.h"
+
+namespace basalt {
+
+enum class AccessType { Select, Insert, Alter, Create, Drop, Truncate, All };
+const char* accessTypeName(AccessType t);
+
+class AccessControl {
+public:
+    struct Grant {
+        AccessType type;
+        std::string database = "*", table = "*";   // "*" = any
+        bool operator<(const Grant& o) const { return std::tie(type, database, table) < std::tie(o.type, o.database, o.table); }
+    };
+    struct User {
+        std::string name;
+        std::string password_sha256_hex;   // "" = no password
+        bool readonly = false;
+        std::set<Grant> grants;
+        std::set<std::string> roles;
+    };
+    struct Role {
+        std::string name;
+        std::set<Grant> grants;
+    };
+    struct RowPolicy {
+        std::string name, database, table;
+        ASTPtr condition;
+        std::set<std::string> to;   // users / roles
+    };
+
+    // `file`: where the state persists ("" = memory only). Loads it when present.
+    explicit AccessControl(std::string file);
+
+    // A SQL user with this name and password (AUTHENTICATION_FAILED, 516, when the name is a SQL
+    // user and the password is wrong); nullopt when there is no such SQL user.
+    std::optional<User> authenticate(const std::string& user, const std::string& password) const;
+    bool isSqlUser(const std::string& user) const;
+
+    // ACCESS_DENIED unless `user` may do `type` on db.table (administrators always may).
+    void check(const std::string& user, AccessType type, const std::string& database, const std::string& table) const;
+    // The row-policy condition for `user` reading db.table (several policies are OR-ed), or null.
+    ASTPtr rowPolicy(const std::string& user, const std::string& database, const std::string& table) const;
+
+    // Runs CREATE/DROP USER|ROLE|ROW POLICY, GRANT, REVOKE issued by `issuer`; SHOW GRANTS
+    // returns lines. Only administrators manage access (ACCESS_DENIED otherwise).
+    std::vector<std::string> execute(const ASTAccessQuery& q, const std::string& issuer, const std::string& current_database);
+
+    std::vector<User> users() const;
+    std::vector<Role> roles() const;
+    std::vector<RowPolicy> rowPolicies() const;
+    std::vector<std::string> grantLines(const std::string& name) const;
+
+private:
+    bool allowed(const std::set<Grant>& grants, AccessType type, const std::string& database, const std::string& table) const;
+    void persist() const;
+    std::string dumpLocked() const;
+
+    std::string file_;
+    mutable std::mutex mutex_;
+    std::map<std::string, User> users_;
+    std::map<std::string, Role> roles_;
+    std::map<std::string, RowPolicy> policies_;   // key: "name ON db.table"
+};
+
+}  // namespace basalt
