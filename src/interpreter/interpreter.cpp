@@ -325,6 +325,18 @@ TableMetadata buildTableMetadata(const ASTCreateQuery& query, QueryContext& ctx)
     return md;
 }
 
+// Set and Join keep their rows on disk unless `SETTINGS persistent = 0` (as ClickHouse); only a
+// catalog with a data path persists anything.
+std::string persistentDataDir(ASTCreateQuery& q, QueryContext& ctx) {
+    for (auto& [n, v] : q.engine_settings) {
+        if (n != "persistent") throw Exception(ErrorCodes::UNKNOWN_SETTING, "Unknown setting '" + n + "' for storage " + q.engine->name);
+        if (v.toSQL() == "0") return "";
+    }
+    if (!ctx.catalog || ctx.catalog->dataPath().empty()) return "";
+    if (q.uuid.empty()) q.uuid = generateUUIDv4();
+    return ctx.catalog->tableDataDir(q.uuid);
+}
+
 std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx) {
     if (q->what == ASTCreateQuery::What::View || q->what == ASTCreateQuery::What::MaterializedView) return createViewStorage(q, ctx);
     if (q->what == ASTCreateQuery::What::Dictionary) return createDictionaryStorage(q, ctx);
@@ -343,7 +355,7 @@ std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreate
     } else if (engine == "Null") {
         s = std::make_shared<StorageNull>(md);
     } else if (engine == "Set") {
-        s = std::make_shared<StorageSet>(md);
+        s = std::make_shared<StorageSet>(md, persistentDataDir(*q, ctx));
     } else if (engine == "Join") {
         // Join(ANY | ALL, LEFT | INNER | ..., key, ...)
         auto& args = q->engine->arguments;
@@ -360,7 +372,7 @@ std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreate
         std::vector<std::string> keys;
         for (size_t i = 2; i < args.size(); ++i) keys.push_back(word(args[i]));
         std::string db = q->database.empty() ? ctx.current_database : q->database;
-        s = std::make_shared<StorageJoin>(md, db, q->table, keys, strictness == "ANY");
+        s = std::make_shared<StorageJoin>(md, db, q->table, keys, strictness == "ANY", persistentDataDir(*q, ctx));
     } else if (engine == "Buffer") {
         // Buffer(db, table, num_layers, min_time, max_time, min_rows, max_rows, min_bytes, max_bytes)
         auto& args = q->engine->arguments;

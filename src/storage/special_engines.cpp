@@ -45,8 +45,18 @@ Sources StorageSet::read(const std::vector<std::string>&, QueryContext&, size_t)
     throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Method read is not supported by storage Set");
 }
 
+StorageSet::StorageSet(TableMetadata md, const std::string& data_dir) {
+    metadata_ = std::move(md);
+    blocks_ = std::make_shared<std::vector<Block>>();
+    if (!data_dir.empty()) {
+        log_ = std::make_unique<BlockLog>(data_dir);
+        blocks_ = std::make_shared<std::vector<Block>>(log_->load());
+    }
+}
+
 void StorageSet::write(std::vector<Block> blocks, QueryContext&) {
     std::lock_guard lock(mutex_);
+    if (log_) log_->append(blocks);   // durable before the rows count
     auto next = std::make_shared<std::vector<Block>>(*blocks_);
     for (auto& b : blocks)
         if (b.rows()) next->push_back(std::move(b));
@@ -55,6 +65,7 @@ void StorageSet::write(std::vector<Block> blocks, QueryContext&) {
 
 void StorageSet::truncate() {
     std::lock_guard lock(mutex_);
+    if (log_) log_->clear();
     blocks_ = std::make_shared<std::vector<Block>>();
 }
 
@@ -70,9 +81,14 @@ std::optional<uint64_t> StorageSet::totalRows() const {
 }
 
 // ---------------------------------------------------------------- Join
-StorageJoin::StorageJoin(TableMetadata md, std::string database, std::string name, std::vector<std::string> keys, bool any) {
+StorageJoin::StorageJoin(TableMetadata md, std::string database, std::string name, std::vector<std::string> keys, bool any,
+                         const std::string& data_dir) {
     metadata_ = std::move(md);
     blocks_ = std::make_shared<std::vector<Block>>();
+    if (!data_dir.empty()) {
+        log_ = std::make_unique<BlockLog>(data_dir);
+        blocks_ = std::make_shared<std::vector<Block>>(log_->load());
+    }
     DictionaryStructure st;
     st.key_names = keys;
     for (auto& k : keys) {
@@ -111,6 +127,7 @@ Sources StorageJoin::read(const std::vector<std::string>& columns, QueryContext&
 void StorageJoin::write(std::vector<Block> blocks, QueryContext&) {
     {
         std::lock_guard lock(mutex_);
+        if (log_) log_->append(blocks);   // durable before the rows count
         auto next = std::make_shared<std::vector<Block>>(*blocks_);
         for (auto& b : blocks)
             if (b.rows()) next->push_back(std::move(b));
@@ -122,6 +139,7 @@ void StorageJoin::write(std::vector<Block> blocks, QueryContext&) {
 void StorageJoin::truncate() {
     {
         std::lock_guard lock(mutex_);
+        if (log_) log_->clear();
         blocks_ = std::make_shared<std::vector<Block>>();
     }
     index_->reload();

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/block_log.h"
 #include "storage/storage.h"
 
 namespace basalt {
@@ -30,7 +31,8 @@ public:
 
 class StorageSet final : public IStorage {
 public:
-    explicit StorageSet(TableMetadata md) { metadata_ = std::move(md); blocks_ = std::make_shared<std::vector<Block>>(); }
+    // `data_dir`: where the rows persist ("" = RAM only, `SETTINGS persistent = 0`).
+    StorageSet(TableMetadata md, const std::string& data_dir);
     std::string engineName() const override { return "Set"; }
     Sources read(const std::vector<std::string>& columns, QueryContext& ctx, size_t num_streams) override;
     void write(std::vector<Block> blocks, QueryContext& ctx) override;
@@ -42,12 +44,13 @@ public:
 private:
     mutable std::mutex mutex_;
     std::shared_ptr<const std::vector<Block>> blocks_;
+    std::unique_ptr<BlockLog> log_;
 };
 
 class StorageJoin final : public IStorage {
 public:
     // keys: the Join(...) key columns; any: ANY strictness (first row of a key wins).
-    StorageJoin(TableMetadata md, std::string database, std::string name, std::vector<std::string> keys, bool any);
+    StorageJoin(TableMetadata md, std::string database, std::string name, std::vector<std::string> keys, bool any, const std::string& data_dir);
     std::string engineName() const override { return "Join"; }
     Sources read(const std::vector<std::string>& columns, QueryContext& ctx, size_t num_streams) override;
     void write(std::vector<Block> blocks, QueryContext& ctx) override;
@@ -61,6 +64,7 @@ private:
     mutable std::mutex mutex_;
     std::shared_ptr<const std::vector<Block>> blocks_;
     std::shared_ptr<Dictionary> index_;
+    std::unique_ptr<BlockLog> log_;
 };
 
 // Buffer(db, table, layers, min_time, max_time, min_rows, max_rows, min_bytes, max_bytes): INSERTs

@@ -264,3 +264,35 @@ TEST(Access, GrantsRolesAndRowPolicies) {
     }
     std::filesystem::remove_all(dir);
 }
+
+// Set and Join tables keep their rows across a restart (files of Native blocks in the table's data
+// directory); `persistent = 0` keeps them in RAM only; TRUNCATE removes the files.
+TEST(Pipeline, SetAndJoinPersist) {
+    auto dir = std::filesystem::temp_directory_path() / ("basalt_set_join_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    auto run = [](Session& s, const std::string& q) { return s.formatResult(s.execute(q), "TabSeparated"); };
+    {
+        auto catalog = openCatalog(dir.string());
+        Session s(*catalog);
+        run(s, "CREATE TABLE s (x UInt64) ENGINE = Set");
+        run(s, "INSERT INTO s VALUES (1), (2)");
+        run(s, "INSERT INTO s VALUES (7)");
+        run(s, "CREATE TABLE j (k UInt64, v String) ENGINE = Join(ANY, LEFT, k)");
+        run(s, "INSERT INTO j VALUES (1, 'a'), (2, 'b')");
+        run(s, "CREATE TABLE ram (x UInt64) ENGINE = Set SETTINGS persistent = 0");
+        run(s, "INSERT INTO ram VALUES (5)");
+        EXPECT_EQ(run(s, "SELECT 5 IN ram"), "1\n");
+    }
+    {
+        auto catalog = openCatalog(dir.string());
+        Session s(*catalog);
+        EXPECT_EQ(run(s, "SELECT 1 IN s, 7 IN s, 3 IN s, joinGet('j', 'v', toUInt64(2)), 5 IN ram"), "1\t1\t0\tb\t0\n");
+        run(s, "TRUNCATE TABLE s");
+    }
+    {
+        auto catalog = openCatalog(dir.string());
+        Session s(*catalog);
+        EXPECT_EQ(run(s, "SELECT 1 IN s"), "0\n");
+    }
+    std::filesystem::remove_all(dir);
+}
