@@ -17,11 +17,15 @@
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/URI.h>
 #include <zstd.h>
 
+#include <atomic>
 #include <chrono>
+#include <thread>
 #include <istream>
 #include <optional>
 #include <ostream>
@@ -295,7 +299,7 @@ private:
             // KILL QUERY runs even when every slot is taken: it is how a saturated server is relieved.
             std::optional<ServerContext::QuerySlot> slot;
             if (!stmt.ast->as<ASTKillQuery>()) slot.emplace(ctx_);
-            out = session->execute(stmt);
+            out = executeWatchingClient(*session, stmt, static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket());
         }
         query_id = session->lastQueryId();
         std::string format = out.format.empty() ? default_format : out.format;
@@ -346,6 +350,40 @@ private:
         flushPending();
         writer.finish();
         ctx_.log.write(LogLevel::Debug, "HTTP " + address + " " + query_id + " done: " + std::to_string(result_rows) + " rows");
+    }
+
+    // Runs the statement on a worker thread while this thread watches the connection: a client that
+    // hangs up cancels the statement (it stops at its next block with QUERY_WAS_CANCELLED).
+    static StatementOutput executeWatchingClient(Session& session, const ParsedStatement& stmt, Poco::Net::StreamSocket& socket) {
+        StatementOutput out;
+        std::exception_ptr error;
+        std::atomic<bool> done{false};
+        std::thread worker([&] {
+            try {
+                out = session.execute(stmt);
+            } catch (...) {
+                error = std::current_exception();
+            }
+            done = true;
+        });
+        bool watching = true;
+        while (!done) {
+            if (!watching) { std::this_thread::sleep_for(std::chrono::milliseconds(20)); continue; }
+            try {
+                if (socket.poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR)) {
+                    char b;
+                    int n = socket.receiveBytes(&b, 1, MSG_PEEK);
+                    if (n <= 0) session.cancel();   // closed by the client
+                    watching = false;               // closed, or a pipelined request: stop looking
+                }
+            } catch (const Poco::Exception&) {
+                session.cancel();
+                watching = false;
+            }
+        }
+        worker.join();
+        if (error) std::rethrow_exception(error);
+        return out;
     }
 
     ServerContext& ctx_;

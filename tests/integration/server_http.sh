@@ -98,6 +98,13 @@ for p in "${slow_pids[@]}"; do wait "$p"; done
 expect "killed query status" "$(cat "$dir/slow1.status")" "500"
 grep -q "Code: 394" "$dir/slow1" || fail "killed query text: $(cat "$dir/slow1")"
 expect "nothing left" "$(q "SELECT count() FROM system.processes WHERE query_id LIKE 'slow%'")" "0"
+# A client that hangs up cancels its query.
+timeout 1 curl -s "$url/?query_id=hangup" --data-binary "SELECT sleepEachRow(0.3) FROM numbers(100) SETTINGS max_block_size = 1 FORMAT Null" > /dev/null
+for _ in $(seq 1 50); do
+  [ "$(q "SELECT count() FROM system.processes WHERE query_id = 'hangup'")" = 0 ] && break
+  sleep 0.1
+done
+expect "cancelled on hangup" "$(q "SELECT exception_code FROM system.query_log WHERE query_id = 'hangup' AND type = 'ExceptionWhileProcessing'")" "394"
 expect "kill nothing" "$(q "KILL QUERY WHERE query_id = 'nope'")" ""
 # Compression of the response (gzip, deflate via curl --compressed) and of the request body.
 expect "gzip response" "$(curl -s --compressed -H 'Accept-Encoding: gzip' "$url/?enable_http_compression=1" --data-binary "SELECT count() FROM numbers(100000)")" "100000"
