@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -138,6 +139,79 @@ ASTPtr AccessControl::rowPolicy(const std::string& user, const std::string& data
     return result;
 }
 
+const AccessControl::Quota* AccessControl::quotaFor(const std::string& user) const {
+    std::set<std::string> names{user};
+    if (auto u = users_.find(user); u != users_.end()) names.insert(u->second.roles.begin(), u->second.roles.end());
+    for (auto& [n, q] : quotas_)
+        for (auto& t : q.to)
+            if (names.count(t) || t == "ALL") return &q;
+    return nullptr;
+}
+
+void AccessControl::quotaBeforeQuery(const std::string& user, bool select, bool insert) {
+    std::lock_guard lock(mutex_);
+    const Quota* q = quotaFor(user);
+    if (!q) return;
+    int64_t now = int64_t(std::time(nullptr));
+    for (size_t i = 0; i < q->intervals.size(); ++i) {
+        auto& iv = q->intervals[i];
+        Usage& u = usage_[{q->name, user, i}];
+        int64_t len = int64_t(std::max<uint64_t>(1, iv.seconds));
+        if (u.start == 0 || now >= u.start + len) {
+            u.start = u.start == 0 ? now : u.start + (now - u.start) / len * len;
+            u.used.clear();
+        }
+        u.used["queries"] += 1;
+        if (select) u.used["query_selects"] += 1;
+        if (insert) u.used["query_inserts"] += 1;
+        for (auto& [res, max] : iv.limits) {
+            double used = u.used.count(res) ? u.used[res] : 0;
+            bool counted_now = res == "queries" || (res == "query_selects" && select) || (res == "query_inserts" && insert);
+            if (counted_now ? used > max : used >= max) {
+                char end[32];
+                std::time_t e = std::time_t(u.start + len);
+                std::tm tm{};
+                gmtime_r(&e, &tm);
+                std::strftime(end, sizeof end, "%Y-%m-%d %H:%M:%S", &tm);
+                throw Exception(ErrorCodes::QUOTA_EXCEEDED, "Quota for user `" + user + "` for " + std::to_string(iv.seconds) + "s has been exceeded: " +
+                                                                res + " = " + formatFloat(used) + "/" + formatFloat(max) + ". Interval will end at " + end +
+                                                                ". Name of quota template: `" + q->name + "`");
+            }
+        }
+    }
+}
+
+void AccessControl::quotaAfterQuery(const std::string& user, const QueryUsage& usage) {
+    std::lock_guard lock(mutex_);
+    const Quota* q = quotaFor(user);
+    if (!q) return;
+    for (size_t i = 0; i < q->intervals.size(); ++i) {
+        auto it = usage_.find({q->name, user, i});
+        if (it == usage_.end()) continue;
+        auto& used = it->second.used;
+        if (usage.error) used["errors"] += 1;
+        used["result_rows"] += usage.result_rows;
+        used["result_bytes"] += usage.result_bytes;
+        used["read_rows"] += usage.read_rows;
+        used["read_bytes"] += usage.read_bytes;
+        used["written_bytes"] += usage.written_bytes;
+        used["execution_time"] += usage.seconds;
+    }
+}
+
+std::vector<AccessControl::QuotaUsageRow> AccessControl::quotaUsage() const {
+    std::lock_guard lock(mutex_);
+    std::vector<QuotaUsageRow> rows;
+    for (auto& [key, u] : usage_) {
+        auto& [quota, user, i] = key;
+        auto q = quotas_.find(quota);
+        if (q == quotas_.end() || i >= q->second.intervals.size()) continue;
+        for (auto& [res, max] : q->second.intervals[i].limits)
+            rows.push_back({quota, user, q->second.intervals[i].seconds, res, u.used.count(res) ? u.used.at(res) : 0.0, max});
+    }
+    return rows;
+}
+
 std::vector<std::string> AccessControl::execute(const ASTAccessQuery& q, const std::string& issuer, const std::string& current_database) {
     using A = ASTAccessQuery::Action;
     std::unique_lock lock(mutex_);
@@ -240,6 +314,21 @@ std::vector<std::string> AccessControl::execute(const ASTAccessQuery& q, const s
             if (!policies_.erase(key) && !q.if_exists) throw Exception(ErrorCodes::UNKNOWN_ROW_POLICY, "There is no row policy `" + key + "` in user directories");
             break;
         }
+        case A::CreateQuota: {
+            const std::string& n = q.names.at(0);
+            if (quotas_.count(n) && !q.or_replace) {
+                if (q.if_not_exists) break;
+                throw Exception(ErrorCodes::BAD_ARGUMENTS, "quota `" + n + "`: cannot insert because quota `" + n + "` already exists");
+            }
+            Quota quota{n, q.quota_intervals, {q.grantees.begin(), q.grantees.end()}};
+            quotas_[n] = std::move(quota);
+            for (auto it = usage_.begin(); it != usage_.end();) it = std::get<0>(it->first) == n ? usage_.erase(it) : std::next(it);
+            break;
+        }
+        case A::DropQuota:
+            for (auto& n : q.names)
+                if (!quotas_.erase(n) && !q.if_exists) throw Exception(ErrorCodes::UNKNOWN_QUOTA, "There is no quota `" + n + "` in user directories");
+            break;
         case A::ShowGrants: break;
     }
     std::string dump = dumpLocked();
@@ -273,6 +362,14 @@ std::string AccessControl::dumpLocked() const {
     for (auto& [n, u] : users_) {
         grants(n, u.grants);
         for (auto& r : u.roles) out += "GRANT " + backQuote(r) + " TO " + backQuote(n) + ";\n";
+    }
+    for (auto& [n, q] : quotas_) {
+        ASTAccessQuery a;
+        a.action = ASTAccessQuery::Action::CreateQuota;
+        a.names = {n};
+        a.quota_intervals = q.intervals;
+        a.grantees.assign(q.to.begin(), q.to.end());
+        out += a.formatSQL(false) + ";\n";
     }
     for (auto& [k, p] : policies_) {
         out += "CREATE ROW POLICY " + backQuote(p.name) + " ON " + target(p.database, p.table) + " USING " + p.condition->formatSQL(false) + " TO ";

@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "sql/ast.h"
@@ -65,6 +66,19 @@ public:
     // returns lines. Only administrators manage access (ACCESS_DENIED otherwise).
     std::vector<std::string> execute(const ASTAccessQuery& q, const std::string& issuer, const std::string& current_database);
 
+    // Quotas (CREATE QUOTA q FOR INTERVAL ... MAX queries = n, result_rows = n, ... TO u): before a
+    // statement, QUOTA_EXCEEDED (201) when a limit of the user's quota is reached (the statement
+    // counts as a query); after it, what it read and returned is added. Intervals start at first
+    // use and roll over.
+    struct QueryUsage {
+        bool select = false, insert = false, error = false;
+        double result_rows = 0, result_bytes = 0, read_rows = 0, read_bytes = 0, written_bytes = 0, seconds = 0;
+    };
+    void quotaBeforeQuery(const std::string& user, bool select, bool insert);
+    void quotaAfterQuery(const std::string& user, const QueryUsage& usage);
+    struct QuotaUsageRow { std::string quota, user; uint64_t duration; std::string resource; double used, max; };
+    std::vector<QuotaUsageRow> quotaUsage() const;
+
     std::vector<User> users() const;
     std::vector<Role> roles() const;
     std::vector<RowPolicy> rowPolicies() const;
@@ -80,6 +94,19 @@ private:
     std::map<std::string, User> users_;
     std::map<std::string, Role> roles_;
     std::map<std::string, RowPolicy> policies_;   // key: "name ON db.table"
+    struct Quota {
+        std::string name;
+        std::vector<ASTAccessQuery::QuotaInterval> intervals;
+        std::set<std::string> to;
+    };
+    std::map<std::string, Quota> quotas_;
+    // (quota, user, interval) → the interval's start and resource counters.
+    struct Usage {
+        int64_t start = 0;
+        std::map<std::string, double> used;
+    };
+    std::map<std::tuple<std::string, std::string, size_t>, Usage> usage_;
+    const Quota* quotaFor(const std::string& user) const;   // mutex_ held
 };
 
 }  // namespace basalt

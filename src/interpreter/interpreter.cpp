@@ -463,6 +463,8 @@ StatementOutput Session::execute(const ParsedStatement& stmt) {
         }
     } unregister{*this};
     // Visible in system.processes (and to KILL QUERY) while it runs.
+    catalog_.access().quotaBeforeQuery(client_.user, stmt.ast->as<ASTSelectWithUnion>() || stmt.ast->as<ASTSelectQuery>(),
+                                       stmt.ast->as<ASTInsertQuery>() != nullptr);
     auto process = catalog_.processList().add(
         {query_id, client_.user, client_.address, client_.interface, stmt.text, current_database_, std::chrono::steady_clock::now()}, ctx);
     for (auto& [k, v] : stmt.output.settings) ctx.settings.set(k, v);
@@ -498,6 +500,15 @@ StatementOutput Session::execute(const ParsedStatement& stmt) {
         e.interface = client_.interface;
         e.client_name = client_.client_name;
         last_counters_ = {ctx.read_rows, ctx.read_bytes, ctx.written_rows, ctx.written_bytes};
+        AccessControl::QueryUsage usage;
+        usage.error = code != 0;
+        usage.result_rows = double(e.result_rows);
+        usage.result_bytes = double(e.result_bytes);
+        usage.read_rows = double(e.read_rows);
+        usage.read_bytes = double(e.read_bytes);
+        usage.written_bytes = double(e.written_bytes);
+        usage.seconds = double(e.query_duration_ms) / 1000;
+        catalog_.access().quotaAfterQuery(client_.user, usage);
         // CREATE USER ... BY 'password' is logged with the password hidden.
         e.query = stmt.ast->as<ASTAccessQuery>() ? stmt.ast->formatSQL(false) : stmt.text;
         e.query_kind = stmt.ast->kind();
@@ -843,8 +854,14 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
     }
     if (auto* q = ast->as<ASTSetQuery>()) {
         Settings copy = settings_;
-        for (auto& [k, v] : q->changes) copy.set(k, v);
+        auto params = query_parameters_;
+        for (auto& [k, v] : q->changes) {
+            // SET param_x = 'value' binds {x:Type} for the session's next statements.
+            if (k.rfind("param_", 0) == 0 && k.size() > 6) params[k.substr(6)] = v.is<std::string>() ? v.get<std::string>() : v.toSQL();
+            else copy.set(k, v);
+        }
         settings_ = copy;
+        query_parameters_ = std::move(params);
         return {};
     }
     if (auto* q = ast->as<ASTShowQuery>()) {

@@ -244,6 +244,10 @@ private:
                 s->queryParameters() = p;
                 if (set_changes)
                     for (auto& [k, v] : *set_changes) {
+                        if (k.rfind("param_", 0) == 0) {
+                            s->queryParameters()[k.substr(6)] = v.is<std::string>() ? v.get<std::string>() : v.toSQL();
+                            continue;
+                        }
                         try { s->settings().set(k, v); } catch (...) {}
                     }
             }

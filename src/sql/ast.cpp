@@ -918,6 +918,18 @@ void ASTAccessQuery::formatImpl(std::string& out) const {
                    " USING " + condition->formatSQL(false) + " TO " + list(grantees);
             return;
         case Action::DropRowPolicy: out += std::string("DROP ROW POLICY ") + (if_exists ? "IF EXISTS " : "") + list(names) + " ON " + on; return;
+        case Action::CreateQuota: {
+            out += std::string("CREATE QUOTA ") + (if_not_exists ? "IF NOT EXISTS " : or_replace ? "OR REPLACE " : "") + list(names);
+            for (size_t i = 0; i < quota_intervals.size(); ++i) {
+                out += (i ? ", FOR INTERVAL " : " FOR INTERVAL ") + std::to_string(quota_intervals[i].seconds) + " second";
+                auto& lim = quota_intervals[i].limits;
+                if (lim.empty()) out += " NO LIMITS";
+                for (size_t k = 0; k < lim.size(); ++k) out += (k ? ", " : " MAX ") + lim[k].first + " = " + formatFloat(lim[k].second);
+            }
+            out += " TO " + list(grantees);
+            return;
+        }
+        case Action::DropQuota: out += std::string("DROP QUOTA ") + (if_exists ? "IF EXISTS " : "") + list(names); return;
     }
 }
 

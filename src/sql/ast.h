@@ -412,7 +412,8 @@ struct ASTKillQuery : IAST {
 // CREATE USER / ROLE / ROW POLICY, DROP USER / ROLE / ROW POLICY, GRANT, REVOKE, SHOW GRANTS
 // (access/access_control.h runs them). Formatting never shows a password ('[HIDDEN]').
 struct ASTAccessQuery : IAST {
-    enum class Action { CreateUser, DropUser, CreateRole, DropRole, Grant, Revoke, ShowGrants, CreateRowPolicy, DropRowPolicy };
+    enum class Action { CreateUser, DropUser, CreateRole, DropRole, Grant, Revoke, ShowGrants, CreateRowPolicy, DropRowPolicy, CreateQuota,
+                        DropQuota };
     Action action = Action::CreateUser;
     std::vector<std::string> names;          // users, roles, or the row policy's name
     bool if_exists = false, if_not_exists = false, or_replace = false;
@@ -425,6 +426,12 @@ struct ASTAccessQuery : IAST {
     std::string database, table;              // ON db.table ("*" = any)
     std::vector<std::string> grantees;        // TO / FROM
     ASTPtr condition;                         // ROW POLICY ... USING expr
+    // CREATE QUOTA q FOR INTERVAL n unit MAX resource = limit [, ...] TO ...: one per interval.
+    struct QuotaInterval {
+        uint64_t seconds = 0;
+        std::vector<std::pair<std::string, double>> limits;   // queries, result_rows, read_rows, errors, execution_time, ...
+    };
+    std::vector<QuotaInterval> quota_intervals;
     const char* kind() const override { return "AccessQuery"; }
     ASTPtr clone() const override { return std::make_shared<ASTAccessQuery>(*this); }
     void formatImpl(std::string& out) const override;

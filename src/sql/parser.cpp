@@ -1269,10 +1269,10 @@ private:
     ASTPtr parseStatementBody(QueryOutputOptions& out, bool top) {
         DepthGuard g(*this);
         if (isKw("SELECT") || isKw("WITH") || is(TokenType::OpeningRound)) return parseSelectWithUnion();
-        if (isKw("CREATE") && (isKw("USER", 1) || isKw("ROLE", 1) || (isKw("ROW", 1) && isKw("POLICY", 2)) ||
-                               (isKw("OR", 1) && isKw("REPLACE", 2) && (isKw("USER", 3) || isKw("ROLE", 3) || isKw("ROW", 3)))))
+        if (isKw("CREATE") && (isKw("USER", 1) || isKw("ROLE", 1) || isKw("QUOTA", 1) || (isKw("ROW", 1) && isKw("POLICY", 2)) ||
+                               (isKw("OR", 1) && isKw("REPLACE", 2) && (isKw("USER", 3) || isKw("ROLE", 3) || isKw("ROW", 3) || isKw("QUOTA", 3)))))
             return parseAccess();
-        if (isKw("DROP") && (isKw("USER", 1) || isKw("ROLE", 1) || (isKw("ROW", 1) && isKw("POLICY", 2)))) return parseAccess();
+        if (isKw("DROP") && (isKw("USER", 1) || isKw("ROLE", 1) || isKw("QUOTA", 1) || (isKw("ROW", 1) && isKw("POLICY", 2)))) return parseAccess();
         if (isKw("GRANT") || isKw("REVOKE") || (isKw("SHOW") && isKw("GRANTS", 1))) return parseAccess();
         if (isKw("CREATE")) return parseCreate();
         if (isKw("DROP") || isKw("TRUNCATE") || isKw("DETACH")) return parseDrop();
@@ -1435,6 +1435,7 @@ private:
             if (acceptKws("OR", "REPLACE")) q->or_replace = true;
             if (acceptKw("USER")) q->action = A::CreateUser;
             else if (acceptKw("ROLE")) q->action = A::CreateRole;
+            else if (acceptKw("QUOTA")) q->action = A::CreateQuota;
             else { expectKw("ROW"); expectKw("POLICY"); q->action = A::CreateRowPolicy; }
             if (!q->or_replace && isKw("IF") && isKw("NOT", 1) && isKw("EXISTS", 2)) { i_ += 3; q->if_not_exists = true; }
             nameList(q->names);
@@ -1475,6 +1476,45 @@ private:
                         fail("IDENTIFIED, HOST or SETTINGS");
                     }
                 }
+            } else if (q->action == A::CreateQuota) {
+                if (acceptKw("KEYED")) { expectKw("BY"); parseIdent("key"); } else if (acceptKw("NOT")) expectKw("KEYED");
+                while (acceptKw("FOR")) {
+                    acceptKw("RANDOMIZED");
+                    expectKw("INTERVAL");
+                    ASTAccessQuery::QuotaInterval iv;
+                    uint64_t n = 1;
+                    if (is(TokenType::Number)) { n = std::stoull(std::string(text())); ++i_; }
+                    std::string unit = toLower(parseIdent("interval unit"));
+                    if (!unit.empty() && unit.back() == 's') unit.pop_back();
+                    static const std::pair<const char*, uint64_t> units[] = {{"second", 1}, {"minute", 60}, {"hour", 3600}, {"day", 86400},
+                                                                              {"week", 604800}, {"month", 2629746}, {"quarter", 7889238}, {"year", 31556952}};
+                    uint64_t mult = 0;
+                    for (auto& [u, m] : units) if (unit == u) mult = m;
+                    if (!mult) fail("SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR");
+                    iv.seconds = n * mult;
+                    if (acceptKws("NO", "LIMITS") || acceptKws("TRACKING", "ONLY")) {
+                    } else {
+                        expectKw("MAX");
+                        while (true) {
+                            std::string res = toLower(parseIdent("resource"));
+                            static const char* resources[] = {"queries", "query_selects", "query_inserts", "errors", "result_rows", "result_bytes",
+                                                              "read_rows", "read_bytes", "execution_time", "written_bytes"};
+                            bool known = false;
+                            for (auto* r : resources) known = known || res == r;
+                            if (!known) fail("quota resource");
+                            expect(TokenType::Equals, "=");
+                            if (!is(TokenType::Number)) fail("number");
+                            iv.limits.emplace_back(res, std::stod(std::string(text())));
+                            ++i_;
+                            if (!is(TokenType::Comma) || !isIdent(1) || isKw("FOR", 1)) break;
+                            ++i_;
+                            acceptKw("MAX");
+                        }
+                    }
+                    q->quota_intervals.push_back(std::move(iv));
+                    if (is(TokenType::Comma)) ++i_;
+                }
+                if (acceptKw("TO")) nameList(q->grantees);
             } else if (q->action == A::CreateRowPolicy) {
                 if (q->names.size() != 1) fail("one row policy name");
                 onTarget();
@@ -1490,6 +1530,7 @@ private:
         if (acceptKw("DROP")) {
             if (acceptKw("USER")) q->action = A::DropUser;
             else if (acceptKw("ROLE")) q->action = A::DropRole;
+            else if (acceptKw("QUOTA")) q->action = A::DropQuota;
             else { expectKw("ROW"); expectKw("POLICY"); q->action = A::DropRowPolicy; }
             if (isKw("IF") && isKw("EXISTS", 1)) { i_ += 2; q->if_exists = true; }
             nameList(q->names);

@@ -410,6 +410,13 @@ void registerSystemTables(Catalog& catalog) {
             rb.add({p.name + " ON " + p.database + "." + p.table, p.name, p.database, p.table, p.condition->formatSQL(false)});
         return rb.build();
     }));
+    std::vector<ColumnDescription> qucols{col("quota_name", TypeId::String), col("user_name", TypeId::String), col("duration", TypeId::UInt64),
+                                          col("resource", TypeId::String), col("used", TypeId::Float64), col("max", TypeId::Float64)};
+    add("quota_usage", std::make_shared<StorageGenerated>("SystemQuotaUsage", qucols, [qucols](QueryContext& ctx) {
+        RowBuilder rb(qucols);
+        for (auto& r : ctx.catalog->access().quotaUsage()) rb.add({r.quota, r.user, r.duration, r.resource, r.used, r.max});
+        return rb.build();
+    }));
     registerMergeTreeSystemTables(catalog);
 
     std::vector<ColumnDescription> fmcols{col("name", TypeId::String), col("is_input", TypeId::UInt8), col("is_output", TypeId::UInt8)};

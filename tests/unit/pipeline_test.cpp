@@ -296,3 +296,47 @@ TEST(Pipeline, SetAndJoinPersist) {
     }
     std::filesystem::remove_all(dir);
 }
+
+// Quotas: a user's queries / result rows per interval; QUOTA_EXCEEDED (201) once a limit is reached;
+// system.quota_usage; quotas persist (usage starts again after a restart). SET param_x binds {x:T}.
+TEST(Access, QuotasAndSessionParameters) {
+    auto dir = std::filesystem::temp_directory_path() / ("basalt_quota_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    auto run = [](Session& s, const std::string& q) { return s.formatResult(s.execute(q), "TabSeparated"); };
+    auto code = [](Session& s, const std::string& q) {
+        try { s.execute(q); } catch (const Exception& e) { return e.code(); }
+        return 0;
+    };
+    {
+        auto catalog = openCatalog(dir.string());
+        Session admin(*catalog);
+        run(admin, "CREATE USER q1");
+        run(admin, "CREATE USER q2");
+        run(admin, "CREATE QUOTA few FOR INTERVAL 1 hour MAX queries = 3 TO q1");
+        run(admin, "CREATE QUOTA rows FOR INTERVAL 1 day MAX result_rows = 5, FOR INTERVAL 1 minute MAX queries = 100 TO q2");
+        Session s1(*catalog);
+        s1.clientInfo().user = "q1";
+        for (int i = 0; i < 3; ++i) EXPECT_EQ(run(s1, "SELECT 1"), "1\n");
+        EXPECT_EQ(code(s1, "SELECT 1"), ErrorCodes::QUOTA_EXCEEDED);
+        Session s2(*catalog);
+        s2.clientInfo().user = "q2";
+        EXPECT_EQ(run(s2, "SELECT count() FROM (SELECT number FROM numbers(3))"), "3\n");
+        run(s2, "SELECT number FROM numbers(10)");   // allowed: the limit is checked before a query
+        EXPECT_EQ(code(s2, "SELECT 1"), ErrorCodes::QUOTA_EXCEEDED);
+        EXPECT_EQ(run(admin, "SELECT quota_name, user_name, resource, used, max FROM system.quota_usage WHERE resource = 'result_rows'"),
+                  "rows\tq2\tresult_rows\t11\t5\n");
+        EXPECT_EQ(run(admin, "SELECT 1"), "1\n");   // administrators have no quota here
+        EXPECT_EQ(code(admin, "DROP QUOTA nope"), ErrorCodes::UNKNOWN_QUOTA);
+        // SET param_x for the session's next statements.
+        run(admin, "SET param_x = 41");
+        EXPECT_EQ(run(admin, "SELECT {x:UInt8} + 1"), "42\n");
+    }
+    {
+        auto catalog = openCatalog(dir.string());
+        Session s1(*catalog);
+        s1.clientInfo().user = "q1";
+        for (int i = 0; i < 3; ++i) EXPECT_EQ(run(s1, "SELECT 1"), "1\n");
+        EXPECT_EQ(code(s1, "SELECT 1"), ErrorCodes::QUOTA_EXCEEDED);
+    }
+    std::filesystem::remove_all(dir);
+}
