@@ -23,9 +23,10 @@ build-test: deps $(BUILD_TEST)/build.ninja
 build-release: deps $(BUILD_REL)/build.ninja
 	cmake --build $(BUILD_REL) -j $(JOBS) --target basalt
 
-# Builds and starts basalt on an embedded data directory (interactive SQL prompt on stdin).
+# Builds and starts `basalt server` on the embedded data directory: HTTP on localhost:8123 (try
+# http://localhost:8123/play), native TCP on localhost:9000 (`build/release/basalt client`).
 run: build-release
-	$(BUILD_REL)/basalt local --path $(DATA_DIR) --interactive
+	$(BUILD_REL)/basalt server --path $(DATA_DIR)
 
 test: build-test
 	cd $(BUILD_TEST) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
