@@ -1090,20 +1090,27 @@ void registerConstruction(FunctionFactory& f) {
         const char* name = each_row ? "sleepEachRow" : "sleep";
         f.registerFunction(name, [name, each_row](const ColumnsWithTypeAndName& args, const FunctionContext&) -> FunctionPtr {
             checkArgumentCount(name, args, 1, 1);
-            if (!args[0].column || !(args[0].type->isNumber()))
-                throw Exception(ErrorCodes::ILLEGAL_COLUMN, std::string("The argument of function ") + name + " must be a constant number");
-            double seconds = args[0].column->get(0).is<double>() ? args[0].column->get(0).get<double>()
-                             : args[0].column->get(0).is<int64_t>() ? double(args[0].column->get(0).get<int64_t>())
-                                                                     : double(args[0].column->get(0).get<uint64_t>());
-            if (seconds < 0 || seconds > 3)
-                throw Exception(ErrorCodes::TOO_SLOW, std::string("The maximum sleep time is 3 seconds. Requested: ") + std::to_string(seconds));
-            auto fn = makeFunction(name, makeType(TypeId::UInt8), [seconds, each_row, name](const ColumnsWithTypeAndName&, size_t rows) -> ColumnPtr {
+            // As ClickHouse: UInt* or Float* (43 otherwise), a constant (44), at most 3 s a block (160).
+            const DataType& t = *args[0].type;
+            if (!t.isUnsignedInteger() && !t.isFloat())
+                throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, std::string("A value of illegal type was provided as 1st argument 'seconds' to function '") +
+                                                                          name + "'. Expected: UInt* or Float*, got: " + t.name());
+            if (!args[0].column) throw Exception(ErrorCodes::ILLEGAL_COLUMN, std::string("The argument of function ") + name + " must be constant");
+            Field v = args[0].column->get(0);
+            double seconds = v.is<double>() ? v.get<double>() : double(v.get<uint64_t>());
+            auto tooSlow = [name](double total, size_t rows, bool per_block) {
+                std::string msg = "The maximum sleep time is 3000000 microseconds. Requested: " + std::to_string(uint64_t(total * 1e6)) + " microseconds";
+                if (per_block) msg += " per block (of size " + std::to_string(rows) + ")";
+                return Exception(ErrorCodes::TOO_SLOW, msg + " (" + name + ")");
+            };
+            if (seconds > 3) throw tooSlow(seconds, 1, false);
+            auto fn = makeFunction(name, makeType(TypeId::UInt8), [seconds, each_row, tooSlow](const ColumnsWithTypeAndName&, size_t rows) -> ColumnPtr {
                 double total = each_row ? seconds * double(rows) : (rows ? seconds : 0);
-                if (total > 3)
-                    throw Exception(ErrorCodes::TOO_SLOW, std::string("The maximum sleep time is 3000000 microseconds per block. Requested: ") +
-                                                              std::to_string(uint64_t(total * 1e6)) + " microseconds (" + name + ")");
+                if (total > 3) throw tooSlow(total, rows, each_row);
                 if (total > 0) std::this_thread::sleep_for(std::chrono::microseconds(uint64_t(total * 1e6)));
-                return std::make_shared<ColumnConst>(ColumnUInt8::create(1), rows);
+                auto zero = ColumnUInt8::create(0);
+                zero->insertDefault();   // the function returns 0
+                return std::make_shared<ColumnConst>(std::move(zero), rows);
             });
             std::const_pointer_cast<IExecutableFunction>(fn)->deterministic = false;
             return fn;
