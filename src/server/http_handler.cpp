@@ -23,9 +23,7 @@
 #include <Poco/URI.h>
 #include <zstd.h>
 
-#include <atomic>
 #include <chrono>
-#include <thread>
 #include <istream>
 #include <optional>
 #include <ostream>
@@ -300,10 +298,18 @@ private:
         if (default_format.empty()) default_format = session->settings().default_format.empty() ? "TabSeparated" : session->settings().default_format;
         StatementOutput out;
         {
-            // KILL QUERY runs even when every slot is taken: it is how a saturated server is relieved.
-            std::optional<ServerContext::QuerySlot> slot;
-            if (!stmt.ast->as<ASTKillQuery>()) slot.emplace(ctx_);
-            out = executeWatchingClient(*session, stmt, static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket());
+            // A client that hangs up cancels its statement (a pipelined next request ends the watch).
+            auto& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket();
+            out = ctx_.executeWatched(*session, stmt, [&socket] {
+                using W = ServerContext::ClientWatch;
+                try {
+                    if (!socket.poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR)) return W::Connected;
+                    char b;
+                    return socket.receiveBytes(&b, 1, MSG_PEEK) <= 0 ? W::Gone : W::StopWatching;
+                } catch (const Poco::Exception&) {
+                    return W::Gone;
+                }
+            });
         }
         query_id = session->lastQueryId();
         std::string format = out.format.empty() ? default_format : out.format;
@@ -354,40 +360,6 @@ private:
         flushPending();
         writer.finish();
         ctx_.log.write(LogLevel::Debug, "HTTP " + address + " " + query_id + " done: " + std::to_string(result_rows) + " rows");
-    }
-
-    // Runs the statement on a worker thread while this thread watches the connection: a client that
-    // hangs up cancels the statement (it stops at its next block with QUERY_WAS_CANCELLED).
-    static StatementOutput executeWatchingClient(Session& session, const ParsedStatement& stmt, Poco::Net::StreamSocket& socket) {
-        StatementOutput out;
-        std::exception_ptr error;
-        std::atomic<bool> done{false};
-        std::thread worker([&] {
-            try {
-                out = session.execute(stmt);
-            } catch (...) {
-                error = std::current_exception();
-            }
-            done = true;
-        });
-        bool watching = true;
-        while (!done) {
-            if (!watching) { std::this_thread::sleep_for(std::chrono::milliseconds(20)); continue; }
-            try {
-                if (socket.poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR)) {
-                    char b;
-                    int n = socket.receiveBytes(&b, 1, MSG_PEEK);
-                    if (n <= 0) session.cancel();   // closed by the client
-                    watching = false;               // closed, or a pipelined request: stop looking
-                }
-            } catch (const Poco::Exception&) {
-                session.cancel();
-                watching = false;
-            }
-        }
-        worker.join();
-        if (error) std::rethrow_exception(error);
-        return out;
     }
 
     ServerContext& ctx_;

@@ -8,10 +8,11 @@
 #include <Poco/Net/TCPServer.h>
 #include <Poco/Net/TCPServerParams.h>
 #include <Poco/ThreadPool.h>
-#include <openssl/crypto.h>
 #include <signal.h>
 
 #include <ctime>
+#include <optional>
+#include <thread>
 #include <filesystem>
 #include <iostream>
 
@@ -72,15 +73,7 @@ UserConfig ServerContext::authenticate(const std::string& user, const std::strin
             return u;
         }
     }
-    bool ok = it != config.users.end();
-    if (ok && !it->second.no_password) {
-        // Compared in constant time: the hash of what was sent against the stored hash.
-        std::string given = sha256Hex(password);
-        ok = given.size() == it->second.password_sha256_hex.size() &&
-             CRYPTO_memcmp(given.data(), it->second.password_sha256_hex.data(), given.size()) == 0;
-    } else if (ok && it->second.no_password) {
-        ok = password.empty();
-    }
+    bool ok = it != config.users.end() && passwordMatches(password, it->second.no_password ? "" : it->second.password_sha256_hex);
     if (!ok)
         throw Exception(ErrorCodes::AUTHENTICATION_FAILED,
                         (user.empty() ? std::string("default") : user) + ": Authentication failed: password is incorrect, or there is no user with such name.");
@@ -109,6 +102,35 @@ ServerContext::QuerySlot::QuerySlot(ServerContext& ctx) : ctx_(ctx) {
 ServerContext::QuerySlot::~QuerySlot() {
     std::lock_guard lock(ctx_.queries_mutex_);
     if (--ctx_.running_queries_ == 0) ctx_.queries_done_.notify_all();
+}
+
+StatementOutput ServerContext::executeWatched(Session& session, const ParsedStatement& stmt, const std::function<ClientWatch()>& watch,
+                                              bool* cancelled) {
+    std::optional<QuerySlot> slot;
+    if (!stmt.ast->as<ASTKillQuery>()) slot.emplace(*this);
+    StatementOutput out;
+    std::exception_ptr error;
+    std::atomic<bool> done{false};
+    std::thread worker([&] {
+        try {
+            out = session.execute(stmt);
+        } catch (...) {
+            error = std::current_exception();
+        }
+        done = true;
+    });
+    while (!done) {
+        ClientWatch w = watch();
+        if (w == ClientWatch::Connected) continue;
+        if (w == ClientWatch::Gone) {
+            session.cancel();
+            if (cancelled) *cancelled = true;
+        }
+        break;
+    }
+    worker.join();
+    if (error) std::rethrow_exception(error);
+    return out;
 }
 
 bool ServerContext::waitForQueries(std::chrono::seconds timeout) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -71,6 +72,15 @@ public:
         ServerContext& ctx_;
     };
     size_t runningQueries() const { return running_queries_.load(); }
+
+    // What a connection's watcher saw while its statement runs (`watch` blocks up to ~50 ms).
+    enum class ClientWatch { Connected, Gone, StopWatching };
+    // Runs `stmt` in `session` on a worker thread, under a query slot (KILL QUERY takes none: it is
+    // how a saturated server is relieved), while the calling thread calls `watch`: Gone cancels the
+    // statement (it stops at its next block with QUERY_WAS_CANCELLED) and sets *cancelled;
+    // StopWatching just waits for the end.
+    StatementOutput executeWatched(Session& session, const ParsedStatement& stmt, const std::function<ClientWatch()>& watch,
+                                   bool* cancelled = nullptr);
     // Waits until no query runs or `timeout` passes; true when drained.
     bool waitForQueries(std::chrono::seconds timeout);
 

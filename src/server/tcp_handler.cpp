@@ -21,10 +21,8 @@
 #include <Poco/Net/TCPServerConnection.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
 
-#include <atomic>
 #include <optional>
 #include <cstring>
-#include <thread>
 
 #include "common/exception.h"
 #include "common/string_utils.h"
@@ -275,7 +273,18 @@ private:
         bool cancelled = false;
         StatementOutput out;
         try {
-            out = executeWatchingForCancel(stmt, cancelled);
+            // A Cancel packet, or the client going away, cancels the statement.
+            out = ctx_.executeWatched(*session_, stmt, [this] {
+                using W = ServerContext::ClientWatch;
+                try {
+                    if (!in_.buffered() && !socket().poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ)) return W::Connected;
+                    if (!in_.buffered() && !in_.nextBuffer()) return W::Gone;
+                    uint64_t type = in_.readVarUInt();
+                    return type == Client::Ping ? W::Connected : W::Gone;   // Ping is answered after the query
+                } catch (const std::exception&) {
+                    return W::Gone;
+                }
+            }, &cancelled);
         } catch (const Exception& e) {
             // A cancelled query ends like a finished one (the client waits for EndOfStream).
             if (!cancelled || e.code() != ErrorCodes::QUERY_WAS_CANCELLED) throw;
@@ -303,45 +312,6 @@ private:
         if (out.has_result) sendData(Server::Data, Block(), q.compression);
         out_.push_back(char(Server::EndOfStream));
         flush();
-    }
-
-    // Runs the statement on a worker thread while this thread watches the socket: a Cancel packet
-    // or the client going away cancels it.
-    StatementOutput executeWatchingForCancel(const ParsedStatement& stmt, bool& cancelled) {
-        // KILL QUERY runs even when every slot is taken: it is how a saturated server is relieved.
-        std::optional<ServerContext::QuerySlot> slot;
-        if (!stmt.ast->as<ASTKillQuery>()) slot.emplace(ctx_);
-        StatementOutput out;
-        std::exception_ptr error;
-        std::atomic<bool> done{false};
-        std::thread worker([&] {
-            try {
-                out = session_->execute(stmt);
-            } catch (...) {
-                error = std::current_exception();
-            }
-            done = true;
-        });
-        while (!done) {
-            bool readable = false;
-            try {
-                readable = !in_.buffered() && socket().poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ);
-            } catch (const Poco::Exception&) {
-                readable = false;
-            }
-            if (in_.buffered() || readable) {
-                if (cancelled) { std::this_thread::sleep_for(std::chrono::milliseconds(20)); continue; }
-                bool alive = in_.buffered() || in_.nextBuffer();
-                if (!alive) { session_->cancel(); cancelled = true; continue; }
-                uint64_t type = in_.readVarUInt();
-                if (type == Client::Cancel) { session_->cancel(); cancelled = true; }
-                else if (type == Client::Ping) { /* answered after the query */ }
-                else { session_->cancel(); cancelled = true; }
-            }
-        }
-        worker.join();
-        if (error) std::rethrow_exception(error);
-        return out;
     }
 
     void sendData(uint64_t type, const Block& block, bool compression) { writeDataPacket(type, block, compression, network_zstd_, out_); }
