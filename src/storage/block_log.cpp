@@ -92,4 +92,35 @@ void BlockLog::clear() {
     for (auto& [n, path] : logFiles(dir_)) fs::remove(path);
 }
 
+StoredBlocks::StoredBlocks(const std::string& dir) {
+    if (!dir.empty()) log_.emplace(dir);
+    blocks_ = std::make_shared<std::vector<Block>>(log_ ? log_->load() : std::vector<Block>{});
+}
+
+std::shared_ptr<const std::vector<Block>> StoredBlocks::snapshot() const {
+    std::lock_guard lock(mutex_);
+    return blocks_;
+}
+
+void StoredBlocks::append(std::vector<Block> blocks) {
+    std::lock_guard lock(mutex_);
+    if (log_) log_->append(blocks);
+    auto next = std::make_shared<std::vector<Block>>(*blocks_);
+    for (auto& b : blocks)
+        if (b.rows()) next->push_back(std::move(b));
+    blocks_ = std::move(next);
+}
+
+void StoredBlocks::clear() {
+    std::lock_guard lock(mutex_);
+    if (log_) log_->clear();
+    blocks_ = std::make_shared<std::vector<Block>>();
+}
+
+uint64_t StoredBlocks::rows() const {
+    uint64_t n = 0;
+    for (auto& b : *snapshot()) n += b.rows();
+    return n;
+}
+
 }  // namespace basalt

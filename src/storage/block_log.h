@@ -3,6 +3,9 @@
 // fsync, rename, so a file is there whole or not at all); at startup the files are read back in
 // order; TRUNCATE removes them.
 #pragma once
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +23,22 @@ public:
 private:
     std::string dir_;
     uint64_t next_ = 1;
+};
+
+// The rows of a Set or Join table: appended by INSERTs, read as immutable snapshots, and, with a
+// directory, kept in a BlockLog (an INSERT is on disk before its rows are visible).
+class StoredBlocks {
+public:
+    explicit StoredBlocks(const std::string& dir);   // "" = RAM only
+    std::shared_ptr<const std::vector<Block>> snapshot() const;
+    void append(std::vector<Block> blocks);
+    void clear();
+    uint64_t rows() const;
+
+private:
+    mutable std::mutex mutex_;
+    std::shared_ptr<const std::vector<Block>> blocks_;
+    std::optional<BlockLog> log_;
 };
 
 }  // namespace basalt

@@ -45,50 +45,21 @@ Sources StorageSet::read(const std::vector<std::string>&, QueryContext&, size_t)
     throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Method read is not supported by storage Set");
 }
 
-StorageSet::StorageSet(TableMetadata md, const std::string& data_dir) {
-    metadata_ = std::move(md);
-    blocks_ = std::make_shared<std::vector<Block>>();
-    if (!data_dir.empty()) {
-        log_ = std::make_unique<BlockLog>(data_dir);
-        blocks_ = std::make_shared<std::vector<Block>>(log_->load());
-    }
-}
+StorageSet::StorageSet(TableMetadata md, const std::string& data_dir) : blocks_(data_dir) { metadata_ = std::move(md); }
 
-void StorageSet::write(std::vector<Block> blocks, QueryContext&) {
-    std::lock_guard lock(mutex_);
-    if (log_) log_->append(blocks);   // durable before the rows count
-    auto next = std::make_shared<std::vector<Block>>(*blocks_);
-    for (auto& b : blocks)
-        if (b.rows()) next->push_back(std::move(b));
-    blocks_ = std::move(next);
-}
+void StorageSet::write(std::vector<Block> blocks, QueryContext&) { blocks_.append(std::move(blocks)); }
 
-void StorageSet::truncate() {
-    std::lock_guard lock(mutex_);
-    if (log_) log_->clear();
-    blocks_ = std::make_shared<std::vector<Block>>();
-}
+void StorageSet::truncate() { blocks_.clear(); }
 
-std::shared_ptr<const std::vector<Block>> StorageSet::rows() const {
-    std::lock_guard lock(mutex_);
-    return blocks_;
-}
+std::shared_ptr<const std::vector<Block>> StorageSet::rows() const { return blocks_.snapshot(); }
 
-std::optional<uint64_t> StorageSet::totalRows() const {
-    uint64_t n = 0;
-    for (auto& b : *rows()) n += b.rows();
-    return n;
-}
+std::optional<uint64_t> StorageSet::totalRows() const { return blocks_.rows(); }
 
 // ---------------------------------------------------------------- Join
 StorageJoin::StorageJoin(TableMetadata md, std::string database, std::string name, std::vector<std::string> keys, bool any,
-                         const std::string& data_dir) {
+                         const std::string& data_dir)
+    : blocks_(data_dir) {
     metadata_ = std::move(md);
-    blocks_ = std::make_shared<std::vector<Block>>();
-    if (!data_dir.empty()) {
-        log_ = std::make_unique<BlockLog>(data_dir);
-        blocks_ = std::make_shared<std::vector<Block>>(log_->load());
-    }
     DictionaryStructure st;
     st.key_names = keys;
     for (auto& k : keys) {
@@ -110,46 +81,26 @@ StorageJoin::StorageJoin(TableMetadata md, std::string database, std::string nam
     // The index is rebuilt from the rows after each write (Join tables are small dimension sets).
     StorageJoin* self = this;
     index_ = std::make_shared<Dictionary>(database, name, std::move(st), [self, header]() -> Block {
-        auto snap = self->snapshot();
+        auto snap = self->blocks_.snapshot();
         return snap->empty() ? header.cloneEmpty() : concatBlocks(*snap, header);
     });
 }
 
-std::shared_ptr<const std::vector<Block>> StorageJoin::snapshot() const {
-    std::lock_guard lock(mutex_);
-    return blocks_;
-}
-
 Sources StorageJoin::read(const std::vector<std::string>& columns, QueryContext&, size_t num_streams) {
-    return splitBlocks(snapshot(), positionsOf(metadata_, columns), num_streams, 0);
+    return splitBlocks(blocks_.snapshot(), positionsOf(metadata_, columns), num_streams, 0);
 }
 
 void StorageJoin::write(std::vector<Block> blocks, QueryContext&) {
-    {
-        std::lock_guard lock(mutex_);
-        if (log_) log_->append(blocks);   // durable before the rows count
-        auto next = std::make_shared<std::vector<Block>>(*blocks_);
-        for (auto& b : blocks)
-            if (b.rows()) next->push_back(std::move(b));
-        blocks_ = std::move(next);
-    }
+    blocks_.append(std::move(blocks));
     index_->reload();
 }
 
 void StorageJoin::truncate() {
-    {
-        std::lock_guard lock(mutex_);
-        if (log_) log_->clear();
-        blocks_ = std::make_shared<std::vector<Block>>();
-    }
+    blocks_.clear();
     index_->reload();
 }
 
-std::optional<uint64_t> StorageJoin::totalRows() const {
-    uint64_t n = 0;
-    for (auto& b : *snapshot()) n += b.rows();
-    return n;
-}
+std::optional<uint64_t> StorageJoin::totalRows() const { return blocks_.rows(); }
 
 // ---------------------------------------------------------------- Buffer
 StorageBuffer::StorageBuffer(TableMetadata md, std::string dest_database, std::string dest_table, Thresholds t, Catalog* catalog, Flusher flusher)

@@ -42,9 +42,7 @@ public:
     std::shared_ptr<const std::vector<Block>> rows() const;
 
 private:
-    mutable std::mutex mutex_;
-    std::shared_ptr<const std::vector<Block>> blocks_;
-    std::unique_ptr<BlockLog> log_;
+    StoredBlocks blocks_;
 };
 
 class StorageJoin final : public IStorage {
@@ -60,11 +58,8 @@ public:
     const std::shared_ptr<Dictionary>& index() const { return index_; }
 
 private:
-    std::shared_ptr<const std::vector<Block>> snapshot() const;
-    mutable std::mutex mutex_;
-    std::shared_ptr<const std::vector<Block>> blocks_;
+    StoredBlocks blocks_;
     std::shared_ptr<Dictionary> index_;
-    std::unique_ptr<BlockLog> log_;
 };
 
 // Buffer(db, table, layers, min_time, max_time, min_rows, max_rows, min_bytes, max_bytes): INSERTs
