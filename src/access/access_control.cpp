@@ -4,7 +4,6 @@
 #include "access/access_control.h"
 
 #include <fcntl.h>
-#include <openssl/crypto.h>
 #include <unistd.h>
 
 #include <ctime>
@@ -76,14 +75,7 @@ std::optional<AccessControl::User> AccessControl::authenticate(const std::string
     auto it = users_.find(user);
     if (it == users_.end()) return std::nullopt;
     const User& u = it->second;
-    bool ok;
-    if (u.password_sha256_hex.empty()) {
-        ok = password.empty();
-    } else {
-        std::string given = sha256Hex(password);
-        ok = given.size() == u.password_sha256_hex.size() && CRYPTO_memcmp(given.data(), u.password_sha256_hex.data(), given.size()) == 0;
-    }
-    if (!ok) throw Exception(ErrorCodes::AUTHENTICATION_FAILED, user + ": Authentication failed: password is incorrect, or there is no user with such name.");
+    if (!passwordMatches(password, u.password_sha256_hex)) throw Exception(ErrorCodes::AUTHENTICATION_FAILED, user + ": Authentication failed: password is incorrect, or there is no user with such name.");
     return u;
 }
 

@@ -1,6 +1,7 @@
 // sha256.cpp — see sha256.h.
 #include "common/sha256.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 namespace basalt {
@@ -16,6 +17,12 @@ std::string sha256Hex(std::string_view data) {
         out.push_back(hex[digest[i] & 15]);
     }
     return out;
+}
+
+bool passwordMatches(std::string_view password, std::string_view stored_hex) {
+    if (stored_hex.empty()) return password.empty();
+    std::string given = sha256Hex(password);
+    return given.size() == stored_hex.size() && CRYPTO_memcmp(given.data(), stored_hex.data(), given.size()) == 0;
 }
 
 }  // namespace basalt

@@ -7,5 +7,8 @@
 namespace basalt {
 
 std::string sha256Hex(std::string_view data);
+// Whether `password` hashes to `stored_hex` ("" = no password: only an empty one matches),
+// compared in constant time.
+bool passwordMatches(std::string_view password, std::string_view stored_hex);
 
 }  // namespace basalt

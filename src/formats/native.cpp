@@ -254,28 +254,8 @@ void readData(const DataType& t, IColumn& col, size_t rows, InStream& in) {
     }
 }
 
-std::string readString(InStream& in, size_t max) {
-    uint64_t n = in.readVarUInt();
-    if (n > max) throw Exception(ErrorCodes::INCORRECT_DATA, "Too long string in Native block header: " + std::to_string(n) + " bytes");
-    std::string s(n, '\0');
-    in.readStrict(s.data(), n);
-    return s;
-}
 
 }  // namespace
-
-void writeVarUIntTo(uint64_t x, std::string& out) {
-    while (x >= 0x80) {
-        out.push_back(char(uint8_t(x) | 0x80));
-        x >>= 7;
-    }
-    out.push_back(char(x));
-}
-
-void writeStringTo(std::string_view s, std::string& out) {
-    writeVarUIntTo(s.size(), out);
-    out.append(s.data(), s.size());
-}
 
 void writeNativeBlock(const Block& block, std::string& out, bool block_info) {
     if (block_info) {
@@ -284,11 +264,11 @@ void writeNativeBlock(const Block& block, std::string& out, bool block_info) {
         out.push_back(0);
     }
     size_t rows = block.columns() ? block.rows() : 0;
-    writeVarUIntTo(block.columns(), out);
-    writeVarUIntTo(rows, out);
+    writeVarUInt(block.columns(), out);
+    writeVarUInt(rows, out);
     for (auto& c : block.data()) {
-        writeStringTo(c.name, out);
-        writeStringTo(c.type->name(), out);
+        writeStringBinary(c.name, out);
+        writeStringBinary(c.type->name(), out);
         if (!rows) continue;
         writePrefixes(*c.type, out);
         writeData(*c.type, *c.column, 0, rows, out);
@@ -316,8 +296,8 @@ Block readNativeBlock(InStream& in, bool block_info, const NativeLimits& limits)
     if (rows > limits.max_rows) throw Exception(ErrorCodes::INCORRECT_DATA, "Too many rows in Native block: " + std::to_string(rows));
     Block block;
     for (uint64_t i = 0; i < columns; ++i) {
-        std::string name = readString(in, 1 << 16);
-        std::string type_name = readString(in, 1 << 16);
+        std::string name = in.readStringBinary(1 << 16);
+        std::string type_name = in.readStringBinary(1 << 16);
         DataTypePtr type = parseDataType(type_name);
         auto col = createColumn(type);
         if (rows) {

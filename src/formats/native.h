@@ -23,11 +23,6 @@ struct NativeLimits {
     uint64_t max_rows = uint64_t(1) << 32;
 };
 
-// Primitive encodings shared with the native protocol: LEB128 VarUInt, and String = VarUInt
-// length + bytes.
-void writeVarUIntTo(uint64_t x, std::string& out);
-void writeStringTo(std::string_view s, std::string& out);
-
 // Appends `block` in Native form to out (with BlockInfo when `block_info`).
 void writeNativeBlock(const Block& block, std::string& out, bool block_info);
 // Reads one Native block. Types are parsed from their names; errors: UNKNOWN_TYPE (50),

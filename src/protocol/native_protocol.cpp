@@ -9,14 +9,6 @@
 
 namespace basalt::native {
 
-std::string readString(InStream& in, size_t max) {
-    uint64_t n = in.readVarUInt();
-    if (n > max) throw Exception(ErrorCodes::TOO_LARGE_STRING_SIZE, "Too large string in a packet: " + std::to_string(n) + " bytes");
-    std::string s(n, '\0');
-    in.readStrict(s.data(), n);
-    return s;
-}
-
 void writeDataPacket(uint64_t type, const Block& block, bool compression, bool zstd, std::string& out) {
     writeVarUInt(type, out);
     writeString("", out);

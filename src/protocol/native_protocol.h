@@ -48,12 +48,11 @@ enum : uint64_t { Hello = 0, Data = 1, Exception = 2, Progress = 3, Pong = 4, En
 constexpr size_t kMaxHeaderString = 1 << 20;   // names, ids, settings in packets
 constexpr size_t kMaxQueryText = 256 << 20;
 
-inline void writeVarUInt(uint64_t x, std::string& out) { writeVarUIntTo(x, out); }
-inline void writeString(std::string_view s, std::string& out) { writeStringTo(s, out); }
+inline void writeString(std::string_view s, std::string& out) { writeStringBinary(s, out); }
 template <typename T> void writePod(T v, std::string& out) { out.append(reinterpret_cast<const char*>(&v), sizeof(T)); }
 
 // TOO_LARGE_STRING_SIZE (131) past `max`.
-std::string readString(InStream& in, size_t max = kMaxHeaderString);
+inline std::string readString(InStream& in, size_t max = kMaxHeaderString) { return in.readStringBinary(max); }
 template <typename T> T readPod(InStream& in) {
     T v{};
     in.readStrict(reinterpret_cast<char*>(&v), sizeof(T));

@@ -33,12 +33,25 @@ uint64_t InStream::readVarUInt() {
     throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Malformed varint in column stream");
 }
 
-namespace {
+std::string InStream::readStringBinary(size_t max) {
+    uint64_t n = readVarUInt();
+    if (n > max) throw Exception(ErrorCodes::TOO_LARGE_STRING_SIZE, "Too large string size: " + std::to_string(n) + " bytes");
+    std::string s(n, '\0');
+    readStrict(s.data(), n);
+    return s;
+}
 
-inline void writeVarUInt(uint64_t x, std::string& out) {
+void writeVarUInt(uint64_t x, std::string& out) {
     while (x >= 0x80) { out.push_back(char(uint8_t(x) | 0x80)); x >>= 7; }
     out.push_back(char(x));
 }
+
+void writeStringBinary(std::string_view s, std::string& out) {
+    writeVarUInt(s.size(), out);
+    out.append(s.data(), s.size());
+}
+
+namespace {
 
 const DataType& physical(const DataType& t) { return t; }
 

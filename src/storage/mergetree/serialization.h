@@ -14,6 +14,7 @@
 #include <cstring>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "columns/column.h"
@@ -41,7 +42,14 @@ public:
     // Throws CANNOT_READ_ALL_DATA (33) if the stream ends first.
     void readStrict(char* dst, size_t n);
     uint64_t readVarUInt();
+    // VarUInt length + bytes; TOO_LARGE_STRING_SIZE (131) past `max` (before allocating).
+    std::string readStringBinary(size_t max);
 };
+
+// LEB128 VarUInt, and String = VarUInt length + bytes: ClickHouse's binary encodings, shared by the
+// column streams, the Native format and the native protocol.
+void writeVarUInt(uint64_t x, std::string& out);
+void writeStringBinary(std::string_view s, std::string& out);
 
 class StringOutStream final : public OutStream {
 public:
