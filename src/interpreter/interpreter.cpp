@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <optional>
+#include <utility>
 #include <random>
 #include <filesystem>
 #include <fstream>
@@ -440,7 +442,39 @@ StatementOutput Session::execute(const std::string& sql) {
     return execute(parseStatement(sql, limits));
 }
 
+namespace {
+// Between a streaming query and the caller's sink: counts what passes (query_log, quotas) and
+// stops the query at max_result_rows.
+class CountingSink final : public ResultSink {
+public:
+    CountingSink(ResultSink& target, uint64_t max_rows) : target_(target), max_rows_(max_rows) {}
+    void begin(const Block& header) override { target_.begin(header); }
+    void write(const Block& block) override {
+        rows += block.rows();
+        bytes += block.bytes();
+        if (max_rows_ && rows > max_rows_)
+            throw Exception(ErrorCodes::TOO_MANY_ROWS, "Limit for result exceeded, max rows: " + std::to_string(max_rows_));
+        target_.write(block);
+    }
+    void writeTotals(const Block& totals) override { target_.writeTotals(totals); }
+    uint64_t rows = 0, bytes = 0;
+
+private:
+    ResultSink& target_;
+    uint64_t max_rows_;
+};
+}  // namespace
+
+StatementOutput Session::execute(const ParsedStatement& stmt, ResultSink* sink) {
+    next_sink_ = sink;
+    struct Reset { Session& s; ~Reset() { s.next_sink_ = nullptr; } } reset{*this};
+    return execute(stmt);
+}
+
 StatementOutput Session::execute(const ParsedStatement& stmt) {
+    ResultSink* caller_sink = std::exchange(next_sink_, nullptr);
+    // A statement run from inside another (SHOW ... LIKE) must not take the outer one's sink.
+    struct RestoreSink { Session& s; ResultSink* saved; ~RestoreSink() { s.result_sink_ = saved; } } restore_sink{*this, std::exchange(result_sink_, nullptr)};
     QueryContext ctx;
     ctx.settings = settings_;
     ctx.catalog = &catalog_;
@@ -476,6 +510,8 @@ StatementOutput Session::execute(const ParsedStatement& stmt) {
     }
     ctx.memory->setLimit(int64_t(ctx.settings.max_memory_usage));
     MemoryTrackerScope scope(ctx.memory.get());
+    std::optional<CountingSink> counting;
+    if (caller_sink) counting.emplace(*caller_sink, ctx.settings.max_result_rows);
     auto start_wall = std::chrono::system_clock::now();
     auto log = [&](const char* type, int code, const std::string& error, const StatementOutput* out) {
         QueryLogEntry e;
@@ -489,7 +525,10 @@ StatementOutput Session::execute(const ParsedStatement& stmt) {
         e.read_bytes = ctx.read_bytes;
         e.written_rows = ctx.written_rows;
         e.written_bytes = ctx.written_bytes;
-        if (out && out->has_result) {
+        if (counting) {
+            e.result_rows = counting->rows;
+            e.result_bytes = counting->bytes;
+        } else if (out && out->has_result) {
             e.result_rows = out->result.rows();
             for (auto& b : out->result.blocks) e.result_bytes += b.bytes();
         }
@@ -519,7 +558,18 @@ StatementOutput Session::execute(const ParsedStatement& stmt) {
     };
     StatementOutput out;
     try {
+        result_sink_ = counting ? &*counting : nullptr;
         out = dispatch(stmt.ast, ctx, stmt.output);
+        result_sink_ = nullptr;
+        // A result that could not stream goes to the sink whole.
+        if (counting && out.has_result && !out.result.streamed) {
+            counting->begin(out.result.header);
+            for (auto& b : out.result.blocks)
+                if (b.rows()) counting->write(b);
+            if (out.result.totals) counting->writeTotals(*out.result.totals);
+            out.result.blocks.clear();
+            out.result.streamed = true;
+        }
     } catch (const std::exception& ex) {
         int code = 0;
         std::string text = formatException(ex, &code);
@@ -587,7 +637,9 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
     if (ast->as<ASTSelectWithUnion>() || ast->as<ASTSelectQuery>()) {
         StatementOutput o;
         o.has_result = true;
-        o.result = executeSelect(ast, ctx);
+        ResultSink* sink = result_sink_;
+        result_sink_ = nullptr;   // only the statement's own result streams
+        o.result = executeSelect(ast, ctx, sink);
         o.format = output.format;
         if (ctx.settings.max_result_rows && o.result.rows() > ctx.settings.max_result_rows)
             throw Exception(ErrorCodes::TOO_MANY_ROWS, "Limit for result exceeded, max rows: " + std::to_string(ctx.settings.max_result_rows));
@@ -1743,20 +1795,44 @@ std::string Session::formatResult(const StatementOutput& out, const std::string&
 
 void Session::writeResult(const StatementOutput& out, const std::string& default_format, const WriteCallback& write) {
     if (!out.has_result) return;
-    std::string fmt = out.format.empty() ? default_format : out.format;
-    auto writer = createOutputFormat(fmt, out.result.header, write, [&] {
-        QueryContext c;
-        c.settings = settings_;
-        return c.formatSettings();
-    }());
-    writer->writePrefix();
-    for (auto& b : out.result.blocks) writer->write(b);
-    if (out.result.totals) writer->writeTotals(*out.result.totals);
+    FormattingSink sink(out.format.empty() ? default_format : out.format, formatSettings(), write);
+    sink.begin(out.result.header);
+    for (auto& b : out.result.blocks) sink.write(b);
+    if (out.result.totals) sink.writeTotals(*out.result.totals);
     OutputStatistics st;
     st.rows_read = out.result.rows_read;
     st.bytes_read = out.result.bytes_read;
-    writer->writeSuffix(st);
-    writer->flush();
+    sink.finish(st);
+}
+
+FormatSettings Session::formatSettings() const {
+    QueryContext c;
+    c.settings = settings_;
+    return c.formatSettings();
+}
+
+Session::Counters Session::runningCounters() {
+    std::lock_guard lock(running_mutex_);
+    if (!running_) return last_counters_;
+    return {running_->read_rows.load(), running_->read_bytes.load(), running_->written_rows.load(), running_->written_bytes.load()};
+}
+
+void FormattingSink::begin(const Block& header) {
+    writer_ = createOutputFormat(format_, header, write_, settings_);
+    writer_->writePrefix();
+}
+
+void FormattingSink::write(const Block& block) {
+    writer_->write(block);
+    writer_->flush();   // a streamed block reaches the client now, not when the format's buffer fills
+}
+
+void FormattingSink::writeTotals(const Block& totals) { writer_->writeTotals(totals); }
+
+void FormattingSink::finish(const OutputStatistics& stats) {
+    if (!writer_) return;
+    writer_->writeSuffix(stats);
+    writer_->flush();
 }
 
 std::unique_ptr<Catalog> openCatalog(const std::string& path) {

@@ -25,6 +25,27 @@ struct StatementOutput {
     std::string format;            // FORMAT clause, or "" for the caller's default
 };
 
+// A ResultSink that formats rows as they arrive: `format` (the statement's FORMAT, else the
+// caller's default) created at begin(), its suffix written by finish().
+class FormattingSink : public ResultSink {
+public:
+    FormattingSink(std::string format, FormatSettings settings, WriteCallback write)
+        : format_(std::move(format)), settings_(std::move(settings)), write_(std::move(write)) {}
+    void begin(const Block& header) override;
+    void write(const Block& block) override;
+    void writeTotals(const Block& totals) override;
+    // Suffix (JSON statistics, ...) and flush; nothing when begin() never ran (no result set).
+    void finish(const OutputStatistics& stats);
+    bool begun() const { return writer_ != nullptr; }
+    const std::string& format() const { return format_; }
+
+private:
+    std::string format_;
+    FormatSettings settings_;
+    WriteCallback write_;
+    std::unique_ptr<IOutputFormat> writer_;
+};
+
 class StorageMaterializedView;
 struct ASTSelectWithUnion;
 
@@ -42,6 +63,10 @@ public:
 
     // Runs one statement. Result sets are returned for formatting by the caller.
     StatementOutput execute(const ParsedStatement& stmt);
+    // Same, delivering any result set to `sink` instead: streamed while the query runs when the
+    // query allows it, else handed over whole at the end; the returned result keeps only its
+    // header and totals (max_result_rows is enforced on the way).
+    StatementOutput execute(const ParsedStatement& stmt, ResultSink* sink);
     // Parses `sql` and runs it (convenience for tests and tools).
     StatementOutput execute(const std::string& sql);
 
@@ -63,6 +88,10 @@ public:
     // What the last statement read and wrote (HTTP X-ClickHouse-Summary, native Progress).
     struct Counters { uint64_t read_rows = 0, read_bytes = 0, written_rows = 0, written_bytes = 0; };
     const Counters& lastCounters() const { return last_counters_; }
+    // What the running statement has read and written so far (the last one's totals when none runs).
+    Counters runningCounters();
+    // Format settings from the session's settings (output formats, HTTP and local results).
+    FormatSettings formatSettings() const;
     // Cancels the statement running in this session from another thread (QUERY_WAS_CANCELLED).
     void cancel();
 
@@ -93,6 +122,8 @@ private:
     std::map<std::string, std::string> query_parameters_;
     Counters last_counters_;
     std::vector<Block>* provided_blocks_ = nullptr;   // insertBlocks: the INSERT's data
+    ResultSink* next_sink_ = nullptr;                 // execute(stmt, sink): handed to the next execute()
+    ResultSink* result_sink_ = nullptr;               // the running statement's sink, taken by its SELECT
     std::mutex running_mutex_;
     QueryContext* running_ = nullptr;                 // the statement in progress (cancel())
 };

@@ -83,6 +83,8 @@ public:
     SelectExecutor(QueryContext& ctx, std::vector<Cte> ctes) : ctx_(ctx), ctes_(std::move(ctes)) {}
 
     QueryResult run(const ASTSelectQuery& q, bool header_only, std::vector<std::string>* explain);
+    // The top-level query's sink (subqueries never stream).
+    void setSink(ResultSink* sink) { sink_ = sink; }
 
 private:
     Source resolveSource(const ASTSelectQuery& q, Analyzer& analyzer);
@@ -90,10 +92,11 @@ private:
 
     QueryContext& ctx_;
     std::vector<Cte> ctes_;
+    ResultSink* sink_ = nullptr;
 };
 
 QueryResult runUnion(const ASTPtr& query, QueryContext& ctx, const std::vector<Cte>& outer_ctes, bool header_only,
-                     std::vector<std::string>* explain);
+                     std::vector<std::string>* explain, ResultSink* sink = nullptr);
 
 Block resultToBlock(QueryResult&& r) {
     if (r.blocks.empty()) return r.header;
@@ -685,6 +688,13 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     // a sorting-key prefix read in key order (one ordered stream: its first rows are the answer).
     bool early_stop = has_limit && !negative_limit && (q.order_by.empty() || read_in_order) && !aggregating && !q.distinct && limit_by.empty();
     size_t stream_row_cap = early_stop ? limit + offset : 0;
+    // Streaming: rows go to the sink as the streams produce them, OFFSET and LIMIT applied on the
+    // way (under one lock, so the sink sees one block at a time).
+    bool streaming = sink_ && !aggregating && !q.distinct && (q.order_by.empty() || (read_in_order && nstreams == 1)) && limit_by.empty() &&
+                     !negative_limit && !q.limit_with_ties && !out_nodes.empty();
+    std::mutex sink_mutex;
+    size_t sink_skip = offset, sink_left = has_limit ? limit : SIZE_MAX;
+    if (streaming) sink_->begin(result.header);
 
     AggregatorParams agg_params;
     for (size_t i = 0; i < key_nodes.size(); ++i) {
@@ -751,6 +761,9 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             if (b.rows() == 0 && b.columns() == 0) break;
             out.rows_read += b.rows();
             out.bytes_read += b.bytes();
+            // Live progress (system.processes, HTTP headers of a streamed result).
+            ctx_.read_rows.fetch_add(b.rows(), std::memory_order_relaxed);
+            ctx_.read_bytes.fetch_add(b.bytes(), std::memory_order_relaxed);
             if (!array_join_nodes.empty()) {
                 b = applyArrayJoin(b, array_join_nodes, array_join_replaces, array_joins_names, q.left_array_join);
                 if (b.rows() == 0) continue;
@@ -773,6 +786,25 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
                 }
                 partials[s]->addBlock(keys, args, rows);
             } else {
+                if (streaming) {
+                    Block ob;
+                    for (size_t i = 0; i < visible; ++i) ob.insert({materialize(cols[i]), out_nodes[i]->type, out_names[i]});
+                    std::lock_guard lock(sink_mutex);
+                    // Checked under the lock: after the limit or a failed write, nothing more is sent.
+                    if (sink_left == 0 || stop.load()) break;
+                    size_t skip = std::min(sink_skip, rows);
+                    sink_skip -= skip;
+                    size_t take = std::min(sink_left, rows - skip);
+                    sink_left -= take;
+                    try {
+                        if (take) sink_->write(skip || take < rows ? cutBlock(ob, skip, take) : ob);
+                    } catch (...) {
+                        stop = true;
+                        throw;
+                    }
+                    if (sink_left == 0) { stop = true; break; }
+                    continue;
+                }
                 Block ob;
                 for (size_t i = 0; i < cols.size(); ++i) ob.insert({cols[i], out_nodes[i]->type, out_names[i]});
                 if (cols.empty()) ob.setRowsWithoutColumns(rows);
@@ -795,9 +827,16 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         for (auto& e : errors) if (e) std::rethrow_exception(e);
     }
     for (auto& o : outputs) { result.rows_read += o.rows_read; result.bytes_read += o.bytes_read; }
-    for (auto& src : sources) { result.rows_read += src->filtered_rows; result.bytes_read += src->filtered_bytes; }
-    ctx_.read_rows += result.rows_read;
-    ctx_.read_bytes += result.bytes_read;
+    for (auto& src : sources) {
+        result.rows_read += src->filtered_rows;
+        result.bytes_read += src->filtered_bytes;
+        ctx_.read_rows += src->filtered_rows;
+        ctx_.read_bytes += src->filtered_bytes;
+    }
+    if (streaming) {
+        result.streamed = true;
+        return result;
+    }
 
     // ---- finishing
     Block full_header;
@@ -897,10 +936,11 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
 }
 
 QueryResult runUnion(const ASTPtr& query, QueryContext& ctx, const std::vector<Cte>& outer_ctes, bool header_only,
-                     std::vector<std::string>* explain) {
+                     std::vector<std::string>* explain, ResultSink* sink) {
     if (auto* sel = query->as<ASTSelectQuery>()) {
         Settings saved = ctx.settings;
         SelectExecutor ex(ctx, outer_ctes);
+        ex.setSink(sink);
         try {
             auto r = ex.run(*sel, header_only, explain);
             ctx.settings = saved;
@@ -912,7 +952,7 @@ QueryResult runUnion(const ASTPtr& query, QueryContext& ctx, const std::vector<C
     }
     auto* u = query->as<ASTSelectWithUnion>();
     if (!u) throw Exception(ErrorCodes::LOGICAL_ERROR, std::string("Not a SELECT query: ") + query->kind());
-    if (u->selects.size() == 1) return runUnion(u->selects[0], ctx, outer_ctes, header_only, explain);
+    if (u->selects.size() == 1) return runUnion(u->selects[0], ctx, outer_ctes, header_only, explain, sink);
     std::vector<QueryResult> parts;
     for (size_t i = 0; i < u->selects.size(); ++i) {
         if (explain) explain->push_back("Union part " + std::to_string(i + 1));
@@ -955,7 +995,7 @@ QueryResult runUnion(const ASTPtr& query, QueryContext& ctx, const std::vector<C
 
 }  // namespace
 
-QueryResult executeSelect(const ASTPtr& query, QueryContext& ctx) { return runUnion(query, ctx, {}, false, nullptr); }
+QueryResult executeSelect(const ASTPtr& query, QueryContext& ctx, ResultSink* sink) { return runUnion(query, ctx, {}, false, nullptr, sink); }
 
 Block selectHeader(const ASTPtr& query, QueryContext& ctx) { return runUnion(query, ctx, {}, true, nullptr).header; }
 

@@ -155,7 +155,17 @@ public:
             std::string text = formatException(e, &code);
             ctx_.log.write(code == ErrorCodes::NETWORK_ERROR ? LogLevel::Debug : LogLevel::Information,
                            "HTTP " + req.clientAddress().toString() + " " + (query_id.empty() ? "" : query_id + " ") + text);
-            if (resp.sent()) return;   // mid-stream: the connection is closed with what was sent
+            if (resp.sent()) {
+                // Mid-stream: the error text ends the body (as ClickHouse's), then the connection closes.
+                try {
+                    if (body_) {
+                        body_->write("\n" + text + "\n");
+                        body_->finish();
+                    }
+                } catch (...) {
+                }
+                return;
+            }
             resp.setStatusAndReason(Poco::Net::HTTPResponse::HTTPStatus(httpStatusForErrorCode(code)));
             resp.set("X-ClickHouse-Exception-Code", std::to_string(code));
             if (!query_id.empty()) resp.set("X-ClickHouse-Query-Id", query_id);
@@ -296,11 +306,76 @@ private:
 
         std::string default_format = param("default_format").value_or("");
         if (default_format.empty()) default_format = session->settings().default_format.empty() ? "TabSeparated" : session->settings().default_format;
+        std::string format = stmt.output.format.empty() ? default_format : stmt.output.format;
+
+        // The response: formatted rows collect in `pending`; the headers go out when it first
+        // exceeds http_response_buffer_size (then the rows stream in chunks) or when the statement
+        // ends (then X-ClickHouse-Summary is final and an error can still be a 4xx/5xx).
+        // wait_end_of_query = 1 holds everything until the end.
+        size_t buffer_limit = 1 << 20;
+        if (auto b = param("http_response_buffer_size")) buffer_limit = std::max<size_t>(1, std::strtoull(b->c_str(), nullptr, 10));
+        if (param("wait_end_of_query").value_or("0") == "1") buffer_limit = SIZE_MAX;
+        std::string response_encoding;
+        if (param("enable_http_compression").value_or("0") == "1") {
+            std::string accept = toLower(req.get("Accept-Encoding", ""));
+            for (const char* e : {"zstd", "gzip", "deflate"})
+                if (accept.find(e) != std::string::npos) { response_encoding = e; break; }
+        }
+        int level = 3;
+        if (auto l = param("http_zlib_compression_level")) level = std::atoi(l->c_str());
+        bool progress_header = param("send_progress_in_http_headers").value_or("0") == "1";
+        bool has_result = false;
+        uint64_t result_rows = 0, result_bytes = 0;
+        auto sendHeaders = [&](const Session::Counters& counters) {
+            auto elapsed_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+            auto progress = [&](bool summary) {
+                std::string j = "{\"read_rows\":\"" + std::to_string(counters.read_rows) + "\",\"read_bytes\":\"" + std::to_string(counters.read_bytes) +
+                                "\",\"written_rows\":\"" + std::to_string(counters.written_rows) + "\",\"written_bytes\":\"" +
+                                std::to_string(counters.written_bytes) + "\",\"total_rows_to_read\":\"" + std::to_string(counters.read_rows) + "\"";
+                if (summary) j += ",\"result_rows\":\"" + std::to_string(result_rows) + "\",\"result_bytes\":\"" + std::to_string(result_bytes) + "\"";
+                return j + ",\"elapsed_ns\":\"" + std::to_string(elapsed_ns) + "\"}";
+            };
+            resp.set("X-ClickHouse-Query-Id", query_id);
+            resp.set("X-ClickHouse-Server-Display-Name", ctx_.config.display_name);
+            resp.set("X-ClickHouse-Timezone", session->settings().session_timezone.empty() ? "UTC" : session->settings().session_timezone);
+            if (has_result) resp.set("X-ClickHouse-Format", format);
+            if (progress_header) resp.set("X-ClickHouse-Progress", progress(false));
+            resp.set("X-ClickHouse-Summary", progress(true));
+            if (!persistent) resp.set("Keep-Alive", "timeout=" + std::to_string(ctx_.config.keep_alive_timeout_seconds));
+            resp.setContentType(has_result ? contentTypeFor(format) : "text/plain; charset=UTF-8");
+            if (!response_encoding.empty()) resp.set("Content-Encoding", response_encoding);
+            resp.setChunkedTransferEncoding(true);
+            body_ = std::make_unique<BodyWriter>(resp.send(), response_encoding, response_encoding == "zstd" ? level : std::clamp(level, 1, 9));
+        };
+        std::string pending;
+        auto flushPending = [&] {
+            if (!pending.empty()) body_->write(pending);
+            pending.clear();
+        };
+        class Sink final : public FormattingSink {
+        public:
+            Sink(const std::string& format, FormatSettings fs, WriteCallback cb, bool& has_result, uint64_t& rows, uint64_t& bytes)
+                : FormattingSink(format, std::move(fs), std::move(cb)), has_result_(has_result), rows_(rows), bytes_(bytes) {}
+            void begin(const Block& header) override { has_result_ = true; FormattingSink::begin(header); }
+            void write(const Block& block) override { rows_ += block.rows(); bytes_ += block.bytes(); FormattingSink::write(block); }
+        private:
+            bool& has_result_;
+            uint64_t& rows_;
+            uint64_t& bytes_;
+        } sink(format, session->formatSettings(), [&](std::string_view text) {
+            pending.append(text);
+            if (pending.size() < buffer_limit) return;
+            if (!body_) {
+                query_id = session->lastQueryId();
+                sendHeaders(session->runningCounters());
+            }
+            flushPending();
+        }, has_result, result_rows, result_bytes);
         StatementOutput out;
         {
             // A client that hangs up cancels its statement (a pipelined next request ends the watch).
             auto& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket();
-            out = ctx_.executeWatched(*session, stmt, [&socket] {
+            out = ctx_.executeWatched(*session, stmt, &sink, [&socket] {
                 using W = ServerContext::ClientWatch;
                 try {
                     if (!socket.poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR)) return W::Connected;
@@ -312,56 +387,19 @@ private:
             });
         }
         query_id = session->lastQueryId();
-        std::string format = out.format.empty() ? default_format : out.format;
-        auto counters = session->lastCounters();
-        uint64_t result_rows = out.has_result ? out.result.rows() : 0, result_bytes = 0;
-        if (out.has_result) for (auto& b : out.result.blocks) result_bytes += b.bytes();
-        auto elapsed_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
-        std::string summary = "{\"read_rows\":\"" + std::to_string(counters.read_rows) + "\",\"read_bytes\":\"" + std::to_string(counters.read_bytes) +
-                              "\",\"written_rows\":\"" + std::to_string(counters.written_rows) + "\",\"written_bytes\":\"" +
-                              std::to_string(counters.written_bytes) + "\",\"total_rows_to_read\":\"" + std::to_string(counters.read_rows) +
-                              "\",\"result_rows\":\"" + std::to_string(result_rows) + "\",\"result_bytes\":\"" + std::to_string(result_bytes) +
-                              "\",\"elapsed_ns\":\"" + std::to_string(elapsed_ns) + "\"}";
-
-        resp.set("X-ClickHouse-Query-Id", query_id);
-        resp.set("X-ClickHouse-Server-Display-Name", ctx_.config.display_name);
-        resp.set("X-ClickHouse-Timezone", session->settings().session_timezone.empty() ? "UTC" : session->settings().session_timezone);
-        if (out.has_result) resp.set("X-ClickHouse-Format", format);
-        if (param("send_progress_in_http_headers").value_or("0") == "1")
-            resp.set("X-ClickHouse-Progress", "{\"read_rows\":\"" + std::to_string(counters.read_rows) + "\",\"read_bytes\":\"" +
-                                                  std::to_string(counters.read_bytes) + "\",\"written_rows\":\"" + std::to_string(counters.written_rows) +
-                                                  "\",\"written_bytes\":\"" + std::to_string(counters.written_bytes) + "\",\"total_rows_to_read\":\"" +
-                                                  std::to_string(counters.read_rows) + "\",\"elapsed_ns\":\"" + std::to_string(elapsed_ns) + "\"}");
-        resp.set("X-ClickHouse-Summary", summary);
-        if (!persistent) resp.set("Keep-Alive", "timeout=" + std::to_string(ctx_.config.keep_alive_timeout_seconds));
-        resp.setContentType(out.has_result ? contentTypeFor(format) : "text/plain; charset=UTF-8");
-        // Response compression, when asked for both ways (as ClickHouse).
-        std::string response_encoding;
-        if (param("enable_http_compression").value_or("0") == "1") {
-            std::string accept = toLower(req.get("Accept-Encoding", ""));
-            for (const char* e : {"zstd", "gzip", "deflate"})
-                if (accept.find(e) != std::string::npos) { response_encoding = e; break; }
-        }
-        if (!response_encoding.empty()) resp.set("Content-Encoding", response_encoding);
-        int level = 3;
-        if (auto l = param("http_zlib_compression_level")) level = std::atoi(l->c_str());
-        resp.setChunkedTransferEncoding(true);
-        std::ostream& os = resp.send();
-        BodyWriter writer(os, response_encoding, response_encoding == "zstd" ? level : std::clamp(level, 1, 9));
-        std::string pending;
-        auto flushPending = [&] {
-            if (!pending.empty()) writer.write(pending);
-            pending.clear();
-        };
-        session->writeResult(out, default_format, [&](std::string_view s) {
-            pending.append(s);
-            if (pending.size() >= (1 << 20)) flushPending();
-        });
+        OutputStatistics stats;
+        stats.rows_read = out.result.rows_read;
+        stats.bytes_read = out.result.bytes_read;
+        stats.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        sink.finish(stats);
+        if (!body_) sendHeaders(session->lastCounters());
         flushPending();
-        writer.finish();
+        body_->finish();
         ctx_.log.write(LogLevel::Debug, "HTTP " + address + " " + query_id + " done: " + std::to_string(result_rows) + " rows");
     }
 
+    // The response body once the headers are out (an error after that is written into it).
+    std::unique_ptr<BodyWriter> body_;
     ServerContext& ctx_;
 };
 

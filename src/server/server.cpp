@@ -104,8 +104,8 @@ ServerContext::QuerySlot::~QuerySlot() {
     if (--ctx_.running_queries_ == 0) ctx_.queries_done_.notify_all();
 }
 
-StatementOutput ServerContext::executeWatched(Session& session, const ParsedStatement& stmt, const std::function<ClientWatch()>& watch,
-                                              bool* cancelled) {
+StatementOutput ServerContext::executeWatched(Session& session, const ParsedStatement& stmt, ResultSink* sink,
+                                              const std::function<ClientWatch()>& watch, bool* cancelled) {
     std::optional<QuerySlot> slot;
     if (!stmt.ast->as<ASTKillQuery>()) slot.emplace(*this);
     StatementOutput out;
@@ -113,7 +113,7 @@ StatementOutput ServerContext::executeWatched(Session& session, const ParsedStat
     std::atomic<bool> done{false};
     std::thread worker([&] {
         try {
-            out = session.execute(stmt);
+            out = session.execute(stmt, sink);
         } catch (...) {
             error = std::current_exception();
         }

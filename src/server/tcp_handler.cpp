@@ -26,6 +26,7 @@
 
 #include "common/exception.h"
 #include "common/string_utils.h"
+#include "exec/block_ops.h"
 #include "protocol/native_protocol.h"
 #include "server/server.h"
 #include "sql/parser.h"
@@ -270,11 +271,30 @@ private:
             flush();
             return;
         }
+        // Result blocks become Data packets as the query produces them (bounded by
+        // max_block_size rows each), sent from the worker thread.
+        class Sink final : public ResultSink {
+        public:
+            Sink(Connection& c, bool compression) : c_(c), compression_(compression) {}
+            void begin(const Block& header) override { begun = true; c_.sendData(Server::Data, header, compression_); }
+            void write(const Block& b) override {
+                size_t step = std::max<size_t>(1, c_.session_->settings().max_block_size);
+                for (size_t off = 0; off < b.rows(); off += step) {
+                    size_t n = std::min(step, b.rows() - off);
+                    c_.sendData(Server::Data, n == b.rows() ? b : cutBlock(b, off, n), compression_);
+                    if (c_.out_.size() > (1 << 20)) c_.flush();
+                }
+            }
+            void writeTotals(const Block& totals) override { c_.sendData(Server::Totals, totals, compression_); }
+            bool begun = false;
+        private:
+            Connection& c_;
+            bool compression_;
+        } sink(*this, q.compression);
         bool cancelled = false;
-        StatementOutput out;
         try {
             // A Cancel packet, or the client going away, cancels the statement.
-            out = ctx_.executeWatched(*session_, stmt, [this] {
+            ctx_.executeWatched(*session_, stmt, &sink, [this] {
                 using W = ServerContext::ClientWatch;
                 try {
                     if (!in_.buffered() && !socket().poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ)) return W::Connected;
@@ -292,24 +312,8 @@ private:
             flush();
             return;
         }
-        if (out.has_result) {
-            sendData(Server::Data, out.result.header, q.compression);
-            for (auto& b : out.result.blocks) {
-                if (!b.rows()) continue;
-                // Blocks of at most max_block_size rows keep packets bounded.
-                size_t step = std::max<size_t>(1, session_->settings().max_block_size);
-                for (size_t off = 0; off < b.rows(); off += step) {
-                    size_t n = std::min(step, b.rows() - off);
-                    Block part;
-                    for (auto& c : b.data()) part.insert({c.column->cut(off, n), c.type, c.name});
-                    sendData(Server::Data, part, q.compression);
-                    if (out_.size() > (1 << 20)) flush();
-                }
-            }
-            if (out.result.totals) sendData(Server::Totals, *out.result.totals, q.compression);
-        }
         sendProgress(session_->lastCounters());
-        if (out.has_result) sendData(Server::Data, Block(), q.compression);
+        if (sink.begun) sendData(Server::Data, Block(), q.compression);
         out_.push_back(char(Server::EndOfStream));
         flush();
     }

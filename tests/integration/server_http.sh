@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The HTTP interface of `basalt server`, driven with curl: query in the URL and in the body, INSERT
 # data in the body, formats, database / query_id / settings / param_ URL parameters, sessions,
-# compression both ways, headers, error statuses and codes, credentials, read-only users, limits,
+# compression both ways, headers, streamed results (and errors in the middle of one), error statuses
+# and codes, credentials, read-only users, limits,
 # /ping and /play, the native port refusing HTTP, and a SIGTERM shutdown that keeps every
 # acknowledged INSERT.
 # Usage: server_http.sh BASALT_BINARY
@@ -55,6 +56,21 @@ grep -qi '"written_rows":"3"' "$dir/h" || fail "summary written_rows: $(grep -i 
 curl -s -D "$dir/h" "$url/?send_progress_in_http_headers=1" --data-binary "SELECT count() FROM t" -o /dev/null
 grep -qi '^X-ClickHouse-Progress: ' "$dir/h" || fail "progress header"
 expect "query_log" "$(q "SELECT query_id, interface FROM system.query_log WHERE query_id = 'my-query-1' AND type = 'QueryFinish'")" "$(printf 'my-query-1\t2')"
+# Results stream: a scan far larger than max_memory_usage goes through in blocks, while the same
+# rows sorted (a result that must be held whole) hit the limit; an error after the first rows went
+# out ends the 200 body with the ClickHouse error text; before that (or with wait_end_of_query)
+# it is a 500 with the code header.
+expect "streamed scan under a memory limit" "$(curl -s "$url/?max_memory_usage=40000000" --data-binary 'SELECT number, toString(number) FROM numbers(5000000)' | wc -l)" "5000000"
+expect "whole result over the limit" "$(URLPARAMS='max_memory_usage=40000000' status_and_code 'SELECT number, toString(number) FROM numbers(5000000) ORDER BY number DESC')" "500 241"
+curl -s -o "$dir/body" -D "$dir/headers" "$url/?http_response_buffer_size=1&max_threads=1&max_block_size=1000" --data-binary 'SELECT throwIf(number = 150000) FROM numbers(200000)'
+expect "mid-stream error status" "$(head -1 "$dir/headers" | cut -d' ' -f2)" "200"
+expect "mid-stream rows before the error" "$(grep -c '^0$' "$dir/body")" "150000"
+expect "mid-stream error text" "$(tail -1 "$dir/body" | cut -c1-40)" "Code: 395. DB::Exception: Value passed t"
+expect "error held to the end" "$(URLPARAMS='wait_end_of_query=1&max_threads=1&max_block_size=1000' status_and_code 'SELECT throwIf(number = 150000) FROM numbers(200000)')" "500 395"
+expect "streamed LIMIT OFFSET" "$(curl -s "$url/?max_threads=1&max_block_size=1000" --data-binary 'SELECT number FROM numbers(100000) LIMIT 3 OFFSET 2999' | tr '\n' ' ')" "2999 3000 3001 "
+curl -s -D "$dir/h" "$url/?max_block_size=1000" --data-binary "SELECT number FROM numbers(10000) WHERE number % 2 = 0 FORMAT Null" -o /dev/null
+grep -qi '"result_rows":"5000"' "$dir/h" || fail "summary result_rows of a streamed query: $(grep -i summary "$dir/h")"
+
 # Settings and parameters as URL parameters.
 expect "setting" "$(curl -s "$url/?max_block_size=1234" --data-binary "SELECT value FROM system.settings WHERE name = 'max_block_size'")" "1234"
 expect "unknown setting" "$(URLPARAMS='no_such_setting=1' status_and_code 'SELECT 1')" "404 115"

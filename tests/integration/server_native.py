@@ -63,6 +63,29 @@ def scenario(compression, table):
         n += 1
         s += row[0]
     check("streamed rows", (n, s), (100000, 4999950000))
+    # A scan far larger than max_memory_usage streams through (the server never holds it whole)...
+    n = 0
+    for block in c.execute_iter("SELECT number, toString(number) FROM numbers(3000000)", settings={"max_memory_usage": 40000000, "max_block_size": 65536},
+                                chunk_size=1):
+        n += 1
+    check("streamed scan under a memory limit", n, 3000000)
+    # ... while a result that must be held whole (sorted) hits the limit.
+    try:
+        c.execute("SELECT number, toString(number) FROM numbers(3000000) ORDER BY number DESC", settings={"max_memory_usage": 40000000})
+        print("FAIL: sorted result under the memory limit did not raise")
+        sys.exit(1)
+    except ServerException as e:
+        check("whole result over the limit", e.code, 241)
+    # An error after some blocks went out arrives as the driver's exception.
+    got = 0
+    try:
+        for row in c.execute_iter("SELECT throwIf(number = 150000) FROM numbers(200000)", settings={"max_block_size": 1000, "max_threads": 1}):
+            got += 1
+        print("FAIL: mid-stream error did not raise")
+        sys.exit(1)
+    except ServerException as e:
+        check("mid-stream error code", e.code, 395)
+    check("rows before the mid-stream error", got > 0, True)
     # Errors carry ClickHouse codes; the client reconnects and goes on.
     for sql, code in (("SELECT * FROM no_such_table", 60), ("SELEC 1", 62), (f"INSERT INTO {table} (nope) VALUES", 16)):
         try:
