@@ -5,7 +5,7 @@ BUILD_TEST := build/asan
 BUILD_REL := build/release
 DATA_DIR ?= $(CURDIR)/.basalt-data
 
-.PHONY: deps build-test build-release run test bench bench-storage compat fuzz-deps fuzz-build fuzz fuzz-sql clean
+.PHONY: deps build-test build-release run test bench bench-storage compat fuzz-deps fuzz-build fuzz fuzz-sql fuzz-native clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -60,7 +60,7 @@ $(BUILD_FUZZ)/build.ninja:
 	  -DBASALT_SANITIZE="address;undefined"
 
 fuzz-build: fuzz-deps $(BUILD_FUZZ)/build.ninja
-	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_parser fuzz_sql
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_parser fuzz_sql fuzz_native
 
 # Parser fuzzer; seed corpus = the golden test scripts.
 fuzz: fuzz-build
@@ -75,6 +75,12 @@ fuzz-sql: fuzz-build
 	python3 scripts/split-fuzz-corpus.py tests/queries $(BUILD_FUZZ)/corpus_sql
 	cd $(BUILD_FUZZ) && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ./fuzz_sql -max_total_time=$(FUZZ_SECONDS) -max_len=2048 -timeout=20 -rss_limit_mb=4096 -dict=$(CURDIR)/tests/fuzz/sql.dict $(FUZZ_ARGS) corpus_sql
+
+# Native-protocol packet reader (what a TCP client sends); seed corpus = valid conversations.
+fuzz-native: fuzz-build
+	mkdir -p $(BUILD_FUZZ)/corpus_native
+	cd $(BUILD_FUZZ) && FUZZ_NATIVE_SEED_DIR=corpus_native ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ./fuzz_native -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=4096 $(FUZZ_ARGS) corpus_native
 
 clean:
 	rm -rf build

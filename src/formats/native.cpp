@@ -307,7 +307,8 @@ Block readNativeBlock(InStream& in, bool block_info, const NativeLimits& limits)
         if (col->size() != rows) throw Exception(ErrorCodes::INCORRECT_DATA, "Column " + name + " of a Native block has " + std::to_string(col->size()) + " rows, expected " + std::to_string(rows));
         block.insert({std::move(col), type, name});
     }
-    if (!columns) block.setRowsWithoutColumns(rows);
+    // A block without columns has no rows, whatever count it declares (as ClickHouse's reader, and
+    // what writeNativeBlock writes): over the protocol it ends a client's data.
     return block;
 }
 

@@ -40,6 +40,72 @@ Block readDataPacketBody(InStream& in, bool compression) {
     return b;
 }
 
+ClientHello readClientHello(InStream& in) {
+    ClientHello h;
+    h.client_name = readString(in);
+    in.readVarUInt();   // major
+    in.readVarUInt();   // minor
+    h.revision = std::min<uint64_t>(in.readVarUInt(), kRevision);
+    if (h.revision < kRevisionWithSettingsAsStrings)
+        throw Exception(ErrorCodes::UNEXPECTED_PACKET_FROM_CLIENT, "Client protocol revision " + std::to_string(h.revision) + " is too old");
+    h.database = readString(in);
+    h.user = readString(in);
+    h.password = readString(in);
+    if (h.user.empty()) throw Exception(ErrorCodes::UNEXPECTED_PACKET_FROM_CLIENT, "Unexpected packet from client (no user in Hello package)");
+    return h;
+}
+
+QueryPacket readQueryPacket(InStream& in, uint64_t revision) {
+    QueryPacket p;
+    p.id = readString(in);
+    if (revision >= kRevisionWithClientInfo) {
+        uint8_t kind = readPod<uint8_t>(in);
+        if (kind != 0) {
+            readString(in);   // initial_user
+            readString(in);   // initial_query_id
+            readString(in);   // initial_address
+            if (revision >= kRevisionWithInitialQueryStartTime) readPod<uint64_t>(in);
+            uint8_t iface = readPod<uint8_t>(in);
+            if (iface == 1) {   // TCP
+                readString(in);   // os_user
+                readString(in);   // client_hostname
+                readString(in);   // client_name
+                in.readVarUInt(); in.readVarUInt(); in.readVarUInt();
+            } else if (iface == 2) {   // HTTP
+                readPod<uint8_t>(in);
+                readString(in);
+                if (revision >= kRevisionWithXForwardedFor) readString(in);
+                if (revision >= kRevisionWithReferer) readString(in);
+            }
+            if (revision >= kRevisionWithQuotaKeyInClientInfo) readString(in);
+            if (revision >= kRevisionWithDistributedDepth) in.readVarUInt();
+            if (iface == 1 && revision >= kRevisionWithVersionPatch) in.readVarUInt();
+            if (revision >= kRevisionWithOpenTelemetry) {
+                if (readPod<uint8_t>(in)) {
+                    char trace[24];
+                    in.readStrict(trace, 24);
+                    readString(in);
+                    readPod<uint8_t>(in);
+                }
+            }
+            if (revision >= kRevisionWithParallelReplicas) { in.readVarUInt(); in.readVarUInt(); in.readVarUInt(); }
+        }
+    }
+    // Settings: name, flags, value (text) until an empty name.
+    while (true) {
+        std::string name = readString(in);
+        if (name.empty()) break;
+        in.readVarUInt();   // flags
+        p.settings.emplace_back(std::move(name), readString(in));
+        if (p.settings.size() > 10000) throw Exception(ErrorCodes::TOO_LARGE_STRING_SIZE, "Too many settings in a Query packet");
+    }
+    if (revision >= kRevisionWithInterserverSecret) readString(in);
+    in.readVarUInt();   // stage: always Complete from clients
+    p.compression = in.readVarUInt() != 0;
+    p.text = readString(in, kMaxQueryText);
+    return p;
+}
+
 void writeProgress(const Progress& p, uint64_t revision, std::string& out) {
     writeVarUInt(Server::Progress, out);
     writeVarUInt(p.read_rows, out);

@@ -65,6 +65,23 @@ void writeDataPacket(uint64_t type, const Block& block, bool compression, bool z
 // Reads the rest of a Data-shaped packet (after its type): table name, block.
 Block readDataPacketBody(InStream& in, bool compression);
 
+// The client's Hello (after its packet type): name, version, revision, database, credentials.
+// `revision` is already capped at kRevision; too old a client is UNEXPECTED_PACKET_FROM_CLIENT.
+struct ClientHello {
+    std::string client_name, database, user, password;
+    uint64_t revision = 0;
+};
+ClientHello readClientHello(InStream& in);
+
+// A Query packet (after its type): id, ClientInfo (skipped), settings as text, interserver
+// secret, stage, compression flag, text. Sizes bounded (131); at most 10000 settings.
+struct QueryPacket {
+    std::string id, text;
+    std::vector<std::pair<std::string, std::string>> settings;
+    bool compression = false;
+};
+QueryPacket readQueryPacket(InStream& in, uint64_t revision);
+
 // Progress: read rows/bytes, total rows, written rows/bytes (deltas).
 struct Progress {
     uint64_t read_rows = 0, read_bytes = 0, total_rows = 0, written_rows = 0, written_bytes = 0;

@@ -103,17 +103,11 @@ private:
         }
         type = in_.readVarUInt();
         if (type != Client::Hello) throw Exception(ErrorCodes::UNEXPECTED_PACKET_FROM_CLIENT, "Unexpected packet from client (no Hello)");
-        client_name_ = readString(in_);
-        in_.readVarUInt();   // major
-        in_.readVarUInt();   // minor
-        revision_ = std::min<uint64_t>(in_.readVarUInt(), kRevision);
-        if (revision_ < kRevisionWithSettingsAsStrings)
-            throw Exception(ErrorCodes::UNEXPECTED_PACKET_FROM_CLIENT, "Client protocol revision " + std::to_string(revision_) + " is too old");
-        std::string database = readString(in_);
-        std::string user = readString(in_);
-        std::string password = readString(in_);
-        if (user.empty()) throw Exception(ErrorCodes::UNEXPECTED_PACKET_FROM_CLIENT, "Unexpected packet from client (no user in Hello package)");
-        UserConfig account = ctx_.authenticate(user, password);
+        ClientHello hello = readClientHello(in_);
+        client_name_ = hello.client_name;
+        revision_ = hello.revision;
+        const std::string& database = hello.database;
+        UserConfig account = ctx_.authenticate(hello.user, hello.password);
         session_ = std::make_unique<Session>(*ctx_.catalog);
         ctx_.initSession(*session_, account, address_, "TCP");
         session_->clientInfo().client_name = client_name_;
@@ -157,56 +151,13 @@ private:
     };
 
     void readQuery(QueryState& q) {
-        q.id = readString(in_);
-        if (revision_ >= kRevisionWithClientInfo) {
-            uint8_t kind = readPod<uint8_t>(in_);
-            if (kind != 0) {
-                readString(in_);   // initial_user
-                readString(in_);   // initial_query_id
-                readString(in_);   // initial_address
-                if (revision_ >= kRevisionWithInitialQueryStartTime) readPod<uint64_t>(in_);
-                uint8_t iface = readPod<uint8_t>(in_);
-                if (iface == 1) {   // TCP
-                    readString(in_);   // os_user
-                    readString(in_);   // client_hostname
-                    readString(in_);   // client_name
-                    in_.readVarUInt(); in_.readVarUInt(); in_.readVarUInt();
-                } else if (iface == 2) {   // HTTP
-                    readPod<uint8_t>(in_);
-                    readString(in_);
-                    if (revision_ >= kRevisionWithXForwardedFor) readString(in_);
-                    if (revision_ >= kRevisionWithReferer) readString(in_);
-                }
-                if (revision_ >= kRevisionWithQuotaKeyInClientInfo) readString(in_);
-                if (revision_ >= kRevisionWithDistributedDepth) in_.readVarUInt();
-                if (iface == 1 && revision_ >= kRevisionWithVersionPatch) in_.readVarUInt();
-                if (revision_ >= kRevisionWithOpenTelemetry) {
-                    if (readPod<uint8_t>(in_)) {
-                        char trace[24];
-                        in_.readStrict(trace, 24);
-                        readString(in_);
-                        readPod<uint8_t>(in_);
-                    }
-                }
-                if (revision_ >= kRevisionWithParallelReplicas) { in_.readVarUInt(); in_.readVarUInt(); in_.readVarUInt(); }
-            }
-        }
-        // Settings: name, flags, value (text) until an empty name. Applied after the whole packet
-        // is read, so a bad setting still leaves the stream in sync.
-        std::vector<std::pair<std::string, std::string>> settings;
-        while (true) {
-            std::string name = readString(in_);
-            if (name.empty()) break;
-            in_.readVarUInt();   // flags
-            settings.emplace_back(std::move(name), readString(in_));
-            if (settings.size() > 10000) throw Exception(ErrorCodes::TOO_LARGE_STRING_SIZE, "Too many settings in a Query packet");
-        }
-        if (revision_ >= kRevisionWithInterserverSecret) readString(in_);
-        in_.readVarUInt();   // stage: always Complete from clients
-        q.compression = in_.readVarUInt() != 0;
-        q.text = readString(in_, kMaxQueryText);
+        QueryPacket packet = readQueryPacket(in_, revision_);
+        q.id = std::move(packet.id);
+        q.text = std::move(packet.text);
+        q.compression = packet.compression;
         q.header_read = true;
-        for (auto& [n, v] : settings) {
+        // Settings apply after the whole packet is read, so a bad one still leaves the stream in sync.
+        for (auto& [n, v] : packet.settings) {
             if (n == "network_compression_method") { network_zstd_ = toLower(v) == "zstd"; continue; }
             if (n == "readonly" && session_->settings().readonly && v == "0") throw Exception(ErrorCodes::READONLY, "Cannot modify 'readonly' setting in readonly mode");
             session_->settings().set(n, Field(v));
