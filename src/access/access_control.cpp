@@ -35,6 +35,26 @@ std::string target(const std::string& db, const std::string& table) {
     return (db == "*" ? std::string("*") : backQuote(db)) + "." + (table == "*" ? std::string("*") : backQuote(table));
 }
 
+// GRANT statements for a set of grants: column grants of one privilege and table grouped as
+// SELECT(a, b) (the set is ordered by type, database, table, column).
+std::vector<std::string> grantStatements(const std::set<AccessControl::Grant>& grants, const std::string& who) {
+    std::vector<std::string> lines;
+    for (auto it = grants.begin(); it != grants.end();) {
+        std::string columns;
+        auto next = it;
+        while (next != grants.end() && next->type == it->type && next->database == it->database && next->table == it->table &&
+               !next->column.empty() && !it->column.empty()) {
+            columns += (columns.empty() ? "" : ", ") + backQuote(next->column);
+            ++next;
+        }
+        if (next == it) ++next;
+        lines.push_back(std::string("GRANT ") + accessTypeName(it->type) + (columns.empty() ? "" : "(" + columns + ")") + " ON " +
+                        target(it->database, it->table) + " TO " + backQuote(who));
+        it = next;
+    }
+    return lines;
+}
+
 }  // namespace
 
 const char* accessTypeName(AccessType t) {
@@ -79,17 +99,25 @@ std::optional<AccessControl::User> AccessControl::authenticate(const std::string
     return u;
 }
 
-bool AccessControl::allowed(const std::set<Grant>& grants, AccessType type, const std::string& database, const std::string& table) const {
-    for (auto& g : grants) {
-        if (g.type != type && g.type != AccessType::All) continue;
-        if (g.database != "*" && g.database != database) continue;
-        if (g.table != "*" && g.table != table) continue;
-        return true;
-    }
-    return false;
+AccessControl::Coverage AccessControl::coverage(const User& u, AccessType type, const std::string& database, const std::string& table) const {
+    Coverage c;
+    auto add = [&](const std::set<Grant>& grants) {
+        for (auto& g : grants) {
+            if (g.type != type && g.type != AccessType::All) continue;
+            if (g.database != "*" && g.database != database) continue;
+            if (g.table != "*" && g.table != table) continue;
+            if (g.column.empty()) c.whole = true;
+            else c.columns.insert(g.column);
+        }
+    };
+    add(u.grants);
+    for (auto& r : u.roles)
+        if (auto rit = roles_.find(r); rit != roles_.end()) add(rit->second.grants);
+    return c;
 }
 
-void AccessControl::check(const std::string& user, AccessType type, const std::string& database, const std::string& table) const {
+void AccessControl::check(const std::string& user, AccessType type, const std::string& database, const std::string& table,
+                          const std::vector<std::string>* columns) const {
     std::lock_guard lock(mutex_);
     auto it = users_.find(user);
     if (it == users_.end()) return;   // an administrator (config user, basalt local)
@@ -97,11 +125,22 @@ void AccessControl::check(const std::string& user, AccessType type, const std::s
     if (database == "system" && type == AccessType::Select) return;
     if (u.readonly && type != AccessType::Select)
         throw Exception(ErrorCodes::READONLY, user + ": Cannot execute query in readonly mode");
-    if (allowed(u.grants, type, database, table)) return;
-    for (auto& r : u.roles)
-        if (auto rit = roles_.find(r); rit != roles_.end() && allowed(rit->second.grants, type, database, table)) return;
+    Coverage c = coverage(u, type, database, table);
+    if (c.whole) return;
+    std::string needed;   // the column list the error names
+    if (!columns) {
+        if (!c.columns.empty()) return;
+    } else if (columns->empty()) {
+        if (!c.columns.empty()) return;
+    } else {
+        bool all = true;
+        for (auto& col : *columns) all = all && c.columns.count(col);
+        if (all) return;
+        for (auto& col : *columns) needed += (needed.empty() ? "" : ", ") + backQuote(col);
+        needed = "(" + needed + ")";
+    }
     throw Exception(ErrorCodes::ACCESS_DENIED, user + ": Not enough privileges. To execute this query, it's necessary to have the grant " +
-                                                   accessTypeName(type) + " ON " + target(database, table));
+                                                   accessTypeName(type) + needed + " ON " + target(database, table));
 }
 
 ASTPtr AccessControl::rowPolicy(const std::string& user, const std::string& database, const std::string& table) const {
@@ -257,6 +296,16 @@ std::vector<std::string> AccessControl::execute(const ASTAccessQuery& q, const s
             break;
         case A::Grant: case A::Revoke: {
             bool grant = q.action == A::Grant;
+            // Column lists: SELECT and INSERT only, on one table (checked before anything changes).
+            for (size_t i = 0; i < q.privilege_columns.size() && i < q.privileges.size(); ++i) {
+                if (q.privilege_columns[i].empty()) continue;
+                AccessType t = parseAccessType(q.privileges[i]);
+                if (t != AccessType::Select && t != AccessType::Insert)
+                    throw Exception(ErrorCodes::INVALID_GRANT, std::string(accessTypeName(t)) + " cannot be granted on the column level");
+                if (grant && (q.database == "*" || q.table.empty() || q.table == "*"))
+                    throw Exception(ErrorCodes::INVALID_GRANT, "Wildcard grants are not allowed for columns: " + std::string(accessTypeName(t)) + " ON " +
+                                                                   target(q.database.empty() ? current_database : q.database, q.table.empty() ? "*" : q.table));
+            }
             for (auto& g : q.grantees) {
                 std::set<Grant>* grants = nullptr;
                 std::set<std::string>* user_roles = nullptr;
@@ -265,14 +314,25 @@ std::vector<std::string> AccessControl::execute(const ASTAccessQuery& q, const s
                 else throw Exception(ErrorCodes::UNKNOWN_USER, "There is no user or role `" + g + "` in user directories");
                 if (!q.privileges.empty()) {
                     std::string db = q.database == "*" ? "*" : dbOf(q.database);
-                    for (auto& p : q.privileges) {
-                        Grant gr{parseAccessType(p), db, q.table.empty() ? "*" : q.table};
-                        if (grant) grants->insert(gr);
-                        else if (gr.type == AccessType::All) {
-                            for (auto it = grants->begin(); it != grants->end();)
-                                it = (it->database == gr.database && it->table == gr.table) ? grants->erase(it) : std::next(it);
+                    std::string table = q.table.empty() ? "*" : q.table;
+                    for (size_t i = 0; i < q.privileges.size(); ++i) {
+                        Grant gr{parseAccessType(q.privileges[i]), db, table};
+                        const std::vector<std::string>* columns = i < q.privilege_columns.size() ? &q.privilege_columns[i] : nullptr;
+                        if (columns && !columns->empty()) {
+                            // Column grants: one entry per column (REVOKE removes just those).
+                            for (auto& col : *columns) {
+                                Grant cg = gr;
+                                cg.column = col;
+                                if (grant) grants->insert(cg);
+                                else grants->erase(cg);
+                            }
+                        } else if (grant) {
+                            grants->insert(gr);
                         } else {
-                            grants->erase(gr);
+                            // A whole-table REVOKE takes the column grants of that privilege too (ALL: every privilege).
+                            for (auto it = grants->begin(); it != grants->end();)
+                                it = (it->database == gr.database && it->table == gr.table && (gr.type == AccessType::All || it->type == gr.type))
+                                         ? grants->erase(it) : std::next(it);
                         }
                     }
                 } else {
@@ -348,7 +408,7 @@ std::string AccessControl::dumpLocked() const {
         out += ";\n";
     }
     auto grants = [&](const std::string& who, const std::set<Grant>& gs) {
-        for (auto& g : gs) out += std::string("GRANT ") + accessTypeName(g.type) + " ON " + target(g.database, g.table) + " TO " + backQuote(who) + ";\n";
+        for (auto& line : grantStatements(gs, who)) out += line + ";\n";
     };
     for (auto& [n, r] : roles_) grants(n, r.grants);
     for (auto& [n, u] : users_) {
@@ -383,7 +443,7 @@ std::vector<std::string> AccessControl::grantLines(const std::string& name) cons
         lines.push_back("GRANT ALL ON *.* TO " + backQuote(name) + " WITH GRANT OPTION");   // an administrator
         return lines;
     }
-    for (auto& g : *gs) lines.push_back(std::string("GRANT ") + accessTypeName(g.type) + " ON " + target(g.database, g.table) + " TO " + backQuote(name));
+    lines = grantStatements(*gs, name);
     if (rs)
         for (auto& r : *rs) lines.push_back("GRANT " + backQuote(r) + " TO " + backQuote(name));
     return lines;

@@ -7,7 +7,9 @@
 // plus those of its roles; SELECT needs SELECT on the table (or its database / *.*), INSERT needs
 // INSERT, CREATE / DROP / ALTER / TRUNCATE their own privilege; ALL covers them all. The system
 // database is readable by everyone. A row policy `USING expr TO u` shows u only the rows where
-// expr holds. Missing privileges: ACCESS_DENIED (497) naming the grant that would allow it.
+// expr holds. SELECT and INSERT can be granted per column (GRANT SELECT(a, b) ON db.t): a query
+// then reads / writes only those columns. Missing privileges: ACCESS_DENIED (497) naming the grant
+// that would allow it.
 #pragma once
 #include <map>
 #include <memory>
@@ -30,7 +32,8 @@ public:
     struct Grant {
         AccessType type;
         std::string database = "*", table = "*";   // "*" = any
-        bool operator<(const Grant& o) const { return std::tie(type, database, table) < std::tie(o.type, o.database, o.table); }
+        std::string column;                         // SELECT(column) / INSERT(column); "" = every column
+        bool operator<(const Grant& o) const { return std::tie(type, database, table, column) < std::tie(o.type, o.database, o.table, o.column); }
     };
     struct User {
         std::string name;
@@ -57,8 +60,12 @@ public:
     std::optional<User> authenticate(const std::string& user, const std::string& password) const;
     bool isSqlUser(const std::string& user) const;
 
-    // ACCESS_DENIED unless `user` may do `type` on db.table (administrators always may).
-    void check(const std::string& user, AccessType type, const std::string& database, const std::string& table) const;
+    // ACCESS_DENIED unless `user` may do `type` on db.table (administrators always may). With
+    // `columns`, a column-level grant (SELECT(a, b)) must cover each of them unless the table is
+    // granted whole; an empty list (SELECT count()) needs any column. Without, any grant of `type`
+    // on the table will do (the caller checks the columns once it knows them).
+    void check(const std::string& user, AccessType type, const std::string& database, const std::string& table,
+               const std::vector<std::string>* columns = nullptr) const;
     // The row-policy condition for `user` reading db.table (several policies are OR-ed), or null.
     ASTPtr rowPolicy(const std::string& user, const std::string& database, const std::string& table) const;
 
@@ -85,7 +92,9 @@ public:
     std::vector<std::string> grantLines(const std::string& name) const;
 
 private:
-    bool allowed(const std::set<Grant>& grants, AccessType type, const std::string& database, const std::string& table) const;
+    // Grants of `type` on db.table the user holds (own and roles'): whole-table, else the columns.
+    struct Coverage { bool whole = false; std::set<std::string> columns; };
+    Coverage coverage(const User& u, AccessType type, const std::string& database, const std::string& table) const;   // mutex_ held
     void persist() const;
     std::string dumpLocked() const;
 

@@ -647,7 +647,16 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
     }
     if (auto* q = ast->as<ASTInsertQuery>()) {
         needWrite();
-        if (!q->table_function) catalog_.access().check(client_.user, AccessType::Insert, q->database.empty() ? ctx.current_database : q->database, q->table);
+        if (!q->table_function) {
+            // Every column the INSERT writes must be granted (its column list, or all insertable ones).
+            std::string db = q->database.empty() ? ctx.current_database : q->database;
+            catalog_.access().check(client_.user, AccessType::Insert, db, q->table);
+            if (catalog_.access().isSqlUser(client_.user)) {
+                std::vector<std::string> columns;
+                for (auto* c : insertTargets(*q, catalog_.getTable(db, q->table)->metadata(), db)) columns.push_back(c->name);
+                catalog_.access().check(client_.user, AccessType::Insert, db, q->table, &columns);
+            }
+        }
         executeInsert(*q, ctx);
         return {};
     }

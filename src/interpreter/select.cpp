@@ -56,6 +56,8 @@ struct Source {
     std::map<std::string, ASTPtr> alias_columns;   // table ALIAS columns
     std::set<std::string> qualifiers;
     std::string description;                  // EXPLAIN
+    // A table read under access control: its columns are checked once the query knows them.
+    std::string checked_database, checked_table;
 };
 
 void collectIdentifiers(const ASTPtr& ast, std::set<std::string>& out) {
@@ -209,6 +211,8 @@ Source SelectExecutor::resolveSource(const ASTSelectQuery& q, Analyzer& analyzer
     else {
         src.storage = ctx_.catalog->getTable(db, from.table);
         ctx_.catalog->access().check(ctx_.current_user, AccessType::Select, db, from.table);
+        src.checked_database = db;
+        src.checked_table = from.table;
         // A row policy: the table is read as (SELECT * FROM db.t WHERE condition); the inner read
         // goes through table_overrides, so it is not filtered twice.
         if (ASTPtr condition = ctx_.catalog->access().rowPolicy(ctx_.current_user, db, from.table)) {
@@ -223,6 +227,8 @@ Source SelectExecutor::resolveSource(const ASTSelectQuery& q, Analyzer& analyzer
             }
             ctx_.table_overrides.erase(key);
             src.storage = nullptr;
+            src.checked_database = db;
+            src.checked_table = from.table;
             src.qualifiers.insert(from.table);
             src.qualifiers.insert(key);
             if (!from.alias.empty()) src.qualifiers.insert(from.alias);
@@ -472,6 +478,8 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             read_columns.push_back(c.name);
             source_scope.columns.push_back(c);
         }
+    // Column-level grants: every column read must be granted (SELECT count() needs any one).
+    if (!src.checked_table.empty()) ctx_.catalog->access().check(ctx_.current_user, AccessType::Select, src.checked_database, src.checked_table, &read_columns);
     // After ARRAY JOIN the scope holds the read columns (replicated) plus one column per joined
     // array, holding its elements; joining a column under its own name replaces it.
     std::vector<ExprNodePtr> array_join_nodes;

@@ -904,7 +904,10 @@ void ASTAccessQuery::formatImpl(std::string& out) const {
         case Action::Grant: case Action::Revoke: {
             out += action == Action::Grant ? "GRANT " : "REVOKE ";
             if (!privileges.empty()) {
-                for (size_t i = 0; i < privileges.size(); ++i) out += (i ? ", " : "") + privileges[i];
+                for (size_t i = 0; i < privileges.size(); ++i) {
+                    out += (i ? ", " : "") + privileges[i];
+                    if (i < privilege_columns.size() && !privilege_columns[i].empty()) out += "(" + list(privilege_columns[i]) + ")";
+                }
                 out += " ON " + on;
             } else {
                 out += list(granted_roles);

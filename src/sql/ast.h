@@ -422,6 +422,7 @@ struct ASTAccessQuery : IAST {
     std::string password_sha256_hex;          // IDENTIFIED WITH sha256_hash BY 'hex'
     std::optional<bool> readonly;             // SETTINGS readonly = 0 | 1, or PROFILE 'readonly'
     std::vector<std::string> privileges;      // GRANT / REVOKE: SELECT, INSERT, ALTER, CREATE, DROP, TRUNCATE, ALL
+    std::vector<std::vector<std::string>> privilege_columns;   // per privilege: SELECT(a, b) → {a, b}; empty = whole table
     std::vector<std::string> granted_roles;   // GRANT role TO user
     std::string database, table;              // ON db.table ("*" = any)
     std::vector<std::string> grantees;        // TO / FROM

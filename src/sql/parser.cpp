@@ -1551,11 +1551,18 @@ private:
                 std::string p = toUpper(std::string(text()));
                 ++i_;
                 if (p == "ALL") acceptKw("PRIVILEGES");
-                if (is(TokenType::OpeningRound)) {   // column lists: the privilege covers the table
-                    while (!is(TokenType::ClosingRound) && !tok().isEnd()) ++i_;
+                std::vector<std::string> columns;
+                if (is(TokenType::OpeningRound)) {   // column list: SELECT(a, b)
+                    ++i_;
+                    while (true) {
+                        columns.push_back(parseIdent("column name"));
+                        if (!is(TokenType::Comma)) break;
+                        ++i_;
+                    }
                     expect(TokenType::ClosingRound, ")");
                 }
                 q->privileges.push_back(p);
+                q->privilege_columns.push_back(std::move(columns));
                 if (!is(TokenType::Comma)) break;
                 ++i_;
             }

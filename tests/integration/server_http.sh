@@ -162,6 +162,13 @@ expect "sql user missing grant" "$(status_and_code 'INSERT INTO t VALUES (98, 1,
 expect "sql user wrong password" "$(status_and_code 'SELECT 1' -u bob:nope)" "401 516"
 q "CREATE ROW POLICY p1 ON default.t USING id < 3 TO bob" > /dev/null
 expect "row policy" "$(curl -s -u bob:bobpw "$url/" --data-binary 'SELECT groupArray(id) FROM (SELECT id FROM t ORDER BY id)')" "[1,2]"
+# Column-level grant: only the granted column is readable.
+q "CREATE TABLE cg (a UInt8, b UInt8) ENGINE = Memory" > /dev/null
+q "INSERT INTO cg VALUES (1, 2)" > /dev/null
+q "CREATE USER cat IDENTIFIED BY 'catpw'" > /dev/null
+q "GRANT SELECT(a) ON default.cg TO cat" > /dev/null
+expect "column grant reads its column" "$(curl -s -u cat:catpw "$url/" --data-binary 'SELECT a FROM cg')" "1"
+expect "column grant refuses others" "$(status_and_code 'SELECT * FROM cg' -u cat:catpw)" "403 497"
 expect "no password in query_log" "$(q "SELECT count() FROM system.query_log WHERE query LIKE '%bobpw%'")" "0"
 grep -q 'secret' "$dir/server.log" && fail "a password reached the log"
 grep -q 'bobpw' "$dir/server.log" && fail "a SQL user's password reached the log"
