@@ -29,12 +29,21 @@ static std::string formatReadableSize(int64_t bytes) {
 
 void MemoryTracker::alloc(int64_t bytes) {
     int64_t now = used_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
-    if (limit_ > 0 && now > limit_ && bytes > 0) {
+    int64_t limit = limit_.load(std::memory_order_relaxed);
+    if (limit > 0 && now > limit && bytes > 0) {
         used_.fetch_sub(bytes, std::memory_order_relaxed);
         throw Exception(ErrorCodes::MEMORY_LIMIT_EXCEEDED,
-                        "Query memory limit exceeded: would use " + formatReadableSize(now) +
+                        std::string(level_) + " memory limit exceeded: would use " + formatReadableSize(now) +
                             " (attempt to allocate chunk of " + std::to_string(bytes) +
-                            " bytes), maximum: " + formatReadableSize(limit_));
+                            " bytes), maximum: " + formatReadableSize(limit));
+    }
+    if (parent_) {
+        try {
+            parent_->alloc(bytes);
+        } catch (...) {
+            used_.fetch_sub(bytes, std::memory_order_relaxed);
+            throw;
+        }
     }
     int64_t p = peak_.load(std::memory_order_relaxed);
     while (now > p && !peak_.compare_exchange_weak(p, now, std::memory_order_relaxed)) {}

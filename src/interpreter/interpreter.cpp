@@ -499,6 +499,8 @@ StatementOutput Session::execute(const ParsedStatement& stmt) {
     // Visible in system.processes (and to KILL QUERY) while it runs.
     catalog_.access().quotaBeforeQuery(client_.user, stmt.ast->as<ASTSelectWithUnion>() || stmt.ast->as<ASTSelectQuery>(),
                                        stmt.ast->as<ASTInsertQuery>() != nullptr);
+    // Before the statement registers (see ProcessList::userMemory).
+    ctx.memory->setParent(catalog_.processList().userMemory(client_.user, -1));
     auto process = catalog_.processList().add(
         {query_id, client_.user, client_.address, client_.interface, stmt.text, current_database_, std::chrono::steady_clock::now()}, ctx);
     for (auto& [k, v] : stmt.output.settings) ctx.settings.set(k, v);
@@ -509,6 +511,7 @@ StatementOutput Session::execute(const ParsedStatement& stmt) {
                 for (auto& [k, v] : last->settings) ctx.settings.set(k, v);
     }
     ctx.memory->setLimit(int64_t(ctx.settings.max_memory_usage));
+    if (ctx.settings.max_memory_usage_for_user) catalog_.processList().userMemory(client_.user, int64_t(ctx.settings.max_memory_usage_for_user));
     MemoryTrackerScope scope(ctx.memory.get());
     std::optional<CountingSink> counting;
     if (caller_sink) counting.emplace(*caller_sink, ctx.settings.max_result_rows);

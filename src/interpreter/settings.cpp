@@ -45,6 +45,7 @@ const Desc kSettings[] = {
     {"max_threads", "MaxThreads", "The maximum number of threads to execute the request. By default, it is determined automatically."},
     {"max_block_size", "UInt64", "Maximum block size in rows for reading and processing."},
     {"max_memory_usage", "UInt64", "Maximum memory usage for processing of a single query. Zero means unlimited."},
+    {"max_memory_usage_for_user", "UInt64", "Maximum memory usage for processing all concurrently running queries for the user. Zero means unlimited."},
     {"max_execution_time", "Seconds", "Maximum query execution time in seconds. Zero means unlimited."},
     {"session_timezone", "Timezone", "The default time zone of the session for DateTime values without an explicit zone."},
     {"max_query_size", "UInt64", "The maximum number of bytes of a query string parsed by the SQL parser."},
@@ -80,6 +81,7 @@ void Settings::set(const std::string& name, const Field& v) {
         max_block_size = toUInt(name, v);
         if (max_block_size == 0) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Setting max_block_size must not be zero");
     } else if (name == "max_memory_usage") max_memory_usage = toUInt(name, v);
+    else if (name == "max_memory_usage_for_user") max_memory_usage_for_user = toUInt(name, v);
     else if (name == "max_execution_time") {
         if (v.is<double>()) max_execution_time = v.get<double>();
         else max_execution_time = double(toUInt(name, v));
@@ -130,6 +132,7 @@ std::vector<Settings::Row> Settings::describe() const {
         if (n == "max_threads") return s.max_threads ? std::to_string(s.max_threads) : "'auto(" + std::to_string(s.effectiveThreads()) + ")'";
         if (n == "max_block_size") return std::to_string(s.max_block_size);
         if (n == "max_memory_usage") return std::to_string(s.max_memory_usage);
+        if (n == "max_memory_usage_for_user") return std::to_string(s.max_memory_usage_for_user);
         if (n == "max_execution_time") { std::string r = std::to_string(s.max_execution_time); r.erase(r.find_last_not_of('0') + 1); if (r.back() == '.') r.pop_back(); return r; }
         if (n == "session_timezone") return s.session_timezone;
         if (n == "max_query_size") return std::to_string(s.max_query_size);

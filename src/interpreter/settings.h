@@ -12,6 +12,7 @@ struct Settings {
     uint64_t max_threads = 0;             // 0 = number of cores
     uint64_t max_block_size = 65536;
     uint64_t max_memory_usage = 0;        // bytes, 0 = unlimited
+    uint64_t max_memory_usage_for_user = 0;   // bytes over all running statements of the user, 0 = unlimited
     double max_execution_time = 0;        // seconds, 0 = unlimited
     std::string session_timezone;         // "" = server default (UTC)
     uint64_t max_query_size = 262144;

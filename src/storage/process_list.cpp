@@ -56,4 +56,20 @@ bool ProcessList::running(const std::string& query_id) const {
     return false;
 }
 
+std::shared_ptr<MemoryTracker> ProcessList::userMemory(const std::string& user, int64_t limit) {
+    std::lock_guard lock(mutex_);
+    bool user_running = false;
+    for (auto& [id, e] : entries_) user_running = user_running || e.info.user == user;
+    // Called before the statement registers. With none of the user's statements running, a fresh
+    // tracker: what an earlier one left allocated (rows kept in a Memory table) no longer counts.
+    std::shared_ptr<MemoryTracker> t = user_running ? user_memory_[user].lock() : nullptr;
+    if (!t) {
+        t = MemoryTracker::create(0, "User");
+        user_memory_[user] = t;
+    }
+    for (auto it = user_memory_.begin(); it != user_memory_.end();) it = it->second.expired() ? user_memory_.erase(it) : std::next(it);
+    if (limit >= 0) t->setLimit(limit);
+    return t;
+}
+
 }  // namespace basalt

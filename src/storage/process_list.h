@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "common/memory_tracker.h"
+
 namespace basalt {
 
 struct QueryContext;
@@ -48,6 +50,10 @@ public:
     std::vector<std::string> cancel(const std::vector<std::string>& query_ids);
     // Whether a statement with this id is still running.
     bool running(const std::string& query_id) const;
+    // The memory tracker all running statements of `user` charge (max_memory_usage_for_user):
+    // shared while any of them runs, fresh once none does; `limit` (0 = none) replaces its limit
+    // unless negative.
+    std::shared_ptr<MemoryTracker> userMemory(const std::string& user, int64_t limit);
 
 private:
     void remove(uint64_t id);
@@ -57,6 +63,7 @@ private:
     };
     mutable std::mutex mutex_;
     std::map<uint64_t, Entry> entries_;
+    std::map<std::string, std::weak_ptr<MemoryTracker>> user_memory_;
     uint64_t next_id_ = 1;
 };
 

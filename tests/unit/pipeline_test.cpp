@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sql/parser.h"
+#include "storage/process_list.h"
 #include "test_engine.h"
 
 using namespace basalt;
@@ -519,4 +520,40 @@ TEST(Streaming, ResultLimitsAndErrorsStopTheStream) {
     }
     // The session still works afterwards.
     EXPECT_EQ(e.run("SELECT 1"), "1\n");
+}
+
+// max_memory_usage_for_user: the statements of one user running at once charge one tracker; each
+// query's own limit stays; a user's next statement after all finished starts from zero.
+TEST(Limits, UserMemoryIsSharedByTheUsersRunningQueries) {
+    ProcessList list;
+    QueryContext ctx_a, ctx_b, ctx_other;
+    auto user = list.userMemory("u", 100 << 20);
+    ctx_a.memory->setParent(user);
+    auto a = list.add({"a", "u", "", "TCP", "q", "default", std::chrono::steady_clock::now()}, ctx_a);
+    ctx_b.memory->setParent(list.userMemory("u", -1));   // a runs: b shares its tracker
+    ctx_other.memory->setParent(list.userMemory("other", 100 << 20));
+    ctx_a.memory->alloc(60 << 20);
+    try {
+        ctx_b.memory->alloc(60 << 20);
+        FAIL() << "no user limit";
+    } catch (const Exception& e) {
+        EXPECT_EQ(e.code(), ErrorCodes::MEMORY_LIMIT_EXCEEDED);
+        EXPECT_NE(std::string(e.what()).find("User memory limit exceeded"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(ctx_b.memory->used(), 0);               // the refused charge was taken back
+    ctx_other.memory->alloc(60 << 20);                 // another user has its own
+    ctx_a.memory->free(60 << 20);
+    ctx_b.memory->alloc(60 << 20);
+    ctx_b.memory->free(60 << 20);
+    ctx_other.memory->free(60 << 20);
+    a.reset();
+    // With none of u's statements running, a fresh tracker (no limit unless the next one sets it).
+    EXPECT_NE(list.userMemory("u", -1).get(), user.get());
+
+    // Through a session: the setting bounds a single statement as well.
+    TestEngine e;
+    EXPECT_EQ(e.code("SELECT number, toString(number) FROM numbers(3000000) ORDER BY number DESC FORMAT Null SETTINGS max_memory_usage_for_user = 30000000"),
+              ErrorCodes::MEMORY_LIMIT_EXCEEDED);
+    EXPECT_EQ(e.run("SELECT count() FROM numbers(3000000) SETTINGS max_memory_usage_for_user = 30000000"), "3000000\n");
+    EXPECT_EQ(e.run("SELECT exception LIKE '%User memory limit exceeded%' FROM system.query_log WHERE exception_code = 241"), "1\n");
 }
