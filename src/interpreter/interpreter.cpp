@@ -1825,7 +1825,7 @@ FormatSettings Session::formatSettings() const {
 
 Session::Counters Session::runningCounters() {
     std::lock_guard lock(running_mutex_);
-    if (!running_) return last_counters_;
+    if (!running_) return {};
     return {running_->read_rows.load(), running_->read_bytes.load(), running_->written_rows.load(), running_->written_bytes.load()};
 }
 

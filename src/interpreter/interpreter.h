@@ -88,7 +88,7 @@ public:
     // What the last statement read and wrote (HTTP X-ClickHouse-Summary, native Progress).
     struct Counters { uint64_t read_rows = 0, read_bytes = 0, written_rows = 0, written_bytes = 0; };
     const Counters& lastCounters() const { return last_counters_; }
-    // What the running statement has read and written so far (the last one's totals when none runs).
+    // What the running statement has read and written so far (zeros when none runs).
     Counters runningCounters();
     // Format settings from the session's settings (output formats, HTTP and local results).
     FormatSettings formatSettings() const;

@@ -324,7 +324,7 @@ private:
         int level = 3;
         if (auto l = param("http_zlib_compression_level")) level = std::atoi(l->c_str());
         bool progress_header = param("send_progress_in_http_headers").value_or("0") == "1";
-        bool has_result = false;
+        bool has_result = false, finished = false;
         uint64_t result_rows = 0, result_bytes = 0;
         auto sendHeaders = [&](const Session::Counters& counters) {
             auto elapsed_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
@@ -367,7 +367,7 @@ private:
             if (pending.size() < buffer_limit) return;
             if (!body_) {
                 query_id = session->lastQueryId();
-                sendHeaders(session->runningCounters());
+                sendHeaders(finished ? session->lastCounters() : session->runningCounters());
             }
             flushPending();
         }, has_result, result_rows, result_bytes);
@@ -387,6 +387,7 @@ private:
             });
         }
         query_id = session->lastQueryId();
+        finished = true;
         OutputStatistics stats;
         stats.rows_read = out.result.rows_read;
         stats.bytes_read = out.result.bytes_read;

@@ -21,6 +21,8 @@
 #include <Poco/Net/TCPServerConnection.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
 
+#include <chrono>
+#include <mutex>
 #include <optional>
 #include <cstring>
 
@@ -127,6 +129,7 @@ private:
 
     void processQuery() {
         QueryState q;
+        progress_sent_ = {};
         Settings saved = session_->settings();
         struct Restore { Session& s; Settings st; ~Restore() { s.settings() = st; } } restore{*session_, saved};
         try {
@@ -217,7 +220,7 @@ private:
                 ServerContext::QuerySlot slot(ctx_);
                 session_->insertBlocks(stmt, std::move(blocks));
             }
-            sendProgress(session_->lastCounters());
+            sendProgress(session_->lastCounters(), true);
             out_.push_back(char(Server::EndOfStream));
             flush();
             return;
@@ -227,16 +230,25 @@ private:
         class Sink final : public ResultSink {
         public:
             Sink(Connection& c, bool compression) : c_(c), compression_(compression) {}
-            void begin(const Block& header) override { begun = true; c_.sendData(Server::Data, header, compression_); }
+            void begin(const Block& header) override {
+                std::lock_guard lock(c_.out_mutex_);
+                begun = true;
+                c_.sendData(Server::Data, header, compression_);
+            }
             void write(const Block& b) override {
                 size_t step = std::max<size_t>(1, c_.session_->settings().max_block_size);
                 for (size_t off = 0; off < b.rows(); off += step) {
                     size_t n = std::min(step, b.rows() - off);
-                    c_.sendData(Server::Data, n == b.rows() ? b : cutBlock(b, off, n), compression_);
+                    Block part = n == b.rows() ? b : cutBlock(b, off, n);
+                    std::lock_guard lock(c_.out_mutex_);
+                    c_.sendData(Server::Data, part, compression_);
                     if (c_.out_.size() > (1 << 20)) c_.flush();
                 }
             }
-            void writeTotals(const Block& totals) override { c_.sendData(Server::Totals, totals, compression_); }
+            void writeTotals(const Block& totals) override {
+                std::lock_guard lock(c_.out_mutex_);
+                c_.sendData(Server::Totals, totals, compression_);
+            }
             bool begun = false;
         private:
             Connection& c_;
@@ -245,9 +257,19 @@ private:
         bool cancelled = false;
         try {
             // A Cancel packet, or the client going away, cancels the statement.
-            ctx_.executeWatched(*session_, stmt, &sink, [this] {
+            auto last_progress = std::chrono::steady_clock::now();
+            ctx_.executeWatched(*session_, stmt, &sink, [this, &last_progress] {
                 using W = ServerContext::ClientWatch;
                 try {
+                    // Progress packets while the query runs (the client's progress bar), at most
+                    // every 100 ms, between the worker's Data packets.
+                    auto now = std::chrono::steady_clock::now();
+                    if (now - last_progress >= std::chrono::milliseconds(100)) {
+                        last_progress = now;
+                        Session::Counters c = session_->runningCounters();
+                        std::lock_guard lock(out_mutex_);
+                        if (sendProgress(c)) flush();
+                    }
                     if (!in_.buffered() && !socket().poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ)) return W::Connected;
                     if (!in_.buffered() && !in_.nextBuffer()) return W::Gone;
                     uint64_t type = in_.readVarUInt();
@@ -263,7 +285,7 @@ private:
             flush();
             return;
         }
-        sendProgress(session_->lastCounters());
+        sendProgress(session_->lastCounters(), true);
         if (sink.begun) sendData(Server::Data, Block(), q.compression);
         out_.push_back(char(Server::EndOfStream));
         flush();
@@ -271,8 +293,23 @@ private:
 
     void sendData(uint64_t type, const Block& block, bool compression) { writeDataPacket(type, block, compression, network_zstd_, out_); }
 
-    void sendProgress(const Session::Counters& c) {
-        writeProgress({c.read_rows, c.read_bytes, c.read_rows, c.written_rows, c.written_bytes}, revision_, out_);
+    // Appends a Progress packet with what `c` adds to the progress already sent for this query
+    // (clients add the packets up); false when there is nothing new (unless `always`: the last one).
+    bool sendProgress(const Session::Counters& c, bool always = false) {
+        auto delta = [](uint64_t now, uint64_t& sent) {
+            uint64_t d = now > sent ? now - sent : 0;
+            sent = std::max(sent, now);
+            return d;
+        };
+        Progress p;
+        p.read_rows = delta(c.read_rows, progress_sent_.read_rows);
+        p.read_bytes = delta(c.read_bytes, progress_sent_.read_bytes);
+        p.written_rows = delta(c.written_rows, progress_sent_.written_rows);
+        p.written_bytes = delta(c.written_bytes, progress_sent_.written_bytes);
+        p.total_rows = p.read_rows;
+        if (!p.read_rows && !p.read_bytes && !p.written_rows && !p.written_bytes && !always) return false;
+        writeProgress(p, revision_, out_);
+        return true;
     }
 
     void sendException(const std::exception& e) {
@@ -310,6 +347,8 @@ private:
     ServerContext& ctx_;
     SocketIn in_;
     std::string out_;
+    std::mutex out_mutex_;                 // out_ and the socket's sending side while a query runs
+    Session::Counters progress_sent_;      // progress reported so far for the current query
     std::string address_, client_name_;
     uint64_t revision_ = 0;
     bool network_zstd_ = false;

@@ -63,6 +63,12 @@ def scenario(compression, table):
         n += 1
         s += row[0]
     check("streamed rows", (n, s), (100000, 4999950000))
+    # Progress arrives while a long query runs (several packets, adding up to the rows read).
+    progress = c.execute_with_progress("SELECT sum(sleepEachRow(0.05)) FROM numbers(40)", settings={"max_block_size": 1, "max_threads": 1})
+    updates = [p for p in progress]
+    check("progress packets during the query", len(updates) >= 3, True)
+    check("progress adds up", updates[-1][0], 40)
+    check("result after progress", progress.get_result(), [(0,)])
     # A scan far larger than max_memory_usage streams through (the server never holds it whole)...
     n = 0
     for block in c.execute_iter("SELECT number, toString(number) FROM numbers(3000000)", settings={"max_memory_usage": 40000000, "max_block_size": 65536},
