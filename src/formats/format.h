@@ -72,6 +72,22 @@ bool isSplittableAtLines(const std::string& name);
 std::vector<Block> parseInputFormatParallel(const std::string& name, std::string_view data, const Block& header,
                                             const FormatSettings& settings, size_t max_block_size, size_t threads);
 
+// Streaming input: how data of a format can be cut into pieces that parse independently. Rows
+// of the TabSeparated, CSV and JSON*EachRow families end at a newline outside quoting; their
+// WithNames / WithNamesAndTypes forms start with 1 / 2 header rows (repeated in front of every
+// later piece). Other formats cannot be cut (splittable = false).
+struct RowSplit {
+    enum class Mode { Lines, Csv, Json } mode = Mode::Lines;
+    bool splittable = false;
+    size_t header_rows = 0;
+};
+RowSplit rowSplitFor(const std::string& format);
+// Length of the longest prefix of `data` that ends right after a row (0 when no row ends in it);
+// `data` must start at a row boundary.
+size_t lastRowBoundary(const RowSplit& split, std::string_view data);
+// Length of the prefix holding the first `rows` rows (npos when `data` has fewer).
+size_t rowsPrefix(const RowSplit& split, std::string_view data, size_t rows);
+
 // Infers column names and types from data in a text format (ClickHouse's schema inference rules:
 // numbers -> Int64/Float64, strings -> String, nullable by default, c1..cN for headerless formats).
 std::vector<std::pair<std::string, DataTypePtr>> inferSchema(const std::string& name, std::string_view data,

@@ -313,6 +313,79 @@ bool isSplittableAtLines(const std::string& name0) {
     return name == "TabSeparated" || name == "TSV" || name == "TabSeparatedRaw" || name == "TSVRaw";
 }
 
+RowSplit rowSplitFor(const std::string& name0) {
+    std::string name = canonicalFormatName(name0);
+    RowSplit r;
+    auto headers = [&](const std::string& base) {
+        if (name == base) return size_t(0);
+        if (name == base + "WithNames") return size_t(1);
+        if (name == base + "WithNamesAndTypes") return size_t(2);
+        return size_t(3);
+    };
+    for (const char* base : {"TabSeparated", "TSV", "TabSeparatedRaw", "TSVRaw"})
+        if (size_t h = headers(base); h < 3) { r.splittable = true; r.mode = RowSplit::Mode::Lines; r.header_rows = h; return r; }
+    if (size_t h = headers("CSV"); h < 3) { r.splittable = true; r.mode = RowSplit::Mode::Csv; r.header_rows = h; return r; }
+    if (name == "JSONEachRow" || name == "JSONLines" || name == "NDJSON" || name == "JSONCompactEachRow") {
+        r.splittable = true;
+        r.mode = RowSplit::Mode::Json;
+    }
+    return r;
+}
+
+namespace {
+// Calls `on_row_end(pos)` after each newline that ends a row, scanning from a row boundary;
+// stops when it returns false. CSV: newlines inside "..." are data ("" is an escaped quote, which
+// toggles twice). JSON: newlines inside strings or nested {} / [] are not row ends.
+template <typename F>
+void scanRowEnds(const RowSplit& split, std::string_view data, F&& on_row_end) {
+    bool quoted = false, escaped = false;
+    int depth = 0;
+    for (size_t i = 0; i < data.size(); ++i) {
+        char c = data[i];
+        switch (split.mode) {
+            case RowSplit::Mode::Lines:
+                break;
+            case RowSplit::Mode::Csv:
+                if (c == '"') quoted = !quoted;
+                break;
+            case RowSplit::Mode::Json:
+                if (quoted) {
+                    if (escaped) escaped = false;
+                    else if (c == '\\') escaped = true;
+                    else if (c == '"') quoted = false;
+                    continue;
+                }
+                if (c == '"') quoted = true;
+                else if (c == '{' || c == '[') ++depth;
+                else if ((c == '}' || c == ']') && depth > 0) --depth;
+                break;
+        }
+        if (c == '\n' && !quoted && depth == 0 && !on_row_end(i + 1)) return;
+    }
+}
+}  // namespace
+
+size_t lastRowBoundary(const RowSplit& split, std::string_view data) {
+    if (split.mode == RowSplit::Mode::Lines) {
+        size_t nl = data.rfind('\n');
+        return nl == std::string_view::npos ? 0 : nl + 1;
+    }
+    size_t last = 0;
+    scanRowEnds(split, data, [&](size_t pos) { last = pos; return true; });
+    return last;
+}
+
+size_t rowsPrefix(const RowSplit& split, std::string_view data, size_t rows) {
+    if (rows == 0) return 0;
+    size_t found = std::string_view::npos, seen = 0;
+    scanRowEnds(split, data, [&](size_t pos) {
+        if (++seen < rows) return true;
+        found = pos;
+        return false;
+    });
+    return found;
+}
+
 std::vector<Block> parseInputFormatParallel(const std::string& name, std::string_view data, const Block& header,
                                             const FormatSettings& settings, size_t max_block_size, size_t threads) {
     constexpr size_t kPiece = 8 << 20;

@@ -628,9 +628,24 @@ Block Session::insertHeader(const ParsedStatement& stmt) {
 }
 
 void Session::insertBlocks(const ParsedStatement& stmt, std::vector<Block> blocks) {
-    provided_blocks_ = &blocks;
-    struct Reset { Session& s; ~Reset() { s.provided_blocks_ = nullptr; } } reset{*this};
-    execute(stmt);
+    struct Once final : InsertDataSource {
+        std::vector<Block> blocks;
+        bool next(std::string&, std::vector<Block>& out) override {
+            if (blocks.empty()) return false;
+            out = std::move(blocks);
+            blocks.clear();
+            return true;
+        }
+    } source;
+    source.blocks = std::move(blocks);
+    insertFrom(stmt, source);
+}
+
+StatementOutput Session::insertFrom(const ParsedStatement& stmt, InsertDataSource& source) {
+    if (!stmt.ast->as<ASTInsertQuery>()) throw Exception(ErrorCodes::LOGICAL_ERROR, "insertFrom of a statement that is not an INSERT");
+    insert_source_ = &source;
+    struct Reset { Session& s; ~Reset() { s.insert_source_ = nullptr; } } reset{*this};
+    return execute(stmt);
 }
 
 StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const QueryOutputOptions& output) {
@@ -1669,6 +1684,27 @@ void Session::executeCreate(const ASTCreateQuery& q_in, QueryContext& ctx) {
     if (replaced && replaced != storage) replaced->drop();
 }
 
+namespace {
+// Blocks from a client (native protocol): columns by name, converted to the table's types.
+std::vector<Block> convertClientBlocks(std::vector<Block>& blocks, const std::vector<const ColumnDescription*>& targets, const std::string& table,
+                                       const FunctionContext& fctx) {
+    std::vector<Block> input;
+    for (auto& b : blocks) {
+        if (!b.rows()) continue;
+        Block nb;
+        for (auto& c : b.data()) {
+            const ColumnDescription* target = nullptr;
+            for (auto* t : targets) if (t->name == c.name) target = t;
+            if (!target) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "No such column " + c.name + " in table " + table);
+            nb.insert({materialize(castColumn(c.column, c.type, target->type, fctx)), target->type, target->name});
+        }
+        if (!nb.columns()) nb.setRowsWithoutColumns(b.rows());
+        input.push_back(std::move(nb));
+    }
+    return input;
+}
+}  // namespace
+
 void Session::executeInsert(const ASTInsertQuery& q, QueryContext& ctx) {
     std::string db = q.database.empty() ? ctx.current_database : q.database;
     StoragePtr s;
@@ -1681,21 +1717,66 @@ void Session::executeInsert(const ASTInsertQuery& q, QueryContext& ctx) {
     for (auto* c : targets) header.insert({createColumn(c->type), c->type, c->name});
     std::vector<Block> input;
     auto fctx = ctx.functionContext();
-    if (provided_blocks_) {
-        // Blocks from a client (native protocol): columns by name, converted to the table's types.
-        for (auto& b : *provided_blocks_) {
-            if (!b.rows()) continue;
-            Block nb;
-            for (auto& c : b.data()) {
-                const ColumnDescription* target = nullptr;
-                for (auto* t : targets) if (t->name == c.name) target = t;
-                if (!target) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "No such column " + c.name + " in table " + db + "." + q.table);
-                nb.insert({materialize(castColumn(c.column, c.type, target->type, fctx)), target->type, target->name});
+    if (insert_source_ && !q.select) {
+        InsertDataSource& source = *std::exchange(insert_source_, nullptr);   // not for the views' own statements
+        std::string fmt = q.format.empty() ? "Values" : q.format;
+        // Pieces are parsed as they come and prepared about max_insert_block_size rows at a time
+        // (so parts are as big as a one-shot INSERT's); everything is published at the end.
+        PreparedWrites prepared;
+        std::vector<Block> pending;
+        size_t pending_rows = 0, pending_bytes = 0;
+        size_t block_rows = std::max<uint64_t>(1, ctx.settings.max_insert_block_size);
+        auto prepare = [&](std::vector<Block> blocks) {
+            auto out = completeInsertBlocks(md, std::move(blocks), ctx, db + "." + q.table);
+            for (auto& b : out) { ctx.written_rows += b.rows(); ctx.written_bytes += b.bytes(); }
+            if (q.table_function) prepared.push_back(s->prepareWrite(std::move(out), ctx));
+            else prepareWithViews(db, q.table, s, std::move(out), ctx, prepared);
+        };
+        // Prepares whole max_insert_block_size batches (`all`: the rest too), keeping the remainder.
+        auto flush = [&](bool all) {
+            while (pending_rows >= block_rows || (all && pending_rows) || pending_bytes >= (size_t(256) << 20)) {
+                std::vector<Block> batch;
+                size_t rows = 0;
+                while (!pending.empty() && rows < block_rows) {
+                    Block& b = pending.front();
+                    size_t take = std::min(b.rows(), block_rows - rows);
+                    if (take == b.rows()) {
+                        batch.push_back(std::move(b));
+                        pending.erase(pending.begin());
+                    } else {
+                        batch.push_back(cutBlock(b, 0, take));
+                        b = cutBlock(b, take, b.rows() - take);
+                    }
+                    rows += take;
+                }
+                pending_rows -= rows;
+                pending_bytes = 0;
+                for (auto& b : pending) pending_bytes += b.bytes();
+                prepare(std::move(batch));
             }
-            if (!nb.columns()) nb.setRowsWithoutColumns(b.rows());
-            input.push_back(std::move(nb));
+        };
+        std::string text;
+        std::vector<Block> client_blocks;
+        while (true) {
+            ctx.checkLimits();
+            text.clear();
+            client_blocks.clear();
+            if (!source.next(text, client_blocks)) break;
+            std::vector<Block> piece = text.empty() ? convertClientBlocks(client_blocks, targets, db + "." + q.table, fctx)
+                                                    : parseInputFormatParallel(fmt, text, header, ctx.formatSettings(), ctx.settings.max_block_size, ctx.threads());
+            for (auto& b : piece) {
+                if (!b.rows()) continue;
+                pending_rows += b.rows();
+                pending_bytes += b.bytes();
+                pending.push_back(std::move(b));
+            }
+            flush(false);
         }
-    } else if (q.select) {
+        flush(true);
+        commitPreparedWrites(prepared);
+        return;
+    }
+    if (q.select) {
         QueryResult r = executeSelect(q.select, ctx);
         if (r.header.columns() != targets.size())
             throw Exception(ErrorCodes::NUMBER_OF_COLUMNS_DOESNT_MATCH,

@@ -46,6 +46,15 @@ private:
     std::unique_ptr<IOutputFormat> writer_;
 };
 
+// The data of an INSERT that arrives while the statement runs (an HTTP body, native Data
+// packets), one piece per call: `text` holds whole rows in the statement's FORMAT (with the
+// format's header rows in front, if it has them), or `blocks` holds client blocks. False at the end.
+class InsertDataSource {
+public:
+    virtual ~InsertDataSource() = default;
+    virtual bool next(std::string& text, std::vector<Block>& blocks) = 0;
+};
+
 class StorageMaterializedView;
 struct ASTSelectWithUnion;
 
@@ -101,6 +110,11 @@ public:
     // ... and the insert itself: columns matched by name and converted to the table's types,
     // defaults filled, views run, all blocks published together.
     void insertBlocks(const ParsedStatement& stmt, std::vector<Block> blocks);
+    // An INSERT (without inline data) whose data comes from `source` piece by piece: pieces are
+    // parsed, completed and prepared (MergeTree parts written to temporary directories) as they
+    // arrive, about max_insert_block_size rows at a time; all are published together at the end,
+    // or none (an error, a cancel). Memory stays bounded by a piece for MergeTree tables.
+    StatementOutput insertFrom(const ParsedStatement& stmt, InsertDataSource& source);
 
 private:
     StatementOutput dispatch(const ASTPtr& ast, QueryContext& ctx, const QueryOutputOptions& output);
@@ -121,7 +135,7 @@ private:
     std::string query_id_, last_query_id_;
     std::map<std::string, std::string> query_parameters_;
     Counters last_counters_;
-    std::vector<Block>* provided_blocks_ = nullptr;   // insertBlocks: the INSERT's data
+    InsertDataSource* insert_source_ = nullptr;       // insertFrom: where the INSERT's data comes from
     ResultSink* next_sink_ = nullptr;                 // execute(stmt, sink): handed to the next execute()
     ResultSink* result_sink_ = nullptr;               // the running statement's sink, taken by its SELECT
     std::mutex running_mutex_;
@@ -140,6 +154,13 @@ std::vector<Block> completeInsertBlocks(const TableMetadata& md, std::vector<Blo
 // anything fails, not at all (views.cpp).
 void insertWithViews(const std::string& db, const std::string& table, const std::shared_ptr<IStorage>& storage, std::vector<Block> blocks,
                      QueryContext& ctx);
+// The same in two steps, for an INSERT whose data arrives in pieces: each piece's writes (the
+// table's and its views') are prepared (MergeTree parts written to temporary directories) ...
+using PreparedWrites = std::vector<std::unique_ptr<IStorage::PreparedWrite>>;
+void prepareWithViews(const std::string& db, const std::string& table, const std::shared_ptr<IStorage>& storage, std::vector<Block> blocks,
+                      QueryContext& ctx, PreparedWrites& prepared);
+// ... and all are published together at the end (in preparation order).
+void commitPreparedWrites(PreparedWrites& prepared);
 // Dictionary storage (engine Dictionary) from a CREATE DICTIONARY statement (dictionaries.cpp).
 std::shared_ptr<IStorage> createDictionaryStorage(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx);
 // Tests only: `hook(n)` runs after the n-th storage of a multi-table INSERT is committed.

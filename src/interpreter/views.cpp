@@ -208,8 +208,19 @@ void insertWithViews(const std::string& db, const std::string& table, const Stor
         writes[0].storage->write(std::move(writes[0].blocks), ctx);
         return;
     }
-    std::vector<std::unique_ptr<IStorage::PreparedWrite>> prepared;
+    PreparedWrites prepared;
     for (auto& w : writes) prepared.push_back(w.storage->prepareWrite(std::move(w.blocks), ctx));
+    commitPreparedWrites(prepared);
+}
+
+void prepareWithViews(const std::string& db, const std::string& table, const StoragePtr& storage, std::vector<Block> blocks, QueryContext& ctx,
+                      PreparedWrites& prepared) {
+    std::vector<PendingWrite> writes;
+    collectWrites(db, table, storage, std::move(blocks), ctx, writes, 0);
+    for (auto& w : writes) prepared.push_back(w.storage->prepareWrite(std::move(w.blocks), ctx));
+}
+
+void commitPreparedWrites(PreparedWrites& prepared) {
     for (auto& p : prepared) p->prepareCommit();
     for (size_t i = 0; i < prepared.size(); ++i) {
         prepared[i]->commit();

@@ -31,6 +31,7 @@
 
 #include "common/exception.h"
 #include "common/string_utils.h"
+#include "formats/format.h"
 #include "server/server.h"
 #include "sql/parser.h"
 
@@ -102,43 +103,148 @@ private:
     ZSTD_CCtx* zstd_ = nullptr;
 };
 
-// Reads at most `limit` bytes of `in`; QUERY_IS_TOO_LARGE (413) past it.
-std::string readBounded(std::istream& in, uint64_t limit) {
-    std::string out;
-    char buf[65536];
-    while (in) {
-        in.read(buf, sizeof buf);
-        std::streamsize n = in.gcount();
-        if (n <= 0) break;
-        if (out.size() + size_t(n) > limit)
-            throw Exception(ErrorCodes::QUERY_IS_TOO_LARGE, "The request body is larger than max_request_body_bytes (" + std::to_string(limit) + ")");
-        out.append(buf, size_t(n));
+// The request body, decompressed by its Content-Encoding (identity, gzip, deflate, zstd) as it is
+// read: nothing is buffered beyond one read.
+class BodyReader {
+public:
+    BodyReader(std::istream& raw, const std::string& encoding) : raw_(raw), encoding_(encoding) {
+        if (encoding == "gzip" || encoding == "deflate") {
+            inflate_ = std::make_unique<Poco::InflatingInputStream>(raw, encoding == "gzip" ? Poco::InflatingStreamBuf::STREAM_GZIP
+                                                                                             : Poco::InflatingStreamBuf::STREAM_ZLIB);
+            inflate_->exceptions(std::ios::badbit);   // zlib errors surface instead of looking like the end of data
+        } else if (encoding == "zstd") {
+            zstd_ = ZSTD_createDCtx();
+            zin_.resize(1 << 16);
+        } else if (!encoding.empty() && encoding != "identity") {
+            throw Exception(ErrorCodes::BAD_ARGUMENTS, "Unknown Content-Encoding: " + encoding);
+        }
     }
-    return out;
+    ~BodyReader() {
+        if (zstd_) ZSTD_freeDCtx(zstd_);
+    }
+    // Appends up to `n` bytes to `out`; 0 at the end of the body.
+    size_t readInto(std::string& out, size_t n) {
+        size_t old = out.size();
+        out.resize(old + n);
+        size_t got = read(out.data() + old, n);
+        out.resize(old + got);
+        total += got;
+        return got;
+    }
+    uint64_t total = 0;   // decompressed bytes read so far
+
+private:
+    size_t read(char* buf, size_t n) {
+        if (zstd_) return readZstd(buf, n);
+        std::istream& in = inflate_ ? static_cast<std::istream&>(*inflate_) : raw_;
+        try {
+            in.read(buf, std::streamsize(n));
+        } catch (const Poco::Exception& e) {
+            throw Exception(ErrorCodes::CANNOT_DECOMPRESS, "Cannot decompress the " + encoding_ + " request body: " + e.displayText());
+        } catch (const std::ios_base::failure&) {
+            throw Exception(ErrorCodes::CANNOT_DECOMPRESS, "Cannot decompress the " + encoding_ + " request body");
+        }
+        return size_t(in.gcount());
+    }
+    size_t readZstd(char* buf, size_t n) {
+        while (true) {
+            if (zbuf_.pos == zbuf_.size && !raw_eof_) {
+                raw_.read(zin_.data(), std::streamsize(zin_.size()));
+                size_t got = size_t(raw_.gcount());
+                if (!got) raw_eof_ = true;
+                zbuf_ = {zin_.data(), got, 0};
+            }
+            ZSTD_outBuffer o{buf, n, 0};
+            size_t r = ZSTD_decompressStream(zstd_, &o, &zbuf_);
+            if (ZSTD_isError(r)) throw Exception(ErrorCodes::CANNOT_DECOMPRESS, std::string("Cannot decompress the zstd request body: ") + ZSTD_getErrorName(r));
+            frame_open_ = r != 0;
+            if (o.pos) return o.pos;
+            if (raw_eof_ && zbuf_.pos == zbuf_.size) {
+                if (frame_open_) throw Exception(ErrorCodes::CANNOT_DECOMPRESS, "Cannot decompress the zstd request body: it ends inside a frame");
+                return 0;
+            }
+        }
+    }
+
+    std::istream& raw_;
+    std::string encoding_;
+    std::unique_ptr<Poco::InflatingInputStream> inflate_;
+    ZSTD_DCtx* zstd_ = nullptr;
+    std::vector<char> zin_;
+    ZSTD_inBuffer zbuf_{nullptr, 0, 0};
+    bool raw_eof_ = false, frame_open_ = false;
+};
+
+// Reads the rest of the body into `out`; QUERY_IS_TOO_LARGE (413) once it passes `limit`.
+void readRestBounded(BodyReader& body, std::string& out, uint64_t limit) {
+    while (body.readInto(out, 1 << 16))
+        if (body.total > limit)
+            throw Exception(ErrorCodes::QUERY_IS_TOO_LARGE, "The request body is larger than max_request_body_bytes (" + std::to_string(limit) + ")");
 }
 
-std::string zstdDecompressBounded(const std::string& data, uint64_t limit) {
-    ZSTD_DCtx* d = ZSTD_createDCtx();
-    std::string out;
-    ZSTD_inBuffer in{data.data(), data.size(), 0};
-    char buf[65536];
-    try {
-        while (in.pos < in.size) {
-            ZSTD_outBuffer o{buf, sizeof buf, 0};
-            size_t r = ZSTD_decompressStream(d, &o, &in);
-            if (ZSTD_isError(r)) throw Exception(ErrorCodes::CANNOT_DECOMPRESS, std::string("Cannot decompress the zstd request body: ") + ZSTD_getErrorName(r));
-            if (out.size() + o.pos > limit)
-                throw Exception(ErrorCodes::QUERY_IS_TOO_LARGE, "The decompressed request body is larger than max_request_body_bytes (" + std::to_string(limit) + ")");
-            out.append(buf, o.pos);
-            if (r == 0 && in.pos == in.size) break;
-            if (o.pos == 0 && in.pos == in.size) break;
+// The rows of a streamed INSERT: the body cut into pieces of whole rows (about 8 MiB), the
+// format's header rows repeated in front of every piece after the first.
+class BodyRows final : public InsertDataSource {
+public:
+    BodyRows(BodyReader& body, RowSplit split, std::string first, uint64_t max_row_bytes)
+        : body_(body), split_(split), buf_(std::move(first)), max_row_bytes_(max_row_bytes) {}
+    bool next(std::string& text, std::vector<Block>&) override {
+        constexpr size_t kPiece = 8 << 20;
+        while (true) {
+            while (!eof_ && buf_.size() < kPiece) eof_ = body_.readInto(buf_, kPiece - buf_.size() + (1 << 16)) == 0;
+            size_t cut = eof_ ? buf_.size() : lastRowBoundary(split_, buf_);
+            while (!eof_ && cut == 0) {   // one row longer than a piece: read on to its end
+                if (buf_.size() > max_row_bytes_)
+                    throw Exception(ErrorCodes::QUERY_IS_TOO_LARGE,
+                                    "A row of the request body is longer than max_request_body_bytes (" + std::to_string(max_row_bytes_) + ")");
+                eof_ = body_.readInto(buf_, kPiece) == 0;
+                cut = eof_ ? buf_.size() : lastRowBoundary(split_, buf_);
+            }
+            std::string_view piece(buf_.data(), cut);
+            if (eof_) piece = trimStatementEnd(piece);
+            bool any = piece.find_first_not_of(" \t\r\n") != std::string_view::npos;
+            if (any) {
+                if (first_) {
+                    size_t h = rowsPrefix(split_, piece, split_.header_rows);
+                    if (h != std::string_view::npos) header_ = std::string(piece.substr(0, h));
+                } else {
+                    text = header_;
+                }
+                first_ = false;
+                text.append(piece);
+            }
+            buf_.erase(0, cut);
+            if (any) return true;
+            if (eof_ && buf_.empty()) return false;
         }
-    } catch (...) {
-        ZSTD_freeDCtx(d);
-        throw;
     }
-    ZSTD_freeDCtx(d);
-    return out;
+
+private:
+    // The data's end as the parser treats inline data: trailing whitespace, then one ';' of the statement.
+    static std::string_view trimStatementEnd(std::string_view d) {
+        size_t end = d.size();
+        while (end > 0 && (d[end - 1] == ' ' || d[end - 1] == '\t' || d[end - 1] == '\n' || d[end - 1] == '\r')) --end;
+        return end > 0 && d[end - 1] == ';' ? d.substr(0, end - 1) : d;
+    }
+    BodyReader& body_;
+    RowSplit split_;
+    std::string buf_, header_;
+    uint64_t max_row_bytes_;
+    bool eof_ = false, first_ = true;
+};
+
+// Where the rows of an INSERT ... FORMAT f start in `text`, when f can be streamed (npos when
+// the statement is anything else). The parser copies inline data without its trailing
+// whitespace-and-';', so the copy is found back at one of the two places it can start.
+size_t streamedInsertData(const ParsedStatement& stmt, const std::string& text) {
+    auto* ins = stmt.ast->as<ASTInsertQuery>();
+    if (!ins || ins->select || ins->format.empty() || iequals(ins->format, "Values") || !rowSplitFor(ins->format).splittable) return std::string::npos;
+    const std::string& data = ins->data;
+    if (text.size() >= data.size() && text.compare(text.size() - data.size(), data.size(), data) == 0) return text.size() - data.size();
+    size_t end = text.size();
+    while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\n' || text[end - 1] == '\r')) --end;
+    if (end > 0 && text[end - 1] == ';' && end - 1 >= data.size() && text.compare(end - 1 - data.size(), data.size(), data) == 0) return end - 1 - data.size();
+    return std::string::npos;
 }
 
 class QueryHandler final : public Poco::Net::HTTPRequestHandler {
@@ -272,36 +378,44 @@ private:
         if (auto db = param("database"); db && !db->empty()) session->execute("USE " + backQuote(*db));
         if (auto qid = param("query_id"); qid && !qid->empty()) session->setQueryId(*qid);
 
-        // The statement: the `query` parameter, then the body.
-        std::string body;
-        std::string encoding = toLower(req.get("Content-Encoding", ""));
-        if (encoding.empty() || encoding == "identity") {
-            body = readBounded(req.stream(), ctx_.config.max_request_body_bytes);
-        } else if (encoding == "gzip" || encoding == "deflate") {
-            Poco::InflatingInputStream in(req.stream(), encoding == "gzip" ? Poco::InflatingStreamBuf::STREAM_GZIP : Poco::InflatingStreamBuf::STREAM_ZLIB);
-            in.exceptions(std::ios::badbit);   // zlib errors surface instead of looking like the end of data
-            try {
-                body = readBounded(in, ctx_.config.max_request_body_bytes);
-            } catch (const Poco::Exception& e) {
-                throw Exception(ErrorCodes::CANNOT_DECOMPRESS, "Cannot decompress the " + encoding + " request body: " + e.displayText());
-            } catch (const std::ios_base::failure&) {
-                throw Exception(ErrorCodes::CANNOT_DECOMPRESS, "Cannot decompress the " + encoding + " request body");
-            }
-        } else if (encoding == "zstd") {
-            body = zstdDecompressBounded(readBounded(req.stream(), ctx_.config.max_request_body_bytes), ctx_.config.max_request_body_bytes);
-        } else {
-            throw Exception(ErrorCodes::BAD_ARGUMENTS, "Unknown Content-Encoding: " + encoding);
-        }
+        // The statement: the `query` parameter, then the body. An INSERT whose rows follow in a
+        // format that can be cut at row boundaries streams: the body is read piece by piece while
+        // the rows go into the table (not bound by max_request_body_bytes, which bounds bodies
+        // read whole: queries, VALUES, binary and whole-document formats).
+        BodyReader body(req.stream(), toLower(req.get("Content-Encoding", "")));
         std::string text = param("query").value_or("");
-        if (!text.empty() && !body.empty()) text += "\n";
-        text += body;
-        if (text.empty()) throw Exception(ErrorCodes::SYNTAX_ERROR, "Empty query");
-
+        std::string head;
+        body.readInto(head, 1 << 20);   // the first MiB holds any INSERT's statement
+        if (!text.empty() && !head.empty()) text += "\n";
+        text += head;
+        if (body.total > ctx_.config.max_request_body_bytes)
+            throw Exception(ErrorCodes::QUERY_IS_TOO_LARGE, "The request body is larger than max_request_body_bytes (" + std::to_string(ctx_.config.max_request_body_bytes) + ")");
         ParserLimits limits;
         // The data of an INSERT is not bound by max_query_size (only the statement before it is).
-        limits.max_query_size = std::max<uint64_t>(session->settings().max_query_size, text.size() + 1);
         limits.max_parser_depth = session->settings().max_parser_depth;
-        ParsedStatement stmt = parseStatement(text, limits);
+        auto parse = [&] {
+            limits.max_query_size = std::max<uint64_t>(session->settings().max_query_size, text.size() + 1);
+            return parseStatement(text, limits);
+        };
+        std::optional<BodyRows> streamed_rows;
+        ParsedStatement stmt;
+        try {
+            stmt = parse();
+            size_t data_from = streamedInsertData(stmt, text);
+            if (data_from != std::string::npos) {
+                auto* ins = stmt.ast->as<ASTInsertQuery>();
+                streamed_rows.emplace(body, rowSplitFor(ins->format), text.substr(data_from), ctx_.config.max_request_body_bytes);
+                ins->data.clear();
+                ins->has_inline_data = false;
+            }
+        } catch (const Exception&) {
+            // A statement cut by the first MiB (or a real error): parsed again whole below.
+        }
+        if (!streamed_rows) {
+            readRestBounded(body, text, ctx_.config.max_request_body_bytes);
+            if (text.empty()) throw Exception(ErrorCodes::SYNTAX_ERROR, "Empty query");
+            stmt = parse();
+        }
         if (auto* set = stmt.ast->as<ASTSetQuery>()) restore.set_changes = set->changes;
 
         std::string default_format = param("default_format").value_or("");
@@ -375,7 +489,7 @@ private:
         {
             // A client that hangs up cancels its statement (a pipelined next request ends the watch).
             auto& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket();
-            out = ctx_.executeWatched(*session, stmt, &sink, [&socket] {
+            out = ctx_.executeWatched(*session, stmt, &sink, streamed_rows ? &*streamed_rows : nullptr, [&socket] {
                 using W = ServerContext::ClientWatch;
                 try {
                     if (!socket.poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR)) return W::Connected;

@@ -104,7 +104,7 @@ ServerContext::QuerySlot::~QuerySlot() {
     if (--ctx_.running_queries_ == 0) ctx_.queries_done_.notify_all();
 }
 
-StatementOutput ServerContext::executeWatched(Session& session, const ParsedStatement& stmt, ResultSink* sink,
+StatementOutput ServerContext::executeWatched(Session& session, const ParsedStatement& stmt, ResultSink* sink, InsertDataSource* insert_data,
                                               const std::function<ClientWatch()>& watch, bool* cancelled) {
     std::optional<QuerySlot> slot;
     if (!stmt.ast->as<ASTKillQuery>()) slot.emplace(*this);
@@ -113,7 +113,7 @@ StatementOutput ServerContext::executeWatched(Session& session, const ParsedStat
     std::atomic<bool> done{false};
     std::thread worker([&] {
         try {
-            out = session.execute(stmt, sink);
+            out = insert_data ? session.insertFrom(stmt, *insert_data) : session.execute(stmt, sink);
         } catch (...) {
             error = std::current_exception();
         }

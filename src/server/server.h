@@ -79,9 +79,9 @@ public:
     // how a saturated server is relieved), while the calling thread calls `watch`: Gone cancels the
     // statement (it stops at its next block with QUERY_WAS_CANCELLED) and sets *cancelled;
     // StopWatching just waits for the end. The result set goes to `sink` (Session::execute), from
-    // the worker thread.
-    StatementOutput executeWatched(Session& session, const ParsedStatement& stmt, ResultSink* sink, const std::function<ClientWatch()>& watch,
-                                   bool* cancelled = nullptr);
+    // the worker thread; an INSERT with `insert_data` reads its rows from it (Session::insertFrom).
+    StatementOutput executeWatched(Session& session, const ParsedStatement& stmt, ResultSink* sink, InsertDataSource* insert_data,
+                                   const std::function<ClientWatch()>& watch, bool* cancelled = nullptr);
     // Waits until no query runs or `timeout` passes; true when drained.
     bool waitForQueries(std::chrono::seconds timeout);
 

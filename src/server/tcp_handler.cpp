@@ -209,16 +209,26 @@ private:
             sendData(Server::Data, header, q.compression);
             flush();
             q.client_data_pending = true;
-            std::vector<Block> blocks;
-            while (true) {
-                Block b = readDataPacket(q.compression);
-                if (!b.columns() && !b.rows()) break;
-                blocks.push_back(std::move(b));
-            }
-            q.client_data_pending = false;
+            // The client's blocks go into the table as they arrive (about max_insert_block_size
+            // rows per piece), published together after the empty block that ends them.
+            struct Packets final : InsertDataSource {
+                Connection& c;
+                QueryState& q;
+                Packets(Connection& conn, QueryState& state) : c(conn), q(state) {}
+                bool next(std::string&, std::vector<Block>& blocks) override {
+                    size_t rows = 0, limit = std::max<uint64_t>(1, c.session_->settings().max_insert_block_size);
+                    while (q.client_data_pending && rows < limit) {
+                        Block b = c.readDataPacket(q.compression);
+                        if (!b.columns() && !b.rows()) { q.client_data_pending = false; break; }
+                        rows += b.rows();
+                        blocks.push_back(std::move(b));
+                    }
+                    return !blocks.empty();
+                }
+            } packets(*this, q);
             {
                 ServerContext::QuerySlot slot(ctx_);
-                session_->insertBlocks(stmt, std::move(blocks));
+                session_->insertFrom(stmt, packets);
             }
             sendProgress(session_->lastCounters(), true);
             out_.push_back(char(Server::EndOfStream));
@@ -258,7 +268,7 @@ private:
         try {
             // A Cancel packet, or the client going away, cancels the statement.
             auto last_progress = std::chrono::steady_clock::now();
-            ctx_.executeWatched(*session_, stmt, &sink, [this, &last_progress] {
+            ctx_.executeWatched(*session_, stmt, &sink, nullptr, [this, &last_progress] {
                 using W = ServerContext::ClientWatch;
                 try {
                     // Progress packets while the query runs (the client's progress bar), at most

@@ -1039,3 +1039,30 @@ TEST(SchemaInference, MatchesClickHouseDescribe) {
     EXPECT_EQ(schema("JSONCompactEachRow", "[1,\"a\"]"), "c1 Nullable(Int64)\nc2 Nullable(String)\n");
     EXPECT_EQ(schema("TSV", "(1,2)\t{'a':1}"), "c1 Tuple(Nullable(Int64), Nullable(Int64))\nc2 Map(String, Nullable(Int64))\n");
 }
+
+// Streaming input: pieces are cut only at row ends (never inside CSV quotes or JSON strings /
+// nested values), header rows are found for the WithNames forms, other formats do not split.
+TEST(InputFormats, RowBoundariesForStreamedPieces) {
+    RowSplit tsv = rowSplitFor("TSV");
+    EXPECT_TRUE(tsv.splittable);
+    EXPECT_EQ(lastRowBoundary(tsv, "1\ta\n2\tb\n3\tc"), 8u);
+    EXPECT_EQ(lastRowBoundary(tsv, "1\ta"), 0u);
+    EXPECT_EQ(rowSplitFor("TabSeparatedWithNamesAndTypes").header_rows, 2u);
+    EXPECT_EQ(rowSplitFor("tsvwithnames").header_rows, 1u);   // names are case-insensitive
+
+    RowSplit csv = rowSplitFor("CSVWithNames");
+    EXPECT_EQ(csv.header_rows, 1u);
+    std::string c = "\"a\",\"b\"\n1,\"x\ny\"\n2,\"\"\"q\"\"\n\"\n3,\"open";
+    // Rows end after `\"x\ny\"\n` and after the quoted field holding an escaped quote and a newline.
+    EXPECT_EQ(lastRowBoundary(csv, c), c.find("3,"));
+    EXPECT_EQ(rowsPrefix(csv, c, 1), c.find("1,"));
+    EXPECT_EQ(rowsPrefix(csv, c, 3), c.find("3,"));
+    EXPECT_EQ(rowsPrefix(csv, c, 4), std::string::npos);
+
+    RowSplit json = rowSplitFor("JSONEachRow");
+    std::string j = "{\"a\": {\"b\": [1,\n2]}, \"s\": \"}\\\"\\n{\"}\n{\"a\": 2}\n{\"a\":";
+    EXPECT_EQ(lastRowBoundary(json, j), j.find("{\"a\":", 5) + 9);   // after `{"a": 2}\n`
+    EXPECT_EQ(rowsPrefix(json, j, 1), j.find("{\"a\": 2}"));
+
+    for (const char* f : {"Values", "Native", "JSON", "RowBinary", "Parquet", "JSONCompact"}) EXPECT_FALSE(rowSplitFor(f).splittable) << f;
+}

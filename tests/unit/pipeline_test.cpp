@@ -557,3 +557,63 @@ TEST(Limits, UserMemoryIsSharedByTheUsersRunningQueries) {
     EXPECT_EQ(e.run("SELECT count() FROM numbers(3000000) SETTINGS max_memory_usage_for_user = 30000000"), "3000000\n");
     EXPECT_EQ(e.run("SELECT exception LIKE '%User memory limit exceeded%' FROM system.query_log WHERE exception_code = 241"), "1\n");
 }
+
+// INSERT data arriving in pieces (Session::insertFrom): text pieces in the statement's format or
+// client blocks; prepared about max_insert_block_size rows at a time (parts of that size), views
+// fed per piece, and all of it published at the end — or nothing when a piece fails.
+TEST(Streaming, InsertFromPiecesIsAtomic) {
+    TestEngine e;
+    e.run("CREATE TABLE t (k UInt64, s String) ENGINE = MergeTree ORDER BY k");
+    e.run("CREATE MATERIALIZED VIEW mv ENGINE = SummingMergeTree ORDER BY g AS SELECT k % 3 AS g, count() AS c FROM t GROUP BY g");
+    e.run("SYSTEM STOP MERGES t");   // the part sizes below are the INSERT's own
+    struct Pieces final : InsertDataSource {
+        std::vector<std::string> texts;
+        size_t served = 0;
+        int fail_at = -1;
+        bool next(std::string& text, std::vector<Block>&) override {
+            if (int(served) == fail_at) throw Exception(ErrorCodes::NETWORK_ERROR, "client went away");
+            if (served == texts.size()) return false;
+            text = texts[served++];
+            return true;
+        }
+    };
+    auto piecesOf = [](size_t from, size_t n, size_t per_piece) {
+        std::vector<std::string> out;
+        for (size_t begin = from; begin < from + n; begin += per_piece) {
+            std::string p = "k,s\n";   // CSVWithNames: each piece carries the header
+            for (size_t k = begin; k < std::min(from + n, begin + per_piece); ++k) p += std::to_string(k) + ",v" + std::to_string(k) + "\n";
+            out.push_back(p);
+        }
+        return out;
+    };
+    e.run("SET max_insert_block_size = 1000");
+    {
+        Pieces src;
+        src.texts = piecesOf(0, 5000, 400);   // 13 pieces
+        e.session.insertFrom(parseStatement("INSERT INTO t FORMAT CSVWithNames"), src);
+        EXPECT_EQ(src.served, 13u);
+    }
+    EXPECT_EQ(e.run("SELECT count(), sum(k), countIf(s = concat('v', toString(k))) FROM t"), "5000\t12497500\t5000\n");
+    EXPECT_EQ(e.run("SELECT g, sum(c) FROM mv GROUP BY g ORDER BY g"), "0\t1667\n1\t1667\n2\t1666\n");
+    // Parts of max_insert_block_size rows, as a one-shot INSERT writes them, not one per piece.
+    EXPECT_EQ(e.run("SELECT count(), min(rows), max(rows) FROM system.parts WHERE table = 't' AND active"), "5\t1000\t1000\n");
+    {
+        Pieces src;
+        src.texts = piecesOf(10000, 5000, 400);
+        src.fail_at = 9;
+        EXPECT_THROW(e.session.insertFrom(parseStatement("INSERT INTO t FORMAT CSVWithNames"), src), Exception);
+    }
+    {
+        Pieces src;
+        src.texts = piecesOf(10000, 800, 400);
+        src.texts.push_back("k,s\n1,x\nbad,row\n");
+        EXPECT_EQ([&] {
+            try { e.session.insertFrom(parseStatement("INSERT INTO t FORMAT CSVWithNames"), src); } catch (const Exception& ex) { return ex.code(); }
+            return 0;
+        }(), ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED);
+    }
+    // Neither failed INSERT left a row in the table or its view.
+    EXPECT_EQ(e.run("SELECT count() FROM t"), "5000\n");
+    EXPECT_EQ(e.run("SELECT sum(c) FROM mv"), "5000\n");
+    EXPECT_EQ(e.run("SELECT written_rows FROM system.query_log WHERE query = 'INSERT INTO t FORMAT CSVWithNames' AND type = 'QueryFinish'"), "5000\n");
+}
