@@ -221,6 +221,11 @@ void prepareWithViews(const std::string& db, const std::string& table, const Sto
 }
 
 void commitPreparedWrites(PreparedWrites& prepared) {
+    if (prepared.size() == 1) {   // one storage's commit is atomic by itself: no intent record needed
+        prepared[0]->commit();
+        prepared[0]->finishCommit();
+        return;
+    }
     for (auto& p : prepared) p->prepareCommit();
     for (size_t i = 0; i < prepared.size(); ++i) {
         prepared[i]->commit();

@@ -122,14 +122,19 @@ public:
     ~BodyReader() {
         if (zstd_) ZSTD_freeDCtx(zstd_);
     }
-    // Appends up to `n` bytes to `out`; 0 at the end of the body.
+    // Appends up to `n` bytes to `out` (fewer only at the end of the body); 0 at the end. Reads
+    // through a small buffer: `out` grows by what arrives, never by `n` up front.
     size_t readInto(std::string& out, size_t n) {
-        size_t old = out.size();
-        out.resize(old + n);
-        size_t got = read(out.data() + old, n);
-        out.resize(old + got);
-        total += got;
-        return got;
+        char buf[1 << 16];
+        size_t appended = 0;
+        while (appended < n) {
+            size_t got = read(buf, std::min(sizeof buf, n - appended));
+            if (!got) break;
+            out.append(buf, got);
+            appended += got;
+        }
+        total += appended;
+        return appended;
     }
     uint64_t total = 0;   // decompressed bytes read so far
 
@@ -489,10 +494,10 @@ private:
         {
             // A client that hangs up cancels its statement (a pipelined next request ends the watch).
             auto& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket();
-            out = ctx_.executeWatched(*session, stmt, &sink, streamed_rows ? &*streamed_rows : nullptr, [&socket] {
+            out = ctx_.executeWatched(*session, stmt, &sink, streamed_rows ? &*streamed_rows : nullptr, [&socket](int wake) {
                 using W = ServerContext::ClientWatch;
                 try {
-                    if (!socket.poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR)) return W::Connected;
+                    if (!ServerContext::waitReadable(socket, wake, 50)) return W::Connected;
                     char b;
                     return socket.receiveBytes(&b, 1, MSG_PEEK) <= 0 ? W::Gone : W::StopWatching;
                 } catch (const Poco::Exception&) {

@@ -16,6 +16,8 @@
 #include "server/server_config.h"
 #include "storage/catalog.h"
 
+namespace Poco::Net { class Socket; }
+
 namespace basalt {
 
 enum class LogLevel { Trace, Debug, Information, Warning, Error, None };
@@ -73,7 +75,8 @@ public:
     };
     size_t runningQueries() const { return running_queries_.load(); }
 
-    // What a connection's watcher saw while its statement runs (`watch` blocks up to ~50 ms).
+    // What a connection's watcher saw while its statement runs (`watch` blocks up to ~50 ms, less
+    // when the statement ends: it is given the worker's wake-up descriptor).
     enum class ClientWatch { Connected, Gone, StopWatching };
     // Runs `stmt` in `session` on a worker thread, under a query slot (KILL QUERY takes none: it is
     // how a saturated server is relieved), while the calling thread calls `watch`: Gone cancels the
@@ -81,7 +84,10 @@ public:
     // StopWatching just waits for the end. The result set goes to `sink` (Session::execute), from
     // the worker thread; an INSERT with `insert_data` reads its rows from it (Session::insertFrom).
     StatementOutput executeWatched(Session& session, const ParsedStatement& stmt, ResultSink* sink, InsertDataSource* insert_data,
-                                   const std::function<ClientWatch()>& watch, bool* cancelled = nullptr);
+                                   const std::function<ClientWatch(int wake_fd)>& watch, bool* cancelled = nullptr);
+    // For watchers: waits up to `timeout_ms` for `socket` to become readable (true) or for the
+    // statement to end (`wake_fd`, false), whichever comes first.
+    static bool waitReadable(Poco::Net::Socket& socket, int wake_fd, int timeout_ms);
     // Waits until no query runs or `timeout` passes; true when drained.
     bool waitForQueries(std::chrono::seconds timeout);
 

@@ -268,7 +268,7 @@ private:
         try {
             // A Cancel packet, or the client going away, cancels the statement.
             auto last_progress = std::chrono::steady_clock::now();
-            ctx_.executeWatched(*session_, stmt, &sink, nullptr, [this, &last_progress] {
+            ctx_.executeWatched(*session_, stmt, &sink, nullptr, [this, &last_progress](int wake) {
                 using W = ServerContext::ClientWatch;
                 try {
                     // Progress packets while the query runs (the client's progress bar), at most
@@ -280,7 +280,7 @@ private:
                         std::lock_guard lock(out_mutex_);
                         if (sendProgress(c)) flush();
                     }
-                    if (!in_.buffered() && !socket().poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ)) return W::Connected;
+                    if (!in_.buffered() && !ServerContext::waitReadable(socket(), wake, 50)) return W::Connected;
                     if (!in_.buffered() && !in_.nextBuffer()) return W::Gone;
                     uint64_t type = in_.readVarUInt();
                     return type == Client::Ping ? W::Connected : W::Gone;   // Ping is answered after the query
