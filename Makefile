@@ -5,7 +5,7 @@ BUILD_TEST := build/asan
 BUILD_REL := build/release
 DATA_DIR ?= $(CURDIR)/.basalt-data
 
-.PHONY: deps build-test build-release run test bench bench-storage compat fuzz-deps fuzz-build fuzz fuzz-sql fuzz-native clean
+.PHONY: deps build-test build-release run test bench bench-storage compat fuzz-deps fuzz-build fuzz fuzz-sql fuzz-native tsan clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -81,6 +81,16 @@ fuzz-native: fuzz-build
 	mkdir -p $(BUILD_FUZZ)/corpus_native
 	cd $(BUILD_FUZZ) && FUZZ_NATIVE_SEED_DIR=corpus_native ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ./fuzz_native -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=4096 $(FUZZ_ARGS) corpus_native
+
+# ThreadSanitizer over the concurrency-heavy tests (streams, servers, background pipelines).
+BUILD_TSAN := build/tsan
+TSAN_TESTS ?= Streaming|Pipeline|Limits|Access|MergeTree.*Concurrent|integration_server_native|integration_server_http
+$(BUILD_TSAN)/build.ninja:
+	cmake -S . -B $(BUILD_TSAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBASALT_SANITIZE=thread -DCMAKE_CXX_FLAGS="-O1 -g1"
+
+tsan: deps $(BUILD_TSAN)/build.ninja
+	cmake --build $(BUILD_TSAN) -j $(JOBS)
+	cd $(BUILD_TSAN) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --output-on-failure -R '$(TSAN_TESTS)'
 
 clean:
 	rm -rf build

@@ -32,6 +32,19 @@ std::string waitFor(TestEngine& e, const std::string& sql, const std::string& ex
     return got;
 }
 
+// Statements run by one session of an on-disk catalog (the access tests' users each have one).
+std::string runIn(Session& s, const std::string& q) { return s.formatResult(s.execute(q), "TabSeparated"); }
+int codeIn(Session& s, const std::string& q) {
+    try { s.execute(q); } catch (const Exception& e) { return e.code(); }
+    return 0;
+}
+// A fresh directory under the system's temp dir, for a test's catalog.
+std::filesystem::path freshDir(const std::string& name) {
+    auto dir = std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    return dir;
+}
+
 }  // namespace
 
 TEST(Pipeline, RefreshableViewRefreshesInTheBackground) {
@@ -210,16 +223,12 @@ TEST(Pipeline, BufferFlushedAtShutdown) {
 // SQL users: grants checked per statement (SELECT / INSERT / CREATE / DROP / ALTER), roles, row
 // policies that hide rows, REVOKE, passwords hidden in system.query_log, state kept across restarts.
 TEST(Access, GrantsRolesAndRowPolicies) {
-    auto dir = std::filesystem::temp_directory_path() / ("basalt_access_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
+    auto dir = freshDir("basalt_access");
     {
         auto catalog = openCatalog(dir.string());
         Session admin(*catalog);
-        auto run = [](Session& s, const std::string& q) { return s.formatResult(s.execute(q), "TabSeparated"); };
-        auto code = [](Session& s, const std::string& q) {
-            try { s.execute(q); } catch (const Exception& e) { return e.code(); }
-            return 0;
-        };
+        auto run = runIn;
+        auto code = codeIn;
         run(admin, "CREATE TABLE t (k UInt32, owner String) ENGINE = MergeTree ORDER BY k");
         run(admin, "CREATE TABLE secret (x UInt8) ENGINE = Memory");
         run(admin, "INSERT INTO t VALUES (1, 'bob'), (2, 'ann'), (3, 'bob')");
@@ -273,13 +282,9 @@ TEST(Access, GrantsRolesAndRowPolicies) {
 // error names the columns the statement needed; REVOKE of one column or of the whole privilege;
 // only SELECT and INSERT take column lists, on one table (INVALID_GRANT); kept across restarts.
 TEST(Access, ColumnLevelGrants) {
-    auto dir = std::filesystem::temp_directory_path() / ("basalt_access_columns_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
-    auto run = [](Session& s, const std::string& q) { return s.formatResult(s.execute(q), "TabSeparated"); };
-    auto code = [](Session& s, const std::string& q) {
-        try { s.execute(q); } catch (const Exception& e) { return e.code(); }
-        return 0;
-    };
+    auto dir = freshDir("basalt_access_columns");
+    auto run = runIn;
+    auto code = codeIn;
     {
         auto catalog = openCatalog(dir.string());
         Session admin(*catalog);
@@ -374,13 +379,9 @@ TEST(Pipeline, SetAndJoinPersist) {
 // Quotas: a user's queries / result rows per interval; QUOTA_EXCEEDED (201) once a limit is reached;
 // system.quota_usage; quotas persist (usage starts again after a restart). SET param_x binds {x:T}.
 TEST(Access, QuotasAndSessionParameters) {
-    auto dir = std::filesystem::temp_directory_path() / ("basalt_quota_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
-    auto run = [](Session& s, const std::string& q) { return s.formatResult(s.execute(q), "TabSeparated"); };
-    auto code = [](Session& s, const std::string& q) {
-        try { s.execute(q); } catch (const Exception& e) { return e.code(); }
-        return 0;
-    };
+    auto dir = freshDir("basalt_quota");
+    auto run = runIn;
+    auto code = codeIn;
     {
         auto catalog = openCatalog(dir.string());
         Session admin(*catalog);
