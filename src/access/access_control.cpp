@@ -37,19 +37,21 @@ std::string target(const std::string& db, const std::string& table) {
 
 // GRANT statements for a set of grants: column grants of one privilege and table grouped as
 // SELECT(a, b) (the set is ordered by type, database, table, column).
-std::vector<std::string> grantStatements(const std::set<AccessControl::Grant>& grants, const std::string& who) {
+std::vector<std::string> grantStatements(const std::set<AccessControl::Grant>& grants, const std::set<AccessControl::Grant>& options,
+                                         const std::string& who) {
     std::vector<std::string> lines;
     for (auto it = grants.begin(); it != grants.end();) {
+        bool option = options.count(*it) > 0;
         std::string columns;
         auto next = it;
         while (next != grants.end() && next->type == it->type && next->database == it->database && next->table == it->table &&
-               !next->column.empty() && !it->column.empty()) {
+               !next->column.empty() && !it->column.empty() && (options.count(*next) > 0) == option) {
             columns += (columns.empty() ? "" : ", ") + backQuote(next->column);
             ++next;
         }
         if (next == it) ++next;
         lines.push_back(std::string("GRANT ") + accessTypeName(it->type) + (columns.empty() ? "" : "(" + columns + ")") + " ON " +
-                        target(it->database, it->table) + " TO " + backQuote(who));
+                        target(it->database, it->table) + " TO " + backQuote(who) + (option ? " WITH GRANT OPTION" : ""));
         it = next;
     }
     return lines;
@@ -99,7 +101,8 @@ std::optional<AccessControl::User> AccessControl::authenticate(const std::string
     return u;
 }
 
-AccessControl::Coverage AccessControl::coverage(const User& u, AccessType type, const std::string& database, const std::string& table) const {
+AccessControl::Coverage AccessControl::coverage(const User& u, AccessType type, const std::string& database, const std::string& table,
+                                                bool options) const {
     Coverage c;
     auto add = [&](const std::set<Grant>& grants) {
         for (auto& g : grants) {
@@ -110,9 +113,9 @@ AccessControl::Coverage AccessControl::coverage(const User& u, AccessType type, 
             else c.columns.insert(g.column);
         }
     };
-    add(u.grants);
+    add(options ? u.grant_options : u.grants);
     for (auto& r : u.roles)
-        if (auto rit = roles_.find(r); rit != roles_.end()) add(rit->second.grants);
+        if (auto rit = roles_.find(r); rit != roles_.end()) add(options ? rit->second.grant_options : rit->second.grants);
     return c;
 }
 
@@ -251,9 +254,30 @@ std::vector<std::string> AccessControl::execute(const ASTAccessQuery& q, const s
         lock.unlock();
         return grantLines(who);
     }
-    if (!issuer.empty() && users_.count(issuer))
-        throw Exception(ErrorCodes::ACCESS_DENIED, issuer + ": Not enough privileges. To execute this query, it's necessary to have the grant ACCESS MANAGEMENT ON *.*");
     auto dbOf = [&](const std::string& db) { return db.empty() ? current_database : db; };
+    if (auto it = issuer.empty() ? users_.end() : users_.find(issuer); it != users_.end()) {
+        // A SQL user: only GRANT / REVOKE of privileges it holds WITH GRANT OPTION.
+        bool privilege_statement = (q.action == A::Grant || q.action == A::Revoke) && !q.privileges.empty();
+        if (!privilege_statement)
+            throw Exception(ErrorCodes::ACCESS_DENIED, issuer + ": Not enough privileges. To execute this query, it's necessary to have the grant ACCESS MANAGEMENT ON *.*");
+        std::string db = q.database == "*" ? "*" : dbOf(q.database), table = q.table.empty() ? "*" : q.table;
+        for (size_t i = 0; i < q.privileges.size(); ++i) {
+            AccessType t = parseAccessType(q.privileges[i]);
+            Coverage c = coverage(it->second, t, db, table, true);
+            const std::vector<std::string>* columns = i < q.privilege_columns.size() ? &q.privilege_columns[i] : nullptr;
+            bool ok = c.whole;
+            std::string needed;
+            if (!ok && columns && !columns->empty()) {
+                ok = true;
+                for (auto& col : *columns) ok = ok && c.columns.count(col);
+                for (auto& col : *columns) needed += (needed.empty() ? "" : ", ") + backQuote(col);
+                needed = "(" + needed + ")";
+            }
+            if (!ok)
+                throw Exception(ErrorCodes::ACCESS_DENIED, issuer + ": Not enough privileges. To execute this query, it's necessary to have the grant " +
+                                                               accessTypeName(t) + needed + " ON " + target(db, table) + " WITH GRANT OPTION");
+        }
+    }
     switch (q.action) {
         case A::CreateUser:
             for (auto& n : q.names) {
@@ -285,7 +309,7 @@ std::vector<std::string> AccessControl::execute(const ASTAccessQuery& q, const s
                     throw Exception(ErrorCodes::BAD_ARGUMENTS, "role `" + n + "`: cannot insert because role `" + n + "` already exists");
                 }
                 if (users_.count(n)) throw Exception(ErrorCodes::BAD_ARGUMENTS, "role `" + n + "`: a user with this name already exists");
-                roles_[n] = Role{n, {}};
+                roles_[n] = Role{n, {}, {}};
             }
             break;
         case A::DropRole:
@@ -308,31 +332,39 @@ std::vector<std::string> AccessControl::execute(const ASTAccessQuery& q, const s
             }
             for (auto& g : q.grantees) {
                 std::set<Grant>* grants = nullptr;
+                std::set<Grant>* options = nullptr;
                 std::set<std::string>* user_roles = nullptr;
-                if (auto u = users_.find(g); u != users_.end()) { grants = &u->second.grants; user_roles = &u->second.roles; }
-                else if (auto r = roles_.find(g); r != roles_.end()) grants = &r->second.grants;
+                if (auto u = users_.find(g); u != users_.end()) { grants = &u->second.grants; options = &u->second.grant_options; user_roles = &u->second.roles; }
+                else if (auto r = roles_.find(g); r != roles_.end()) { grants = &r->second.grants; options = &r->second.grant_options; }
                 else throw Exception(ErrorCodes::UNKNOWN_USER, "There is no user or role `" + g + "` in user directories");
                 if (!q.privileges.empty()) {
                     std::string db = q.database == "*" ? "*" : dbOf(q.database);
                     std::string table = q.table.empty() ? "*" : q.table;
                     for (size_t i = 0; i < q.privileges.size(); ++i) {
-                        Grant gr{parseAccessType(q.privileges[i]), db, table};
+                        Grant gr{parseAccessType(q.privileges[i]), db, table, ""};
                         const std::vector<std::string>* columns = i < q.privilege_columns.size() ? &q.privilege_columns[i] : nullptr;
                         if (columns && !columns->empty()) {
                             // Column grants: one entry per column (REVOKE removes just those).
                             for (auto& col : *columns) {
                                 Grant cg = gr;
                                 cg.column = col;
-                                if (grant) grants->insert(cg);
-                                else grants->erase(cg);
+                                if (grant) {
+                                    grants->insert(cg);
+                                    if (q.with_grant_option) options->insert(cg);
+                                } else {
+                                    grants->erase(cg);
+                                    options->erase(cg);
+                                }
                             }
                         } else if (grant) {
                             grants->insert(gr);
+                            if (q.with_grant_option) options->insert(gr);
                         } else {
                             // A whole-table REVOKE takes the column grants of that privilege too (ALL: every privilege).
-                            for (auto it = grants->begin(); it != grants->end();)
-                                it = (it->database == gr.database && it->table == gr.table && (gr.type == AccessType::All || it->type == gr.type))
-                                         ? grants->erase(it) : std::next(it);
+                            for (auto* set : {grants, options})
+                                for (auto it = set->begin(); it != set->end();)
+                                    it = (it->database == gr.database && it->table == gr.table && (gr.type == AccessType::All || it->type == gr.type))
+                                             ? set->erase(it) : std::next(it);
                         }
                     }
                 } else {
@@ -407,12 +439,12 @@ std::string AccessControl::dumpLocked() const {
         if (u.readonly) out += " SETTINGS readonly = 1";
         out += ";\n";
     }
-    auto grants = [&](const std::string& who, const std::set<Grant>& gs) {
-        for (auto& line : grantStatements(gs, who)) out += line + ";\n";
+    auto grants = [&](const std::string& who, const std::set<Grant>& gs, const std::set<Grant>& options) {
+        for (auto& line : grantStatements(gs, options, who)) out += line + ";\n";
     };
-    for (auto& [n, r] : roles_) grants(n, r.grants);
+    for (auto& [n, r] : roles_) grants(n, r.grants, r.grant_options);
     for (auto& [n, u] : users_) {
-        grants(n, u.grants);
+        grants(n, u.grants, u.grant_options);
         for (auto& r : u.roles) out += "GRANT " + backQuote(r) + " TO " + backQuote(n) + ";\n";
     }
     for (auto& [n, q] : quotas_) {
@@ -436,14 +468,15 @@ std::vector<std::string> AccessControl::grantLines(const std::string& name) cons
     std::lock_guard lock(mutex_);
     std::vector<std::string> lines;
     const std::set<Grant>* gs = nullptr;
+    const std::set<Grant>* options = nullptr;
     const std::set<std::string>* rs = nullptr;
-    if (auto u = users_.find(name); u != users_.end()) { gs = &u->second.grants; rs = &u->second.roles; }
-    else if (auto r = roles_.find(name); r != roles_.end()) gs = &r->second.grants;
+    if (auto u = users_.find(name); u != users_.end()) { gs = &u->second.grants; options = &u->second.grant_options; rs = &u->second.roles; }
+    else if (auto r = roles_.find(name); r != roles_.end()) { gs = &r->second.grants; options = &r->second.grant_options; }
     else {
         lines.push_back("GRANT ALL ON *.* TO " + backQuote(name) + " WITH GRANT OPTION");   // an administrator
         return lines;
     }
-    lines = grantStatements(*gs, name);
+    lines = grantStatements(*gs, *options, name);
     if (rs)
         for (auto& r : *rs) lines.push_back("GRANT " + backQuote(r) + " TO " + backQuote(name));
     return lines;

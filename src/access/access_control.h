@@ -8,7 +8,8 @@
 // INSERT, CREATE / DROP / ALTER / TRUNCATE their own privilege; ALL covers them all. The system
 // database is readable by everyone. A row policy `USING expr TO u` shows u only the rows where
 // expr holds. SELECT and INSERT can be granted per column (GRANT SELECT(a, b) ON db.t): a query
-// then reads / writes only those columns. Missing privileges: ACCESS_DENIED (497) naming the grant
+// then reads / writes only those columns. A SQL user may GRANT / REVOKE exactly what it holds
+// WITH GRANT OPTION (every other access statement is for administrators). Missing privileges: ACCESS_DENIED (497) naming the grant
 // that would allow it.
 #pragma once
 #include <map>
@@ -40,11 +41,13 @@ public:
         std::string password_sha256_hex;   // "" = no password
         bool readonly = false;
         std::set<Grant> grants;
+        std::set<Grant> grant_options;     // the grants it may pass on (WITH GRANT OPTION)
         std::set<std::string> roles;
     };
     struct Role {
         std::string name;
         std::set<Grant> grants;
+        std::set<Grant> grant_options;
     };
     struct RowPolicy {
         std::string name, database, table;
@@ -94,7 +97,8 @@ public:
 private:
     // Grants of `type` on db.table the user holds (own and roles'): whole-table, else the columns.
     struct Coverage { bool whole = false; std::set<std::string> columns; };
-    Coverage coverage(const User& u, AccessType type, const std::string& database, const std::string& table) const;   // mutex_ held
+    // `options`: only the grants held WITH GRANT OPTION.
+    Coverage coverage(const User& u, AccessType type, const std::string& database, const std::string& table, bool options = false) const;   // mutex_ held
     void persist() const;
     std::string dumpLocked() const;
 

@@ -370,7 +370,7 @@ private:
                         try { s->settings().set(k, v); } catch (...) {}
                     }
             }
-        } restore{session, saved_settings, saved_parameters};
+        } restore{session, saved_settings, saved_parameters, std::nullopt};
         bool profile_readonly = session->settings().readonly;
         for (auto& [k, v] : params) {
             if (k.rfind("param_", 0) == 0) { session->queryParameters()[k.substr(6)] = v; continue; }

@@ -913,6 +913,7 @@ void ASTAccessQuery::formatImpl(std::string& out) const {
                 out += list(granted_roles);
             }
             out += (action == Action::Grant ? " TO " : " FROM ") + list(grantees);
+            if (with_grant_option) out += " WITH GRANT OPTION";
             return;
         }
         case Action::ShowGrants: out += "SHOW GRANTS"; if (!names.empty()) out += " FOR " + list(names); return;

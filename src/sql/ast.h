@@ -426,6 +426,7 @@ struct ASTAccessQuery : IAST {
     std::vector<std::string> granted_roles;   // GRANT role TO user
     std::string database, table;              // ON db.table ("*" = any)
     std::vector<std::string> grantees;        // TO / FROM
+    bool with_grant_option = false;           // GRANT ... WITH GRANT OPTION
     ASTPtr condition;                         // ROW POLICY ... USING expr
     // CREATE QUOTA q FOR INTERVAL n unit MAX resource = limit [, ...] TO ...: one per interval.
     struct QuotaInterval {

@@ -1572,7 +1572,11 @@ private:
         }
         if (grant) expectKw("TO"); else expectKw("FROM");
         nameList(q->grantees);
-        if (grant && acceptKw("WITH")) { if (!acceptKw("GRANT")) expectKw("ADMIN"); expectKw("OPTION"); }
+        if (grant && acceptKw("WITH")) {
+            if (acceptKw("GRANT")) q->with_grant_option = true;
+            else expectKw("ADMIN");   // WITH ADMIN OPTION on roles: accepted, roles are granted by administrators
+            expectKw("OPTION");
+        }
         return q;
     }
 

@@ -376,6 +376,55 @@ TEST(Pipeline, SetAndJoinPersist) {
     std::filesystem::remove_all(dir);
 }
 
+// WITH GRANT OPTION: a SQL user passes on what it holds with the option (the whole privilege, a
+// narrower table, some columns) and nothing else; revoking takes the option with the grant.
+TEST(Access, GrantOption) {
+    auto dir = freshDir("basalt_grant_option");
+    {
+        auto catalog = openCatalog(dir.string());
+        Session admin(*catalog);
+        runIn(admin, "CREATE TABLE t (a UInt8, b UInt8) ENGINE = Memory");
+        runIn(admin, "CREATE TABLE u (x UInt8) ENGINE = Memory");
+        runIn(admin, "INSERT INTO t VALUES (1, 2)");
+        runIn(admin, "CREATE USER lead");
+        runIn(admin, "CREATE USER dev");
+        runIn(admin, "GRANT SELECT ON default.* TO lead WITH GRANT OPTION");
+        runIn(admin, "GRANT INSERT ON default.t TO lead");
+        Session lead(*catalog);
+        lead.clientInfo().user = "lead";
+        Session dev(*catalog);
+        dev.clientInfo().user = "dev";
+        EXPECT_EQ(codeIn(dev, "SELECT a FROM t"), ErrorCodes::ACCESS_DENIED);
+        runIn(lead, "GRANT SELECT(a) ON default.t TO dev");          // narrower than what lead holds
+        EXPECT_EQ(runIn(dev, "SELECT a FROM t"), "1\n");
+        EXPECT_EQ(codeIn(dev, "SELECT b FROM t"), ErrorCodes::ACCESS_DENIED);
+        EXPECT_EQ(codeIn(lead, "GRANT INSERT ON default.t TO dev"), ErrorCodes::ACCESS_DENIED);   // held without the option
+        EXPECT_EQ(codeIn(lead, "GRANT SELECT ON *.* TO dev"), ErrorCodes::ACCESS_DENIED);         // wider than held
+        EXPECT_EQ(codeIn(lead, "CREATE USER x"), ErrorCodes::ACCESS_DENIED);
+        EXPECT_EQ(codeIn(dev, "GRANT SELECT(a) ON default.t TO lead"), ErrorCodes::ACCESS_DENIED); // dev has no option
+        try {
+            lead.execute("GRANT INSERT ON default.t TO dev");
+        } catch (const Exception& e) {
+            EXPECT_NE(std::string(e.what()).find("grant INSERT ON `default`.`t` WITH GRANT OPTION"), std::string::npos) << e.what();
+        }
+        runIn(lead, "REVOKE SELECT(a) ON default.t FROM dev");
+        EXPECT_EQ(codeIn(dev, "SELECT a FROM t"), ErrorCodes::ACCESS_DENIED);
+        EXPECT_EQ(runIn(admin, "SHOW GRANTS FOR lead"),
+                  "GRANT SELECT ON `default`.* TO `lead` WITH GRANT OPTION\nGRANT INSERT ON `default`.`t` TO `lead`\n");
+        runIn(admin, "REVOKE SELECT ON default.* FROM lead");
+        EXPECT_EQ(codeIn(lead, "GRANT SELECT ON default.u TO dev"), ErrorCodes::ACCESS_DENIED);
+        runIn(admin, "GRANT SELECT ON default.u TO lead WITH GRANT OPTION");
+    }
+    {
+        auto catalog = openCatalog(dir.string());   // the option survives a restart
+        Session lead(*catalog);
+        lead.clientInfo().user = "lead";
+        runIn(lead, "GRANT SELECT ON default.u TO dev");
+        EXPECT_EQ(runIn(lead, "SHOW GRANTS"), "GRANT SELECT ON `default`.`u` TO `lead` WITH GRANT OPTION\nGRANT INSERT ON `default`.`t` TO `lead`\n");
+    }
+    std::filesystem::remove_all(dir);
+}
+
 // Quotas: a user's queries / result rows per interval; QUOTA_EXCEEDED (201) once a limit is reached;
 // system.quota_usage; quotas persist (usage starts again after a restart). SET param_x binds {x:T}.
 TEST(Access, QuotasAndSessionParameters) {
