@@ -481,6 +481,8 @@ StatementOutput Session::execute(const ParsedStatement& stmt) {
     ctx.current_database = current_database_;
     ctx.current_user = client_.user;
     ctx.query_parameters = query_parameters_;
+    for (auto& [name, storage] : external_tables_) ctx.table_overrides[current_database_ + "." + name] = storage;
+    external_tables_.clear();
     std::string query_id = query_id_.empty() ? generateUUIDv4() : query_id_;
     query_id_.clear();
     last_query_id_ = query_id;

@@ -103,6 +103,9 @@ public:
     FormatSettings formatSettings() const;
     // Cancels the statement running in this session from another thread (QUERY_WAS_CANCELLED).
     void cancel();
+    // Tables the client sent with its next statement (native protocol external tables): readable
+    // by that statement under these names in the current database, then gone.
+    void setExternalTables(std::map<std::string, std::shared_ptr<IStorage>> tables) { external_tables_ = std::move(tables); }
 
     // INSERT whose rows arrive as blocks (native protocol): the columns the client must send, in
     // order (the statement's column list, or every insertable column) ...
@@ -136,6 +139,7 @@ private:
     std::map<std::string, std::string> query_parameters_;
     Counters last_counters_;
     InsertDataSource* insert_source_ = nullptr;       // insertFrom: where the INSERT's data comes from
+    std::map<std::string, std::shared_ptr<IStorage>> external_tables_;   // for the next statement only
     ResultSink* next_sink_ = nullptr;                 // execute(stmt, sink): handed to the next execute()
     ResultSink* result_sink_ = nullptr;               // the running statement's sink, taken by its SELECT
     std::mutex running_mutex_;

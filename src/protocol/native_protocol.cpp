@@ -31,8 +31,9 @@ void writeDataPacket(uint64_t type, const Block& block, bool compression, bool z
     } while (off < raw.size());
 }
 
-Block readDataPacketBody(InStream& in, bool compression) {
-    readString(in);   // external table name
+Block readDataPacketBody(InStream& in, bool compression, std::string* table_name) {
+    std::string name = readString(in);   // external table name
+    if (table_name) *table_name = std::move(name);
     if (!compression) return readNativeBlock(in, true);
     CompressedIn cin(in);
     Block b = readNativeBlock(cin, true);

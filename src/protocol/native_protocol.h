@@ -62,8 +62,9 @@ template <typename T> T readPod(InStream& in) {
 // Appends a Data-shaped packet (Data, Totals, Extremes): type, table name, block — the block as
 // compressed frames (LZ4, or ZSTD) when `compression`.
 void writeDataPacket(uint64_t type, const Block& block, bool compression, bool zstd, std::string& out);
-// Reads the rest of a Data-shaped packet (after its type): table name, block.
-Block readDataPacketBody(InStream& in, bool compression);
+// Reads the rest of a Data-shaped packet (after its type): table name (into *table_name when
+// given: an external table's), block.
+Block readDataPacketBody(InStream& in, bool compression, std::string* table_name = nullptr);
 
 // The client's Hello (after its packet type): name, version, revision, database, credentials.
 // `revision` is already capped at kRevision; too old a client is UNEXPECTED_PACKET_FROM_CLIENT.

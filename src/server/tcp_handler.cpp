@@ -5,7 +5,8 @@
 //   handshake  client Hello (name, version, revision, database, user, password) → server Hello, or
 //              an Exception (AUTHENTICATION_FAILED) and close
 //   Query      query id, ClientInfo, settings (strings with flags), secret, stage, compression, text;
-//              then the client's external-table Data packets up to an empty block
+//              then the client's external-table Data packets up to an empty block (Memory tables
+//              the statement reads by name)
 //   SELECT     Data: header block, blocks with rows, [Totals], Progress, empty block, EndOfStream
 //   INSERT     (data not in the text) Data: the table's header; the client streams Data blocks up to
 //              an empty one; the rows are inserted atomically; Progress, EndOfStream
@@ -30,6 +31,7 @@
 #include "common/string_utils.h"
 #include "exec/block_ops.h"
 #include "protocol/native_protocol.h"
+#include "storage/memory.h"
 #include "server/server.h"
 #include "sql/parser.h"
 
@@ -165,24 +167,47 @@ private:
             if (n == "readonly" && session_->settings().readonly && v == "0") throw Exception(ErrorCodes::READONLY, "Cannot modify 'readonly' setting in readonly mode");
             session_->settings().set(n, Field(v));
         }
-        // External tables: not supported, but their Data packets are read up to the empty block.
+        // External tables (clickhouse-client --external, the drivers' external_tables, GLOBAL IN):
+        // Data packets named by table, up to an empty block; the statement reads them as tables.
+        std::map<std::string, std::vector<Block>> external;
         while (true) {
-            Block b = readDataPacket(q.compression);
+            std::string name;
+            Block b = readDataPacket(q.compression, &name);
             if (!b.columns() && !b.rows()) break;
-            q.client_data_pending = true;
-            throw Exception(ErrorCodes::NOT_IMPLEMENTED, "External tables are not supported yet");
+            if (name.empty()) throw Exception(ErrorCodes::BAD_ARGUMENTS, "An external table without a name");
+            auto& blocks = external[name];
+            auto sameStructure = [](const Block& a, const Block& c) {
+                if (a.columns() != c.columns()) return false;
+                for (size_t i = 0; i < a.columns(); ++i)
+                    if (a.at(i).name != c.at(i).name || a.at(i).type->name() != c.at(i).type->name()) return false;
+                return true;
+            };
+            if (!blocks.empty() && !sameStructure(blocks.front(), b))
+                throw Exception(ErrorCodes::INCORRECT_DATA, "Blocks of external table " + name + " differ in structure");
+            if (external.size() > 1000) throw Exception(ErrorCodes::TOO_LARGE_STRING_SIZE, "Too many external tables");
+            blocks.push_back(std::move(b));
         }
         q.client_data_pending = false;
+        std::map<std::string, std::shared_ptr<IStorage>> tables;
+        for (auto& [name, blocks] : external) {
+            TableMetadata md;
+            for (auto& c : blocks.front().data()) md.columns.push_back({c.name, c.type, "", nullptr, "", ""});
+            auto storage = std::make_shared<StorageMemory>(std::move(md));
+            QueryContext wctx;
+            storage->write(std::move(blocks), wctx);
+            tables[name] = storage;
+        }
+        session_->setExternalTables(std::move(tables));
     }
 
     // Reads a Data packet (type included): table name, block.
-    Block readDataPacket(bool compression) {
+    Block readDataPacket(bool compression, std::string* table_name = nullptr) {
         uint64_t type = in_.readVarUInt();
         if (type != Client::Data) {
             if (type == Client::Cancel) throw Exception(ErrorCodes::QUERY_WAS_CANCELLED, "Query was cancelled");
             throw Exception(ErrorCodes::UNEXPECTED_PACKET_FROM_CLIENT, "Unexpected packet " + std::to_string(type) + " from client (expected Data)");
         }
-        return readDataPacketBody(in_, compression);
+        return readDataPacketBody(in_, compression, table_name);
     }
 
     void drainData(QueryState& q) {

@@ -63,6 +63,16 @@ def scenario(compression, table):
         n += 1
         s += row[0]
     check("streamed rows", (n, s), (100000, 4999950000))
+    # External tables: sent with the query, read by it as tables (also through IN), then gone.
+    ext = [{"name": "ext", "structure": [("x", "Int32"), ("s", "String")], "data": [{"x": i, "s": f"v{i}"} for i in range(1, 5001)]}]
+    check("external table", c.execute("SELECT count(), sum(x), max(s) FROM ext WHERE x > 1", external_tables=ext), [(4999, 12502499, "v999")])
+    check("external table in IN", c.execute("SELECT count() FROM numbers(10) WHERE toInt32(number) IN (SELECT x FROM ext)", external_tables=ext), [(9,)])
+    try:
+        c.execute("SELECT count() FROM ext")
+        print("FAIL: the external table outlived its query")
+        sys.exit(1)
+    except ServerException as e:
+        check("external table is gone", e.code, 60)
     # Progress arrives while a long query runs (several packets, adding up to the rows read).
     progress = c.execute_with_progress("SELECT sum(sleepEachRow(0.05)) FROM numbers(40)", settings={"max_block_size": 1, "max_threads": 1})
     updates = [p for p in progress]
