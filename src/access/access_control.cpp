@@ -251,6 +251,9 @@ std::vector<std::string> AccessControl::execute(const ASTAccessQuery& q, const s
     std::unique_lock lock(mutex_);
     if (q.action == A::ShowGrants) {
         std::string who = q.names.empty() ? issuer : q.names[0];
+        // A SQL user sees its own grants only (others' need SHOW USERS, which only administrators have).
+        if (!issuer.empty() && users_.count(issuer) && who != issuer)
+            throw Exception(ErrorCodes::ACCESS_DENIED, issuer + ": Not enough privileges. To execute this query, it's necessary to have the grant SHOW USERS ON *.*");
         lock.unlock();
         return grantLines(who);
     }

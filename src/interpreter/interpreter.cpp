@@ -1759,14 +1759,29 @@ void Session::executeInsert(const ASTInsertQuery& q, QueryContext& ctx) {
         };
         std::string text;
         std::vector<Block> client_blocks;
+        uint64_t rows_before = 0;   // rows of the earlier pieces
         while (true) {
             ctx.checkLimits();
             text.clear();
             client_blocks.clear();
             if (!source.next(text, client_blocks)) break;
-            std::vector<Block> piece = text.empty() ? convertClientBlocks(client_blocks, targets, db + "." + q.table, fctx)
-                                                    : parseInputFormatParallel(fmt, text, header, ctx.formatSettings(), ctx.settings.max_block_size, ctx.threads());
+            std::vector<Block> piece;
+            if (!text.empty()) {
+                try {
+                    piece = parseInputFormatParallel(fmt, text, header, ctx.formatSettings(), ctx.settings.max_block_size, ctx.threads());
+                } catch (const Exception& e) {
+                    // The parser counts rows within the piece; the client counts them within its data.
+                    std::string msg = e.what();
+                    size_t at = msg.rfind("(at row ");
+                    if (at == std::string::npos || rows_before == 0) throw;
+                    size_t n = std::strtoull(msg.c_str() + at + 8, nullptr, 10);
+                    throw Exception(e.code(), msg.substr(0, at) + "(at row " + std::to_string(n + rows_before) + ")");
+                }
+            } else {
+                piece = convertClientBlocks(client_blocks, targets, db + "." + q.table, fctx);
+            }
             for (auto& b : piece) {
+                rows_before += b.rows();
                 if (!b.rows()) continue;
                 pending_rows += b.rows();
                 pending_bytes += b.bytes();

@@ -165,6 +165,7 @@ expect "JSONEachRow rows" "$(q "SELECT count(), sum(id), countIf(JSONExtractInt(
 # A bad row near the end of a multi-piece body: an error, and none of the earlier pieces' rows.
 { cat "$dir/big.tsv"; printf 'not-a-number\tx\n'; } > "$dir/bad.tsv"
 expect "streamed insert error" "$(URLPARAMS='query=INSERT%20INTO%20big%20FORMAT%20TSV' status_and_code @"$dir/bad.tsv")" "400 27"
+grep -q '(at row 1500001)' "$dir/body" || fail "streamed insert error names the row within the body: $(cat "$dir/body")"
 expect "nothing published" "$(q 'SELECT count() FROM big')" "300000"
 expect "no temporary parts left behind" "$(find "$dir" -type d -name 'tmp_insert_*' | wc -l)" "0"
 expect "row over the body limit" "$(head -c 12000000 /dev/zero | tr '\0' 'a' | curl -s -o /dev/null -w '%{http_code}' "$url/?query=INSERT%20INTO%20t%20FORMAT%20TSV" --data-binary @-)" "413"
