@@ -27,6 +27,17 @@ def check(name, got, want):
         sys.exit(1)
 
 
+def check_error(name, run, code):
+    """run() must raise the server's exception with this ClickHouse code."""
+    try:
+        run()
+    except ServerException as e:
+        check(name, e.code, code)
+        return
+    print(f"FAIL {name}: no exception")
+    sys.exit(1)
+
+
 def scenario(compression, table):
     c = Client("127.0.0.1", port=port, compression=compression, settings={"max_block_size": 10000})
     check("select 1", c.execute("SELECT 1"), [(1,)])
@@ -67,12 +78,7 @@ def scenario(compression, table):
     ext = [{"name": "ext", "structure": [("x", "Int32"), ("s", "String")], "data": [{"x": i, "s": f"v{i}"} for i in range(1, 5001)]}]
     check("external table", c.execute("SELECT count(), sum(x), max(s) FROM ext WHERE x > 1", external_tables=ext), [(4999, 12502499, "v999")])
     check("external table in IN", c.execute("SELECT count() FROM numbers(10) WHERE toInt32(number) IN (SELECT x FROM ext)", external_tables=ext), [(9,)])
-    try:
-        c.execute("SELECT count() FROM ext")
-        print("FAIL: the external table outlived its query")
-        sys.exit(1)
-    except ServerException as e:
-        check("external table is gone", e.code, 60)
+    check_error("external table is gone", lambda: c.execute("SELECT count() FROM ext"), 60)
     # Progress arrives while a long query runs (several packets, adding up to the rows read).
     progress = c.execute_with_progress("SELECT sum(sleepEachRow(0.05)) FROM numbers(40)", settings={"max_block_size": 1, "max_threads": 1})
     updates = [p for p in progress]
@@ -86,30 +92,16 @@ def scenario(compression, table):
         n += 1
     check("streamed scan under a memory limit", n, 3000000)
     # ... while a result that must be held whole (sorted) hits the limit.
-    try:
-        c.execute("SELECT number, toString(number) FROM numbers(3000000) ORDER BY number DESC", settings={"max_memory_usage": 40000000})
-        print("FAIL: sorted result under the memory limit did not raise")
-        sys.exit(1)
-    except ServerException as e:
-        check("whole result over the limit", e.code, 241)
+    check_error("whole result over the limit",
+                lambda: c.execute("SELECT number, toString(number) FROM numbers(3000000) ORDER BY number DESC", settings={"max_memory_usage": 40000000}), 241)
     # An error after some blocks went out arrives as the driver's exception.
-    got = 0
-    try:
-        for row in c.execute_iter("SELECT throwIf(number = 150000) FROM numbers(200000)", settings={"max_block_size": 1000, "max_threads": 1}):
-            got += 1
-        print("FAIL: mid-stream error did not raise")
-        sys.exit(1)
-    except ServerException as e:
-        check("mid-stream error code", e.code, 395)
-    check("rows before the mid-stream error", got > 0, True)
+    got = []
+    check_error("mid-stream error code", lambda: got.extend(c.execute_iter("SELECT throwIf(number = 150000) FROM numbers(200000)",
+                                                                         settings={"max_block_size": 1000, "max_threads": 1})), 395)
+    check("rows before the mid-stream error", len(got) > 0, True)
     # Errors carry ClickHouse codes; the client reconnects and goes on.
     for sql, code in (("SELECT * FROM no_such_table", 60), ("SELEC 1", 62), (f"INSERT INTO {table} (nope) VALUES", 16)):
-        try:
-            c.execute(sql) if "INSERT" not in sql else c.execute(sql, [(1,)])
-            print(f"FAIL: {sql} did not raise")
-            sys.exit(1)
-        except ServerException as e:
-            check(f"code of {sql}", e.code, code)
+        check_error(f"code of {sql}", lambda: c.execute(sql) if "INSERT" not in sql else c.execute(sql, [(1,)]), code)
     check("after errors", c.execute("SELECT 2"), [(2,)])
     # A wrong-typed value is refused by the driver or the server, and nothing is written.
     try:
@@ -123,20 +115,10 @@ def scenario(compression, table):
 
 
 def auth():
-    try:
-        Client("127.0.0.1", port=port, user="alice", password="wrong").execute("SELECT 1")
-        print("FAIL: wrong password accepted")
-        sys.exit(1)
-    except ServerException as e:
-        check("auth code", e.code, 516)
+    check_error("auth code", lambda: Client("127.0.0.1", port=port, user="alice", password="wrong").execute("SELECT 1"), 516)
     check("alice", Client("127.0.0.1", port=port, user="alice", password="secret").execute("SELECT currentUser()"), [("alice",)])
     ro = Client("127.0.0.1", port=port, user="viewer", password="view")
-    try:
-        ro.execute("CREATE TABLE ro_t (x UInt8) ENGINE = Memory")
-        print("FAIL: readonly user created a table")
-        sys.exit(1)
-    except ServerException as e:
-        check("readonly code", e.code, 164)
+    check_error("readonly code", lambda: ro.execute("CREATE TABLE ro_t (x UInt8) ENGINE = Memory"), 164)
 
 
 scenario(False, "native_plain")
