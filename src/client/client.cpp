@@ -190,6 +190,7 @@ Options:
   -f, --format FMT       output format (default PrettyCompact on a terminal, else TabSeparated)
   --compression 0|1      compress blocks (LZ4) on the wire (default 0)
   -t, --time             print each statement's elapsed time to stderr
+  --param_NAME=VALUE     value of the {NAME:Type} placeholder in the statements
   --help                 this help
 
 Interactive mode: statements end with ';' and may span lines; Ctrl-C cancels the running query
@@ -355,6 +356,7 @@ int interactiveLoop(ClientConnection& conn, const std::string& format, const std
 int clientMain(int argc, char** argv) {
     ClientConnection::Options o;
     std::string query, queries_file, format;
+    std::vector<std::pair<std::string, std::string>> params;
     bool print_time = false;
     for (int i = 0; i < argc; ++i) {
         std::string a = argv[i];
@@ -376,6 +378,11 @@ int clientMain(int argc, char** argv) {
         else if (is("--format") || a == "-f") format = value();
         else if (is("--compression")) o.compression = value() != "0";
         else if (a == "--time" || a == "-t") print_time = true;
+        else if (a.rfind("--param_", 0) == 0 && a.size() > 8) {
+            // --param_<name>=value: binds {name:Type} in every statement of this run.
+            std::string name = a.substr(8, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - 8);
+            params.emplace_back(name, value());
+        }
         else { std::cerr << "Unknown option " << a << "\n\n" << kClientHelp; return 2; }
     }
     struct sigaction sa{};
@@ -385,6 +392,9 @@ int clientMain(int argc, char** argv) {
     signal(SIGPIPE, SIG_IGN);
     try {
         ClientConnection conn(o);
+        // Query parameters live in the server session (SET param_x), as at protocol revisions
+        // before parameters travel in the Query packet.
+        for (auto& [name, v] : params) conn.query("SET " + backQuote("param_" + name) + " = " + quoteString(v), {});
         if (!query.empty()) return runScript(conn, query, format.empty() ? "TabSeparated" : format, print_time) % 256;
         if (!queries_file.empty()) {
             std::ifstream f(queries_file);

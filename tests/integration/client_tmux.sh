@@ -21,6 +21,7 @@ expect() { [ "$2" == "$3" ] || fail "$1: expected [$3], got [$2]"; }
 expect "--query" "$("$bin" client --port "$tcp_port" --query "SELECT 1 + 1; SELECT 'x'")" "$(printf '2\nx')"
 expect "--format" "$("$bin" client --port "$tcp_port" -q "SELECT 1 AS a FORMAT JSONEachRow")" '{"a":1}'
 expect "-f" "$("$bin" client --port "$tcp_port" -f CSV -q "SELECT 'a', 2")" '"a",2'
+expect "--param_" "$("$bin" client --port "$tcp_port" --param_id=5 --param_name "o'k" -q "SELECT {id:UInt32} + 1, {name:String}")" "$(printf "6\to\\\\'k")"
 echo "SELECT 3;" > "$dir/q.sql"
 expect "--queries-file" "$("$bin" client --port "$tcp_port" --queries-file "$dir/q.sql")" "3"
 expect "stdin" "$(echo 'SELECT 4' | "$bin" client --port "$tcp_port")" "4"
