@@ -227,42 +227,40 @@ TEST(Access, GrantsRolesAndRowPolicies) {
     {
         auto catalog = openCatalog(dir.string());
         Session admin(*catalog);
-        auto run = runIn;
-        auto code = codeIn;
-        run(admin, "CREATE TABLE t (k UInt32, owner String) ENGINE = MergeTree ORDER BY k");
-        run(admin, "CREATE TABLE secret (x UInt8) ENGINE = Memory");
-        run(admin, "INSERT INTO t VALUES (1, 'bob'), (2, 'ann'), (3, 'bob')");
-        run(admin, "CREATE USER bob IDENTIFIED BY 'pw1'");
-        run(admin, "CREATE ROLE reader");
-        run(admin, "GRANT SELECT ON default.t TO reader");
-        run(admin, "GRANT reader TO bob");
+        runIn(admin, "CREATE TABLE t (k UInt32, owner String) ENGINE = MergeTree ORDER BY k");
+        runIn(admin, "CREATE TABLE secret (x UInt8) ENGINE = Memory");
+        runIn(admin, "INSERT INTO t VALUES (1, 'bob'), (2, 'ann'), (3, 'bob')");
+        runIn(admin, "CREATE USER bob IDENTIFIED BY 'pw1'");
+        runIn(admin, "CREATE ROLE reader");
+        runIn(admin, "GRANT SELECT ON default.t TO reader");
+        runIn(admin, "GRANT reader TO bob");
         Session bob(*catalog);
         bob.clientInfo().user = "bob";
-        EXPECT_EQ(run(bob, "SELECT count() FROM t"), "3\n");
-        EXPECT_EQ(code(bob, "SELECT * FROM secret"), ErrorCodes::ACCESS_DENIED);
-        EXPECT_EQ(code(bob, "INSERT INTO t VALUES (9, 'x')"), ErrorCodes::ACCESS_DENIED);
-        EXPECT_EQ(code(bob, "CREATE TABLE b (x UInt8) ENGINE = Memory"), ErrorCodes::ACCESS_DENIED);
-        EXPECT_EQ(code(bob, "DROP TABLE t"), ErrorCodes::ACCESS_DENIED);
-        EXPECT_EQ(code(bob, "ALTER TABLE t DELETE WHERE 1"), ErrorCodes::ACCESS_DENIED);
-        EXPECT_EQ(code(bob, "CREATE USER eve"), ErrorCodes::ACCESS_DENIED);   // no access management
-        EXPECT_EQ(run(bob, "SELECT count() FROM system.one"), "1\n");           // system is readable
-        run(admin, "GRANT INSERT ON default.t TO bob");
-        run(bob, "INSERT INTO t VALUES (4, 'bob')");
+        EXPECT_EQ(runIn(bob, "SELECT count() FROM t"), "3\n");
+        EXPECT_EQ(codeIn(bob, "SELECT * FROM secret"), ErrorCodes::ACCESS_DENIED);
+        EXPECT_EQ(codeIn(bob, "INSERT INTO t VALUES (9, 'x')"), ErrorCodes::ACCESS_DENIED);
+        EXPECT_EQ(codeIn(bob, "CREATE TABLE b (x UInt8) ENGINE = Memory"), ErrorCodes::ACCESS_DENIED);
+        EXPECT_EQ(codeIn(bob, "DROP TABLE t"), ErrorCodes::ACCESS_DENIED);
+        EXPECT_EQ(codeIn(bob, "ALTER TABLE t DELETE WHERE 1"), ErrorCodes::ACCESS_DENIED);
+        EXPECT_EQ(codeIn(bob, "CREATE USER eve"), ErrorCodes::ACCESS_DENIED);   // no access management
+        EXPECT_EQ(runIn(bob, "SELECT count() FROM system.one"), "1\n");           // system is readable
+        runIn(admin, "GRANT INSERT ON default.t TO bob");
+        runIn(bob, "INSERT INTO t VALUES (4, 'bob')");
         // A row policy: bob sees only his rows, the administrator all of them.
-        run(admin, "CREATE ROW POLICY own ON default.t USING owner = currentUser() TO bob");
-        EXPECT_EQ(run(bob, "SELECT groupArray(k) FROM (SELECT k FROM t ORDER BY k)"), "[1,3,4]\n");
-        EXPECT_EQ(run(bob, "SELECT count() FROM t WHERE k > 1"), "2\n");
-        EXPECT_EQ(run(admin, "SELECT count() FROM t"), "4\n");
-        EXPECT_EQ(run(admin, "SHOW GRANTS FOR bob"), "GRANT INSERT ON `default`.`t` TO `bob`\nGRANT `reader` TO `bob`\n");
-        run(admin, "REVOKE reader FROM bob");
-        EXPECT_EQ(code(bob, "SELECT count() FROM t"), ErrorCodes::ACCESS_DENIED);
-        EXPECT_EQ(code(admin, "DROP USER nobody"), ErrorCodes::UNKNOWN_USER);
-        EXPECT_EQ(code(admin, "GRANT nosuchrole TO bob"), ErrorCodes::UNKNOWN_ROLE);
+        runIn(admin, "CREATE ROW POLICY own ON default.t USING owner = currentUser() TO bob");
+        EXPECT_EQ(runIn(bob, "SELECT groupArray(k) FROM (SELECT k FROM t ORDER BY k)"), "[1,3,4]\n");
+        EXPECT_EQ(runIn(bob, "SELECT count() FROM t WHERE k > 1"), "2\n");
+        EXPECT_EQ(runIn(admin, "SELECT count() FROM t"), "4\n");
+        EXPECT_EQ(runIn(admin, "SHOW GRANTS FOR bob"), "GRANT INSERT ON `default`.`t` TO `bob`\nGRANT `reader` TO `bob`\n");
+        runIn(admin, "REVOKE reader FROM bob");
+        EXPECT_EQ(codeIn(bob, "SELECT count() FROM t"), ErrorCodes::ACCESS_DENIED);
+        EXPECT_EQ(codeIn(admin, "DROP USER nobody"), ErrorCodes::UNKNOWN_USER);
+        EXPECT_EQ(codeIn(admin, "GRANT nosuchrole TO bob"), ErrorCodes::UNKNOWN_ROLE);
         // The password never reaches the query log.
-        EXPECT_EQ(run(admin, "SELECT countIf(query LIKE '%pw1%'), countIf(query LIKE 'CREATE USER bob IDENTIFIED WITH sha256_password BY \\'[HIDDEN]\\'') "
+        EXPECT_EQ(runIn(admin, "SELECT countIf(query LIKE '%pw1%'), countIf(query LIKE 'CREATE USER bob IDENTIFIED WITH sha256_password BY \\'[HIDDEN]\\'') "
                              "FROM system.query_log"),
                   "0\t1\n");
-        EXPECT_EQ(run(admin, "SELECT name, auth_type FROM system.users"), "bob\tsha256_password\n");
+        EXPECT_EQ(runIn(admin, "SELECT name, auth_type FROM system.users"), "bob\tsha256_password\n");
         EXPECT_TRUE(catalog->access().authenticate("bob", "pw1").has_value());
         EXPECT_THROW(catalog->access().authenticate("bob", "wrong"), Exception);
     }
@@ -283,63 +281,61 @@ TEST(Access, GrantsRolesAndRowPolicies) {
 // only SELECT and INSERT take column lists, on one table (INVALID_GRANT); kept across restarts.
 TEST(Access, ColumnLevelGrants) {
     auto dir = freshDir("basalt_access_columns");
-    auto run = runIn;
-    auto code = codeIn;
     {
         auto catalog = openCatalog(dir.string());
         Session admin(*catalog);
-        run(admin, "CREATE TABLE t (k UInt32, name String, salary UInt64, d UInt8 DEFAULT 7) ENGINE = MergeTree ORDER BY k");
-        run(admin, "INSERT INTO t VALUES (1, 'ann', 100, 1), (2, 'bob', 200, 2)");
-        run(admin, "CREATE USER carol");
-        run(admin, "CREATE ROLE names_reader");
-        run(admin, "GRANT SELECT(k) ON default.t TO carol");
-        run(admin, "GRANT SELECT(name) ON t TO names_reader");
-        run(admin, "GRANT names_reader TO carol");
-        run(admin, "GRANT INSERT(k, name) ON default.t TO carol");
+        runIn(admin, "CREATE TABLE t (k UInt32, name String, salary UInt64, d UInt8 DEFAULT 7) ENGINE = MergeTree ORDER BY k");
+        runIn(admin, "INSERT INTO t VALUES (1, 'ann', 100, 1), (2, 'bob', 200, 2)");
+        runIn(admin, "CREATE USER carol");
+        runIn(admin, "CREATE ROLE names_reader");
+        runIn(admin, "GRANT SELECT(k) ON default.t TO carol");
+        runIn(admin, "GRANT SELECT(name) ON t TO names_reader");
+        runIn(admin, "GRANT names_reader TO carol");
+        runIn(admin, "GRANT INSERT(k, name) ON default.t TO carol");
         Session carol(*catalog);
         carol.clientInfo().user = "carol";
-        EXPECT_EQ(run(carol, "SELECT k, name FROM t ORDER BY k"), "1\tann\n2\tbob\n");   // own grant + the role's
-        EXPECT_EQ(run(carol, "SELECT count() FROM t"), "2\n");
-        EXPECT_EQ(run(carol, "SELECT count() FROM t WHERE k > 1"), "1\n");
-        EXPECT_EQ(code(carol, "SELECT * FROM t"), ErrorCodes::ACCESS_DENIED);
-        EXPECT_EQ(code(carol, "SELECT k FROM t WHERE salary > 150"), ErrorCodes::ACCESS_DENIED);
-        EXPECT_EQ(code(carol, "SELECT sum(salary) FROM t"), ErrorCodes::ACCESS_DENIED);
+        EXPECT_EQ(runIn(carol, "SELECT k, name FROM t ORDER BY k"), "1\tann\n2\tbob\n");   // own grant + the role's
+        EXPECT_EQ(runIn(carol, "SELECT count() FROM t"), "2\n");
+        EXPECT_EQ(runIn(carol, "SELECT count() FROM t WHERE k > 1"), "1\n");
+        EXPECT_EQ(codeIn(carol, "SELECT * FROM t"), ErrorCodes::ACCESS_DENIED);
+        EXPECT_EQ(codeIn(carol, "SELECT k FROM t WHERE salary > 150"), ErrorCodes::ACCESS_DENIED);
+        EXPECT_EQ(codeIn(carol, "SELECT sum(salary) FROM t"), ErrorCodes::ACCESS_DENIED);
         try {
             carol.execute("SELECT k, salary FROM t");
         } catch (const Exception& e) {
             EXPECT_NE(std::string(e.what()).find("necessary to have the grant SELECT(`k`, `salary`) ON `default`.`t`"), std::string::npos) << e.what();
         }
         // INSERT: only into granted columns (the rest take their defaults).
-        run(carol, "INSERT INTO t (k, name) VALUES (3, 'cy')");
-        EXPECT_EQ(code(carol, "INSERT INTO t VALUES (4, 'x', 1, 1)"), ErrorCodes::ACCESS_DENIED);
-        EXPECT_EQ(code(carol, "INSERT INTO t (k, salary) VALUES (4, 1)"), ErrorCodes::ACCESS_DENIED);
-        EXPECT_EQ(run(admin, "SELECT k, name, salary, d FROM t WHERE k = 3"), "3\tcy\t0\t7\n");
-        EXPECT_EQ(run(admin, "SHOW GRANTS FOR carol"),
+        runIn(carol, "INSERT INTO t (k, name) VALUES (3, 'cy')");
+        EXPECT_EQ(codeIn(carol, "INSERT INTO t VALUES (4, 'x', 1, 1)"), ErrorCodes::ACCESS_DENIED);
+        EXPECT_EQ(codeIn(carol, "INSERT INTO t (k, salary) VALUES (4, 1)"), ErrorCodes::ACCESS_DENIED);
+        EXPECT_EQ(runIn(admin, "SELECT k, name, salary, d FROM t WHERE k = 3"), "3\tcy\t0\t7\n");
+        EXPECT_EQ(runIn(admin, "SHOW GRANTS FOR carol"),
                   "GRANT SELECT(`k`) ON `default`.`t` TO `carol`\nGRANT INSERT(`k`, `name`) ON `default`.`t` TO `carol`\nGRANT `names_reader` TO `carol`\n");
         // Bad column grants change nothing.
-        EXPECT_EQ(code(admin, "GRANT DROP(k) ON default.t TO carol"), ErrorCodes::INVALID_GRANT);
-        EXPECT_EQ(code(admin, "GRANT SELECT(k) ON default.* TO carol"), ErrorCodes::INVALID_GRANT);
-        EXPECT_EQ(code(admin, "GRANT SELECT(k), DROP(k) ON default.t TO carol"), ErrorCodes::INVALID_GRANT);
+        EXPECT_EQ(codeIn(admin, "GRANT DROP(k) ON default.t TO carol"), ErrorCodes::INVALID_GRANT);
+        EXPECT_EQ(codeIn(admin, "GRANT SELECT(k) ON default.* TO carol"), ErrorCodes::INVALID_GRANT);
+        EXPECT_EQ(codeIn(admin, "GRANT SELECT(k), DROP(k) ON default.t TO carol"), ErrorCodes::INVALID_GRANT);
         // REVOKE one column, then the whole privilege.
-        run(admin, "REVOKE INSERT(name) ON default.t FROM carol");
-        EXPECT_EQ(code(carol, "INSERT INTO t (k, name) VALUES (5, 'e')"), ErrorCodes::ACCESS_DENIED);
-        run(carol, "INSERT INTO t (k) VALUES (5)");
-        run(admin, "REVOKE INSERT ON default.t FROM carol");
-        EXPECT_EQ(code(carol, "INSERT INTO t (k) VALUES (6)"), ErrorCodes::ACCESS_DENIED);
+        runIn(admin, "REVOKE INSERT(name) ON default.t FROM carol");
+        EXPECT_EQ(codeIn(carol, "INSERT INTO t (k, name) VALUES (5, 'e')"), ErrorCodes::ACCESS_DENIED);
+        runIn(carol, "INSERT INTO t (k) VALUES (5)");
+        runIn(admin, "REVOKE INSERT ON default.t FROM carol");
+        EXPECT_EQ(codeIn(carol, "INSERT INTO t (k) VALUES (6)"), ErrorCodes::ACCESS_DENIED);
         // A whole-table grant covers every column.
-        run(admin, "GRANT SELECT ON default.t TO names_reader");
-        EXPECT_EQ(run(carol, "SELECT sum(salary) FROM t"), "300\n");
-        run(admin, "REVOKE SELECT ON default.t FROM names_reader");
-        EXPECT_EQ(code(carol, "SELECT sum(salary) FROM t"), ErrorCodes::ACCESS_DENIED);
-        EXPECT_EQ(code(carol, "SELECT name FROM t"), ErrorCodes::ACCESS_DENIED);   // the role's column grant went with it
+        runIn(admin, "GRANT SELECT ON default.t TO names_reader");
+        EXPECT_EQ(runIn(carol, "SELECT sum(salary) FROM t"), "300\n");
+        runIn(admin, "REVOKE SELECT ON default.t FROM names_reader");
+        EXPECT_EQ(codeIn(carol, "SELECT sum(salary) FROM t"), ErrorCodes::ACCESS_DENIED);
+        EXPECT_EQ(codeIn(carol, "SELECT name FROM t"), ErrorCodes::ACCESS_DENIED);   // the role's column grant went with it
     }
     {
         auto catalog = openCatalog(dir.string());
         Session carol(*catalog);
         carol.clientInfo().user = "carol";
-        EXPECT_EQ(run(carol, "SHOW GRANTS"), "GRANT SELECT(`k`) ON `default`.`t` TO `carol`\nGRANT `names_reader` TO `carol`\n");
-        EXPECT_EQ(run(carol, "SELECT k FROM t ORDER BY k"), "1\n2\n3\n5\n");
-        EXPECT_EQ(code(carol, "SELECT name FROM t"), ErrorCodes::ACCESS_DENIED);
+        EXPECT_EQ(runIn(carol, "SHOW GRANTS"), "GRANT SELECT(`k`) ON `default`.`t` TO `carol`\nGRANT `names_reader` TO `carol`\n");
+        EXPECT_EQ(runIn(carol, "SELECT k FROM t ORDER BY k"), "1\n2\n3\n5\n");
+        EXPECT_EQ(codeIn(carol, "SELECT name FROM t"), ErrorCodes::ACCESS_DENIED);
     }
     std::filesystem::remove_all(dir);
 }
@@ -349,29 +345,28 @@ TEST(Access, ColumnLevelGrants) {
 TEST(Pipeline, SetAndJoinPersist) {
     auto dir = std::filesystem::temp_directory_path() / ("basalt_set_join_" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
-    auto run = [](Session& s, const std::string& q) { return s.formatResult(s.execute(q), "TabSeparated"); };
     {
         auto catalog = openCatalog(dir.string());
         Session s(*catalog);
-        run(s, "CREATE TABLE s (x UInt64) ENGINE = Set");
-        run(s, "INSERT INTO s VALUES (1), (2)");
-        run(s, "INSERT INTO s VALUES (7)");
-        run(s, "CREATE TABLE j (k UInt64, v String) ENGINE = Join(ANY, LEFT, k)");
-        run(s, "INSERT INTO j VALUES (1, 'a'), (2, 'b')");
-        run(s, "CREATE TABLE ram (x UInt64) ENGINE = Set SETTINGS persistent = 0");
-        run(s, "INSERT INTO ram VALUES (5)");
-        EXPECT_EQ(run(s, "SELECT 5 IN ram"), "1\n");
+        runIn(s, "CREATE TABLE s (x UInt64) ENGINE = Set");
+        runIn(s, "INSERT INTO s VALUES (1), (2)");
+        runIn(s, "INSERT INTO s VALUES (7)");
+        runIn(s, "CREATE TABLE j (k UInt64, v String) ENGINE = Join(ANY, LEFT, k)");
+        runIn(s, "INSERT INTO j VALUES (1, 'a'), (2, 'b')");
+        runIn(s, "CREATE TABLE ram (x UInt64) ENGINE = Set SETTINGS persistent = 0");
+        runIn(s, "INSERT INTO ram VALUES (5)");
+        EXPECT_EQ(runIn(s, "SELECT 5 IN ram"), "1\n");
     }
     {
         auto catalog = openCatalog(dir.string());
         Session s(*catalog);
-        EXPECT_EQ(run(s, "SELECT 1 IN s, 7 IN s, 3 IN s, joinGet('j', 'v', toUInt64(2)), 5 IN ram"), "1\t1\t0\tb\t0\n");
-        run(s, "TRUNCATE TABLE s");
+        EXPECT_EQ(runIn(s, "SELECT 1 IN s, 7 IN s, 3 IN s, joinGet('j', 'v', toUInt64(2)), 5 IN ram"), "1\t1\t0\tb\t0\n");
+        runIn(s, "TRUNCATE TABLE s");
     }
     {
         auto catalog = openCatalog(dir.string());
         Session s(*catalog);
-        EXPECT_EQ(run(s, "SELECT 1 IN s"), "0\n");
+        EXPECT_EQ(runIn(s, "SELECT 1 IN s"), "0\n");
     }
     std::filesystem::remove_all(dir);
 }
@@ -431,38 +426,36 @@ TEST(Access, GrantOption) {
 // system.quota_usage; quotas persist (usage starts again after a restart). SET param_x binds {x:T}.
 TEST(Access, QuotasAndSessionParameters) {
     auto dir = freshDir("basalt_quota");
-    auto run = runIn;
-    auto code = codeIn;
     {
         auto catalog = openCatalog(dir.string());
         Session admin(*catalog);
-        run(admin, "CREATE USER q1");
-        run(admin, "CREATE USER q2");
-        run(admin, "CREATE QUOTA few FOR INTERVAL 1 hour MAX queries = 3 TO q1");
-        run(admin, "CREATE QUOTA rows FOR INTERVAL 1 day MAX result_rows = 5, FOR INTERVAL 1 minute MAX queries = 100 TO q2");
+        runIn(admin, "CREATE USER q1");
+        runIn(admin, "CREATE USER q2");
+        runIn(admin, "CREATE QUOTA few FOR INTERVAL 1 hour MAX queries = 3 TO q1");
+        runIn(admin, "CREATE QUOTA rows FOR INTERVAL 1 day MAX result_rows = 5, FOR INTERVAL 1 minute MAX queries = 100 TO q2");
         Session s1(*catalog);
         s1.clientInfo().user = "q1";
-        for (int i = 0; i < 3; ++i) EXPECT_EQ(run(s1, "SELECT 1"), "1\n");
-        EXPECT_EQ(code(s1, "SELECT 1"), ErrorCodes::QUOTA_EXCEEDED);
+        for (int i = 0; i < 3; ++i) EXPECT_EQ(runIn(s1, "SELECT 1"), "1\n");
+        EXPECT_EQ(codeIn(s1, "SELECT 1"), ErrorCodes::QUOTA_EXCEEDED);
         Session s2(*catalog);
         s2.clientInfo().user = "q2";
-        EXPECT_EQ(run(s2, "SELECT count() FROM (SELECT number FROM numbers(3))"), "3\n");
-        run(s2, "SELECT number FROM numbers(10)");   // allowed: the limit is checked before a query
-        EXPECT_EQ(code(s2, "SELECT 1"), ErrorCodes::QUOTA_EXCEEDED);
-        EXPECT_EQ(run(admin, "SELECT quota_name, user_name, resource, used, max FROM system.quota_usage WHERE resource = 'result_rows'"),
+        EXPECT_EQ(runIn(s2, "SELECT count() FROM (SELECT number FROM numbers(3))"), "3\n");
+        runIn(s2, "SELECT number FROM numbers(10)");   // allowed: the limit is checked before a query
+        EXPECT_EQ(codeIn(s2, "SELECT 1"), ErrorCodes::QUOTA_EXCEEDED);
+        EXPECT_EQ(runIn(admin, "SELECT quota_name, user_name, resource, used, max FROM system.quota_usage WHERE resource = 'result_rows'"),
                   "rows\tq2\tresult_rows\t11\t5\n");
-        EXPECT_EQ(run(admin, "SELECT 1"), "1\n");   // administrators have no quota here
-        EXPECT_EQ(code(admin, "DROP QUOTA nope"), ErrorCodes::UNKNOWN_QUOTA);
+        EXPECT_EQ(runIn(admin, "SELECT 1"), "1\n");   // administrators have no quota here
+        EXPECT_EQ(codeIn(admin, "DROP QUOTA nope"), ErrorCodes::UNKNOWN_QUOTA);
         // SET param_x for the session's next statements.
-        run(admin, "SET param_x = 41");
-        EXPECT_EQ(run(admin, "SELECT {x:UInt8} + 1"), "42\n");
+        runIn(admin, "SET param_x = 41");
+        EXPECT_EQ(runIn(admin, "SELECT {x:UInt8} + 1"), "42\n");
     }
     {
         auto catalog = openCatalog(dir.string());
         Session s1(*catalog);
         s1.clientInfo().user = "q1";
-        for (int i = 0; i < 3; ++i) EXPECT_EQ(run(s1, "SELECT 1"), "1\n");
-        EXPECT_EQ(code(s1, "SELECT 1"), ErrorCodes::QUOTA_EXCEEDED);
+        for (int i = 0; i < 3; ++i) EXPECT_EQ(runIn(s1, "SELECT 1"), "1\n");
+        EXPECT_EQ(codeIn(s1, "SELECT 1"), ErrorCodes::QUOTA_EXCEEDED);
     }
     std::filesystem::remove_all(dir);
 }
