@@ -50,14 +50,7 @@ public:
         }
         socket_.setNoDelay(true);
         std::string out;
-        writeVarUInt(Client::Hello, out);
-        writeString("basalt client", out);
-        writeVarUInt(24, out);
-        writeVarUInt(8, out);
-        writeVarUInt(kRevision, out);
-        writeString(o.database, out);
-        writeString(o.user, out);
-        writeString(o.password, out);
+        writeClientHello({"basalt client", o.database, o.user, o.password, kRevision}, out);
         sendAll(socket_, out);
         uint64_t type = in_.readVarUInt();
         if (type == Server::Exception) readAndThrowException(in_);
@@ -84,35 +77,16 @@ public:
     // basalt Exceptions with the server's code.
     void query(const std::string& text, const Callbacks& cb) {
         std::string out;
-        writeVarUInt(Client::Query, out);
-        writeString("", out);   // query id: the server makes one
-        // ClientInfo.
-        out.push_back(1);       // initial query
-        writeString("", out);
-        writeString("", out);
-        writeString("0.0.0.0:0", out);
-        if (revision_ >= kRevisionWithInitialQueryStartTime)
-            writePod<uint64_t>(uint64_t(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count()), out);
-        out.push_back(1);       // TCP
+        QueryPacket q;
+        q.text = text;   // no id: the server makes one
+        q.compression = options_.compression;
+        q.client_name = "basalt client";
         const char* os_user = std::getenv("USER");
-        writeString(os_user ? os_user : "", out);
+        q.os_user = os_user ? os_user : "";
         char host[256] = {0};
         gethostname(host, sizeof host - 1);
-        writeString(host, out);
-        writeString("basalt client", out);
-        writeVarUInt(24, out);
-        writeVarUInt(8, out);
-        writeVarUInt(kRevision, out);
-        if (revision_ >= kRevisionWithQuotaKeyInClientInfo) writeString("", out);
-        if (revision_ >= kRevisionWithDistributedDepth) writeVarUInt(0, out);
-        if (revision_ >= kRevisionWithVersionPatch) writeVarUInt(0, out);
-        if (revision_ >= kRevisionWithOpenTelemetry) out.push_back(0);
-        if (revision_ >= kRevisionWithParallelReplicas) { writeVarUInt(0, out); writeVarUInt(0, out); writeVarUInt(0, out); }
-        writeString("", out);   // no settings
-        if (revision_ >= kRevisionWithInterserverSecret) writeString("", out);
-        writeVarUInt(2, out);   // stage Complete
-        writeVarUInt(options_.compression ? 1 : 0, out);
-        writeString(text, out);
+        q.client_hostname = host;
+        writeQueryPacket(q, revision_, out);
         writeDataPacket(Client::Data, Block(), options_.compression, false, out);   // no external tables
         sendAll(socket_, out);
 

@@ -3,6 +3,8 @@
 
 #include <Poco/Net/StreamSocket.h>
 
+#include <chrono>
+
 #include "common/exception.h"
 #include "compression/compressed_block.h"
 #include "formats/native.h"
@@ -68,9 +70,9 @@ QueryPacket readQueryPacket(InStream& in, uint64_t revision) {
             if (revision >= kRevisionWithInitialQueryStartTime) readPod<uint64_t>(in);
             uint8_t iface = readPod<uint8_t>(in);
             if (iface == 1) {   // TCP
-                readString(in);   // os_user
-                readString(in);   // client_hostname
-                readString(in);   // client_name
+                p.os_user = readString(in);
+                p.client_hostname = readString(in);
+                p.client_name = readString(in);
                 in.readVarUInt(); in.readVarUInt(); in.readVarUInt();
             } else if (iface == 2) {   // HTTP
                 readPod<uint8_t>(in);
@@ -105,6 +107,53 @@ QueryPacket readQueryPacket(InStream& in, uint64_t revision) {
     p.compression = in.readVarUInt() != 0;
     p.text = readString(in, kMaxQueryText);
     return p;
+}
+
+void writeClientHello(const ClientHello& hello, std::string& out) {
+    writeVarUInt(Client::Hello, out);
+    writeString(hello.client_name, out);
+    writeVarUInt(24, out);   // version 24.8, as the server announces
+    writeVarUInt(8, out);
+    writeVarUInt(kRevision, out);
+    writeString(hello.database, out);
+    writeString(hello.user, out);
+    writeString(hello.password, out);
+}
+
+void writeQueryPacket(const QueryPacket& q, uint64_t revision, std::string& out) {
+    writeVarUInt(Client::Query, out);
+    writeString(q.id, out);
+    if (revision >= kRevisionWithClientInfo) {
+        out.push_back(1);   // initial query
+        writeString("", out);            // initial user
+        writeString("", out);            // initial query id
+        writeString("0.0.0.0:0", out);   // initial address
+        if (revision >= kRevisionWithInitialQueryStartTime)
+            writePod<uint64_t>(uint64_t(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count()),
+                               out);
+        out.push_back(1);   // interface TCP
+        writeString(q.os_user, out);
+        writeString(q.client_hostname, out);
+        writeString(q.client_name, out);
+        writeVarUInt(24, out);
+        writeVarUInt(8, out);
+        writeVarUInt(kRevision, out);
+        if (revision >= kRevisionWithQuotaKeyInClientInfo) writeString("", out);
+        if (revision >= kRevisionWithDistributedDepth) writeVarUInt(0, out);
+        if (revision >= kRevisionWithVersionPatch) writeVarUInt(0, out);
+        if (revision >= kRevisionWithOpenTelemetry) out.push_back(0);
+        if (revision >= kRevisionWithParallelReplicas) { writeVarUInt(0, out); writeVarUInt(0, out); writeVarUInt(0, out); }
+    }
+    for (auto& [name, value] : q.settings) {
+        writeString(name, out);
+        writeVarUInt(0, out);   // flags
+        writeString(value, out);
+    }
+    writeString("", out);   // end of settings
+    if (revision >= kRevisionWithInterserverSecret) writeString("", out);
+    writeVarUInt(2, out);   // stage Complete
+    writeVarUInt(q.compression ? 1 : 0, out);
+    writeString(q.text, out);
 }
 
 void writeProgress(const Progress& p, uint64_t revision, std::string& out) {

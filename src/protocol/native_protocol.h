@@ -73,15 +73,22 @@ struct ClientHello {
     uint64_t revision = 0;
 };
 ClientHello readClientHello(InStream& in);
+// Appends a Hello packet (type included) announcing kRevision.
+void writeClientHello(const ClientHello& hello, std::string& out);
 
-// A Query packet (after its type): id, ClientInfo (skipped), settings as text, interserver
-// secret, stage, compression flag, text. Sizes bounded (131); at most 10000 settings.
+// A Query packet (after its type): id, ClientInfo (only the TCP client's names kept), settings as
+// text, interserver secret, stage, compression flag, text. Sizes bounded (131); at most 10000
+// settings.
 struct QueryPacket {
     std::string id, text;
     std::vector<std::pair<std::string, std::string>> settings;
     bool compression = false;
+    std::string client_name, os_user, client_hostname;   // ClientInfo of a TCP client
 };
 QueryPacket readQueryPacket(InStream& in, uint64_t revision);
+// Appends a Query packet (type included) for a server at `revision`: an initial query from a TCP
+// client, stage Complete. The external-table data that must follow is the caller's.
+void writeQueryPacket(const QueryPacket& q, uint64_t revision, std::string& out);
 
 // Progress: read rows/bytes, total rows, written rows/bytes (deltas).
 struct Progress {

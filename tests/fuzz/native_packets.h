@@ -73,39 +73,16 @@ inline std::vector<std::string> seedConversations() {
     for (int mode = 0; mode < 3; ++mode) {
         bool compression = mode > 0;
         std::string c(1, char(compression ? 1 : 0));
-        writeVarUInt(Client::Hello, c);
-        writeStringBinary("fuzz", c);
-        writeVarUInt(24, c);
-        writeVarUInt(8, c);
-        writeVarUInt(kRevision, c);
-        writeStringBinary("default", c);
-        writeStringBinary("default", c);
-        writeStringBinary("", c);
-        writeVarUInt(Client::Query, c);
-        writeStringBinary("query-id", c);
-        c.push_back(1);   // ClientInfo: initial query
-        writeStringBinary("default", c);
-        writeStringBinary("query-id", c);
-        writeStringBinary("127.0.0.1:1", c);
-        c.append(8, '\0');   // initial_query_start_time
-        c.push_back(1);       // interface TCP
-        writeStringBinary("os", c);
-        writeStringBinary("host", c);
-        writeStringBinary("fuzz", c);
-        writeVarUInt(24, c); writeVarUInt(8, c); writeVarUInt(kRevision, c);
-        writeStringBinary("", c);   // quota key
-        writeVarUInt(0, c);         // distributed depth
-        writeVarUInt(0, c);         // version patch
-        c.push_back(0);             // no OpenTelemetry
-        writeVarUInt(0, c); writeVarUInt(0, c); writeVarUInt(0, c);
-        writeStringBinary("max_block_size", c);
-        writeVarUInt(0, c);
-        writeStringBinary("1000", c);
-        writeStringBinary("", c);   // end of settings
-        writeStringBinary("", c);   // interserver secret
-        writeVarUInt(2, c);         // stage Complete
-        writeVarUInt(compression ? 1 : 0, c);
-        writeStringBinary("INSERT INTO t VALUES", c);
+        writeClientHello({"fuzz", "default", "default", "", kRevision}, c);
+        QueryPacket q;
+        q.id = "query-id";
+        q.text = "INSERT INTO t VALUES";
+        q.settings = {{"max_block_size", "1000"}};
+        q.compression = compression;
+        q.client_name = "fuzz";
+        q.os_user = "os";
+        q.client_hostname = "host";
+        writeQueryPacket(q, kRevision, c);
         writeDataPacket(Client::Data, block, compression, mode == 2, c);
         writeDataPacket(Client::Data, Block(), compression, mode == 2, c);
         writeVarUInt(Client::Ping, c);

@@ -286,6 +286,7 @@ TEST(Robustness, NativePacketReaderMutations) {
         QueryPacket q = readQueryPacket(in, kRevision);
         EXPECT_EQ(q.text, "INSERT INTO t VALUES");
         EXPECT_EQ(q.settings.size(), 1u);
+        EXPECT_EQ(q.client_name, "fuzz");   // writeQueryPacket / readQueryPacket agree
         ASSERT_EQ(in.readVarUInt(), uint64_t(Client::Data));
         EXPECT_EQ(readDataPacketBody(in, q.compression).rows(), 5u);
         fuzz::parseClientPackets(reinterpret_cast<const uint8_t*>(s.data()), s.size());
