@@ -465,14 +465,9 @@ private:
 };
 }  // namespace
 
-StatementOutput Session::execute(const ParsedStatement& stmt, ResultSink* sink) {
-    next_sink_ = sink;
-    struct Reset { Session& s; ~Reset() { s.next_sink_ = nullptr; } } reset{*this};
-    return execute(stmt);
-}
+StatementOutput Session::execute(const ParsedStatement& stmt) { return execute(stmt, nullptr); }
 
-StatementOutput Session::execute(const ParsedStatement& stmt) {
-    ResultSink* caller_sink = std::exchange(next_sink_, nullptr);
+StatementOutput Session::execute(const ParsedStatement& stmt, ResultSink* caller_sink) {
     // A statement run from inside another (SHOW ... LIKE) must not take the outer one's sink.
     struct RestoreSink { Session& s; ResultSink* saved; ~RestoreSink() { s.result_sink_ = saved; } } restore_sink{*this, std::exchange(result_sink_, nullptr)};
     QueryContext ctx;
@@ -498,13 +493,8 @@ StatementOutput Session::execute(const ParsedStatement& stmt) {
             s.running_ = nullptr;
         }
     } unregister{*this};
-    // Visible in system.processes (and to KILL QUERY) while it runs.
     catalog_.access().quotaBeforeQuery(client_.user, stmt.ast->as<ASTSelectWithUnion>() || stmt.ast->as<ASTSelectQuery>(),
                                        stmt.ast->as<ASTInsertQuery>() != nullptr);
-    // Before the statement registers (see ProcessList::userMemory).
-    ctx.memory->setParent(catalog_.processList().userMemory(client_.user, -1));
-    auto process = catalog_.processList().add(
-        {query_id, client_.user, client_.address, client_.interface, stmt.text, current_database_, std::chrono::steady_clock::now()}, ctx);
     for (auto& [k, v] : stmt.output.settings) ctx.settings.set(k, v);
     if (auto* sel = stmt.ast->as<ASTSelectWithUnion>()) {
         // A trailing SETTINGS of the last SELECT applies to the whole query.
@@ -513,7 +503,12 @@ StatementOutput Session::execute(const ParsedStatement& stmt) {
                 for (auto& [k, v] : last->settings) ctx.settings.set(k, v);
     }
     ctx.memory->setLimit(int64_t(ctx.settings.max_memory_usage));
-    if (ctx.settings.max_memory_usage_for_user) catalog_.processList().userMemory(client_.user, int64_t(ctx.settings.max_memory_usage_for_user));
+    // The user's tracker is taken before the statement registers (see ProcessList::userMemory).
+    int64_t user_limit = ctx.settings.max_memory_usage_for_user ? int64_t(ctx.settings.max_memory_usage_for_user) : -1;
+    ctx.memory->setParent(catalog_.processList().userMemory(client_.user, user_limit));
+    // Visible in system.processes (and to KILL QUERY) while it runs.
+    auto process = catalog_.processList().add(
+        {query_id, client_.user, client_.address, client_.interface, stmt.text, current_database_, std::chrono::steady_clock::now()}, ctx);
     MemoryTrackerScope scope(ctx.memory.get());
     std::optional<CountingSink> counting;
     if (caller_sink) counting.emplace(*caller_sink, ctx.settings.max_result_rows);
@@ -1933,6 +1928,8 @@ void FormattingSink::begin(const Block& header) {
 }
 
 void FormattingSink::write(const Block& block) {
+    rows_ += block.rows();
+    bytes_ += block.bytes();
     writer_->write(block);
     writer_->flush();   // a streamed block reaches the client now, not when the format's buffer fills
 }

@@ -27,7 +27,7 @@ struct StatementOutput {
 
 // A ResultSink that formats rows as they arrive: `format` (the statement's FORMAT, else the
 // caller's default) created at begin(), its suffix written by finish().
-class FormattingSink : public ResultSink {
+class FormattingSink final : public ResultSink {
 public:
     FormattingSink(std::string format, FormatSettings settings, WriteCallback write)
         : format_(std::move(format)), settings_(std::move(settings)), write_(std::move(write)) {}
@@ -38,12 +38,16 @@ public:
     void finish(const OutputStatistics& stats);
     bool begun() const { return writer_ != nullptr; }
     const std::string& format() const { return format_; }
+    // Rows and bytes (of the blocks) written so far.
+    uint64_t rows() const { return rows_; }
+    uint64_t bytes() const { return bytes_; }
 
 private:
     std::string format_;
     FormatSettings settings_;
     WriteCallback write_;
     std::unique_ptr<IOutputFormat> writer_;
+    uint64_t rows_ = 0, bytes_ = 0;
 };
 
 // The data of an INSERT that arrives while the statement runs (an HTTP body, native Data
@@ -140,7 +144,6 @@ private:
     Counters last_counters_;
     InsertDataSource* insert_source_ = nullptr;       // insertFrom: where the INSERT's data comes from
     std::map<std::string, std::shared_ptr<IStorage>> external_tables_;   // for the next statement only
-    ResultSink* next_sink_ = nullptr;                 // execute(stmt, sink): handed to the next execute()
     ResultSink* result_sink_ = nullptr;               // the running statement's sink, taken by its SELECT
     std::mutex running_mutex_;
     QueryContext* running_ = nullptr;                 // the statement in progress (cancel())

@@ -202,14 +202,8 @@ void insertBlocksByName(const std::string& db, const std::string& table, std::ve
 }
 
 void insertWithViews(const std::string& db, const std::string& table, const StoragePtr& storage, std::vector<Block> blocks, QueryContext& ctx) {
-    std::vector<PendingWrite> writes;
-    collectWrites(db, table, storage, std::move(blocks), ctx, writes, 0);
-    if (writes.size() == 1) {
-        writes[0].storage->write(std::move(writes[0].blocks), ctx);
-        return;
-    }
     PreparedWrites prepared;
-    for (auto& w : writes) prepared.push_back(w.storage->prepareWrite(std::move(w.blocks), ctx));
+    prepareWithViews(db, table, storage, std::move(blocks), ctx, prepared);
     commitPreparedWrites(prepared);
 }
 

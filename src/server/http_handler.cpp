@@ -443,15 +443,16 @@ private:
         int level = 3;
         if (auto l = param("http_zlib_compression_level")) level = std::atoi(l->c_str());
         bool progress_header = param("send_progress_in_http_headers").value_or("0") == "1";
-        bool has_result = false, finished = false;
-        uint64_t result_rows = 0, result_bytes = 0;
-        auto sendHeaders = [&](const Session::Counters& counters) {
+        bool finished = false;
+        // `sink` is what the statement produced so far: begun() = it has a result set.
+        auto sendHeaders = [&](const Session::Counters& counters, const FormattingSink& sink) {
+            bool has_result = sink.begun();
             auto elapsed_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
             auto progress = [&](bool summary) {
                 std::string j = "{\"read_rows\":\"" + std::to_string(counters.read_rows) + "\",\"read_bytes\":\"" + std::to_string(counters.read_bytes) +
                                 "\",\"written_rows\":\"" + std::to_string(counters.written_rows) + "\",\"written_bytes\":\"" +
                                 std::to_string(counters.written_bytes) + "\",\"total_rows_to_read\":\"" + std::to_string(counters.read_rows) + "\"";
-                if (summary) j += ",\"result_rows\":\"" + std::to_string(result_rows) + "\",\"result_bytes\":\"" + std::to_string(result_bytes) + "\"";
+                if (summary) j += ",\"result_rows\":\"" + std::to_string(sink.rows()) + "\",\"result_bytes\":\"" + std::to_string(sink.bytes()) + "\"";
                 return j + ",\"elapsed_ns\":\"" + std::to_string(elapsed_ns) + "\"}";
             };
             resp.set("X-ClickHouse-Query-Id", query_id);
@@ -471,25 +472,15 @@ private:
             if (!pending.empty()) body_->write(pending);
             pending.clear();
         };
-        class Sink final : public FormattingSink {
-        public:
-            Sink(const std::string& format, FormatSettings fs, WriteCallback cb, bool& has_result, uint64_t& rows, uint64_t& bytes)
-                : FormattingSink(format, std::move(fs), std::move(cb)), has_result_(has_result), rows_(rows), bytes_(bytes) {}
-            void begin(const Block& header) override { has_result_ = true; FormattingSink::begin(header); }
-            void write(const Block& block) override { rows_ += block.rows(); bytes_ += block.bytes(); FormattingSink::write(block); }
-        private:
-            bool& has_result_;
-            uint64_t& rows_;
-            uint64_t& bytes_;
-        } sink(format, session->formatSettings(), [&](std::string_view text) {
+        FormattingSink sink(format, session->formatSettings(), [&](std::string_view text) {
             pending.append(text);
             if (pending.size() < buffer_limit) return;
             if (!body_) {
                 query_id = session->lastQueryId();
-                sendHeaders(finished ? session->lastCounters() : session->runningCounters());
+                sendHeaders(finished ? session->lastCounters() : session->runningCounters(), sink);
             }
             flushPending();
-        }, has_result, result_rows, result_bytes);
+        });
         StatementOutput out;
         {
             // A client that hangs up cancels its statement (a pipelined next request ends the watch).
@@ -512,10 +503,10 @@ private:
         stats.bytes_read = out.result.bytes_read;
         stats.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         sink.finish(stats);
-        if (!body_) sendHeaders(session->lastCounters());
+        if (!body_) sendHeaders(session->lastCounters(), sink);
         flushPending();
         body_->finish();
-        ctx_.log.write(LogLevel::Debug, "HTTP " + address + " " + query_id + " done: " + std::to_string(result_rows) + " rows");
+        ctx_.log.write(LogLevel::Debug, "HTTP " + address + " " + query_id + " done: " + std::to_string(sink.rows()) + " rows");
     }
 
     // The response body once the headers are out (an error after that is written into it).

@@ -234,21 +234,21 @@ private:
             sendData(Server::Data, header, q.compression);
             flush();
             q.client_data_pending = true;
-            // The client's blocks go into the table as they arrive (about max_insert_block_size
-            // rows per piece), published together after the empty block that ends them.
+            // The client's blocks go into the table as they arrive (the session batches them into
+            // max_insert_block_size rows), published together after the empty block that ends them.
             struct Packets final : InsertDataSource {
                 Connection& c;
                 QueryState& q;
                 Packets(Connection& conn, QueryState& state) : c(conn), q(state) {}
                 bool next(std::string&, std::vector<Block>& blocks) override {
-                    size_t rows = 0, limit = std::max<uint64_t>(1, c.session_->settings().max_insert_block_size);
-                    while (q.client_data_pending && rows < limit) {
-                        Block b = c.readDataPacket(q.compression);
-                        if (!b.columns() && !b.rows()) { q.client_data_pending = false; break; }
-                        rows += b.rows();
-                        blocks.push_back(std::move(b));
+                    if (!q.client_data_pending) return false;
+                    Block b = c.readDataPacket(q.compression);
+                    if (!b.columns() && !b.rows()) {
+                        q.client_data_pending = false;
+                        return false;
                     }
-                    return !blocks.empty();
+                    blocks.push_back(std::move(b));
+                    return true;
                 }
             } packets(*this, q);
             {
