@@ -5,7 +5,7 @@ BUILD_TEST := build/asan
 BUILD_REL := build/release
 DATA_DIR ?= $(CURDIR)/.basalt-data
 
-.PHONY: deps build-test build-release run test bench bench-storage compat fuzz-deps fuzz-build fuzz fuzz-sql fuzz-native tsan clean
+.PHONY: deps build-test build-release run test bench bench-micro bench-storage compat fuzz-deps fuzz-build fuzz fuzz-sql fuzz-native tsan clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -32,9 +32,15 @@ test: build-test
 	cd $(BUILD_TEST) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
+# The benchmark harness (bench/bench.sh): basalt vs ClickHouse and DuckDB on 10M seeded `events`
+# and 10M synthetic ClickBench `hits` rows (EVENTS_ROWS / HITS_ROWS for other sizes); writes the
+# report into bench/RESULTS.md and the chart bench/ratios.png. `make bench-micro`: numbers() kernels.
 bench: build-release
+	bash scripts/install-deps.sh gnuplot-nox
+	bash bench/bench.sh $(BUILD_REL)/basalt
+
+bench-micro: build-release
 	bash bench/run.sh $(BUILD_REL)/basalt
-	@echo "MergeTree storage (insert rows/s, bytes on disk, dashboard queries, pruning): make bench-storage"
 
 # MergeTree storage benchmark on the seeded `events` table (10M rows; BENCH_ROWS=1000000 for less).
 BENCH_ROWS ?= 10000000

@@ -1,14 +1,18 @@
-# bench/events_tsv.sh — sourced by the bench scripts: builds the seeded events generator
-# (bench/gen_events.cpp, under the project's build lock) and generates bench/data/events_ROWS_seedSEED.tsv
-# once. Sets $tsv. Expects $here (bench/), $data (bench/data), $rows and $seed.
-gen="$data/gen_events"
-if [ ! -x "$gen" ] || [ "$here/gen_events.cpp" -nt "$gen" ]; then
-  # The machine is shared: every compile holds the project's build lock.
-  flock /tmp/basalt-build.lock c++ -O2 -std=c++20 -o "$gen" "$here/gen_events.cpp"
-fi
-tsv="$data/events_${rows}_seed${seed}.tsv"
-if [ ! -s "$tsv" ]; then
-  s=$(date +%s.%N)
-  "$gen" "$rows" "$tsv.tmp" "$seed" && mv "$tsv.tmp" "$tsv"
-  echo "[bench] generated $rows rows in $(echo "$(date +%s.%N) - $s" | bc) s: $tsv" >&2
-fi
+# bench/events_tsv.sh — sourced by the bench scripts: defines gen_data (builds a seeded generator,
+# bench/gen_NAME.cpp, under the project's build lock, and generates bench/data/NAME_ROWS_seedSEED.tsv
+# once; prints its path), then sets $tsv to the events data. Expects $here (bench/), $data
+# (bench/data), $rows and $seed.
+gen_data() {   # gen_data NAME ROWS SEED
+  local gen="$data/gen_$1" out="$data/$1_$2_seed$3.tsv" s
+  if [ ! -x "$gen" ] || [ "$here/gen_$1.cpp" -nt "$gen" ] || [ "$here/gen_common.h" -nt "$gen" ]; then
+    # The machine is shared: every compile holds the project's build lock.
+    flock /tmp/basalt-build.lock c++ -O2 -std=c++20 -o "$gen" "$here/gen_$1.cpp" >&2
+  fi
+  if [ ! -s "$out" ]; then
+    s=$(date +%s.%N)
+    "$gen" "$2" "$out.tmp" "$3" && mv "$out.tmp" "$out"
+    echo "[bench] generated $2 $1 rows in $(echo "$(date +%s.%N) - $s" | bc) s: $out" >&2
+  fi
+  echo "$out"
+}
+tsv="$(gen_data events "$rows" "$seed")"

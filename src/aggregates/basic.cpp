@@ -1,4 +1,4 @@
-// basic.cpp — count, sum, avg, min, max, any, anyLast, argMin, argMax, groupArray, uniqExact,
+// basic.cpp — count, sum, avg, min, max, any, anyLast, argMin, argMax, groupArray,
 // groupBitAnd/Or/Xor. Numeric arguments get typed states and tight batch loops; other types use a
 // generic Field-based state (correct for every type, slower, never on the numeric hot path).
 #include <cmath>
@@ -385,63 +385,6 @@ private:
     size_t max_size_;
 };
 
-// ---------------------------------------------------------------- uniqExact
-struct UniqExactState {
-    FixedHashMap<UInt128, uint8_t> set;   // 128-bit hash of each value (exact in practice)
-};
-
-class UniqExact final : public IAggregateFunction {
-public:
-    UniqExact(DataTypes args) : IAggregateFunction("uniqExact", args, {}, makeType(TypeId::UInt64)) {}
-    size_t sizeOfData() const override { return sizeof(UniqExactState); }
-    size_t alignOfData() const override { return alignof(UniqExactState); }
-    void create(AggregateDataPtr p) const override { new (p) UniqExactState{}; }
-    void destroy(AggregateDataPtr p) const noexcept override { reinterpret_cast<UniqExactState*>(p)->~UniqExactState(); }
-    static UInt128 key(const IColumn** cols, size_t nargs, size_t row) {
-        std::string buf;
-        for (size_t a = 0; a < nargs; ++a) cols[a]->serializeValue(row, buf);
-        uint64_t h1 = bytesHash(buf.data(), buf.size());
-        uint64_t h2 = intHash64(h1 ^ buf.size() ^ 0x9E3779B97F4A7C15ULL) ^ (buf.size() >= 8 ? bytesHash(buf.data() + 1, buf.size() - 1) : 0);
-        UInt128 k = (UInt128(h1) << 64) | h2;
-        return k == 0 ? 1 : k;
-    }
-    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena*) const override {
-        bool ins;
-        reinterpret_cast<UniqExactState*>(p)->set.emplace(key(cols, argumentTypes().size(), row), ins);
-    }
-    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena*) const override {
-        auto& d = *reinterpret_cast<UniqExactState*>(p);
-        const_cast<UniqExactState*>(reinterpret_cast<const UniqExactState*>(r))->set.forEach([&](const UInt128& k, uint8_t) {
-            bool ins;
-            d.set.emplace(k, ins);
-        });
-    }
-    void serialize(ConstAggregateDataPtr p, std::string& out) const override {
-        auto& s = const_cast<UniqExactState*>(reinterpret_cast<const UniqExactState*>(p))->set;
-        uint64_t n = s.size();
-        out.append(reinterpret_cast<const char*>(&n), 8);
-        s.forEach([&](const UInt128& k, uint8_t) { out.append(reinterpret_cast<const char*>(&k), 16); });
-    }
-    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena*) const override {
-        auto& d = *reinterpret_cast<UniqExactState*>(p);
-        if (end - pos < 8) throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Truncated aggregate state");
-        uint64_t n;
-        std::memcpy(&n, pos, 8);
-        pos += 8;
-        if (n * 16 > size_t(end - pos)) throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Truncated aggregate state");
-        for (uint64_t i = 0; i < n; ++i) {
-            UInt128 k;
-            std::memcpy(&k, pos, 16);
-            pos += 16;
-            bool ins;
-            d.set.emplace(k, ins);
-        }
-    }
-    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena*) const override {
-        static_cast<ColumnUInt64&>(to).insertValue(reinterpret_cast<UniqExactState*>(p)->set.size());
-    }
-};
-
 // ---------------------------------------------------------------- groupBit*
 enum class BitOp { And, Or, Xor };
 template <typename T>
@@ -593,10 +536,6 @@ void registerBasicAggregateFunctions(AggregateFunctionFactory& f) {
             max_size = params[0].get<uint64_t>();
         }
         return std::make_shared<GroupArray>(n, a, params, max_size);
-    });
-    f.registerFunction("uniqExact", [](const std::string& n, const DataTypes& a, const std::vector<Field>&) -> AggregateFunctionPtr {
-        if (a.empty()) throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "Aggregate function " + n + " requires at least one argument");
-        return std::make_shared<UniqExact>(a);
     });
     for (auto [name, op] : {std::pair{"groupBitAnd", BitOp::And}, std::pair{"groupBitOr", BitOp::Or}, std::pair{"groupBitXor", BitOp::Xor}}) {
         BitOp o = op;

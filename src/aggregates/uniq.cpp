@@ -1,5 +1,11 @@
-// uniq.cpp — approximate distinct counting: uniq, uniqCombined(K), uniqCombined64(K), uniqHLL12.
-// (uniqExact lives in basic.cpp.)
+// uniq.cpp — distinct counting: uniqExact (and so COUNT(DISTINCT)), and the approximate uniq,
+// uniqCombined(K), uniqCombined64(K), uniqHLL12.
+//
+// uniqExact keeps every distinct key: numbers up to 64 bits as themselves, strings and other values
+// as a 128-bit XXH3 hash (as ClickHouse keeps a 128-bit hash; a collision needs ~2^64 values). Its
+// state holds the first few keys in place and only then a hash set: a GROUP BY with a million
+// groups mostly sees a handful of distinct values per group, and a table per group would cost
+// kilobytes each.
 //
 // Every function first maps each row to a 64-bit key in one typed loop per block: numbers are their
 // own key (floats by bit pattern, signed integers sign-extended) exactly as ClickHouse does, strings
@@ -17,6 +23,8 @@
 #include <array>
 #include <memory>
 #include <cmath>
+
+#include <xxhash.h>
 
 #include "aggregates/aggregate_helpers.h"
 #include "common/hash_table.h"
@@ -120,6 +128,152 @@ KeyBatchFn chooseKeyFn(const DataTypes& args, bool hll12 = false) {
     });
     return fn;
 }
+
+// ---------------------------------------------------------------- uniqExact
+// 128-bit keys of rows [begin, end): XXH3 of a string's bytes, a 16-byte number's own bits, or XXH3
+// of the arguments' serialized values for anything else (several arguments, arrays, tuples, ...).
+using Key128BatchFn = void (*)(const IColumn** cols, size_t nargs, size_t begin, size_t end, UInt128* out);
+
+inline UInt128 xxh128(const char* p, size_t n) {
+    XXH128_hash_t h = XXH3_128bits(p, n);
+    return (UInt128(h.high64) << 64) | h.low64;
+}
+
+void genericKeys128(const IColumn** cols, size_t nargs, size_t begin, size_t end, UInt128* out) {
+    std::string buf;
+    for (size_t i = begin; i < end; ++i) {
+        buf.clear();
+        for (size_t a = 0; a < nargs; ++a) cols[a]->serializeValue(i, buf);
+        out[i - begin] = xxh128(buf.data(), buf.size());
+    }
+}
+
+void stringKeys128(const IColumn** cols, size_t nargs, size_t begin, size_t end, UInt128* out) {
+    auto* s = dynamic_cast<const ColumnString*>(cols[0]);   // once per block: a const or other wrapper takes the generic path
+    if (!s) return genericKeys128(cols, nargs, begin, end, out);
+    const char* chars = s->getChars().data();
+    const auto& offs = s->getOffsets();
+    size_t prev = s->offsetAt(begin);
+    for (size_t i = begin; i < end; ++i) {
+        out[i - begin] = xxh128(chars + prev, offs[i] - prev);
+        prev = offs[i];
+    }
+}
+
+Key128BatchFn chooseKey128Fn(const DataTypes& args) {
+    if (args.size() != 1) return genericKeys128;
+    if (args[0]->id == TypeId::String) return stringKeys128;
+    Key128BatchFn fn = genericKeys128;
+    dispatchFixed(args[0]->id, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if constexpr (sizeof(T) == 16)
+            fn = [](const IColumn** cols, size_t, size_t begin, size_t end, UInt128* out) {
+                std::memcpy(out, columnData<T>(cols[0]) + begin, (end - begin) * 16);
+            };
+    });
+    return fn;
+}
+
+// Numbers up to 64 bits are their own exact key (floats by bit pattern, as ClickHouse's hash set
+// compares them).
+bool exactKeyIsValue(const DataTypes& args) {
+    bool narrow = false;
+    if (args.size() == 1) dispatchFixed(args[0]->id, [&](auto tag) { narrow = sizeof(typename decltype(tag)::type) <= 8; });
+    return narrow;
+}
+
+template <typename Key>
+struct ExactState {
+    static constexpr uint32_t kInline = 64 / sizeof(Key);
+    uint32_t n = 0;   // keys held in place while `set` is null
+    Key keys[kInline];
+    std::unique_ptr<FixedHashMap<Key, HashSetMapped>> set;
+    size_t size() const { return set ? set->size() : n; }
+};
+
+template <typename Key>
+[[gnu::noinline]] void exactToSet(ExactState<Key>& s) {
+    s.set = std::make_unique<FixedHashMap<Key, HashSetMapped>>(size_t(64));
+    bool inserted;
+    for (uint32_t i = 0; i < s.n; ++i) s.set->emplace(s.keys[i], inserted);
+}
+
+template <typename Key>
+[[gnu::always_inline]] inline void exactInsert(ExactState<Key>& s, Key k) {
+    if (!s.set) {
+        for (uint32_t i = 0; i < s.n; ++i)
+            if (s.keys[i] == k) return;
+        if (s.n < ExactState<Key>::kInline) { s.keys[s.n++] = k; return; }
+        exactToSet(s);
+    }
+    bool inserted;
+    s.set->emplace(k, inserted);
+}
+
+template <typename Key>
+class UniqExact final : public ObjectStateBase<ExactState<Key>> {
+    using Base = ObjectStateBase<ExactState<Key>>;
+    using KeyFn = void (*)(const IColumn**, size_t, size_t, size_t, Key*);
+public:
+    UniqExact(const std::string& name, const DataTypes& args, KeyFn key_fn)
+        : Base(name, args, {}, makeType(TypeId::UInt64)), key_fn_(key_fn) {}
+    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena*) const override {
+        Key k;
+        key_fn_(cols, this->argumentTypes().size(), row, row + 1, &k);
+        exactInsert(Base::data(p), k);
+    }
+    void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn** cols, Arena*, const uint8_t* filter) const override {
+        PODArray<Key> keys(rows);
+        key_fn_(cols, this->argumentTypes().size(), 0, rows, keys.data());
+        for (size_t i = 0; i < rows; ++i)
+            if (!filter || filter[i]) exactInsert(Base::data(places[i] + off), keys[i]);
+    }
+    void addBatchSinglePlace(size_t rows, AggregateDataPtr p, const IColumn** cols, Arena*, const uint8_t* filter) const override {
+        PODArray<Key> keys(rows);
+        key_fn_(cols, this->argumentTypes().size(), 0, rows, keys.data());
+        auto& s = Base::data(p);
+        size_t i = 0;
+        for (; i < rows && !s.set; ++i)
+            if (!filter || filter[i]) exactInsert(s, keys[i]);
+        if (!s.set) return;
+        // One big set: fetch the cell a row will probe a few rows ahead (the set outgrows the caches).
+        auto& set = *s.set;
+        constexpr size_t kAhead = 8;
+        bool inserted;
+        for (; i < rows; ++i) {
+            if (i + kAhead < rows) set.prefetch(FixedHashMap<Key, HashSetMapped>::hashOf(keys[i + kAhead]));
+            if (!filter || filter[i]) set.emplace(keys[i], inserted);
+        }
+    }
+    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena*) const override {
+        auto& s = Base::data(p);
+        auto& o = const_cast<ExactState<Key>&>(Base::data(r));
+        if (!o.set) {
+            for (uint32_t i = 0; i < o.n; ++i) exactInsert(s, o.keys[i]);
+            return;
+        }
+        if (!s.set) exactToSet(s);
+        s.set->reserveMore(o.set->size());
+        o.set->forEach([&](const Key& k, HashSetMapped) { bool inserted; s.set->emplace(k, inserted); });
+    }
+    void serialize(ConstAggregateDataPtr p, std::string& out) const override {
+        auto& s = const_cast<ExactState<Key>&>(Base::data(p));
+        writeVarUInt(out, s.size());
+        if (s.set) s.set->forEach([&](const Key& k, HashSetMapped) { writePod(out, k); });
+        else for (uint32_t i = 0; i < s.n; ++i) writePod(out, s.keys[i]);
+    }
+    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena*) const override {
+        auto& s = Base::data(p);
+        uint64_t n = readVarUInt(pos, end);
+        if (n > size_t(end - pos) / sizeof(Key)) throwTruncated();
+        for (uint64_t i = 0; i < n; ++i) exactInsert(s, readPod<Key>(pos, end));
+    }
+    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena*) const override {
+        static_cast<ColumnUInt64&>(to).insertValue(Base::data(p).size());
+    }
+private:
+    KeyFn key_fn_;
+};
 
 // ---------------------------------------------------------------- uniq: adaptive sampling set
 constexpr uint32_t kUniqMaxDegree = 17;
@@ -527,6 +681,11 @@ AggregateFunctionPtr createCombined(const std::string& name, const DataTypes& ar
 }  // namespace
 
 void registerUniqAggregateFunctions(AggregateFunctionFactory& f) {
+    f.registerFunction("uniqExact", [](const std::string& n, const DataTypes& a, const std::vector<Field>&) -> AggregateFunctionPtr {
+        checkUniqArgs(n, a);
+        if (exactKeyIsValue(a)) return std::make_shared<UniqExact<uint64_t>>(n, a, chooseKeyFn(a));
+        return std::make_shared<UniqExact<UInt128>>(n, a, chooseKey128Fn(a));
+    });
     f.registerFunction("uniq", [](const std::string& n, const DataTypes& a, const std::vector<Field>& p) -> AggregateFunctionPtr {
         checkUniqArgs(n, a);
         checkNoParams(n, p);

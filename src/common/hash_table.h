@@ -41,13 +41,18 @@ inline uint64_t bytesHash(const char* p, size_t n) {
     return intHash64(h);
 }
 
-// Map from a trivially copyable Key (compared bytewise) to a trivially copyable Mapped.
+// Map from a trivially copyable Key (compared bytewise) to a trivially copyable Mapped. With an empty
+// Mapped (HashSetMapped) it is a set whose cells are just the keys.
+struct HashSetMapped {};
+
 template <typename Key, typename Mapped>
 class FixedHashMap {
 public:
-    struct Cell { Key key; Mapped mapped; };
+    struct Cell { Key key; [[no_unique_address]] Mapped mapped; };
 
     FixedHashMap() { init(256); }
+    // A table starting at `initial_cells` (a power of two): small per-group sets start small.
+    explicit FixedHashMap(size_t initial_cells) { init(initial_cells); }
 
     static uint64_t hashOf(const Key& k) {
         if constexpr (sizeof(Key) <= 8) {
@@ -132,6 +137,13 @@ public:
         if (cells > cells_.size()) init(cells);
     }
 
+    // Makes room for `more` further keys with at most one rehash (before merging a table into this one).
+    void reserveMore(size_t more) {
+        size_t cells = cells_.size();
+        while ((size_ + more + 1) * 2 > cells) cells *= 2;
+        if (cells > cells_.size()) rehash(cells);
+    }
+
 private:
     // Integer keys compare as integers: a memcmp call per probe costs more than the probe.
     static constexpr bool kIntegerKey = std::is_integral_v<Key> || std::is_same_v<Key, unsigned __int128>;
@@ -151,11 +163,14 @@ private:
         mask_ = n - 1;
     }
     [[gnu::noinline]] void grow() {
-        PODArray<Cell> old;
-        old.swap(cells_);
         // x4 while small (few rehashes), x2 from 16 MiB of cells on: a 1M-key table ends at 2M
         // cells instead of 4M, and every cell is memory the kernel zeroes on first touch.
-        init(old.size() * (old.size() * sizeof(Cell) < (size_t(16) << 20) / 4 ? 4 : 2));
+        rehash(cells_.size() * (cells_.size() * sizeof(Cell) < (size_t(16) << 20) / 4 ? 4 : 2));
+    }
+    void rehash(size_t cells) {
+        PODArray<Cell> old;
+        old.swap(cells_);
+        init(cells);
         Cell* c = cells_.data();
         for (auto& o : old) {
             if (isZero(o.key)) continue;

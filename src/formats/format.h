@@ -64,9 +64,14 @@ std::unique_ptr<IOutputFormat> createOutputFormat(const std::string& name, const
 std::vector<Block> parseInputFormat(const std::string& name, std::string_view data, const Block& header,
                                     const FormatSettings& settings, size_t max_block_size = 65536);
 
-// Formats where every '\n' outside the data ends a row and there is no header (TSV, TabSeparated,
-// their Raw forms): such data can be cut at line ends and the pieces parsed independently.
+// Formats whose data can be cut into pieces that parse independently without scanning from the
+// start: TSV / TabSeparated and their Raw forms (every '\n' outside the data ends a row, no
+// header), and JSONEachRow / JSONLines / NDJSON / JSONCompactEachRow (cut only where a line ends
+// with '}' and the next starts with '{' — ']' / '[' for the compact form — which valid JSON allows
+// only between rows).
 bool isSplittableAtLines(const std::string& name);
+// Start of the first row that begins after `from` at such a cut (npos when there is none).
+size_t nextRowStart(const std::string& name, std::string_view data, size_t from);
 // parseInputFormat over up to `threads` threads for large data of a splittable format (pieces of
 // about 8 MiB at line ends, blocks returned in data order); otherwise the same as parseInputFormat.
 std::vector<Block> parseInputFormatParallel(const std::string& name, std::string_view data, const Block& header,

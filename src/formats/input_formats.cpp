@@ -1,8 +1,7 @@
 // input_formats.cpp — owns parseInputFormat: TabSeparated (+WithNames/+WithNamesAndTypes/Raw),
-// CSV (+WithNames/+WithNamesAndTypes), JSONEachRow (simdjson DOM per row), JSONCompactEachRow and
+// CSV (+WithNames/+WithNamesAndTypes), JSONEachRow (read value by value), JSONCompactEachRow and
 // Values. Rows are parsed into fresh columns; any error is rethrown with the 1-based row number
 // and nothing is returned, so callers never see half a result.
-#include <simdjson.h>
 
 #include "common/exception.h"
 #include "common/parallel_for.h"
@@ -210,41 +209,71 @@ const char* matchBracket(const char* p, const char* end) {
     return nullptr;
 }
 
+// Skips one JSON value (of an unknown field).
+void skipJSONValue(ReadBuffer& in, std::string& scratch) {
+    if (in.eof()) fail(ErrorCodes::INCORRECT_DATA, "Cannot parse JSON object: unexpected end of data");
+    if (*in.pos == '"') { scratch.clear(); readJSONStringText(in, scratch); return; }
+    if (*in.pos == '{' || *in.pos == '[') {
+        const char* end = matchBracket(in.pos, in.end);
+        if (!end) fail(ErrorCodes::INCORRECT_DATA, "Cannot parse JSON object: unexpected end of data");
+        in.pos = end;
+        return;
+    }
+    while (!in.eof() && *in.pos != ',' && *in.pos != '}' && *in.pos != ']' && *in.pos != ' ' && *in.pos != '\t' && *in.pos != '\n' && *in.pos != '\r') ++in.pos;
+}
+
+// Objects are read straight from the input, value by value, with the value readers every JSON
+// format shares (deserializeText in JSON style). Rows usually list their fields in the same order,
+// so the column of the i-th field of the previous row is tried first before a lookup by name.
 void parseJSONEachRow(ReadBuffer& in, const Block& header, const FormatSettings& s, BlockBuilder& bb, size_t& row_no) {
-    simdjson::dom::parser parser;
     std::vector<bool> seen(header.columns());
+    std::vector<int> field_columns;   // column of the i-th field of the previous row (-1: unknown)
+    std::vector<std::string_view> names;
+    for (size_t i = 0; i < header.columns(); ++i) names.push_back(header.at(i).name);
+    auto ws = [&] { while (!in.eof() && (*in.pos == ' ' || *in.pos == '\t' || *in.pos == '\n' || *in.pos == '\r')) ++in.pos; };
     skipJSONSeparators(in);
     bool array = !in.eof() && *in.pos == '[';  // ClickHouse also accepts one JSON array of objects
     if (array) ++in.pos;
-    std::string text;
+    std::string key, scratch;
     while (true) {
         skipJSONSeparators(in);
         if (in.eof()) break;
         if (array && *in.pos == ']') { ++in.pos; skipJSONSeparators(in); if (!in.eof()) fail(ErrorCodes::INCORRECT_DATA, "Unexpected data after JSON array: '" + around(in) + "'"); break; }
         ++row_no;
-        if (*in.pos != '{') fail(ErrorCodes::INCORRECT_DATA, "Cannot parse JSON object here: '" + around(in) + "'");
-        const char* end = matchBracket(in.pos, in.end);
-        if (!end) fail(ErrorCodes::INCORRECT_DATA, "Cannot parse JSON object: unexpected end of data");
-        simdjson::dom::element doc;
-        auto err = parser.parse(in.pos, size_t(end - in.pos), true).get(doc);
-        if (err) fail(ErrorCodes::INCORRECT_DATA, std::string("Cannot parse JSON object: ") + simdjson::error_message(err));
-        in.pos = end;
-        simdjson::dom::object obj;
-        if (doc.get_object().get(obj)) fail(ErrorCodes::INCORRECT_DATA, "Expected a JSON object");
-        for (auto field : obj) {
-            std::string key(field.key);
-            int col = header.positionByName(key);
+        if (*in.pos != '{') fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED, "Cannot parse input: expected '{' before: '" + around(in) + "'");
+        ++in.pos;
+        ws();
+        if (!in.eof() && *in.pos == '}') ++in.pos;
+        else for (size_t field = 0;; ++field) {
+            ws();
+            key.clear();
+            readJSONStringText(in, key);   // CANNOT_PARSE_QUOTED_STRING without a quoted name, as ClickHouse
+            ws();
+            if (in.eof()) fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED, "Cannot parse input: expected ':' at end of stream");
+            if (*in.pos != ':') fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED, "Cannot parse input: expected ':' before: '" + around(in) + "'");
+            ++in.pos;
+            ws();
+            int col;
+            if (field < field_columns.size() && field_columns[field] >= 0 && names[size_t(field_columns[field])] == key) col = field_columns[field];
+            else {
+                col = header.positionByName(key);
+                if (field >= field_columns.size()) field_columns.resize(field + 1, -1);
+                field_columns[field] = col;
+            }
             if (col < 0) {
                 if (!s.input_skip_unknown_fields) fail(ErrorCodes::INCORRECT_DATA, "Unknown field found while parsing JSONEachRow format: " + key);
-                continue;
+                skipJSONValue(in, scratch);
+            } else {
+                if (seen[size_t(col)]) fail(ErrorCodes::INCORRECT_DATA, "Duplicate field found while parsing JSONEachRow format: " + key);
+                if (in.eof()) fail(ErrorCodes::CANNOT_READ_ALL_DATA, "Unexpected end of stream while parsing JSONEachRow format");
+                deserializeText(bb.type(size_t(col)), *bb.cols[size_t(col)], in, TextStyle::JSON, s);
+                seen[size_t(col)] = true;
             }
-            if (seen[col]) fail(ErrorCodes::INCORRECT_DATA, "Duplicate field found while parsing JSONEachRow format: " + key);
-            // The value's minified JSON goes through the shared JSON value reader, so JSONEachRow
-            // and the JSON style of value_text accept exactly the same value syntax.
-            text = simdjson::to_string(field.value);
-            ReadBuffer vb(text);
-            deserializeText(bb.type(col), *bb.cols[col], vb, TextStyle::JSON, s);
-            seen[col] = true;
+            ws();
+            if (in.eof()) fail(ErrorCodes::CANNOT_READ_ALL_DATA, "Unexpected end of stream while parsing JSONEachRow format");
+            if (*in.pos == ',') { ++in.pos; continue; }
+            if (*in.pos == '}') { ++in.pos; break; }
+            fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED, "Cannot parse input: expected ',' before: '" + around(in) + "'");
         }
         fillMissing(bb, seen);
         bb.rowDone();
@@ -308,9 +337,34 @@ void parseValues(ReadBuffer& in, const Block& header, const FormatSettings& s, B
 
 }  // namespace
 
+namespace {
+bool isTSVNoHeader(const std::string& name) { return name == "TabSeparated" || name == "TSV" || name == "TabSeparatedRaw" || name == "TSVRaw"; }
+bool isJSONRows(const std::string& name) { return name == "JSONEachRow" || name == "JSONLines" || name == "NDJSON" || name == "JSONCompactEachRow"; }
+}  // namespace
+
 bool isSplittableAtLines(const std::string& name0) {
     std::string name = canonicalFormatName(name0);
-    return name == "TabSeparated" || name == "TSV" || name == "TabSeparatedRaw" || name == "TSVRaw";
+    return isTSVNoHeader(name) || isJSONRows(name);
+}
+
+size_t nextRowStart(const std::string& name0, std::string_view data, size_t from) {
+    std::string name = canonicalFormatName(name0);
+    if (isTSVNoHeader(name)) {
+        size_t nl = data.find('\n', from);
+        return nl == std::string_view::npos ? nl : nl + 1;
+    }
+    if (!isJSONRows(name)) return std::string_view::npos;
+    const char close = name == "JSONCompactEachRow" ? ']' : '}', open = close == ']' ? '[' : '{';
+    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    for (size_t nl = data.find('\n', from); nl != std::string_view::npos; nl = data.find('\n', nl + 1)) {
+        size_t b = nl;
+        while (b > 0 && space(data[b - 1])) --b;
+        if (b == 0 || data[b - 1] != close) continue;
+        size_t a = nl + 1;
+        while (a < data.size() && space(data[a])) ++a;
+        if (a < data.size() && data[a] == open) return nl + 1;
+    }
+    return std::string_view::npos;
 }
 
 RowSplit rowSplitFor(const std::string& name0) {
@@ -392,8 +446,8 @@ std::vector<Block> parseInputFormatParallel(const std::string& name, std::string
     if (threads <= 1 || data.size() <= 2 * kPiece || !isSplittableAtLines(name)) return parseInputFormat(name, data, header, settings, max_block_size);
     std::vector<std::string_view> pieces;
     while (!data.empty()) {
-        size_t nl = data.size() > kPiece ? data.find('\n', kPiece) : std::string_view::npos;
-        size_t len = nl == std::string_view::npos ? data.size() : nl + 1;
+        size_t cut = data.size() > kPiece ? nextRowStart(name, data, kPiece) : std::string_view::npos;
+        size_t len = cut == std::string_view::npos ? data.size() : cut;
         pieces.push_back(data.substr(0, len));
         data.remove_prefix(len);
     }

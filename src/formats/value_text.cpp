@@ -684,10 +684,14 @@ void readJSONString(ReadBuffer& in, std::string& out) {
         }
     };
     while (true) {
+        // Runs of plain characters are appended at once (strings rarely hold escapes).
+        const char* run = in.pos;
+        while (run < in.end && *run != '"' && *run != '\\') ++run;
+        out.append(in.pos, size_t(run - in.pos));
+        in.pos = run;
         if (in.eof()) throwParse(ErrorCodes::CANNOT_PARSE_QUOTED_STRING, "Cannot parse JSON string: expected closing quote");
         char ch = *in.pos++;
         if (ch == '"') return;
-        if (ch != '\\') { out += ch; continue; }
         if (in.eof()) throwParse(ErrorCodes::CANNOT_PARSE_QUOTED_STRING, "Cannot parse JSON string: expected closing quote");
         char e = *in.pos++;
         switch (e) {
@@ -900,6 +904,16 @@ void readValue(const DataType& t0, IColumn& c, ReadBuffer& in, bool json, const 
         return;
     }
     if (isComposite(t)) { readComposite(t, c, in, json, s, depth); return; }
+    if (json && t.id == TypeId::String && !in.eof() && *in.pos == '"') {
+        // A JSON string without escapes goes into the column straight from the input.
+        const char* q = in.pos + 1;
+        while (q < in.end && *q != '"' && *q != '\\') ++q;
+        if (q < in.end && *q == '"') {
+            static_cast<ColumnString&>(c).insertData(std::string_view(in.pos + 1, size_t(q - in.pos - 1)));
+            in.pos = q + 1;
+            return;
+        }
+    }
     std::string buf;
     if (!in.eof() && ((json && *in.pos == '"') || (!json && *in.pos == '\''))) {
         if (json) readJSONString(in, buf); else readQuotedString(in, buf);
@@ -1118,5 +1132,7 @@ void deserializeWholeText(const DataType& type, IColumn& column, std::string_vie
     if (isComposite(t)) { parseCompositeWhole(t, column, text, settings); return; }
     parseScalar(t, column, text, settings);
 }
+
+void readJSONStringText(ReadBuffer& in, std::string& out) { readJSONString(in, out); }
 
 }  // namespace basalt

@@ -36,6 +36,10 @@ struct ReadBuffer {
 void deserializeText(const DataType& type, IColumn& column, ReadBuffer& in, TextStyle style,
                      const FormatSettings& settings);
 
+// Reads a JSON string literal at `in` ("..." with \uXXXX escapes decoded to UTF-8) into `out`.
+// Throws CANNOT_PARSE_QUOTED_STRING / CANNOT_PARSE_ESCAPE_SEQUENCE.
+void readJSONStringText(ReadBuffer& in, std::string& out);
+
 // Parses a whole string as a value of `type` (CAST('..' AS T), toDate('...')); the entire string must
 // be consumed. Throws CANNOT_PARSE_TEXT / CANNOT_PARSE_DATE / ... as ClickHouse does.
 void deserializeWholeText(const DataType& type, IColumn& column, std::string_view text, const FormatSettings& settings);

@@ -704,8 +704,20 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     size_t sink_skip = offset, sink_left = has_limit ? limit : SIZE_MAX;
     if (streaming) sink_->begin(result.header);
 
+    // Constant GROUP BY keys (GROUP BY 1, 'x', ...) take no part in hashing: the aggregation sees
+    // only the other keys (a lone String key then gets its own hash table) and the constants are
+    // put back into the result.
+    std::vector<bool> const_key(key_nodes.size(), false);
+    std::vector<ExprNodePtr> agg_key_nodes;
+    {
+        size_t variable = 0;
+        for (size_t i = 0; i < key_nodes.size(); ++i) variable += !key_nodes[i]->isConstant();
+        for (size_t i = 0; i < key_nodes.size(); ++i) const_key[i] = variable > 0 && !q.with_totals && key_nodes[i]->isConstant();
+    }
     AggregatorParams agg_params;
     for (size_t i = 0; i < key_nodes.size(); ++i) {
+        if (const_key[i]) continue;
+        agg_key_nodes.push_back(key_nodes[i]);
         agg_params.key_types.push_back(key_nodes[i]->type);
         agg_params.key_names.push_back(post_scope.key_names[i]);
     }
@@ -732,7 +744,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
 
     std::vector<ExprNodePtr> stream_nodes;   // evaluated per block in streams
     if (aggregating) {
-        stream_nodes = key_nodes;
+        stream_nodes = agg_key_nodes;
         for (auto& a : aggregates) for (auto& n : a.args) stream_nodes.push_back(n);
     } else {
         stream_nodes = out_nodes;
@@ -785,7 +797,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             if (aggregating) {
                 Columns keys;
                 size_t k = 0;
-                for (; k < key_nodes.size(); ++k) keys.push_back(materialize(cols[k]));
+                for (; k < agg_key_nodes.size(); ++k) keys.push_back(materialize(cols[k]));
                 std::vector<Columns> args;
                 for (auto& a : aggregates) {
                     Columns ac;
@@ -877,6 +889,16 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             agg = partials[0]->finalize(result_types);
         }
         if (size_stats_key) recordAggregationSize(size_stats_key, seen);
+        if (agg_key_nodes.size() != key_nodes.size()) {
+            Block with_constants;
+            size_t next = 0;
+            for (size_t i = 0; i < key_nodes.size(); ++i) {
+                if (const_key[i]) with_constants.insert({materialize(evaluate(key_nodes[i], agg)), key_nodes[i]->type, post_scope.key_names[i]});
+                else with_constants.insert(agg.at(next++));
+            }
+            for (; next < agg.columns(); ++next) with_constants.insert(agg.at(next));
+            agg = std::move(with_constants);
+        }
         // An empty input with GROUP BY produces no rows (without keys: one row).
         auto project = [&](Block& in) {
             if (having_node) in = filterBlock(in, evaluate(having_node, in));
@@ -887,6 +909,9 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         };
         if (q.with_totals) {
             Block t = partials[0]->totals();
+            // Keys are defaults in the totals row, except constant keys, which keep their value (as ClickHouse).
+            for (size_t i = 0; i < key_nodes.size() && i < t.columns(); ++i)
+                if (key_nodes[i]->isConstant()) t.at(i).column = materialize(evaluate(key_nodes[i], t));
             Block tp = project(t);
             Block visible_totals;
             for (size_t i = 0; i < visible; ++i) visible_totals.insert(tp.at(i));

@@ -49,8 +49,8 @@ StorageFile::StorageFile(std::shared_ptr<MappedFile> file, std::string format, s
 
 namespace {
 
-// Parses its byte range in segments of about kSegment bytes (ending at a line end), one block list
-// at a time.
+// Parses its byte range in segments of about kSegment bytes (ending where a row ends, see
+// nextRowStart), one block list at a time.
 class FileSource final : public ISource {
 public:
     static constexpr size_t kSegment = 8 << 20;
@@ -65,8 +65,8 @@ public:
             if (rest_.empty()) return Block();
             std::string_view segment = rest_;
             if (split_ && rest_.size() > kSegment) {
-                size_t nl = rest_.find('\n', kSegment);
-                segment = nl == std::string_view::npos ? rest_ : rest_.substr(0, nl + 1);
+                size_t cut = nextRowStart(format_, rest_, kSegment);
+                segment = cut == std::string_view::npos ? rest_ : rest_.substr(0, cut);
             }
             rest_.remove_prefix(segment.size());
             blocks_ = parseInputFormat(format_, segment, header_, settings_, max_block_size_);
@@ -113,8 +113,8 @@ Sources StorageFile::read(const std::vector<std::string>& columns, QueryContext&
     for (size_t i = 0; i < streams && begin < data.size(); ++i) {
         size_t end = i + 1 == streams ? data.size() : std::max(begin, data.size() * (i + 1) / streams);
         if (end < data.size()) {
-            size_t nl = data.find('\n', end);
-            end = nl == std::string_view::npos ? data.size() : nl + 1;
+            size_t cut = nextRowStart(format_, data, end);
+            end = cut == std::string_view::npos ? data.size() : cut;
         }
         ranges.push_back(data.substr(begin, end - begin));
         begin = end;

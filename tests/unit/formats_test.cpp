@@ -1066,3 +1066,49 @@ TEST(InputFormats, RowBoundariesForStreamedPieces) {
 
     for (const char* f : {"Values", "Native", "JSON", "RowBinary", "Parquet", "JSONCompact"}) EXPECT_FALSE(rowSplitFor(f).splittable) << f;
 }
+
+// Cuts for parallel parsing of data held whole (file(), request bodies): TSV at any line end,
+// JSON*EachRow only where `}` ends a line and `{` starts the next, never inside a pretty-printed
+// object or between rows separated by commas.
+TEST(InputFormats, RowCutsForParallelParsing) {
+    std::string j = "{\"a\":\n  {\"b\": 1}\n}\n{\"a\": 2},\n{\"a\": 3}\n  {\"a\": 4}";
+    EXPECT_EQ(nextRowStart("JSONEachRow", j, 0), j.find("{\"a\": 2}"));   // not inside the first object
+    EXPECT_EQ(nextRowStart("JSONEachRow", j, j.find("{\"a\": 2}")), j.find("  {\"a\": 4}"));   // "},\n" is not a cut
+    EXPECT_EQ(nextRowStart("JSONLines", j, j.find("{\"a\": 4}")), std::string::npos);
+    std::string c = "[1, [2,\n3]]\n[4]\n";
+    EXPECT_EQ(nextRowStart("JSONCompactEachRow", c, 0), c.find("[4]"));
+    EXPECT_EQ(nextRowStart("TSV", "1\n2\n", 0), 2u);
+    EXPECT_EQ(nextRowStart("CSV", "1\n2\n", 0), std::string::npos);
+    EXPECT_TRUE(isSplittableAtLines("NDJSON"));
+    EXPECT_FALSE(isSplittableAtLines("CSV"));
+}
+
+// Parallel parsing of a large JSONEachRow text (pretty-printed rows, escapes, commas between some
+// rows) gives exactly the rows of a serial parse, in order.
+TEST(InputFormats, ParallelJSONEachRowEqualsSerial) {
+    std::string data;
+    for (size_t i = 0; data.size() < (24u << 20); ++i) {
+        if (i % 97 == 0) data += "{\n  \"a\": " + std::to_string(i) + ",\n  \"s\": \"x\\n}\\n{\"\n}\n";
+        else if (i % 13 == 0) data += "{\"s\": \"row " + std::to_string(i) + "\", \"a\": " + std::to_string(i) + "},\n";
+        else data += "{\"a\": " + std::to_string(i) + ", \"s\": \"row " + std::to_string(i) + "\"}\n";
+    }
+    Block header;
+    header.insert({createColumn(makeType(TypeId::UInt64)), makeType(TypeId::UInt64), "a"});
+    header.insert({createColumn(makeType(TypeId::String)), makeType(TypeId::String), "s"});
+    auto flatten = [](const std::vector<Block>& blocks) {
+        std::vector<std::pair<uint64_t, std::string>> rows;
+        for (auto& b : blocks) {
+            auto& a = static_cast<const ColumnUInt64&>(*b.at(0).column);
+            auto& s = static_cast<const ColumnString&>(*b.at(1).column);
+            for (size_t r = 0; r < b.rows(); ++r) rows.emplace_back(a.getData()[r], std::string(s.getView(r)));
+        }
+        return rows;
+    };
+    auto serial = flatten(parseInputFormat("JSONEachRow", data, header, FormatSettings{}, 65536));
+    auto parallel = flatten(parseInputFormatParallel("JSONEachRow", data, header, FormatSettings{}, 65536, 2));
+    ASSERT_GT(serial.size(), 500000u);
+    EXPECT_EQ(serial.size(), parallel.size());
+    EXPECT_TRUE(serial == parallel);
+    EXPECT_EQ(serial[97].second, "x\n}\n{");
+    for (size_t i = 0; i < serial.size(); ++i) ASSERT_EQ(serial[i].first, i);
+}
