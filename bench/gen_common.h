@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -84,6 +86,30 @@ inline char* putStr(char* p, const char* s) { size_t n = strlen(s); memcpy(p, s,
 inline char* putInt(char* p, int64_t v) {
     if (v < 0) { *p++ = '-'; return putUInt(p, uint64_t(0) - uint64_t(v)); }
     return putUInt(p, uint64_t(v));
+}
+
+// `NAME ROWS OUT.tsv [SEED]`: parses the arguments every generator takes and opens the output.
+inline FILE* openGeneratorArgs(int argc, char** argv, const char* name, uint64_t& rows, uint64_t& seed) {
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s ROWS OUT.tsv [SEED]\n", name);
+        exit(2);
+    }
+    rows = strtoull(argv[1], nullptr, 10);
+    seed = argc > 3 ? strtoull(argv[3], nullptr, 10) : 42;
+    FILE* out = fopen(argv[2], "wb");
+    if (!out) { perror(argv[2]); exit(1); }
+    return out;
+}
+
+// Per-second cumulative arrival curve of one day: rate 2 + cos(2*pi*(h - 20)/24), peaking at 20:00
+// UTC at ~3x the 04:00 trough. A timestamp is the inverse of this curve at evenly spaced quantiles,
+// so generated times are non-decreasing.
+inline std::vector<double> diurnalDayCdf() {
+    std::vector<double> cdf(86400);
+    double acc = 0;
+    for (int s = 0; s < 86400; ++s) cdf[s] = (acc += 2.0 + std::cos(2 * M_PI * (s / 3600.0 - 20.0) / 24.0));
+    for (auto& c : cdf) c /= acc;
+    return cdf;
 }
 
 }  // namespace gen

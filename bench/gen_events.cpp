@@ -38,29 +38,12 @@ constexpr uint32_t PAGES = 10000;
 using namespace gen;
 
 int main(int argc, char** argv) {
-    if (argc < 3) {
-        fprintf(stderr, "usage: gen_events ROWS OUT.tsv [SEED]\n");
-        return 2;
-    }
-    const uint64_t rows = strtoull(argv[1], nullptr, 10);
-    const uint64_t seed = argc > 3 ? strtoull(argv[3], nullptr, 10) : 42;
-    FILE* out = fopen(argv[2], "wb");
-    if (!out) { perror(argv[2]); return 1; }
+    uint64_t rows, seed;
+    FILE* out = openGeneratorArgs(argc, argv, "gen_events", rows, seed);
 
     Rng rng(seed);
     Zipf users(USERS, 0.8), pages(PAGES, 1.0);
-    // Diurnal rate: weight(h) = 2 + cos(2*pi*(h - 20)/24); ts comes from the inverse of the
-    // cumulative arrival curve evaluated at evenly spaced quantiles, so it is non-decreasing.
-    // Precompute the per-second CDF of one day (86400 entries).
-    std::vector<double> day_cdf(86400);
-    {
-        double acc = 0;
-        for (int s = 0; s < 86400; ++s) {
-            double h = s / 3600.0;
-            day_cdf[s] = (acc += 2.0 + std::cos(2 * M_PI * (h - 20.0) / 24.0));
-        }
-        for (auto& c : day_cdf) c /= acc;
-    }
+    const std::vector<double> day_cdf = diurnalDayCdf();
 
     static const char* kTypes[] = {"view", "click", "scroll", "purchase", "signup"};
     static const char* kDevices[] = {"mobile", "desktop", "tablet"};

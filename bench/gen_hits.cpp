@@ -186,26 +186,15 @@ struct Out {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 3) {
-        fprintf(stderr, "usage: gen_hits ROWS OUT.tsv [SEED]\n");
-        return 2;
-    }
-    const uint64_t rows = strtoull(argv[1], nullptr, 10);
-    const uint64_t seed = argc > 3 ? strtoull(argv[3], nullptr, 10) : 42;
+    uint64_t rows, seed;
     Out o;
-    o.f = fopen(argv[2], "wb");
-    if (!o.f) { perror(argv[2]); return 1; }
+    o.f = openGeneratorArgs(argc, argv, "gen_hits", rows, seed);
 
     Rng rng(seed);
     const uint32_t users_n = uint32_t(std::max<uint64_t>(2000, rows / 5));
     Zipf users(users_n, 0.9), counters(COUNTERS, 1.1), domains(DOMAINS, 1.0), pages(POPULAR_PAGES, 1.0),
         phrases(PHRASES, 0.9), regions(REGIONS, 1.2), adv(30, 1.5);
-    std::vector<double> day_cdf(86400);   // diurnal arrival curve, peak at 20:00
-    {
-        double acc = 0;
-        for (int s = 0; s < 86400; ++s) day_cdf[s] = (acc += 2.0 + std::cos(2 * M_PI * (s / 3600.0 - 20.0) / 24.0));
-        for (auto& c : day_cdf) c /= acc;
-    }
+    const std::vector<double> day_cdf = diurnalDayCdf();
     const std::string top_url = "http://" + domain(1) + "/";
     const std::string top_referer = "http://www.google.com/";
 

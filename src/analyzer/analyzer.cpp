@@ -338,6 +338,41 @@ ExprNodePtr Analyzer::analyzeFunction(const ASTFunction& fn, Scope& scope) {
     return makeFunctionNode(fname, std::move(args), name);
 }
 
+// sum(x + c), sum(x - c), sum(c - x) with an integer column expression x and an integer literal c
+// become sum(x) ± c * count(x), in the original result type (ClickHouse's
+// optimize_arithmetic_operations_in_aggregate_functions): ClickBench's query 30 sums
+// ResolutionWidth + 0..89, which then is one sum and one count. Integer arithmetic wraps the same
+// way either way; floats, Decimals and Nullable arguments are left alone.
+ASTPtr Analyzer::rewriteSumOfShift(const ASTFunction& fn, const std::string& fname, const std::vector<ExprNodePtr>& args,
+                                   const DataTypePtr& result_type) {
+    if (toLower(fname) != "sum" || fn.parameters || args.size() != 1 || !args[0]->type->isInteger() || !result_type->isInteger()) return nullptr;
+    auto* op = fn.arguments[0]->as<ASTFunction>();
+    if (!op || (op->name != "plus" && op->name != "minus") || op->arguments.size() != 2) return nullptr;
+    auto integerLiteral = [](const ASTPtr& a) {
+        auto* l = a->as<ASTLiteral>();
+        return l && (l->value.is<uint64_t>() || l->value.is<int64_t>());
+    };
+    bool left_const = integerLiteral(op->arguments[0]), right_const = integerLiteral(op->arguments[1]);
+    if (left_const == right_const) return nullptr;
+    const ASTPtr& x = left_const ? op->arguments[1] : op->arguments[0];
+    const ASTPtr& c = left_const ? op->arguments[0] : op->arguments[1];
+    // x itself must be a non-Nullable integer: then count(x) is the number of rows summed.
+    const ExprNode& shifted = *args[0];
+    if (shifted.kind != ExprNode::Kind::Function || shifted.args.size() != 2) return nullptr;
+    const DataTypePtr& xt = shifted.args[left_const ? 1 : 0]->type;
+    if (!xt->isInteger() || xt->valueSize() > 8) return nullptr;
+    auto call = [](const std::string& name, ASTs a) {
+        auto f = std::make_shared<ASTFunction>();
+        f->name = name;
+        f->arguments = std::move(a);
+        return f;
+    };
+    auto cast = [&](ASTPtr e) { return call("_CAST", {std::move(e), std::make_shared<ASTLiteral>(Field(result_type->name()))}); };
+    ASTPtr sum = cast(call("sum", {x})), shift = call("multiply", {cast(c), cast(call("count", {x}))});
+    if (op->name == "plus") return call("plus", {sum, shift});
+    return left_const ? call("minus", {shift, sum}) : call("minus", {sum, shift});
+}
+
 ExprNodePtr Analyzer::analyzeAggregate(const ASTFunction& fn, Scope& scope) {
     std::string name = fn.getColumnName();
     if (!scope.aggregated || !scope.allow_aggregates) {
@@ -379,6 +414,7 @@ ExprNodePtr Analyzer::analyzeAggregate(const ASTFunction& fn, Scope& scope) {
     if (fn.distinct) fname = toLower(fname) == "count" ? "uniqExact" : fname + "Distinct";
     if (toLower(fname) == "count" && args.size() > 1) fname = "uniqExact";   // count(a, b) is not valid; keep defined
     AggregateFunctionPtr f = AggregateFunctionFactory::instance().get(fname, types, params);
+    if (ASTPtr rewritten = rewriteSumOfShift(fn, fname, args, f->resultType())) return analyzeImpl(rewritten, scope);
     scope.aggregates->push_back({f, std::move(args), name});
     scope.columns.push_back({name, f->resultType()});
     return makeInput(k + scope.aggregates->size() - 1, f->resultType(), name);

@@ -65,6 +65,7 @@ private:
     ExprNodePtr analyzeIdentifier(const ASTIdentifier& id, Scope& scope);
     ExprNodePtr analyzeFunction(const ASTFunction& fn, Scope& scope);
     ExprNodePtr analyzeAggregate(const ASTFunction& fn, Scope& scope);
+    ASTPtr rewriteSumOfShift(const ASTFunction& fn, const std::string& fname, const std::vector<ExprNodePtr>& args, const DataTypePtr& result_type);
     ExprNodePtr analyzeIn(const ASTFunction& fn, Scope& scope);
     ExprNodePtr analyzeHigherOrder(const ASTFunction& fn, Scope& scope);
     ExprNodePtr analyzeSubquery(const ASTSubquery& sq, const std::string& name);

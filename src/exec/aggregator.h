@@ -94,6 +94,7 @@ private:
     DataTypes plain_key_types_;       // key types without LowCardinality
     PODArray<char*> places_;
     PODArray<uint64_t> hashes_;
+    PODArray<UInt128> keys128_;
 };
 
 AggregationMethod chooseAggregationMethod(const DataTypes& key_types);

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -707,16 +708,37 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     // Constant GROUP BY keys (GROUP BY 1, 'x', ...) take no part in hashing: the aggregation sees
     // only the other keys (a lone String key then gets its own hash table) and the constants are
     // put back into the result.
-    std::vector<bool> const_key(key_nodes.size(), false);
+    // Likewise keys that are deterministic functions of plain-column keys (GROUP BY ClientIP,
+    // ClientIP - 1: ClickHouse's optimize_group_by_function_keys) are computed after aggregation
+    // from the keys they are made of.
+    std::vector<bool> const_key(key_nodes.size(), false), derived_key(key_nodes.size(), false);
     std::vector<ExprNodePtr> agg_key_nodes;
-    {
+    std::map<size_t, size_t> column_keys;   // source column -> the key that is just that column
+    if (!q.with_totals) {
         size_t variable = 0;
         for (size_t i = 0; i < key_nodes.size(); ++i) variable += !key_nodes[i]->isConstant();
-        for (size_t i = 0; i < key_nodes.size(); ++i) const_key[i] = variable > 0 && !q.with_totals && key_nodes[i]->isConstant();
+        for (size_t i = 0; i < key_nodes.size(); ++i) const_key[i] = variable > 0 && key_nodes[i]->isConstant();
+        for (size_t i = 0; i < key_nodes.size(); ++i)
+            if (key_nodes[i]->kind == ExprNode::Kind::Input) column_keys.emplace(key_nodes[i]->input, i);
+        auto ofColumnKeys = [&](auto& self, const ExprNode& n) -> bool {
+            switch (n.kind) {
+                case ExprNode::Kind::Constant: return true;
+                case ExprNode::Kind::Input: return column_keys.count(n.input) > 0;
+                case ExprNode::Kind::Lambda: return false;
+                case ExprNode::Kind::Function:
+                    if (!n.function || !n.function->deterministic || n.higher_order) return false;
+                    for (auto& a : n.args) if (!self(self, *a)) return false;
+                    return true;
+            }
+            return false;
+        };
+        if (array_joins.empty())
+            for (size_t i = 0; i < key_nodes.size(); ++i)
+                derived_key[i] = key_nodes[i]->kind == ExprNode::Kind::Function && ofColumnKeys(ofColumnKeys, *key_nodes[i]);
     }
     AggregatorParams agg_params;
     for (size_t i = 0; i < key_nodes.size(); ++i) {
-        if (const_key[i]) continue;
+        if (const_key[i] || derived_key[i]) continue;
         agg_key_nodes.push_back(key_nodes[i]);
         agg_params.key_types.push_back(key_nodes[i]->type);
         agg_params.key_names.push_back(post_scope.key_names[i]);
@@ -890,14 +912,33 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         }
         if (size_stats_key) recordAggregationSize(size_stats_key, seen);
         if (agg_key_nodes.size() != key_nodes.size()) {
-            Block with_constants;
+            // Derived keys are evaluated over a block laid out like the source, holding the
+            // aggregated column keys (other columns are constant defaults they never read).
+            Block source_like;
+            bool any_derived = false;
+            for (size_t i = 0; i < key_nodes.size(); ++i) any_derived = any_derived || derived_key[i];
+            if (any_derived) {
+                std::map<size_t, size_t> agg_position;   // key -> its column in `agg`
+                for (size_t i = 0, next = 0; i < key_nodes.size(); ++i)
+                    if (!const_key[i] && !derived_key[i]) agg_position[i] = next++;
+                for (size_t p = 0; p < source_scope.columns.size(); ++p) {
+                    const auto& sc = source_scope.columns[p];
+                    auto it = column_keys.find(p);
+                    if (it != column_keys.end()) { source_like.insert({agg.at(agg_position.at(it->second)).column, sc.type, sc.name}); continue; }
+                    auto one = createColumn(sc.type);
+                    one->insertDefault();
+                    source_like.insert({std::make_shared<ColumnConst>(std::move(one), agg.rows()), sc.type, sc.name});
+                }
+            }
+            Block with_keys;
             size_t next = 0;
             for (size_t i = 0; i < key_nodes.size(); ++i) {
-                if (const_key[i]) with_constants.insert({materialize(evaluate(key_nodes[i], agg)), key_nodes[i]->type, post_scope.key_names[i]});
-                else with_constants.insert(agg.at(next++));
+                if (const_key[i]) with_keys.insert({materialize(evaluate(key_nodes[i], agg)), key_nodes[i]->type, post_scope.key_names[i]});
+                else if (derived_key[i]) with_keys.insert({materialize(evaluate(key_nodes[i], source_like)), key_nodes[i]->type, post_scope.key_names[i]});
+                else with_keys.insert(agg.at(next++));
             }
-            for (; next < agg.columns(); ++next) with_constants.insert(agg.at(next));
-            agg = std::move(with_constants);
+            for (; next < agg.columns(); ++next) with_keys.insert(agg.at(next));
+            agg = std::move(with_keys);
         }
         // An empty input with GROUP BY produces no rows (without keys: one row).
         auto project = [&](Block& in) {
