@@ -690,7 +690,18 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         sources = readInKeyOrder(src.storage.get(), read_columns, query_info, order_exprs, has_limit && !negative_limit && !aggregating &&
                                  !q.distinct && limit_by.empty() && array_joins.empty() && !q.limit_with_ties && !q.with_totals && !query_info.final);
         if (!sources.empty()) read_in_order = true;
-        else sources = src.storage->read(read_columns, query_info, ctx_, threads);
+        else {
+            // Top-N dynamic filter: ORDER BY a plain integer/date column of a MergeTree table, LIMIT n.
+            const ExprNode* first_order = q.order_by.empty() ? nullptr : out_nodes[order_positions[0]].get();
+            if (ctx_.settings.use_top_k_dynamic_filtering && first_order && first_order->kind == ExprNode::Kind::Input &&
+                first_order->input < source_scope.columns.size() && has_limit && !negative_limit && limit > 0 && limit + offset <= 100000 &&
+                !aggregating && !q.distinct &&
+                limit_by.empty() && array_joins.empty() && !q.limit_with_ties && !q.with_totals && !query_info.final &&
+                q.order_by[0]->collation.empty() && !q.order_by[0]->with_fill && topKComparable(*first_order->type) &&
+                dynamic_cast<StorageMergeTree*>(src.storage.get()))
+                query_info.topk = std::make_shared<TopKThreshold>(source_scope.columns[first_order->input].name, q.order_by[0]->descending);
+            sources = src.storage->read(read_columns, query_info, ctx_, threads);
+        }
     }
     size_t nstreams = sources.size();
     // LIMIT without ORDER BY / aggregation / DISTINCT lets each stream stop early; so does ORDER BY
@@ -792,6 +803,29 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     std::vector<std::string> array_joins_names;
     for (auto& j : array_joins) array_joins_names.push_back(j.name);
 
+    // Top-N dynamic filter, executor side: each stream keeps the best limit + offset values of the
+    // ORDER BY column among rows that passed WHERE and publishes the worst of them as the bound.
+    std::vector<std::vector<double>> topk_heaps(nstreams);
+    const size_t topk_n = limit + offset;
+    auto offerTopK = [&](const Block& b, std::vector<double>& heap) {
+        const TopKThreshold& t = *query_info.topk;
+        int pos = b.positionByName(t.column);
+        if (pos < 0) return;
+        const auto& c = b.at(size_t(pos));
+        if (c.column->isConst()) return;
+        std::vector<double> values(b.rows());
+        topKValues(*c.type, *c.column, values.data());
+        // max-heap of the smallest n (ASC) / min-heap of the largest n (DESC)
+        auto better = [&](double x, double y) { return t.descending ? x > y : x < y; };
+        for (double v : values) {
+            if (heap.size() < topk_n) { heap.push_back(v); std::push_heap(heap.begin(), heap.end(), better); continue; }
+            if (!better(v, heap.front())) continue;
+            std::pop_heap(heap.begin(), heap.end(), better);
+            heap.back() = v;
+            std::push_heap(heap.begin(), heap.end(), better);
+        }
+        if (heap.size() == topk_n) query_info.topk->offer(heap.front());
+    };
     std::atomic<bool> stop{false};
     auto runStream = [&](size_t s) {
         MemoryTrackerScope mem(ctx_.memory.get());
@@ -814,6 +848,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
                 b = filterBlock(b, evaluate(filter, b), used_after_filter);
                 if (b.rows() == 0) continue;
             }
+            if (query_info.topk) offerTopK(b, topk_heaps[s]);
             size_t rows = b.rows();
             std::vector<ColumnPtr> cols = evaluateAll(stream_nodes, b);
             if (aggregating) {

@@ -70,6 +70,7 @@ const Desc kSettings[] = {
     {"optimize_on_insert", "Bool", "Do the same transformation for inserted block of data as if merge was done on this block."},
     {"do_not_merge_across_partitions_select_final", "Bool", "Merge parts only in one partition in select final"},
     {"optimize_read_in_order", "Bool", "Enable ORDER BY optimization for reading data in corresponding order in MergeTree tables."},
+    {"use_top_k_dynamic_filtering", "Bool", "Enable dynamic filtering optimization when executing a `ORDER BY <column> LIMIT n` query."},
     {"allow_suspicious_low_cardinality_types", "Bool", "Allows LowCardinality of fixed-size types (numbers, dates, IPs): usually slower than the plain type."},
 };
 
@@ -113,6 +114,7 @@ void Settings::set(const std::string& name, const Field& v) {
     else if (name == "use_skip_indexes") use_skip_indexes = toBool(name, v);
     else if (name == "force_data_skipping_indices") force_data_skipping_indices = toStr(v);
     else if (name == "optimize_read_in_order") optimize_read_in_order = toBool(name, v);
+    else if (name == "use_top_k_dynamic_filtering") use_top_k_dynamic_filtering = toBool(name, v);
     else if (name == "optimize_move_to_prewhere") optimize_move_to_prewhere = toBool(name, v);
     else if (name == "optimize_on_insert") optimize_on_insert = toBool(name, v);
     else if (name == "do_not_merge_across_partitions_select_final") do_not_merge_across_partitions_select_final = toBool(name, v);
@@ -155,6 +157,7 @@ std::vector<Settings::Row> Settings::describe() const {
         if (n == "use_skip_indexes") return s.use_skip_indexes ? "1" : "0";
         if (n == "force_data_skipping_indices") return s.force_data_skipping_indices;
         if (n == "optimize_read_in_order") return s.optimize_read_in_order ? "1" : "0";
+        if (n == "use_top_k_dynamic_filtering") return s.use_top_k_dynamic_filtering ? "1" : "0";
         if (n == "optimize_move_to_prewhere") return s.optimize_move_to_prewhere ? "1" : "0";
         if (n == "optimize_on_insert") return s.optimize_on_insert ? "1" : "0";
         if (n == "do_not_merge_across_partitions_select_final") return s.do_not_merge_across_partitions_select_final ? "1" : "0";

@@ -2,8 +2,25 @@
 #include "storage/storage.h"
 
 #include "common/exception.h"
+#include "types/create_column.h"
 
 namespace basalt {
+
+bool topKComparable(const DataType& type) {
+    bool ok = false;
+    dispatchFixed(type.id, [&](auto tag) { using T = typename decltype(tag)::type; ok = std::is_integral_v<T> && sizeof(T) <= 8; });
+    return ok;
+}
+
+void topKValues(const DataType& type, const IColumn& column, double* out) {
+    dispatchFixed(type.id, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if constexpr (std::is_integral_v<T> && sizeof(T) <= 8) {
+            const T* d = reinterpret_cast<const T*>(column.rawData());
+            for (size_t i = 0, n = column.size(); i < n; ++i) out[i] = double(d[i]);
+        }
+    });
+}
 
 void IStorage::write(std::vector<Block>, QueryContext&) {
     throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Table engine " + engineName() + " doesn't support INSERT");

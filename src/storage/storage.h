@@ -62,8 +62,33 @@ using Sources = std::vector<SourcePtr>;
 
 // What a SELECT tells the storage beyond the column list, so it can skip data: the WHERE and
 // PREWHERE conditions (alias-expanded, ANDed), when they refer to table columns only.
+// Top-N dynamic filter for `ORDER BY column [DESC] LIMIT n` (ClickHouse's top-K dynamic filtering):
+// while the query runs, the executor publishes the n-th best value of `column` among rows that
+// passed the WHERE clause; a storage may then drop rows strictly worse, which cannot be in the
+// result — before reading their other columns. Values are compared as doubles: rounding is
+// monotonic, so the test only ever keeps a superset of the rows it must keep.
+struct TopKThreshold {
+    std::string column;
+    bool descending = false;
+    std::atomic<double> bound;
+    explicit TopKThreshold(std::string c, bool desc)
+        : column(std::move(c)), descending(desc), bound(desc ? -__builtin_inf() : __builtin_inf()) {}
+    bool keeps(double v, double b) const { return descending ? v >= b : v <= b; }
+    // Tightens the bound to `v` if it is better.
+    void offer(double v) {
+        double cur = bound.load(std::memory_order_relaxed);
+        while ((descending ? v > cur : v < cur) && !bound.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {}
+    }
+};
+
+// Whether a column of this type can drive a TopKThreshold (integers, Date, DateTime, Decimal32/64,
+// Enums: no NULLs, no NaN), and its values as doubles for rows [0, column.size()).
+bool topKComparable(const DataType& type);
+void topKValues(const DataType& type, const IColumn& column, double* out);
+
 struct SelectQueryInfo {
     ASTPtr filter;
+    std::shared_ptr<TopKThreshold> topk;
     // Set by a storage that returns only rows satisfying `filter` exactly (MergeTree's PREWHERE):
     // the executor then does not filter again.
     mutable bool filter_applied = false;

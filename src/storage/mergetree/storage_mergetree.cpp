@@ -2,6 +2,7 @@
 // into parts, pruned parallel reads, merge selection and k-way merging, startup recovery.
 #include "storage/mergetree/storage_mergetree.h"
 
+#include <cmath>
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -1101,6 +1102,12 @@ public:
         ExprNodePtr prewhere;
         std::vector<NameAndType> prewhere_columns, rest_columns;
         std::vector<size_t> output;
+        // Top-N dynamic filter: rows whose `topk_position` prewhere column is worse than the bound
+        // are dropped before the rest columns are read.
+        std::shared_ptr<TopKThreshold> topk;
+        size_t topk_position = 0;
+        std::vector<NameAndType> topk_column;   // read alone first: blocks with no row within the bound are skipped
+        bool twoStage() const { return prewhere || topk; }
     };
     explicit Source(std::shared_ptr<Shared> s) : shared_(std::move(s)) {}
 
@@ -1110,7 +1117,7 @@ public:
                 size_t end = std::min(task_->end, cur_ + shared_->granules_per_block);
                 size_t first = cur_;
                 cur_ = end;
-                if (!shared_->prewhere) return conform(reader_->read(first, end), shared_->columns);
+                if (!shared_->twoStage()) return conform(reader_->read(first, end), shared_->columns);
                 Block b = readWithPrewhere(first, end);
                 if (b.rows()) return b;
                 continue;
@@ -1119,9 +1126,10 @@ public:
             if (i >= shared_->tasks.size()) return Block();
             task_ = &shared_->tasks[i];
             if (!reader_ || reader_part_ != task_->part.get()) {
-                if (shared_->prewhere) {
+                if (shared_->twoStage()) {
                     reader_ = std::make_unique<PartReader>(task_->part, shared_->prewhere_columns, shared_->fill);
                     rest_reader_ = std::make_unique<PartReader>(task_->part, shared_->rest_columns, shared_->fill);
+                    if (shared_->topk) topk_reader_ = std::make_unique<PartReader>(task_->part, shared_->topk_column, shared_->fill);
                 } else {
                     reader_ = std::make_unique<PartReader>(task_->part, shared_->columns, shared_->fill);
                 }
@@ -1142,11 +1150,42 @@ private:
     // have a matching row; only matching rows are returned.
     Block readWithPrewhere(size_t first, size_t end) {
         const auto& offsets = task_->part->granule_offsets;
+        if (shared_->topk && shared_->prewhere) {
+            // Once the top-N bound is known, most blocks have no row within it: the bound's column
+            // alone decides that, before the filter columns are read.
+            const TopKThreshold& t = *shared_->topk;
+            const double bound = t.bound.load(std::memory_order_relaxed);
+            if (!std::isinf(bound)) {
+                Block tb = conform(topk_reader_->read(first, end), shared_->topk_column);
+                const auto& c = tb.at(0);
+                topk_values_.resize(tb.rows());
+                topKValues(*c.type, *c.column, topk_values_.data());
+                bool any = false;
+                for (size_t r = 0; r < tb.rows() && !any; ++r) any = t.keeps(topk_values_[r], bound);
+                if (!any) {
+                    filtered_rows += tb.rows();
+                    filtered_bytes += tb.bytes();
+                    return Block();
+                }
+            }
+        }
         Block pw = conform(reader_->read(first, end), shared_->prewhere_columns);
         size_t rows = pw.rows();
         Filter f;
         size_t kept = 0;
-        predicateToFilter(evaluate(shared_->prewhere, pw), rows, f, kept);
+        if (shared_->prewhere) predicateToFilter(evaluate(shared_->prewhere, pw), rows, f, kept);
+        else { f.resize(rows); std::memset(f.data(), 1, rows); kept = rows; }
+        if (shared_->topk && kept) {
+            const TopKThreshold& t = *shared_->topk;
+            const double bound = t.bound.load(std::memory_order_relaxed);
+            if (!std::isinf(bound)) {
+                const auto& c = pw.at(shared_->topk_position);
+                topk_values_.resize(rows);
+                topKValues(*c.type, *c.column, topk_values_.data());
+                for (size_t r = 0; r < rows; ++r)
+                    if (f[r] && !t.keeps(topk_values_[r], bound)) { f[r] = 0; --kept; }
+            }
+        }
         if (kept < rows) {
             filtered_rows += rows - kept;
             filtered_bytes += rows ? pw.bytes() / rows * (rows - kept) : 0;
@@ -1193,7 +1232,8 @@ private:
     std::shared_ptr<Shared> shared_;
     const ReadTask* task_ = nullptr;
     size_t cur_ = 0;
-    std::unique_ptr<PartReader> reader_, rest_reader_;
+    PODArray<double> topk_values_;
+    std::unique_ptr<PartReader> reader_, rest_reader_, topk_reader_;
     const MergeTreeDataPart* reader_part_ = nullptr;
 };
 
@@ -1276,6 +1316,54 @@ Sources StorageMergeTree::read(const std::vector<std::string>& columns, const Se
             shared->prewhere_columns.clear();
             shared->rest_columns.clear();
             shared->output.clear();
+        }
+    }
+    // Top-N dynamic filter: its column joins the first stage (with or without a PREWHERE).
+    if (info.topk) {
+        const NameAndType* col = nullptr;
+        for (auto& sc : schema.columns)
+            if (sc.name == info.topk->column) col = &sc;
+        if (col && topKComparable(*col->type)) {
+            if (!shared->prewhere) {
+                shared->prewhere_columns.clear();
+                shared->rest_columns.clear();
+                shared->output.clear();
+                shared->prewhere_columns.push_back(*col);
+                for (auto& c : shared->columns) {
+                    if (c.name == col->name) { shared->output.push_back(0); continue; }
+                    size_t pos = SIZE_MAX;
+                    for (size_t i = 0; i < shared->rest_columns.size(); ++i)
+                        if (shared->rest_columns[i].name == c.name) pos = 1 + i;
+                    if (pos == SIZE_MAX) { pos = 1 + shared->rest_columns.size(); shared->rest_columns.push_back(c); }
+                    shared->output.push_back(pos);
+                }
+                shared->topk_position = 0;
+                shared->topk = info.topk;
+            } else {
+                size_t pos = SIZE_MAX;
+                for (size_t i = 0; i < shared->prewhere_columns.size(); ++i)
+                    if (shared->prewhere_columns[i].name == col->name) pos = i;
+                if (pos == SIZE_MAX) {
+                    // Moved from the rest columns to the end of the first stage (the PREWHERE
+                    // expression's inputs keep their positions).
+                    size_t old_rest = SIZE_MAX;
+                    for (size_t i = 0; i < shared->rest_columns.size(); ++i)
+                        if (shared->rest_columns[i].name == col->name) old_rest = i;
+                    size_t npw = shared->prewhere_columns.size();
+                    pos = npw;
+                    shared->prewhere_columns.push_back(*col);
+                    for (auto& o : shared->output) {
+                        if (o < npw) continue;
+                        size_t r = o - npw;
+                        if (r == old_rest) o = pos;
+                        else o = npw + 1 + (old_rest != SIZE_MAX && r > old_rest ? r - 1 : r);
+                    }
+                    if (old_rest != SIZE_MAX) shared->rest_columns.erase(shared->rest_columns.begin() + old_rest);
+                }
+                shared->topk_position = pos;
+                shared->topk = info.topk;
+            }
+            shared->topk_column = {*col};
         }
     }
     shared->granules_per_block = std::max<size_t>(1, ctx.settings.max_block_size / std::max<size_t>(1, settings_.index_granularity));
