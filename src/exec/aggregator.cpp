@@ -340,6 +340,56 @@ void AggregatedData::emplaceKeys(const Columns& keys, size_t rows, char** places
             break;
         }
         case AggregationMethod::Serialized: {
+            // Keys of fixed-width and String columns (GROUP BY UserID, SearchPhrase) are laid out
+            // for the whole block column by column, in serializeValue's format (raw bytes; uint32
+            // length + bytes), hashed, then looked up with the cell of a row 16 ahead prefetched.
+            // Other key types (Nullable, arrays, ...) are serialized row by row.
+            bool batch = true;
+            for (auto& k : keys) batch = batch && (k->valueSizeOfFixed() > 0 || dynamic_cast<const ColumnString*>(k.get()));
+            if (batch) {
+                key_offsets_.resize(rows + 1);
+                size_t* ko = key_offsets_.data();
+                std::memset(ko, 0, (rows + 1) * sizeof(size_t));
+                for (auto& k : keys) {
+                    if (size_t w = k->valueSizeOfFixed()) { for (size_t i = 0; i < rows; ++i) ko[i + 1] += w; continue; }
+                    auto& sc = static_cast<const ColumnString&>(*k);
+                    for (size_t i = 0; i < rows; ++i) ko[i + 1] += 4 + (sc.offsetAt(i + 1) - sc.offsetAt(i));
+                }
+                for (size_t i = 0; i < rows; ++i) ko[i + 1] += ko[i];
+                key_bytes_.resize(ko[rows]);
+                char* kb = key_bytes_.data();
+                cursor_.resize(rows);
+                size_t* cur = cursor_.data();
+                std::memcpy(cur, ko, rows * sizeof(size_t));
+                for (auto& k : keys) {
+                    if (size_t w = k->valueSizeOfFixed()) {
+                        const char* d = k->rawData();
+                        for (size_t i = 0; i < rows; ++i) { std::memcpy(kb + cur[i], d + i * w, w); cur[i] += w; }
+                        continue;
+                    }
+                    auto& sc = static_cast<const ColumnString&>(*k);
+                    const char* chars = sc.getChars().data();
+                    for (size_t i = 0; i < rows; ++i) {
+                        size_t b = sc.offsetAt(i);
+                        uint32_t len = uint32_t(sc.offsetAt(i + 1) - b);
+                        std::memcpy(kb + cur[i], &len, 4);
+                        std::memcpy(kb + cur[i] + 4, chars + b, len);
+                        cur[i] += 4 + len;
+                    }
+                }
+                hashes_.resize(rows);
+                uint64_t* hs = hashes_.data();
+                for (size_t i = 0; i < rows; ++i) hs[i] = bytesHash(kb + ko[i], ko[i + 1] - ko[i]);
+                constexpr size_t kAhead = 16;
+                auto persist = [&](std::string_view str) { return arena_->insert(str.data(), str.size()); };
+                for (size_t i = 0; i < rows; ++i) {
+                    if (i + kAhead < rows) map_str_.prefetch(hs[i + kAhead]);
+                    char*& slot = map_str_.emplace(std::string_view(kb + ko[i], ko[i + 1] - ko[i]), hs[i], inserted, persist);
+                    if (inserted) { slot = nullptr; slot = newState(); }
+                    places[i] = slot;
+                }
+                break;
+            }
             std::string buf;
             for (size_t i = 0; i < rows; ++i) {
                 buf.clear();

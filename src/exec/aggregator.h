@@ -95,6 +95,8 @@ private:
     PODArray<char*> places_;
     PODArray<uint64_t> hashes_;
     PODArray<UInt128> keys128_;
+    PODArray<size_t> key_offsets_, cursor_;   // Serialized: each row's key bytes in key_bytes_
+    PODArray<char> key_bytes_;
 };
 
 AggregationMethod chooseAggregationMethod(const DataTypes& key_types);
