@@ -236,6 +236,14 @@ public:
         return nullptr;
     }
 
+    // Sizes an empty table for about n keys at once (no rehash on the way there).
+    void reserve(size_t n) {
+        if (size_) return;
+        size_t cells = 256;
+        while (cells < n * 2) cells *= 2;
+        if (cells > cells_.size()) init(cells);
+    }
+
     size_t size() const { return size_; }
 
     template <typename F>

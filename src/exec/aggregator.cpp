@@ -130,6 +130,7 @@ bool AggregatedData::reserve(size_t groups) {
         forEachMap64([&](FixedHashMap<uint64_t, char*>& m) { m.reserve(groups / n); });
     }
     else if (method_ == AggregationMethod::Key128) map128_.reserve(groups);
+    else if (method_ == AggregationMethod::Serialized) map_str_.reserve(groups);
     else return false;
     return true;
 }
