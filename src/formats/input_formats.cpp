@@ -148,6 +148,15 @@ void parseDelimited(ReadBuffer& in, const Block& header, const FormatSettings& s
         for (size_t i = 0; i < header.columns(); ++i) mapping.push_back(int(i));
     }
     std::vector<bool> seen(header.columns());
+    // Every column mapped to a field (always so without a header): each row sets them all, so
+    // there is nothing to fill in per row (a per-row pass over the columns showed as 4% of a
+    // 105-column TSV insert).
+    bool all_columns = true;
+    {
+        std::vector<bool> mapped(header.columns());
+        for (int c : mapping) if (c >= 0) mapped[size_t(c)] = true;
+        for (bool m : mapped) all_columns = all_columns && m;
+    }
     auto skipField = [&] {
         if (csv) {
             if (!in.eof() && *in.pos == '"') {
@@ -177,14 +186,14 @@ void parseDelimited(ReadBuffer& in, const Block& header, const FormatSettings& s
             int col = mapping[f];
             if (col < 0) { skipField(); continue; }
             deserializeText(bb.type(col), *bb.cols[col], in, style, s);
-            seen[col] = true;
+            if (!all_columns) seen[col] = true;
         }
         if (!atLineEnd(in)) {
             if (!in.eof() && *in.pos == delim)
                 fail(ErrorCodes::INCORRECT_DATA, "Expected end of line, found a delimiter: more fields than columns (" + std::to_string(mapping.size()) + ")");
             fail(ErrorCodes::CANNOT_PARSE_INPUT_ASSERTION_FAILED, "Cannot parse input: expected '\\n' before: '" + around(in) + "'");
         }
-        fillMissing(bb, seen);
+        if (!all_columns) fillMissing(bb, seen);
         bb.rowDone();
     }
 }
