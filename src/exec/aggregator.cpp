@@ -595,13 +595,23 @@ Block AggregatedData::finalize(const std::vector<DataTypePtr>& result_types) {
             });
             break;
         }
-        case AggregationMethod::Key128:
-            map128_.forEach([&](const UInt128& k, char*& p) {
+        case AggregationMethod::Key128: {
+            auto emit = [&](const UInt128& k, char* p) {
                 const char* kp = reinterpret_cast<const char*>(&k);
                 for (auto& kc : key_cols) kc->deserializeAndInsert(kp);
                 emitStates(p);
-            });
+            };
+            if (map128_.hasZeroKey()) emit(0, map128_.zeroCell().mapped);
+            // States are scattered over the arena: prefetch a few groups ahead (as for Key64).
+            auto* cells = map128_.cellsBegin();
+            const size_t cn = map128_.cellCount();
+            constexpr size_t kAhead = 16;
+            for (size_t i = 0; i < cn; ++i) {
+                if (i + kAhead < cn && cells[i + kAhead].key) __builtin_prefetch(cells[i + kAhead].mapped);
+                if (cells[i].key) emit(cells[i].key, cells[i].mapped);
+            }
             break;
+        }
         case AggregationMethod::OneString: {
             auto& out = static_cast<ColumnString&>(*key_cols[0]);
             map64_.forEach([&](const uint64_t& k, char*& p) {
