@@ -2,6 +2,7 @@
 #include "analyzer/expression.h"
 
 #include <cstring>
+#include <set>
 #include <unordered_map>
 
 #include "columns/column_low_cardinality.h"
@@ -56,8 +57,33 @@ struct Evaluator {
     // e.g. intDiv by zero, or be expensive); inputs and constants are free.
     static bool needsShortCircuit(const ExprNode& n) {
         for (size_t i = 1; i < n.args.size(); ++i)
-            if (n.args[i]->kind == ExprNode::Kind::Function) return true;
+            if (n.args[i]->kind == ExprNode::Kind::Function && !cheapAndSafe(*n.args[i])) return true;
         return false;
+    }
+
+    // Comparisons of numbers/dates and logical operators over such: they cannot throw and cost
+    // less than masking (ClickBench's `CounterID = 62 AND EventDate >= ... AND IsRefresh = 0 ...`
+    // spent half its time filtering and scattering columns for lazy AND branches).
+    static bool cheapAndSafe(const ExprNode& n) {
+        if (n.kind == ExprNode::Kind::Input || n.kind == ExprNode::Kind::Constant) return true;
+        if (n.kind != ExprNode::Kind::Function || !n.function || n.higher_order) return false;
+        static const std::set<std::string> comparisons = {"equals", "notEquals", "less", "greater", "lessOrEquals", "greaterOrEquals", "in", "notIn"};
+        static const std::set<std::string> logical = {"and", "or", "not"};
+        const std::string& f = n.function->name;
+        if (comparisons.count(f)) {
+            // Columns of numbers/dates against columns or constants (a constant's conversion, e.g.
+            // of '2013-07-01' to a Date, does not depend on which rows are evaluated).
+            for (auto& a : n.args) {
+                if (a->kind == ExprNode::Kind::Constant) continue;
+                const DataType& t = *removeNullable(a->type);
+                bool plain = t.isNumber() || t.id == TypeId::Date || t.id == TypeId::Date32 || t.id == TypeId::DateTime || t.id == TypeId::Bool;
+                if (!plain || a->kind != ExprNode::Kind::Input) return false;
+            }
+            return true;
+        }
+        if (!logical.count(f)) return false;
+        for (auto& a : n.args) if (!cheapAndSafe(*a)) return false;
+        return true;
     }
 
     // Evaluates `node` only on rows where mask[i] != 0; other rows get the type's default.
@@ -68,8 +94,23 @@ struct Evaluator {
             full->insertManyDefaults(rows);
             return full;
         }
+        // Only the columns the node reads are filtered; the others stand in as constants.
+        std::vector<bool> used(block.columns(), false);
+        bool all = false;
+        auto mark = [&](auto& self, const ExprNode& x) -> void {
+            if (x.kind == ExprNode::Kind::Input && x.input < used.size()) used[x.input] = true;
+            if (x.kind == ExprNode::Kind::Lambda) all = true;   // lambda bodies index past the block
+            for (auto& a : x.args) self(self, *a);
+        };
+        mark(mark, *node);
         Block sub;
-        for (auto& c : block.data()) sub.insert({c.column->filter(mask, kept), c.type, c.name});
+        for (size_t i = 0; i < block.columns(); ++i) {
+            const auto& c = block.at(i);
+            if (all || used[i] || c.column->size() == 0) { sub.insert({c.column->filter(mask, kept), c.type, c.name}); continue; }
+            auto one = c.column->cloneEmpty();
+            one->insertDefault();
+            sub.insert({std::make_shared<ColumnConst>(std::move(one), kept), c.type, c.name});
+        }
         if (block.columns() == 0) sub.setRowsWithoutColumns(kept);
         Evaluator inner{sub, kept, {}};
         ColumnPtr part = materialize(inner.eval(node));
@@ -127,8 +168,10 @@ struct Evaluator {
                 ColumnPtr c = k == 0 ? materialize(eval(n.args[0])) : evaluateMasked(n.args[k], remaining, count(remaining));
                 args.push_back({c, n.args[k]->type, n.args[k]->name});
                 truthMask(c, rows, mask);
+                ColumnPtr plain = removeLowCardinality(c);
+                const uint8_t* nulls = plain->isNullable() ? static_cast<const ColumnNullable&>(*plain).getNullMap().data() : nullptr;
                 for (size_t i = 0; i < rows; ++i)
-                    if (remaining[i] && !c->isNullAt(i) && (is_and ? !mask[i] : mask[i])) remaining[i] = 0;
+                    if (remaining[i] && !(nulls && nulls[i]) && (is_and ? !mask[i] : mask[i])) remaining[i] = 0;
             }
             return n.function->execute(args, rows);
         }
