@@ -6,7 +6,8 @@
 //   env: SUITES (events,hits), EVENTS_TSV / HITS_TSV (the generated data), THREADS (default nproc),
 //        INSERT_RUNS (3), QUERY_RUNS (5), WORK (engines' data dirs, default bench/data),
 //        QUIET_WAIT / QUIET_MAX_BUSY (see waitQuiet), REUSE=1 (time the queries on the tables a
-//        previous run left; no inserts), REPORT (markdown output file), CHART (PNG output file).
+//        previous run left; no inserts), REPORT (markdown output file), CHART (PNG output file),
+//        CHART_ONLY=WORK/bench-results.json (only redraw the chart of that run).
 //
 // Per suite (a table, its data and its queries):
 //   (a) insert throughput: a fresh table per run, best of INSERT_RUNS, the engines interleaved, for
@@ -32,7 +33,7 @@ const os = require('os');
 const { spawnSync, execFileSync } = require('child_process');
 
 const anchors = process.env.ANCHORS || '/tmp/anchors';
-const bin = path.resolve(process.argv[2]);
+const bin = process.argv[2] ? path.resolve(process.argv[2]) : '';
 const here = __dirname;
 const THREADS = Number(process.env.THREADS || os.cpus().length);
 const INSERT_RUNS = Number(process.env.INSERT_RUNS || 3);
@@ -404,7 +405,7 @@ function chart(ALL, file) {
   }
   fs.writeFileSync(dat, lines.join('\n') + '\n');
   const gp = [
-    `set terminal pngcairo size 900,${Math.max(400, 60 + 16 * i)} font ",9"`,
+    `set terminal pngcairo noenhanced size 900,${Math.max(400, 60 + 16 * i)} font ",9"`,
     `set output "${file}"`,
     'set title "basalt time / other engine time per query (log2 scale; left of 0 = basalt faster)"',
     `set ytics (${ticks.join(', ')})`, 'set yrange [-1:*] reverse', 'set grid xtics',
@@ -419,6 +420,11 @@ function chart(ALL, file) {
 
 // ---------------------------------------------------------------- main
 (async () => {
+  if (process.env.CHART_ONLY) {   // redraw the chart of an earlier run: CHART_ONLY=bench-results.json CHART=out.png
+    fs.mkdirSync(WORK, { recursive: true });
+    chart(JSON.parse(fs.readFileSync(process.env.CHART_ONLY, 'utf8')), process.env.CHART || path.join(here, 'ratios.png'));
+    return;
+  }
   fs.mkdirSync(WORK, { recursive: true });
   if (!REUSE) fs.rmSync(CDIR, { recursive: true, force: true });
   const ALL = { threads: THREADS, query_runs: QUERY_RUNS, insert_runs: INSERT_RUNS, started: new Date().toISOString(), load_start: load(),
