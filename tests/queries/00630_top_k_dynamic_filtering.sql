@@ -16,3 +16,11 @@ SELECT * FROM t_topk ORDER BY v, k, ts, s LIMIT 3 SETTINGS use_top_k_dynamic_fil
 SELECT count() FROM (SELECT v FROM t_topk WHERE v = -1000 ORDER BY v LIMIT 1000);
 SELECT ts FROM t_topk WHERE k = 100000 ORDER BY ts LIMIT 3;
 DROP TABLE t_topk;
+-- a column added by ALTER: old parts read it as its default
+CREATE TABLE t_topk2 (k UInt32) ENGINE = MergeTree ORDER BY k SETTINGS index_granularity = 64;
+INSERT INTO t_topk2 SELECT number FROM numbers(5000);
+ALTER TABLE t_topk2 ADD COLUMN d UInt32 DEFAULT 7;
+INSERT INTO t_topk2 SELECT number, number % 5 FROM numbers(5000, 3000);
+SELECT d, k FROM t_topk2 ORDER BY d, k LIMIT 4 SETTINGS max_threads = 2;
+SELECT d, k FROM t_topk2 WHERE k % 2 = 0 ORDER BY d DESC, k LIMIT 3 SETTINGS max_threads = 2;
+DROP TABLE t_topk2;

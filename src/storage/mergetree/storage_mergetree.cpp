@@ -1158,8 +1158,9 @@ private:
             if (!std::isinf(bound)) {
                 Block tb = conform(topk_reader_->read(first, end), shared_->topk_column);
                 const auto& c = tb.at(0);
+                ColumnPtr values = materialize(c.column);
                 topk_values_.resize(tb.rows());
-                topKValues(*c.type, *c.column, topk_values_.data());
+                topKValues(*c.type, *values, topk_values_.data());
                 bool any = false;
                 for (size_t r = 0; r < tb.rows() && !any; ++r) any = t.keeps(topk_values_[r], bound);
                 if (!any) {
@@ -1180,8 +1181,9 @@ private:
             const double bound = t.bound.load(std::memory_order_relaxed);
             if (!std::isinf(bound)) {
                 const auto& c = pw.at(shared_->topk_position);
+                ColumnPtr values = materialize(c.column);   // a column added by ALTER is a constant in old parts
                 topk_values_.resize(rows);
-                topKValues(*c.type, *c.column, topk_values_.data());
+                topKValues(*c.type, *values, topk_values_.data());
                 for (size_t r = 0; r < rows; ++r)
                     if (f[r] && !t.keeps(topk_values_[r], bound)) { f[r] = 0; --kept; }
             }
