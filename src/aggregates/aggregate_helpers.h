@@ -2,6 +2,7 @@
 // statistical.cpp, uniq.cpp, quantile.cpp and collections.cpp: argument/parameter checking with
 // ClickHouse's error codes, a base for trivially copyable states, and typed column access.
 #pragma once
+#include <type_traits>
 #include <cmath>
 #include <cstring>
 #include <new>
@@ -85,6 +86,14 @@ inline uint64_t uintParam(const Field& f) {
     if (f.is<bool>()) return f.get<bool>();
     if (f.is<std::string>()) throw Exception(ErrorCodes::CANNOT_CONVERT_TYPE, "Cannot convert String to unsigned long");
     throw Exception(ErrorCodes::BAD_ARGUMENTS, "Parameter of aggregate function should be a non-negative integer, got " + f.toSQL());
+}
+
+// Integer sums wrap around on overflow, as in ClickHouse. C++ leaves signed overflow undefined, so
+// signed integer accumulators add through the unsigned type (the same bits, defined behaviour;
+// vectorizes the same).
+template <typename A> inline void addTo(A& acc, A v) {
+    if constexpr (std::is_integral_v<A> && std::is_signed_v<A>) acc = A(std::make_unsigned_t<A>(acc) + std::make_unsigned_t<A>(v));
+    else acc += v;
 }
 
 [[noreturn]] inline void throwTruncated() { throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Truncated aggregate state"); }

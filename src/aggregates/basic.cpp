@@ -30,6 +30,7 @@ void checkArgs(const std::string& fn, const DataTypes& args, size_t n) {
 
 // States that are one trivially copyable struct share TrivialStateBase (aggregate_helpers.h).
 using agg::TrivialStateBase;
+using agg::addTo;
 
 // ---------------------------------------------------------------- count
 class Count final : public TrivialStateBase<uint64_t> {
@@ -71,18 +72,18 @@ class Sum final : public TrivialStateBase<Acc> {
     using Base = TrivialStateBase<Acc>;
 public:
     Sum(const std::string& name, DataTypes args, DataTypePtr rt) : Base(name, std::move(args), {}, std::move(rt)) {}
-    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena*) const override { Base::data(p) += Acc(columnData<T>(cols[0])[row]); }
+    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena*) const override { addTo(Base::data(p), Acc(columnData<T>(cols[0])[row])); }
     void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn** cols, Arena*, const uint8_t* filter) const override {
         const T* d = columnData<T>(cols[0]);
-        if (filter) { for (size_t i = 0; i < rows; ++i) if (filter[i]) Base::data(places[i] + off) += Acc(d[i]); }
-        else for (size_t i = 0; i < rows; ++i) Base::data(places[i] + off) += Acc(d[i]);
+        if (filter) { for (size_t i = 0; i < rows; ++i) if (filter[i]) addTo(Base::data(places[i] + off), Acc(d[i])); }
+        else for (size_t i = 0; i < rows; ++i) addTo(Base::data(places[i] + off), Acc(d[i]));
     }
     void addBatchSinglePlace(size_t rows, AggregateDataPtr p, const IColumn** cols, Arena*, const uint8_t* filter) const override {
         const T* d = columnData<T>(cols[0]);
         if (filter) {
             Acc s{};
-            for (size_t i = 0; i < rows; ++i) s += filter[i] ? Acc(d[i]) : Acc(0);
-            Base::data(p) += s;
+            for (size_t i = 0; i < rows; ++i) addTo(s, filter[i] ? Acc(d[i]) : Acc(0));
+            addTo(Base::data(p), s);
             return;
         }
         // Independent partial sums let the compiler vectorize (integers) and shorten the float
@@ -91,13 +92,13 @@ public:
         Acc part[U] = {};
         size_t i = 0;
         for (; i + U <= rows; i += U)
-            for (size_t k = 0; k < U; ++k) part[k] += Acc(d[i + k]);
+            for (size_t k = 0; k < U; ++k) addTo(part[k], Acc(d[i + k]));
         Acc s{};
-        for (size_t k = 0; k < U; ++k) s += part[k];
-        for (; i < rows; ++i) s += Acc(d[i]);
-        Base::data(p) += s;
+        for (size_t k = 0; k < U; ++k) addTo(s, part[k]);
+        for (; i < rows; ++i) addTo(s, Acc(d[i]));
+        addTo(Base::data(p), s);
     }
-    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena*) const override { Base::data(p) += Base::data(r); }
+    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena*) const override { addTo(Base::data(p), Base::data(r)); }
     void insertResultInto(AggregateDataPtr p, IColumn& to, Arena*) const override { static_cast<ColumnVector<Acc>&>(to).insertValue(Base::data(p)); }
 };
 
@@ -111,7 +112,7 @@ public:
     Avg(DataTypes args, double scale_div = 1) : Base("avg", std::move(args), {}, makeType(TypeId::Float64)), scale_div_(scale_div) {}
     void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena*) const override {
         auto& d = Base::data(p);
-        d.sum += Acc(columnData<T>(cols[0])[row]);
+        addTo(d.sum, Acc(columnData<T>(cols[0])[row]));
         ++d.count;
     }
     void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn** cols, Arena*, const uint8_t* filter) const override {
@@ -119,7 +120,7 @@ public:
         for (size_t i = 0; i < rows; ++i) {
             if (filter && !filter[i]) continue;
             auto& d = Base::data(places[i] + off);
-            d.sum += Acc(v[i]);
+            addTo(d.sum, Acc(v[i]));
             ++d.count;
         }
     }
@@ -127,22 +128,22 @@ public:
         const T* v = columnData<T>(cols[0]);
         auto& d = Base::data(p);
         if (filter) {
-            for (size_t i = 0; i < rows; ++i) if (filter[i]) { d.sum += Acc(v[i]); ++d.count; }
+            for (size_t i = 0; i < rows; ++i) if (filter[i]) { addTo(d.sum, Acc(v[i])); ++d.count; }
             return;
         }
         constexpr size_t U = 8;
         Acc part[U] = {};
         size_t i = 0;
         for (; i + U <= rows; i += U)
-            for (size_t k = 0; k < U; ++k) part[k] += Acc(v[i + k]);
+            for (size_t k = 0; k < U; ++k) addTo(part[k], Acc(v[i + k]));
         Acc s{};
-        for (size_t k = 0; k < U; ++k) s += part[k];
-        for (; i < rows; ++i) s += Acc(v[i]);
-        d.sum += s;
+        for (size_t k = 0; k < U; ++k) addTo(s, part[k]);
+        for (; i < rows; ++i) addTo(s, Acc(v[i]));
+        addTo(d.sum, s);
         d.count += rows;
     }
     void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena*) const override {
-        Base::data(p).sum += Base::data(r).sum;
+        addTo(Base::data(p).sum, Base::data(r).sum);
         Base::data(p).count += Base::data(r).count;
     }
     // ClickHouse's state format: the numerator as stored, then the count as VarUInt.

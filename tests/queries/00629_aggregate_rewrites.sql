@@ -13,3 +13,4 @@ SELECT k * 2 AS k2, count() FROM (SELECT number % 4 AS k FROM numbers(8)) GROUP 
 SELECT number % 3 + 1 AS k, count() FROM numbers(9) GROUP BY k ORDER BY k;
 SELECT k, k + rand() * 0 AS r, count() FROM (SELECT number % 2 AS k FROM numbers(4)) GROUP BY k, r ORDER BY k;
 SELECT toString(d) AS s, d, count() FROM (SELECT toDate('2024-01-01') + number % 3 AS d FROM numbers(9)) GROUP BY d, s ORDER BY d;
+SELECT sum(x), avg(x), sum(-x - 1), sumIf(x, 1) FROM (SELECT toInt64(9223372036854775807) AS x FROM numbers(3));
