@@ -1108,6 +1108,25 @@ public:
         size_t topk_position = 0;
         std::vector<NameAndType> topk_column;   // read alone first: blocks with no row within the bound are skipped
         bool twoStage() const { return prewhere || topk; }
+        // Requested columns not in the first stage become rest columns; output maps each
+        // requested column to its position in (prewhere columns, then rest columns).
+        void layoutStages() {
+            rest_columns.clear();
+            output.clear();
+            auto find = [](const std::vector<NameAndType>& v, const std::string& name) {
+                for (size_t i = 0; i < v.size(); ++i) if (v[i].name == name) return i;
+                return v.size();
+            };
+            for (auto& c : columns) {
+                size_t pos = find(prewhere_columns, c.name);
+                if (pos == prewhere_columns.size()) {
+                    size_t r = find(rest_columns, c.name);
+                    if (r == rest_columns.size()) rest_columns.push_back(c);
+                    pos = prewhere_columns.size() + r;
+                }
+                output.push_back(pos);
+            }
+        }
     };
     explicit Source(std::shared_ptr<Shared> s) : shared_(std::move(s)) {}
 
@@ -1296,20 +1315,7 @@ Sources StorageMergeTree::read(const std::vector<std::string>& columns, const Se
                     scope.columns.push_back({schema.columns[i].name, schema.columns[i].type});
                 }
                 shared->prewhere = analyzer.analyze(info.filter, scope);
-                for (auto& c : shared->columns) {
-                    size_t pos = SIZE_MAX;
-                    for (size_t i = 0; i < shared->prewhere_columns.size(); ++i)
-                        if (shared->prewhere_columns[i].name == c.name) pos = i;
-                    if (pos == SIZE_MAX) {
-                        for (size_t i = 0; i < shared->rest_columns.size(); ++i)
-                            if (shared->rest_columns[i].name == c.name) pos = shared->prewhere_columns.size() + i;
-                    }
-                    if (pos == SIZE_MAX) {
-                        pos = shared->prewhere_columns.size() + shared->rest_columns.size();
-                        shared->rest_columns.push_back(c);
-                    }
-                    shared->output.push_back(pos);
-                }
+                shared->layoutStages();
                 info.filter_applied = true;
             }
         } catch (const Exception&) {
@@ -1326,45 +1332,14 @@ Sources StorageMergeTree::read(const std::vector<std::string>& columns, const Se
         for (auto& sc : schema.columns)
             if (sc.name == info.topk->column) col = &sc;
         if (col && topKComparable(*col->type)) {
-            if (!shared->prewhere) {
-                shared->prewhere_columns.clear();
-                shared->rest_columns.clear();
-                shared->output.clear();
-                shared->prewhere_columns.push_back(*col);
-                for (auto& c : shared->columns) {
-                    if (c.name == col->name) { shared->output.push_back(0); continue; }
-                    size_t pos = SIZE_MAX;
-                    for (size_t i = 0; i < shared->rest_columns.size(); ++i)
-                        if (shared->rest_columns[i].name == c.name) pos = 1 + i;
-                    if (pos == SIZE_MAX) { pos = 1 + shared->rest_columns.size(); shared->rest_columns.push_back(c); }
-                    shared->output.push_back(pos);
-                }
-                shared->topk_position = 0;
-                shared->topk = info.topk;
-            } else {
-                size_t pos = SIZE_MAX;
-                for (size_t i = 0; i < shared->prewhere_columns.size(); ++i)
-                    if (shared->prewhere_columns[i].name == col->name) pos = i;
-                if (pos == SIZE_MAX) {
-                    // Moved from the rest columns to the end of the first stage (the PREWHERE
-                    // expression's inputs keep their positions).
-                    size_t old_rest = SIZE_MAX;
-                    for (size_t i = 0; i < shared->rest_columns.size(); ++i)
-                        if (shared->rest_columns[i].name == col->name) old_rest = i;
-                    size_t npw = shared->prewhere_columns.size();
-                    pos = npw;
-                    shared->prewhere_columns.push_back(*col);
-                    for (auto& o : shared->output) {
-                        if (o < npw) continue;
-                        size_t r = o - npw;
-                        if (r == old_rest) o = pos;
-                        else o = npw + 1 + (old_rest != SIZE_MAX && r > old_rest ? r - 1 : r);
-                    }
-                    if (old_rest != SIZE_MAX) shared->rest_columns.erase(shared->rest_columns.begin() + old_rest);
-                }
-                shared->topk_position = pos;
-                shared->topk = info.topk;
-            }
+            // Appended, so the PREWHERE expression's inputs keep their positions.
+            if (!shared->prewhere) shared->prewhere_columns.clear();
+            size_t pos = 0;
+            while (pos < shared->prewhere_columns.size() && shared->prewhere_columns[pos].name != col->name) ++pos;
+            if (pos == shared->prewhere_columns.size()) shared->prewhere_columns.push_back(*col);
+            shared->layoutStages();
+            shared->topk_position = pos;
+            shared->topk = info.topk;
             shared->topk_column = {*col};
         }
     }
