@@ -346,23 +346,19 @@ void parseValues(ReadBuffer& in, const Block& header, const FormatSettings& s, B
 
 }  // namespace
 
-namespace {
-bool isTSVNoHeader(const std::string& name) { return name == "TabSeparated" || name == "TSV" || name == "TabSeparatedRaw" || name == "TSVRaw"; }
-bool isJSONRows(const std::string& name) { return name == "JSONEachRow" || name == "JSONLines" || name == "NDJSON" || name == "JSONCompactEachRow"; }
-}  // namespace
-
-bool isSplittableAtLines(const std::string& name0) {
-    std::string name = canonicalFormatName(name0);
-    return isTSVNoHeader(name) || isJSONRows(name);
+bool isSplittableAtLines(const std::string& name) {
+    RowSplit r = rowSplitFor(name);
+    return r.splittable && r.header_rows == 0 && r.mode != RowSplit::Mode::Csv;
 }
 
 size_t nextRowStart(const std::string& name0, std::string_view data, size_t from) {
-    std::string name = canonicalFormatName(name0);
-    if (isTSVNoHeader(name)) {
+    RowSplit split = rowSplitFor(name0);
+    if (!split.splittable || split.header_rows != 0 || split.mode == RowSplit::Mode::Csv) return std::string_view::npos;
+    if (split.mode == RowSplit::Mode::Lines) {
         size_t nl = data.find('\n', from);
         return nl == std::string_view::npos ? nl : nl + 1;
     }
-    if (!isJSONRows(name)) return std::string_view::npos;
+    std::string name = canonicalFormatName(name0);
     const char close = name == "JSONCompactEachRow" ? ']' : '}', open = close == ']' ? '[' : '{';
     auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
     for (size_t nl = data.find('\n', from); nl != std::string_view::npos; nl = data.find('\n', nl + 1)) {
