@@ -24,3 +24,5 @@ INSERT INTO t_topk2 SELECT number, number % 5 FROM numbers(5000, 3000);
 SELECT d, k FROM t_topk2 ORDER BY d, k LIMIT 4 SETTINGS max_threads = 2;
 SELECT d, k FROM t_topk2 WHERE k % 2 = 0 ORDER BY d DESC, k LIMIT 3 SETTINGS max_threads = 2;
 DROP TABLE t_topk2;
+SELECT value FROM system.settings WHERE name = 'use_top_k_dynamic_filtering';
+SELECT 1 SETTINGS use_top_k_dynamic_filtering = 'maybe' /* { serverError 467 } */;
