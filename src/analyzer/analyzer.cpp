@@ -9,6 +9,7 @@
 #include "common/string_utils.h"
 #include "functions/cast.h"
 #include "exec/block_ops.h"
+#include "exec/window.h"
 #include "interpreter/context.h"
 #include "sql/parser.h"
 #include "storage/catalog.h"
@@ -69,6 +70,11 @@ ASTPtr AliasMap::expandImpl(const ASTPtr& ast, std::vector<std::string>& stack, 
         bool self = !ast->alias.empty() && aliases_.count(ast->alias) && aliases_.at(ast->alias).get() == ast.get();
         if (self) stack.push_back(ast->alias);
         for (auto& a : copy->arguments) a = expandImpl(a, stack, inner);
+        // f(x) OVER (PARTITION BY k ORDER BY a): aliases are usable in the window too.
+        if (copy->window) {
+            for (auto& p : copy->window->partition_by) p = expandImpl(p, stack, inner);
+            for (auto& o : copy->window->order_by) o->expr = expandImpl(o->expr, stack, inner);
+        }
         if (self) stack.pop_back();
         return copy;
     }
@@ -93,6 +99,18 @@ bool containsAggregate(const ASTPtr& ast) {
     auto* fn = ast->as<ASTFunction>();
     if (!fn) return false;
     if (fn->name == "lambda") return false;
+    if (fn->isWindowFunction()) {
+        // sum(x) OVER w is not an aggregation; sum(sum(x)) OVER w and OVER (ORDER BY sum(x)) are.
+        for (auto& a : fn->arguments)
+            if (containsAggregate(a)) return true;
+        if (fn->window) {
+            for (auto& p : fn->window->partition_by)
+                if (containsAggregate(p)) return true;
+            for (auto& o : fn->window->order_by)
+                if (containsAggregate(o->expr)) return true;
+        }
+        return false;
+    }
     if (AggregateFunctionFactory::instance().isAggregateFunctionName(fn->name)) return true;
     for (auto& a : fn->arguments)
         if (containsAggregate(a)) return true;
@@ -266,6 +284,11 @@ ExprNodePtr Analyzer::analyzeFunction(const ASTFunction& fn, Scope& scope) {
     std::string name = fn.getColumnName();
     auto& agg_factory = AggregateFunctionFactory::instance();
     if (fname == "lambda") throw Exception(ErrorCodes::UNEXPECTED_EXPRESSION, "Lambda is not allowed here: " + fn.formatSQL());
+    // Window calls are computed by the SELECT executor after the rest; one left here is misplaced.
+    if (fn.isWindowFunction())
+        throw Exception(ErrorCodes::ILLEGAL_AGGREGATION, "Window function " + name + " is found in " + scope.clause + " in query");
+    if (isWindowOnlyFunctionName(fname))
+        throw Exception(ErrorCodes::BAD_ARGUMENTS, "The function '" + fname + "' can only be used as a window function, not as an aggregate function");
     if (agg_factory.isAggregateFunctionName(fname) || (fn.distinct && agg_factory.isAggregateFunctionName(fname))) {
         if (!FunctionFactory::instance().has(fname) || fn.parameters || fn.distinct)
             return analyzeAggregate(fn, scope);

@@ -27,6 +27,7 @@
 #include "common/parallel_for.h"
 #include "exec/aggregator.h"
 #include "exec/block_ops.h"
+#include "interpreter/select_window.h"
 #include "functions/cast.h"
 #include "sql/parser.h"
 #include "storage/catalog.h"
@@ -417,7 +418,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     ASTPtr having = q.having ? aliases.expand(q.having) : nullptr;
     std::vector<ASTPtr> group_by;
     if (q.group_by_all) {
-        for (auto& e : select_exprs) if (!containsAggregate(e)) group_by.push_back(e);
+        for (auto& e : select_exprs) if (!containsAggregate(e) && !containsWindowCall(e)) group_by.push_back(e);
     } else {
         for (auto& g : q.group_by) group_by.push_back(aliases.expand(positional(g)));
     }
@@ -425,6 +426,9 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     for (auto& o : q.order_by) order_exprs.push_back(aliases.expand(positional(o->expr)));
     std::vector<ASTPtr> limit_by;
     for (auto& l : q.limit_by) limit_by.push_back(aliases.expand(l));
+    // Window functions and QUALIFY: from here on the select list is the pre-window list and ORDER BY
+    // / LIMIT BY are evaluated after the window step (select_window.h).
+    std::unique_ptr<WindowPlan> window_plan = WindowPlan::build(q, aliases, select_exprs, order_exprs, limit_by);
 
     bool aggregating = !q.group_by.empty() || q.group_by_all;
     for (auto& e : select_exprs) aggregating = aggregating || containsAggregate(e);
@@ -581,7 +585,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     for (size_t i = 0; i < select_exprs.size(); ++i) {
         expr_scope->clause = "SELECT";
         out_nodes.push_back(analyzer.analyze(select_exprs[i], *expr_scope));
-        out_names.push_back(select_list[i].second);
+        out_names.push_back(window_plan ? window_plan->preName(i) : select_list[i].second);
         canon.push_back(select_exprs[i]->getColumnName());
     }
     size_t visible = out_nodes.size();
@@ -597,6 +601,14 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         expr_scope->clause = "LIMIT BY";
         limit_by_positions.push_back(addOutput(analyzer.analyze(e, *expr_scope), e->getColumnName(), canon));
     }
+    if (window_plan) {
+        std::vector<std::string> select_names;
+        for (auto& item : select_list) select_names.push_back(item.second);
+        window_plan->analyze(analyzer, out_nodes, select_names);
+        visible = window_plan->visible();
+        order_positions = window_plan->orderPositions();
+        limit_by_positions = window_plan->limitByPositions();
+    }
 
     size_t limit = 0, offset = 0;
     bool has_limit = false;
@@ -611,7 +623,8 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     if (q.limit_by_offset) limit_by_offset = constUInt(analyzer.evaluateConstant(q.limit_by_offset, "LIMIT BY"), "LIMIT BY");
 
     QueryResult result;
-    for (size_t i = 0; i < visible; ++i) result.header.insert({createColumn(out_nodes[i]->type), out_nodes[i]->type, out_names[i]});
+    if (window_plan) result.header = window_plan->header();
+    else for (size_t i = 0; i < visible; ++i) result.header.insert({createColumn(out_nodes[i]->type), out_nodes[i]->type, out_names[i]});
     // LIMIT 0 needs no input at all (and must not read an unbounded source).
     bool empty_result = has_limit && !negative_limit && limit == 0 && !q.with_totals;
 
@@ -692,7 +705,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         if (!sources.empty()) read_in_order = true;
         else {
             // Top-N dynamic filter: ORDER BY a plain integer/date column of a MergeTree table, LIMIT n.
-            const ExprNode* first_order = q.order_by.empty() ? nullptr : out_nodes[order_positions[0]].get();
+            const ExprNode* first_order = q.order_by.empty() || window_plan ? nullptr : out_nodes[order_positions[0]].get();
             if (ctx_.settings.use_top_k_dynamic_filtering && first_order && first_order->kind == ExprNode::Kind::Input &&
                 first_order->input < source_scope.columns.size() && has_limit && !negative_limit && limit > 0 && limit + offset <= 100000 &&
                 !aggregating && !q.distinct &&
@@ -706,11 +719,11 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     size_t nstreams = sources.size();
     // LIMIT without ORDER BY / aggregation / DISTINCT lets each stream stop early; so does ORDER BY
     // a sorting-key prefix read in key order (one ordered stream: its first rows are the answer).
-    bool early_stop = has_limit && !negative_limit && (q.order_by.empty() || read_in_order) && !aggregating && !q.distinct && limit_by.empty();
+    bool early_stop = has_limit && !negative_limit && (q.order_by.empty() || read_in_order) && !aggregating && !q.distinct && limit_by.empty() && !window_plan;
     size_t stream_row_cap = early_stop ? limit + offset : 0;
     // Streaming: rows go to the sink as the streams produce them, OFFSET and LIMIT applied on the
     // way (under one lock, so the sink sees one block at a time).
-    bool streaming = sink_ && !aggregating && !q.distinct && (q.order_by.empty() || (read_in_order && nstreams == 1)) && limit_by.empty() &&
+    bool streaming = sink_ && !window_plan && !aggregating && !q.distinct && (q.order_by.empty() || (read_in_order && nstreams == 1)) && limit_by.empty() &&
                      !negative_limit && !q.limit_with_ties && !out_nodes.empty();
     std::mutex sink_mutex;
     size_t sink_skip = offset, sink_left = has_limit ? limit : SIZE_MAX;
@@ -989,6 +1002,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             for (size_t i = 0; i < key_nodes.size() && i < t.columns(); ++i)
                 if (key_nodes[i]->isConstant()) t.at(i).column = materialize(evaluate(key_nodes[i], t));
             Block tp = project(t);
+            if (window_plan) tp = window_plan->apply(tp, ctx_.functionContext());   // window calls over the totals row alone
             Block visible_totals;
             for (size_t i = 0; i < visible; ++i) visible_totals.insert(tp.at(i));
             result.totals = visible_totals;
@@ -1002,6 +1016,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     }
     // Materialize constants so later steps see full columns.
     for (auto& c : data.data()) c.column = materialize(c.column);
+    if (window_plan) data = window_plan->apply(data, ctx_.functionContext());
 
     if (q.distinct) {
         std::vector<size_t> pos;
@@ -1025,7 +1040,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         if (top < limit) top = 0;  // LIMIT + OFFSET overflowed: no top-N, sort everything
         data = sortBlock(data, sort, top);
     }
-    if (!limit_by.empty()) data = limitByBlock(data, limit_by_positions, limit_by_length, limit_by_offset);
+    if (!limit_by_positions.empty()) data = limitByBlock(data, limit_by_positions, limit_by_length, limit_by_offset);
     if (negative_limit) {
         size_t rows = data.rows();
         size_t begin = 0, end = rows;

@@ -293,7 +293,42 @@ ASTPtr ASTFunction::clone() const {
     auto f = std::make_shared<ASTFunction>(*this);
     f->arguments = cloneAll(arguments);
     if (parameters) f->parameters = cloneAll(*parameters);
+    f->window = cloneTyped(window);
     return f;
+}
+
+// The body of OVER (...) in column names: column names of the expressions, ORDER BY elements with
+// their direction, the frame only when written.
+static std::string windowColumnName(const ASTWindowDefinition& w) {
+    std::string body;
+    auto sep = [&] { if (!body.empty()) body += ' '; };
+    if (!w.parent_window.empty()) body += w.parent_window;
+    if (!w.partition_by.empty()) {
+        sep();
+        body += "PARTITION BY ";
+        for (size_t i = 0; i < w.partition_by.size(); ++i) body += (i ? ", " : "") + w.partition_by[i]->getColumnName();
+    }
+    if (!w.order_by.empty()) {
+        sep();
+        body += "ORDER BY ";
+        for (size_t i = 0; i < w.order_by.size(); ++i) {
+            const auto& o = *w.order_by[i];
+            body += (i ? ", " : "") + o.expr->getColumnName() + (o.descending ? " DESC" : " ASC");
+            if (o.nulls_first) body += *o.nulls_first ? " NULLS FIRST" : " NULLS LAST";
+        }
+    }
+    if (!w.frame_is_default) {
+        sep();
+        using W = ASTWindowDefinition;
+        body += w.frame_type == W::FrameType::Rows ? "ROWS" : w.frame_type == W::FrameType::Range ? "RANGE" : "GROUPS";
+        auto bound = [&](const W::Bound& b) {
+            if (b.kind == W::BoundKind::Current) return std::string("CURRENT ROW");
+            std::string r = b.kind == W::BoundKind::Unbounded ? "UNBOUNDED" : b.offset->getColumnName();
+            return r + (b.preceding ? " PRECEDING" : " FOLLOWING");
+        };
+        body += " BETWEEN " + bound(w.frame_begin) + " AND " + bound(w.frame_end);
+    }
+    return body;
 }
 
 std::string ASTFunction::getColumnName() const {
@@ -336,6 +371,14 @@ std::string ASTFunction::getColumnName() const {
     out += '(';
     args(arguments);
     out += ')';
+    // Window calls are named as ClickHouse does: `f(x) OVER w`, `f(x) OVER (PARTITION BY a ORDER BY b ASC ...)`.
+    if (window) {
+        out += " OVER (";
+        out += windowColumnName(*window);
+        out += ')';
+    } else if (!window_name.empty()) {
+        out += " OVER " + window_name;
+    }
     return out;
 }
 
@@ -420,6 +463,12 @@ void ASTFunction::formatImpl(std::string& out) const {
     if (distinct) out += "DISTINCT ";
     appendList(out, arguments);
     out += ')';
+    if (window) {
+        out += " OVER (" + window->formatSQL() + ")";
+    } else if (!window_name.empty()) {
+        out += " OVER ";
+        appendIdent(out, window_name);
+    }
 }
 
 ASTPtr ASTSubquery::clone() const {
@@ -473,6 +522,48 @@ void ASTTableExpression::formatImpl(std::string& out) const {
     if (final) out += " FINAL";
 }
 
+ASTPtr ASTWindowDefinition::clone() const {
+    auto w = std::make_shared<ASTWindowDefinition>(*this);
+    w->partition_by = cloneAll(partition_by);
+    for (auto& o : w->order_by) o = cloneTyped(o);
+    w->frame_begin.offset = cloneOrNull(frame_begin.offset);
+    w->frame_end.offset = cloneOrNull(frame_end.offset);
+    return w;
+}
+
+ASTs ASTWindowDefinition::children() const {
+    ASTs out = partition_by;
+    for (auto& o : order_by) out.push_back(o);
+    return out;
+}
+
+void ASTWindowDefinition::formatImpl(std::string& out) const {
+    std::string body;
+    auto sep = [&] { if (!body.empty()) body += ' '; };
+    if (!parent_window.empty()) appendIdent(body, parent_window);
+    if (!partition_by.empty()) {
+        sep();
+        body += "PARTITION BY ";
+        appendList(body, partition_by);
+    }
+    if (!order_by.empty()) {
+        sep();
+        body += "ORDER BY ";
+        for (size_t i = 0; i < order_by.size(); ++i) body += (i ? ", " : "") + order_by[i]->formatSQL();
+    }
+    if (!frame_is_default) {
+        sep();
+        body += frame_type == FrameType::Rows ? "ROWS" : frame_type == FrameType::Range ? "RANGE" : "GROUPS";
+        auto bound = [&](const Bound& b) {
+            if (b.kind == BoundKind::Current) return std::string("CURRENT ROW");
+            std::string r = b.kind == BoundKind::Unbounded ? "UNBOUNDED" : b.offset->formatSQL();
+            return r + (b.preceding ? " PRECEDING" : " FOLLOWING");
+        };
+        body += " BETWEEN " + bound(frame_begin) + " AND " + bound(frame_end);
+    }
+    out += body;
+}
+
 // ---- SELECT -------------------------------------------------------------------------------------
 
 ASTPtr ASTSelectQuery::clone() const {
@@ -480,6 +571,7 @@ ASTPtr ASTSelectQuery::clone() const {
     s->with = cloneAll(with);
     s->select = cloneAll(select);
     s->from = cloneTyped(from);
+    for (auto& w : s->windows) w.second = cloneTyped(w.second);
     s->array_join = cloneAll(array_join);
     s->prewhere = cloneOrNull(prewhere);
     s->where = cloneOrNull(where);
@@ -542,6 +634,14 @@ void ASTSelectQuery::formatImpl(std::string& out) const {
     if (with_cube) out += " WITH CUBE";
     if (with_totals) out += " WITH TOTALS";
     if (having) out += " HAVING " + having->formatSQL();
+    if (!windows.empty()) {
+        out += " WINDOW ";
+        for (size_t i = 0; i < windows.size(); ++i) {
+            if (i) out += ", ";
+            appendIdent(out, windows[i].first);
+            out += " AS (" + windows[i].second->formatSQL() + ")";
+        }
+    }
     if (qualify) out += " QUALIFY " + qualify->formatSQL();
     if (!order_by.empty()) {
         out += " ORDER BY ";

@@ -105,12 +105,18 @@ struct ASTColumnsMatcher : IAST {
 // x::T and CAST(x AS T) -> CAST(x, 'T'), INTERVAL n unit -> toIntervalUnit(n),
 // EXTRACT(part FROM x) -> toYear/... , x -> expr is lambda(tuple(x), expr), EXISTS(subq) -> exists(subq),
 // DATE 'str' -> toDate('str'), TIMESTAMP 'str' -> toDateTime('str').
+struct ASTWindowDefinition;
+
 struct ASTFunction : IAST {
     std::string name;
     ASTs arguments;
     std::optional<ASTs> parameters;   // quantile(0.9)(x): parameters={0.9}, arguments={x}
     bool is_operator = false;         // written as an operator (affects formatSQL only)
     bool distinct = false;            // count(DISTINCT x)
+    // Window function call: f(x) OVER (...) sets `window`; f(x) OVER w sets `window_name` only.
+    std::shared_ptr<ASTWindowDefinition> window;
+    std::string window_name;
+    bool isWindowFunction() const { return window || !window_name.empty(); }
     const char* kind() const override { return "Function"; }
     ASTPtr clone() const override;
     ASTs children() const override { return arguments; }
@@ -157,6 +163,28 @@ struct ASTTableExpression : IAST {
     void formatImpl(std::string& out) const override;
 };
 
+// A window: OVER (parent PARTITION BY ... ORDER BY ... frame) or WINDOW name AS (...).
+struct ASTWindowDefinition : IAST {
+    enum class FrameType { Rows, Range, Groups };
+    enum class BoundKind { Unbounded, Current, Offset };
+    struct Bound {
+        BoundKind kind = BoundKind::Unbounded;
+        bool preceding = true;
+        ASTPtr offset;                // BoundKind::Offset: a constant expression
+    };
+    std::string parent_window;        // OVER (w ORDER BY x): refines named window w
+    ASTs partition_by;
+    std::vector<std::shared_ptr<ASTOrderByElement>> order_by;
+    bool frame_is_default = true;     // no frame written: RANGE UNBOUNDED PRECEDING .. CURRENT ROW
+    FrameType frame_type = FrameType::Range;
+    Bound frame_begin{BoundKind::Unbounded, true, nullptr};
+    Bound frame_end{BoundKind::Current, false, nullptr};
+    const char* kind() const override { return "WindowDefinition"; }
+    ASTPtr clone() const override;
+    ASTs children() const override;
+    void formatImpl(std::string& out) const override;
+};
+
 using SettingsChanges = std::vector<std::pair<std::string, Field>>;
 
 struct ASTSelectQuery : IAST {
@@ -167,6 +195,7 @@ struct ASTSelectQuery : IAST {
     ASTs array_join;                  // ARRAY JOIN list (empty = none)
     bool left_array_join = false;
     ASTPtr prewhere, where, having, qualify;
+    std::vector<std::pair<std::string, std::shared_ptr<ASTWindowDefinition>>> windows;   // WINDOW name AS (...)
     ASTs group_by;
     bool group_by_all = false;
     bool with_totals = false, with_rollup = false, with_cube = false;

@@ -250,6 +250,50 @@ struct Formatter {
             expr(*f.arguments[i], indent, in_like && i == 1);
         }
         out += ')';
+        if (f.window) {
+            out += " OVER (";
+            window(*f.window, indent);
+            out += ')';
+        } else if (!f.window_name.empty()) {
+            out += " OVER " + ident(f.window_name);
+        }
+    }
+
+    void window(const ASTWindowDefinition& w, int indent) {
+        bool first = true;
+        auto sep = [&] { if (!first) out += ' '; first = false; };
+        if (!w.parent_window.empty()) { sep(); out += ident(w.parent_window); }
+        if (!w.partition_by.empty()) {
+            sep();
+            out += "PARTITION BY ";
+            for (size_t i = 0; i < w.partition_by.size(); ++i) {
+                if (i) out += ", ";
+                expr(*w.partition_by[i], indent);
+            }
+        }
+        if (!w.order_by.empty()) {
+            sep();
+            out += "ORDER BY ";
+            for (size_t i = 0; i < w.order_by.size(); ++i) {
+                if (i) out += ", ";
+                expr(*w.order_by[i], indent);
+            }
+        }
+        if (!w.frame_is_default) {
+            sep();
+            using W = ASTWindowDefinition;
+            out += w.frame_type == W::FrameType::Rows ? "ROWS" : w.frame_type == W::FrameType::Range ? "RANGE" : "GROUPS";
+            auto bound = [&](const W::Bound& b) {
+                if (b.kind == W::BoundKind::Current) { out += "CURRENT ROW"; return; }
+                if (b.kind == W::BoundKind::Unbounded) out += "UNBOUNDED";
+                else expr(*b.offset, indent);
+                out += b.preceding ? " PRECEDING" : " FOLLOWING";
+            };
+            out += " BETWEEN ";
+            bound(w.frame_begin);
+            out += " AND ";
+            bound(w.frame_end);
+        }
     }
 
     void table(const ASTTableExpression& t, int indent) {
@@ -301,6 +345,18 @@ struct Formatter {
         if (q.with_cube) out += "\n" + ind + "    WITH CUBE";
         if (q.with_totals) out += "\n" + ind + "    WITH TOTALS";
         if (q.having) { out += "\n" + ind + "HAVING "; expr(*q.having, indent); }
+        if (!q.windows.empty()) {
+            // One window stays on the WINDOW line; several get a line each.
+            bool one = q.windows.size() == 1;
+            out += "\n" + ind + "WINDOW";
+            for (size_t i = 0; i < q.windows.size(); ++i) {
+                if (i) out += ",";
+                out += one ? " " : "\n" + spaces(indent + 1);
+                out += ident(q.windows[i].first) + " AS (";
+                window(*q.windows[i].second, indent);
+                out += ')';
+            }
+        }
         if (q.qualify) { out += "\n" + ind + "QUALIFY "; expr(*q.qualify, indent); }
         if (!q.order_by.empty()) {
             out += "\n" + ind + "ORDER BY";

@@ -881,7 +881,66 @@ private:
             f->arguments = parseCallArgs(name, distinct);
         }
         f->distinct = distinct;
+        if (acceptKw("OVER")) {   // window function: f(x) OVER (spec) | f(x) OVER name
+            if (is(TokenType::OpeningRound)) {
+                ++i_;
+                f->window = parseWindowSpec();
+                expect(TokenType::ClosingRound, "closing round bracket");
+            } else {
+                f->window_name = parseIdent("window name");
+            }
+        }
         return f;
+    }
+
+    // The inside of OVER (...) / WINDOW w AS (...): [parent] [PARTITION BY exprs] [ORDER BY elems]
+    // [ROWS|RANGE|GROUPS {BETWEEN bound AND bound | bound}].
+    std::shared_ptr<ASTWindowDefinition> parseWindowSpec() {
+        auto w = std::make_shared<ASTWindowDefinition>();
+        w->position = pos();
+        auto frameWord = [&](size_t k) { return isKw("ROWS", k) || isKw("RANGE", k) || isKw("GROUPS", k); };
+        if (isIdent() && !(isKw("PARTITION") && isKw("BY", 1)) && !(isKw("ORDER") && isKw("BY", 1)) && !frameWord(0)) {
+            w->parent_window = identName();
+            ++i_;
+        }
+        if (acceptKws("PARTITION", "BY")) {
+            do w->partition_by.push_back(parseExprWithAlias(false));
+            while (accept(TokenType::Comma, "Comma"));
+        }
+        if (acceptKws("ORDER", "BY")) {
+            do w->order_by.push_back(parseOrderByElement());
+            while (accept(TokenType::Comma, "Comma"));
+        }
+        if (frameWord(0)) {
+            w->frame_is_default = false;
+            w->frame_type = isKw("ROWS") ? ASTWindowDefinition::FrameType::Rows
+                          : isKw("RANGE") ? ASTWindowDefinition::FrameType::Range : ASTWindowDefinition::FrameType::Groups;
+            ++i_;
+            auto bound = [&](ASTWindowDefinition::Bound& b) {
+                if (acceptKw("UNBOUNDED")) {
+                    b.kind = ASTWindowDefinition::BoundKind::Unbounded;
+                } else if (acceptKws("CURRENT", "ROW")) {
+                    b.kind = ASTWindowDefinition::BoundKind::Current;
+                    b.preceding = false;
+                    return;
+                } else {
+                    b.kind = ASTWindowDefinition::BoundKind::Offset;
+                    b.offset = parseExpr();
+                }
+                if (acceptKw("PRECEDING")) b.preceding = true;
+                else if (acceptKw("FOLLOWING")) b.preceding = false;
+                else fail("PRECEDING or FOLLOWING");
+            };
+            if (acceptKw("BETWEEN")) {
+                bound(w->frame_begin);
+                expectKw("AND");
+                bound(w->frame_end);
+            } else {
+                bound(w->frame_begin);
+                w->frame_end = {ASTWindowDefinition::BoundKind::Current, false, nullptr};
+            }
+        }
+        return w;
     }
 
     ASTPtr parseCase(size_t start) {
@@ -1135,6 +1194,15 @@ private:
             i_ += 2;
         }
         if (acceptKw("HAVING")) s->having = parseExpr();
+        if (acceptKw("WINDOW")) {
+            do {
+                std::string name = parseIdent("window name");
+                expectKw("AS");
+                expect(TokenType::OpeningRound, "opening round bracket");
+                s->windows.emplace_back(std::move(name), parseWindowSpec());
+                expect(TokenType::ClosingRound, "closing round bracket");
+            } while (accept(TokenType::Comma, "Comma"));
+        }
         if (acceptKw("QUALIFY")) s->qualify = parseExpr();
         if (acceptKws("ORDER", "BY")) {
             do s->order_by.push_back(parseOrderByElement());
