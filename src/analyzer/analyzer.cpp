@@ -209,12 +209,20 @@ ExprNodePtr Analyzer::analyzeIdentifier(const ASTIdentifier& id, Scope& scope) {
         if (src) {
             for (auto& c : src->columns) if (c.name == full) known = true;
             if (id.parts.size() > 1 && src->qualifiers.count(id.parts[0])) known = true;
+            if (src->qualified.count(full)) known = true;
         }
         if (known)
             throw Exception(ErrorCodes::NOT_AN_AGGREGATE, "Column `" + full + "` is not under aggregate function and not in GROUP BY keys");
         throw Exception(ErrorCodes::UNKNOWN_IDENTIFIER, "Unknown expression identifier `" + full + "` in scope " + scope.clause);
     }
-    int pos = find(full);
+    int pos = -1;
+    if (auto q = scope.qualified.find(full); q != scope.qualified.end()) {
+        // A plain name several joined tables share (SIZE_MAX) must be qualified.
+        if (q->second == SIZE_MAX)
+            throw Exception(ErrorCodes::AMBIGUOUS_IDENTIFIER, "JOIN ambiguous identifier '" + full + "' in scope " + scope.clause);
+        pos = int(q->second);
+    }
+    if (pos < 0) pos = find(full);
     if (pos < 0 && id.parts.size() > 1) {
         // t.col / db.t.col
         for (size_t skip = 1; skip < id.parts.size() && pos < 0; ++skip) {

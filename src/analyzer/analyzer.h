@@ -35,6 +35,9 @@ using SubqueryRunner = std::function<Block(const ASTPtr& select_with_union, size
 struct Scope {
     std::vector<SourceColumn> columns;
     std::set<std::string> qualifiers;        // table name / alias usable as `t.col`
+    // Joined tables: `t.col` / `db.t.col` -> position (column names there are made unique, so the
+    // qualified form is how a duplicate name of another table is reached).
+    std::map<std::string, size_t> qualified;
     const char* clause = "SELECT";           // for error messages
     bool allow_aggregates = false;
 

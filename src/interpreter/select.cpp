@@ -28,6 +28,7 @@
 #include "exec/aggregator.h"
 #include "exec/block_ops.h"
 #include "interpreter/select_window.h"
+#include "exec/join.h"
 #include "functions/cast.h"
 #include "sql/parser.h"
 #include "storage/catalog.h"
@@ -57,6 +58,7 @@ struct Source {
     std::vector<std::string> ordinary;        // columns of SELECT *
     std::map<std::string, ASTPtr> alias_columns;   // table ALIAS columns
     std::set<std::string> qualifiers;
+    std::map<std::string, std::vector<std::string>> qualified_star;   // joins: t.* -> t's columns
     std::string description;                  // EXPLAIN
     // A table read under access control: its columns are checked once the query knows them.
     std::string checked_database, checked_table;
@@ -82,6 +84,31 @@ void collectIdentifiers(const ASTPtr& ast, std::set<std::string>& out) {
     }
 }
 
+// ---- JOIN planning
+//
+// The first table of FROM is streamed; every joined table is read whole and indexed (exec/join.h).
+// In the joined scope every column has a unique name: a right-side column whose name is already
+// taken is named `alias.name` (ClickHouse's naming for SELECT *), and each column is also reachable
+// as `qualifier.name` for each of its table's qualifiers. Unqualified names resolve to the leftmost
+// table that has them, as in ClickHouse.
+struct JoinTable {
+    Source source;
+    std::vector<std::string> unique;     // per source column: its name in the joined scope
+    std::vector<bool> output;            // per source column: part of the joined block
+    std::vector<bool> read;              // per source column: read (output, or used by join keys)
+    std::set<std::string> hidden;        // USING columns of a right table: not in SELECT *
+    std::set<std::string> ambiguous;     // (first table only) plain names unusable unqualified
+};
+
+struct JoinStep {
+    const ASTTableJoin* ast = nullptr;
+    JoinDescription desc;
+    std::vector<std::string> right_read;  // columns read from the right table
+    std::shared_ptr<HashJoin> join;
+    Block header_in;                      // the layout entering this join (empty)
+    bool non_joined = false;              // emits unmatched right rows after the streams
+};
+
 class SelectExecutor {
 public:
     SelectExecutor(QueryContext& ctx, std::vector<Cte> ctes) : ctx_(ctx), ctes_(std::move(ctes)) {}
@@ -91,7 +118,10 @@ public:
     void setSink(ResultSink* sink) { sink_ = sink; }
 
 private:
-    Source resolveSource(const ASTSelectQuery& q, Analyzer& analyzer);
+    Source resolveSource(const ASTTableExpression* from);
+    void planJoins(const std::vector<std::shared_ptr<ASTTableJoin>>& joins, std::vector<JoinTable>& tables, std::vector<JoinStep>& steps,
+                   std::set<std::string>& idents, std::vector<std::string>& read_columns, Scope& scope, Analyzer& analyzer);
+    void buildJoins(std::vector<JoinTable>& tables, std::vector<JoinStep>& steps);
     Block runSubquery(const ASTPtr& query, size_t max_rows);
 
     QueryContext& ctx_;
@@ -120,7 +150,7 @@ Block SelectExecutor::runSubquery(const ASTPtr& query, size_t) {
     }
 }
 
-Source SelectExecutor::resolveSource(const ASTSelectQuery& q, Analyzer& analyzer) {
+Source SelectExecutor::resolveSource(const ASTTableExpression* from_table) {
     Source src;
     auto addStorageColumns = [&](const StoragePtr& s) {
         for (auto& c : s->metadata().columns) {
@@ -142,13 +172,13 @@ Source SelectExecutor::resolveSource(const ASTSelectQuery& q, Analyzer& analyzer
         }
         if (src.subquery_blocks->empty()) src.subquery_blocks->push_back(b.cloneEmpty());
     };
-    if (!q.from) {
+    if (!from_table) {
         src.storage = ctx_.catalog->getTable("system", "one");
         addStorageColumns(src.storage);
         src.description = "ReadFromStorage (SystemOne)";
         return src;
     }
-    auto& from = *q.from;
+    auto& from = *from_table;
     if (from.subquery) {
         fromSubquery(from.subquery->query);
         if (!from.alias.empty()) src.qualifiers.insert(from.alias);
@@ -256,7 +286,6 @@ Source SelectExecutor::resolveSource(const ASTSelectQuery& q, Analyzer& analyzer
     if (!from.alias.empty()) src.qualifiers.insert(from.alias);
     src.description = dynamic_cast<const StorageMergeTree*>(src.storage.get()) ? "ReadFromMergeTree (" + db + "." + from.table + ")"
                                                                               : "ReadFromStorage (" + src.storage->engineName() + ": " + db + "." + from.table + ")";
-    (void)analyzer;
     return src;
 }
 
@@ -283,6 +312,14 @@ std::vector<std::pair<ASTPtr, std::string>> expandSelectList(const ASTSelectQuer
     };
     for (auto& item : q.select) {
         if (auto* star = item->as<ASTAsterisk>()) {
+            if (!star->qualifier.empty()) {
+                std::string qn;
+                for (auto& p : star->qualifier) qn += (qn.empty() ? "" : ".") + p;
+                if (auto it = src.qualified_star.find(qn); it != src.qualified_star.end()) {
+                    applyTransformers(it->second, star->transformers);
+                    continue;
+                }
+            }
             applyTransformers(src.ordinary, star->transformers);
             continue;
         }
@@ -369,6 +406,498 @@ int64_t constInt(const Field& f, const char* what) {
     throw Exception(ErrorCodes::INVALID_LIMIT_EXPRESSION, std::string("The value ") + f.toSQL() + " of " + what + " expression is not representable as Int64");
 }
 
+// Splits an AND tree into its conjuncts.
+void splitConjuncts(const ASTPtr& e, ASTs& out) {
+    if (auto* f = e->as<ASTFunction>(); f && f->name == "and" && !f->isWindowFunction()) {
+        for (auto& a : f->arguments) splitConjuncts(a, out);
+        return;
+    }
+    // (a, b) = (c, d) is a = c AND b = d (join keys written as tuples).
+    if (auto* f = e->as<ASTFunction>(); f && f->name == "equals" && f->arguments.size() == 2) {
+        auto* l = f->arguments[0]->as<ASTFunction>();
+        auto* r = f->arguments[1]->as<ASTFunction>();
+        if (l && r && l->name == "tuple" && r->name == "tuple" && l->arguments.size() == r->arguments.size() && !l->arguments.empty()) {
+            for (size_t i = 0; i < l->arguments.size(); ++i) {
+                auto eq = std::make_shared<ASTFunction>();
+                eq->name = "equals";
+                eq->arguments = {l->arguments[i], r->arguments[i]};
+                out.push_back(eq);
+            }
+            return;
+        }
+    }
+    out.push_back(e);
+}
+
+std::string tableLabel(const ASTTableExpression& te, size_t index) {
+    if (!te.alias.empty()) return te.alias;
+    if (!te.table.empty()) return te.table;
+    if (te.table_function) return te.table_function->name;
+    return "_subquery" + std::to_string(index);
+}
+
+// The WHERE conjuncts that name only columns of the first (streamed) table, with qualifiers
+// removed — handed to its storage for partition/primary-key pruning and PREWHERE. Only when no
+// join can turn a left row into a NULL-extended one (RIGHT / FULL), where filtering early would
+// change the result.
+ASTPtr leftOnlyConjuncts(const ASTPtr& cond, const std::vector<JoinTable>& tables, const std::vector<JoinStep>& steps, Analyzer& analyzer) {
+    for (auto& st : steps)
+        if (st.desc.kind == JoinKind::Right || st.desc.kind == JoinKind::Full) return nullptr;
+    const Source& left = tables[0].source;
+    Scope sc;
+    sc.qualifiers = left.qualifiers;
+    sc.columns = left.columns;
+    ASTs conjuncts, pushed;
+    splitConjuncts(cond, conjuncts);
+    std::function<void(ASTPtr&)> unqualify = [&](ASTPtr& a) {
+        if (auto* id = a->as<ASTIdentifier>()) {
+            for (size_t skip = 1; skip < id->parts.size(); ++skip) {
+                std::string qual;
+                for (size_t i = 0; i < skip; ++i) qual += (i ? "." : "") + id->parts[i];
+                if (!left.qualifiers.count(qual)) continue;
+                auto nid = std::make_shared<ASTIdentifier>(std::vector<std::string>(id->parts.begin() + skip, id->parts.end()));
+                nid->alias = a->alias;
+                a = nid;
+                return;
+            }
+            return;
+        }
+        if (auto* f = a->as<ASTFunction>()) for (auto& x : f->arguments) unqualify(x);
+    };
+    for (auto& c : conjuncts) {
+        if (containsAggregate(c)) continue;
+        Scope attempt = sc;
+        try {
+            analyzer.analyze(c, attempt);
+        } catch (const Exception&) {
+            continue;
+        }
+        ASTPtr copy = c->clone();
+        unqualify(copy);
+        pushed.push_back(copy);
+    }
+    if (pushed.empty()) return nullptr;
+    if (pushed.size() == 1) return pushed[0];
+    auto a = std::make_shared<ASTFunction>();
+    a->name = "and";
+    a->arguments = pushed;
+    return a;
+}
+
+// Resolves each JOIN: which columns every table contributes, the joined scope (unique names,
+// qualified names, join_use_nulls types), and each join's keys, ASOF inequality and other ON
+// conditions analyzed over the right scopes.
+void SelectExecutor::planJoins(const std::vector<std::shared_ptr<ASTTableJoin>>& joins, std::vector<JoinTable>& tables, std::vector<JoinStep>& steps,
+                               std::set<std::string>& idents, std::vector<std::string>& read_columns, Scope& scope, Analyzer& analyzer) {
+    for (auto& j : joins) {
+        collectIdentifiers(j->on, idents);
+        for (auto& u : j->using_columns) collectIdentifiers(u, idents);
+    }
+    const bool use_nulls = ctx_.settings.join_use_nulls;
+    for (size_t t = 0; t < tables.size(); ++t) {
+        auto& jt = tables[t];
+        size_t n = jt.source.columns.size();
+        jt.output.assign(n, false);
+        jt.read.assign(n, false);
+        for (size_t i = 0; i < n; ++i) {
+            const auto& c = jt.source.columns[i];
+            bool out = idents.count(jt.unique[i]) > 0;
+            for (auto& ql : jt.source.qualifiers) out = out || idents.count(ql + "." + c.name) > 0;
+            jt.output[i] = out;
+            jt.read[i] = out || idents.count(c.name) > 0;
+            if (t == 0) jt.output[i] = jt.read[i];
+        }
+    }
+    auto addQualified = [](Scope& sc, const JoinTable& jt, size_t i, size_t pos) {
+        // An earlier table keeps a qualified name both could claim (`a JOIN a AS q`: a.x is the first).
+        for (auto& ql : jt.source.qualifiers) sc.qualified.emplace(ql + "." + jt.source.columns[i].name, pos);
+    };
+    // The block entering the first join: the first table's columns.
+    Scope cur;
+    for (auto& name : tables[0].ambiguous) cur.qualified[name] = SIZE_MAX;
+    for (size_t i = 0; i < tables[0].source.columns.size(); ++i) {
+        if (!tables[0].read[i]) continue;
+        read_columns.push_back(tables[0].source.columns[i].name);
+        addQualified(cur, tables[0], i, cur.columns.size());
+        cur.columns.push_back({tables[0].unique[i], tables[0].source.columns[i].type});
+    }
+    auto tryAnalyze = [&](const ASTPtr& ast, const Scope& base) -> ExprNodePtr {
+        Scope sc = base;
+        try {
+            return analyzer.analyze(ast, sc);
+        } catch (const Exception& e) {
+            if (e.code() == ErrorCodes::UNKNOWN_IDENTIFIER) return nullptr;
+            throw;
+        }
+    };
+    for (size_t k = 1; k < tables.size(); ++k) {
+        const ASTTableJoin& ast = *joins[k - 1];
+        JoinTable& jt = tables[k];
+        JoinStep st;
+        st.ast = &ast;
+        JoinDescription& d = st.desc;
+        d.kind = ast.join_kind;
+        d.strictness = ast.strictness;
+        if (d.kind == JoinKind::Cross) d.strictness = JoinStrictness::All;
+        if (d.strictness == JoinStrictness::Unspecified) {
+            const std::string& def = ctx_.settings.join_default_strictness;
+            if (def == "ANY") d.strictness = JoinStrictness::Any;
+            else if (def == "ASOF") d.strictness = JoinStrictness::Asof;
+            else if (def == "ALL") d.strictness = JoinStrictness::All;
+            else throw Exception(ErrorCodes::EXPECTED_ALL_OR_ANY, "Expected ANY or ALL in JOIN section, because setting (join_default_strictness) is empty");
+        }
+        if (d.strictness == JoinStrictness::Any && d.kind == JoinKind::Full) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "ANY FULL JOINs are not implemented");
+        if ((d.strictness == JoinStrictness::Semi || d.strictness == JoinStrictness::Anti) && d.kind != JoinKind::Left && d.kind != JoinKind::Right)
+            throw Exception(ErrorCodes::NOT_IMPLEMENTED, std::string(d.strictness == JoinStrictness::Semi ? "SEMI" : "ANTI") + " JOIN is supported only with LEFT or RIGHT kind");
+        if (d.strictness == JoinStrictness::Asof && d.kind != JoinKind::Inner && d.kind != JoinKind::Left)
+            throw Exception(ErrorCodes::NOT_IMPLEMENTED, "ASOF only supports LEFT and INNER as base joins");
+        d.use_nulls = use_nulls;
+        bool left_nullable = d.kind == JoinKind::Right || d.kind == JoinKind::Full;
+        bool right_nullable = d.kind == JoinKind::Left || d.kind == JoinKind::Full;
+
+        Scope right;
+        right.qualifiers = jt.source.qualifiers;
+        right.clause = "JOIN ON";
+        std::vector<size_t> right_pos(jt.source.columns.size(), SIZE_MAX);
+        for (size_t i = 0; i < jt.source.columns.size(); ++i) {
+            if (!jt.read[i]) continue;
+            right_pos[i] = right.columns.size();
+            st.right_read.push_back(jt.source.columns[i].name);
+            right.columns.push_back(jt.source.columns[i]);
+        }
+        for (auto& c : cur.columns) st.header_in.insert({createColumn(c.type), c.type, c.name});
+        Scope left = cur;
+        left.clause = "JOIN ON";
+        // The output layout: left columns (Nullable on the outer side), then the right's outputs.
+        Scope out;
+        out.clause = "JOIN ON";
+        for (auto& c : cur.columns) {
+            out.columns.push_back({c.name, joinedColumnType(c.type, left_nullable, use_nulls)});
+            d.left_types.push_back(out.columns.back().type);
+        }
+        out.qualified = cur.qualified;
+        for (size_t i = 0; i < jt.source.columns.size(); ++i) {
+            if (!jt.output[i]) continue;
+            d.right_columns.push_back(right_pos[i]);
+            d.right_names.push_back(jt.unique[i]);
+            addQualified(out, jt, i, out.columns.size());
+            out.columns.push_back({jt.unique[i], joinedColumnType(jt.source.columns[i].type, right_nullable, use_nulls)});
+        }
+        auto addKey = [&](const ExprNodePtr& l, const ExprNodePtr& r) {
+            DataTypePtr lt = removeNullable(recursiveRemoveLowCardinality(l->type)), rt = removeNullable(recursiveRemoveLowCardinality(r->type));
+            DataTypePtr common;
+            auto isDate = [](const DataType& t) { return t.id == TypeId::Date || t.id == TypeId::Date32 || t.id == TypeId::DateTime || t.id == TypeId::DateTime64; };
+            if (isDate(*lt) != isDate(*rt) && (lt->isNumber() || rt->isNumber()))
+                throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Illegal types of JOIN keys " + l->name + ": " + l->type->name() + " and " + r->name + ": " + r->type->name());
+            // 64-bit integers have no exact floating-point supertype (ClickHouse: NO_COMMON_TYPE).
+            auto wideInt = [](const DataType& t) { return t.isInteger() && (t.id == TypeId::Int64 || t.id == TypeId::UInt64); };
+            if ((wideInt(*lt) && rt->isFloat()) || (wideInt(*rt) && lt->isFloat()))
+                throw Exception(ErrorCodes::NO_COMMON_TYPE, "There is no supertype for types " + lt->name() + ", " + rt->name() +
+                                                                " because some of them are integers and some are floating point, but there is no floating point type, that can exactly represent all required integers");
+            try {
+                common = getLeastSupertype({lt, rt});
+            } catch (const Exception& e) {
+                throw Exception(e.code(), "Can't infer common type for joined columns: " + l->name + ": " + l->type->name() + " at left, " +
+                                              r->name + ": " + r->type->name() + " at right: " + e.what());
+            }
+            d.left_keys.push_back(l);
+            d.right_keys.push_back(r);
+            d.null_safe.push_back(false);
+            d.key_types.push_back(removeNullable(common));
+        };
+        auto setAsof = [&](const ExprNodePtr& l, const ExprNodePtr& r, AsofInequality op) {
+            DataTypePtr lt = removeNullable(recursiveRemoveLowCardinality(l->type)), rt = removeNullable(recursiveRemoveLowCardinality(r->type));
+            DataTypePtr common = getLeastSupertype({lt, rt});
+            d.asof_type = removeNullable(common);
+            switch (d.asof_type->id) {
+                case TypeId::UInt8: case TypeId::UInt16: case TypeId::UInt32: case TypeId::UInt64: case TypeId::Int8: case TypeId::Int16:
+                case TypeId::Int32: case TypeId::Int64: case TypeId::Float32: case TypeId::Float64: case TypeId::Date: case TypeId::Date32:
+                case TypeId::DateTime: case TypeId::DateTime64: case TypeId::Decimal32: case TypeId::Decimal64: break;
+                default: throw Exception(ErrorCodes::BAD_TYPE_OF_FIELD, "ASOF join not supported for type: " + d.asof_type->name());
+            }
+            d.left_asof = l;
+            d.right_asof = r;
+            d.asof_inequality = op;
+        };
+        bool asof = d.strictness == JoinStrictness::Asof;
+        // Which side an expression reads in the joined scope: 1 left, 2 right, 3 both, 0 neither.
+        const size_t left_width = cur.columns.size();
+        auto sideOf = [&](const ASTPtr& e) -> int {
+            ExprNodePtr n = tryAnalyze(e, out);
+            if (!n) return 3;
+            int side = 0;
+            std::vector<const ExprNode*> stack{n.get()};
+            while (!stack.empty()) {
+                const ExprNode* x = stack.back();
+                stack.pop_back();
+                if (x->kind == ExprNode::Kind::Lambda) return 3;
+                if (x->kind == ExprNode::Kind::Input) side |= x->input < left_width ? 1 : 2;
+                for (auto& arg : x->args) stack.push_back(arg.get());
+            }
+            return side;
+        };
+        std::vector<SourceColumn> appended;   // RIGHT/FULL USING: merged keys after the right columns
+        if (!ast.using_columns.empty()) {
+            std::set<std::string> seen_using;
+            for (size_t u = 0; u < ast.using_columns.size(); ++u) {
+                const ASTPtr& ue = ast.using_columns[u];
+                if (!ue->as<ASTIdentifier>())
+                    throw Exception(ErrorCodes::BAD_ARGUMENTS, "JOIN USING expects identifiers, got " + ue->formatSQL(false));
+                std::string name = ue->alias.empty() ? ue->getColumnName() : ue->alias;
+                if (!seen_using.insert(name).second) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Duplicate column `" + name + "` in JOIN USING");
+                auto id = std::make_shared<ASTIdentifier>(std::vector<std::string>{name});
+                ExprNodePtr l = tryAnalyze(id, left), r = tryAnalyze(id, right);
+                if (!l || l->kind != ExprNode::Kind::Input)
+                    throw Exception(ErrorCodes::UNKNOWN_IDENTIFIER, "Cannot find column `" + name + "` in left table expression in JOIN USING");
+                if (!r) throw Exception(ErrorCodes::UNKNOWN_IDENTIFIER, "Cannot find column `" + name + "` in right table expression in JOIN USING");
+                if (asof && u + 1 == ast.using_columns.size()) {
+                    setAsof(l, r, AsofInequality::GreaterOrEquals);
+                    continue;
+                }
+                addKey(l, r);
+                DataTypePtr base = getLeastSupertype({recursiveRemoveLowCardinality(l->type), recursiveRemoveLowCardinality(r->type)});
+                DataTypePtr ut = base;
+                if (d.kind == JoinKind::Full && use_nulls && ut->canBeInsideNullable()) ut = makeNullable(ut);
+                // INNER / LEFT: the left column becomes the merged key. RIGHT / FULL: the left column
+                // keeps the left's values (as `t.a`) and the merged key is appended under the plain name.
+                bool append = left_nullable;
+                d.using_columns.push_back({l->input, d.left_keys.size() - 1, ut, append});
+                out.qualified.erase(name);
+                if (!append) {
+                    out.columns[l->input].type = ut;
+                    out.columns[l->input].name = name;
+                    d.left_types[l->input] = ut;
+                } else {
+                    out.columns[l->input].type = d.left_types[l->input] = joinedColumnType(base, true, use_nulls);
+                    // RIGHT names the left column by its table (`t1.a`); FULL keeps the plain name on
+                    // both (as ClickHouse), and the plain name resolves to the merged key.
+                    if (out.columns[l->input].name == name && d.kind == JoinKind::Right) {
+                        std::string qualified_name;
+                        for (auto& [qn, qp] : cur.qualified)
+                            if (qp == l->input && (qualified_name.empty() || qn.size() < qualified_name.size())) qualified_name = qn;
+                        out.columns[l->input].name = qualified_name.empty() ? "__using_left." + name : qualified_name;
+                    }
+                    appended.push_back({name, ut});
+                }
+            }
+        } else if (ast.on) {
+            ASTs conjuncts, residual;
+            splitConjuncts(ast.on, conjuncts);
+            for (auto& c : conjuncts) {
+                auto* f = c->as<ASTFunction>();
+                static const std::pair<const char*, int> kOps[] = {{"equals", -1}, {"isNotDistinctFrom", -3}, {"greaterOrEquals", 0}, {"greater", 1}, {"lessOrEquals", 2}, {"less", 3}};
+                int op = -2;
+                if (f && f->arguments.size() == 2 && !f->isWindowFunction())
+                    for (auto& [name, code] : kOps) if (f->name == name) op = code;
+                bool used = false;
+                if (op == -1 || op == -3 || (op >= 0 && asof && !d.left_asof)) {
+                    for (int swap = 0; swap < 2 && !used; ++swap) {
+                        const ASTPtr& a = f->arguments[swap], &b = f->arguments[1 - swap];
+                        // Names resolve as in the joined scope (`ON a = a` is the left's a twice).
+                        if (sideOf(a) != 1 || sideOf(b) != 2) continue;
+                        ExprNodePtr l = tryAnalyze(a, left);
+                        if (!l || l->isConstant()) continue;
+                        ExprNodePtr r = tryAnalyze(b, right);
+                        if (!r || r->isConstant()) continue;
+                        if (op == -1 || op == -3) {
+                            addKey(l, r);
+                            d.null_safe.back() = op == -3;
+                        }
+                        else {
+                            static const AsofInequality direct[] = {AsofInequality::GreaterOrEquals, AsofInequality::Greater, AsofInequality::LessOrEquals, AsofInequality::Less};
+                            static const AsofInequality swapped[] = {AsofInequality::LessOrEquals, AsofInequality::Less, AsofInequality::GreaterOrEquals, AsofInequality::Greater};
+                            setAsof(l, r, swap ? swapped[op] : direct[op]);
+                        }
+                        used = true;
+                    }
+                }
+                if (!used) residual.push_back(c);
+            }
+            if (asof && d.left_asof) {
+                // ASOF: other conditions must name one side; they filter that side before the
+                // nearest row is picked.
+                ASTs left_conds, right_conds;
+                for (auto& c : residual) {
+                    if (ExprNodePtr r = tryAnalyze(c, right); r && !r->isConstant()) right_conds.push_back(c);
+                    else if (ExprNodePtr l = tryAnalyze(c, left); l && !l->isConstant()) left_conds.push_back(c);
+                    else throw Exception(ErrorCodes::INVALID_JOIN_ON_EXPRESSION, "ASOF join supports only equi-join keys, one inequality and conditions on one side in ON, got " + ast.on->formatSQL(false));
+                }
+                auto conj = [](const ASTs& list) -> ASTPtr {
+                    if (list.size() == 1) return list[0];
+                    auto a = std::make_shared<ASTFunction>();
+                    a->name = "and";
+                    a->arguments = list;
+                    return a;
+                };
+                if (!left_conds.empty()) { Scope sc = left; d.left_filter = analyzer.analyze(conj(left_conds), sc); }
+                if (!right_conds.empty()) { Scope sc = right; d.right_filter = analyzer.analyze(conj(right_conds), sc); }
+                residual.clear();
+            }
+            if (!residual.empty()) {
+                if (asof) throw Exception(ErrorCodes::INVALID_JOIN_ON_EXPRESSION, "ASOF join supports only equi-join keys and one inequality in ON, got " + ast.on->formatSQL(false));
+                // Without equality keys only INNER ALL pairs rows by an arbitrary condition; the other
+                // kinds accept conditions on their non-preserved side (as ClickHouse does).
+                if (d.left_keys.empty() && !(d.kind == JoinKind::Inner && d.strictness == JoinStrictness::All)) {
+                    for (auto& c : residual) {
+                        ExprNodePtr r = tryAnalyze(c, right), l = tryAnalyze(c, left);
+                        bool ok = (r && d.kind != JoinKind::Right && d.kind != JoinKind::Full) || (l && d.kind != JoinKind::Left && d.kind != JoinKind::Full) ||
+                                  (r && l && r->isConstant());
+                        // ON k1 = k1' OR k2 = k2': every branch has a cross-table equality (evaluated by pairs).
+                        auto* orf = c->as<ASTFunction>();
+                        if (!ok && orf && orf->name == "or") {
+                            ok = true;
+                            for (auto& branch : orf->arguments) {
+                                ASTs parts;
+                                splitConjuncts(branch, parts);
+                                bool has_key = false;
+                                for (auto& p : parts) {
+                                    auto* eq = p->as<ASTFunction>();
+                                    if (!eq || eq->name != "equals" || eq->arguments.size() != 2) continue;
+                                    for (int sw = 0; sw < 2 && !has_key; ++sw) {
+                                        ExprNodePtr el = tryAnalyze(eq->arguments[sw], left), er = tryAnalyze(eq->arguments[1 - sw], right);
+                                        has_key = el && er && !el->isConstant() && !er->isConstant();
+                                    }
+                                }
+                                ok = ok && has_key;
+                            }
+                        }
+                        if (!ok)
+                            throw Exception(ErrorCodes::INVALID_JOIN_ON_EXPRESSION, "Cannot determine join keys in JOIN ON expression " + ast.on->formatSQL(false));
+                    }
+                }
+                ASTs checked;
+                for (auto& c : residual) {
+                    if (containsAggregate(c)) throw Exception(ErrorCodes::ILLEGAL_AGGREGATION, "Aggregate function " + c->getColumnName() + " is found in JOIN ON in query");
+                    bool window = false;
+                    std::function<void(const ASTPtr&)> findWindow = [&](const ASTPtr& x) {
+                        if (auto* fx = x->as<ASTFunction>()) {
+                            window = window || fx->isWindowFunction();
+                            for (auto& arg : fx->arguments) findWindow(arg);
+                        }
+                    };
+                    findWindow(c);
+                    if (window) throw Exception(ErrorCodes::ILLEGAL_AGGREGATION, "Window function " + c->getColumnName() + " is found in JOIN ON in query");
+                    // A lone column or literal is not a join condition; a non-Bool expression must be a number.
+                    if (residual.size() == 1 && conjuncts.size() == 1 && (c->as<ASTIdentifier>() || c->as<ASTLiteral>())) {
+                        auto* lit = c->as<ASTLiteral>();
+                        bool numeric_literal = lit && (lit->value.is<uint64_t>() || lit->value.is<int64_t>() || lit->value.isNull() || lit->value.is<double>());
+                        if (!numeric_literal)
+                            throw Exception(ErrorCodes::INVALID_JOIN_ON_EXPRESSION, "Wrong type of JOIN ON expression " + c->formatSQL(false));
+                    }
+                    Scope sc = out;
+                    ExprNodePtr n = analyzer.analyze(c, sc);
+                    DataTypePtr ft = removeNullable(removeLowCardinality(n->type));
+                    if (ft->id == TypeId::UInt8 || ft->id == TypeId::Bool || ft->id == TypeId::Nothing) {
+                        checked.push_back(c);
+                    } else if (ft->isNumber()) {
+                        auto ne = std::make_shared<ASTFunction>();
+                        ne->name = "notEquals";
+                        ne->arguments = {c, std::make_shared<ASTLiteral>(Field(uint64_t(0)))};
+                        checked.push_back(ne);
+                    } else {
+                        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Illegal type " + n->type->name() + " of JOIN ON condition " + c->formatSQL(false) + ", expected a Bool");
+                    }
+                }
+                ASTPtr cond = checked[0];
+                if (checked.size() > 1) {
+                    auto a = std::make_shared<ASTFunction>();
+                    a->name = "and";
+                    a->arguments = checked;
+                    cond = a;
+                }
+                Scope sc = out;
+                d.residual = analyzer.analyze(cond, sc);
+                if (d.residual->isConstant()) {
+                    // ON 1 / ON 0: a cross join, or nothing matches.
+                    Field v = (*d.residual->constant).get(0);
+                    bool truth = !v.isNull() && v.toSQL() != "0" && v.toSQL() != "false";
+                    if (truth) d.residual = nullptr;
+                }
+            }
+            if (asof && !d.left_asof)
+                throw Exception(ErrorCodes::INVALID_JOIN_ON_EXPRESSION, "Cannot find inequality in ASOF JOIN ON section " + ast.on->formatSQL(false));
+        } else if (d.kind != JoinKind::Cross && d.kind != JoinKind::Paste) {
+            throw Exception(ErrorCodes::SYNTAX_ERROR, "JOIN " + ast.table->formatSQL(false) + " requires ON or USING");
+        }
+        if (asof && d.left_keys.empty()) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "ASOF join needs at least one equi-join column");
+        for (auto& a : appended) {
+            out.qualified[a.name] = out.columns.size();
+            out.columns.push_back(a);
+        }
+        st.non_joined = joinHasNonJoinedRows(d.kind, d.strictness);
+        cur.columns = out.columns;
+        cur.qualified = out.qualified;
+        if (!jt.source.checked_table.empty())
+            ctx_.catalog->access().check(ctx_.current_user, AccessType::Select, jt.source.checked_database, jt.source.checked_table, &st.right_read);
+        steps.push_back(std::move(st));
+    }
+    scope.columns = cur.columns;
+    scope.qualified = cur.qualified;
+    scope.qualifiers.clear();
+}
+
+// Reads the given columns of a source whole (the build side of a join).
+Block readWhole(const Source& s, const std::vector<std::string>& cols, QueryContext& ctx) {
+    Block header;
+    std::vector<size_t> positions;
+    for (auto& name : cols)
+        for (size_t i = 0; i < s.columns.size(); ++i)
+            if (s.columns[i].name == name) {
+                positions.push_back(i);
+                header.insert({createColumn(s.columns[i].type), s.columns[i].type, name});
+                break;
+            }
+    std::vector<Block> blocks;
+    size_t rows = 0;
+    if (s.subquery_blocks) {
+        for (auto& b : *s.subquery_blocks) {
+            Block nb;
+            for (size_t p : positions) nb.insert(b.at(p));
+            rows += b.rows();
+            if (b.rows()) blocks.push_back(std::move(nb));
+        }
+    } else {
+        SelectQueryInfo info;
+        size_t threads = std::max<size_t>(1, ctx.threads());
+        Sources sources = s.storage->read(cols, info, ctx, threads);
+        std::vector<std::vector<Block>> per(sources.size());
+        parallelFor(sources.size(), std::min(threads, sources.size()), [&](size_t i) {
+            MemoryTrackerScope mem(ctx.memory.get());
+            while (true) {
+                ctx.checkLimits();
+                Block b = sources[i]->read();
+                if (b.rows() == 0 && b.columns() == 0) break;
+                ctx.read_rows.fetch_add(b.rows(), std::memory_order_relaxed);
+                ctx.read_bytes.fetch_add(b.bytes(), std::memory_order_relaxed);
+                per[i].push_back(std::move(b));
+            }
+        });
+        for (auto& v : per)
+            for (auto& b : v) { rows += b.rows(); if (b.rows()) blocks.push_back(std::move(b)); }
+    }
+    if (cols.empty()) {
+        Block b;
+        b.setRowsWithoutColumns(rows);
+        return b;
+    }
+    return blocks.empty() ? header : concatBlocks(blocks, header);
+}
+
+void SelectExecutor::buildJoins(std::vector<JoinTable>& tables, std::vector<JoinStep>& steps) {
+    for (size_t k = 0; k < steps.size(); ++k) {
+        JoinStep& st = steps[k];
+        Block right = readWhole(tables[k + 1].source, st.right_read, ctx_);
+        if (ctx_.settings.max_rows_in_join && right.rows() > ctx_.settings.max_rows_in_join)
+            throw Exception(ErrorCodes::SET_SIZE_LIMIT_EXCEEDED, "Limit for JOIN exceeded, max rows: " + std::to_string(ctx_.settings.max_rows_in_join) +
+                                                                     ", current rows: " + std::to_string(right.rows()));
+        MemoryTrackerScope mem(ctx_.memory.get());
+        st.join = std::make_shared<HashJoin>(st.desc, right, ctx_.functionContext());
+        if (ctx_.settings.max_bytes_in_join && st.join->bytes() > ctx_.settings.max_bytes_in_join)
+            throw Exception(ErrorCodes::SET_SIZE_LIMIT_EXCEEDED, "Limit for JOIN exceeded, max bytes: " + std::to_string(ctx_.settings.max_bytes_in_join) +
+                                                                     ", current bytes: " + std::to_string(st.join->bytes()));
+    }
+}
+
 QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::vector<std::string>* explain) {
     // Per-query settings from SETTINGS.
     for (auto& [k, v] : q.settings) ctx_.settings.set(k, v);
@@ -389,9 +918,131 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         if (!w->alias.empty()) aliases.add(w->alias, w);
     }
 
-    Source src = resolveSource(q, analyzer);
+    Source src = resolveSource(q.from.get());
+    std::vector<JoinTable> join_tables;
+    std::vector<JoinStep> join_steps;
+    std::vector<std::shared_ptr<ASTTableJoin>> joins;   // q.joins, NATURAL ones with their USING list
+    if (!q.joins.empty()) {
+        join_tables.push_back({src, {}, {}, {}, {}});
+        std::set<std::string> aliases_seen;
+        if (!q.from->alias.empty()) aliases_seen.insert(q.from->alias);
+        if (q.from->subquery && q.from->alias.empty())
+            throw Exception(ErrorCodes::ALIAS_REQUIRED, "No alias for subquery or table function in JOIN (set joined_subquery_requires_alias=0 to disable restriction). While processing '" +
+                                                            q.from->formatSQL(false) + "'");
+        for (auto& j : q.joins) {
+            if (!j->table->alias.empty() && !aliases_seen.insert(j->table->alias).second)
+                throw Exception(ErrorCodes::MULTIPLE_EXPRESSIONS_FOR_ALIAS, "Multiple table expressions with same alias " + j->table->alias);
+            if (j->table->subquery && j->table->alias.empty())
+                throw Exception(ErrorCodes::ALIAS_REQUIRED, "No alias for subquery or table function in JOIN (set joined_subquery_requires_alias=0 to disable restriction). While processing '" +
+                                                                j->table->formatSQL(false) + "'");
+        }
+        for (auto& j : q.joins) {
+            if (j->table->final && j->table->subquery)
+                throw Exception(ErrorCodes::UNSUPPORTED_METHOD, "Table expression modifiers FINAL are not supported for subquery " + j->table->subquery->query->formatSQL());
+            if (j->table->final) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "FINAL is not supported for the right table of a JOIN");
+            join_tables.push_back({resolveSource(j->table.get()), {}, {}, {}, {}});
+        }
+        // NATURAL JOIN: USING the column names the right table shares with the tables before it.
+        joins = q.joins;
+        for (size_t k = 0; k < joins.size(); ++k) {
+            if (!joins[k]->natural) continue;
+            auto nj = std::static_pointer_cast<ASTTableJoin>(joins[k]->clone());
+            std::set<std::string> right_names;
+            for (auto& c : join_tables[k + 1].source.columns) right_names.insert(c.name);
+            std::set<std::string> added;
+            for (size_t t = 0; t <= k; ++t)
+                for (auto& c : join_tables[t].source.ordinary)
+                    if (right_names.count(c) && added.insert(c).second)
+                        nj->using_columns.push_back(std::make_shared<ASTIdentifier>(std::vector<std::string>{c}));
+            if (nj->using_columns.empty()) nj->join_kind = JoinKind::Cross;
+            joins[k] = nj;
+        }
+        // Unique names, SELECT * lists, qualified names.
+        Source joined;
+        joined.storage = src.storage;
+        joined.subquery_blocks = src.subquery_blocks;
+        joined.alias_columns = src.alias_columns;
+        joined.description = src.description;
+        joined.checked_database = src.checked_database;
+        joined.checked_table = src.checked_table;
+        // Labels: alias, else table name; a table name several unaliased tables share is database-qualified.
+        std::vector<std::string> labels;
+        std::map<std::string, size_t> label_count;   // tables by name, aliased or not
+        for (size_t t = 0; t < join_tables.size(); ++t) {
+            const ASTTableExpression& te = t == 0 ? *q.from : *joins[t - 1]->table;
+            labels.push_back(tableLabel(te, t));
+            if (!te.table.empty()) ++label_count[te.table];
+            if (t > 0)
+                for (auto& u : joins[t - 1]->using_columns) join_tables[t].hidden.insert(u->alias.empty() ? u->getColumnName() : u->alias);
+        }
+        for (size_t t = 0; t < join_tables.size(); ++t) {
+            const ASTTableExpression& te = t == 0 ? *q.from : *joins[t - 1]->table;
+            if (te.alias.empty() && !te.table.empty() && label_count[te.table] > 1)
+                labels[t] = (te.database.empty() ? ctx_.current_database : te.database) + "." + te.table;
+        }
+        // Plain names several tables share (USING columns of the right side count once, with the left).
+        std::map<std::string, size_t> occurrences;
+        for (auto& jt : join_tables)
+            for (auto& c : jt.source.columns)
+                if (!jt.hidden.count(c.name)) ++occurrences[c.name];
+        std::set<std::string> taken;
+        const bool chain = joins.size() > 1;
+        for (size_t t = 0; t < join_tables.size(); ++t) {
+            auto& jt = join_tables[t];
+            for (auto& c : jt.source.columns) {
+                // One join: the first table keeps its names and right duplicates are qualified. Several
+                // joins: every shared name is qualified (unqualified use is ambiguous), as ClickHouse does.
+                bool qualify = jt.hidden.count(c.name) || (chain ? occurrences[c.name] > 1 : taken.count(c.name) > 0);
+                if (chain && occurrences[c.name] > 1 && !jt.hidden.count(c.name)) join_tables[0].ambiguous.insert(c.name);
+                std::string u = qualify ? labels[t] + "." + c.name : c.name;
+                for (int n = 2; taken.count(u); ++n) u = labels[t] + "." + c.name + "_" + std::to_string(n);
+                taken.insert(u);
+                jt.unique.push_back(u);
+                joined.columns.push_back({u, c.type});
+            }
+        }
+        // SELECT *: USING columns first (the last join's first), then every other column in table order.
+        std::vector<std::string> using_first;
+        std::set<std::string> using_names;
+        for (size_t k = joins.size(); k-- > 0;)
+            for (auto& u : joins[k]->using_columns) {
+                std::string n = u->alias.empty() ? u->getColumnName() : u->alias;
+                if (using_names.insert(n).second) using_first.push_back(n);
+            }
+        joined.ordinary = using_first;
+        for (size_t t = 0; t < join_tables.size(); ++t) {
+            auto& jt = join_tables[t];
+            std::vector<std::string> star;
+            for (auto& o : jt.source.ordinary)
+                for (size_t i = 0; i < jt.source.columns.size(); ++i) {
+                    if (jt.source.columns[i].name != o) continue;
+                    star.push_back(jt.unique[i]);
+                    if (jt.hidden.count(o) || using_names.count(o)) continue;
+                    joined.ordinary.push_back(jt.unique[i]);
+                }
+            for (auto& ql : jt.source.qualifiers) joined.qualified_star[ql] = star;
+            if (!labels[t].empty()) joined.qualified_star[labels[t]] = star;
+        }
+        src = std::move(joined);
+    }
     auto select_list = expandSelectList(q, src);
     if (select_list.empty()) throw Exception(ErrorCodes::EMPTY_LIST_OF_COLUMNS_QUERIED, "Empty list of columns in SELECT query");
+    // ORDER BY ALL: every select-list column, in order (unless the source has a column `all`).
+    std::vector<std::shared_ptr<ASTOrderByElement>> order_by_list = q.order_by;
+    if (order_by_list.size() == 1) {
+        auto* id = order_by_list[0]->expr->as<ASTIdentifier>();
+        bool column_all = false;
+        for (auto& c : src.columns) column_all = column_all || toLower(c.name) == "all";
+        if (id && id->parts.size() == 1 && toLower(id->parts[0]) == "all" && !column_all && order_by_list[0]->expr->alias.empty()) {
+            auto proto = order_by_list[0];
+            order_by_list.clear();
+            for (size_t i = 0; i < select_list.size(); ++i) {
+                auto e = std::make_shared<ASTOrderByElement>(*proto);
+                e->expr = std::make_shared<ASTLiteral>(Field(uint64_t(i + 1)));
+                order_by_list.push_back(e);
+            }
+        }
+    }
     for (auto& [e, n] : select_list) collectAliases(e, aliases);
     // Table ALIAS columns behave like WITH aliases unless the query defines the name itself.
     for (auto& [n, e] : src.alias_columns)
@@ -423,7 +1074,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         for (auto& g : q.group_by) group_by.push_back(aliases.expand(positional(g)));
     }
     std::vector<ASTPtr> order_exprs;
-    for (auto& o : q.order_by) order_exprs.push_back(aliases.expand(positional(o->expr)));
+    for (auto& o : order_by_list) order_exprs.push_back(aliases.expand(positional(o->expr)));
     std::vector<ASTPtr> limit_by;
     for (auto& l : q.limit_by) limit_by.push_back(aliases.expand(l));
     // Window functions and QUALIFY: from here on the select list is the pre-window list and ORDER BY
@@ -478,11 +1129,15 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     std::vector<std::string> read_columns;
     Scope source_scope;
     source_scope.qualifiers = src.qualifiers;
-    for (auto& c : src.columns)
-        if (idents.count(c.name)) {
-            read_columns.push_back(c.name);
-            source_scope.columns.push_back(c);
-        }
+    if (join_tables.empty()) {
+        for (auto& c : src.columns)
+            if (idents.count(c.name)) {
+                read_columns.push_back(c.name);
+                source_scope.columns.push_back(c);
+            }
+    } else {
+        planJoins(joins, join_tables, join_steps, idents, read_columns, source_scope, analyzer);
+    }
     // Column-level grants: every column read must be granted (SELECT count() needs any one).
     if (!src.checked_table.empty()) ctx_.catalog->access().check(ctx_.current_user, AccessType::Select, src.checked_database, src.checked_table, &read_columns);
     // After ARRAY JOIN the scope holds the read columns (replicated) plus one column per joined
@@ -527,7 +1182,8 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             filter = analyzer.analyze(cond, source_scope);
             // Index analysis sees the condition only when its names are the table's columns (an
             // ARRAY JOIN may rebind them).
-            if (array_joins.empty()) query_info.filter = cond;
+            if (array_joins.empty() && join_steps.empty()) query_info.filter = cond;
+            if (array_joins.empty() && !join_steps.empty()) query_info.filter = leftOnlyConjuncts(cond, join_tables, join_steps, analyzer);
             DataTypePtr ft = removeNullable(removeLowCardinality(filter->type));
             if (!(ft->id == TypeId::UInt8 || ft->id == TypeId::Bool || ft->id == TypeId::Nothing))
                 throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_COLUMN_FOR_FILTER, "Illegal type " + filter->type->name() + " of column for filter. Must be UInt8 or Nullable(UInt8).");
@@ -586,6 +1242,17 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         expr_scope->clause = "SELECT";
         out_nodes.push_back(analyzer.analyze(select_exprs[i], *expr_scope));
         out_names.push_back(window_plan ? window_plan->preName(i) : select_list[i].second);
+        // Joins: a bare column reference is named after the column it resolves to (`t1.a` -> `a`).
+        if (!window_plan && !join_steps.empty() && out_nodes.back()->kind == ExprNode::Kind::Input && select_list[i].first->as<ASTIdentifier>() &&
+            select_list[i].first->alias.empty()) {
+            size_t in = out_nodes.back()->input;
+            // A qualified column keeps the qualifier as written (`a.x` of `a JOIN a AS q`, listed by * as `default.a.x`).
+            const auto* written = select_list[i].first->as<ASTIdentifier>();
+            if (!aggregating && in < source_scope.columns.size())
+                out_names.back() = written->parts.size() > 1 && source_scope.columns[in].name != written->parts.back() ? written->name() : source_scope.columns[in].name;
+            else if (aggregating && in < key_nodes.size() && key_nodes[in]->kind == ExprNode::Kind::Input && key_nodes[in]->input < source_scope.columns.size())
+                out_names.back() = source_scope.columns[key_nodes[in]->input].name;
+        }
         canon.push_back(select_exprs[i]->getColumnName());
     }
     size_t visible = out_nodes.size();
@@ -632,7 +1299,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         std::vector<std::string>& e = *explain;
         e.push_back("Expression (Project names)");
         if (has_limit) e.push_back("  Limit (preliminary LIMIT)");
-        if (!q.order_by.empty()) e.push_back("  Sorting (Sorting for ORDER BY)");
+        if (!order_by_list.empty()) e.push_back("  Sorting (Sorting for ORDER BY)");
         if (q.distinct) e.push_back("  Distinct");
         if (having_node) e.push_back("  Filter (HAVING)");
         if (aggregating) e.push_back("  Aggregating (keys: " + std::to_string(key_nodes.size()) + ", aggregates: " + std::to_string(aggregates.size()) + ")");
@@ -674,9 +1341,15 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         return result;
     }
     if (header_only || empty_result) return result;
+    buildJoins(join_tables, join_steps);
+    bool any_non_joined = false;
+    for (auto& st : join_steps) any_non_joined = any_non_joined || st.non_joined;
 
     // ---- streams
     size_t threads = std::max<size_t>(1, ctx_.threads());
+    // PASTE JOIN pairs rows by position: the left side is read as one ordered stream.
+    for (auto& st : join_steps)
+        if (st.desc.kind == JoinKind::Paste) threads = 1;
     Sources sources;
     bool read_in_order = false;
     // optimize_read_in_order: ORDER BY the first sorting-key expressions of a MergeTree table, all
@@ -685,9 +1358,9 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
                               const std::vector<ASTPtr>& order, bool applicable) -> Sources {
         auto* mt = dynamic_cast<StorageMergeTree*>(storage);
         if (!mt || !applicable || !ctx_.settings.optimize_read_in_order || order.empty() || order.size() > mt->sortingKey().size()) return {};
-        bool desc = q.order_by[0]->descending;
+        bool desc = order_by_list[0]->descending;
         for (size_t i = 0; i < order.size(); ++i) {
-            const auto& o = *q.order_by[i];
+            const auto& o = *order_by_list[i];
             if (o.descending != desc || o.with_fill || !o.collation.empty() || o.nulls_first.has_value()) return {};
             if (order[i]->getColumnName() != mt->sortingKey()[i]->getColumnName()) return {};
         }
@@ -700,30 +1373,30 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
                 if (src.columns[i].name == rc) positions.push_back(i);
         sources = splitBlocks(src.subquery_blocks, positions, threads, 0);
     } else {
-        sources = readInKeyOrder(src.storage.get(), read_columns, query_info, order_exprs, has_limit && !negative_limit && !aggregating &&
+        sources = readInKeyOrder(src.storage.get(), read_columns, query_info, order_exprs, has_limit && !negative_limit && !aggregating && join_steps.empty() &&
                                  !q.distinct && limit_by.empty() && array_joins.empty() && !q.limit_with_ties && !q.with_totals && !query_info.final);
         if (!sources.empty()) read_in_order = true;
         else {
             // Top-N dynamic filter: ORDER BY a plain integer/date column of a MergeTree table, LIMIT n.
-            const ExprNode* first_order = q.order_by.empty() || window_plan ? nullptr : out_nodes[order_positions[0]].get();
+            const ExprNode* first_order = order_by_list.empty() || window_plan ? nullptr : out_nodes[order_positions[0]].get();
             if (ctx_.settings.use_top_k_dynamic_filtering && first_order && first_order->kind == ExprNode::Kind::Input &&
                 first_order->input < source_scope.columns.size() && has_limit && !negative_limit && limit > 0 && limit + offset <= 100000 &&
-                !aggregating && !q.distinct &&
+                !aggregating && !q.distinct && join_steps.empty() &&
                 limit_by.empty() && array_joins.empty() && !q.limit_with_ties && !q.with_totals && !query_info.final &&
-                q.order_by[0]->collation.empty() && !q.order_by[0]->with_fill && topKComparable(*first_order->type) &&
+                order_by_list[0]->collation.empty() && !order_by_list[0]->with_fill && topKComparable(*first_order->type) &&
                 dynamic_cast<StorageMergeTree*>(src.storage.get()))
-                query_info.topk = std::make_shared<TopKThreshold>(source_scope.columns[first_order->input].name, q.order_by[0]->descending);
+                query_info.topk = std::make_shared<TopKThreshold>(source_scope.columns[first_order->input].name, order_by_list[0]->descending);
             sources = src.storage->read(read_columns, query_info, ctx_, threads);
         }
     }
     size_t nstreams = sources.size();
     // LIMIT without ORDER BY / aggregation / DISTINCT lets each stream stop early; so does ORDER BY
     // a sorting-key prefix read in key order (one ordered stream: its first rows are the answer).
-    bool early_stop = has_limit && !negative_limit && (q.order_by.empty() || read_in_order) && !aggregating && !q.distinct && limit_by.empty() && !window_plan;
+    bool early_stop = has_limit && !negative_limit && (order_by_list.empty() || read_in_order) && !aggregating && !q.distinct && limit_by.empty() && !window_plan;
     size_t stream_row_cap = early_stop ? limit + offset : 0;
     // Streaming: rows go to the sink as the streams produce them, OFFSET and LIMIT applied on the
     // way (under one lock, so the sink sees one block at a time).
-    bool streaming = sink_ && !window_plan && !aggregating && !q.distinct && (q.order_by.empty() || (read_in_order && nstreams == 1)) && limit_by.empty() &&
+    bool streaming = sink_ && !window_plan && !aggregating && !q.distinct && !any_non_joined && (order_by_list.empty() || (read_in_order && nstreams == 1)) && limit_by.empty() &&
                      !negative_limit && !q.limit_with_ties && !out_nodes.empty();
     std::mutex sink_mutex;
     size_t sink_skip = offset, sink_left = has_limit ? limit : SIZE_MAX;
@@ -840,6 +1513,70 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         if (heap.size() == topk_n) query_info.topk->offer(heap.front());
     };
     std::atomic<bool> stop{false};
+    // One block after the joins: ARRAY JOIN, WHERE, then aggregation or projection. Returns false
+    // when the stream should stop (LIMIT reached, sink done).
+    const bool where_in_source = query_info.filter_applied && join_steps.empty();
+    auto processBlock = [&](Block b, size_t s) -> bool {
+        StreamOutput& out = outputs[s];
+        if (!array_join_nodes.empty()) {
+            b = applyArrayJoin(b, array_join_nodes, array_join_replaces, array_joins_names, q.left_array_join);
+            if (b.rows() == 0) return true;
+        }
+        if (filter && !where_in_source) {
+            b = filterBlock(b, evaluate(filter, b), used_after_filter);
+            if (b.rows() == 0) return true;
+        }
+        if (query_info.topk) offerTopK(b, topk_heaps[s]);
+        size_t rows = b.rows();
+        std::vector<ColumnPtr> cols = evaluateAll(stream_nodes, b);
+        if (aggregating) {
+            Columns keys;
+            size_t k = 0;
+            for (; k < agg_key_nodes.size(); ++k) keys.push_back(materialize(cols[k]));
+            std::vector<Columns> args;
+            for (auto& a : aggregates) {
+                Columns ac;
+                for (size_t j = 0; j < a.args.size(); ++j) ac.push_back(recursiveRemoveLowCardinality(materialize(cols[k++])));
+                args.push_back(std::move(ac));
+            }
+            partials[s]->addBlock(keys, args, rows);
+            return true;
+        }
+        if (streaming) {
+            Block ob;
+            for (size_t i = 0; i < visible; ++i) ob.insert({materialize(cols[i]), out_nodes[i]->type, out_names[i]});
+            std::lock_guard lock(sink_mutex);
+            // Checked under the lock: after the limit or a failed write, nothing more is sent.
+            if (sink_left == 0 || stop.load()) return false;
+            size_t skip = std::min(sink_skip, rows);
+            sink_skip -= skip;
+            size_t take = std::min(sink_left, rows - skip);
+            sink_left -= take;
+            try {
+                if (take) sink_->write(skip || take < rows ? cutBlock(ob, skip, take) : ob);
+            } catch (...) {
+                stop = true;
+                throw;
+            }
+            if (sink_left == 0) { stop = true; return false; }
+            return true;
+        }
+        Block ob;
+        for (size_t i = 0; i < cols.size(); ++i) ob.insert({cols[i], out_nodes[i]->type, out_names[i]});
+        if (cols.empty()) ob.setRowsWithoutColumns(rows);
+        out.rows += rows;
+        out.blocks.push_back(std::move(ob));
+        return !(stream_row_cap && out.rows >= stream_row_cap);
+    };
+    // Joins a block through join steps [step, end), then processes the results.
+    std::function<bool(Block, size_t, size_t)> joinAndProcess = [&](Block b, size_t s, size_t step) -> bool {
+        if (step == join_steps.size()) return processBlock(std::move(b), s);
+        std::vector<Block> joined;
+        join_steps[step].join->join(b, joined);
+        for (auto& jb : joined)
+            if (!joinAndProcess(std::move(jb), s, step + 1)) return false;
+        return true;
+    };
     auto runStream = [&](size_t s) {
         MemoryTrackerScope mem(ctx_.memory.get());
         ISource& source = *sources[s];
@@ -853,55 +1590,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             // Live progress (system.processes, HTTP headers of a streamed result).
             ctx_.read_rows.fetch_add(b.rows(), std::memory_order_relaxed);
             ctx_.read_bytes.fetch_add(b.bytes(), std::memory_order_relaxed);
-            if (!array_join_nodes.empty()) {
-                b = applyArrayJoin(b, array_join_nodes, array_join_replaces, array_joins_names, q.left_array_join);
-                if (b.rows() == 0) continue;
-            }
-            if (filter && !query_info.filter_applied) {
-                b = filterBlock(b, evaluate(filter, b), used_after_filter);
-                if (b.rows() == 0) continue;
-            }
-            if (query_info.topk) offerTopK(b, topk_heaps[s]);
-            size_t rows = b.rows();
-            std::vector<ColumnPtr> cols = evaluateAll(stream_nodes, b);
-            if (aggregating) {
-                Columns keys;
-                size_t k = 0;
-                for (; k < agg_key_nodes.size(); ++k) keys.push_back(materialize(cols[k]));
-                std::vector<Columns> args;
-                for (auto& a : aggregates) {
-                    Columns ac;
-                    for (size_t j = 0; j < a.args.size(); ++j) ac.push_back(recursiveRemoveLowCardinality(materialize(cols[k++])));
-                    args.push_back(std::move(ac));
-                }
-                partials[s]->addBlock(keys, args, rows);
-            } else {
-                if (streaming) {
-                    Block ob;
-                    for (size_t i = 0; i < visible; ++i) ob.insert({materialize(cols[i]), out_nodes[i]->type, out_names[i]});
-                    std::lock_guard lock(sink_mutex);
-                    // Checked under the lock: after the limit or a failed write, nothing more is sent.
-                    if (sink_left == 0 || stop.load()) break;
-                    size_t skip = std::min(sink_skip, rows);
-                    sink_skip -= skip;
-                    size_t take = std::min(sink_left, rows - skip);
-                    sink_left -= take;
-                    try {
-                        if (take) sink_->write(skip || take < rows ? cutBlock(ob, skip, take) : ob);
-                    } catch (...) {
-                        stop = true;
-                        throw;
-                    }
-                    if (sink_left == 0) { stop = true; break; }
-                    continue;
-                }
-                Block ob;
-                for (size_t i = 0; i < cols.size(); ++i) ob.insert({cols[i], out_nodes[i]->type, out_names[i]});
-                if (cols.empty()) ob.setRowsWithoutColumns(rows);
-                out.rows += rows;
-                out.blocks.push_back(std::move(ob));
-                if (stream_row_cap && out.rows >= stream_row_cap) break;
-            }
+            if (!joinAndProcess(std::move(b), s, 0)) break;
         }
     };
     if (nstreams == 1) {
@@ -915,6 +1604,15 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             });
         for (auto& t : pool) t.join();
         for (auto& e : errors) if (e) std::rethrow_exception(e);
+    }
+    // RIGHT / FULL joins: right rows no left row matched, after every stream is done.
+    if (any_non_joined && !outputs.empty()) {
+        MemoryTrackerScope mem(ctx_.memory.get());
+        for (size_t k = 0; k < join_steps.size(); ++k) {
+            if (!join_steps[k].non_joined) continue;
+            Block nj = join_steps[k].join->nonJoined(join_steps[k].header_in);
+            if (nj.rows()) joinAndProcess(std::move(nj), 0, k + 1);
+        }
     }
     for (auto& o : outputs) { result.rows_read += o.rows_read; result.bytes_read += o.bytes_read; }
     for (auto& src : sources) {
@@ -1023,10 +1721,10 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         for (size_t i = 0; i < visible; ++i) pos.push_back(i);
         data = distinctBlock(data, pos);
     }
-    if (!q.order_by.empty()) {
+    if (!order_by_list.empty()) {
         std::vector<SortColumn> sort;
-        for (size_t i = 0; i < q.order_by.size(); ++i) {
-            auto& o = *q.order_by[i];
+        for (size_t i = 0; i < order_by_list.size(); ++i) {
+            auto& o = *order_by_list[i];
             SortColumn sc;
             sc.position = order_positions[i];
             sc.descending = o.descending;

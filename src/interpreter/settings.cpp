@@ -71,6 +71,11 @@ const Desc kSettings[] = {
     {"do_not_merge_across_partitions_select_final", "Bool", "Merge parts only in one partition in select final"},
     {"optimize_read_in_order", "Bool", "Enable ORDER BY optimization for reading data in corresponding order in MergeTree tables."},
     {"use_top_k_dynamic_filtering", "Bool", "Enable dynamic filtering optimization when executing a `ORDER BY <column> LIMIT n` query."},
+    {"join_use_nulls", "Bool", "Sets the type of JOIN behaviour. When merging tables, empty cells may appear. ClickHouse fills them differently based on this setting."},
+    {"join_default_strictness", "JoinStrictness", "Sets default strictness for JOIN clauses."},
+    {"join_algorithm", "JoinAlgorithm", "Specifies which JOIN algorithm is used."},
+    {"max_bytes_in_join", "UInt64", "The maximum size in bytes of the right-side data structure (typically a hash table) used when joining tables."},
+    {"max_rows_in_join", "UInt64", "Limits the number of rows in the right-side data structure (typically a hash table) used when joining tables."},
     {"allow_suspicious_low_cardinality_types", "Bool", "Allows LowCardinality of fixed-size types (numbers, dates, IPs): usually slower than the plain type."},
 };
 
@@ -118,10 +123,35 @@ void Settings::set(const std::string& name, const Field& v) {
     else if (name == "optimize_move_to_prewhere") optimize_move_to_prewhere = toBool(name, v);
     else if (name == "optimize_on_insert") optimize_on_insert = toBool(name, v);
     else if (name == "do_not_merge_across_partitions_select_final") do_not_merge_across_partitions_select_final = toBool(name, v);
+    else if (name == "join_use_nulls") join_use_nulls = toBool(name, v);
+    else if (name == "join_default_strictness") {
+        std::string s = toUpper(toStr(v));
+        if (s != "ALL" && s != "ANY" && s != "ASOF" && !s.empty())
+            throw Exception(ErrorCodes::UNKNOWN_JOIN, "Unexpected value of JoinStrictness: '" + toStr(v) + "'");
+        join_default_strictness = s;
+    } else if (name == "join_algorithm") {
+        std::string s = toLower(toStr(v));
+        static const char* known[] = {"default", "auto", "hash", "parallel_hash", "grace_hash", "partial_merge", "prefer_partial_merge",
+                                      "full_sorting_merge", "direct"};
+        size_t b = 0;
+        while (b <= s.size()) {
+            size_t e = s.find(',', b);
+            if (e == std::string::npos) e = s.size();
+            std::string one = s.substr(b, e - b);
+            while (!one.empty() && one.front() == ' ') one.erase(0, 1);
+            while (!one.empty() && one.back() == ' ') one.pop_back();
+            bool ok = false;
+            for (const char* k : known) ok = ok || one == k;
+            if (!ok) throw Exception(ErrorCodes::UNKNOWN_JOIN, "Unknown join algorithm: '" + one + "'");
+            b = e + 1;
+        }
+        join_algorithm = s;
+    } else if (name == "max_bytes_in_join") max_bytes_in_join = toUInt(name, v);
+    else if (name == "max_rows_in_join") max_rows_in_join = toUInt(name, v);
     else {
         // Settings ClickHouse clients commonly send; accepted and ignored so drivers keep working.
         static const char* ignored[] = {"send_logs_level", "log_queries", "allow_experimental_analyzer", "enable_analyzer",
-                                        "output_format_pretty_color", "join_use_nulls", "optimize_aggregation_in_order",
+                                        "output_format_pretty_color", "optimize_aggregation_in_order",
                                         "compile_expressions", "use_uncompressed_cache"};
         for (const char* n : ignored) if (name == n) return;
         throw Exception(ErrorCodes::UNKNOWN_SETTING, "Unknown setting '" + name + "'");
@@ -161,6 +191,11 @@ std::vector<Settings::Row> Settings::describe() const {
         if (n == "optimize_move_to_prewhere") return s.optimize_move_to_prewhere ? "1" : "0";
         if (n == "optimize_on_insert") return s.optimize_on_insert ? "1" : "0";
         if (n == "do_not_merge_across_partitions_select_final") return s.do_not_merge_across_partitions_select_final ? "1" : "0";
+        if (n == "join_use_nulls") return s.join_use_nulls ? "1" : "0";
+        if (n == "join_default_strictness") return s.join_default_strictness;
+        if (n == "join_algorithm") return s.join_algorithm;
+        if (n == "max_bytes_in_join") return std::to_string(s.max_bytes_in_join);
+        if (n == "max_rows_in_join") return std::to_string(s.max_rows_in_join);
         return "";
     };
     std::vector<Row> rows;

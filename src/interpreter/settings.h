@@ -39,6 +39,11 @@ struct Settings {
     bool optimize_move_to_prewhere = true;      // MergeTree evaluates WHERE while reading (filter columns first)
     bool optimize_on_insert = true;             // MergeTree family: an INSERT block is merged by the engine's mode before it is written
     bool do_not_merge_across_partitions_select_final = false;   // FINAL merges rows of one partition only
+    bool join_use_nulls = false;                // outer joins fill missing sides with NULL (Nullable types) instead of defaults
+    std::string join_default_strictness = "ALL";   // strictness of a JOIN written without ALL/ANY
+    std::string join_algorithm = "direct,parallel_hash,hash";   // grace_hash / partial_merge / auto: spill when the build side exceeds max_bytes_in_join
+    uint64_t max_bytes_in_join = 0;             // build side limit (0 = none)
+    uint64_t max_rows_in_join = 0;
 
     // Applies `name = value`; throws UNKNOWN_SETTING (115) / CANNOT_PARSE_* for bad values.
     void set(const std::string& name, const Field& value);

@@ -522,6 +522,41 @@ void ASTTableExpression::formatImpl(std::string& out) const {
     if (final) out += " FINAL";
 }
 
+ASTPtr ASTTableJoin::clone() const {
+    auto j = std::make_shared<ASTTableJoin>(*this);
+    j->table = cloneTyped(table);
+    j->on = cloneOrNull(on);
+    j->using_columns = cloneAll(using_columns);
+    return j;
+}
+
+ASTs ASTTableJoin::children() const {
+    ASTs out{table};
+    if (on) out.push_back(on);
+    for (auto& u : using_columns) out.push_back(u);
+    return out;
+}
+
+void ASTTableJoin::formatImpl(std::string& out) const {
+    if (comma) {
+        out += ", " + table->formatSQL();
+        return;
+    }
+    out += ' ';
+    if (global) out += "GLOBAL ";
+    static const char* kinds[] = {"INNER", "LEFT", "RIGHT", "FULL", "CROSS", "PASTE"};
+    static const char* strictnesses[] = {"", "ALL", "ANY", "SEMI", "ANTI", "ASOF"};
+    if (strictness != JoinStrictness::Unspecified) out += std::string(strictnesses[int(strictness)]) + " ";
+    if (natural) out += "NATURAL ";
+    out += std::string(kinds[int(join_kind)]) + " JOIN " + table->formatSQL();
+    if (on) out += " ON " + on->formatSQL();
+    if (!using_columns.empty()) {
+        out += " USING (";
+        appendList(out, using_columns);
+        out += ')';
+    }
+}
+
 ASTPtr ASTWindowDefinition::clone() const {
     auto w = std::make_shared<ASTWindowDefinition>(*this);
     w->partition_by = cloneAll(partition_by);
@@ -571,6 +606,7 @@ ASTPtr ASTSelectQuery::clone() const {
     s->with = cloneAll(with);
     s->select = cloneAll(select);
     s->from = cloneTyped(from);
+    for (auto& j : s->joins) j = cloneTyped(j);
     for (auto& w : s->windows) w.second = cloneTyped(w.second);
     s->array_join = cloneAll(array_join);
     s->prewhere = cloneOrNull(prewhere);
@@ -594,6 +630,7 @@ ASTs ASTSelectQuery::children() const {
     addAll(with);
     addAll(select);
     add(from);
+    for (auto& j : joins) add(j);
     addAll(array_join);
     add(prewhere);
     add(where);
@@ -619,6 +656,7 @@ void ASTSelectQuery::formatImpl(std::string& out) const {
     if (distinct) out += "DISTINCT ";
     appendList(out, select);
     if (from) out += " FROM " + from->formatSQL();
+    for (auto& j : joins) out += j->formatSQL();
     if (!array_join.empty()) {
         out += left_array_join ? " LEFT ARRAY JOIN " : " ARRAY JOIN ";
         appendList(out, array_join);

@@ -163,6 +163,25 @@ struct ASTTableExpression : IAST {
     void formatImpl(std::string& out) const override;
 };
 
+// One JOIN of a FROM clause: `[GLOBAL] [kind] [strictness] JOIN table ON expr | USING (cols)`;
+// comma joins are Cross with `comma` set (formatting only).
+enum class JoinKind { Inner, Left, Right, Full, Cross, Paste };
+enum class JoinStrictness { Unspecified, All, Any, Semi, Anti, Asof };
+struct ASTTableJoin : IAST {
+    std::shared_ptr<ASTTableExpression> table;
+    JoinKind join_kind = JoinKind::Inner;
+    JoinStrictness strictness = JoinStrictness::Unspecified;
+    bool global = false;
+    bool comma = false;
+    bool natural = false;             // NATURAL JOIN: USING every column name both sides have
+    ASTPtr on;
+    ASTs using_columns;               // identifiers (or expressions with aliases) of USING (...)
+    const char* kind() const override { return "TableJoin"; }
+    ASTPtr clone() const override;
+    ASTs children() const override;
+    void formatImpl(std::string& out) const override;
+};
+
 // A window: OVER (parent PARTITION BY ... ORDER BY ... frame) or WINDOW name AS (...).
 struct ASTWindowDefinition : IAST {
     enum class FrameType { Rows, Range, Groups };
@@ -192,6 +211,7 @@ struct ASTSelectQuery : IAST {
     bool distinct = false;
     ASTs select;                      // select list
     std::shared_ptr<ASTTableExpression> from;   // null = SELECT without FROM
+    std::vector<std::shared_ptr<ASTTableJoin>> joins;   // JOINs after `from`, in order
     ASTs array_join;                  // ARRAY JOIN list (empty = none)
     bool left_array_join = false;
     ASTPtr prewhere, where, having, qualify;

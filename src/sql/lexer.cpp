@@ -51,6 +51,7 @@ const char* tokenTypeName(TokenType t) {
         case TokenType::Less: return "less";
         case TokenType::Greater: return "greater";
         case TokenType::LessOrEquals: return "less or equals";
+        case TokenType::NullSafeEquals: return "<=>";
         case TokenType::GreaterOrEquals: return "greater or equals";
         case TokenType::Concatenation: return "concatenation operator";
         case TokenType::At: return "at";
@@ -260,7 +261,8 @@ Token Lexer::next() {
                 else { t.type = TokenType::Error; t.end = start + 1; t.value = "Exclamation mark can only occur in != operator"; pos_ = t.end; }
                 break;
             case '<':
-                if (peekc(1) == '=') simple(TokenType::LessOrEquals, 2);
+                if (peekc(1) == '=' && peekc(2) == '>') simple(TokenType::NullSafeEquals, 3);
+                else if (peekc(1) == '=') simple(TokenType::LessOrEquals, 2);
                 else if (peekc(1) == '>') simple(TokenType::NotEquals, 2);
                 else simple(TokenType::Less, 1);
                 break;

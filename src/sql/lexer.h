@@ -15,7 +15,7 @@ enum class TokenType {
     StringLiteral,     // 'x'; Token::value holds the unescaped bytes
     OpeningRound, ClosingRound, OpeningSquare, ClosingSquare, OpeningCurly, ClosingCurly,
     Comma, Semicolon, Dot, Asterisk, Plus, Minus, Slash, Percent, Arrow, QuestionMark, Colon,
-    DoubleColon, Equals, NotEquals, Less, Greater, LessOrEquals, GreaterOrEquals, Concatenation,
+    DoubleColon, Equals, NotEquals, Less, Greater, LessOrEquals, GreaterOrEquals, Concatenation, NullSafeEquals,
     At, DollarSign,
     EndOfStream,
     Error,             // malformed input; Token::value holds the reason

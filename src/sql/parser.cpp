@@ -34,7 +34,7 @@ bool isRestrictedAlias(std::string_view w) {
     static const char* kWords[] = {
         "FROM", "WHERE", "PREWHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "SETTINGS", "FORMAT",
         "UNION", "EXCEPT", "INTERSECT", "INTO", "WITH", "AS", "ARRAY", "LEFT", "RIGHT", "INNER", "OUTER",
-        "FULL", "CROSS", "JOIN", "ANY", "ALL", "ASOF", "SEMI", "ANTI", "PASTE", "GLOBAL", "LOCAL", "ON",
+        "FULL", "CROSS", "JOIN", "ANY", "ALL", "ASOF", "SEMI", "ANTI", "PASTE", "GLOBAL", "LOCAL", "ON", "NATURAL",
         "USING", "FINAL", "SAMPLE", "AND", "OR", "NOT", "BETWEEN", "LIKE", "ILIKE", "IN", "IS", "QUALIFY",
         "WINDOW", "BY", "ASC", "DESC", "ASCENDING", "DESCENDING", "NULLS", "COLLATE", "DIV", "MOD", "THEN",
         "ELSE", "END", "WHEN", "FETCH", "TOTALS", "DISTINCT", "PARALLEL", "REGEXP", "ESCAPE", "OVER",
@@ -437,6 +437,7 @@ private:
                 case TokenType::NotEquals: op = "notEquals"; break;
                 case TokenType::Less: op = "less"; break;
                 case TokenType::LessOrEquals: op = "lessOrEquals"; break;
+                case TokenType::NullSafeEquals: op = "isNotDistinctFrom"; break;
                 case TokenType::Greater: op = "greater"; break;
                 case TokenType::GreaterOrEquals: op = "greaterOrEquals"; break;
                 default: break;
@@ -1164,7 +1165,10 @@ private:
         do s->select.push_back(parseExprWithAlias(true));
         while (accept(TokenType::Comma, "Comma"));
 
-        if (acceptKw("FROM")) s->from = parseTableExpression();
+        if (acceptKw("FROM")) {
+            s->from = parseTableExpression();
+            parseJoins(*s);
+        }
         if (isKw("ARRAY") && isKw("JOIN", 1)) {
             i_ += 2;
             parseArrayJoinList(*s);
@@ -1175,6 +1179,7 @@ private:
         } else {
             noteExpected("ARRAY JOIN");
         }
+        if (s->from && !s->array_join.empty()) parseJoins(*s);
         if (acceptKw("PREWHERE")) s->prewhere = parseExpr();
         if (acceptKw("WHERE")) s->where = parseExpr();
         if (acceptKws("GROUP", "BY")) {
@@ -1228,6 +1233,81 @@ private:
         return parseExprWithAlias(false);
     }
 
+    // JOIN clauses after the first table: `, t` | [GLOBAL|LOCAL] [ANY|ALL|ASOF|SEMI|ANTI]
+    // [INNER|LEFT|RIGHT|FULL|CROSS|PASTE] [OUTER] [ANY|ALL|...] JOIN t [ON expr | USING (...)].
+    void parseJoins(ASTSelectQuery& s) {
+        while (true) {
+            if (accept(TokenType::Comma, "Comma")) {
+                auto j = std::make_shared<ASTTableJoin>();
+                j->position = pos();
+                j->join_kind = JoinKind::Cross;
+                j->comma = true;
+                j->table = parseTableExpression();
+                s.joins.push_back(j);
+                continue;
+            }
+            size_t save = i_;
+            auto j = std::make_shared<ASTTableJoin>();
+            j->position = pos();
+            if (acceptKw("GLOBAL")) j->global = true;
+            else acceptKw("LOCAL");
+            if (acceptKw("NATURAL")) j->natural = true;
+            auto strictness = [&]() {
+                if (acceptKw("ANY")) j->strictness = JoinStrictness::Any;
+                else if (acceptKw("ALL")) j->strictness = JoinStrictness::All;
+                else if (acceptKw("ASOF")) j->strictness = JoinStrictness::Asof;
+                else if (acceptKw("SEMI")) j->strictness = JoinStrictness::Semi;
+                else if (acceptKw("ANTI")) j->strictness = JoinStrictness::Anti;
+                else return false;
+                return true;
+            };
+            bool had_strictness = strictness();
+            bool had_kind = true;
+            // LEFT ARRAY JOIN is not a table join.
+            if (isKw("LEFT") && isKw("ARRAY", 1)) { i_ = save; return; }
+            if (acceptKw("INNER")) j->join_kind = JoinKind::Inner;
+            else if (acceptKw("LEFT")) j->join_kind = JoinKind::Left;
+            else if (acceptKw("RIGHT")) j->join_kind = JoinKind::Right;
+            else if (acceptKw("FULL")) j->join_kind = JoinKind::Full;
+            else if (acceptKw("CROSS")) j->join_kind = JoinKind::Cross;
+            else if (acceptKw("PASTE")) j->join_kind = JoinKind::Paste;
+            else had_kind = false;
+            if (had_kind && j->join_kind != JoinKind::Inner && j->join_kind != JoinKind::Cross && j->join_kind != JoinKind::Paste) acceptKw("OUTER");
+            if (!had_strictness) had_strictness = strictness();
+            bool semi_anti = j->strictness == JoinStrictness::Semi || j->strictness == JoinStrictness::Anti;
+            if (semi_anti && !had_kind) j->join_kind = JoinKind::Left;   // SEMI JOIN = LEFT SEMI JOIN
+            if (had_kind && had_strictness && (j->join_kind == JoinKind::Cross || j->join_kind == JoinKind::Paste ||
+                                               (semi_anti && j->join_kind != JoinKind::Left && j->join_kind != JoinKind::Right))) {
+                i_ = save;
+                fail("JOIN");
+            }
+            if (!acceptKw("JOIN")) {
+                if (had_kind || had_strictness || j->global || j->natural) fail("JOIN");
+                i_ = save;
+                noteExpected("JOIN");
+                return;
+            }
+            j->table = parseTableExpression();
+            if (j->join_kind == JoinKind::Paste || j->join_kind == JoinKind::Cross || j->natural) {
+                noteExpected("JOIN");
+                s.joins.push_back(j);
+                continue;
+            }
+            if (acceptKw("ON")) {
+                j->on = parseExpr();
+            } else if (acceptKw("USING")) {
+                bool paren = accept(TokenType::OpeningRound, "opening round bracket");
+                do j->using_columns.push_back(parseExprWithAlias(false));
+                while (accept(TokenType::Comma, "Comma"));
+                if (paren) expect(TokenType::ClosingRound, "closing round bracket");
+            } else if (j->join_kind != JoinKind::Cross && j->join_kind != JoinKind::Paste) {
+                noteExpected("ON");
+                fail("USING");
+            }
+            s.joins.push_back(j);
+        }
+    }
+
     void parseArrayJoinList(ASTSelectQuery& s) {
         do s.array_join.push_back(parseExprWithAlias(true));
         while (accept(TokenType::Comma, "Comma"));
@@ -1236,7 +1316,22 @@ private:
     std::shared_ptr<ASTTableExpression> parseTableExpression() {
         auto te = std::make_shared<ASTTableExpression>();
         te->position = pos();
-        if (is(TokenType::OpeningRound)) {
+        if (is(TokenType::OpeningRound) && !isSelectStart(1) && isIdent(1)) {
+            // (t2 JOIN t3 ON ...): a parenthesized join, read as (SELECT * FROM t2 JOIN t3 ON ...).
+            size_t start = pos();
+            ++i_;
+            auto inner = std::make_shared<ASTSelectQuery>();
+            inner->position = start;
+            inner->select.push_back(std::make_shared<ASTAsterisk>());
+            inner->from = parseTableExpression();
+            parseJoins(*inner);
+            expect(TokenType::ClosingRound, "closing round bracket");
+            auto u = std::make_shared<ASTSelectWithUnion>();
+            u->selects.push_back(inner);
+            te->subquery = std::make_shared<ASTSubquery>();
+            te->subquery->position = start;
+            te->subquery->query = u;
+        } else if (is(TokenType::OpeningRound)) {
             size_t start = pos();
             ++i_;
             te->subquery = parseSubqueryBody(start);

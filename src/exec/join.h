@@ -1,0 +1,96 @@
+// join.h — the hash join operator of SELECT ... JOIN.
+//
+// The right side is read whole (one Block, plus one default row used for "no match"), indexed by
+// its equi-join keys, and then probed by the left side's blocks from all SELECT streams at once
+// (the index is immutable after the build; the only shared mutable state is one atomic flag per
+// right row, for RIGHT/FULL outputs and ANY one-to-one rules). Every strictness of ClickHouse is
+// covered: ALL, ANY, SEMI, ANTI and ASOF (equi keys + one inequality, answered by binary search in
+// the key's rows sorted by the ASOF column). ON conditions other than key equalities are evaluated
+// over candidate pairs (the "residual"); a join without equalities pairs every row with every row
+// (CROSS JOIN, comma joins, ON t1.a < t2.b).
+#pragma once
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analyzer/expression.h"
+#include "columns/block.h"
+#include "functions/function.h"
+
+namespace basalt {
+
+enum class JoinKind;
+enum class JoinStrictness;
+
+enum class AsofInequality { GreaterOrEquals, Greater, LessOrEquals, Less };   // left <op> right
+
+struct JoinDescription {
+    JoinKind kind;
+    JoinStrictness strictness;             // resolved: All, Any, Semi, Anti or Asof
+    std::vector<ExprNodePtr> left_keys;    // over the left block
+    std::vector<ExprNodePtr> right_keys;   // over the right block
+    DataTypes key_types;                   // common type per key (no Nullable, no LowCardinality)
+    std::vector<bool> null_safe;           // per key: `<=>` (NULL matches NULL)
+    ExprNodePtr left_asof, right_asof;     // ASOF: the two sides of the inequality
+    DataTypePtr asof_type;
+    AsofInequality asof_inequality = AsofInequality::GreaterOrEquals;
+    ExprNodePtr residual;                  // other ON conditions, over the output layout
+    ExprNodePtr left_filter, right_filter; // ASOF: one-side ON conditions (filter that side first)
+    bool use_nulls = false;                // join_use_nulls
+    // Output = left block columns (types `left_types`, Nullable under join_use_nulls for RIGHT/FULL),
+    // then the right block's columns `right_columns` named `right_names`.
+    DataTypes left_types;
+    std::vector<size_t> right_columns;
+    std::vector<std::string> right_names;
+    // USING: the key's merged value (left value for rows with a left side, right value for
+    // right-only rows) of type `type` replaces the left column at `left_position`, or with `append`
+    // (RIGHT / FULL, where the left column keeps its own values) follows the right columns.
+    struct UsingColumn {
+        size_t left_position;
+        size_t key;
+        DataTypePtr type;
+        bool append = false;
+    };
+    std::vector<UsingColumn> using_columns;
+};
+
+// Type of a column on the given side in a join's output.
+DataTypePtr joinedColumnType(const DataTypePtr& type, bool nullable_side, bool use_nulls);
+// Whether the join emits right rows nobody matched after all probes (RIGHT / FULL, RIGHT ANTI).
+bool joinHasNonJoinedRows(JoinKind kind, JoinStrictness strictness);
+
+class HashJoin {
+public:
+    HashJoin(JoinDescription d, const Block& right, const FunctionContext& fctx);
+    ~HashJoin();
+
+    // Joins one left block; appends the result blocks (several when one left block has very many
+    // matches) to `out`. Safe to call from several threads at once.
+    void join(const Block& left, std::vector<Block>& out) const;
+    // RIGHT / FULL / RIGHT ANTI: the right rows no probe matched (left columns default or NULL).
+    // Call once, after every join() has returned.
+    Block nonJoined(const Block& left_header) const;
+
+    size_t rightRows() const { return right_rows_; }
+    size_t bytes() const;
+
+private:
+    struct Index;
+    struct Prepared;
+    Prepared prepareKeys(const std::vector<ExprNodePtr>& nodes, const Block& block) const;
+    Block assemble(const Block& left, const Permutation& li, const Permutation& ri, bool right_only) const;
+    ColumnPtr mergedUsing(const Block& left, size_t u, const Permutation& li, const Permutation& ri, bool right_only) const;
+
+    JoinDescription d_;
+    FunctionContext fctx_;
+    size_t right_rows_ = 0;
+    std::vector<ColumnPtr> right_out_;         // output right columns, right_rows_ + 1 rows (last: no match)
+    DataTypes right_out_types_;
+    std::vector<ColumnPtr> right_using_keys_;  // USING: right key values, right_rows_ + 1 rows
+    std::unique_ptr<Index> index_;
+    std::unique_ptr<std::atomic<uint8_t>[]> flags_;   // per right row: matched / used
+    mutable std::atomic<size_t> paste_offset_{0};     // PASTE JOIN: right rows consumed
+};
+
+}  // namespace basalt
