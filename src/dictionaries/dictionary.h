@@ -38,6 +38,7 @@ struct DictionaryStructure {
     uint64_t lifetime_min = 0, lifetime_max = 0;
     std::string source_description;             // "ClickHouse: default.users"
     bool first_wins = false;                    // a repeated key keeps its first row (Join ANY), else the last
+    bool join_use_nulls = false;                // Join table declared with join_use_nulls: joinGet returns NULL when absent
     std::string layoutName() const;             // "Hashed", "Flat", ...
     const DictionaryAttribute* attribute(const std::string& name) const;
     bool isKey(const std::string& name) const;

@@ -5,6 +5,8 @@
 #include "common/exception.h"
 #include "dictionaries/dictionary.h"
 #include "functions/cast.h"
+#include <algorithm>
+
 #include "functions/function.h"
 #include "types/create_column.h"
 
@@ -28,10 +30,18 @@ FunctionPtr buildDictGet(const std::string& fn, Mode mode, const DataTypePtr& ex
     auto& finder = join ? ctx.find_join : ctx.find_dictionary;
     auto dict = finder ? finder(dict_name) : nullptr;
     if (!dict) {
-        if (join) throw Exception(ErrorCodes::UNKNOWN_TABLE, "Table " + dict_name + " does not exist or is not a Join table");
+        if (join) throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Table " + dict_name + " does not exist or is not a Join table");
         throw Exception(ErrorCodes::BAD_ARGUMENTS, "Dictionary (`" + dict_name + "`) not found");
     }
     const DictionaryStructure& st = dict->structure();
+    if (join && st.join_use_nulls && mode == Mode::Get) mode = Mode::OrNull;
+    // joinGet serves Join(ANY, LEFT, ...) tables only; their key columns are not values to get.
+    if (join && !st.first_wins) throw Exception(ErrorCodes::INCOMPATIBLE_TYPE_OF_JOIN, "Table " + dict_name + " has incompatible type of JOIN");
+    auto joinAttributeCheck = [&](const std::string& name) {
+        if (!join) return;
+        bool is_key = std::find(st.key_names.begin(), st.key_names.end(), name) != st.key_names.end();
+        if (is_key || !st.attribute(name)) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "The column " + name + " is not a value column of Join table " + dict_name);
+    };
     // Attributes: one name, or a tuple of names (the result is then a tuple).
     std::vector<const DictionaryAttribute*> attrs;
     bool tuple_result = false;
@@ -49,6 +59,7 @@ FunctionPtr buildDictGet(const std::string& fn, Mode mode, const DataTypePtr& ex
             }
         } else {
             std::string name = constString(an, fn, 1);
+            joinAttributeCheck(name);
             const auto* at = st.attribute(name);
             if (!at) throw Exception(ErrorCodes::BAD_ARGUMENTS, "No such attribute '" + name + "'");
             attrs.push_back(at);
@@ -71,6 +82,16 @@ FunctionPtr buildDictGet(const std::string& fn, Mode mode, const DataTypePtr& ex
     }
     DataTypes key_types = st.key_types;
     DataTypePtr key_arg_type = a[key_arg].type;
+    if (join) {
+        // A Join table's keys are matched as stored: the argument types must be the key types.
+        DataTypes given = key_arg_type->id == TypeId::Tuple ? key_arg_type->nested : DataTypes{key_arg_type};
+        if (given.size() != key_types.size())
+            throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "Number of arguments for function " + fn + " doesn't match: passed " +
+                                                                             std::to_string(given.size() + 2) + ", should be " + std::to_string(key_types.size() + 2));
+        bool same = true;
+        for (size_t k = 0; same && k < given.size(); ++k) same = removeLowCardinality(given[k])->equals(*removeLowCardinality(key_types[k]));
+        if (!same) throw Exception(ErrorCodes::TYPE_MISMATCH, "Type mismatch in joinGet key: expected " + key_types[0]->name() + ", got " + key_arg_type->name());
+    }
     DataTypePtr default_type = mode == Mode::OrDefault ? a[default_arg].type : nullptr;
     return makeFunction(fn, result, [=](const ColumnsWithTypeAndName& x, size_t rows) -> ColumnPtr {
         auto data = dict->get();

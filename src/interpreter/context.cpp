@@ -38,8 +38,9 @@ FunctionContext QueryContext::functionContext() const {
         fc.find_join = [cat, db](const std::string& name) -> std::shared_ptr<Dictionary> {
             auto dot = name.find('.');
             auto s = dot == std::string::npos ? cat->tryGetTable(db, name) : cat->tryGetTable(name.substr(0, dot), name.substr(dot + 1));
+            if (!s) throw Exception(ErrorCodes::UNKNOWN_TABLE, "Table " + name + " does not exist");
             auto* j = dynamic_cast<StorageJoin*>(s.get());
-            return j ? j->index() : nullptr;
+            return j ? j->index() : nullptr;   // not a Join table: the caller's error
         };
     }
     return fc;

@@ -331,6 +331,7 @@ TableMetadata buildTableMetadata(const ASTCreateQuery& query, QueryContext& ctx)
 // catalog with a data path persists anything.
 std::string persistentDataDir(ASTCreateQuery& q, QueryContext& ctx) {
     for (auto& [n, v] : q.engine_settings) {
+        if (n == "join_use_nulls" && q.engine->name == "Join") continue;
         if (n != "persistent") throw Exception(ErrorCodes::UNKNOWN_SETTING, "Unknown setting '" + n + "' for storage " + q.engine->name);
         if (v.toSQL() == "0") return "";
     }
@@ -371,10 +372,21 @@ std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreate
         std::string strictness = toUpper(word(args[0]));
         if (strictness != "ANY" && strictness != "ALL" && strictness != "SEMI" && strictness != "ANTI")
             throw Exception(ErrorCodes::BAD_ARGUMENTS, "First parameter of storage Join must be ANY or ALL or SEMI or ANTI (without quotes).");
+        std::string kind = toUpper(word(args[1]));
+        if (kind != "LEFT" && kind != "INNER" && kind != "RIGHT" && kind != "FULL")
+            throw Exception(ErrorCodes::BAD_ARGUMENTS, "Second parameter of storage Join must be LEFT or INNER or RIGHT or FULL (without quotes).");
+        if ((strictness == "SEMI" || strictness == "ANTI") && kind != "LEFT" && kind != "RIGHT")
+            throw Exception(ErrorCodes::BAD_ARGUMENTS, strictness + " JOIN is supported only with LEFT or RIGHT kind");
+        if (strictness == "ANY" && kind == "FULL") throw Exception(ErrorCodes::NOT_IMPLEMENTED, "ANY FULL JOINs are not implemented");
         std::vector<std::string> keys;
         for (size_t i = 2; i < args.size(); ++i) keys.push_back(word(args[i]));
         std::string db = q->database.empty() ? ctx.current_database : q->database;
-        s = std::make_shared<StorageJoin>(md, db, q->table, keys, strictness == "ANY", persistentDataDir(*q, ctx));
+        bool use_nulls = false;
+        for (auto& [n, v] : q->engine_settings)
+            if (n == "join_use_nulls") use_nulls = v.toSQL() != "0";
+        auto sj = std::make_shared<StorageJoin>(md, db, q->table, keys, strictness == "ANY", persistentDataDir(*q, ctx), use_nulls);
+        sj->setSpec({strictness, kind, keys, use_nulls});
+        s = sj;
     } else if (engine == "Buffer") {
         // Buffer(db, table, num_layers, min_time, max_time, min_rows, max_rows, min_bytes, max_bytes)
         auto& args = q->engine->arguments;
@@ -1268,6 +1280,18 @@ void Session::executeAlter(const ASTAlterQuery& q, QueryContext& ctx) {
             if (c.type != T::ModifyQuery)
                 throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Alter of type other than MODIFY QUERY is not supported by storage MaterializedView");
             alterViewQuery(db, q.table, *mv, c.query, ctx);
+        }
+        return;
+    }
+    if (auto* join = dynamic_cast<StorageJoin*>(storage.get())) {
+        // Join tables (small, in memory): ALTER DELETE rewrites the rows that remain.
+        for (const auto& c : q.commands)
+            if (c.type != T::Delete) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Table engine Join supports only ALTER DELETE");
+        for (const auto& c : q.commands) {
+            ParsedStatement sel = parseStatement("SELECT * FROM " + backQuote(db) + "." + backQuote(q.table) + " WHERE NOT (" + c.predicate->formatSQL(false) + ")");
+            QueryResult r = executeSelect(sel.ast, ctx);
+            join->truncate();
+            if (!r.blocks.empty()) join->write(std::move(r.blocks), ctx);
         }
         return;
     }

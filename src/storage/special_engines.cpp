@@ -57,7 +57,7 @@ std::optional<uint64_t> StorageSet::totalRows() const { return blocks_.rows(); }
 
 // ---------------------------------------------------------------- Join
 StorageJoin::StorageJoin(TableMetadata md, std::string database, std::string name, std::vector<std::string> keys, bool any,
-                         const std::string& data_dir)
+                         const std::string& data_dir, bool use_nulls)
     : blocks_(data_dir) {
     metadata_ = std::move(md);
     DictionaryStructure st;
@@ -70,6 +70,7 @@ StorageJoin::StorageJoin(TableMetadata md, std::string database, std::string nam
     st.layout = keys.size() == 1 && st.key_types[0]->id == TypeId::UInt64 ? DictionaryStructure::Layout::Hashed
                                                                            : DictionaryStructure::Layout::ComplexKeyHashed;
     st.first_wins = any;
+    st.join_use_nulls = use_nulls;
     for (auto& c : metadata_.columns) {
         auto v = createColumn(c.type);
         v->insertDefault();
@@ -87,7 +88,26 @@ StorageJoin::StorageJoin(TableMetadata md, std::string database, std::string nam
 }
 
 Sources StorageJoin::read(const std::vector<std::string>& columns, QueryContext&, size_t num_streams) {
-    return splitBlocks(blocks_.snapshot(), positionsOf(metadata_, columns), num_streams, 0);
+    auto snap = blocks_.snapshot();
+    if (spec_.strictness == "ANY" && !snap->empty()) {
+        // ANY: the first row of each key is the table's row for it.
+        Block header;
+        for (auto& c : metadata_.columns) header.insert({createColumn(c.type), c.type, c.name});
+        Block all = concatBlocks(*snap, header);
+        std::vector<size_t> key_pos = positionsOf(metadata_, spec_.keys);
+        std::set<std::string> seen;
+        auto keep = ColumnUInt8::create(all.rows());
+        std::string key;
+        for (size_t i = 0; i < all.rows(); ++i) {
+            key.clear();
+            for (size_t p : key_pos) all.at(p).column->serializeValue(i, key);
+            keep->getData()[i] = seen.insert(key).second;
+        }
+        auto filtered = std::make_shared<std::vector<Block>>();
+        filtered->push_back(filterBlock(all, keep));
+        snap = filtered;
+    }
+    return splitBlocks(snap, positionsOf(metadata_, columns), num_streams, 0);
 }
 
 void StorageJoin::write(std::vector<Block> blocks, QueryContext&) {

@@ -48,7 +48,8 @@ private:
 class StorageJoin final : public IStorage {
 public:
     // keys: the Join(...) key columns; any: ANY strictness (first row of a key wins).
-    StorageJoin(TableMetadata md, std::string database, std::string name, std::vector<std::string> keys, bool any, const std::string& data_dir);
+    StorageJoin(TableMetadata md, std::string database, std::string name, std::vector<std::string> keys, bool any, const std::string& data_dir,
+                bool use_nulls = false);
     std::string engineName() const override { return "Join"; }
     Sources read(const std::vector<std::string>& columns, QueryContext& ctx, size_t num_streams) override;
     void write(std::vector<Block> blocks, QueryContext& ctx) override;
@@ -56,10 +57,16 @@ public:
     std::optional<uint64_t> totalRows() const override;
     // The key -> row index over the rows (joinGet looks up through it).
     const std::shared_ptr<Dictionary>& index() const { return index_; }
+    // The engine's JOIN it serves: a SELECT ... JOIN must use the same strictness, kind, keys and
+    // join_use_nulls (INCOMPATIBLE_TYPE_OF_JOIN otherwise).
+    struct Spec { std::string strictness, kind; std::vector<std::string> keys; bool use_nulls = false; };
+    void setSpec(Spec s) { spec_ = std::move(s); }
+    const Spec& spec() const { return spec_; }
 
 private:
     StoredBlocks blocks_;
     std::shared_ptr<Dictionary> index_;
+    Spec spec_;
 };
 
 // Buffer(db, table, layers, min_time, max_time, min_rows, max_rows, min_bytes, max_bytes): INSERTs
