@@ -162,7 +162,23 @@ PODArray<uint8_t> filterMask(const ExprNodePtr& cond, const Block& block, bool i
     return out;
 }
 
-HashJoin::Prepared HashJoin::prepareKeys(const std::vector<ExprNodePtr>& nodes, const Block& block) const {
+HashJoin::Prepared HashJoin::prepareKeys(const std::vector<ExprNodePtr>& nodes, const Block& block) const { return prepare(d_, fctx_, nodes, block); }
+
+void HashJoin::keyHashes(const JoinDescription& d, const FunctionContext& fctx, bool right_side, const Block& block, PODArray<uint64_t>& hashes) {
+    Prepared p = prepare(d, fctx, right_side ? d.right_keys : d.left_keys, block);
+    hashes.resize(p.rows);
+    for (size_t i = 0; i < p.rows; ++i) {
+        if (!p.null_rows.empty() && p.null_rows[i]) { hashes[i] = 0; continue; }
+        switch (p.layout) {
+            case KeyLayout::None: hashes[i] = 0; break;
+            case KeyLayout::Fixed64: hashes[i] = intHash64(p.k64[i]); break;
+            case KeyLayout::Fixed128: hashes[i] = FixedHashMap<unsigned __int128, uint32_t>::hashOf(p.k128[i]); break;
+            case KeyLayout::Bytes: { std::string_view k = p.keyBytes(i); hashes[i] = bytesHash(k.data(), k.size()); break; }
+        }
+    }
+}
+
+HashJoin::Prepared HashJoin::prepare(const JoinDescription& d_, const FunctionContext& fctx_, const std::vector<ExprNodePtr>& nodes, const Block& block) {
     Prepared p;
     p.rows = block.rows();
     std::vector<ColumnPtr> cols = evaluateAll(nodes, block);
@@ -173,7 +189,7 @@ HashJoin::Prepared HashJoin::prepareKeys(const std::vector<ExprNodePtr>& nodes, 
         ColumnPtr c = recursiveRemoveLowCardinality(materialize(cols[k]));
         DataTypePtr t = recursiveRemoveLowCardinality(nodes[k]->type);
         p.raw.push_back(c);
-        if (c->isNullable() && d_.null_safe[k]) {
+        if (d_.null_safe[k]) {
             // `<=>`: NULL is a key value of its own (serialized with the null flag).
             DataTypePtr to = makeNullable(d_.key_types[k]);
             if (!t->equals(*to)) c = castColumn(c, t, to, fctx_);

@@ -72,6 +72,10 @@ public:
     // Call once, after every join() has returned.
     Block nonJoined(const Block& left_header) const;
 
+    // Per-row hash of one side's join keys (the same for equal keys on both sides; rows with a
+    // NULL key get 0): how grace hash joins assign rows to buckets.
+    static void keyHashes(const JoinDescription& d, const FunctionContext& fctx, bool right_side, const Block& block, PODArray<uint64_t>& hashes);
+
     size_t rightRows() const { return right_rows_; }
     size_t bytes() const;
 
@@ -79,6 +83,7 @@ private:
     struct Index;
     struct Prepared;
     Prepared prepareKeys(const std::vector<ExprNodePtr>& nodes, const Block& block) const;
+    static Prepared prepare(const JoinDescription& d, const FunctionContext& fctx, const std::vector<ExprNodePtr>& nodes, const Block& block);
     Block assemble(const Block& left, const Permutation& li, const Permutation& ri, bool right_only) const;
     ColumnPtr mergedUsing(const Block& left, size_t u, const Permutation& li, const Permutation& ri, bool right_only) const;
 
