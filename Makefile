@@ -5,7 +5,7 @@ BUILD_TEST := build/asan
 BUILD_REL := build/release
 DATA_DIR ?= $(CURDIR)/.basalt-data
 
-.PHONY: deps build-test build-release run test bench bench-micro bench-storage compat fuzz-deps fuzz-build fuzz fuzz-sql fuzz-native tsan clean
+.PHONY: deps build-test build-release run test bench bench-micro bench-storage bench-joins compat fuzz-deps fuzz-build fuzz fuzz-sql fuzz-native tsan clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -32,9 +32,10 @@ test: build-test
 	cd $(BUILD_TEST) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
-# The benchmark harness (bench/bench.sh): basalt vs ClickHouse and DuckDB on 10M seeded `events`
-# and 10M synthetic ClickBench `hits` rows (EVENTS_ROWS / HITS_ROWS for other sizes); writes the
-# report into bench/RESULTS.md and the chart bench/ratios.png. `make bench-micro`: numbers() kernels.
+# The benchmark harness (bench/bench.sh): basalt vs ClickHouse and DuckDB on 10M seeded `events`,
+# 10M synthetic ClickBench `hits` rows and the joins suite (EVENTS_ROWS / HITS_ROWS / JOINS_ROWS for
+# other sizes, SUITES=events,hits,joins to choose); writes the report into bench/RESULTS.md and the
+# chart bench/ratios.png. `make bench-micro`: numbers() kernels.
 bench: build-release
 	bash scripts/install-deps.sh gnuplot-nox
 	bash bench/bench.sh $(BUILD_REL)/basalt
@@ -46,6 +47,13 @@ bench-micro: build-release
 BENCH_ROWS ?= 10000000
 bench-storage: build-release
 	bash bench/storage.sh $(BUILD_REL)/basalt $(BENCH_ROWS)
+
+# Joins benchmark: a 10M-row star schema (3 dimension tables) and a 10M-event ASOF JOIN against 1M
+# feature updates, in basalt, ClickHouse and DuckDB (JOINS_ROWS=100000 for a small run). Prints the
+# report; RESULTS.md is not touched.
+JOINS_ROWS ?= 10000000
+bench-joins: build-release
+	bash bench/joins.sh $(BUILD_REL)/basalt $(JOINS_ROWS)
 
 # Runs every golden .sql in basalt and in ClickHouse (chDB) and prints statements whose results differ.
 compat: build-release

@@ -3,20 +3,22 @@
 // same data, the same SQL and the same thread count for every engine.
 //
 //   node bench.js BASALT_BINARY
-//   env: SUITES (events,hits), EVENTS_TSV / HITS_TSV (the generated data), THREADS (default nproc),
-//        INSERT_RUNS (3), QUERY_RUNS (5), WORK (engines' data dirs, default bench/data),
+//   env: SUITES (events,hits,joins), EVENTS_TSV / HITS_TSV (the generated data), JOINS_TSVS (the
+//        joins suite's tables: table=file,...), THREADS (default nproc), INSERT_RUNS (3;
+//        JOINS_INSERT_RUNS, default 1, for the joins suite), QUERY_RUNS (5), WORK (engines' data dirs, default bench/data),
 //        QUIET_WAIT / QUIET_MAX_BUSY (see waitQuiet), REUSE=1 (time the queries on the tables a
 //        previous run left; no inserts), REPORT (markdown output file), CHART (PNG output file),
 //        CHART_ONLY=WORK/bench-results.json (only redraw the chart of that run).
 //
-// Per suite (a table, its data and its queries):
+// Per suite (its tables — one, or for `joins` a star schema and an ASOF pair — their data and queries):
 //   (a) insert throughput: a fresh table per run, best of INSERT_RUNS, the engines interleaved, for
-//       every input format of the suite (TSV; JSONEachRow for events) — basalt and ClickHouse
+//       every table and input format of the suite (TSV; JSONEachRow for events) — basalt and ClickHouse
 //       `INSERT INTO t SELECT * FROM file(...)`, DuckDB `INSERT INTO t SELECT * FROM read_csv/read_json`;
 //   (b) OPTIMIZE TABLE t FINAL, then bytes on disk: system.parts (basalt, ClickHouse), the DuckDB
 //       database file after CHECKPOINT;
 //   (c) every query: one cold run, then the median of QUERY_RUNS; basalt's and ClickHouse's results
-//       compared (floats to 1e-9 relative) before the times count;
+//       compared (floats to 1e-9 relative) before the times count; DuckDB's row count (for `joins`
+//       its values too, from one more run);
 //   (d) peak memory of the suite's heaviest GROUP BY, as the growth of a fresh process's peak RSS
 //       while the query runs (basalt: /usr/bin/time of `basalt local` minus the same for SELECT 1;
 //       chDB and DuckDB: bench/peak.js), plus basalt's own query_log memory_usage;
@@ -40,7 +42,7 @@ const INSERT_RUNS = Number(process.env.INSERT_RUNS || 3);
 const QUERY_RUNS = Number(process.env.QUERY_RUNS || 5);
 const REUSE = process.env.REUSE === '1';
 const WORK = path.resolve(process.env.WORK || path.join(here, 'data'));
-const SUITE_NAMES = (process.env.SUITES || 'events,hits').split(',').filter(Boolean);
+const SUITE_NAMES = (process.env.SUITES || 'events,hits,joins').split(',').filter(Boolean);
 const env = { ...process.env, TZ: 'UTC' };
 
 const log = (...a) => console.error('[bench]', ...a);
@@ -71,7 +73,7 @@ function waitQuiet(label) {
 }
 
 // ---------------------------------------------------------------- suites
-const DUCK_TYPES = { Int16: 'SMALLINT', Int32: 'INTEGER', Int64: 'BIGINT', UInt64: 'UBIGINT', String: 'VARCHAR', 'LowCardinality(String)': 'VARCHAR',
+const DUCK_TYPES = { Int16: 'SMALLINT', Int32: 'INTEGER', Int64: 'BIGINT', UInt16: 'USMALLINT', UInt32: 'UINTEGER', UInt64: 'UBIGINT', String: 'VARCHAR', 'LowCardinality(String)': 'VARCHAR',
   DateTime: 'TIMESTAMP', Date: 'DATE', Float64: 'DOUBLE' };
 function pipeQueries(file) {   // name | ClickHouse SQL | DuckDB SQL
   return fs.readFileSync(path.join(here, file), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'))
@@ -89,6 +91,16 @@ function clickbenchQueries() {
 }
 const EVENTS_SCHEMA = 'ts DateTime, user_id UInt64, event_type LowCardinality(String), value Float64, properties String';
 const HITS_SCHEMA = fs.readFileSync(path.join(here, 'hits_schema.txt'), 'utf8').trim().split('\n').map((l) => l.trim()).join(', ');
+// The joins suite's tables (bench/gen_joins.cpp): a star schema and a point-in-time pair.
+const JOIN_TABLES = [
+  ['sales', 'sale_date Date, store_id UInt16, product_id UInt32, customer_id UInt32, quantity UInt16, amount Float64', 'ENGINE = MergeTree ORDER BY (sale_date, store_id)'],
+  ['stores', 'store_id UInt16, region LowCardinality(String), country String, sqm UInt32', 'ENGINE = MergeTree ORDER BY store_id'],
+  ['products', 'product_id UInt32, category LowCardinality(String), brand String, price Float64', 'ENGINE = MergeTree ORDER BY product_id'],
+  ['customers', 'customer_id UInt32, segment LowCardinality(String), country String, signup Date', 'ENGINE = MergeTree ORDER BY customer_id'],
+  ['pit_events', 'ts DateTime, entity_id UInt32, event_type LowCardinality(String)', 'ENGINE = MergeTree ORDER BY (event_type, ts)'],
+  ['pit_features', 'entity_id UInt32, ts DateTime, value Float64', 'ENGINE = MergeTree ORDER BY (entity_id, ts)'],
+];
+const joinsTsv = (table) => Object.fromEntries((process.env.JOINS_TSVS || '').split(',').filter(Boolean).map((x) => x.split('=')))[table];
 const SUITES = {
   events: { table: 'events', schema: EVENTS_SCHEMA, tsv: process.env.EVENTS_TSV,
     engine: 'ENGINE = MergeTree PARTITION BY toYYYYMMDD(ts) ORDER BY (event_type, ts, user_id)',
@@ -96,9 +108,14 @@ const SUITES = {
   hits: { table: 'hits', schema: HITS_SCHEMA, tsv: process.env.HITS_TSV,
     engine: 'ENGINE = MergeTree ORDER BY (CounterID, EventDate, UserID, EventTime, WatchID)',
     formats: ['TSV'], queries: clickbenchQueries, peak: 'Q33' },
+  joins: { tables: JOIN_TABLES.map(([table, schema, engine]) => ({ table, schema, engine, tsv: joinsTsv(table) })),
+    formats: ['TSV'], queries: () => pipeQueries('join_queries.txt'), peak: 'asof_left_day',
+    insert_runs: Number(process.env.JOINS_INSERT_RUNS || 1), duckdb_values: true },
 };
+// A suite's tables: `tables`, or its one `table`.
+const suiteTables = (s) => s.tables || [{ table: s.table, schema: s.schema, tsv: s.tsv, engine: s.engine }];
 const duckColumns = (schema) => '{' + schema.split(', ').map((c) => { const [n, ...t] = c.split(' '); return `'${n}': '${DUCK_TYPES[t.join(' ')]}'`; }).join(', ') + '}';
-const duckCreate = (s) => `CREATE TABLE ${s.table} (${s.schema.split(', ').map((c) => { const [n, ...t] = c.split(' '); return `${n} ${DUCK_TYPES[t.join(' ')]}`; }).join(', ')})`;
+const duckCreate = (tb) => `CREATE TABLE ${tb.table} (${tb.schema.split(', ').map((c) => { const [n, ...t] = c.split(' '); return `${n} ${DUCK_TYPES[t.join(' ')]}`; }).join(', ')})`;
 function dataFile(s, fmt) {
   if (fmt === 'TSV') return s.tsv;
   const f = s.tsv.replace(/\.tsv$/, '.jsonl');
@@ -146,11 +163,13 @@ const duckRows = async (con, sql) => (await con.runAndReadAll(sql)).getRows();
 
 // ---------------------------------------------------------------- sizes and results
 const duSum = (paths) => paths.length ? Number(execFileSync('du', ['-sbc', ...paths], { encoding: 'utf8' }).trim().split('\n').pop().split('\t')[0]) : 0;
-function sizes(run, table) {
-  const [parts, rows, bytes, comp, uncomp, marks] = run(`SELECT count(), sum(rows), sum(bytes_on_disk), sum(data_compressed_bytes), sum(data_uncompressed_bytes), sum(marks_bytes) FROM system.parts WHERE table = '${table}' AND active`).trim().split('\t').map(Number);
-  const paths = run(`SELECT path FROM system.parts WHERE table = '${table}' AND active`).trim().split('\n').filter(Boolean);
+const tablesWhere = (tables) => (tables.length === 1 ? `table = '${tables[0]}'` : `table IN (${tables.map((t) => `'${t}'`).join(', ')})`) + ' AND active';
+function sizes(run, tables) {   // summed over the tables; columns named table.column when there are several
+  const where = tablesWhere(tables), col = tables.length === 1 ? 'column' : "concat(table, '.', column)";
+  const [parts, rows, bytes, comp, uncomp, marks] = run(`SELECT count(), sum(rows), sum(bytes_on_disk), sum(data_compressed_bytes), sum(data_uncompressed_bytes), sum(marks_bytes) FROM system.parts WHERE ${where}`).trim().split('\t').map(Number);
+  const paths = run(`SELECT path FROM system.parts WHERE ${where}`).trim().split('\n').filter(Boolean);
   const columns = {};
-  for (const l of run(`SELECT column, sum(column_data_compressed_bytes) FROM system.parts_columns WHERE table = '${table}' AND active GROUP BY column ORDER BY column`).trim().split('\n').filter(Boolean)) {
+  for (const l of run(`SELECT ${col} AS col, sum(column_data_compressed_bytes) FROM system.parts_columns WHERE ${where} GROUP BY col ORDER BY col`).trim().split('\n').filter(Boolean)) {
     const [c, b] = l.split('\t');
     columns[c] = Number(b);
   }
@@ -197,59 +216,71 @@ function childPeak(engine, db, sql) {
 // ---------------------------------------------------------------- one suite
 async function runSuite(name) {
   const s = SUITES[name];
-  if (!s.tsv || !fs.existsSync(s.tsv)) throw new Error(`${name}: data file not set or missing (${s.tsv})`);
-  const R = { table: s.table, tsv: s.tsv, tsv_bytes: fs.statSync(s.tsv).size, insert: {}, queries: {} };
+  const tables = suiteTables(s), multi = tables.length > 1;
+  for (const t of tables) if (!t.tsv || !fs.existsSync(t.tsv)) throw new Error(`${name}: data file of ${t.table} not set or missing (${t.tsv})`);
+  const R = { table: tables.map((t) => t.table).join(', '), tsv: multi ? tables.map((t) => t.tsv) : tables[0].tsv,
+    tsv_bytes: tables.reduce((a, t) => a + fs.statSync(t.tsv).size, 0), insert: {}, queries: {} };
+  if (multi) R.tables = tables.map((t) => t.table);
   const BDIR = path.join(WORK, `basalt_${name}`);
   const DFILE = path.join(WORK, `duckdb_${name}.db`);
-  const create = `CREATE TABLE ${s.table} (${s.schema}) ${s.engine}`;
   const queries = s.queries();
+  const insertRuns = s.insert_runs || INSERT_RUNS;
+  R.insert_runs = insertRuns;
 
-  // (a) insert throughput per format; the TSV runs come last, so the tables keep the TSV data.
+  // (a) insert throughput per table and format; the TSV runs come last, so the tables keep the TSV data.
   if (!REUSE) {
     fs.rmSync(BDIR, { recursive: true, force: true });
     fs.rmSync(DFILE, { force: true }); fs.rmSync(`${DFILE}.wal`, { force: true });
-    for (const fmt of s.formats) {
-      const file = dataFile(s, fmt);
-      const ins = `INSERT INTO ${s.table} SELECT * FROM file('${file}', '${fmt}', '${s.schema}') SETTINGS max_threads = ${THREADS}`;
+    for (const t of tables) for (const fmt of s.formats) {
+      const create = `CREATE TABLE ${t.table} (${t.schema}) ${t.engine}`;
+      const file = dataFile(t, fmt);
+      const ins = `INSERT INTO ${t.table} SELECT * FROM file('${file}', '${fmt}', '${t.schema}') SETTINGS max_threads = ${THREADS}`;
       const duckRead = fmt === 'TSV'
-        ? `read_csv('${file}', delim = '\t', header = false, quote = '', escape = '', auto_detect = false, columns = ${duckColumns(s.schema)})`
-        : `read_json('${file}', format = 'newline_delimited', columns = ${duckColumns(s.schema)})`;
-      const runs = (R.insert[fmt] = { basalt: [], clickhouse: [], duckdb: [] });
-      for (let i = 0; i < INSERT_RUNS; i++) {
-        log(`${name}: insert ${fmt} run ${i + 1}/${INSERT_RUNS} (load ${load()})`);
-        waitQuiet(`${name}_insert_${fmt}_basalt_${i + 1}`);
-        fs.rmSync(BDIR, { recursive: true, force: true });
-        bq(BDIR, create);
-        let t = now(); basalt(['--path', BDIR, '-q', ins]); runs.basalt.push(secs(t));
-        const nb = Number(bq(BDIR, `SELECT count() FROM ${s.table}`).trim());
+        ? `read_csv('${file}', delim = '\t', header = false, quote = '', escape = '', auto_detect = false, columns = ${duckColumns(t.schema)})`
+        : `read_json('${file}', format = 'newline_delimited', columns = ${duckColumns(t.schema)})`;
+      const key = multi ? `${t.table} ${fmt}` : fmt, label = multi ? `${name}_insert_${t.table}_${fmt}` : `${name}_insert_${fmt}`;
+      const runs = (R.insert[key] = { basalt: [], clickhouse: [], duckdb: [] });
+      for (let i = 0; i < insertRuns; i++) {
+        log(`${name}: insert ${key} run ${i + 1}/${insertRuns} (load ${load()})`);
+        waitQuiet(`${label}_basalt_${i + 1}`);
+        if (multi) bq(BDIR, `DROP TABLE IF EXISTS ${t.table}; ${create}`);   // the suite's other tables stay
+        else { fs.rmSync(BDIR, { recursive: true, force: true }); bq(BDIR, create); }
+        let t0 = now(); basalt(['--path', BDIR, '-q', ins]); runs.basalt.push(secs(t0));
+        const nb = Number(bq(BDIR, `SELECT count() FROM ${t.table}`).trim());
 
-        waitQuiet(`${name}_insert_${fmt}_clickhouse_${i + 1}`);
-        cq(`DROP TABLE IF EXISTS ${s.table} SYNC`); cq(create);
-        t = now(); cq(ins); runs.clickhouse.push(secs(t));
-        const nc = Number(cq(`SELECT count() FROM ${s.table}`).trim());
+        waitQuiet(`${label}_clickhouse_${i + 1}`);
+        cq(`DROP TABLE IF EXISTS ${t.table} SYNC`); cq(create);
+        t0 = now(); cq(ins); runs.clickhouse.push(secs(t0));
+        const nc = Number(cq(`SELECT count() FROM ${t.table}`).trim());
         chWaitMerges();
 
-        waitQuiet(`${name}_insert_${fmt}_duckdb_${i + 1}`);
+        waitQuiet(`${label}_duckdb_${i + 1}`);
         const d = await duckOpen(DFILE);
-        await d.con.run(`DROP TABLE IF EXISTS ${s.table}`); await d.con.run(duckCreate(s));
-        t = now(); await d.con.run(`INSERT INTO ${s.table} SELECT * FROM ${duckRead}`); runs.duckdb.push(secs(t));
-        const nd = Number((await duckRows(d.con, `SELECT count(*) FROM ${s.table}`))[0][0]);
+        await d.con.run(`DROP TABLE IF EXISTS ${t.table}`); await d.con.run(duckCreate(t));
+        t0 = now(); await d.con.run(`INSERT INTO ${t.table} SELECT * FROM ${duckRead}`); runs.duckdb.push(secs(t0));
+        const nd = Number((await duckRows(d.con, `SELECT count(*) FROM ${t.table}`))[0][0]);
         await d.con.run('CHECKPOINT'); d.con.closeSync(); d.db.closeSync();
-        if (nb !== nc || nc !== nd || nb === 0) throw new Error(`${name} ${fmt}: loaded rows differ: basalt ${nb}, ClickHouse ${nc}, DuckDB ${nd}`);
-        R.rows = nb;
+        if (nb !== nc || nc !== nd || nb === 0) throw new Error(`${name} ${key}: loaded rows differ: basalt ${nb}, ClickHouse ${nc}, DuckDB ${nd}`);
+        runs.rows = nb;
         log(`  basalt ${runs.basalt[i].toFixed(3)} s, ClickHouse ${runs.clickhouse[i].toFixed(3)} s, DuckDB ${runs.duckdb[i].toFixed(3)} s`);
       }
     }
     // (b) OPTIMIZE FINAL and sizes.
-    R.parts_before_optimize = { basalt: Number(bq(BDIR, `SELECT count() FROM system.parts WHERE table = '${s.table}' AND active`).trim()),
-      clickhouse: Number(cq(`SELECT count() FROM system.parts WHERE table = '${s.table}' AND active`).trim()) };
+    const where = tablesWhere(tables.map((t) => t.table));
+    R.parts_before_optimize = { basalt: Number(bq(BDIR, `SELECT count() FROM system.parts WHERE ${where}`).trim()),
+      clickhouse: Number(cq(`SELECT count() FROM system.parts WHERE ${where}`).trim()) };
     waitQuiet(`${name}_optimize`);
-    let t = now(); bq(BDIR, `OPTIMIZE TABLE ${s.table} FINAL`); R.optimize = { basalt: secs(t) };
-    t = now(); cq(`OPTIMIZE TABLE ${s.table} FINAL`); R.optimize.clickhouse = secs(t);
-    chWaitMerges();
+    R.optimize = { basalt: 0, clickhouse: 0 };
+    for (const t of tables) {
+      let t0 = now(); bq(BDIR, `OPTIMIZE TABLE ${t.table} FINAL`); R.optimize.basalt += secs(t0);
+      t0 = now(); cq(`OPTIMIZE TABLE ${t.table} FINAL`); R.optimize.clickhouse += secs(t0);
+      chWaitMerges();
+    }
   }
-  R.rows = Number(bq(BDIR, `SELECT count() FROM ${s.table}`).trim());
-  R.size = { basalt: sizes((q) => bq(BDIR, q), s.table), clickhouse: sizes((q) => cq(q), s.table), duckdb_file: fs.statSync(DFILE).size };
+  R.table_rows = {};
+  for (const t of tables) R.table_rows[t.table] = Number(bq(BDIR, `SELECT count() FROM ${t.table}`).trim());
+  R.rows = R.table_rows[tables[0].table];
+  R.size = { basalt: sizes((q) => bq(BDIR, q), tables.map((t) => t.table)), clickhouse: sizes((q) => cq(q), tables.map((t) => t.table)), duckdb_file: fs.statSync(DFILE).size };
 
   // (c) queries, one at a time in all three engines back to back (a change in the machine's load
   // hits them alike). basalt: a fresh `basalt local` process runs it cold + QUERY_RUNS times and
@@ -300,6 +331,11 @@ async function runSuite(name) {
     }
     e.duckdb = { cold: dt[0], runs: dt.slice(1), median: median(dt.slice(1)), rows: drows };
     e.duckdb_same_rows = drows === rowCount(result);
+    if (s.duckdb_values) {   // one more run, read back: DuckDB's values against ClickHouse's (sorted rows, NULL as 0)
+      const dCheck = (await duckRows(duck.con, q.duck)).map((row) => row.map((v) => (v === null ? '0' : String(v))).join('\t')).join('\n');
+      e.duckdb_same_result = /\bLIMIT\b/i.test(q.sql) ? sameResult(dCheck, result) : sameResult(sortLines(dCheck), sortLines(result));
+      if (!e.duckdb_same_result) e.duckdb_result = dCheck.slice(0, 4000);
+    }
   }
   duck.con.closeSync(); duck.db.closeSync();
   chClose();   // peak.js opens the chDB directory in its own process
@@ -348,16 +384,18 @@ function report(ALL) {
   }
   out.push('');
   for (const [name, R] of Object.entries(ALL.suites)) {
-    out.push(`### ${name}: ${int(R.rows)} rows, ${mib(R.tsv_bytes)} MiB of TSV`);
+    out.push(R.tables ? `### ${name}: ${R.tables.map((t) => `${t} ${int(R.table_rows[t])}`).join(', ')} rows; ${mib(R.tsv_bytes)} MiB of TSV`
+      : `### ${name}: ${int(R.rows)} rows, ${mib(R.tsv_bytes)} MiB of TSV`);
     out.push('');
     if (Object.keys(R.insert).length) {
-      out.push('Insert (`INSERT INTO t SELECT * FROM file(...)`; DuckDB `INSERT ... SELECT * FROM read_csv/read_json`), best of runs, rows/s:');
+      out.push(`Insert (\`INSERT INTO t SELECT * FROM file(...)\`; DuckDB \`INSERT ... SELECT * FROM read_csv/read_json\`), best of ${R.insert_runs || ALL.insert_runs} run(s), rows/s:`);
       out.push('');
-      out.push('| format | basalt | ClickHouse | DuckDB | basalt/ClickHouse | all runs s (basalt; ClickHouse; DuckDB) |');
+      out.push(`| ${R.tables ? 'table, format' : 'format'} | basalt | ClickHouse | DuckDB | basalt/ClickHouse | all runs s (basalt; ClickHouse; DuckDB) |`);
       out.push('|---|---|---|---|---|---|');
       for (const [fmt, r] of Object.entries(R.insert)) {
         const [b, c, d] = [r.basalt, r.clickhouse, r.duckdb].map((xs) => Math.min(...xs));
-        out.push(`| ${fmt} | ${int(R.rows / b)} | ${int(R.rows / c)} | ${int(R.rows / d)} | **${f2(c / b)}** | ${r.basalt.map(f3).join(', ')}; ${r.clickhouse.map(f3).join(', ')}; ${r.duckdb.map(f3).join(', ')} |`);
+        const n = r.rows || R.rows;
+        out.push(`| ${fmt} | ${int(n / b)} | ${int(n / c)} | ${int(n / d)} | **${f2(c / b)}** | ${r.basalt.map(f3).join(', ')}; ${r.clickhouse.map(f3).join(', ')}; ${r.duckdb.map(f3).join(', ')} |`);
       }
       out.push('');
       out.push(`Parts before OPTIMIZE FINAL: basalt ${R.parts_before_optimize.basalt}, ClickHouse ${R.parts_before_optimize.clickhouse}; OPTIMIZE: basalt ${f3(R.optimize.basalt)} s, ClickHouse ${f3(R.optimize.clickhouse)} s.`);
@@ -378,14 +416,16 @@ function report(ALL) {
     out.push('| query | basalt | ClickHouse | DuckDB | basalt/ClickHouse | basalt/DuckDB | same result¹ |');
     out.push('|---|---|---|---|---|---|---|');
     for (const [qn, e] of Object.entries(R.queries)) {
-      const same = (e.same_result ? 'yes' : '**no**') + (e.duckdb_same_rows ? '' : ' (DuckDB rows differ)');
+      const same = (e.same_result ? 'yes' : '**no**') + (e.duckdb_same_rows ? '' : ' (DuckDB rows differ)') +
+        (e.duckdb_same_result === undefined ? '' : e.duckdb_same_result ? ', DuckDB too' : ' (**DuckDB values differ**)');
       out.push(`| ${qn} | ${ms(e.basalt.cold)} / ${ms(e.basalt.median)} | ${ms(e.clickhouse.cold)} / ${ms(e.clickhouse.median)} | ${ms(e.duckdb.cold)} / ${ms(e.duckdb.median)} | ` +
         `${f2(e.basalt.median / e.clickhouse.median)} | ${f2(e.basalt.median / e.duckdb.median)} | ${same} |`);
     }
     out.push('');
   }
   out.push('¹ basalt vs ClickHouse, every value (floats to 1e-9 relative), on a run with all output columns appended to the ORDER BY as ' +
-    'tie-breakers (rows sorted when there is no LIMIT); DuckDB is checked for the same row count.');
+    'tie-breakers (rows sorted when there is no LIMIT); DuckDB is checked for the same row count, and in the joins suite for the same values ' +
+    '("DuckDB too"; its NULLs, as ASOF LEFT JOIN gives where ClickHouse gives 0, compared as 0).');
   return out.join('\n');
 }
 

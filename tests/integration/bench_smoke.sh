@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Smoke test of the benchmark's inputs (bench/): the seeded generators are deterministic and write
-# the schemas the harness declares, basalt loads both data sets through file() and the JSONEachRow
-# conversion, and every query of both suites (the seed dashboard suite and ClickBench's 43) runs
-# in basalt — so `make bench` cannot silently break as the engine changes. Timing is not checked.
+# the schemas the harness declares, basalt loads the data sets through file() and the JSONEachRow
+# conversion, and every query of the suites (the seed dashboard suite, ClickBench's 43 and the
+# joins suite's star-schema and ASOF queries) runs in basalt — so `make bench` / `make bench-joins`
+# cannot silently break as the engine changes. Timing is not checked.
 # Usage: bench_smoke.sh BASALT_BINARY
 set -uo pipefail
 bin="$(realpath "$1")"
@@ -53,4 +54,37 @@ while IFS='|' read -r name sql duck; do
   "$bin" local --path "$db" --format Null -q "$sql" 2> "$dir/err" || fail "dashboard query $name: $(head -c 400 "$dir/err")"
 done < <(grep -v '^#' "$here/storage_queries.txt" | grep -v '^$')
 [ "$m" -ge 8 ] || fail "dashboard suite has $m queries"
-echo "OK: generators deterministic, data loads, $n ClickBench and $m dashboard queries run"
+
+# The joins suite (bench/gen_joins.cpp, bench/join_queries.txt) at scale 3000: every table the
+# generator writes has the field count of the schema bench.js declares, loads, and every query runs.
+c++ -O1 -std=c++20 -o "$dir/gen_joins" "$here/gen_joins.cpp" || fail "gen_joins does not compile"
+schemas=$(node -e '
+  const src = require("fs").readFileSync(process.argv[1], "utf8");
+  const m = /const JOIN_TABLES = (\[[\s\S]*?\n\]);/.exec(src);
+  for (const [t, schema, engine] of eval(m[1])) console.log([t, schema, engine].join("|"));' "$here/bench.js") || fail "JOIN_TABLES not found in bench.js"
+[ "$(echo "$schemas" | wc -l)" = 6 ] || fail "bench.js declares $(echo "$schemas" | wc -l) joins tables"
+jdb="$dir/joins_db"
+while IFS='|' read -r t schema engine; do
+  "$dir/gen_joins" 3000 "$dir/j_$t.tsv" 7 "$t" || fail "gen_joins $t failed"
+  "$dir/gen_joins" 3000 "$dir/j_$t.again.tsv" 7 "$t" || fail "gen_joins $t failed"
+  cmp -s "$dir/j_$t.tsv" "$dir/j_$t.again.tsv" || fail "gen_joins $t is not deterministic"
+  ncols=$(echo "$schema" | awk -F', ' '{print NF}')
+  [ "$(awk -F'\t' '{print NF}' "$dir/j_$t.tsv" | sort -u)" = "$ncols" ] || fail "gen_joins $t rows do not have $ncols fields"
+  "$bin" local --path "$jdb" -q "CREATE TABLE $t ($schema) $engine; INSERT INTO $t SELECT * FROM file('$dir/j_$t.tsv', 'TSV', '$schema')" 2> "$dir/err" || fail "loading joins table $t: $(head -c 400 "$dir/err")"
+done <<< "$schemas"
+[ "$("$bin" local --path "$jdb" -q "SELECT count() FROM sales")" = 3000 ] || fail "sales rows"
+[ "$("$bin" local --path "$jdb" -q "SELECT count() FROM pit_features")" = 300 ] || fail "pit_features rows (scale / 10)"
+[ "$("$bin" local --path "$jdb" -q "SELECT count() = uniqExact(entity_id, ts) FROM pit_features")" = 1 ] || fail "pit_features (entity_id, ts) not unique"
+j=0; checked=0
+while IFS='|' read -r name sql duck; do
+  j=$((j + 1)); name=${name//[[:space:]]/}
+  "$bin" local --path "$jdb" -q "$sql" > "$dir/out" 2> "$dir/err" || fail "joins query $name: $(head -c 400 "$dir/err")"
+  case $name in   # every sale has its dimensions; every event is kept by ASOF LEFT, some (not all) by ASOF INNER
+    star_1dim) checked=$((checked + 1)); [ "$(awk -F'\t' '{s += $2} END {print s}' "$dir/out")" = 3000 ] || fail "star_1dim does not count every sale" ;;
+    asof_left_day) checked=$((checked + 1)); [ "$(awk -F'\t' '{s += $2} END {print s}' "$dir/out")" = 3000 ] || fail "asof_left_day does not count every event" ;;
+    asof_inner_staleness) checked=$((checked + 1)); matched=$(awk -F'\t' '{s += $2} END {print s}' "$dir/out")
+      [ "$matched" -gt 0 ] && [ "$matched" -lt 3000 ] || fail "asof_inner_staleness matched $matched of 3000 events" ;;
+  esac
+done < <(grep -v '^#' "$here/join_queries.txt" | grep -v '^$')
+[ "$j" -ge 5 ] && [ "$checked" = 3 ] || fail "joins suite: $j queries, $checked of the 3 checked ones found"
+echo "OK: generators deterministic, data loads, $n ClickBench, $m dashboard and $j joins queries run"
