@@ -294,6 +294,61 @@ private:
     Pick pick_;
 };
 
+// ---------------------------------------------------------------- singleValueOrNull
+// The value when every (non-NULL) row holds the same one; NULL for no rows or several distinct values.
+struct SingleValueState { MutableColumnPtr value; bool many = false; };
+
+class SingleValueOrNull final : public IAggregateFunction {
+public:
+    SingleValueOrNull(const std::string& name, DataTypes args)
+        : IAggregateFunction(name, args, {}, args[0]->canBeInsideNullable() ? makeNullable(args[0]) : args[0]) {}
+    size_t sizeOfData() const override { return sizeof(SingleValueState); }
+    size_t alignOfData() const override { return alignof(SingleValueState); }
+    void create(AggregateDataPtr p) const override { new (p) SingleValueState{createColumn(argumentTypes()[0]), false}; }
+    void destroy(AggregateDataPtr p) const noexcept override { reinterpret_cast<SingleValueState*>(p)->~SingleValueState(); }
+    void consider(SingleValueState& d, const IColumn& col, size_t row) const {
+        if (d.many) return;
+        if (d.value->size() == 0) { d.value->insertFrom(col, row); return; }
+        if (col.compareAt(row, 0, *d.value, 1) != 0) d.many = true;
+    }
+    void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena*) const override {
+        consider(*reinterpret_cast<SingleValueState*>(p), *cols[0], row);
+    }
+    void merge(AggregateDataPtr p, ConstAggregateDataPtr r, Arena*) const override {
+        auto& rd = *reinterpret_cast<const SingleValueState*>(r);
+        auto& d = *reinterpret_cast<SingleValueState*>(p);
+        if (rd.many) d.many = true;
+        else if (rd.value->size()) consider(d, *rd.value, 0);
+    }
+    void serialize(ConstAggregateDataPtr p, std::string& out) const override {
+        auto& d = *reinterpret_cast<const SingleValueState*>(p);
+        out += char(d.value->size());
+        if (d.value->size()) d.value->serializeValue(0, out);
+        out += char(d.many);
+    }
+    void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena*) const override {
+        auto& d = *reinterpret_cast<SingleValueState*>(p);
+        if (pos >= end) throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Truncated aggregate state");
+        if (*pos++) d.value->deserializeAndInsert(pos);
+        if (pos >= end) throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Truncated aggregate state");
+        d.many = *pos++ != 0;
+    }
+    void insertResultInto(AggregateDataPtr p, IColumn& to, Arena*) const override {
+        auto& d = *reinterpret_cast<SingleValueState*>(p);
+        if (!to.isNullable()) {
+            if (d.value->size() && !d.many) to.insertFrom(*d.value, 0);
+            else to.insertDefault();
+            return;
+        }
+        auto& n = static_cast<ColumnNullable&>(to);
+        if (d.value->size() && !d.many) {
+            n.insertFromNotNullable(*d.value, 0);
+        } else {
+            to.insertDefault();
+        }
+    }
+};
+
 // ---------------------------------------------------------------- argMin / argMax
 struct ArgState { MutableColumnPtr arg; MutableColumnPtr val; };
 
@@ -521,6 +576,10 @@ void registerBasicAggregateFunctions(AggregateFunctionFactory& f) {
     f.registerFunction("first_value", [](auto& n, auto& a, auto&) { return createPick(n, Pick::Any, a); }, true);
     f.registerFunction("anyLast", [](auto& n, auto& a, auto&) { return createPick(n, Pick::AnyLast, a); });
     f.registerFunction("last_value", [](auto& n, auto& a, auto&) { return createPick(n, Pick::AnyLast, a); }, true);
+    f.registerFunction("singleValueOrNull", [](const std::string& n, const DataTypes& a, const std::vector<Field>&) -> AggregateFunctionPtr {
+        checkArgs(n, a, 1);
+        return std::make_shared<SingleValueOrNull>(n, a);
+    });
     for (auto [name, is_max] : {std::pair{"argMin", false}, std::pair{"argMax", true}}) {
         bool m = is_max;
         f.registerFunction(name, [m](const std::string& n, const DataTypes& a, const std::vector<Field>&) -> AggregateFunctionPtr {

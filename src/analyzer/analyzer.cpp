@@ -183,7 +183,7 @@ ExprNodePtr Analyzer::analyzeImpl(const ASTPtr& ast, Scope& scope) {
     } else if (auto* fn = ast->as<ASTFunction>()) {
         r = analyzeFunction(*fn, scope);
     } else if (auto* sq = ast->as<ASTSubquery>()) {
-        r = analyzeSubquery(*sq, name);
+        r = analyzeSubquery(*sq, name, scope);
     } else if (ast->as<ASTAsterisk>() || ast->as<ASTColumnsMatcher>()) {
         throw Exception(ErrorCodes::UNEXPECTED_EXPRESSION, "Asterisk is not allowed in this context: " + ast->formatSQL());
     } else {
@@ -211,6 +211,8 @@ ExprNodePtr Analyzer::analyzeIdentifier(const ASTIdentifier& id, Scope& scope) {
             if (id.parts.size() > 1 && src->qualifiers.count(id.parts[0])) known = true;
             if (src->qualified.count(full)) known = true;
         }
+        if (!known)
+            if (ExprNodePtr outer = resolveOuterIdentifier(id)) return outer;
         if (known)
             throw Exception(ErrorCodes::NOT_AN_AGGREGATE, "Column `" + full + "` is not under aggregate function and not in GROUP BY keys");
         throw Exception(ErrorCodes::UNKNOWN_IDENTIFIER, "Unknown expression identifier `" + full + "` in scope " + scope.clause);
@@ -244,6 +246,8 @@ ExprNodePtr Analyzer::analyzeIdentifier(const ASTIdentifier& id, Scope& scope) {
             return cur;
         }
     }
+    if (pos < 0)
+        if (ExprNodePtr outer = resolveOuterIdentifier(id)) return outer;
     if (pos < 0) {
         std::string msg = "Unknown expression identifier `" + full + "` in scope " + scope.clause;
         std::vector<std::string> close;
@@ -311,14 +315,7 @@ ExprNodePtr Analyzer::analyzeFunction(const ASTFunction& fn, Scope& scope) {
             return analyzeFunction(*copy, scope);
         }
     }
-    if (fname == "exists") {
-        if (fn.arguments.size() != 1 || !fn.arguments[0]->as<ASTSubquery>())
-            throw Exception(ErrorCodes::BAD_ARGUMENTS, "Function exists expects a subquery");
-        Block b = runner_(fn.arguments[0]->as<ASTSubquery>()->query, 1);
-        auto c = ColumnUInt8::create(1);
-        c->getData()[0] = b.rows() > 0;
-        return makeConstantNode(c, makeType(TypeId::UInt8), name);
-    }
+    if (fname == "exists") return analyzeExists(fn, scope);
     if (fname == "caseWithExpression") {
         // CASE x WHEN a THEN b ... ELSE c END  ==  multiIf(x = a, b, ..., c)
         if (fn.arguments.size() < 3) throwArgumentCount(fname, fn.arguments.size(), "at least 3");
@@ -455,19 +452,21 @@ namespace {
 // Set for IN: serialized keys of values converted to the left operand's type.
 class InFunction final : public IExecutableFunction {
 public:
-    InFunction(bool negate, DataTypePtr left_type, ColumnPtr set_values, const FunctionContext& ctx, bool nullable_left)
-        : negate_(negate), left_type_(std::move(left_type)), ctx_(ctx), nullable_left_(nullable_left) {
+    InFunction(bool negate, DataTypePtr left_type, ColumnPtr set_values, const FunctionContext& ctx, bool nullable_left, bool null_in)
+        : negate_(negate), left_type_(std::move(left_type)), ctx_(ctx), nullable_left_(nullable_left && !null_in), null_in_(null_in) {
         name = negate ? "notIn" : "in";
         result_type = makeType(TypeId::UInt8);
         // NULL on the left gives NULL (transform_null_in = 0), so a Nullable left gives Nullable(UInt8).
-        if (nullable_left) result_type = makeNullable(result_type);
+        if (nullable_left_) result_type = makeNullable(result_type);
         set_values = materialize(set_values);
         fixed_ = left_type_->isFixedWidth() && left_type_->valueSize() <= 8;
         std::string key;
+        const IColumn* plain = set_values.get();
+        if (plain->isNullable()) plain = &static_cast<const ColumnNullable*>(plain)->getNested();
         for (size_t i = 0; i < set_values->size(); ++i) {
             if (set_values->isNullAt(i)) { has_null_ = true; continue; }
-            if (fixed_) { bool ins; fixed_set_.emplace(fixedKey(*set_values, i), ins); }
-            else { key.clear(); set_values->serializeValue(i, key); string_set_.insert(key); }
+            if (fixed_) { bool ins; fixed_set_.emplace(fixedKey(*plain, i), ins); }
+            else { key.clear(); plain->serializeValue(i, key); string_set_.insert(key); }
         }
     }
     static uint64_t fixedKey(const IColumn& c, size_t i) {
@@ -486,11 +485,11 @@ public:
         std::string key;
         for (size_t i = 0; i < rows; ++i) {
             bool found;
-            if (nullable && nullable->isNullAt(i)) found = false;
+            if (nullable && nullable->isNullAt(i)) found = null_in_ && has_null_;
             else if (fixed_) found = fs.find(fixedKey(*values, i)) != nullptr;
             else { key.clear(); values->serializeValue(i, key); found = string_set_.count(key) > 0; }
             r[i] = uint8_t(found != negate_);
-            if (nullable && nullable->isNullAt(i)) r[i] = 0;
+            if (nullable && nullable->isNullAt(i) && !null_in_) r[i] = 0;
         }
         if (nullable_left_) {
             auto nm = ColumnUInt8::create(rows);
@@ -504,6 +503,7 @@ private:
     DataTypePtr left_type_;
     FunctionContext ctx_;
     bool nullable_left_ = false;
+    bool null_in_ = false;           // transform_null_in / nullIn: NULL matches a NULL in the set
     bool fixed_ = false;
     bool has_null_ = false;
     FixedHashMap<uint64_t, uint8_t> fixed_set_;
@@ -555,7 +555,23 @@ ExprNodePtr Analyzer::analyzeIn(const ASTFunction& fn, Scope& scope) {
         }
     }
     if (from_table || right->as<ASTSubquery>()) {
-        Block b = from_table ? table_rows : runner_(right->as<ASTSubquery>()->query, 0);
+        Block b;
+        if (from_table) b = table_rows;
+        else {
+            std::vector<std::pair<std::string, ExprNodePtr>> refs;
+            if (!runSubqueryIn(right->as<ASTSubquery>()->query, 0, scope, b, refs))
+                throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Correlated subqueries are not supported as IN function arguments yet, but found in expression: " +
+                                                                 fn.formatSQL(false));
+        }
+        size_t left_arity = lt->id == TypeId::Tuple ? lt->nested.size() : 1;
+        if (b.columns() != left_arity) {
+            if (b.columns() == 1)
+                throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Illegal types of arguments (" + lt->name() + ", " + b.at(0).type->name() +
+                                                                          ") of function " + fn.name);
+            // ClickHouse's NUMBER_OF_COLUMNS_DOESNT_MATCH is 20 (basalt's enum has that name at 8).
+            throw Exception(20, "Number of columns in section IN doesn't match. " +
+                                                                            std::to_string(left_arity) + " at left, " + std::to_string(b.columns()) + " at right.");
+        }
         if (b.columns() == 1) {
             values = b.at(0).column;
             values_type = b.at(0).type;
@@ -600,7 +616,8 @@ ExprNodePtr Analyzer::analyzeIn(const ASTFunction& fn, Scope& scope) {
         DataTypePtr target = values_type->isNullable() && lt->canBeInsideNullable() ? makeNullable(lt) : lt;
         values = castColumn(values, values_type, target, fctx);
     }
-    FunctionPtr f = std::make_shared<InFunction>(negate, lt, values, fctx, left_plain->isNullable());
+    bool null_in = ctx_.settings.transform_null_in || fn.name == "nullIn" || fn.name == "notNullIn";
+    FunctionPtr f = std::make_shared<InFunction>(negate, lt, values, fctx, left_plain->isNullable(), null_in);
     if (containsLowCardinality(*left->type)) f = wrapLowCardinality(f, lc_left && !right->as<ASTSubquery>());
     auto n = std::make_shared<ExprNode>();
     n->kind = ExprNode::Kind::Function;
@@ -677,33 +694,6 @@ ExprNodePtr Analyzer::analyzeHigherOrder(const ASTFunction& fn, Scope& scope) {
     n->args.push_back(lnode);
     for (auto& a : arrays) n->args.push_back(a);
     return n;
-}
-
-ExprNodePtr Analyzer::analyzeSubquery(const ASTSubquery& sq, const std::string& name) {
-    Block b = runner_(sq.query, 2);
-    if (b.rows() > 1)
-        throw Exception(ErrorCodes::INCORRECT_RESULT_OF_SCALAR_SUBQUERY, "Scalar subquery returned more than one row");
-    if (b.columns() == 0) throw Exception(ErrorCodes::INCORRECT_RESULT_OF_SCALAR_SUBQUERY, "Scalar subquery returned empty result");
-    DataTypePtr t;
-    ColumnPtr c;
-    if (b.columns() == 1) {
-        t = b.at(0).type;
-        c = materialize(b.at(0).column);
-    } else {
-        DataTypes ts;
-        std::vector<MutableColumnPtr> cols;
-        for (auto& col : b.data()) { ts.push_back(col.type); cols.push_back(std::const_pointer_cast<IColumn>(materialize(col.column))); }
-        t = makeTuple(ts);
-        c = std::make_shared<ColumnTuple>(std::move(cols));
-    }
-    if (b.rows() == 0) {
-        // Empty scalar subquery: NULL (type becomes Nullable), as ClickHouse does.
-        if (t->canBeInsideNullable()) t = makeNullable(t);
-        auto col = createColumn(t);
-        col->insertDefault();
-        return makeConstantNode(col, t, name);
-    }
-    return makeConstantNode(c, t, name);
 }
 
 Field Analyzer::evaluateConstant(const ASTPtr& ast, const char* what) {

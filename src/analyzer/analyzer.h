@@ -71,7 +71,18 @@ private:
     ASTPtr rewriteSumOfShift(const ASTFunction& fn, const std::string& fname, const std::vector<ExprNodePtr>& args, const DataTypePtr& result_type);
     ExprNodePtr analyzeIn(const ASTFunction& fn, Scope& scope);
     ExprNodePtr analyzeHigherOrder(const ASTFunction& fn, Scope& scope);
-    ExprNodePtr analyzeSubquery(const ASTSubquery& sq, const std::string& name);
+    // Scalar and EXISTS subqueries (correlated.cpp): a constant, or for a subquery that reads columns
+    // of `scope` (the enclosing query) a node evaluating it per distinct combination of their values.
+    ExprNodePtr analyzeSubquery(const ASTSubquery& sq, const std::string& name, Scope& scope);
+    ExprNodePtr analyzeExists(const ASTFunction& fn, Scope& scope);
+    // Runs a subquery whose unresolved identifiers may refer to `scope`: true with the result when it
+    // is uncorrelated; false with the outer references (name, node over `scope`) and the header.
+    bool runSubqueryIn(const ASTPtr& query, size_t max_rows, Scope& scope, Block& result,
+                       std::vector<std::pair<std::string, ExprNodePtr>>& refs);
+    ExprNodePtr makeCorrelatedNode(bool exists, const ASTPtr& query, std::vector<std::pair<std::string, ExprNodePtr>> refs,
+                                   const Block& header, const std::string& name);
+    // An identifier unknown in its own query: an outer reference of a subquery being analyzed or run.
+    ExprNodePtr resolveOuterIdentifier(const ASTIdentifier& id);
     ExprNodePtr makeFunctionNode(const std::string& fname, std::vector<ExprNodePtr> args, const std::string& name);
 
     QueryContext& ctx_;

@@ -48,6 +48,8 @@ constexpr size_t kParallelMergeMinGroups = 100000;
 struct Cte {
     std::string name;
     ASTPtr query;
+    bool recursive = false;                   // WITH RECURSIVE: the body may read the CTE itself
+    std::shared_ptr<Block> rows;              // a recursive CTE's working table while it is evaluated
 };
 
 // A resolved FROM source.
@@ -81,7 +83,53 @@ void collectIdentifiers(const ASTPtr& ast, std::set<std::string>& out) {
     if (auto* fn = ast->as<ASTFunction>()) {
         for (auto& a : fn->arguments) collectIdentifiers(a, out);
         if (fn->parameters) for (auto& p : *fn->parameters) collectIdentifiers(p, out);
+        return;
     }
+    // A subquery may read columns of this query (correlated subqueries): its identifiers count too.
+    if (ast->as<ASTSubquery>() || ast->as<ASTSelectWithUnion>() || ast->as<ASTSelectQuery>() || ast->as<ASTOrderByElement>())
+        for (auto& c : ast->children()) collectIdentifiers(c, out);
+}
+
+// Names scalar / IN / EXISTS subqueries `_subquery_N` in ClickHouse's order: one counter per
+// statement, a subquery numbered before the subqueries inside it, FROM before the select list before
+// the other clauses.
+void numberSubqueries(const ASTPtr& ast, size_t& counter);
+void numberSelect(const ASTPtr& query, size_t& counter) {
+    if (!query) return;
+    if (auto* u = query->as<ASTSelectWithUnion>()) {
+        for (auto& s : u->selects) numberSelect(s, counter);
+        return;
+    }
+    auto* s = query->as<ASTSelectQuery>();
+    if (!s) return;
+    auto table = [&](const std::shared_ptr<ASTTableExpression>& te) {
+        if (!te || !te->subquery) return;
+        te->subquery->number = ++counter;
+        numberSelect(te->subquery->query, counter);
+    };
+    table(s->from);
+    for (auto& j : s->joins) table(j->table);
+    for (auto& e : s->select) numberSubqueries(e, counter);
+    for (auto& e : s->with) numberSubqueries(e, counter);
+    for (auto& j : s->joins) numberSubqueries(j->on, counter);
+    for (auto* e : {&s->prewhere, &s->where}) numberSubqueries(*e, counter);
+    for (auto& e : s->group_by) numberSubqueries(e, counter);
+    for (auto* e : {&s->having, &s->qualify}) numberSubqueries(*e, counter);
+    for (auto& o : s->order_by) numberSubqueries(o->expr, counter);
+    for (auto& e : s->limit_by) numberSubqueries(e, counter);
+}
+void numberSubqueries(const ASTPtr& ast, size_t& counter) {
+    if (!ast) return;
+    if (auto* sq = ast->as<ASTSubquery>()) {
+        if (!sq->cte) sq->number = ++counter;
+        numberSelect(sq->query, counter);
+        return;
+    }
+    for (auto& c : ast->children()) numberSubqueries(c, counter);
+}
+void numberStatementSubqueries(const ASTPtr& query) {
+    size_t counter = 0;
+    numberSelect(query, counter);
 }
 
 // ---- JOIN planning
@@ -123,6 +171,7 @@ private:
                    std::set<std::string>& idents, std::vector<std::string>& read_columns, Scope& scope, Analyzer& analyzer);
     void buildJoins(std::vector<JoinTable>& tables, std::vector<JoinStep>& steps);
     Block runSubquery(const ASTPtr& query, size_t max_rows);
+    Block evaluateRecursiveCte(Cte cte);
 
     QueryContext& ctx_;
     std::vector<Cte> ctes_;
@@ -146,6 +195,87 @@ Block SelectExecutor::runSubquery(const ASTPtr& query, size_t) {
         return resultToBlock(std::move(r));
     } catch (...) {
         --ctx_.subquery_depth;
+        throw;
+    }
+}
+
+// WITH RECURSIVE name AS (base UNION ALL step ...): the base part's rows, then the step parts run
+// over the previous round's new rows (the working table, read as `name`) until a round adds none.
+// The column types are the fixed point of the supertype of the base and step types (ClickHouse's
+// `1 AS i UNION ALL SELECT i + 1` is UInt64); names come from the base part.
+Block SelectExecutor::evaluateRecursiveCte(Cte cte) {   // by value: ctes_ changes below
+    auto* u = cte.query->as<ASTSelectWithUnion>();
+    std::vector<Cte> saved = ctes_;
+    auto restore = [&] { ctes_ = saved; };
+    // The base part must not see the CTE itself.
+    std::vector<Cte> outer;
+    for (auto& c : ctes_) {
+        if (c.name == cte.name && c.query == cte.query) break;
+        outer.push_back(c);
+    }
+    if (!u || u->selects.size() < 2) {
+        ctes_ = outer;
+        try {
+            Block b = runSubquery(cte.query, 0);
+            restore();
+            return b;
+        } catch (...) { restore(); throw; }
+    }
+    auto fctx = ctx_.functionContext();
+    auto withWorking = [&](const Block& working) {
+        ctes_ = outer;
+        ctes_.push_back({cte.name, nullptr, false, std::make_shared<Block>(working)});
+    };
+    auto castTo = [&](const Block& b, const DataTypes& types, const Block& names) {
+        Block out;
+        for (size_t c = 0; c < types.size(); ++c)
+            out.insert({castColumn(b.at(c).column, b.at(c).type, types[c], fctx), types[c], names.at(c).name});
+        return out;
+    };
+    try {
+        ctes_ = outer;
+        Block base = runSubquery(u->selects[0], 0);
+        DataTypes types;
+        for (auto& c : base.data()) types.push_back(c.type);
+        for (int round = 0; round < 16; ++round) {
+            Block empty;
+            for (size_t c = 0; c < types.size(); ++c) empty.insert({createColumn(types[c]), types[c], base.at(c).name});
+            withWorking(empty);
+            bool changed = false;
+            for (size_t k = 1; k < u->selects.size(); ++k) {
+                Block h = runUnion(u->selects[k], ctx_, ctes_, true, nullptr).header;
+                if (h.columns() != types.size())
+                    throw Exception(ErrorCodes::UNION_ALL_RESULT_STRUCTURES_MISMATCH,
+                                    "Different number of columns in UNION elements: " + std::to_string(types.size()) + " and " + std::to_string(h.columns()));
+                for (size_t c = 0; c < types.size(); ++c) {
+                    DataTypePtr st = getLeastSupertype({types[c], h.at(c).type});
+                    if (!st->equals(*types[c])) { types[c] = st; changed = true; }
+                }
+            }
+            if (!changed) break;
+        }
+        Block working = castTo(base, types, base);
+        std::vector<Block> all{working};
+        uint64_t max_depth = ctx_.settings.max_recursive_cte_evaluation_depth;
+        for (uint64_t depth = 0; working.rows() > 0; ++depth) {
+            if (depth >= max_depth)
+                throw Exception(ErrorCodes::TOO_DEEP_RECURSION, "Maximum recursive CTE evaluation depth (" + std::to_string(max_depth) +
+                                                                   ") exceeded, during evaluation of recursive CTE " + cte.name);
+            ctx_.checkLimits();
+            withWorking(working);
+            std::vector<Block> parts;
+            for (size_t k = 1; k < u->selects.size(); ++k) {
+                Block b = runSubquery(u->selects[k], 0);
+                if (b.rows()) parts.push_back(castTo(b, types, base));
+            }
+            Block header = castTo(base.cloneEmpty(), types, base);
+            working = parts.empty() ? header : concatBlocks(parts, header);
+            if (working.rows()) all.push_back(working);
+        }
+        restore();
+        return concatBlocks(all, castTo(base.cloneEmpty(), types, base));
+    } catch (...) {
+        restore();
         throw;
     }
 }
@@ -222,7 +352,21 @@ Source SelectExecutor::resolveSource(const ASTTableExpression* from_table) {
     if (from.database.empty()) {
         for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
             if (it->name != from.table) continue;
-            // The CTE body must not see itself (no recursive CTEs).
+            if (it->rows || it->recursive) {
+                // A recursive CTE's working table, or the whole recursive CTE.
+                Block b = it->rows ? *it->rows : evaluateRecursiveCte(*it);
+                src.subquery_blocks = std::make_shared<std::vector<Block>>();
+                src.subquery_blocks->push_back(b.rows() ? b : b.cloneEmpty());
+                for (auto& c : b.data()) {
+                    src.columns.push_back({c.name, c.type});
+                    src.ordinary.push_back(c.name);
+                }
+                src.qualifiers.insert(from.table);
+                if (!from.alias.empty()) src.qualifiers.insert(from.alias);
+                src.description = "ReadFromSubquery (" + from.table + ")";
+                return src;
+            }
+            // The CTE body must not see itself (WITH without RECURSIVE).
             std::vector<Cte> saved = ctes_;
             ctes_.erase(std::next(it).base(), ctes_.end());
             try {
@@ -334,6 +478,21 @@ std::vector<std::pair<ASTPtr, std::string>> expandSelectList(const ASTSelectQuer
                 names = m->columns;
             }
             applyTransformers(names, m->transformers);
+            continue;
+        }
+        // f(*) (max(*) of `x > ALL (subquery)`): the arguments are every column.
+        if (auto* fn = item->as<ASTFunction>(); fn && std::any_of(fn->arguments.begin(), fn->arguments.end(), [](const ASTPtr& a) {
+                auto* s = a->as<ASTAsterisk>();
+                return s && s->qualifier.empty();
+            })) {
+            auto copy = std::static_pointer_cast<ASTFunction>(fn->clone());
+            copy->arguments.clear();
+            for (auto& a : fn->arguments) {
+                auto* s = a->as<ASTAsterisk>();
+                if (!s || !s->qualifier.empty()) { copy->arguments.push_back(a); continue; }
+                for (auto& n : src.ordinary) copy->arguments.push_back(std::make_shared<ASTIdentifier>(std::vector<std::string>{n}));
+            }
+            out.push_back({copy, item->alias.empty() ? item->getColumnName() : item->alias});
             continue;
         }
         out.push_back({item, item->alias.empty() ? item->getColumnName() : item->alias});
@@ -913,7 +1072,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             // `name AS (SELECT ...)` is a CTE (parser stores it as a subquery with alias) — used in
             // FROM; `(SELECT ...) AS name` is a scalar: both are registered; FROM resolution
             // prefers CTEs, expressions use the scalar alias.
-            if (!w->alias.empty()) ctes_.push_back({w->alias, sq->query});
+            if (!w->alias.empty()) ctes_.push_back({w->alias, sq->query, q.with_recursive, nullptr});
         }
         if (!w->alias.empty()) aliases.add(w->alias, w);
     }
@@ -1817,11 +1976,18 @@ QueryResult runUnion(const ASTPtr& query, QueryContext& ctx, const std::vector<C
 
 }  // namespace
 
-QueryResult executeSelect(const ASTPtr& query, QueryContext& ctx, ResultSink* sink) { return runUnion(query, ctx, {}, false, nullptr, sink); }
+QueryResult executeSelect(const ASTPtr& query, QueryContext& ctx, ResultSink* sink) {
+    numberStatementSubqueries(query);
+    return runUnion(query, ctx, {}, false, nullptr, sink);
+}
 
-Block selectHeader(const ASTPtr& query, QueryContext& ctx) { return runUnion(query, ctx, {}, true, nullptr).header; }
+Block selectHeader(const ASTPtr& query, QueryContext& ctx) {
+    numberStatementSubqueries(query);
+    return runUnion(query, ctx, {}, true, nullptr).header;
+}
 
 std::vector<std::string> explainSelect(const ASTPtr& query, QueryContext& ctx) {
+    numberStatementSubqueries(query);
     std::vector<std::string> lines;
     runUnion(query, ctx, {}, false, &lines);
     return lines;

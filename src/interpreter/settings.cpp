@@ -76,6 +76,8 @@ const Desc kSettings[] = {
     {"join_algorithm", "JoinAlgorithm", "Specifies which JOIN algorithm is used."},
     {"max_bytes_in_join", "UInt64", "The maximum size in bytes of the right-side data structure (typically a hash table) used when joining tables."},
     {"max_rows_in_join", "UInt64", "Limits the number of rows in the right-side data structure (typically a hash table) used when joining tables."},
+    {"transform_null_in", "Bool", "If enabled, NULL values will be compared using the IN operator, the same as in other expressions."},
+    {"max_recursive_cte_evaluation_depth", "UInt64", "Maximum limit on recursive CTE evaluation depth"},
     {"allow_suspicious_low_cardinality_types", "Bool", "Allows LowCardinality of fixed-size types (numbers, dates, IPs): usually slower than the plain type."},
 };
 
@@ -148,6 +150,8 @@ void Settings::set(const std::string& name, const Field& v) {
         join_algorithm = s;
     } else if (name == "max_bytes_in_join") max_bytes_in_join = toUInt(name, v);
     else if (name == "max_rows_in_join") max_rows_in_join = toUInt(name, v);
+    else if (name == "transform_null_in") transform_null_in = toBool(name, v);
+    else if (name == "max_recursive_cte_evaluation_depth") max_recursive_cte_evaluation_depth = toUInt(name, v);
     else {
         // Settings ClickHouse clients commonly send; accepted and ignored so drivers keep working.
         static const char* ignored[] = {"send_logs_level", "log_queries", "allow_experimental_analyzer", "enable_analyzer",
@@ -196,6 +200,8 @@ std::vector<Settings::Row> Settings::describe() const {
         if (n == "join_algorithm") return s.join_algorithm;
         if (n == "max_bytes_in_join") return std::to_string(s.max_bytes_in_join);
         if (n == "max_rows_in_join") return std::to_string(s.max_rows_in_join);
+        if (n == "transform_null_in") return s.transform_null_in ? "1" : "0";
+        if (n == "max_recursive_cte_evaluation_depth") return std::to_string(s.max_recursive_cte_evaluation_depth);
         return "";
     };
     std::vector<Row> rows;

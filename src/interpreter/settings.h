@@ -44,6 +44,8 @@ struct Settings {
     std::string join_algorithm = "direct,parallel_hash,hash";   // grace_hash / partial_merge / auto: spill when the build side exceeds max_bytes_in_join
     uint64_t max_bytes_in_join = 0;             // build side limit (0 = none)
     uint64_t max_rows_in_join = 0;
+    bool transform_null_in = false;             // NULL IN (..., NULL, ...) is 1 instead of NULL
+    uint64_t max_recursive_cte_evaluation_depth = 1000;
 
     // Applies `name = value`; throws UNKNOWN_SETTING (115) / CANNOT_PARSE_* for bad values.
     void set(const std::string& name, const Field& value);

@@ -479,7 +479,7 @@ ASTPtr ASTSubquery::clone() const {
 
 // Subquery columns get a positional name from the analyzer in ClickHouse (_subquery_N); the parser
 // cannot know N, so it gives the stable prefix and leaves numbering to the analyzer.
-std::string ASTSubquery::getColumnName() const { return "_subquery"; }
+std::string ASTSubquery::getColumnName() const { return number ? "_subquery_" + std::to_string(number) : "_subquery"; }
 
 void ASTSubquery::formatImpl(std::string& out) const {
     out += '(';
@@ -648,7 +648,7 @@ ASTs ASTSelectQuery::children() const {
 
 void ASTSelectQuery::formatImpl(std::string& out) const {
     if (!with.empty()) {
-        out += "WITH ";
+        out += with_recursive ? "WITH RECURSIVE " : "WITH ";
         appendList(out, with);
         out += ' ';
     }

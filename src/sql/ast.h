@@ -131,6 +131,9 @@ struct ASTSubquery : IAST {
     // WITH name AS (SELECT ...): a named table expression (CTE) whose name is `alias`, as opposed to
     // WITH (SELECT ...) AS name, a scalar subquery. Both are ASTSubquery in ASTSelectQuery::with.
     bool cte = false;
+    // Scalar/IN subqueries are named `_subquery_N` as in ClickHouse; N is assigned per statement by
+    // numberSubqueries (interpreter/select.cpp), 0 = not numbered ("_subquery").
+    size_t number = 0;
     const char* kind() const override { return "Subquery"; }
     ASTPtr clone() const override;
     ASTs children() const override { return {query}; }
@@ -208,6 +211,7 @@ using SettingsChanges = std::vector<std::pair<std::string, Field>>;
 
 struct ASTSelectQuery : IAST {
     ASTs with;                        // WITH x AS a, (SELECT ...) AS s, name AS (SELECT ...) [CTE]
+    bool with_recursive = false;      // WITH RECURSIVE: a CTE may read itself
     bool distinct = false;
     ASTs select;                      // select list
     std::shared_ptr<ASTTableExpression> from;   // null = SELECT without FROM

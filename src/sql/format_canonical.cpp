@@ -315,7 +315,7 @@ struct Formatter {
     void select(const ASTSelectQuery& q, int indent) {
         std::string ind = spaces(indent);
         if (!q.with.empty()) {
-            out += ind + "WITH";
+            out += ind + (q.with_recursive ? "WITH RECURSIVE" : "WITH");
             // ClickHouse starts WITH elements on a new line even when there is only one.
             for (size_t i = 0; i < q.with.size(); ++i) {
                 if (i) out += ',';

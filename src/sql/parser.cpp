@@ -426,6 +426,39 @@ private:
         return parseComparison();
     }
 
+    // ClickHouse's rewrite of `x op ANY|ALL (subquery)`:  = ANY -> IN, != ALL -> NOT IN,
+    // = ALL / != ANY -> [NOT] IN (SELECT singleValueOrNull(*) FROM (subquery)), < > <= >= compare
+    // with (SELECT min(*) | max(*) FROM (subquery)). Null for other operators.
+    ASTPtr rewriteAnyAll(const std::string& op, bool all, const ASTPtr& left, const ASTPtr& sq, size_t start) {
+        std::string agg;
+        std::string fname = op;
+        if (op == "equals" || op == "notEquals") {
+            fname = op == "equals" ? "in" : "notIn";
+            if ((op == "equals") != all) return makeFunction(fname, {left, sq}, start, true);
+            agg = "singleValueOrNull";
+        } else if (op == "greater" || op == "greaterOrEquals") {
+            agg = all ? "max" : "min";
+        } else if (op == "less" || op == "lessOrEquals") {
+            agg = all ? "min" : "max";
+        } else {
+            return nullptr;
+        }
+        auto star = std::make_shared<ASTAsterisk>();
+        star->position = start;
+        auto select = std::make_shared<ASTSelectQuery>();
+        select->position = start;
+        select->select.push_back(makeFunction(agg, {star}, start));
+        select->from = std::make_shared<ASTTableExpression>();
+        select->from->subquery = std::static_pointer_cast<ASTSubquery>(sq);
+        auto with_union = std::make_shared<ASTSelectWithUnion>();
+        with_union->position = start;
+        with_union->selects.push_back(select);
+        auto outer = std::make_shared<ASTSubquery>();
+        outer->position = start;
+        outer->query = with_union;
+        return makeFunction(fname, {left, outer}, start, true);
+    }
+
     ASTPtr parseComparison() {
         size_t start = pos();
         ASTPtr left = parseConcat();
@@ -445,6 +478,16 @@ private:
             if (op) {
                 ++i_;
                 chain.link();
+                // x op ANY|SOME|ALL (subquery), rewritten as ClickHouse's parser does.
+                if ((isKw("ANY") || isKw("SOME") || isKw("ALL")) && is(TokenType::OpeningRound, 1) && isSelectStart(2)) {
+                    bool all = isKw("ALL");
+                    size_t sq_start = tok(1).begin;
+                    ++i_;
+                    ASTPtr sq = parsePrimary();
+                    if (!sq->as<ASTSubquery>()) fail("subquery");
+                    if (ASTPtr r = rewriteAnyAll(op, all, left, sq, sq_start)) { left = r; continue; }
+                    fail("comparison with ANY/ALL");
+                }
                 left = makeFunction(op, {left, parseConcat()}, start, true);
                 continue;
             }
@@ -1156,6 +1199,10 @@ private:
         auto s = std::make_shared<ASTSelectQuery>();
         s->position = pos();
         if (acceptKw("WITH")) {
+            if (isKw("RECURSIVE") && !is(TokenType::Comma, 1) && !isKw("AS", 1)) {
+                ++i_;
+                s->with_recursive = true;
+            }
             do s->with.push_back(parseWithElement());
             while (accept(TokenType::Comma, "Comma"));
         }

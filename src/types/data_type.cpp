@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "aggregates/aggregate_function.h"
 #include "common/exception.h"
@@ -47,6 +48,15 @@ const char* simpleName(TypeId id) {
 
 // ClickHouse's print_pretty_type_names (on by default): named tuples put one element per line,
 // indented by four spaces per nesting level. Only named tuples change; everything else is name().
+namespace {
+// A tuple element name as ClickHouse prints it in a type: back-quoted unless a plain identifier.
+std::string elementName(const std::string& n) {
+    bool plain = !n.empty() && (std::isalpha((unsigned char)n[0]) || n[0] == '_');
+    for (char c : n) plain = plain && (std::isalnum((unsigned char)c) || c == '_');
+    return plain ? n : backQuote(n);
+}
+}  // namespace
+
 std::string DataType::prettyName(size_t indent) const {
     if (!simple_function.empty()) return name();
     switch (id) {
@@ -62,7 +72,7 @@ std::string DataType::prettyName(size_t indent) const {
             }
             std::string pad(indent + 4, ' ');
             for (size_t i = 0; i < nested.size(); ++i)
-                s += (i ? ",\n" : "\n") + pad + element_names[i] + " " + nested[i]->prettyName(indent + 4);
+                s += (i ? ",\n" : "\n") + pad + elementName(element_names[i]) + " " + nested[i]->prettyName(indent + 4);
             return s + ")";
         }
         default: return name();
@@ -111,7 +121,7 @@ std::string DataType::name() const {
             std::string s = "Tuple(";
             for (size_t i = 0; i < nested.size(); ++i) {
                 if (i) s += ", ";
-                if (!element_names.empty()) s += element_names[i] + " ";
+                if (!element_names.empty()) s += elementName(element_names[i]) + " ";
                 s += nested[i]->name();
             }
             return s + ")";
