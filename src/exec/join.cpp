@@ -43,6 +43,7 @@ uint64_t sortableBits(TypeId id, const char* p) {
         case TypeId::Int64: case TypeId::DateTime64: case TypeId::Decimal64: return sign(*reinterpret_cast<const int64_t*>(p));
         case TypeId::Float32: case TypeId::Float64: {
             double d = id == TypeId::Float32 ? double(*reinterpret_cast<const float*>(p)) : *reinterpret_cast<const double*>(p);
+            if (d == 0) d = 0;   // -0.0 equals +0.0
             uint64_t u;
             std::memcpy(&u, &d, 8);
             return (u >> 63) ? ~u : u | (uint64_t(1) << 63);
@@ -442,7 +443,10 @@ Block HashJoin::assemble(const Block& left, const Permutation& li, const Permuta
                 m->insertManyDefaults(rows);
                 v = m;
             } else {
-                v = materialize(col.column)->permute(li, 0);
+                // Every left row once, in order (INNER / LEFT joins to unique dimension keys): no gather.
+                bool identity = li.size() == left.rows();
+                for (size_t i = 0; identity && i < li.size(); ++i) identity = li[i] == i;
+                v = identity ? col.column : materialize(col.column)->permute(li, 0);
                 if (!out_type->equals(*col.type)) {
                     if (out_type->isNullable() && removeNullable(out_type)->equals(*col.type)) v = wrapNullable(v);
                     else v = castColumn(recursiveRemoveLowCardinality(v), recursiveRemoveLowCardinality(col.type), out_type, fctx_);

@@ -28,12 +28,14 @@
 #include "exec/aggregator.h"
 #include "exec/block_ops.h"
 #include "interpreter/select_window.h"
+#include "exec/grace_join.h"
 #include "exec/join.h"
 #include "functions/cast.h"
 #include "sql/parser.h"
 #include "storage/catalog.h"
 #include "storage/memory.h"
 #include "storage/mergetree/storage_mergetree.h"
+#include "storage/special_engines.h"
 #include "storage/storage.h"
 #include "storage/view.h"
 #include "types/create_column.h"
@@ -153,7 +155,12 @@ struct JoinStep {
     JoinDescription desc;
     std::vector<std::string> right_read;  // columns read from the right table
     std::shared_ptr<HashJoin> join;
+    std::shared_ptr<GraceJoin> grace;     // set instead of `join` when the right side spilled
     Block header_in;                      // the layout entering this join (empty)
+    size_t out_begin = 0, out_end = 0;    // the right table's columns in the joined scope
+    Scope right_scope;                    // the right table's columns as read
+    ExprNodePtr right_filter;             // WHERE conjuncts on the right table alone, applied while reading it
+    ASTPtr right_filter_ast;              // the same for its storage (unqualified names)
     bool non_joined = false;              // emits unmatched right rows after the streams
 };
 
@@ -643,6 +650,98 @@ ASTPtr leftOnlyConjuncts(const ASTPtr& cond, const std::vector<JoinTable>& table
     return a;
 }
 
+// A Join-engine table on the right must be joined exactly as it was declared: same strictness,
+// kind, join_use_nulls, USING all of its keys with the same types (ClickHouse: 264).
+void checkJoinEngine(const StorageJoin& sj, const JoinDescription& d, const ASTTableJoin& ast, const Scope& right) {
+    const auto& spec = sj.spec();
+    static const char* strictnesses[] = {"", "ALL", "ANY", "SEMI", "ANTI", "ASOF"};
+    static const char* kinds[] = {"INNER", "LEFT", "RIGHT", "FULL", "CROSS", "PASTE"};
+    auto fail = [&](const std::string& why) {
+        throw Exception(ErrorCodes::INCOMPATIBLE_TYPE_OF_JOIN, "Table " + ast.table->formatSQL(false) + " has incompatible type of JOIN: " + why);
+    };
+    if (spec.strictness != strictnesses[int(d.strictness)] || spec.kind != kinds[int(d.kind)])
+        fail(std::string("declared ") + spec.strictness + " " + spec.kind + ", used " + strictnesses[int(d.strictness)] + " " + kinds[int(d.kind)]);
+    if (spec.use_nulls != d.use_nulls) fail("join_use_nulls differs from the table's");
+    std::set<std::string> used;
+    for (auto& k : d.right_keys) {
+        if (k->kind != ExprNode::Kind::Input) fail("join keys must be the table's key columns");
+        used.insert(right.columns[k->input].name);
+    }
+    if (used != std::set<std::string>(spec.keys.begin(), spec.keys.end())) fail("the join keys must be the table's keys");
+    for (size_t k = 0; k < d.left_keys.size(); ++k)
+        if (!d.left_keys[k]->type->equals(*d.right_keys[k]->type))
+            fail("key " + d.right_keys[k]->name + " has type " + d.right_keys[k]->type->name() + " in the table, " + d.left_keys[k]->type->name() + " in the query");
+}
+
+// WHERE conjuncts that read only one joined table's columns filter that table while it is read
+// (and prune its storage), when that cannot change the result: the table is not NULL-extended by
+// its own join (INNER / RIGHT) or a later one (RIGHT / FULL), and its join is ALL (for ANY and ASOF,
+// filtering first would pick other rows).
+void pushRightFilters(const ASTPtr& cond, std::vector<JoinTable>& tables, std::vector<JoinStep>& steps, const Scope& scope, Analyzer& analyzer) {
+    ASTs conjuncts;
+    splitConjuncts(cond, conjuncts);
+    for (size_t k = 0; k < steps.size(); ++k) {
+        JoinStep& st = steps[k];
+        if (st.desc.strictness != JoinStrictness::All || (st.desc.kind != JoinKind::Inner && st.desc.kind != JoinKind::Right)) continue;
+        bool later_outer = false;
+        for (size_t j = k + 1; j < steps.size(); ++j) later_outer = later_outer || steps[j].desc.kind == JoinKind::Right || steps[j].desc.kind == JoinKind::Full;
+        if (later_outer) continue;
+        const Source& right = tables[k + 1].source;
+        ASTs pushed;
+        for (auto& c : conjuncts) {
+            if (containsAggregate(c)) continue;
+            Scope full = scope;
+            ExprNodePtr n;
+            try { n = analyzer.analyze(c, full); } catch (const Exception&) { continue; }
+            bool only_right = true, any_input = false;
+            std::vector<const ExprNode*> stack{n.get()};
+            while (!stack.empty() && only_right) {
+                const ExprNode* x = stack.back();
+                stack.pop_back();
+                if (x->kind == ExprNode::Kind::Lambda) { only_right = false; break; }
+                if (x->kind == ExprNode::Kind::Input) {
+                    any_input = true;
+                    only_right = x->input >= st.out_begin && x->input < st.out_end;
+                }
+                for (auto& a : x->args) stack.push_back(a.get());
+            }
+            if (!only_right || !any_input) continue;
+            Scope rs = st.right_scope;
+            try { analyzer.analyze(c, rs); } catch (const Exception&) { continue; }
+            pushed.push_back(c);
+        }
+        if (pushed.empty()) continue;
+        ASTPtr conj = pushed[0];
+        if (pushed.size() > 1) {
+            auto a = std::make_shared<ASTFunction>();
+            a->name = "and";
+            a->arguments = pushed;
+            conj = a;
+        }
+        Scope rs = st.right_scope;
+        st.right_filter = analyzer.analyze(conj, rs);
+        // The storage sees plain column names.
+        ASTPtr plain = conj->clone();
+        std::function<void(ASTPtr&)> unqualify = [&](ASTPtr& a) {
+            if (auto* id = a->as<ASTIdentifier>()) {
+                for (size_t skip = 1; skip < id->parts.size(); ++skip) {
+                    std::string qual;
+                    for (size_t i = 0; i < skip; ++i) qual += (i ? "." : "") + id->parts[i];
+                    if (!right.qualifiers.count(qual)) continue;
+                    auto nid = std::make_shared<ASTIdentifier>(std::vector<std::string>(id->parts.begin() + skip, id->parts.end()));
+                    nid->alias = a->alias;
+                    a = nid;
+                    return;
+                }
+                return;
+            }
+            if (auto* f = a->as<ASTFunction>()) for (auto& x : f->arguments) unqualify(x);
+        };
+        unqualify(plain);
+        st.right_filter_ast = plain;
+    }
+}
+
 // Resolves each JOIN: which columns every table contributes, the joined scope (unique names,
 // qualified names, join_use_nulls types), and each join's keys, ASOF inequality and other ON
 // conditions analyzed over the right scopes.
@@ -735,6 +834,7 @@ void SelectExecutor::planJoins(const std::vector<std::shared_ptr<ASTTableJoin>>&
             d.left_types.push_back(out.columns.back().type);
         }
         out.qualified = cur.qualified;
+        st.out_begin = out.columns.size();
         for (size_t i = 0; i < jt.source.columns.size(); ++i) {
             if (!jt.output[i]) continue;
             d.right_columns.push_back(right_pos[i]);
@@ -979,10 +1079,13 @@ void SelectExecutor::planJoins(const std::vector<std::shared_ptr<ASTTableJoin>>&
             throw Exception(ErrorCodes::SYNTAX_ERROR, "JOIN " + ast.table->formatSQL(false) + " requires ON or USING");
         }
         if (asof && d.left_keys.empty()) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "ASOF join needs at least one equi-join column");
+        st.out_end = out.columns.size();
+        st.right_scope = right;
         for (auto& a : appended) {
             out.qualified[a.name] = out.columns.size();
             out.columns.push_back(a);
         }
+        if (auto* sj = dynamic_cast<const StorageJoin*>(jt.source.storage.get())) checkJoinEngine(*sj, d, ast, right);
         st.non_joined = joinHasNonJoinedRows(d.kind, d.strictness);
         cur.columns = out.columns;
         cur.qualified = out.qualified;
@@ -995,65 +1098,105 @@ void SelectExecutor::planJoins(const std::vector<std::shared_ptr<ASTTableJoin>>&
     scope.qualifiers.clear();
 }
 
-// Reads the given columns of a source whole (the build side of a join).
-Block readWhole(const Source& s, const std::vector<std::string>& cols, QueryContext& ctx) {
-    Block header;
-    std::vector<size_t> positions;
-    for (auto& name : cols)
-        for (size_t i = 0; i < s.columns.size(); ++i)
-            if (s.columns[i].name == name) {
-                positions.push_back(i);
-                header.insert({createColumn(s.columns[i].type), s.columns[i].type, name});
-                break;
-            }
-    std::vector<Block> blocks;
-    size_t rows = 0;
+// Calls f for each block of the given columns of a source, from several threads at once for
+// storages (the build side of a join).
+void forEachSourceBlock(const Source& s, const std::vector<std::string>& cols, QueryContext& ctx, const std::function<void(Block)>& f,
+                        const ASTPtr& filter = nullptr) {
     if (s.subquery_blocks) {
+        std::vector<size_t> positions;
+        for (auto& name : cols)
+            for (size_t i = 0; i < s.columns.size(); ++i)
+                if (s.columns[i].name == name) { positions.push_back(i); break; }
         for (auto& b : *s.subquery_blocks) {
+            if (b.rows() == 0) continue;
             Block nb;
             for (size_t p : positions) nb.insert(b.at(p));
-            rows += b.rows();
-            if (b.rows()) blocks.push_back(std::move(nb));
+            if (positions.empty()) nb.setRowsWithoutColumns(b.rows());
+            f(std::move(nb));
         }
-    } else {
-        SelectQueryInfo info;
-        size_t threads = std::max<size_t>(1, ctx.threads());
-        Sources sources = s.storage->read(cols, info, ctx, threads);
-        std::vector<std::vector<Block>> per(sources.size());
-        parallelFor(sources.size(), std::min(threads, sources.size()), [&](size_t i) {
-            MemoryTrackerScope mem(ctx.memory.get());
-            while (true) {
-                ctx.checkLimits();
-                Block b = sources[i]->read();
-                if (b.rows() == 0 && b.columns() == 0) break;
-                ctx.read_rows.fetch_add(b.rows(), std::memory_order_relaxed);
-                ctx.read_bytes.fetch_add(b.bytes(), std::memory_order_relaxed);
-                per[i].push_back(std::move(b));
-            }
-        });
-        for (auto& v : per)
-            for (auto& b : v) { rows += b.rows(); if (b.rows()) blocks.push_back(std::move(b)); }
+        return;
     }
-    if (cols.empty()) {
-        Block b;
-        b.setRowsWithoutColumns(rows);
-        return b;
-    }
-    return blocks.empty() ? header : concatBlocks(blocks, header);
+    SelectQueryInfo info;
+    info.filter = filter;
+    size_t threads = std::max<size_t>(1, ctx.threads());
+    Sources sources = s.storage->read(cols, info, ctx, threads);
+    parallelFor(sources.size(), std::min(threads, sources.size()), [&](size_t i) {
+        MemoryTrackerScope mem(ctx.memory.get());
+        while (true) {
+            ctx.checkLimits();
+            Block b = sources[i]->read();
+            if (b.rows() == 0 && b.columns() == 0) break;
+            ctx.read_rows.fetch_add(b.rows(), std::memory_order_relaxed);
+            ctx.read_bytes.fetch_add(b.bytes(), std::memory_order_relaxed);
+            if (b.rows()) f(std::move(b));
+        }
+    });
 }
 
+// Reads each join's right side. It is kept in memory and indexed (HashJoin) unless it outgrows
+// max_bytes_in_join (or a quarter of max_memory_usage) while join_algorithm allows spilling
+// (grace_hash, partial_merge, auto): then it is split into bucket files (GraceJoin).
 void SelectExecutor::buildJoins(std::vector<JoinTable>& tables, std::vector<JoinStep>& steps) {
+    const auto& st_settings = ctx_.settings;
+    const std::string& algorithm = st_settings.join_algorithm;
+    bool spill_allowed = algorithm.find("grace_hash") != std::string::npos || algorithm.find("partial_merge") != std::string::npos ||
+                         algorithm.find("auto") != std::string::npos;
+    size_t limit = st_settings.max_bytes_in_join;
+    if (!limit && spill_allowed && st_settings.max_memory_usage) limit = st_settings.max_memory_usage / 4;
     for (size_t k = 0; k < steps.size(); ++k) {
         JoinStep& st = steps[k];
-        Block right = readWhole(tables[k + 1].source, st.right_read, ctx_);
-        if (ctx_.settings.max_rows_in_join && right.rows() > ctx_.settings.max_rows_in_join)
-            throw Exception(ErrorCodes::SET_SIZE_LIMIT_EXCEEDED, "Limit for JOIN exceeded, max rows: " + std::to_string(ctx_.settings.max_rows_in_join) +
-                                                                     ", current rows: " + std::to_string(right.rows()));
+        const Source& right_source = tables[k + 1].source;
+        Block header;
+        for (auto& name : st.right_read)
+            for (auto& c : right_source.columns)
+                if (c.name == name) { header.insert({createColumn(c.type), c.type, name}); break; }
+        bool can_spill = spill_allowed && limit && !st.desc.left_keys.empty() && st.desc.kind != JoinKind::Paste;
+        std::mutex mutex;
+        std::vector<Block> blocks;
+        size_t bytes = 0, rows = 0;
+        std::shared_ptr<GraceJoin> grace;
+        forEachSourceBlock(right_source, st.right_read, ctx_, [&](Block b) {
+            if (st.right_filter) {
+                b = filterBlock(b, evaluate(st.right_filter, b));
+                if (b.rows() == 0) return;
+            }
+            std::unique_lock lock(mutex);
+            if (grace) {
+                lock.unlock();
+                grace->addRight(b);
+                return;
+            }
+            bytes += b.bytes();
+            rows += b.rows();
+            if (st_settings.max_rows_in_join && rows > st_settings.max_rows_in_join)
+                throw Exception(ErrorCodes::SET_SIZE_LIMIT_EXCEEDED, "Limit for JOIN exceeded, max rows: " + std::to_string(st_settings.max_rows_in_join) +
+                                                                         ", current rows: " + std::to_string(rows));
+            blocks.push_back(std::move(b));
+            // The index costs about 40 bytes a row on top of the rows (cells at <= 50% load + chain).
+            if (!limit || bytes + rows * 40 <= limit) return;
+            if (!can_spill)
+                throw Exception(ErrorCodes::SET_SIZE_LIMIT_EXCEEDED, "Limit for JOIN exceeded, max bytes: " + std::to_string(limit) +
+                                                                         ", current bytes: " + std::to_string(bytes) + " (join_algorithm = '" + algorithm +
+                                                                         "' does not spill; use grace_hash)");
+            // Spill: buckets sized so one bucket's rows fit the limit about twice over.
+            std::optional<uint64_t> total = right_source.storage ? right_source.storage->totalBytes() : std::nullopt;
+            size_t estimate = std::max<size_t>((bytes + rows * 40) * 4, total ? size_t(*total) : 0);
+            size_t buckets = 4;
+            while (buckets < 1024 && estimate / buckets > limit / 2) buckets *= 2;
+            grace = std::make_shared<GraceJoin>(st.desc, ctx_.functionContext(), header, buckets, "");
+            for (auto& held : blocks) grace->addRight(held);
+            blocks.clear();
+        }, st.right_filter_ast);
+        if (grace) {
+            st.grace = grace;
+            continue;
+        }
+        Block right;
+        if (st.right_read.empty()) right.setRowsWithoutColumns(rows);
+        else right = blocks.empty() ? header : concatBlocks(blocks, header);
+        blocks.clear();
         MemoryTrackerScope mem(ctx_.memory.get());
         st.join = std::make_shared<HashJoin>(st.desc, right, ctx_.functionContext());
-        if (ctx_.settings.max_bytes_in_join && st.join->bytes() > ctx_.settings.max_bytes_in_join)
-            throw Exception(ErrorCodes::SET_SIZE_LIMIT_EXCEEDED, "Limit for JOIN exceeded, max bytes: " + std::to_string(ctx_.settings.max_bytes_in_join) +
-                                                                     ", current bytes: " + std::to_string(st.join->bytes()));
     }
 }
 
@@ -1342,7 +1485,10 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             // Index analysis sees the condition only when its names are the table's columns (an
             // ARRAY JOIN may rebind them).
             if (array_joins.empty() && join_steps.empty()) query_info.filter = cond;
-            if (array_joins.empty() && !join_steps.empty()) query_info.filter = leftOnlyConjuncts(cond, join_tables, join_steps, analyzer);
+            if (array_joins.empty() && !join_steps.empty()) {
+                query_info.filter = leftOnlyConjuncts(cond, join_tables, join_steps, analyzer);
+                pushRightFilters(cond, join_tables, join_steps, source_scope, analyzer);
+            }
             DataTypePtr ft = removeNullable(removeLowCardinality(filter->type));
             if (!(ft->id == TypeId::UInt8 || ft->id == TypeId::Bool || ft->id == TypeId::Nothing))
                 throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_COLUMN_FOR_FILTER, "Illegal type " + filter->type->name() + " of column for filter. Must be UInt8 or Nullable(UInt8).");
@@ -1502,7 +1648,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     if (header_only || empty_result) return result;
     buildJoins(join_tables, join_steps);
     bool any_non_joined = false;
-    for (auto& st : join_steps) any_non_joined = any_non_joined || st.non_joined;
+    for (auto& st : join_steps) any_non_joined = any_non_joined || st.non_joined || st.grace;
 
     // ---- streams
     size_t threads = std::max<size_t>(1, ctx_.threads());
@@ -1730,6 +1876,10 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     // Joins a block through join steps [step, end), then processes the results.
     std::function<bool(Block, size_t, size_t)> joinAndProcess = [&](Block b, size_t s, size_t step) -> bool {
         if (step == join_steps.size()) return processBlock(std::move(b), s);
+        if (join_steps[step].grace) {
+            join_steps[step].grace->addLeft(b);   // joined bucket by bucket after the streams
+            return true;
+        }
         std::vector<Block> joined;
         join_steps[step].join->join(b, joined);
         for (auto& jb : joined)
@@ -1768,6 +1918,23 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     if (any_non_joined && !outputs.empty()) {
         MemoryTrackerScope mem(ctx_.memory.get());
         for (size_t k = 0; k < join_steps.size(); ++k) {
+            if (auto& grace = join_steps[k].grace) {
+                // Spilled join: buckets shared by the streams' workers (worker w owns stream slot w).
+                size_t workers = std::min(outputs.size(), grace->buckets());
+                std::vector<std::exception_ptr> errors(workers);
+                parallelFor(workers, workers, [&](size_t w) {
+                    MemoryTrackerScope wmem(ctx_.memory.get());
+                    try {
+                        for (size_t b = w; b < grace->buckets(); b += workers)
+                            grace->joinBucket(b, join_steps[k].header_in, [&](Block o) { joinAndProcess(std::move(o), w, k + 1); });
+                    } catch (...) {
+                        errors[w] = std::current_exception();
+                    }
+                });
+                for (auto& e : errors) if (e) std::rethrow_exception(e);
+                grace.reset();
+                continue;
+            }
             if (!join_steps[k].non_joined) continue;
             Block nj = join_steps[k].join->nonJoined(join_steps[k].header_in);
             if (nj.rows()) joinAndProcess(std::move(nj), 0, k + 1);
