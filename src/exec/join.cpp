@@ -115,6 +115,21 @@ struct HashJoin::Index {
     StringHashMap<uint32_t> map_bytes;
     std::string key_bytes;                 // Bytes: owns the keys map_bytes points into
     PODArray<uint32_t> next;               // chain of rows with the same key (insertion order)
+    // Fixed64 keys in a narrow range (surrogate keys of dimension tables): a flat array indexed by
+    // key - dense_min replaces the hash table lookups.
+    PODArray<uint32_t> dense;
+    uint64_t dense_min = 0;
+
+    void makeDense(size_t rows) {
+        if (layout != KeyLayout::Fixed64 || map64.size() == 0) return;
+        uint64_t lo = UINT64_MAX, hi = 0;
+        map64.forEach([&](const uint64_t& k, uint32_t&) { lo = std::min(lo, k); hi = std::max(hi, k); });
+        uint64_t range = hi - lo;
+        if (range >= std::max<uint64_t>(4096, 4 * uint64_t(rows)) || range >= (uint64_t(1) << 26)) return;
+        dense.resize_fill(size_t(range) + 1, kNone);
+        map64.forEach([&](const uint64_t& k, uint32_t& v) { dense[size_t(k - lo)] = v; });
+        dense_min = lo;
+    }
     uint32_t all_head = kNone;             // layout None: every row
     // ASOF: the value `map*` holds is a group; group g's rows are asof_rows[group_begin[g] ..
     // group_begin[g + 1]), sorted by asof_values.
@@ -122,10 +137,44 @@ struct HashJoin::Index {
     PODArray<uint32_t> asof_rows;
     PODArray<uint64_t> asof_values;
 
+    void findAll(const Prepared& p, PODArray<uint32_t>& heads) const {
+        size_t rows = p.rows;
+        constexpr size_t kAhead = 16;
+        switch (layout) {
+            case KeyLayout::None:
+                for (size_t i = 0; i < rows; ++i) heads[i] = all_head;
+                return;
+            case KeyLayout::Fixed64: {
+                if (!dense.empty()) {
+                    const uint32_t* d = dense.data();
+                    uint64_t n = dense.size(), lo = dense_min;
+                    for (size_t i = 0; i < rows; ++i) {
+                        uint64_t off = p.k64[i] - lo;
+                        heads[i] = off < n ? d[off] : kNone;
+                    }
+                    return;
+                }
+                auto& m = const_cast<FixedHashMap<uint64_t, uint32_t>&>(map64);
+                for (size_t i = 0; i < rows; ++i) {
+                    if (i + kAhead < rows) m.prefetch(FixedHashMap<uint64_t, uint32_t>::hashOf(p.k64[i + kAhead]));
+                    auto* v = m.find(p.k64[i]);
+                    heads[i] = v ? *v : kNone;
+                }
+                return;
+            }
+            default:
+                for (size_t i = 0; i < rows; ++i) heads[i] = find(p, i);
+        }
+    }
+
     uint32_t find(const Prepared& p, size_t i) const {
         switch (layout) {
             case KeyLayout::None: return all_head;
             case KeyLayout::Fixed64: {
+                if (!dense.empty()) {
+                    uint64_t off = p.k64[i] - dense_min;
+                    return off < dense.size() ? dense[off] : kNone;
+                }
                 auto* m = const_cast<FixedHashMap<uint64_t, uint32_t>&>(map64).find(p.k64[i]);
                 return m ? *m : kNone;
             }
@@ -361,6 +410,7 @@ HashJoin::HashJoin(JoinDescription d, const Block& right, const FunctionContext&
             std::sort(tmp.begin(), tmp.end());
             for (size_t k = b; k < e; ++k) { ix.asof_values[k] = tmp[k - b].first; ix.asof_rows[k] = tmp[k - b].second; }
         }
+        ix.makeDense(right_rows_);
         return;
     }
 
@@ -378,6 +428,7 @@ HashJoin::HashJoin(JoinDescription d, const Block& right, const FunctionContext&
                 ix.next[i] = inserted ? kNone : head;
                 head = uint32_t(i);
             }
+            ix.makeDense(right_rows_);
             break;
         case KeyLayout::Fixed128:
             ix.map128.reserve(right_rows_);
@@ -477,7 +528,6 @@ void HashJoin::join(const Block& left, std::vector<Block>& out) const {
         return;
     }
     Prepared keys = prepareKeys(d_.left_keys, left);
-    auto isNullRow = [&](size_t i) { return !keys.null_rows.empty() && keys.null_rows[i]; };
     PODArray<uint64_t> asof_left;
     PODArray<uint8_t> asof_left_null;
     if (d_.left_filter) asof_left_null = filterMask(d_.left_filter, left, true);
@@ -503,7 +553,17 @@ void HashJoin::join(const Block& left, std::vector<Block>& out) const {
     const uint32_t no_match = uint32_t(right_rows_);
     bool left_outer = keepsLeftRows(kind);
 
+    // First matching right row (or ASOF group) of every left row, looked up in one pass per layout
+    // with the cells a few rows ahead prefetched (the table is usually larger than the caches).
+    PODArray<uint32_t> heads(rows);
+    ix.findAll(keys, heads);
+    if (!keys.null_rows.empty())
+        for (size_t i = 0; i < rows; ++i)
+            if (keys.null_rows[i]) heads[i] = kNone;
+
     Permutation cand_l, cand_r;   // candidate pairs of the current chunk
+    cand_l.reserve(std::min(rows, kMaxPairsPerBlock));
+    cand_r.reserve(std::min(rows, kMaxPairsPerBlock));
     size_t chunk_begin = 0;
     auto flush = [&](size_t chunk_end) {
         // Residual ON conditions filter candidate pairs.
@@ -524,6 +584,14 @@ void HashJoin::join(const Block& left, std::vector<Block>& out) const {
             }
             cand_l.resize(w);
             cand_r.resize(w);
+        }
+        // INNER ALL: the passing pairs are the result as they are.
+        if ((st == JoinStrictness::All || st == JoinStrictness::Asof) && kind == JoinKind::Inner) {
+            if (!cand_r.empty()) out.push_back(assemble(left, cand_l, cand_r, false));
+            cand_l.clear();
+            cand_r.clear();
+            chunk_begin = chunk_end;
+            return;
         }
         // Strictness over the passing pairs, which are grouped by left row in order.
         Permutation li, ri;
@@ -581,9 +649,9 @@ void HashJoin::join(const Block& left, std::vector<Block>& out) const {
     };
 
     for (size_t i = 0; i < rows; ++i) {
-        if (!isNullRow(i)) {
+        if (heads[i] != kNone) {
             if (st == JoinStrictness::Asof) {
-                uint32_t g = ix.find(keys, i);
+                uint32_t g = heads[i];
                 if (g != kNone && (asof_left_null.empty() || !asof_left_null[i])) {
                     const uint64_t* vb = ix.asof_values.data() + ix.group_begin[g];
                     const uint64_t* ve = ix.asof_values.data() + ix.group_begin[g + 1];
@@ -601,7 +669,7 @@ void HashJoin::join(const Block& left, std::vector<Block>& out) const {
                     }
                 }
             } else {
-                for (uint32_t r = ix.find(keys, i); r != kNone; r = ix.next[r]) {
+                for (uint32_t r = heads[i]; r != kNone; r = ix.next[r]) {
                     cand_l.push_back(uint32_t(i));
                     cand_r.push_back(r);
                 }
@@ -610,6 +678,15 @@ void HashJoin::join(const Block& left, std::vector<Block>& out) const {
         if (cand_l.size() >= kMaxPairsPerBlock) flush(i + 1);
     }
     flush(rows);
+}
+
+void HashJoin::keepMatching(const Block& left, PODArray<uint8_t>& mask) const {
+    size_t rows = left.rows();
+    Prepared keys = prepareKeys(d_.left_keys, left);
+    PODArray<uint32_t> heads(rows);
+    index_->findAll(keys, heads);
+    for (size_t i = 0; i < rows; ++i)
+        if (heads[i] == kNone || (!keys.null_rows.empty() && keys.null_rows[i])) mask[i] = 0;
 }
 
 Block HashJoin::nonJoined(const Block& left_header) const {

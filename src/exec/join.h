@@ -68,6 +68,9 @@ public:
     // Joins one left block; appends the result blocks (several when one left block has very many
     // matches) to `out`. Safe to call from several threads at once.
     void join(const Block& left, std::vector<Block>& out) const;
+    // Clears mask[i] for left rows whose keys have no right row (such rows never reach the output
+    // of an INNER / RIGHT / SEMI LEFT join): lets a later, selective join filter rows early.
+    void keepMatching(const Block& left, PODArray<uint8_t>& mask) const;
     // RIGHT / FULL / RIGHT ANTI: the right rows no probe matched (left columns default or NULL).
     // Call once, after every join() has returned.
     Block nonJoined(const Block& left_header) const;

@@ -1873,9 +1873,42 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         out.blocks.push_back(std::move(ob));
         return !(stream_row_cap && out.rows >= stream_row_cap);
     };
+    // Later joins that drop unmatched left rows (INNER / RIGHT / SEMI LEFT) and whose keys read only
+    // the first table's columns filter each block before the first join (the most selective join
+    // of a star schema then works first; the row's own probe comes later as usual).
+    std::vector<size_t> prefilter_steps;
+    if (!join_steps.empty()) {
+        size_t width0 = join_steps[0].header_in.columns();
+        for (size_t k = 1; k < join_steps.size(); ++k) {
+            const auto& d = join_steps[k].desc;
+            bool drops = (d.kind == JoinKind::Inner || d.kind == JoinKind::Right || (d.kind == JoinKind::Left && d.strictness == JoinStrictness::Semi)) &&
+                         d.strictness != JoinStrictness::Asof && d.strictness != JoinStrictness::Anti && !d.left_keys.empty() && join_steps[k].join;
+            for (auto& key : d.left_keys) {
+                std::vector<const ExprNode*> stack{key.get()};
+                while (!stack.empty() && drops) {
+                    const ExprNode* x = stack.back();
+                    stack.pop_back();
+                    if (x->kind == ExprNode::Kind::Lambda || (x->kind == ExprNode::Kind::Input && x->input >= width0)) drops = false;
+                    for (auto& a : x->args) stack.push_back(a.get());
+                }
+            }
+            // Earlier RIGHT / FULL joins add rows later; keep it simple and only prefilter INNER chains.
+            // (USING replaces a left column by the merged key, whose type the later keys were analyzed with.)
+            for (size_t j = 0; j < k && drops; ++j)
+                drops = (join_steps[j].desc.kind == JoinKind::Inner || join_steps[j].desc.kind == JoinKind::Left) && join_steps[j].desc.using_columns.empty();
+            if (drops) prefilter_steps.push_back(k);
+        }
+    }
     // Joins a block through join steps [step, end), then processes the results.
     std::function<bool(Block, size_t, size_t)> joinAndProcess = [&](Block b, size_t s, size_t step) -> bool {
         if (step == join_steps.size()) return processBlock(std::move(b), s);
+        if (step == 0 && !prefilter_steps.empty() && b.rows()) {
+            auto mask = ColumnUInt8::create(b.rows());
+            std::memset(mask->getData().data(), 1, b.rows());
+            for (size_t k : prefilter_steps) join_steps[k].join->keepMatching(b, mask->getData());
+            b = filterBlock(b, mask);
+            if (b.rows() == 0) return true;
+        }
         if (join_steps[step].grace) {
             join_steps[step].grace->addLeft(b);   // joined bucket by bucket after the streams
             return true;
