@@ -64,6 +64,20 @@ bool asofTypeSupported(TypeId id) {
     }
 }
 
+// Packs fixed-width key columns side by side into one integer per row (the rest zero).
+template <typename T>
+void packFixed(const Columns& keys, size_t rows, PODArray<T>& out) {
+    out.resize_fill(rows, T(0));
+    size_t at = 0;
+    for (auto& c : keys) {
+        size_t w = c->valueSizeOfFixed();
+        const char* src = c->rawData();
+        char* dst = reinterpret_cast<char*>(out.data()) + at;
+        for (size_t i = 0; i < rows; ++i) std::memcpy(dst + i * sizeof(T), src + i * w, w);
+        at += w;
+    }
+}
+
 bool isRight(JoinKind k) { return k == JoinKind::Right; }
 bool isFull(JoinKind k) { return k == JoinKind::Full; }
 bool keepsLeftRows(JoinKind k) { return k == JoinKind::Left || k == JoinKind::Full; }
@@ -266,30 +280,8 @@ HashJoin::Prepared HashJoin::prepare(const JoinDescription& d_, const FunctionCo
     else p.layout = KeyLayout::Bytes;
     switch (p.layout) {
         case KeyLayout::None: break;
-        case KeyLayout::Fixed64: {
-            p.k64.resize_fill(p.rows, uint64_t(0));
-            size_t at = 0;
-            for (auto& c : keys) {
-                size_t w = c->valueSizeOfFixed();
-                const char* src = c->rawData();
-                char* dst = reinterpret_cast<char*>(p.k64.data()) + at;
-                for (size_t i = 0; i < p.rows; ++i) std::memcpy(dst + i * 8, src + i * w, w);
-                at += w;
-            }
-            break;
-        }
-        case KeyLayout::Fixed128: {
-            p.k128.resize_fill(p.rows, (unsigned __int128)0);
-            size_t at = 0;
-            for (auto& c : keys) {
-                size_t w = c->valueSizeOfFixed();
-                const char* src = c->rawData();
-                char* dst = reinterpret_cast<char*>(p.k128.data()) + at;
-                for (size_t i = 0; i < p.rows; ++i) std::memcpy(dst + i * 16, src + i * w, w);
-                at += w;
-            }
-            break;
-        }
+        case KeyLayout::Fixed64: packFixed(keys, p.rows, p.k64); break;
+        case KeyLayout::Fixed128: packFixed(keys, p.rows, p.k128); break;
         case KeyLayout::Bytes: {
             p.offsets.resize(p.rows);
             if (keys.size() == 1 && std::string_view(keys[0]->familyName()) == "String") {

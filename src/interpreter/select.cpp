@@ -595,6 +595,38 @@ void splitConjuncts(const ASTPtr& e, ASTs& out) {
     out.push_back(e);
 }
 
+// The AND of conditions (the condition itself when there is one).
+ASTPtr conjunction(const ASTs& list) {
+    if (list.size() == 1) return list[0];
+    auto a = std::make_shared<ASTFunction>();
+    a->name = "and";
+    a->arguments = list;
+    return a;
+}
+
+// A copy of `e` whose identifiers lose a leading table qualifier (`t.a` -> `a`): how a storage,
+// which knows only its own column names, is handed a condition on it.
+ASTPtr withoutQualifiers(const ASTPtr& e, const std::set<std::string>& qualifiers) {
+    ASTPtr copy = e->clone();
+    std::function<void(ASTPtr&)> strip = [&](ASTPtr& a) {
+        if (auto* id = a->as<ASTIdentifier>()) {
+            for (size_t skip = 1; skip < id->parts.size(); ++skip) {
+                std::string qual;
+                for (size_t i = 0; i < skip; ++i) qual += (i ? "." : "") + id->parts[i];
+                if (!qualifiers.count(qual)) continue;
+                auto nid = std::make_shared<ASTIdentifier>(std::vector<std::string>(id->parts.begin() + skip, id->parts.end()));
+                nid->alias = a->alias;
+                a = nid;
+                return;
+            }
+            return;
+        }
+        if (auto* f = a->as<ASTFunction>()) for (auto& x : f->arguments) strip(x);
+    };
+    strip(copy);
+    return copy;
+}
+
 std::string tableLabel(const ASTTableExpression& te, size_t index) {
     if (!te.alias.empty()) return te.alias;
     if (!te.table.empty()) return te.table;
@@ -615,21 +647,6 @@ ASTPtr leftOnlyConjuncts(const ASTPtr& cond, const std::vector<JoinTable>& table
     sc.columns = left.columns;
     ASTs conjuncts, pushed;
     splitConjuncts(cond, conjuncts);
-    std::function<void(ASTPtr&)> unqualify = [&](ASTPtr& a) {
-        if (auto* id = a->as<ASTIdentifier>()) {
-            for (size_t skip = 1; skip < id->parts.size(); ++skip) {
-                std::string qual;
-                for (size_t i = 0; i < skip; ++i) qual += (i ? "." : "") + id->parts[i];
-                if (!left.qualifiers.count(qual)) continue;
-                auto nid = std::make_shared<ASTIdentifier>(std::vector<std::string>(id->parts.begin() + skip, id->parts.end()));
-                nid->alias = a->alias;
-                a = nid;
-                return;
-            }
-            return;
-        }
-        if (auto* f = a->as<ASTFunction>()) for (auto& x : f->arguments) unqualify(x);
-    };
     for (auto& c : conjuncts) {
         if (containsAggregate(c)) continue;
         Scope attempt = sc;
@@ -638,16 +655,10 @@ ASTPtr leftOnlyConjuncts(const ASTPtr& cond, const std::vector<JoinTable>& table
         } catch (const Exception&) {
             continue;
         }
-        ASTPtr copy = c->clone();
-        unqualify(copy);
-        pushed.push_back(copy);
+        pushed.push_back(withoutQualifiers(c, left.qualifiers));
     }
     if (pushed.empty()) return nullptr;
-    if (pushed.size() == 1) return pushed[0];
-    auto a = std::make_shared<ASTFunction>();
-    a->name = "and";
-    a->arguments = pushed;
-    return a;
+    return conjunction(pushed);
 }
 
 // A Join-engine table on the right must be joined exactly as it was declared: same strictness,
@@ -711,34 +722,10 @@ void pushRightFilters(const ASTPtr& cond, std::vector<JoinTable>& tables, std::v
             pushed.push_back(c);
         }
         if (pushed.empty()) continue;
-        ASTPtr conj = pushed[0];
-        if (pushed.size() > 1) {
-            auto a = std::make_shared<ASTFunction>();
-            a->name = "and";
-            a->arguments = pushed;
-            conj = a;
-        }
+        ASTPtr conj = conjunction(pushed);
         Scope rs = st.right_scope;
         st.right_filter = analyzer.analyze(conj, rs);
-        // The storage sees plain column names.
-        ASTPtr plain = conj->clone();
-        std::function<void(ASTPtr&)> unqualify = [&](ASTPtr& a) {
-            if (auto* id = a->as<ASTIdentifier>()) {
-                for (size_t skip = 1; skip < id->parts.size(); ++skip) {
-                    std::string qual;
-                    for (size_t i = 0; i < skip; ++i) qual += (i ? "." : "") + id->parts[i];
-                    if (!right.qualifiers.count(qual)) continue;
-                    auto nid = std::make_shared<ASTIdentifier>(std::vector<std::string>(id->parts.begin() + skip, id->parts.end()));
-                    nid->alias = a->alias;
-                    a = nid;
-                    return;
-                }
-                return;
-            }
-            if (auto* f = a->as<ASTFunction>()) for (auto& x : f->arguments) unqualify(x);
-        };
-        unqualify(plain);
-        st.right_filter_ast = plain;
+        st.right_filter_ast = withoutQualifiers(conj, right.qualifiers);
     }
 }
 
@@ -981,15 +968,8 @@ void SelectExecutor::planJoins(const std::vector<std::shared_ptr<ASTTableJoin>>&
                     else if (ExprNodePtr l = tryAnalyze(c, left); l && !l->isConstant()) left_conds.push_back(c);
                     else throw Exception(ErrorCodes::INVALID_JOIN_ON_EXPRESSION, "ASOF join supports only equi-join keys, one inequality and conditions on one side in ON, got " + ast.on->formatSQL(false));
                 }
-                auto conj = [](const ASTs& list) -> ASTPtr {
-                    if (list.size() == 1) return list[0];
-                    auto a = std::make_shared<ASTFunction>();
-                    a->name = "and";
-                    a->arguments = list;
-                    return a;
-                };
-                if (!left_conds.empty()) { Scope sc = left; d.left_filter = analyzer.analyze(conj(left_conds), sc); }
-                if (!right_conds.empty()) { Scope sc = right; d.right_filter = analyzer.analyze(conj(right_conds), sc); }
+                if (!left_conds.empty()) { Scope sc = left; d.left_filter = analyzer.analyze(conjunction(left_conds), sc); }
+                if (!right_conds.empty()) { Scope sc = right; d.right_filter = analyzer.analyze(conjunction(right_conds), sc); }
                 residual.clear();
             }
             if (!residual.empty()) {
@@ -1057,13 +1037,7 @@ void SelectExecutor::planJoins(const std::vector<std::shared_ptr<ASTTableJoin>>&
                         throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Illegal type " + n->type->name() + " of JOIN ON condition " + c->formatSQL(false) + ", expected a Bool");
                     }
                 }
-                ASTPtr cond = checked[0];
-                if (checked.size() > 1) {
-                    auto a = std::make_shared<ASTFunction>();
-                    a->name = "and";
-                    a->arguments = checked;
-                    cond = a;
-                }
+                ASTPtr cond = conjunction(checked);
                 Scope sc = out;
                 d.residual = analyzer.analyze(cond, sc);
                 if (d.residual->isConstant()) {
