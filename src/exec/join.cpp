@@ -407,30 +407,26 @@ HashJoin::HashJoin(JoinDescription d, const Block& right, const FunctionContext&
     }
 
     // Chains in insertion order: walk the rows backwards, each becoming its key's head.
+    auto chainFixed = [&](auto& map, const auto& packed) {
+        map.reserve(right_rows_);
+        for (size_t i = right_rows_; i-- > 0;) {
+            if (isNullRow(i)) continue;
+            bool inserted;
+            uint32_t& head = map.emplace(packed[i], inserted);
+            ix.next[i] = inserted ? kNone : head;
+            head = uint32_t(i);
+        }
+    };
     switch (ix.layout) {
         case KeyLayout::None:
             for (size_t i = right_rows_; i-- > 0;) { ix.next[i] = ix.all_head; ix.all_head = uint32_t(i); }
             break;
         case KeyLayout::Fixed64:
-            ix.map64.reserve(right_rows_);
-            for (size_t i = right_rows_; i-- > 0;) {
-                if (isNullRow(i)) continue;
-                bool inserted;
-                uint32_t& head = ix.map64.emplace(keys.k64[i], inserted);
-                ix.next[i] = inserted ? kNone : head;
-                head = uint32_t(i);
-            }
+            chainFixed(ix.map64, keys.k64);
             ix.makeDense(right_rows_);
             break;
         case KeyLayout::Fixed128:
-            ix.map128.reserve(right_rows_);
-            for (size_t i = right_rows_; i-- > 0;) {
-                if (isNullRow(i)) continue;
-                bool inserted;
-                uint32_t& head = ix.map128.emplace(keys.k128[i], inserted);
-                ix.next[i] = inserted ? kNone : head;
-                head = uint32_t(i);
-            }
+            chainFixed(ix.map128, keys.k128);
             break;
         case KeyLayout::Bytes: {
             ix.key_bytes = std::move(keys.bytes);
@@ -474,6 +470,9 @@ ColumnPtr HashJoin::mergedUsing(const Block& left, size_t u, const Permutation& 
 Block HashJoin::assemble(const Block& left, const Permutation& li, const Permutation& ri, bool right_only) const {
     Block out;
     size_t rows = ri.size();
+    // Every left row once, in order (INNER / LEFT joins to unique dimension keys): no gather.
+    bool identity = !right_only && li.size() == left.rows();
+    for (size_t i = 0; identity && i < li.size(); ++i) identity = li[i] == i;
     for (size_t c = 0; c < left.columns(); ++c) {
         const auto& col = left.at(c);
         const DataTypePtr& out_type = d_.left_types[c];
@@ -486,9 +485,6 @@ Block HashJoin::assemble(const Block& left, const Permutation& li, const Permuta
                 m->insertManyDefaults(rows);
                 v = m;
             } else {
-                // Every left row once, in order (INNER / LEFT joins to unique dimension keys): no gather.
-                bool identity = li.size() == left.rows();
-                for (size_t i = 0; identity && i < li.size(); ++i) identity = li[i] == i;
                 v = identity ? col.column : materialize(col.column)->permute(li, 0);
                 if (!out_type->equals(*col.type)) {
                     if (out_type->isNullable() && removeNullable(out_type)->equals(*col.type)) v = wrapNullable(v);
@@ -560,20 +556,10 @@ void HashJoin::join(const Block& left, std::vector<Block>& out) const {
     auto flush = [&](size_t chunk_end) {
         // Residual ON conditions filter candidate pairs.
         if (d_.residual && !cand_l.empty()) {
-            Block pairs = assemble(left, cand_l, cand_r, false);
-            ColumnPtr f = materialize(evaluate(d_.residual, pairs));
-            const IColumn* fc = f.get();
-            const PODArray<uint8_t>* nulls = nullptr;
-            if (fc->isNullable()) {
-                nulls = &static_cast<const ColumnNullable&>(*fc).getNullMap();
-                fc = &static_cast<const ColumnNullable&>(*fc).getNested();
-            }
-            const uint8_t* fv = reinterpret_cast<const uint8_t*>(fc->rawData());
+            PODArray<uint8_t> keep = filterMask(d_.residual, assemble(left, cand_l, cand_r, false), false);
             size_t w = 0;
-            for (size_t k = 0; k < cand_l.size(); ++k) {
-                bool keep = fv[k] && !(nulls && (*nulls)[k]);
-                if (keep) { cand_l[w] = cand_l[k]; cand_r[w] = cand_r[k]; ++w; }
-            }
+            for (size_t k = 0; k < cand_l.size(); ++k)
+                if (keep[k]) { cand_l[w] = cand_l[k]; cand_r[w] = cand_r[k]; ++w; }
             cand_l.resize(w);
             cand_r.resize(w);
         }
