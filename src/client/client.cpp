@@ -1,9 +1,7 @@
-// client.cpp — `basalt client` (see client.h). One native-protocol connection (ClientConnection)
-// and the command-line front end around it.
+// client.cpp — `basalt client` (see client.h): the command-line front end around one
+// NativeConnection (client/connection.h).
 #include "client/client.h"
 
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/StreamSocket.h>
 #include <readline/history.h>
 #include <readline/readline.h>
 #include <signal.h>
@@ -20,6 +18,7 @@
 #include "common/exception.h"
 #include "common/string_utils.h"
 #include "formats/format.h"
+#include "client/connection.h"
 #include "protocol/native_protocol.h"
 #include "sql/parser.h"
 
@@ -33,121 +32,39 @@ std::atomic<bool> g_interrupted{false};
 
 void onSigint(int) { g_interrupted = true; }
 
-// A native-protocol connection to a server.
-class ClientConnection {
-public:
-    struct Options {
-        std::string host = "localhost", user = "default", password, database;
-        uint16_t port = 9000;
-        bool compression = false;
-    };
-
-    explicit ClientConnection(const Options& o) : options_(o), in_(socket_) {
-        try {
-            socket_.connect(Poco::Net::SocketAddress(o.host, o.port), Poco::Timespan(10, 0));
-        } catch (const Poco::Exception& e) {
-            throw Exception(ErrorCodes::NETWORK_ERROR, "Connection refused (" + o.host + ":" + std::to_string(o.port) + "): " + e.displayText());
-        }
-        socket_.setNoDelay(true);
-        std::string out;
-        writeClientHello({"basalt client", o.database, o.user, o.password, kRevision}, out);
-        sendAll(socket_, out);
-        uint64_t type = in_.readVarUInt();
-        if (type == Server::Exception) readAndThrowException(in_);
-        if (type != Server::Hello) throw Exception(ErrorCodes::UNEXPECTED_PACKET_FROM_CLIENT, "Unexpected packet from server during the handshake");
-        server_name_ = readString(in_);
-        major_ = in_.readVarUInt();
-        minor_ = in_.readVarUInt();
-        revision_ = std::min<uint64_t>(in_.readVarUInt(), kRevision);
-        if (revision_ >= kRevisionWithServerTimezone) timezone_ = readString(in_);
-        if (revision_ >= kRevisionWithServerDisplayName) display_name_ = readString(in_);
-        if (revision_ >= kRevisionWithVersionPatch) patch_ = in_.readVarUInt();
-    }
-
-    std::string serverVersion() const { return std::to_string(major_) + "." + std::to_string(minor_) + "." + std::to_string(patch_); }
-    const std::string& displayName() const { return display_name_; }
-
-    struct Callbacks {
-        std::function<void(const Block&)> on_header, on_data, on_totals;
-        std::function<void(const Progress&)> on_progress;
-        std::function<bool()> should_cancel;   // polled while waiting for the server
-    };
-
-    // Sends a statement and receives its result up to EndOfStream. Server errors are thrown as
-    // basalt Exceptions with the server's code.
-    void query(const std::string& text, const Callbacks& cb) {
-        std::string out;
-        QueryPacket q;
-        q.text = text;   // no id: the server makes one
-        q.compression = options_.compression;
-        q.client_name = "basalt client";
-        const char* os_user = std::getenv("USER");
-        q.os_user = os_user ? os_user : "";
-        char host[256] = {0};
-        gethostname(host, sizeof host - 1);
-        q.client_hostname = host;
-        writeQueryPacket(q, revision_, out);
-        writeDataPacket(Client::Data, Block(), options_.compression, false, out);   // no external tables
-        sendAll(socket_, out);
-
-        bool cancel_sent = false;
-        while (true) {
-            // Wait for the next packet, watching for Ctrl-C.
-            while (!in_.buffered()) {
-                bool readable = socket_.poll(Poco::Timespan(0, 100000), Poco::Net::Socket::SELECT_READ);
-                if (readable) {
-                    if (!in_.nextBuffer()) throw Exception(ErrorCodes::NETWORK_ERROR, "Connection closed by the server");
-                    break;
-                }
-                if (!cancel_sent && cb.should_cancel && cb.should_cancel()) {
-                    std::string c;
-                    writeVarUInt(Client::Cancel, c);
-                    sendAll(socket_, c);
-                    cancel_sent = true;
-                }
-            }
-            uint64_t type = in_.readVarUInt();
-            switch (type) {
-                case Server::Data: case Server::Totals: case Server::Extremes: {
-                    Block b = readDataPacketBody(in_, options_.compression);
-                    if (type == Server::Data && !b.columns() && !b.rows()) break;   // end of data
-                    if (type == Server::Totals) { if (cb.on_totals) cb.on_totals(b); break; }
-                    if (type == Server::Extremes) break;
-                    if (!got_header_) { got_header_ = true; if (cb.on_header) cb.on_header(b); }
-                    if (b.rows() && cb.on_data) cb.on_data(b);
-                    break;
-                }
-                case Server::Progress: {
-                    Progress p = readProgress(in_, revision_);
-                    if (cb.on_progress) cb.on_progress(p);
-                    break;
-                }
-                case Server::Exception: got_header_ = false; readAndThrowException(in_);
-                case Server::EndOfStream: got_header_ = false; return;
-                case Server::ProfileInfo:
-                    in_.readVarUInt(); in_.readVarUInt(); in_.readVarUInt(); readPod<uint8_t>(in_); in_.readVarUInt(); readPod<uint8_t>(in_);
-                    break;
-                case Server::Log: case Server::ProfileEvents:
-                    readDataPacketBody(in_, false);
-                    break;
-                case Server::TableColumns:
-                    readString(in_); readString(in_);
-                    break;
-                case Server::Pong: break;
-                default:
-                    throw Exception(ErrorCodes::UNKNOWN_PACKET_FROM_CLIENT, "Unknown packet " + std::to_string(type) + " from server");
-            }
-        }
-    }
-
-private:
-    Options options_;
-    Poco::Net::StreamSocket socket_;
-    SocketIn in_;
-    std::string server_name_, timezone_, display_name_;
-    uint64_t major_ = 0, minor_ = 0, patch_ = 0, revision_ = 0;
-    bool got_header_ = false;
+// The interactive client's use of a connection: a statement's packets turned into callbacks,
+// watching for Ctrl-C while the server works.
+struct Callbacks {
+    std::function<void(const Block&)> on_header, on_data, on_totals;
+    std::function<void(const Progress&)> on_progress;
+    std::function<bool()> should_cancel;   // polled while waiting for the server
 };
+
+void runQuery(NativeConnection& conn, const std::string& text, const Callbacks& cb) {
+    conn.sendQuery(text);
+    bool cancel_sent = false, got_header = false;
+    while (true) {
+        while (!conn.poll(0.1)) {
+            if (!cancel_sent && cb.should_cancel && cb.should_cancel()) {
+                conn.sendCancel();
+                cancel_sent = true;
+            }
+        }
+        NativeConnection::Packet p = conn.receivePacket();
+        switch (p.kind) {
+            case NativeConnection::Packet::Data:
+                if (!p.block.columns() && !p.block.rows()) break;   // end of data
+                if (!got_header) { got_header = true; if (cb.on_header) cb.on_header(p.block); }
+                if (p.block.rows() && cb.on_data) cb.on_data(p.block);
+                break;
+            case NativeConnection::Packet::Totals: if (cb.on_totals) cb.on_totals(p.block); break;
+            case NativeConnection::Packet::Progress: if (cb.on_progress) cb.on_progress(p.progress); break;
+            case NativeConnection::Packet::EndOfStream: return;
+            default: break;
+        }
+    }
+}
+
 
 const char* kClientHelp = R"(Usage: basalt client [options] [< script.sql]
 
@@ -191,7 +108,7 @@ std::string humanRows(double r) {
 }
 
 // Runs one statement and prints its result; returns the error code (0 on success).
-int runStatement(ClientConnection& conn, const std::string& sql, const std::string& default_format, bool interactive, bool print_time) {
+int runStatement(NativeConnection& conn, const std::string& sql, const std::string& default_format, bool interactive, bool print_time) {
     auto start = std::chrono::steady_clock::now();
     // FORMAT is the client's business in the native protocol (the server sends Native blocks).
     std::string format = default_format;
@@ -211,7 +128,7 @@ int runStatement(ClientConnection& conn, const std::string& sql, const std::stri
     };
     FormatSettings fs;
     fs.pretty_color = interactive && isatty(STDOUT_FILENO);
-    ClientConnection::Callbacks cb;
+    Callbacks cb;
     cb.on_header = [&](const Block& header) {
         clearProgress();
         writer = createOutputFormat(format, header, [](std::string_view s) { std::cout.write(s.data(), std::streamsize(s.size())); }, fs);
@@ -240,7 +157,7 @@ int runStatement(ClientConnection& conn, const std::string& sql, const std::stri
     g_interrupted = false;
     int code = 0;
     try {
-        conn.query(sql, cb);
+        runQuery(conn, sql, cb);
         if (writer) {
             OutputStatistics st;
             st.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -275,7 +192,7 @@ int runStatement(ClientConnection& conn, const std::string& sql, const std::stri
     return code;
 }
 
-int runScript(ClientConnection& conn, const std::string& script, const std::string& format, bool print_time) {
+int runScript(NativeConnection& conn, const std::string& script, const std::string& format, bool print_time) {
     int first_error = 0;
     for (auto stmt : splitStatements(script)) {
         int code = runStatement(conn, std::string(stmt), format, false, print_time);
@@ -294,7 +211,7 @@ bool statementComplete(const std::string& text) {
     return lower == "exit" || lower == "quit" || lower == "q" || lower == "\\q";
 }
 
-int interactiveLoop(ClientConnection& conn, const std::string& format, const std::string& prompt_name, bool print_time) {
+int interactiveLoop(NativeConnection& conn, const std::string& format, const std::string& prompt_name, bool print_time) {
     std::string history_file = std::string(std::getenv("HOME") ? std::getenv("HOME") : ".") + "/.basalt-client-history";
     read_history(history_file.c_str());
     std::cout << "Connected to " << prompt_name << " server version " << conn.serverVersion() << ".\n\n";
@@ -328,7 +245,7 @@ int interactiveLoop(ClientConnection& conn, const std::string& format, const std
 }  // namespace
 
 int clientMain(int argc, char** argv) {
-    ClientConnection::Options o;
+    NativeConnection::Options o;
     std::string query, queries_file, format;
     std::vector<std::pair<std::string, std::string>> params;
     bool print_time = false;
@@ -365,10 +282,10 @@ int clientMain(int argc, char** argv) {
     sigaction(SIGINT, &sa, nullptr);
     signal(SIGPIPE, SIG_IGN);
     try {
-        ClientConnection conn(o);
+        NativeConnection conn(o);
         // Query parameters live in the server session (SET param_x), as at protocol revisions
         // before parameters travel in the Query packet.
-        for (auto& [name, v] : params) conn.query("SET " + backQuote("param_" + name) + " = " + quoteString(v), {});
+        for (auto& [name, v] : params) runQuery(conn, "SET " + backQuote("param_" + name) + " = " + quoteString(v), {});
         if (!query.empty()) return runScript(conn, query, format.empty() ? "TabSeparated" : format, print_time) % 256;
         if (!queries_file.empty()) {
             std::ifstream f(queries_file);

@@ -39,6 +39,8 @@ struct QueryContext {
     struct ReadEstimate { std::string database, table; uint64_t parts = 0, rows = 0, marks = 0; };
     std::vector<ReadEstimate>* estimates = nullptr;
     // What the statement did (system.query_log): rows/bytes read from storages, written by INSERTs.
+    // Shards a Distributed read skipped under skip_unavailable_shards ("2, 3"): the result is partial.
+    std::string skipped_shards;
     std::atomic<uint64_t> read_rows{0}, read_bytes{0}, written_rows{0}, written_bytes{0};
 
     FormatSettings formatSettings() const;

@@ -16,6 +16,8 @@
 #include <sstream>
 
 #include "analyzer/analyzer.h"
+#include "cluster/cluster_functions.h"
+#include "cluster/storage_distributed.h"
 #include "common/exception.h"
 #include "common/periodic.h"
 #include "common/string_utils.h"
@@ -133,6 +135,7 @@ std::shared_ptr<IStorage> tableFromFormat(const std::string& fn, const std::stri
 
 std::shared_ptr<IStorage> createTableFunction(const ASTFunction& fn, QueryContext& ctx) {
     std::string name = fn.name;
+    if (isClusterTableFunction(name)) return createClusterTableFunction(fn, ctx);
     if (name == "merge") {
         // merge(['db',] 'regexp'): the union of the matching tables, with the first one's structure.
         std::vector<std::string> args;
@@ -435,6 +438,8 @@ std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreate
         args[0] = std::make_shared<ASTLiteral>(Field(db));
         args[1] = std::make_shared<ASTLiteral>(Field(re));
         s = std::make_shared<StorageMerge>(md, db, re, ctx.catalog);
+    } else if (engine == "Distributed") {
+        s = createDistributedStorage(q, md, ctx);
     } else if (engine == "Log" || engine == "TinyLog" || engine == "StripeLog")
         throw Exception(ErrorCodes::NOT_IMPLEMENTED, "Table engine " + engine + " is not supported yet (use ENGINE = Memory)");
     else throw Exception(ErrorCodes::UNKNOWN_STORAGE, "Unknown table engine " + engine);
@@ -891,6 +896,25 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
             return {};
         }
         if (q->action == "FLUSH LOGS") return {};   // system.query_log is written synchronously
+        if (q->action == "FLUSH DISTRIBUTED" || q->action == "STOP DISTRIBUTED SENDS" || q->action == "START DISTRIBUTED SENDS") {
+            auto apply = [&](const StoragePtr& s, const std::string& name) {
+                auto* d = dynamic_cast<StorageDistributed*>(s.get());
+                if (!d) {
+                    if (q->table.empty()) return;
+                    throw Exception(ErrorCodes::BAD_ARGUMENTS, "Table " + name + " is not distributed");
+                }
+                if (q->action == "FLUSH DISTRIBUTED") d->flushQueue();
+                else d->setSendsStopped(q->action[2] == 'O');
+            };
+            if (!q->table.empty()) {
+                std::string db = q->database.empty() ? ctx.current_database : q->database;
+                apply(catalog_.getTable(db, q->table), db + "." + q->table);
+            } else {
+                for (auto& d : catalog_.databases())
+                    for (auto& [n, s] : catalog_.tables(d)) apply(s, d + "." + n);
+            }
+            return {};
+        }
         if (q->action.size() > 5 && (q->action.compare(q->action.size() - 5, 5, " VIEW") == 0 || q->action.compare(q->action.size() - 6, 6, " VIEWS") == 0)) {
             // SYSTEM REFRESH | WAIT | STOP | START | CANCEL VIEW v (or VIEWS: every refreshable view).
             std::string verb = q->action.substr(0, q->action.find(' '));
@@ -1728,6 +1752,17 @@ std::vector<Block> convertClientBlocks(std::vector<Block>& blocks, const std::ve
 
 void Session::executeInsert(const ASTInsertQuery& q, QueryContext& ctx) {
     std::string db = q.database.empty() ? ctx.current_database : q.database;
+    // INSERT ... SELECT ... SETTINGS: the settings are the whole statement's (as in ClickHouse),
+    // e.g. distributed_foreground_insert or max_insert_block_size.
+    if (q.select) {
+        const IAST* last = q.select.get();
+        while (auto* u = last->as<ASTSelectWithUnion>()) {
+            if (u->selects.empty()) break;
+            last = u->selects.back().get();
+        }
+        if (auto* sq = last->as<ASTSelectQuery>())
+            for (auto& [k, v] : sq->settings) ctx.settings.set(k, v);
+    }
     StoragePtr s;
     if (q.table_function) s = createTableFunction(*q.table_function, ctx);
     else s = catalog_.getTable(db, q.table);

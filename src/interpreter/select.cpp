@@ -1195,6 +1195,17 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     }
 
     Source src = resolveSource(q.from.get());
+    // A Distributed table: the shards aggregate / sort, this server merges (cluster/distributed_query.h).
+    if (auto dist = std::dynamic_pointer_cast<StorageDistributed>(src.storage); dist && !explain) {
+        if (auto plan = planDistributedSelect(q, dist, ctx_)) {
+            ctx_.table_overrides[plan->override_key] = plan->shards;
+            struct Erase {
+                QueryContext& c; std::string k;
+                ~Erase() { c.table_overrides.erase(k); }
+            } erase{ctx_, plan->override_key};
+            return run(*plan->outer->as<ASTSelectQuery>(), header_only, explain);
+        }
+    }
     std::vector<JoinTable> join_tables;
     std::vector<JoinStep> join_steps;
     std::vector<std::shared_ptr<ASTTableJoin>> joins;   // q.joins, NATURAL ones with their USING list

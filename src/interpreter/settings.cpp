@@ -78,6 +78,14 @@ const Desc kSettings[] = {
     {"max_rows_in_join", "UInt64", "Limits the number of rows in the right-side data structure (typically a hash table) used when joining tables."},
     {"transform_null_in", "Bool", "If enabled, NULL values will be compared using the IN operator, the same as in other expressions."},
     {"max_recursive_cte_evaluation_depth", "UInt64", "Maximum limit on recursive CTE evaluation depth"},
+    {"skip_unavailable_shards", "Bool", "If true, ClickHouse silently skips unavailable shards."},
+    {"distributed_group_by_no_merge", "UInt64", "If 1, do not merge aggregation states from different servers for distributed query processing."},
+    {"load_balancing", "LoadBalancing", "Which replicas (among healthy replicas) to preferably send a query to (on the first attempt) for distributed processing."},
+    {"distributed_foreground_insert", "Bool", "Enables or disables synchronous data insertion into a Distributed table."},
+    {"connect_timeout_with_failover_ms", "Milliseconds", "Connection timeout for selecting first healthy replica."},
+    {"connections_with_failover_max_tries", "UInt64", "The maximum number of attempts to connect to replicas."},
+    {"distributed_ddl_task_timeout", "Int64", "Timeout for DDL query responses from all hosts in the cluster."},
+    {"insert_quorum", "UInt64Auto", "For INSERT queries in the replicated table, wait writing for the specified number of replicas and linearize the addition of the data."},
     {"allow_suspicious_low_cardinality_types", "Bool", "Allows LowCardinality of fixed-size types (numbers, dates, IPs): usually slower than the plain type."},
 };
 
@@ -126,6 +134,18 @@ void Settings::set(const std::string& name, const Field& v) {
     else if (name == "optimize_on_insert") optimize_on_insert = toBool(name, v);
     else if (name == "do_not_merge_across_partitions_select_final") do_not_merge_across_partitions_select_final = toBool(name, v);
     else if (name == "join_use_nulls") join_use_nulls = toBool(name, v);
+    else if (name == "skip_unavailable_shards") skip_unavailable_shards = toBool(name, v);
+    else if (name == "distributed_group_by_no_merge") distributed_group_by_no_merge = toUInt(name, v);
+    else if (name == "load_balancing") {
+        std::string s = toLower(toStr(v));
+        if (s != "random" && s != "in_order" && s != "first_or_random" && s != "round_robin" && s != "nearest_hostname" && s != "hostname_levenshtein_distance")
+            throw Exception(ErrorCodes::UNKNOWN_LOAD_BALANCING, "Unknown load balancing mode: '" + toStr(v) + "'. Must be one of 'random', 'nearest_hostname', 'hostname_levenshtein_distance', 'in_order', 'first_or_random', 'round_robin'");
+        load_balancing = s;
+    } else if (name == "distributed_foreground_insert" || name == "insert_distributed_sync") distributed_foreground_insert = toBool(name, v);
+    else if (name == "connect_timeout_with_failover_ms") connect_timeout_with_failover_ms = toUInt(name, v);
+    else if (name == "connections_with_failover_max_tries") connections_with_failover_max_tries = toUInt(name, v);
+    else if (name == "distributed_ddl_task_timeout") distributed_ddl_task_timeout = toUInt(name, v);
+    else if (name == "insert_quorum") insert_quorum = toUInt(name, v);
     else if (name == "join_default_strictness") {
         std::string s = toUpper(toStr(v));
         if (s != "ALL" && s != "ANY" && s != "ASOF" && !s.empty())
@@ -196,6 +216,14 @@ std::vector<Settings::Row> Settings::describe() const {
         if (n == "optimize_on_insert") return s.optimize_on_insert ? "1" : "0";
         if (n == "do_not_merge_across_partitions_select_final") return s.do_not_merge_across_partitions_select_final ? "1" : "0";
         if (n == "join_use_nulls") return s.join_use_nulls ? "1" : "0";
+        if (n == "skip_unavailable_shards") return s.skip_unavailable_shards ? "1" : "0";
+        if (n == "distributed_group_by_no_merge") return std::to_string(s.distributed_group_by_no_merge);
+        if (n == "load_balancing") return s.load_balancing;
+        if (n == "distributed_foreground_insert") return s.distributed_foreground_insert ? "1" : "0";
+        if (n == "connect_timeout_with_failover_ms") return std::to_string(s.connect_timeout_with_failover_ms);
+        if (n == "connections_with_failover_max_tries") return std::to_string(s.connections_with_failover_max_tries);
+        if (n == "distributed_ddl_task_timeout") return std::to_string(s.distributed_ddl_task_timeout);
+        if (n == "insert_quorum") return std::to_string(s.insert_quorum);
         if (n == "join_default_strictness") return s.join_default_strictness;
         if (n == "join_algorithm") return s.join_algorithm;
         if (n == "max_bytes_in_join") return std::to_string(s.max_bytes_in_join);

@@ -46,6 +46,15 @@ struct Settings {
     uint64_t max_rows_in_join = 0;
     bool transform_null_in = false;             // NULL IN (..., NULL, ...) is 1 instead of NULL
     uint64_t max_recursive_cte_evaluation_depth = 1000;
+    // Clusters (Distributed tables, remote(), ON CLUSTER).
+    bool skip_unavailable_shards = false;       // a shard with no reachable replica is skipped instead of failing the query
+    uint64_t distributed_group_by_no_merge = 0; // 1: shards run the whole query, the initiator only concatenates
+    std::string load_balancing = "random";      // replica choice: random, in_order, first_or_random, round_robin, nearest_hostname
+    bool distributed_foreground_insert = false; // INSERT into Distributed waits for every shard (else: durable queue, sent in background)
+    uint64_t connect_timeout_with_failover_ms = 1000;
+    uint64_t connections_with_failover_max_tries = 3;
+    uint64_t distributed_ddl_task_timeout = 180;   // seconds ON CLUSTER DDL waits for every host
+    uint64_t insert_quorum = 0;                 // replicated INSERT acknowledged after this many replicas have the part
 
     // Applies `name = value`; throws UNKNOWN_SETTING (115) / CANNOT_PARSE_* for bad values.
     void set(const std::string& name, const Field& value);

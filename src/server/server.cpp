@@ -61,6 +61,8 @@ void ServerLog::write(LogLevel level, const std::string& message) {
 ServerContext::ServerContext(ServerConfig c) : config(std::move(c)) {
     log.configure(config);
     std::filesystem::create_directories(config.path);
+    // Before the catalog loads tables: Distributed and Replicated tables look their cluster up.
+    setClusterConfig(std::make_shared<ClusterConfig>(config.cluster));
     catalog = openCatalog(config.path);
 }
 

@@ -32,6 +32,87 @@ bool boolValue(const YAML::Node& n, const std::string& key) {
     throw Exception(ErrorCodes::INVALID_CONFIG_PARAMETER, "Config key " + key + " must be true or false, got '" + s + "'");
 }
 
+// A key whose value may be one mapping or a list of them (ClickHouse's YAML for repeated XML tags).
+std::vector<YAML::Node> listOf(const YAML::Node& n, const std::string& key) {
+    std::vector<YAML::Node> out;
+    if (n.IsSequence()) for (auto it = n.begin(); it != n.end(); ++it) out.push_back(*it);
+    else if (n.IsMap()) out.push_back(n);
+    else throw Exception(ErrorCodes::INVALID_CONFIG_PARAMETER, "Config key " + key + " must be a mapping or a list of mappings");
+    return out;
+}
+
+uint16_t portValue(const YAML::Node& n, const std::string& key) {
+    uint64_t p = unsignedValue(n, key);
+    if (p == 0 || p > 65535) throw Exception(ErrorCodes::INVALID_CONFIG_PARAMETER, "Config key " + key + " is not a port number: " + std::to_string(p));
+    return uint16_t(p);
+}
+
+Cluster parseCluster(const std::string& name, const YAML::Node& node) {
+    Cluster c;
+    c.name = name;
+    std::string prefix = "remote_servers." + name;
+    if (!node.IsMap()) throw Exception(ErrorCodes::INVALID_CONFIG_PARAMETER, "Config key " + prefix + " must be a mapping");
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        std::string key = it->first.as<std::string>();
+        if (key != "shard" && key != "shards") throw Exception(ErrorCodes::UNKNOWN_ELEMENT_IN_CONFIG, "Unknown config key " + prefix + "." + key);
+        for (auto& sn : listOf(it->second, prefix + "." + key)) {
+            ClusterShard shard;
+            shard.shard_num = uint32_t(c.shards.size() + 1);
+            for (auto f = sn.begin(); f != sn.end(); ++f) {
+                std::string fk = f->first.as<std::string>(), path = prefix + ".shard." + fk;
+                if (fk == "internal_replication") shard.internal_replication = boolValue(f->second, path);
+                else if (fk == "weight") shard.weight = unsignedValue(f->second, path);
+                else if (fk == "replica" || fk == "replicas") {
+                    for (auto& rn : listOf(f->second, path)) {
+                        ClusterReplica r;
+                        r.replica_num = uint32_t(shard.replicas.size() + 1);
+                        for (auto g = rn.begin(); g != rn.end(); ++g) {
+                            std::string rk = g->first.as<std::string>(), rpath = path + "." + rk;
+                            if (rk == "host") r.host = scalarText(g->second, rpath);
+                            else if (rk == "port") r.port = portValue(g->second, rpath);
+                            else if (rk == "user") r.user = scalarText(g->second, rpath);
+                            else if (rk == "password") r.password = scalarText(g->second, rpath);
+                            else throw Exception(ErrorCodes::UNKNOWN_ELEMENT_IN_CONFIG, "Unknown config key " + rpath);
+                        }
+                        if (r.host.empty()) throw Exception(ErrorCodes::INVALID_CONFIG_PARAMETER, "Config key " + path + " needs a host");
+                        shard.replicas.push_back(r);
+                    }
+                } else throw Exception(ErrorCodes::UNKNOWN_ELEMENT_IN_CONFIG, "Unknown config key " + path);
+            }
+            if (shard.replicas.empty()) throw Exception(ErrorCodes::INVALID_CONFIG_PARAMETER, "Shard " + std::to_string(shard.shard_num) + " of cluster " + name + " has no replicas");
+            c.shards.push_back(shard);
+        }
+    }
+    if (c.shards.empty()) throw Exception(ErrorCodes::INVALID_CONFIG_PARAMETER, "Cluster " + name + " has no shards");
+    if (c.totalWeight() == 0) throw Exception(ErrorCodes::INVALID_CONFIG_PARAMETER, "Cluster " + name + " has total weight 0");
+    return c;
+}
+
+ZooKeeperConfig parseZooKeeper(const YAML::Node& node) {
+    ZooKeeperConfig z;
+    if (!node.IsMap()) throw Exception(ErrorCodes::INVALID_CONFIG_PARAMETER, "Config key zookeeper must be a mapping");
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        std::string key = it->first.as<std::string>(), path = "zookeeper." + key;
+        if (key == "node" || key == "nodes") {
+            for (auto& n : listOf(it->second, path)) {
+                std::string host;
+                uint16_t port = 2181;
+                for (auto f = n.begin(); f != n.end(); ++f) {
+                    std::string fk = f->first.as<std::string>();
+                    if (fk == "host") host = scalarText(f->second, path + ".host");
+                    else if (fk == "port") port = portValue(f->second, path + ".port");
+                    else throw Exception(ErrorCodes::UNKNOWN_ELEMENT_IN_CONFIG, "Unknown config key " + path + "." + fk);
+                }
+                if (host.empty()) throw Exception(ErrorCodes::INVALID_CONFIG_PARAMETER, "Config key " + path + " needs a host");
+                z.hosts.push_back(host + ":" + std::to_string(port));
+            }
+        } else if (key == "root") z.root = scalarText(it->second, path);
+        else if (key == "session_timeout_ms") z.session_timeout_ms = unsignedValue(it->second, path);
+        else throw Exception(ErrorCodes::UNKNOWN_ELEMENT_IN_CONFIG, "Unknown config key " + path);
+    }
+    return z;
+}
+
 }  // namespace
 
 ServerConfig ServerConfig::load(const std::string& file) {
@@ -115,11 +196,28 @@ ServerConfig ServerConfig::load(const std::string& file) {
                 if (!has_password) user.no_password = true;
                 c.users[user.name] = user;
             }
+        } else if (key == "remote_servers") {
+            if (!v.IsMap()) throw Exception(ErrorCodes::INVALID_CONFIG_PARAMETER, "Config key remote_servers must be a mapping");
+            for (auto cl = v.begin(); cl != v.end(); ++cl) {
+                std::string name = cl->first.as<std::string>();
+                c.cluster.clusters[name] = parseCluster(name, cl->second);
+            }
+        } else if (key == "macros") {
+            if (!v.IsMap()) throw Exception(ErrorCodes::INVALID_CONFIG_PARAMETER, "Config key macros must be a mapping");
+            for (auto m = v.begin(); m != v.end(); ++m) c.cluster.macros[m->first.as<std::string>()] = scalarText(m->second, "macros." + m->first.as<std::string>());
+        } else if (key == "zookeeper") {
+            c.cluster.zookeeper = parseZooKeeper(v);
+        } else if (key == "interserver_http_port") {
+            c.cluster.interserver_http_port = portValue(v, key);
+        } else if (key == "interserver_http_host") {
+            c.cluster.interserver_http_host = scalarText(v, key);
         } else {
             throw Exception(ErrorCodes::UNKNOWN_ELEMENT_IN_CONFIG, "Unknown config key " + key + " in " + file);
         }
     }
     if (c.users.empty()) c.users["default"] = UserConfig{"default", "", true, "default"};
+    c.cluster.self_host = c.listen_host;
+    c.cluster.self_tcp_port = c.tcp_port;
     for (auto& [n, u] : c.users)
         if (!c.profiles.count(u.profile)) throw Exception(ErrorCodes::INVALID_CONFIG_PARAMETER, "User " + n + " refers to unknown profile " + u.profile);
     return c;

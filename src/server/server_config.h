@@ -11,11 +11,22 @@
 //   users:
 //     default: { password: "", profile: default }
 //     alice:   { password_sha256_hex: "<hex>", profile: readonly }
+//   remote_servers:                  # clusters for Distributed tables / cluster() / ON CLUSTER
+//     events_cluster:
+//       shard:
+//         - internal_replication: true
+//           weight: 1
+//           replica: [ { host: 127.0.0.1, port: 9101 }, { host: 127.0.0.1, port: 9102 } ]
+//   macros: { shard: "01", replica: "r1" }
+//   zookeeper: { node: [ { host: 127.0.0.1, port: 2181 } ], session_timeout_ms: 30000, root: /basalt }
+//   interserver_http_host: 127.0.0.1  interserver_http_port: 9009
 #pragma once
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "cluster/cluster.h"
 
 namespace basalt {
 
@@ -44,6 +55,7 @@ struct ServerConfig {
     // Profile name → settings (name → value as text).
     std::map<std::string, std::map<std::string, std::string>> profiles;
     std::map<std::string, UserConfig> users;
+    ClusterConfig cluster;   // remote_servers, macros, zookeeper, interserver_http_*
 
     // Reads `file` ("" = defaults only). Throws CANNOT_LOAD_CONFIG (573) / INVALID_CONFIG_PARAMETER (318).
     static ServerConfig load(const std::string& file);

@@ -1536,6 +1536,13 @@ private:
                 std::string verb = isKw("STOP") ? "STOP" : "START";
                 if (isKw("MERGES", 1)) { i_ += 2; q->action = verb + " MERGES"; found = true; }
                 else if (isKw("TTL", 1) && isKw("MERGES", 2)) { i_ += 3; q->action = verb + " TTL MERGES"; found = true; }
+                else if (isKw("DISTRIBUTED", 1) && isKw("SENDS", 2)) { i_ += 3; q->action = verb + " DISTRIBUTED SENDS"; found = true; }
+            }
+            if (!found && isKw("FLUSH") && isKw("DISTRIBUTED", 1)) {
+                i_ += 2;
+                q->action = "FLUSH DISTRIBUTED";
+                parseQualifiedName(q->database, q->table);
+                return q;
             }
             if (!found && isKw("FLUSH") && isKw("LOGS", 1)) { i_ += 2; q->action = "FLUSH LOGS"; return q; }
             if (!found && isKw("RELOAD") && isKw("DICTIONARIES", 1)) { i_ += 2; q->action = "RELOAD DICTIONARIES"; return q; }

@@ -1,6 +1,8 @@
 // system_tables.cpp — see system_tables.h.
 #include "storage/system_tables.h"
 
+#include "cluster/cluster_functions.h"
+
 #include <algorithm>
 
 #include "aggregates/aggregate_function.h"
@@ -418,6 +420,7 @@ void registerSystemTables(Catalog& catalog) {
         return rb.build();
     }));
     registerMergeTreeSystemTables(catalog);
+    registerClusterSystemTables(catalog);
 
     std::vector<ColumnDescription> fmcols{col("name", TypeId::String), col("is_input", TypeId::UInt8), col("is_output", TypeId::UInt8)};
     add("formats", std::make_shared<StorageGenerated>("SystemFormats", fmcols, [fmcols](QueryContext&) {
