@@ -17,6 +17,7 @@
 
 #include "analyzer/analyzer.h"
 #include "cluster/cluster_functions.h"
+#include "cluster/distributed_ddl.h"
 #include "cluster/storage_distributed.h"
 #include "common/exception.h"
 #include "common/periodic.h"
@@ -576,7 +577,25 @@ StatementOutput Session::execute(const ParsedStatement& stmt, ResultSink* caller
     StatementOutput out;
     try {
         result_sink_ = counting ? &*counting : nullptr;
-        out = dispatch(stmt.ast, ctx, stmt.output);
+        if (!stmt.on_cluster.empty()) {
+            // ON CLUSTER: every host of the cluster runs the statement (cluster/distributed_ddl.h).
+            // The hosts run it as the cluster's configured user: the initiator checks this user's grants.
+            if (ctx.settings.readonly) throw Exception(ErrorCodes::READONLY, "Cannot execute query in readonly mode");
+            auto& access = catalog_.access();
+            const std::string& user = client_.user;
+            auto dbOf = [&](const std::string& d) { return d.empty() ? ctx.current_database : d; };
+            if (auto* c = stmt.ast->as<ASTCreateQuery>())
+                c->what == ASTCreateQuery::What::Database ? access.check(user, AccessType::Create, c->database.empty() ? c->table : c->database, "*")
+                                                           : access.check(user, AccessType::Create, dbOf(c->database), c->table);
+            else if (auto* d = stmt.ast->as<ASTDropQuery>())
+                d->what == ASTDropQuery::What::Database ? access.check(user, AccessType::Drop, d->database.empty() ? d->table : d->database, "*")
+                                                         : access.check(user, d->drop_kind == ASTDropQuery::Kind::Truncate ? AccessType::Truncate : AccessType::Drop, dbOf(d->database), d->table);
+            else if (auto* a = stmt.ast->as<ASTAlterQuery>()) access.check(user, AccessType::Alter, dbOf(a->database), a->table);
+            else access.check(user, AccessType::Alter, ctx.current_database, "*");
+            out = blockOutput(executeOnCluster(stmt.on_cluster, stmt.text_without_on_cluster, ctx), stmt.output);
+        } else {
+            out = dispatch(stmt.ast, ctx, stmt.output);
+        }
         result_sink_ = nullptr;
         // A result that could not stream goes to the sink whole.
         if (counting && out.has_result && !out.result.streamed) {

@@ -536,6 +536,8 @@ struct ParsedStatement {
     QueryOutputOptions output;
     std::string text;                 // the statement's own text (without the ';')
     size_t begin = 0, end = 0;        // offsets in the script
+    // DDL with ON CLUSTER name: the cluster, and the text every host runs (the clause removed).
+    std::string on_cluster, text_without_on_cluster;
 };
 
 // Deep-printing of the tree for EXPLAIN AST (ClickHouse's layout: "SelectWithUnionQuery (children 1)"

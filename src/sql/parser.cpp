@@ -142,6 +142,10 @@ public:
                 expectEnd();
             }
         });
+        if (!on_cluster_.empty()) {
+            st.on_cluster = on_cluster_;
+            st.text_without_on_cluster = std::string(q_.substr(0, on_cluster_begin_)) + std::string(q_.substr(on_cluster_end_));
+        }
         return st;
     }
 
@@ -1868,11 +1872,15 @@ private:
         return c;
     }
 
+    // ON CLUSTER name: remembered (with its text span) for distributed DDL.
     void skipOnCluster() {
         if (isKw("ON") && isKw("CLUSTER", 1)) {
+            size_t begin = tok().begin;
             i_ += 2;
-            if (is(TokenType::StringLiteral)) ++i_;
-            else parseIdent("cluster name");
+            if (is(TokenType::StringLiteral)) { on_cluster_ = tok().value; ++i_; }
+            else on_cluster_ = parseIdent("cluster name");
+            on_cluster_begin_ = begin;
+            on_cluster_end_ = toks_[i_ - 1].end;
         }
     }
 
@@ -2479,6 +2487,8 @@ private:
     size_t fail_tok_ = 0;
     std::vector<std::string> expected_;
     bool stopped_ = false;  // INSERT inline data reached: nothing after it is SQL
+    std::string on_cluster_;
+    size_t on_cluster_begin_ = 0, on_cluster_end_ = 0;
 };
 
 bool isSpaceChar(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }

@@ -63,11 +63,17 @@ eq() { [ "$1" = "$2" ] || fail "$3: '$1' != '$2'"; }
 
 for i in 1 2 3 4; do write_node_config $i; start_node $i; done
 
-N=${ROWS:-200000}
+N=${ROWS:-1000000}
 local_ddl="CREATE TABLE events_local (ts DateTime, user_id UInt64, event_type LowCardinality(String), duration_ms UInt32, url String)
            ENGINE = MergeTree PARTITION BY toYYYYMMDD(ts) ORDER BY (event_type, ts, user_id)"
-for i in 1 2 3 4; do q $i "$local_ddl" || fail "create events_local on node $i"; done
-q 1 "CREATE TABLE events AS events_local ENGINE = Distributed(c2x2, currentDatabase(), events_local, cityHash64(user_id))" || fail "create events"
+# ON CLUSTER: every host runs the DDL; one status row per host.
+ddl=$(q 1 "${local_ddl/events_local/events_local ON CLUSTER c2x2}") || fail "create events_local ON CLUSTER"
+eq "$(echo "$ddl" | wc -l)" 4 "ON CLUSTER status rows"
+eq "$(echo "$ddl" | cut -f3 | sort -u)" 0 "ON CLUSTER status"
+q 1 "CREATE TABLE events ON CLUSTER c2x2 AS events_local ENGINE = Distributed(c2x2, currentDatabase(), events_local, cityHash64(user_id))" > /dev/null || fail "create events"
+for i in 2 3 4; do eq "$(q $i "SELECT engine FROM system.tables WHERE name = 'events'")" Distributed "events on node $i"; done
+expect_error 1 "CREATE TABLE events_local ON CLUSTER c2x2 (x UInt8) ENGINE = Memory" 57
+expect_error 1 "CREATE TABLE t ON CLUSTER nope (x UInt8) ENGINE = Memory" 701
 q 1 "CREATE TABLE events_single AS events_local" || fail "create events_single"
 gen="SELECT toDateTime('2026-11-01 00:00:00') + number * 13 % (30 * 86400), number % 50000, ['view','click','buy','scroll'][number % 4 + 1], number % 1000, concat('/p/', toString(number % 97)) FROM numbers($N)"
 q 1 "INSERT INTO events_single $gen" || fail "insert single"
@@ -91,7 +97,7 @@ queries=(
   "SELECT event_type, count(), sum(duration_ms), avg(duration_ms), uniqExact(user_id) FROM @T GROUP BY event_type ORDER BY event_type"
   "SELECT toDate(ts) AS d, count() AS c, max(duration_ms) FROM @T WHERE event_type = 'click' GROUP BY d ORDER BY d"
   "SELECT user_id, count() AS c FROM @T GROUP BY user_id ORDER BY c DESC, user_id LIMIT 10"
-  "SELECT url, quantile(0.5)(duration_ms), sumIf(duration_ms, event_type = 'buy') FROM @T GROUP BY url HAVING count() > 100 ORDER BY url LIMIT 5"
+  "SELECT url, quantileExact(0.5)(duration_ms), quantilesExact(0.1, 0.9)(duration_ms), sumIf(duration_ms, event_type = 'buy') FROM @T GROUP BY url HAVING count() > 100 ORDER BY url LIMIT 5"
   "SELECT sum(duration_ms) / count() AS mean, min(ts), max(ts) FROM @T WHERE ts >= '2026-11-20 00:00:00'"
   "SELECT ts, user_id, url FROM @T ORDER BY ts DESC, user_id LIMIT 7 OFFSET 3"
   "SELECT user_id FROM @T WHERE user_id = 4242 ORDER BY ts LIMIT 3"
@@ -110,6 +116,7 @@ shard2_log() { echo $(( $(q 3 "SELECT count() FROM system.query_log WHERE $1") +
 [ "$(shard2_log "query LIKE '%AS _o1%LIMIT 10'")" -ge 1 ] || fail "ORDER BY ... LIMIT was not pushed to shard 2"
 eq "$(q 1 'SELECT _shard_num, count() > 0 FROM events GROUP BY _shard_num ORDER BY 1' | tr '\t\n' ' ')" "1 1 2 1 " "_shard_num"
 eq "$(q 1 'SELECT count() FROM events GROUP BY event_type ORDER BY 1 LIMIT 1 SETTINGS distributed_group_by_no_merge = 1' | wc -l)" 2 "no_merge: one row per shard"
+eq "$(q 3 "SELECT count() FROM events")" "$N" "the Distributed table queried on node 3"
 eq "$(q 1 "SELECT count() FROM cluster('c2x2', default.events_local)")" "$N" "cluster()"
 eq "$(q 1 "SELECT count() FROM clusterAllReplicas('c2x2', default, events_local)")" "$((2 * N))" "clusterAllReplicas()"
 eq "$(q 1 "SELECT count() FROM remote('127.0.0.1:${tcp[1]},127.0.0.1:${tcp[3]}', default, events_local)")" "$N" "remote()"
