@@ -5,7 +5,7 @@ BUILD_TEST := build/asan
 BUILD_REL := build/release
 DATA_DIR ?= $(CURDIR)/.basalt-data
 
-.PHONY: deps build-test build-release run test bench bench-micro bench-storage bench-joins compat fuzz-deps fuzz-build fuzz fuzz-sql fuzz-native tsan clean
+.PHONY: deps build-test build-release run test bench bench-micro bench-storage bench-joins bench-cluster compat fuzz-deps fuzz-build fuzz fuzz-sql fuzz-native tsan clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -54,6 +54,12 @@ bench-storage: build-release
 JOINS_ROWS ?= 10000000
 bench-joins: build-release
 	bash bench/joins.sh $(BUILD_REL)/basalt $(JOINS_ROWS)
+
+# Cluster benchmark: the seed dashboard queries through a Distributed table over 1 vs 2 shards (same
+# rows, loopback servers on this machine) and the insert-queue delivery lag to a second replica.
+CLUSTER_ROWS ?= 10000000
+bench-cluster: build-release
+	bash bench/cluster.sh $(BUILD_REL)/basalt $(CLUSTER_ROWS)
 
 # Runs every golden .sql in basalt and in ClickHouse (chDB) and prints statements whose results differ.
 compat: build-release

@@ -540,7 +540,9 @@ ExprNodePtr Analyzer::analyzeIn(const ASTFunction& fn, Scope& scope) {
         std::string db = id->parts.size() == 2 ? id->parts[0] : ctx_.current_database;
         std::string table = id->parts.back();
         if (id->parts.size() <= 2) {
-            if (auto s = ctx_.catalog->tryGetTable(db, table)) {
+            // An external table (sent with the query: GLOBAL IN from a Distributed initiator) first.
+            auto over = ctx_.table_overrides.find(db + "." + table);
+            if (auto s = over != ctx_.table_overrides.end() ? over->second : ctx_.catalog->tryGetTable(db, table)) {
                 from_table = true;
                 if (auto* set = dynamic_cast<const StorageSet*>(s.get())) {
                     Block header;

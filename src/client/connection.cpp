@@ -57,7 +57,7 @@ std::string NativeConnection::serverVersion() const {
     return std::to_string(major_) + "." + std::to_string(minor_) + "." + std::to_string(patch_);
 }
 
-void NativeConnection::sendQuery(const std::string& text, const SettingsList& settings, const std::string& query_id) {
+void NativeConnection::sendQuery(const std::string& text, const SettingsList& settings, const std::string& query_id, const ExternalTables& external) {
     std::string out;
     QueryPacket q;
     q.id = query_id;   // empty: the server makes one
@@ -71,7 +71,13 @@ void NativeConnection::sendQuery(const std::string& text, const SettingsList& se
     gethostname(host, sizeof host - 1);
     q.client_hostname = host;
     writeQueryPacket(q, revision_, out);
-    writeDataPacket(Client::Data, Block(), options_.compression, false, out);   // no external tables
+    for (auto& [name, blocks] : external)
+        for (size_t i = 0; i < blocks.size(); ++i) {
+            if (i && !blocks[i].rows()) continue;   // the first block carries the structure
+            writeDataPacket(Client::Data, blocks[i], options_.compression, false, out, name);
+            if (out.size() > (size_t(1) << 20)) sendAll(*socket_, out);
+        }
+    writeDataPacket(Client::Data, Block(), options_.compression, false, out);   // end of external tables
     sendAll(*socket_, out);
 }
 
@@ -137,8 +143,8 @@ void NativeConnection::insert(const std::string& insert_text, const std::vector<
     while (receivePacket().kind != Packet::EndOfStream) {}
 }
 
-std::vector<Block> NativeConnection::execute(const std::string& text, const SettingsList& settings, bool with_header) {
-    sendQuery(text, settings);
+std::vector<Block> NativeConnection::execute(const std::string& text, const SettingsList& settings, bool with_header, const ExternalTables& external) {
+    sendQuery(text, settings, "", external);
     std::vector<Block> out;
     bool got_header = false;
     while (true) {

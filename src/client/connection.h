@@ -42,8 +42,12 @@ public:
     uint64_t revision() const { return revision_; }
 
     using SettingsList = std::vector<std::pair<std::string, std::string>>;
-    // Sends a Query packet and the empty external-tables block.
-    void sendQuery(const std::string& text, const SettingsList& settings = {}, const std::string& query_id = "");
+    // Temporary tables sent with a query (GLOBAL IN subquery results): name → blocks (the first
+    // may have zero rows: it still carries the structure).
+    using ExternalTables = std::vector<std::pair<std::string, std::vector<Block>>>;
+    // Sends a Query packet, the external tables and the empty block that ends them.
+    void sendQuery(const std::string& text, const SettingsList& settings = {}, const std::string& query_id = "",
+                   const ExternalTables& external = {});
 
     struct Packet {
         enum Kind { Data, Totals, Extremes, Progress, EndOfStream, Other } kind = Other;
@@ -63,7 +67,8 @@ public:
     void insert(const std::string& insert_text, const std::vector<Block>& blocks, const SettingsList& settings = {});
     // Runs a statement to completion and returns its result blocks (header first when
     // `with_header`: a zero-row block naming the columns, also when the result is empty).
-    std::vector<Block> execute(const std::string& text, const SettingsList& settings = {}, bool with_header = false);
+    std::vector<Block> execute(const std::string& text, const SettingsList& settings = {}, bool with_header = false,
+                               const ExternalTables& external = {});
 
 private:
     Options options_;

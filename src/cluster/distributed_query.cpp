@@ -12,6 +12,7 @@
 #include "common/exception.h"
 #include "common/string_utils.h"
 #include "interpreter/context.h"
+#include "interpreter/select.h"
 
 namespace basalt {
 
@@ -21,8 +22,8 @@ namespace {
 // projects the requested columns.
 class StorageShardResults final : public IStorage {
 public:
-    StorageShardResults(std::shared_ptr<StorageDistributed> table, std::string query, Block header)
-        : table_(std::move(table)), query_(std::move(query)), header_(std::move(header)) {
+    StorageShardResults(std::shared_ptr<StorageDistributed> table, std::string query, Block header, ExternalTables external)
+        : table_(std::move(table)), query_(std::move(query)), header_(std::move(header)), external_(std::move(external)) {
         for (auto& c : header_.data()) metadata_.columns.push_back({c.name, c.type, "", nullptr, "", ""});
     }
     std::string engineName() const override { return "Distributed"; }
@@ -33,7 +34,7 @@ public:
             if (p < 0) throw Exception(ErrorCodes::LOGICAL_ERROR, "No column " + name + " in the shards' result");
             positions.push_back(size_t(p));
         }
-        Sources remote = table_->readQuery(query_, header_, ctx);
+        Sources remote = table_->readQuery(query_, header_, ctx, SIZE_MAX, false, external_);
         Sources out;
         for (auto& s : remote) out.push_back(std::make_unique<Projecting>(std::move(s), positions));
         return out;
@@ -62,6 +63,7 @@ private:
     std::shared_ptr<StorageDistributed> table_;
     std::string query_;
     Block header_;
+    ExternalTables external_;
 };
 
 bool hasWindowOrDistinctAggregate(const ASTPtr& ast) {
@@ -126,6 +128,32 @@ std::atomic<uint64_t> g_plan_counter{0};
 
 }  // namespace
 
+ASTPtr materializeGlobalSubqueries(const ASTPtr& ast, QueryContext& ctx, ExternalTables& external) {
+    if (!ast) return ast;
+    auto* f = ast->as<ASTFunction>();
+    if (!f) return ast;
+    if ((f->name == "globalIn" || f->name == "globalNotIn") && f->arguments.size() == 2 && f->arguments[1]->as<ASTSubquery>()) {
+        QueryResult r = executeSelect(f->arguments[1]->as<ASTSubquery>()->query, ctx);
+        std::string name = "_global_subquery_" + std::to_string(external.size() + 1);
+        std::vector<Block> blocks{r.header.cloneEmpty()};
+        for (auto& b : r.blocks)
+            if (b.rows()) blocks.push_back(std::move(b));
+        external.emplace_back(name, std::move(blocks));
+        auto copy = cloneAs(*f);
+        copy->name = f->name == "globalIn" ? "in" : "notIn";
+        copy->arguments[1] = identifier(name);
+        return copy;
+    }
+    std::shared_ptr<ASTFunction> copy;
+    for (size_t i = 0; i < f->arguments.size(); ++i) {
+        ASTPtr a = materializeGlobalSubqueries(f->arguments[i], ctx, external);
+        if (a == f->arguments[i]) continue;
+        if (!copy) copy = cloneAs(*f);
+        copy->arguments[i] = a;
+    }
+    return copy ? copy : ast;
+}
+
 std::optional<DistributedPlan> planDistributedSelect(const ASTSelectQuery& q, const std::shared_ptr<StorageDistributed>& table, QueryContext& ctx) {
     if (!q.from || !q.joins.empty() || !q.array_join.empty() || q.qualify || !q.windows.empty() || q.group_by_all ||
         q.with_rollup || q.with_cube || q.with_totals || q.from->final)
@@ -144,9 +172,11 @@ std::optional<DistributedPlan> planDistributedSelect(const ASTSelectQuery& q, co
     plan.override_key = shards_db + "." + shards_table;
 
     auto finish = [&](std::shared_ptr<ASTSelectQuery> inner, std::shared_ptr<ASTSelectQuery> outer) -> std::optional<DistributedPlan> {
+        if (inner->where) inner->where = materializeGlobalSubqueries(inner->where, ctx, plan.external);
+        if (inner->prewhere) inner->prewhere = materializeGlobalSubqueries(inner->prewhere, ctx, plan.external);
         plan.shard_query = inner->formatSQL();
-        Block header = table->remoteHeader(plan.shard_query, ctx);
-        plan.shards = std::make_shared<StorageShardResults>(table, plan.shard_query, header);
+        Block header = table->remoteHeader(plan.shard_query, ctx, plan.external);
+        plan.shards = std::make_shared<StorageShardResults>(table, plan.shard_query, header, plan.external);
         outer->from = shardsFrom(q, shards_db, shards_table);
         plan.outer = outer;
         return plan;

@@ -12,6 +12,8 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sql/ast.h"
 #include "storage/storage.h"
@@ -21,12 +23,21 @@ namespace basalt {
 class StorageDistributed;
 struct QueryContext;
 
+// Temporary tables sent with a shard query: name → blocks (the first carries the structure).
+using ExternalTables = std::vector<std::pair<std::string, std::vector<Block>>>;
+
 struct DistributedPlan {
     ASTPtr outer;                  // ASTSelectQuery run by the initiator
     std::string override_key;      // "db.table" under which `shards` is read by `outer`
     StoragePtr shards;             // the shards' partial results
     std::string shard_query;       // what each shard runs (EXPLAIN, tests)
+    ExternalTables external;       // GLOBAL IN subquery results sent with it
 };
+
+// GLOBAL IN / GLOBAL NOT IN (subquery) in `ast`: each subquery runs here, once, and becomes an
+// external table sent with the shard query (`x GLOBAL IN (SELECT ...)` → `x IN _global_subquery_N`).
+// Returns the rewritten copy (or `ast` itself when it has none).
+ASTPtr materializeGlobalSubqueries(const ASTPtr& ast, QueryContext& ctx, ExternalTables& external);
 
 // nullopt: read plainly. `from_alias`: the FROM alias of the Distributed table, if any.
 std::optional<DistributedPlan> planDistributedSelect(const ASTSelectQuery& q, const std::shared_ptr<StorageDistributed>& table, QueryContext& ctx);

@@ -2,6 +2,8 @@
 // storage_distributed.h).
 #include "cluster/storage_distributed.h"
 
+#include "cluster/distributed_query.h"
+
 #include <xxhash.h>
 
 #include <algorithm>
@@ -208,14 +210,17 @@ Sources StorageDistributed::read(const std::vector<std::string>& columns, const 
     }
     bool count_only = select.empty();
     std::string text = "SELECT " + (count_only ? std::string("count()") : select) + " FROM " + remoteTableSQL();
+    ExternalTables external;
     if (info.filter) {
-        std::string where = info.filter->formatSQL(false);
+        std::string where = materializeGlobalSubqueries(info.filter, ctx, external)->formatSQL(false);
         if (where.find("_shard_num") == std::string::npos) text += " WHERE " + where;
+        else external.clear();
     }
-    return readQuery(text, header, ctx, shard_num_pos, count_only);
+    return readQuery(text, header, ctx, shard_num_pos, count_only, external);
 }
 
-Sources StorageDistributed::readQuery(const std::string& query_text, const Block& header, QueryContext& ctx, size_t shard_num_pos, bool count_only) {
+Sources StorageDistributed::readQuery(const std::string& query_text, const Block& header, QueryContext& ctx, size_t shard_num_pos, bool count_only,
+                                      const ExternalTables& external) {
     auto c = cluster();
     auto settings = forwardedSettings(ctx.settings);
     Sources sources;
@@ -224,7 +229,7 @@ Sources StorageDistributed::readQuery(const std::string& query_text, const Block
         std::unique_ptr<NativeConnection> conn;
         try {
             conn = connectToShard(shard, ctx.settings);
-            conn->sendQuery(query_text, settings);
+            conn->sendQuery(query_text, settings, "", external);
         } catch (const Exception& e) {
             if (ctx.settings.skip_unavailable_shards && (e.code() == ErrorCodes::ALL_CONNECTION_TRIES_FAILED || e.code() == ErrorCodes::NETWORK_ERROR ||
                                                          e.code() == ErrorCodes::SOCKET_TIMEOUT)) {
@@ -244,13 +249,13 @@ Sources StorageDistributed::readQuery(const std::string& query_text, const Block
     return sources;
 }
 
-Block StorageDistributed::remoteHeader(const std::string& query_text, QueryContext& ctx) {
+Block StorageDistributed::remoteHeader(const std::string& query_text, QueryContext& ctx, const ExternalTables& external) {
     auto c = cluster();
     std::string log;
     for (auto& shard : c->shards) {
         try {
             auto conn = connectToShard(shard, ctx.settings);
-            auto blocks = conn->execute("SELECT * FROM (" + query_text + ") LIMIT 0", forwardedSettings(ctx.settings), true);
+            auto blocks = conn->execute("SELECT * FROM (" + query_text + ") LIMIT 0", forwardedSettings(ctx.settings), true, external);
             if (!blocks.empty()) return blocks.front().cloneEmpty();
         } catch (const Exception& e) {
             if (e.code() != ErrorCodes::ALL_CONNECTION_TRIES_FAILED) throw;
@@ -383,6 +388,10 @@ void StorageDistributed::write(std::vector<Block> blocks, QueryContext& ctx) {
         else
             for (auto& r : shard.replicas) enqueue("shard" + std::to_string(shard.shard_num) + "_replica" + std::to_string(r.replica_num), per_shard[s]);
     }
+    {
+        std::lock_guard lock(queue_mutex_);
+        pending_ = true;
+    }
     wake_.notify_all();
 }
 
@@ -468,8 +477,9 @@ void StorageDistributed::senderLoop() {
     while (true) {
         {
             std::unique_lock lock(queue_mutex_);
-            wake_.wait_for(lock, backoff, [&] { return stop_; });
+            wake_.wait_for(lock, backoff, [&] { return stop_ || pending_; });
             if (stop_) return;
+            pending_ = false;
             if (sends_stopped_) continue;
         }
         std::string error;

@@ -52,9 +52,12 @@ public:
     // replica fails the query, or is skipped under skip_unavailable_shards. `shard_num_pos`: where
     // header has the _shard_num column the shards do not send (SIZE_MAX: none); `count_only`: the
     // query is a `SELECT count()` whose value becomes rows.
-    Sources readQuery(const std::string& query_text, const Block& header, QueryContext& ctx, size_t shard_num_pos = SIZE_MAX, bool count_only = false);
+    // `external`: temporary tables sent with the query (GLOBAL IN subquery results).
+    using ExternalTables = std::vector<std::pair<std::string, std::vector<Block>>>;
+    Sources readQuery(const std::string& query_text, const Block& header, QueryContext& ctx, size_t shard_num_pos = SIZE_MAX, bool count_only = false,
+                      const ExternalTables& external = {});
     // The result header of `query_text` as the first shard reports it (a LIMIT 0 run).
-    Block remoteHeader(const std::string& query_text, QueryContext& ctx);
+    Block remoteHeader(const std::string& query_text, QueryContext& ctx, const ExternalTables& external = {});
 
     // SYSTEM FLUSH DISTRIBUTED: sends every queued block now; throws the first delivery error.
     void flushQueue();
@@ -92,7 +95,7 @@ private:
     mutable std::mutex queue_mutex_;     // guards seq_, last_errors_; held while sending (one sender at a time)
     std::mutex send_mutex_;
     std::condition_variable wake_;
-    bool stop_ = false, sends_stopped_ = false;
+    bool stop_ = false, sends_stopped_ = false, pending_ = false;   // pending_: new files since the sender last looked
     uint64_t seq_ = 0;
     std::map<std::string, std::string> last_errors_;
     std::thread sender_;

@@ -11,9 +11,9 @@
 
 namespace basalt::native {
 
-void writeDataPacket(uint64_t type, const Block& block, bool compression, bool zstd, std::string& out) {
+void writeDataPacket(uint64_t type, const Block& block, bool compression, bool zstd, std::string& out, std::string_view table_name) {
     writeVarUInt(type, out);
-    writeString("", out);
+    writeString(table_name, out);
     if (!compression) {
         writeNativeBlock(block, out, true);
         return;

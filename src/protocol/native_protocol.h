@@ -59,9 +59,10 @@ template <typename T> T readPod(InStream& in) {
     return v;
 }
 
-// Appends a Data-shaped packet (Data, Totals, Extremes): type, table name, block — the block as
+// Appends a Data-shaped packet (Data, Totals, Extremes): type, table name (an external table's, sent
+// by a client; else empty), block — the block as
 // compressed frames (LZ4, or ZSTD) when `compression`.
-void writeDataPacket(uint64_t type, const Block& block, bool compression, bool zstd, std::string& out);
+void writeDataPacket(uint64_t type, const Block& block, bool compression, bool zstd, std::string& out, std::string_view table_name = "");
 // Reads the rest of a Data-shaped packet (after its type): table name (into *table_name when
 // given: an external table's), block.
 Block readDataPacketBody(InStream& in, bool compression, std::string* table_name = nullptr);

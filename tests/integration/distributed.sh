@@ -103,6 +103,8 @@ queries=(
   "SELECT user_id FROM @T WHERE user_id = 4242 ORDER BY ts LIMIT 3"
   "SELECT count(DISTINCT user_id) FROM @T"
   "SELECT uniq(user_id) FROM @T"
+  "SELECT count(), sum(duration_ms) FROM @T WHERE user_id GLOBAL IN (SELECT user_id FROM @T WHERE event_type = 'buy' AND user_id < 300)"
+  "SELECT event_type, count() FROM @T WHERE user_id GLOBAL NOT IN (SELECT number FROM numbers(40000)) GROUP BY event_type ORDER BY event_type"
 )
 for sql in "${queries[@]}"; do
   a=$(q 1 "${sql//@T/events}") || fail "distributed: $sql"
@@ -114,6 +116,8 @@ done
 shard2_log() { echo $(( $(q 3 "SELECT count() FROM system.query_log WHERE $1") + $(q 4 "SELECT count() FROM system.query_log WHERE $1") )); }
 [ "$(shard2_log "query LIKE '%uniqExactState(user_id) AS _a%' AND query LIKE '%GROUP BY event_type%'")" -ge 1 ] || fail "no partial aggregation ran on shard 2"
 [ "$(shard2_log "query LIKE '%AS _o1%LIMIT 10'")" -ge 1 ] || fail "ORDER BY ... LIMIT was not pushed to shard 2"
+# GLOBAL IN: the subquery ran once on the initiator and travelled as a temporary table.
+[ "$(shard2_log "query LIKE '%user_id IN _global_subquery_1%'")" -ge 1 ] || fail "GLOBAL IN was not sent as a temporary table"
 eq "$(q 1 'SELECT _shard_num, count() > 0 FROM events GROUP BY _shard_num ORDER BY 1' | tr '\t\n' ' ')" "1 1 2 1 " "_shard_num"
 eq "$(q 1 'SELECT count() FROM events GROUP BY event_type ORDER BY 1 LIMIT 1 SETTINGS distributed_group_by_no_merge = 1' | wc -l)" 2 "no_merge: one row per shard"
 eq "$(q 3 "SELECT count() FROM events")" "$N" "the Distributed table queried on node 3"
