@@ -636,12 +636,30 @@ ExprNodePtr Analyzer::analyzeIn(const ASTFunction& fn, Scope& scope) {
 }
 
 ExprNodePtr Analyzer::analyzeHigherOrder(const ASTFunction& fn, Scope& scope) {
-    // f(x -> body, arr1, ...): the lambda must be first.
+    // f(x -> body, [fixed args...,] arr1, ... [, acc]): the lambda must be first. The function's
+    // properties say how many ordinary arguments follow the lambda before the arrays
+    // (arrayPartialSort's limit, arrayTopK's K) and whether the last argument is a fold accumulator
+    // (arrayFold), which the lambda receives as its first parameter.
     auto* lambda = fn.arguments[0]->as<ASTFunction>();
     if (!lambda || lambda->name != "lambda" || lambda->arguments.size() != 2)
         throw Exception(ErrorCodes::BAD_ARGUMENTS, "Lambda must be the first argument of function " + fn.name);
-    std::vector<ExprNodePtr> arrays;
-    for (size_t i = 1; i < fn.arguments.size(); ++i) arrays.push_back(analyzeImpl(fn.arguments[i], scope));
+    const FunctionProperties* props = FunctionFactory::instance().properties(fn.name);
+    size_t fixed_count = props ? props->lambda_fixed_args : 0;
+    bool fold = props && props->lambda_fold;
+    if (fold && fn.arguments.size() < 3)
+        throw Exception(ErrorCodes::TOO_FEW_ARGUMENTS_FOR_FUNCTION,
+                        "Function " + fn.name + " requires as arguments a lambda function, at least one array and an accumulator");
+    if (fn.arguments.size() < fixed_count + 2)
+        throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "Function " + fn.name + " needs at least " +
+                                                                          std::to_string(fixed_count + 1) + " arguments with data");
+    std::vector<ExprNodePtr> fixed, arrays;
+    ExprNodePtr acc;
+    for (size_t i = 1; i < fn.arguments.size(); ++i) {
+        ExprNodePtr a = analyzeImpl(fn.arguments[i], scope);
+        if (i <= fixed_count) fixed.push_back(a);
+        else if (fold && i + 1 == fn.arguments.size()) acc = a;
+        else arrays.push_back(a);
+    }
     std::vector<std::string> params;
     if (auto* pt = lambda->arguments[0]->as<ASTFunction>())
         for (auto& p : pt->arguments) {
@@ -649,10 +667,19 @@ ExprNodePtr Analyzer::analyzeHigherOrder(const ASTFunction& fn, Scope& scope) {
             if (!pid) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Lambda parameters must be identifiers");
             params.push_back(pid->name());
         }
-    if (params.size() != arrays.size())
+    size_t expected = arrays.size() + (fold ? 1 : 0);
+    if (params.size() != expected) {
+        std::string ftype = "Function(";
+        if (params.size() != 1) ftype += "(";
+        for (size_t p = 0; p < params.size(); ++p) ftype += p ? ", ?" : "?";
+        ftype += params.size() != 1 ? ") -> ?)" : " -> ?)";
+        if (fold)
+            throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "First argument of function " + fn.name + " must be a lambda function with " +
+                                                                      std::to_string(expected) + " arguments, found " + ftype + " instead.");
         throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT,
                         "Lambda for function " + fn.name + " has " + std::to_string(params.size()) + " parameters, but " +
                             std::to_string(arrays.size()) + " arrays were passed");
+    }
     Scope inner;
     inner.columns = scope.columns;
     inner.qualifiers = scope.qualifiers;
@@ -666,15 +693,20 @@ ExprNodePtr Analyzer::analyzeHigherOrder(const ASTFunction& fn, Scope& scope) {
         inner.aggregates = scope.aggregates;
         inner.allow_aggregates = false;
     }
-    for (size_t p = 0; p < params.size(); ++p) {
+    auto addParam = [&](const std::string& name, const DataTypePtr& t) {
+        inner.lambda_params.push_back({name, inner.columns.size()});
+        inner.columns.push_back({name, recursiveRemoveLowCardinality(t)});   // the arguments reach the lambda as full columns
+    };
+    if (fold) addParam(params[0], acc->type);
+    for (size_t p = 0; p < arrays.size(); ++p) {
         DataTypePtr at = arrays[p]->type;
-        DataTypePtr et;
-        if (at->id == TypeId::Array) et = at->nested[0];
-        else if (at->id == TypeId::Map) et = makeTuple({at->nested[0], at->nested[1]});
-        else throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Argument " + std::to_string(p + 2) + " of function " + fn.name + " must be an array. Found " + at->name() + " instead.");
-        et = recursiveRemoveLowCardinality(et);   // the arrays reach the lambda as full columns
-        inner.lambda_params.push_back({params[p], inner.columns.size()});
-        inner.columns.push_back({params[p], et});
+        size_t arg_no = 2 + fixed_count + p;
+        if (at->id == TypeId::Array) addParam(params[p + (fold ? 1 : 0)], at->nested[0]);
+        else if (at->id == TypeId::Map && !fold) addParam(params[p], makeTuple({at->nested[0], at->nested[1]}));
+        else if (fold)
+            throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Argument " + std::to_string(arg_no) + " of function " + fn.name +
+                                                                      " must be of type Array, found " + at->name() + " instead");
+        else throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Argument " + std::to_string(arg_no) + " of function " + fn.name + " must be an array. Found " + at->name() + " instead.");
     }
     ExprNodePtr body = analyzeImpl(lambda->arguments[1], inner);
     auto lnode = std::make_shared<ExprNode>();
@@ -685,7 +717,9 @@ ExprNodePtr Analyzer::analyzeHigherOrder(const ASTFunction& fn, Scope& scope) {
     lnode->args = {body};
     ColumnsWithTypeAndName cargs;
     cargs.push_back({nullptr, body->type, "__lambda"});
+    for (auto& a : fixed) cargs.push_back({a->isConstant() ? std::make_shared<ColumnConst>(a->constant, 1) : nullptr, a->type, a->name});
     for (auto& a : arrays) cargs.push_back({nullptr, a->type, a->name});
+    if (acc) cargs.push_back({nullptr, acc->type, acc->name});
     FunctionPtr f = FunctionFactory::instance().build(fn.name, cargs, ctx_.functionContext());
     auto n = std::make_shared<ExprNode>();
     n->kind = ExprNode::Kind::Function;
@@ -693,8 +727,12 @@ ExprNodePtr Analyzer::analyzeHigherOrder(const ASTFunction& fn, Scope& scope) {
     n->type = f->result_type;
     n->name = fn.getColumnName();
     n->higher_order = true;
+    n->lambda_fixed_args = fixed_count;
+    n->lambda_fold = fold;
     n->args.push_back(lnode);
+    for (auto& a : fixed) n->args.push_back(a);
     for (auto& a : arrays) n->args.push_back(a);
+    if (acc) n->args.push_back(acc);
     return n;
 }
 

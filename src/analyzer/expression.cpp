@@ -192,24 +192,22 @@ struct Evaluator {
         return n.function->execute(args, rows);
     }
 
-    // f(lambda, arr1, ..., arrN): evaluates the lambda body once over all array elements (the
-    // enclosing block's rows replicated per element plus the element columns), then hands the
-    // flattened body result and the arrays to the function.
+    // f(lambda, [fixed...,] arr1, ..., arrN): evaluates the lambda body once over all array elements
+    // (the enclosing block's rows replicated per element plus the element columns), then hands the
+    // flattened body result, the fixed arguments and the arrays to the function.
     ColumnPtr computeHigherOrder(const ExprNode& n) {
+        if (n.lambda_fold) return computeFold(n);
         const ExprNode& lambda = *n.args[0];
-        ColumnsWithTypeAndName arrays;
-        for (size_t i = 1; i < n.args.size(); ++i)
+        size_t first_array = 1 + n.lambda_fixed_args;
+        ColumnsWithTypeAndName fixed, arrays;
+        for (size_t i = 1; i < first_array; ++i) fixed.push_back({eval(n.args[i]), n.args[i]->type, n.args[i]->name});
+        for (size_t i = first_array; i < n.args.size(); ++i)
             arrays.push_back({recursiveRemoveLowCardinality(materialize(eval(n.args[i]))), n.args[i]->type, n.args[i]->name});
         if (arrays.empty()) throw Exception(ErrorCodes::LOGICAL_ERROR, "Higher-order function without arrays");
         const ColumnArray* first = nullptr;
         if (arrays[0].type->id == TypeId::Array || arrays[0].type->id == TypeId::Map) first = &static_cast<const ColumnArray&>(*arrays[0].column);
         else throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Argument 2 of function " + n.function->name + " must be an array");
-        for (size_t i = 1; i < arrays.size(); ++i) {
-            auto& a = static_cast<const ColumnArray&>(*arrays[i].column);
-            if (a.getOffsets().size() != first->getOffsets().size() ||
-                std::memcmp(a.getOffsets().data(), first->getOffsets().data(), a.getOffsets().size() * 8) != 0)
-                throw Exception(ErrorCodes::SIZES_OF_ARRAYS_DONT_MATCH, "Arrays passed to " + n.function->name + " must have equal size");
-        }
+        checkEqualOffsets(n, arrays, *first);
         const Offsets& offsets = first->getOffsets();
         Block inner;
         for (size_t c = 0; c < block.columns(); ++c)
@@ -226,7 +224,99 @@ struct Evaluator {
         ColumnPtr body = materialize(sub.eval(lambda.args[0]));
         ColumnsWithTypeAndName args;
         args.push_back({body, lambda.args[0]->type, "__lambda"});
+        for (auto& a : fixed) args.push_back(a);
         for (auto& a : arrays) args.push_back(a);
+        return n.function->execute(args, rows);
+    }
+
+    static void checkEqualOffsets(const ExprNode& n, const ColumnsWithTypeAndName& arrays, const ColumnArray& first) {
+        for (size_t i = 1; i < arrays.size(); ++i) {
+            auto& a = static_cast<const ColumnArray&>(*arrays[i].column);
+            if (a.getOffsets().size() != first.getOffsets().size() ||
+                std::memcmp(a.getOffsets().data(), first.getOffsets().data(), a.getOffsets().size() * 8) != 0)
+                throw Exception(ErrorCodes::SIZES_OF_ARRAYS_DONT_MATCH, "Arrays passed to " + n.function->name + " must have equal size");
+        }
+    }
+
+    // arrayFold(lambda(acc, x1, ..., xN), arr1, ..., arrN, init): step k applies the lambda to the
+    // rows whose arrays have more than k elements, with their current accumulator and k-th
+    // elements. Rows drop out as their arrays end (their final accumulators are collected in drop
+    // order and put back in row order at the end), so each step costs only the rows still running.
+    ColumnPtr computeFold(const ExprNode& n) {
+        const ExprNode& lambda = *n.args[0];
+        ColumnsWithTypeAndName arrays;
+        for (size_t i = 1; i + 1 < n.args.size(); ++i)
+            arrays.push_back({recursiveRemoveLowCardinality(materialize(eval(n.args[i]))), n.args[i]->type, n.args[i]->name});
+        const ExprNode& acc_node = *n.args.back();
+        DataTypePtr acc_type = recursiveRemoveLowCardinality(acc_node.type);
+        ColumnPtr acc0 = eval(n.args.back());
+        ColumnPtr acc = recursiveRemoveLowCardinality(materialize(acc0));
+        auto& first = static_cast<const ColumnArray&>(*arrays[0].column);
+        checkEqualOffsets(n, arrays, first);
+        // The lambda body's inputs: the block's columns it reads (others stand in as constants),
+        // then the accumulator and one element per array.
+        std::vector<bool> used(block.columns(), false);
+        auto mark = [&](auto& self, const ExprNode& x) -> void {
+            if (x.kind == ExprNode::Kind::Input && x.input < used.size()) used[x.input] = true;
+            for (auto& a : x.args) self(self, *a);
+        };
+        mark(mark, *lambda.args[0]);
+        std::vector<ColumnPtr> outer(block.columns());
+        for (size_t c = 0; c < block.columns(); ++c) outer[c] = used[c] ? materialize(block.at(c).column) : nullptr;
+
+        std::vector<uint32_t> ids(rows);              // rows still folding, in row order
+        for (size_t i = 0; i < rows; ++i) ids[i] = uint32_t(i);
+        auto result = acc->cloneEmpty();             // final accumulators in the order rows finish
+        std::vector<uint32_t> finish_order;
+        finish_order.reserve(rows);
+        size_t max_size = 0;
+        for (size_t i = 0; i < rows; ++i) max_size = std::max<size_t>(max_size, first.sizeAt(i));
+        Filter keep;
+        for (size_t k = 0; k < max_size && !ids.empty(); ++k) {
+            keep.resize(ids.size());
+            size_t kept = 0;
+            for (size_t j = 0; j < ids.size(); ++j) { keep[j] = first.sizeAt(ids[j]) > k; kept += keep[j]; }
+            if (kept != ids.size()) {
+                Filter done(ids.size());
+                for (size_t j = 0; j < ids.size(); ++j) done[j] = !keep[j];
+                ColumnPtr finished = acc->filter(done, ids.size() - kept);
+                result->insertRangeFrom(*finished, 0, finished->size());
+                size_t w = 0;
+                for (size_t j = 0; j < ids.size(); ++j) {
+                    if (keep[j]) ids[w++] = ids[j];
+                    else finish_order.push_back(ids[j]);
+                }
+                ids.resize(w);
+                acc = acc->filter(keep, kept);
+                for (auto& c : outer) if (c) c = c->filter(keep, kept);
+            }
+            if (ids.empty()) break;
+            Block inner;
+            for (size_t c = 0; c < block.columns(); ++c) {
+                const auto& col = block.at(c);
+                if (outer[c]) { inner.insert({outer[c], col.type, col.name}); continue; }
+                auto one = col.column->cloneEmpty();
+                one->insertDefault();
+                inner.insert({std::make_shared<ColumnConst>(std::move(one), ids.size()), col.type, col.name});
+            }
+            inner.insert({acc, acc_type, lambda.lambda_params[0]});
+            Permutation perm(ids.size());
+            for (size_t p = 0; p < arrays.size(); ++p) {
+                auto& a = static_cast<const ColumnArray&>(*arrays[p].column);
+                for (size_t j = 0; j < ids.size(); ++j) perm[j] = uint32_t(a.offsetAt(ids[j]) + k);
+                inner.insert({a.getData().permute(perm, 0), recursiveRemoveLowCardinality(arrays[p].type->nested[0]), lambda.lambda_params[p + 1]});
+            }
+            Evaluator sub{inner, ids.size(), {}};
+            acc = materialize(sub.eval(lambda.args[0]));
+        }
+        result->insertRangeFrom(*acc, 0, acc->size());
+        for (uint32_t id : ids) finish_order.push_back(id);
+        Permutation back(rows);
+        for (size_t t = 0; t < finish_order.size(); ++t) back[finish_order[t]] = uint32_t(t);
+        ColumnsWithTypeAndName args;
+        args.push_back({result->permute(back, 0), acc_type, "__lambda"});
+        for (auto& a : arrays) args.push_back(a);
+        args.push_back({acc0, acc_node.type, acc_node.name});
         return n.function->execute(args, rows);
     }
 };

@@ -27,6 +27,11 @@ struct ExprNode {
     // Lambda: parameters become input columns appended after the enclosing block's columns.
     std::vector<std::string> lambda_params;
     bool higher_order = false;        // Function whose args[0] is a Lambda (arrayMap, ...)
+    // Higher-order: args[1 .. 1 + lambda_fixed_args) are ordinary arguments (arrayPartialSort's
+    // limit); the arrays follow. lambda_fold (arrayFold): the last argument is the accumulator,
+    // bound to the lambda's first parameter, and the lambda is applied element by element.
+    size_t lambda_fixed_args = 0;
+    bool lambda_fold = false;
     bool short_circuit = false;       // if/multiIf/and/or: branches evaluated only where needed
 
     bool isConstant() const { return kind == Kind::Constant; }

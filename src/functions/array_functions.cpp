@@ -1,8 +1,8 @@
 // array_functions.cpp — owns the array functions without lambdas: membership (has, hasAny, hasAll,
 // indexOf, countEqual), construction (range, arrayWithConstant, emptyArray*, arrayZip,
-// arrayEnumerate, arrayEnumerateUniq), reshaping (arraySlice, arrayConcat, arrayPushBack/Front,
-// arrayPopBack/Front, arrayReverse, arrayResize, arrayFlatten, arrayCompact, arrayDistinct,
-// arrayIntersect, arrayUniq), arrayReduce over the aggregate function factory, and the Map
+// arrayEnumerate, arrayEnumerateUniq, arrayEnumerateDense), reshaping (arraySlice, arrayConcat, arrayPushBack/Front,
+// arrayPopBack/Front, arrayReverse, arrayResize, arrayFlatten, arrayDistinct,
+// arrayIntersect, arrayUniq), arrayReduce / arrayReduceInRanges over the aggregate function factory, and the Map
 // accessors mapKeys, mapValues, mapContains. Lambda-taking functions live in array_higher_order.cpp.
 // Note: length/empty/notEmpty for arrays are registered by the string functions (shared names).
 //
@@ -24,6 +24,10 @@
 namespace basalt {
 
 void registerArrayHigherOrderFunctions(FunctionFactory& f);
+void registerArraySetFunctions(FunctionFactory& f);
+void registerArrayReshapeFunctions(FunctionFactory& f);
+void registerArrayRankedFunctions(FunctionFactory& f);
+void registerArrayMetricFunctions(FunctionFactory& f);
 
 namespace {
 
@@ -220,12 +224,24 @@ struct KeyMaker {
     }
 };
 
-FunctionPtr buildEnumerateUniq(const ColumnsWithTypeAndName& args, const FunctionContext&) {
-    if (args.empty()) throwArgumentCount("arrayEnumerateUniq", 0, "at least 1");
-    for (size_t i = 0; i < args.size(); ++i) requireArray("arrayEnumerateUniq", args, i);
-    return makeFunction("arrayEnumerateUniq", makeArray(makeType(TypeId::UInt32)), [](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+void requireAllArrays(const std::string& fn, const ColumnsWithTypeAndName& args) {
+    for (size_t i = 0; i < args.size(); ++i)
+        if (args[i].type->id != TypeId::Array)
+            throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "All arguments for function " + fn + " must be arrays but argument " +
+                                                                      std::to_string(i + 1) + " has type " + args[i].type->name());
+}
+
+// arrayEnumerateUniq: the occurrence number of each element (tuple of elements across the
+// arrays) within its row; arrayEnumerateDense: the number of distinct values seen up to its first
+// occurrence. NULL is a value.
+FunctionPtr buildEnumerateUniq(bool dense, const ColumnsWithTypeAndName& args, const FunctionContext&) {
+    std::string fn = dense ? "arrayEnumerateDense" : "arrayEnumerateUniq";
+    if (args.empty())
+        throw Exception(ErrorCodes::TOO_FEW_ARGUMENTS_FOR_FUNCTION, "Number of arguments for function " + fn + " doesn't match: passed 0, should be at least 1");
+    requireAllArrays(fn, args);
+    return makeFunction(fn, makeArray(makeType(TypeId::UInt32)), [fn, dense](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
         KeyMaker km;
-        km.init("arrayEnumerateUniq", a);
+        km.init(fn, a);
         auto& arr = *km.arrs[0];
         auto data = ColumnUInt32::create(arr.getData().size());
         std::unordered_map<std::string, uint32_t> seen;
@@ -234,7 +250,12 @@ FunctionPtr buildEnumerateUniq(const ColumnsWithTypeAndName& args, const Functio
             seen.clear();
             for (size_t k = arr.offsetAt(i); k < arr.getOffsets()[i]; ++k) {
                 km.key(k, key);
-                data->getData()[k] = ++seen[key];
+                if (dense) {
+                    auto it = seen.try_emplace(key, uint32_t(seen.size() + 1)).first;
+                    data->getData()[k] = it->second;
+                } else {
+                    data->getData()[k] = ++seen[key];
+                }
             }
         }
         return std::make_shared<ColumnArray>(data, arr.getOffsets());
@@ -243,7 +264,7 @@ FunctionPtr buildEnumerateUniq(const ColumnsWithTypeAndName& args, const Functio
 
 FunctionPtr buildUniq(const ColumnsWithTypeAndName& args, const FunctionContext&) {
     if (args.empty()) throwArgumentCount("arrayUniq", 0, "at least 1");
-    for (size_t i = 0; i < args.size(); ++i) requireArray("arrayUniq", args, i);
+    requireAllArrays("arrayUniq", args);
     return makeFunction("arrayUniq", makeType(TypeId::UInt32), [](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
         KeyMaker km;
         km.init("arrayUniq", a);
@@ -408,7 +429,12 @@ FunctionPtr buildResize(const ColumnsWithTypeAndName& args, const FunctionContex
 }
 
 FunctionPtr buildZip(const ColumnsWithTypeAndName& args, const FunctionContext&) {
-    if (args.empty()) throwArgumentCount("arrayZip", 0, "at least 1");
+    if (args.empty())   // arrayZip() is an empty array of empty tuples
+        return makeFunction("arrayZip", makeArray(makeTuple({})), [](const ColumnsWithTypeAndName&, size_t rows) -> ColumnPtr {
+            Offsets off;
+            off.resize_fill(rows, 0);
+            return std::make_shared<ColumnArray>(std::make_shared<ColumnTuple>(std::vector<MutableColumnPtr>{}), std::move(off));
+        });
     DataTypes ts;
     for (size_t i = 0; i < args.size(); ++i) { requireArray("arrayZip", args, i); ts.push_back(args[i].type->nested[0]); }
     return makeFunction("arrayZip", makeArray(makeTuple(ts)), [](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
@@ -467,21 +493,6 @@ FunctionPtr buildFlatten(const ColumnsWithTypeAndName& args, const FunctionConte
     });
 }
 
-// arrayCompact: drops consecutive duplicates.
-FunctionPtr buildCompact(const ColumnsWithTypeAndName& args, const FunctionContext&) {
-    checkArgumentCount("arrayCompact", args, 1, 1);
-    requireArray("arrayCompact", args, 0);
-    return makeFunction("arrayCompact", args[0].type, [](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
-        ColumnPtr c = materialize(a[0].column);
-        auto& arr = arrayOf(c);
-        auto& d = arr.getData();
-        return rebuild(arr, rows, [&](size_t, size_t b, size_t e, IColumn& out) {
-            for (size_t k = b; k < e; ++k)
-                if (k == b || d.compareAt(k, k - 1, d, 1) != 0) out.insertFrom(d, k);
-        });
-    });
-}
-
 // arrayDistinct: first occurrences, NULLs dropped (the result type loses Nullable, as in ClickHouse).
 FunctionPtr buildDistinct(const ColumnsWithTypeAndName& args, const FunctionContext&) {
     checkArgumentCount("arrayDistinct", args, 1, 1);
@@ -533,28 +544,30 @@ FunctionPtr buildIntersect(const ColumnsWithTypeAndName& args, const FunctionCon
         ColumnPtr first_orig = materialize(a[0].column);
         std::vector<ColumnPtr> cols;
         for (auto& x : a) cols.push_back(castArray(x, common, ctx));
+        // Occurrences are counted as ClickHouse does: an element's count grows by one for each
+        // argument j in which it is seen while its count is at most j, so an element repeated in a
+        // later array can reach the number of arrays without being in all of them.
         std::unordered_map<std::string, size_t> counts;
-        std::unordered_set<std::string> row_seen, emitted;
+        std::unordered_set<std::string> emitted;
         std::string key;
         auto& first = arrayOf(cols[0]);
         auto& orig = arrayOf(first_orig);
         for (size_t i = 0; i < rows; ++i) {
             counts.clear();
             emitted.clear();
-            for (size_t j = 1; j < cols.size(); ++j) {
+            for (size_t j = 0; j < cols.size(); ++j) {
                 auto& arr = arrayOf(cols[j]);
-                row_seen.clear();
                 for (size_t k = arr.offsetAt(i); k < arr.getOffsets()[i]; ++k) {
                     key.clear();
                     arr.getData().serializeValue(k, key);
-                    if (row_seen.insert(key).second) ++counts[key];
+                    size_t& c = counts[key];
+                    if (c <= j) ++c;
                 }
             }
             for (size_t k = first.offsetAt(i); k < first.getOffsets()[i]; ++k) {
                 key.clear();
                 first.getData().serializeValue(k, key);
-                bool in_all = cols.size() == 1 || counts[key] == cols.size() - 1;
-                if (in_all && emitted.insert(key).second) data->insertFrom(orig.getData(), k);
+                if (counts[key] == cols.size() && emitted.insert(key).second) data->insertFrom(orig.getData(), k);
             }
             off.push_back(data->size());
         }
@@ -562,11 +575,11 @@ FunctionPtr buildIntersect(const ColumnsWithTypeAndName& args, const FunctionCon
     });
 }
 
-// arrayReduce('agg(params)', arr...): runs the aggregate over each row's elements.
-FunctionPtr buildReduce(const ColumnsWithTypeAndName& args, const FunctionContext&) {
-    if (args.size() < 2) throwArgumentCount("arrayReduce", args.size(), "at least 2");
+// The aggregate function named by arrayReduce's / arrayReduceInRanges's first argument
+// ('agg' or 'agg(params)', a constant string) for the element types of the given arrays.
+AggregateFunctionPtr reduceFunction(const std::string& fn, const ColumnsWithTypeAndName& args, size_t first_array) {
     if (!args[0].column || !args[0].column->isConst() || !args[0].type->isStringOrFixed())
-        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "First argument for function arrayReduce must be constant string: name of aggregate function.");
+        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "First argument for function " + fn + " must be constant string: name of aggregate function.");
     std::string spec = args[0].column->get(0).get<std::string>();
     std::string name = spec;
     std::vector<Field> params;
@@ -587,37 +600,103 @@ FunctionPtr buildReduce(const ColumnsWithTypeAndName& args, const FunctionContex
         }
     }
     DataTypes types;
-    for (size_t i = 1; i < args.size(); ++i) {
-        requireArray("arrayReduce", args, i);
+    for (size_t i = first_array; i < args.size(); ++i) {
+        if (fn == "arrayReduceInRanges" && args[i].type->id != TypeId::Array)
+            throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Argument " + std::to_string(i) + " for function " + fn + " must be an array but it has type " +
+                                                                      args[i].type->name());
+        requireArray(fn, args, i);
         types.push_back(args[i].type->nested[0]);
     }
-    AggregateFunctionPtr agg = AggregateFunctionFactory::instance().get(name, types, params);
-    return makeFunction("arrayReduce", agg->resultType(), [agg](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
-        std::vector<ColumnPtr> hs;
-        std::vector<const IColumn*> cols;
-        for (size_t i = 1; i < a.size(); ++i) hs.push_back(materialize(a[i].column));
-        for (auto& h : hs) cols.push_back(&arrayOf(h).getData());
-        auto& first = arrayOf(hs[0]);
-        for (size_t j = 1; j < hs.size(); ++j)
+    return AggregateFunctionFactory::instance().get(name, types, params);
+}
+
+// Materialized data arrays of equal sizes per row, and their flat element columns.
+struct ReduceArrays {
+    std::vector<ColumnPtr> holders;
+    std::vector<const IColumn*> cols;
+    const ColumnArray* first = nullptr;
+    ReduceArrays(const std::string& fn, const ColumnsWithTypeAndName& a, size_t first_array, size_t rows) {
+        for (size_t i = first_array; i < a.size(); ++i) holders.push_back(materialize(a[i].column));
+        for (auto& h : holders) cols.push_back(&arrayOf(h).getData());
+        first = &arrayOf(holders[0]);
+        for (size_t j = 1; j < holders.size(); ++j)
             for (size_t i = 0; i < rows; ++i)
-                if (arrayOf(hs[j]).sizeAt(i) != first.sizeAt(i))
-                    throw Exception(ErrorCodes::SIZES_OF_ARRAYS_DONT_MATCH, "All arrays must be of the same size in function arrayReduce");
+                if (arrayOf(holders[j]).sizeAt(i) != first->sizeAt(i))
+                    throw Exception(ErrorCodes::SIZES_OF_ARRAYS_DONT_MATCH, "All arrays must be of the same size in function " + fn);
+    }
+};
+
+// Runs `agg` over elements [b, e) of the arrays into `res`.
+void reduceRange(const AggregateFunctionPtr& agg, const std::vector<const IColumn*>& cols, size_t b, size_t e, char* place, Arena& arena, IColumn& res) {
+    agg->create(place);
+    try {
+        for (size_t k = b; k < e; ++k) agg->add(place, const_cast<const IColumn**>(cols.data()), k, &arena);
+        agg->insertResultInto(place, res, &arena);
+    } catch (...) {
+        agg->destroy(place);
+        throw;
+    }
+    agg->destroy(place);
+}
+
+// arrayReduce('agg(params)', arr...): runs the aggregate over each row's elements.
+FunctionPtr buildReduce(const ColumnsWithTypeAndName& args, const FunctionContext&) {
+    if (args.size() < 2) throwArgumentCount("arrayReduce", args.size(), "at least 2");
+    AggregateFunctionPtr agg = reduceFunction("arrayReduce", args, 1);
+    return makeFunction("arrayReduce", agg->resultType(), [agg](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+        ReduceArrays ra("arrayReduce", a, 1, rows);
         auto res = createColumn(agg->resultType());
         res->reserve(rows);
         Arena arena;
         char* place = arena.alloc(agg->sizeOfData(), agg->alignOfData());
-        for (size_t i = 0; i < rows; ++i) {
-            agg->create(place);
-            try {
-                for (size_t k = first.offsetAt(i); k < first.getOffsets()[i]; ++k) agg->add(place, cols.data(), k, &arena);
-                agg->insertResultInto(place, *res, &arena);
-            } catch (...) {
-                agg->destroy(place);
-                throw;
-            }
-            agg->destroy(place);
-        }
+        for (size_t i = 0; i < rows; ++i) reduceRange(agg, ra.cols, ra.first->offsetAt(i), ra.first->getOffsets()[i], place, arena, *res);
         return ColumnPtr(res);
+    });
+}
+
+// arrayReduceInRanges('agg', [(index, length), ...], arr...): the aggregate over each range, where
+// a range selects elements as arraySlice(arr, index, length) does (1-based, negative from the end).
+FunctionPtr buildReduceInRanges(const ColumnsWithTypeAndName& args, const FunctionContext& ctx) {
+    const std::string fn = "arrayReduceInRanges";
+    if (args.size() < 3) throwArgumentCount(fn, args.size(), "at least 3");
+    const DataTypePtr& rt = args[1].type;
+    if (rt->id != TypeId::Array)
+        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Second argument for function " + fn + " must be an array of ranges.");
+    const DataTypePtr& tt = rt->nested[0];
+    if (tt->id != TypeId::Tuple || tt->nested.size() != 2)
+        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Each array element in the second argument for function " + fn + " must be a tuple (index, length)");
+    if (!tt->nested[0]->isInteger())
+        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "First tuple member in the second argument for function " + fn + " must be ints");
+    if (!tt->nested[1]->isUnsignedInteger())
+        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Second tuple member in the second argument for function " + fn + " must be uints");
+    AggregateFunctionPtr agg = reduceFunction(fn, args, 2);
+    DataTypePtr range_t = makeArray(makeTuple({makeType(TypeId::Int64), makeType(TypeId::UInt64)}));
+    return makeFunction(fn, makeArray(agg->resultType()), [fn, agg, range_t, ctx](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+        ReduceArrays ra(fn, a, 2, rows);
+        ColumnPtr ranges = materialize(castColumn(materialize(a[1].column), a[1].type, range_t, ctx));
+        auto& rarr = arrayOf(ranges);
+        auto& rtuple = static_cast<const ColumnTuple&>(rarr.getData());
+        auto& starts = static_cast<const ColumnInt64&>(rtuple.getColumn(0)).getData();
+        auto& lengths = static_cast<const ColumnUInt64&>(rtuple.getColumn(1)).getData();
+        auto res = createColumn(agg->resultType());
+        Offsets off;
+        off.reserve(rows);
+        Arena arena;
+        char* place = arena.alloc(agg->sizeOfData(), agg->alignOfData());
+        for (size_t i = 0; i < rows; ++i) {
+            size_t b = ra.first->offsetAt(i), n = ra.first->sizeAt(i);
+            for (size_t r = rarr.offsetAt(i); r < rarr.getOffsets()[i]; ++r) {
+                int64_t s = starts[r];
+                __int128 from = s > 0 ? __int128(s) - 1 : s < 0 ? __int128(n) + s : __int128(n);
+                __int128 to = from + __int128(lengths[r]);
+                from = std::clamp<__int128>(from, 0, n);
+                to = std::clamp<__int128>(to, 0, n);
+                if (to < from) to = from;
+                reduceRange(agg, ra.cols, b + size_t(from), b + size_t(to), place, arena, *res);
+            }
+            off.push_back(res->size());
+        }
+        return std::make_shared<ColumnArray>(res, std::move(off));
     });
 }
 
@@ -672,7 +751,8 @@ void registerArrayFunctions(FunctionFactory& f) {
     f.registerFunction("hasAll", [](auto& a, auto& c) { return buildHasAnyAll(true, a, c); }, keep_nulls);
     f.registerFunction("range", buildRange);
     f.registerFunction("arrayEnumerate", buildEnumerate);
-    f.registerFunction("arrayEnumerateUniq", buildEnumerateUniq);
+    f.registerFunction("arrayEnumerateUniq", [](auto& a, auto& c) { return buildEnumerateUniq(false, a, c); });
+    f.registerFunction("arrayEnumerateDense", [](auto& a, auto& c) { return buildEnumerateUniq(true, a, c); });
     f.registerFunction("arrayUniq", buildUniq);
     f.registerFunction("arraySlice", buildSlice);
     f.registerFunction("arrayConcat", buildConcat);
@@ -681,15 +761,16 @@ void registerArrayFunctions(FunctionFactory& f) {
     f.registerFunction("arrayPopBack", [](auto& a, auto& c) { return buildPop(false, a, c); });
     f.registerFunction("arrayPopFront", [](auto& a, auto& c) { return buildPop(true, a, c); });
     f.registerFunction("arrayReverse", buildReverse);
-    f.registerFunction("arrayResize", buildResize);
+    f.registerFunction("arrayResize", buildResize, keep_nulls);
     f.registerFunction("arrayZip", buildZip);
     f.registerFunction("arrayWithConstant", buildWithConstant, keep_nulls);
     f.registerFunction("arrayFlatten", buildFlatten);
     f.registerAlias("flatten", "arrayFlatten");
-    f.registerFunction("arrayCompact", buildCompact);
+    f.registerAlias("array_to_string", "arrayStringConcat");   // registered by the string functions
     f.registerFunction("arrayDistinct", buildDistinct);
     f.registerFunction("arrayIntersect", buildIntersect);
     f.registerFunction("arrayReduce", buildReduce, keep_nulls);
+    f.registerFunction("arrayReduceInRanges", buildReduceInRanges, keep_nulls);
 
     // emptyArray<Type>() and emptyArrayToSingle.
     static const std::pair<const char*, TypeId> kEmpty[] = {
@@ -726,6 +807,10 @@ void registerArrayFunctions(FunctionFactory& f) {
 
     registerMapFunctions(f);
     registerArrayHigherOrderFunctions(f);
+    registerArraySetFunctions(f);
+    registerArrayReshapeFunctions(f);
+    registerArrayRankedFunctions(f);
+    registerArrayMetricFunctions(f);
 }
 
 }  // namespace basalt

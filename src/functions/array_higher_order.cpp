@@ -1,19 +1,25 @@
 // array_higher_order.cpp — owns the array functions that take an optional lambda and the array
 // aggregations: arrayMap, arrayFilter, arrayExists, arrayAll, arrayCount, arrayFirst[OrNull],
-// arrayLast[OrNull], arrayFirstIndex, arrayLastIndex, arraySplit, arrayFill, arrayReverseFill,
-// arraySort, arrayReverseSort, arraySum, arrayAvg, arrayProduct, arrayMin, arrayMax, arrayCumSum,
-// arrayCumSumNonNegative, arrayDifference.
+// arrayLast[OrNull], arrayFirstIndex, arrayLastIndex, arraySplit, arrayReverseSplit, arrayFill,
+// arrayReverseFill, arrayCompact, arraySort, arrayReverseSort, arrayPartialSort,
+// arrayPartialReverseSort, arrayTopK, arrayBottomK, arrayFold, arraySum, arrayAvg, arrayProduct,
+// arrayMin, arrayMax, arrayCumSum, arrayCumSumNonNegative, arrayDifference.
 //
 // Convention (function.h): with a lambda, args[0] is the lambda body already evaluated over all
-// elements of the arrays, flattened, and args[1..] are the arrays with identical offsets. So every
-// function here works on one flat "values" column plus the offsets of the first array; without a
-// lambda the values are the first array's elements. These functions opt out of the default NULL
-// wrapper because a Nullable lambda body (x -> NULL) is a per-element condition, not a NULL row.
+// elements of the arrays, flattened, then come the function's fixed arguments (arrayPartialSort's
+// limit) and the arrays with identical offsets. So every function here works on one flat "values"
+// column plus the offsets of the first array; without a lambda the values are the first array's
+// elements. These functions opt out of the default NULL wrapper because a Nullable lambda body
+// (x -> NULL) is a per-element condition, not a NULL row. arrayFold's lambda is applied step by
+// step by the evaluator (analyzer/expression.cpp); the function only checks types.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "common/exception.h"
+#include "common/wide_integer.h"
+#include "functions/array_sort.h"
 #include "functions/cast.h"
 #include "functions/function.h"
 #include "types/create_column.h"
@@ -24,20 +30,43 @@ namespace {
 
 bool hasLambda(const ColumnsWithTypeAndName& args) { return !args.empty() && args[0].name == "__lambda"; }
 
-// Checks the array arguments of a (possibly lambda) call; returns the index of the first array.
-size_t checkArrays(const std::string& fn, const ColumnsWithTypeAndName& args, bool lambda_required, bool lambda_allowed) {
+const char* ordinal(size_t i) {
+    static const char* names[] = {"1st", "2nd", "3rd"};
+    return i < 3 ? names[i] : nullptr;
+}
+
+// Checks the arguments of a (possibly lambda) call: [lambda,] `fixed` ordinary arguments, then
+// arrays. Returns the index of the first array. Errors as ClickHouse's FunctionArrayMapped.
+size_t checkArrays(const std::string& fn, const ColumnsWithTypeAndName& args, bool lambda_required, bool lambda_allowed, size_t fixed = 0) {
     bool lambda = hasLambda(args);
     if (lambda && !lambda_allowed)
-        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Function " + fn + " does not accept a lambda function");
-    if (!lambda && lambda_required)
-        throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "Function " + fn + " needs at least 2 arguments, passed " + std::to_string(args.size()));
-    size_t first = lambda ? 1 : 0;
-    if (args.size() <= first) throwArgumentCount(fn, args.size(), "at least " + std::to_string(first + 1));
+        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Function " + fn + " can't have lambda-expressions as arguments");
+    if (!lambda) {
+        size_t min_args = lambda_required ? 2 : 1 + fixed;
+        if (args.size() < min_args)
+            throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "Function " + fn + " needs at least " + std::to_string(min_args) +
+                                                                              " arguments, passed " + std::to_string(args.size()));
+        if (lambda_required || args.size() > 1 + fixed)
+            throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "First argument for function " + fn + " must be a function. Actual " + args[0].type->name());
+    }
+    size_t first = (lambda ? 1 : 0) + fixed;
     for (size_t i = first; i < args.size(); ++i)
-        if (args[i].type->id != TypeId::Array && !(lambda && args[i].type->id == TypeId::Map))
+        if (args[i].type->id != TypeId::Array && !(lambda && args[i].type->id == TypeId::Map)) {
+            if (!lambda && ordinal(i))
+                throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, std::string("The ") + ordinal(i) + " argument for function " + fn +
+                                                                          " must be array. Found " + args[i].type->name() + " instead");
             throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Argument " + std::to_string(i + 1) + " of function " + fn +
-                                                                      " must be array. Found " + args[i].type->name() + " instead.");
+                                                                      " must be Array. Found " + args[i].type->name() + " instead.");
+        }
     return first;
+}
+
+// Functions whose lambda is a condition need a UInt8 (or Bool, Nullable of those, NULL) result.
+void requireCondition(const std::string& fn, const ColumnsWithTypeAndName& args) {
+    if (!hasLambda(args)) return;
+    TypeId t = removeNullable(args[0].type)->id;
+    if (t != TypeId::UInt8 && t != TypeId::Bool && t != TypeId::Nothing)
+        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Expression for function " + fn + " must return UInt8 or Nullable(UInt8), found " + args[0].type->name());
 }
 
 const ColumnArray& arrayOf(const ColumnPtr& c) { return static_cast<const ColumnArray&>(*c); }
@@ -50,10 +79,10 @@ struct Flat {
     const ColumnArray* arr;
 };
 
-Flat flatten(const ColumnsWithTypeAndName& a) {
+Flat flatten(const ColumnsWithTypeAndName& a, size_t fixed = 0) {
     Flat f;
     bool lambda = hasLambda(a);
-    size_t first = lambda ? 1 : 0;
+    size_t first = (lambda ? 1 : 0) + fixed;
     f.array_holder = materialize(a[first].column);
     f.arr = &arrayOf(f.array_holder);
     if (lambda) { f.values = materialize(a[0].column); f.type = a[0].type; }
@@ -88,6 +117,33 @@ PODArray<uint8_t> conditionMask(const ColumnPtr& values, const DataTypePtr& type
     return m;
 }
 
+// A per-row unsigned integer argument read as ClickHouse's IColumn::getUInt (negative signed
+// values wrap to huge numbers; wide integers give their low 64 bits).
+std::vector<uint64_t> readUInt64s(const ColumnWithTypeAndName& a, size_t rows) {
+    std::vector<uint64_t> out(rows);
+    ColumnPtr c = materialize(a.column);
+    DataTypePtr t = removeNullable(a.type);
+    if (c->isNullable()) c = static_cast<const ColumnNullable&>(*c).getNestedPtr();
+    bool ok = dispatchFixed(t->id, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        auto& v = static_cast<const ColumnVector<T>&>(*c).getData();
+        for (size_t i = 0; i < rows; ++i) {
+            if constexpr (std::is_floating_point_v<T>) out[i] = uint64_t(int64_t(v[i]));
+            else if constexpr (std::is_signed_v<T> || std::is_same_v<T, Int128>) out[i] = uint64_t(int64_t(v[i]));
+            else out[i] = uint64_t(v[i]);
+        }
+    });
+    if (!ok) {
+        if (t->id == TypeId::Int256 || t->id == TypeId::UInt256 || t->id == TypeId::Decimal256) {
+            auto& v = static_cast<const ColumnVector<Int256>&>(*c).getData();
+            for (size_t i = 0; i < rows; ++i) out[i] = v[i].w[0];
+        } else {
+            throw Exception(ErrorCodes::ILLEGAL_COLUMN, "Unexpected column of type " + a.type->name());
+        }
+    }
+    return out;
+}
+
 FunctionProperties kHigherOrder{.default_nulls = false};
 
 // ---- map / filter / predicates ----
@@ -104,6 +160,7 @@ void registerMapFilter(FunctionFactory& f) {
 
     f.registerFunction("arrayFilter", [](const ColumnsWithTypeAndName& args, const FunctionContext&) -> FunctionPtr {
         checkArrays("arrayFilter", args, true, true);
+        requireCondition("arrayFilter", args);
         DataTypePtr rt = args[1].type;
         return makeFunction("arrayFilter", rt, [](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
             Flat fl = flatten(a);
@@ -128,6 +185,7 @@ void registerMapFilter(FunctionFactory& f) {
         f.registerFunction(n, [n, pr](const ColumnsWithTypeAndName& args, const FunctionContext&) -> FunctionPtr {
             bool needs_lambda = pr == Pred::FirstIndex || pr == Pred::LastIndex;
             checkArrays(n, args, needs_lambda, true);
+            requireCondition(n, args);
             TypeId rid = pr == Pred::Count || pr == Pred::FirstIndex || pr == Pred::LastIndex ? TypeId::UInt32 : TypeId::UInt8;
             return makeFunction(n, makeType(rid), [pr](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
                 Flat fl = flatten(a);
@@ -163,9 +221,10 @@ void registerMapFilter(FunctionFactory& f) {
         bool l = last, on = or_null;
         f.registerFunction(n, [n, l, on](const ColumnsWithTypeAndName& args, const FunctionContext&) -> FunctionPtr {
             checkArrays(n, args, true, true);
+            requireCondition(n, args);
             DataTypePtr et = args[1].type->nested[0];
             DataTypePtr rt = on && et->canBeInsideNullable() ? makeNullable(et) : et;
-            return makeFunction(n, rt, [l, on, rt](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+            return makeFunction(n, rt, [l, rt](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
                 ColumnPtr arr_c = materialize(a[1].column);
                 auto& arr = arrayOf(arr_c);
                 auto mask = conditionMask(materialize(a[0].column), a[0].type);
@@ -181,7 +240,6 @@ void registerMapFilter(FunctionFactory& f) {
                     else if (wrap) static_cast<ColumnNullable&>(*res).insertFromNotNullable(arr.getData(), found);
                     else res->insertFrom(arr.getData(), found);
                 }
-                (void)on;
                 return res;
             });
         }, kHigherOrder);
@@ -192,6 +250,7 @@ void registerMapFilter(FunctionFactory& f) {
         std::string n = reverse ? "arrayReverseSplit" : "arraySplit";
         f.registerFunction(n, [n, reverse](const ColumnsWithTypeAndName& args, const FunctionContext&) -> FunctionPtr {
             checkArrays(n, args, true, true);
+            requireCondition(n, args);
             DataTypePtr rt = makeArray(args[1].type);
             return makeFunction(n, rt, [reverse](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
                 ColumnPtr arr_c = materialize(a[1].column);
@@ -219,6 +278,7 @@ void registerMapFilter(FunctionFactory& f) {
         std::string n = reverse ? "arrayReverseFill" : "arrayFill";
         f.registerFunction(n, [n, reverse](const ColumnsWithTypeAndName& args, const FunctionContext&) -> FunctionPtr {
             checkArrays(n, args, true, true);
+            requireCondition(n, args);
             DataTypePtr rt = args[1].type;
             return makeFunction(n, rt, [reverse](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
                 ColumnPtr arr_c = materialize(a[1].column);
@@ -240,9 +300,41 @@ void registerMapFilter(FunctionFactory& f) {
             });
         }, kHigherOrder);
     }
+
+    // arrayCompact([f,] arr): drops elements whose value (or lambda result) equals the previous one's.
+    f.registerFunction("arrayCompact", [](const ColumnsWithTypeAndName& args, const FunctionContext&) -> FunctionPtr {
+        size_t first = checkArrays("arrayCompact", args, false, true);
+        return makeFunction("arrayCompact", args[first].type, [](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+            Flat fl = flatten(a);
+            auto& keys = *fl.values;
+            Filter keep(keys.size());
+            for (size_t i = 0; i < rows; ++i) {
+                size_t b = fl.arr->offsetAt(i), e = fl.arr->getOffsets()[i];
+                for (size_t k = b; k < e; ++k) keep[k] = k == b || keys.compareAt(k, k - 1, keys, 1) != 0;
+            }
+            Offsets off(rows);
+            size_t kept = 0;
+            for (size_t i = 0, pos = 0; i < rows; ++i) {
+                for (size_t e = fl.arr->getOffsets()[i]; pos < e; ++pos) kept += keep[pos];
+                off[i] = kept;
+            }
+            ColumnPtr data = fl.arr->getData().filter(keep, kept);
+            return std::make_shared<ColumnArray>(std::const_pointer_cast<IColumn>(data), std::move(off));
+        });
+    }, kHigherOrder);
 }
 
 // ---- sorting ----
+
+// Ordering of element indexes by a key column as ClickHouse's array sorts: ascending with NaN and
+// NULL last, or descending (compareAt with the opposite NaN direction) with NaN and NULL last too.
+struct KeyLess {
+    const IColumn& keys;
+    bool reverse;
+    bool operator()(uint32_t x, uint32_t y) const {
+        return reverse ? keys.compareAt(x, y, keys, -1) > 0 : keys.compareAt(x, y, keys, 1) < 0;
+    }
+};
 
 void registerSort(FunctionFactory& f) {
     for (bool reverse : {false, true}) {
@@ -256,18 +348,122 @@ void registerSort(FunctionFactory& f) {
                 ColumnPtr keys = first ? materialize(a[0].column) : arr.getDataPtr();
                 Permutation perm(arr.getData().size());
                 for (size_t i = 0; i < perm.size(); ++i) perm[i] = uint32_t(i);
-                // NULLs (and NaNs) stay last in both directions, as ClickHouse sorts them.
-                for (size_t i = 0; i < rows; ++i) {
-                    auto* b = perm.data() + arr.offsetAt(i);
-                    auto* e = perm.data() + arr.getOffsets()[i];
-                    if (!reverse) std::stable_sort(b, e, [&](uint32_t x, uint32_t y) { return keys->compareAt(x, y, *keys, 1) < 0; });
-                    else std::stable_sort(b, e, [&](uint32_t x, uint32_t y) { return keys->compareAt(y, x, *keys, -1) < 0; });
-                }
+                KeyLess less{*keys, reverse};
+                for (size_t i = 0; i < rows; ++i)
+                    std::stable_sort(perm.data() + arr.offsetAt(i), perm.data() + arr.getOffsets()[i], less);
                 ColumnPtr data = arr.getData().permute(perm, 0);
                 return std::make_shared<ColumnArray>(std::const_pointer_cast<IColumn>(data), arr.getOffsets());
             });
         }, kHigherOrder);
     }
+
+    // arrayPartialSort([f,] limit, arr, ...): the first `limit` positions hold the smallest
+    // elements in order; the rest are left in the order ClickHouse's selection leaves them
+    // (Floyd-Rivest select, as miniselect's floyd_rivest_partial_sort). limit 0 sorts everything.
+    FunctionProperties partial = kHigherOrder;
+    partial.lambda_fixed_args = 1;
+    partial.deterministic = false;
+    for (bool reverse : {false, true}) {
+        std::string n = reverse ? "arrayPartialReverseSort" : "arrayPartialSort";
+        f.registerFunction(n, [n, reverse](const ColumnsWithTypeAndName& args, const FunctionContext&) -> FunctionPtr {
+            size_t first = checkArrays(n, args, false, true, 1);
+            const DataTypePtr& lt = args[first - 1].type;
+            if (!lt->isInteger())
+                throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Illegal type " + lt->name() + " of limit argument of function " + n + " (must be UInt or Int)");
+            return makeFunction(n, args[first].type, [reverse, first](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+                ColumnPtr arr_c = materialize(a[first].column);
+                auto& arr = arrayOf(arr_c);
+                ColumnPtr keys = first > 1 ? materialize(a[0].column) : arr.getDataPtr();
+                std::vector<uint64_t> limits = readUInt64s(a[first - 1], rows);
+                Permutation perm(arr.getData().size());
+                for (size_t i = 0; i < perm.size(); ++i) perm[i] = uint32_t(i);
+                KeyLess less{*keys, reverse};
+                for (size_t i = 0; i < rows; ++i) {
+                    uint32_t* b = perm.data() + arr.offsetAt(i);
+                    uint32_t* e = perm.data() + arr.getOffsets()[i];
+                    if (limits[i] == 0) std::stable_sort(b, e, less);
+                    else partialSortIndexes(b, b + std::min<uint64_t>(limits[i], uint64_t(e - b)), e, less);
+                }
+                ColumnPtr data = arr.getData().permute(perm, 0);
+                return std::make_shared<ColumnArray>(std::const_pointer_cast<IColumn>(data), arr.getOffsets());
+            });
+        }, partial);
+    }
+
+    // arrayTopK / arrayBottomK([f,] K, arr, ...): the K largest (smallest) elements by value or
+    // lambda result, sorted; NULL elements and NULL keys are skipped, so the element type loses
+    // Nullable. Equal keys keep their array order.
+    FunctionProperties topk = kHigherOrder;
+    topk.lambda_fixed_args = 1;
+    for (bool top : {true, false}) {
+        std::string n = top ? "arrayTopK" : "arrayBottomK";
+        f.registerFunction(n, [n, top](const ColumnsWithTypeAndName& args, const FunctionContext&) -> FunctionPtr {
+            size_t first = checkArrays(n, args, false, true, 1);
+            const DataTypePtr& kt = args[first - 1].type;
+            if (!(kt->isInteger() && kt->valueSize() <= 8))
+                throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Illegal type " + kt->name() + " of the K argument of function " + n +
+                                                                          " (must be a native integer: UInt8/16/32/64 or Int8/16/32/64)");
+            DataTypePtr et = removeNullable(args[first].type->nested[0]);
+            return makeFunction(n, makeArray(et), [n, top, first, et](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+                ColumnPtr arr_c = materialize(a[first].column);
+                auto& arr = arrayOf(arr_c);
+                ColumnPtr keys_full = first > 1 ? materialize(a[0].column) : arr.getDataPtr();
+                const IColumn* keys = keys_full.get();
+                const uint8_t* key_nulls = nullptr;
+                if (keys->isNullable()) {
+                    key_nulls = static_cast<const ColumnNullable*>(keys)->getNullMap().data();
+                    keys = &static_cast<const ColumnNullable*>(keys)->getNested();
+                }
+                const IColumn* src = &arr.getData();
+                const uint8_t* src_nulls = nullptr;
+                if (src->isNullable()) {
+                    src_nulls = static_cast<const ColumnNullable*>(src)->getNullMap().data();
+                    src = &static_cast<const ColumnNullable*>(src)->getNested();
+                }
+                bool k_signed = a[first - 1].type->isSignedInteger();
+                std::vector<uint64_t> ks = readUInt64s(a[first - 1], rows);
+                KeyLess less{*keys, top};
+                Permutation picked;
+                Offsets off(rows);
+                std::vector<uint32_t> idx;
+                for (size_t i = 0; i < rows; ++i) {
+                    uint64_t k = ks[i];
+                    if (k_signed && int64_t(k) < 0)
+                        throw Exception(ErrorCodes::BAD_ARGUMENTS, "Argument K of function " + n + " must be non-negative, got " + std::to_string(int64_t(k)));
+                    idx.clear();
+                    if (k)
+                        for (size_t j = arr.offsetAt(i); j < arr.getOffsets()[i]; ++j)
+                            if (!(key_nulls && key_nulls[j]) && !(src_nulls && src_nulls[j])) idx.push_back(uint32_t(j));
+                    size_t take = std::min<uint64_t>(k, idx.size());
+                    // Equal keys keep their array order: ties are broken by position.
+                    auto ordered = [&](uint32_t x, uint32_t y) { return less(x, y) || (!less(y, x) && x < y); };
+                    std::partial_sort(idx.begin(), idx.begin() + take, idx.end(), ordered);
+                    for (size_t j = 0; j < take; ++j) picked.push_back(idx[j]);
+                    off[i] = picked.size();
+                }
+                auto data = std::const_pointer_cast<IColumn>(src->permute(picked, 0));
+                (void)et;
+                return std::make_shared<ColumnArray>(data, std::move(off));
+            });
+        }, topk);
+    }
+
+    // arrayFold(lambda(acc, x...), arr..., init): the evaluator computes the final accumulators
+    // (analyzer/expression.cpp computeFold) and passes them as args[0].
+    FunctionProperties fold = kHigherOrder;
+    fold.lambda_fold = true;
+    fold.default_low_cardinality = false;
+    f.registerFunction("arrayFold", [](const ColumnsWithTypeAndName& args, const FunctionContext&) -> FunctionPtr {
+        if (args.size() < 3)
+            throw Exception(ErrorCodes::TOO_FEW_ARGUMENTS_FOR_FUNCTION, "Function arrayFold requires as arguments a lambda function, at least one array and an accumulator");
+        if (!hasLambda(args))
+            throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "First argument for function arrayFold must be a function");
+        DataTypePtr acc = recursiveRemoveLowCardinality(args.back().type);
+        if (!acc->equals(*args[0].type))
+            throw Exception(ErrorCodes::TYPE_MISMATCH, "Return type of lambda function must be the same as the accumulator type, inferred return type of lambda: " +
+                                                           args[0].type->name() + ", inferred type of accumulator: " + acc->name());
+        return makeFunction("arrayFold", acc, [](const ColumnsWithTypeAndName& a, size_t) -> ColumnPtr { return a[0].column; });
+    }, fold);
 }
 
 // ---- aggregations ----
@@ -288,60 +484,151 @@ const char* aggName(Agg a) {
     return "";
 }
 
-// Accumulator type of sums: UInt64 / Int64 / Float64, as ClickHouse widens.
-TypeId sumType(const DataTypePtr& t) {
-    if (t->isFloat()) return TypeId::Float64;
-    if (t->isSignedInteger()) return TypeId::Int64;
-    return TypeId::UInt64;
-}
-
-// arrayDifference keeps differences in the signed type one size up (UInt8 -> Int16), floats Float64.
-TypeId differenceType(const DataTypePtr& t) {
-    if (t->isFloat()) return TypeId::Float64;
-    switch (t->valueSize()) {
-        case 1: return TypeId::Int16;
-        case 2: return TypeId::Int32;
-        default: return TypeId::Int64;
+// Calls f(TypeTag<T>{}, is_decimal) for the element types the arithmetic aggregations accept:
+// plain numbers and Bool, 128/256-bit integers and decimals.
+template <typename F>
+bool dispatchArith(TypeId id, F&& f) {
+    switch (id) {
+        case TypeId::Int128: f(TypeTag<Int128>{}, std::false_type{}); return true;
+        case TypeId::UInt128: f(TypeTag<UInt128>{}, std::false_type{}); return true;
+        case TypeId::Int256: f(TypeTag<Int256>{}, std::false_type{}); return true;
+        case TypeId::UInt256: f(TypeTag<UInt256>{}, std::false_type{}); return true;
+        case TypeId::Decimal32: f(TypeTag<int32_t>{}, std::true_type{}); return true;
+        case TypeId::Decimal64: f(TypeTag<int64_t>{}, std::true_type{}); return true;
+        case TypeId::Decimal128: f(TypeTag<Int128>{}, std::true_type{}); return true;
+        case TypeId::Decimal256: f(TypeTag<Int256>{}, std::true_type{}); return true;
+        default: return dispatchNumber(id, [&](auto tag) { f(tag, std::false_type{}); });
     }
 }
 
-template <typename In, typename Acc>
-ColumnPtr numericAgg(Agg agg, const IColumn& values, const ColumnArray& arr, size_t rows) {
+// Accumulator of sums (and of averages and products before their conversion to Float64), as
+// ClickHouse: Float64 for floats, Int64 / UInt64 for narrower integers, the same type for 128/256-bit
+// integers, Decimal128 for decimals up to 128 bits and Decimal256 for Decimal256.
+template <typename T, bool Dec>
+using SumAcc = std::conditional_t<Dec, std::conditional_t<std::is_same_v<T, Int256>, Int256, Int128>,
+               std::conditional_t<std::is_floating_point_v<T>, double,
+               std::conditional_t<sizeof(T) >= 16, T,
+               std::conditional_t<std::is_signed_v<T>, int64_t, uint64_t>>>>;
+
+// arrayDifference keeps differences in the signed type one size up (UInt8 -> Int16), floats in
+// Float64, 128/256-bit integers in Int128/Int256 and decimals in their own type.
+template <typename T, bool Dec>
+using DiffAcc = std::conditional_t<Dec, T,
+                std::conditional_t<std::is_floating_point_v<T>, double,
+                std::conditional_t<std::is_same_v<T, Int256> || std::is_same_v<T, UInt256>, Int256,
+                std::conditional_t<sizeof(T) == 16, Int128,
+                std::conditional_t<sizeof(T) == 1, int16_t, std::conditional_t<sizeof(T) == 2, int32_t, int64_t>>>>>>;
+
+template <typename T> TypeId accTypeId() {
+    if constexpr (std::is_same_v<T, Int128>) return TypeId::Int128;
+    else if constexpr (std::is_same_v<T, UInt128>) return TypeId::UInt128;
+    else if constexpr (std::is_same_v<T, Int256>) return TypeId::Int256;
+    else if constexpr (std::is_same_v<T, UInt256>) return TypeId::UInt256;
+    else return numberTypeId<T>();
+}
+
+// Two's-complement wrapping arithmetic (signed overflow wraps as in ClickHouse, without UB).
+template <typename T> T wrapAdd(T a, T b) {
+    if constexpr (std::is_same_v<T, Int128>) return Int128(UInt128(a) + UInt128(b));
+    else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) return T(std::make_unsigned_t<T>(a) + std::make_unsigned_t<T>(b));
+    else return T(a + b);
+}
+template <typename T> T wrapSub(T a, T b) {
+    if constexpr (std::is_same_v<T, Int128>) return Int128(UInt128(a) - UInt128(b));
+    else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) return T(std::make_unsigned_t<T>(a) - std::make_unsigned_t<T>(b));
+    else return T(a - b);
+}
+template <typename T> T wrapMul(T a, T b) {
+    if constexpr (std::is_same_v<T, Int128>) return Int128(UInt128(a) * UInt128(b));
+    else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) return T(std::make_unsigned_t<T>(a) * std::make_unsigned_t<T>(b));
+    else return T(a * b);
+}
+// Decimal products check overflow (DECIMAL_OVERFLOW, as ClickHouse).
+template <typename T> T decimalMul(T a, T b) {
+    T r;
+    bool overflow;
+    if constexpr (std::is_same_v<T, Int256>) overflow = mulOverflow(a, b, r);
+    else overflow = __builtin_mul_overflow(a, b, &r);
+    if (overflow) throw Exception(ErrorCodes::DECIMAL_OVERFLOW, "Decimal math overflow");
+    return r;
+}
+template <typename T> T convertFrom(auto v) {
+    if constexpr (std::is_same_v<T, Int256> || std::is_same_v<T, UInt256>) return T(v);
+    else if constexpr (std::is_same_v<decltype(v), Int256> || std::is_same_v<decltype(v), UInt256>) {
+        if constexpr (std::is_floating_point_v<T>) return T(double(v));
+        else if constexpr (sizeof(T) == 16) return T(static_cast<UInt128>(v));
+        else return T(static_cast<uint64_t>(v));
+    } else return T(v);
+}
+template <typename T> double toDouble(const T& v) {
+    if constexpr (std::is_same_v<T, Int256> || std::is_same_v<T, UInt256>) return double(v);
+    else return double(v);
+}
+double pow10(uint32_t scale) { return std::pow(10.0, double(scale)); }
+
+template <typename In, bool Dec>
+ColumnPtr arithAgg(Agg agg, const IColumn& values, const ColumnArray& arr, size_t rows, uint32_t scale, uint32_t max_precision) {
+    using Acc = SumAcc<In, Dec>;
     auto& v = static_cast<const ColumnVector<In>&>(values).getData();
     auto& off = arr.getOffsets();
-    if (agg == Agg::CumSum || agg == Agg::CumSumNonNegative || agg == Agg::Difference) {
-        auto data = ColumnVector<Acc>::create(values.size());
+    if (agg == Agg::CumSum || agg == Agg::CumSumNonNegative) {
+        auto data = std::make_shared<ColumnVector<Acc>>(values.size());
         Acc* out = data->getData().data();
         for (size_t i = 0; i < rows; ++i) {
-            Acc s = 0;
+            Acc s = Acc(0);
             for (size_t k = arr.offsetAt(i); k < off[i]; ++k) {
-                if (agg == Agg::Difference) {
-                    out[k] = k == arr.offsetAt(i) ? Acc(0) : Acc(Acc(v[k]) - Acc(v[k - 1]));
-                    continue;
-                }
-                s = Acc(s + Acc(v[k]));
-                if (agg == Agg::CumSumNonNegative && s < Acc(0)) s = 0;
+                s = wrapAdd(s, convertFrom<Acc>(v[k]));
+                if (agg == Agg::CumSumNonNegative && s < Acc(0)) s = Acc(0);
                 out[k] = s;
             }
         }
+        return std::make_shared<ColumnArray>(data, off);
+    }
+    if (agg == Agg::Difference) {
+        using D = DiffAcc<In, Dec>;
+        auto data = std::make_shared<ColumnVector<D>>(values.size());
+        D* out = data->getData().data();
+        for (size_t i = 0; i < rows; ++i)
+            for (size_t k = arr.offsetAt(i); k < off[i]; ++k)
+                out[k] = k == arr.offsetAt(i) ? D(0) : wrapSub(convertFrom<D>(v[k]), convertFrom<D>(v[k - 1]));
         return std::make_shared<ColumnArray>(data, off);
     }
     if (agg == Agg::Avg || agg == Agg::Product) {
         auto res = ColumnFloat64::create(rows);
         for (size_t i = 0; i < rows; ++i) {
             size_t b = arr.offsetAt(i), e = off[i];
-            double r = agg == Agg::Product ? 1.0 : 0.0;
-            for (size_t k = b; k < e; ++k) r = agg == Agg::Product ? r * double(v[k]) : r + double(v[k]);
-            if (agg == Agg::Avg) r = e > b ? r / double(e - b) : std::nan("");
+            if (b == e) { res->getData()[i] = 0; continue; }
+            uint64_t result_scale = uint64_t(scale) * (e - b);
+            if (Dec && agg == Agg::Product && result_scale > max_precision)
+                throw Exception(ErrorCodes::ARGUMENT_OUT_OF_BOUND, "Scale " + std::to_string(result_scale) + " is out of bounds (max scale: " +
+                                                                       std::to_string(max_precision) + ")");
+            Acc a = convertFrom<Acc>(v[b]);
+            for (size_t k = b + 1; k < e; ++k) {
+                if (agg == Agg::Avg) a = wrapAdd(a, convertFrom<Acc>(v[k]));
+                else if constexpr (Dec) a = decimalMul(a, convertFrom<Acc>(v[k]));
+                else a = wrapMul(a, convertFrom<Acc>(v[k]));
+            }
+            double r;
+            if (agg == Agg::Avg) {
+                // Decimals divide the raw sum by the count before scaling, as ClickHouse does.
+                if constexpr (Dec) r = toDouble(Acc(a / Acc(int64_t(e - b)))) / pow10(scale);
+                else r = toDouble(a) / double(e - b);
+            } else {
+                if constexpr (Dec) {
+                    r = toDouble(a) / pow10(uint32_t(result_scale));
+                } else {
+                    r = toDouble(a);
+                }
+            }
             res->getData()[i] = r;
         }
         return res;
     }
-    auto res = ColumnVector<Acc>::create(rows);
+    auto res = std::make_shared<ColumnVector<Acc>>(rows);
     Acc* out = res->getData().data();
     for (size_t i = 0; i < rows; ++i) {
-        Acc s = 0;
-        for (size_t k = arr.offsetAt(i); k < off[i]; ++k) s = Acc(s + Acc(v[k]));
+        Acc s = Acc(0);
+        for (size_t k = arr.offsetAt(i); k < off[i]; ++k) s = wrapAdd(s, convertFrom<Acc>(v[k]));
         out[i] = s;
     }
     return res;
@@ -349,25 +636,23 @@ ColumnPtr numericAgg(Agg agg, const IColumn& values, const ColumnArray& arr, siz
 
 FunctionPtr buildAgg(Agg agg, const ColumnsWithTypeAndName& args, const FunctionContext&) {
     std::string n = aggName(agg);
-    bool lambda_ok = agg != Agg::Difference && agg != Agg::CumSumNonNegative;
-    size_t first = checkArrays(n, args, false, lambda_ok);
-    if (!hasLambda(args) && args.size() != 1) throwArgumentCount(n, args.size(), "1");
+    size_t first = checkArrays(n, args, false, true);
     DataTypePtr vt = first ? args[0].type : args[0].type->nested[0];
-    bool minmax = agg == Agg::Min || agg == Agg::Max;
-    // Sums and friends accumulate in 64-bit types: 128/256-bit elements are not supported here.
-    if (vt->id == TypeId::Nothing || vt->id == TypeId::Nullable || (!minmax && !((vt->isNumber() && vt->valueSize() <= 8) || vt->id == TypeId::Bool)))
-        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "array aggregation function cannot be performed on type " + vt->name());
-    if (minmax) {
+    if (vt->id == TypeId::Nothing)
+        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "array aggregation function cannot be performed on type Nothing");
+    if (agg == Agg::Min || agg == Agg::Max) {
+        // Smallest / largest by compareAt: NULLs and NaNs lose (NaN direction 1 for min, -1 for max).
         return makeFunction(n, vt, [agg](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
             Flat fl = flatten(a);
             auto res = fl.values->cloneEmpty();
             res->reserve(rows);
+            int hint = agg == Agg::Min ? 1 : -1;
             for (size_t i = 0; i < rows; ++i) {
                 size_t b = fl.arr->offsetAt(i), e = fl.arr->getOffsets()[i];
                 if (b == e) { res->insertDefault(); continue; }
                 size_t best = b;
                 for (size_t k = b + 1; k < e; ++k) {
-                    int c = fl.values->compareAt(k, best, *fl.values, 1);
+                    int c = fl.values->compareAt(k, best, *fl.values, hint);
                     if (agg == Agg::Min ? c < 0 : c > 0) best = k;
                 }
                 res->insertFrom(*fl.values, best);
@@ -375,20 +660,39 @@ FunctionPtr buildAgg(Agg agg, const ColumnsWithTypeAndName& args, const Function
             return ColumnPtr(res);
         });
     }
-    TypeId acc = agg == Agg::Difference ? differenceType(vt) : sumType(vt);
+    bool dec = vt->isDecimal();
+    uint32_t scale = dec ? vt->scale : 0;
+    uint32_t max_precision = vt->id == TypeId::Decimal256 ? 76 : 38;
+    DataTypePtr acc_t, diff_t;
+    bool ok = dispatchArith(vt->id, [&](auto tag, auto is_dec) {
+        using In = typename decltype(tag)::type;
+        constexpr bool D = decltype(is_dec)::value;
+        if constexpr (D) {
+            acc_t = makeDecimal(max_precision, scale);
+            diff_t = vt;
+        } else {
+            acc_t = makeType(accTypeId<SumAcc<In, false>>());
+            diff_t = makeType(accTypeId<DiffAcc<In, false>>());
+        }
+    });
+    if (!ok) {
+        if (first && !vt->isNumber() && !vt->isDecimal() && !vt->isDateOrDateTime())   // a lambda of another type: ClickHouse fails at execution
+            throw Exception(ErrorCodes::ILLEGAL_COLUMN, "Unexpected column for arraySum: " + vt->name());
+        if (agg == Agg::CumSum || agg == Agg::CumSumNonNegative)
+            throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, n + " cannot add values of type " + vt->name());
+        throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "array aggregation function cannot be performed on type " + vt->name());
+    }
     DataTypePtr rt;
     if (agg == Agg::Avg || agg == Agg::Product) rt = makeType(TypeId::Float64);
-    else if (agg == Agg::CumSum || agg == Agg::CumSumNonNegative || agg == Agg::Difference) rt = makeArray(makeType(acc));
-    else rt = makeType(acc);
-    return makeFunction(n, rt, [agg, vt, acc](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
+    else if (agg == Agg::CumSum || agg == Agg::CumSumNonNegative) rt = makeArray(acc_t);
+    else if (agg == Agg::Difference) rt = makeArray(diff_t);
+    else rt = acc_t;
+    return makeFunction(n, rt, [agg, vt, scale, max_precision](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
         Flat fl = flatten(a);
         ColumnPtr r;
-        dispatchNumber(vt->id, [&](auto in_tag) {
-            using In = typename decltype(in_tag)::type;
-            dispatchNumber(acc, [&](auto acc_tag) {
-                using Acc = typename decltype(acc_tag)::type;
-                r = numericAgg<In, Acc>(agg, *fl.values, *fl.arr, rows);
-            });
+        dispatchArith(vt->id, [&](auto tag, auto is_dec) {
+            using In = typename decltype(tag)::type;
+            r = arithAgg<In, decltype(is_dec)::value>(agg, *fl.values, *fl.arr, rows, scale, max_precision);
         });
         return r;
     });

@@ -17,7 +17,9 @@
 // name: "__lambda"} followed by the array arguments. At execution args[0].column holds the lambda
 // body evaluated once over all array elements, flattened (size = total elements of args[1]), and
 // args[1..] are full ColumnArray columns with identical offsets. A function that also works
-// without a lambda (arraySort(arr)) is called with just the arrays.
+// without a lambda (arraySort(arr)) is called with just the arrays. FunctionProperties can declare
+// ordinary arguments between the lambda and the arrays (lambda_fixed_args) or a fold accumulator
+// (lambda_fold, arrayFold).
 #pragma once
 #include <functional>
 #include <memory>
@@ -68,6 +70,13 @@ struct FunctionProperties {
     bool short_circuit = false;      // if/multiIf/and/or: the evaluator evaluates branches lazily
     bool default_low_cardinality = true;      // apply the LowCardinality wrapper (off: sees LC types/columns)
     bool low_cardinality_dictionary = true;   // may run on a LowCardinality argument's dictionary
+    // Higher-order functions only. lambda_fixed_args: ordinary arguments between the lambda and the
+    // arrays (arrayPartialSort's limit, arrayTopK's K), passed through unchanged after args[0].
+    // lambda_fold (arrayFold): the last argument is an accumulator bound to the lambda's first
+    // parameter; the evaluator applies the lambda element by element and args[0] holds the final
+    // accumulator per row.
+    size_t lambda_fixed_args = 0;
+    bool lambda_fold = false;
 };
 
 class FunctionFactory {

@@ -1,0 +1,33 @@
+-- arrayFold, the partial sorts, arrayTopK / arrayBottomK, arrayCompact with a lambda, and the
+-- array aggregations over decimals and wide integers.
+SELECT arrayFold((acc, x) -> acc + x, [1, 2, 3], toUInt64(0)), arrayFold((acc, x) -> acc + x, [1, 2, 3], 0::Int64), toTypeName(arrayFold((acc, x) -> acc + x, [1, 2, 3], 0::Int64)), arrayFold((acc, x) -> x, [1, 2, 3], 0);
+SELECT arrayFold((acc, x) -> arrayPushBack(acc, x), [1, 2, 3], emptyArrayUInt8()), arrayFold((acc, x) -> concat(acc, x), ['a', 'b'], materialize('')), arrayFold((acc, x) -> acc || x, ['a', 'b'], 'z');
+SELECT arrayFold((acc, x) -> acc + x + number, range(number), number) FROM numbers(5);
+SELECT arrayFold((acc, x) -> (acc.2, acc.2 + acc.1), range(number), (1::Int64, 0::Int64)).1 AS fibonacci FROM numbers(1, 10);
+SELECT arrayFold((acc, x, y) -> acc + (x * y), [1, 2, 3, 4], [10, 20, 30, 40], 0::Int64);
+SELECT arrayFold((acc, x) -> if(x > 2, acc, acc * x), [1, 2, 3, 4], toNullable(1::Int64)), arrayFold((acc, x) -> (acc.1 + x, acc.2 * x), [1, 2, 3], (0::Int64, 1::Int64)), arrayFold((acc, x) -> acc + x, [1, 2], 0::Nullable(Int64)), arrayFold((acc, x) -> acc + x, [1, 2], NULL);
+SELECT arrayFold((acc, x) -> acc + 1, [], 0::UInt64), arrayFold((acc, x) -> x, [[1], [2, 3]], []::Array(UInt8)), arrayFold((acc, x) -> (acc.1 + x, arrayPushBack(acc.2, x)), [1, 2, 3], (0::UInt64, []::Array(UInt8)));
+SELECT arrayFold((acc, x) -> acc * 2 + x, range(number), number) FROM numbers(4) WHERE number != 2;
+SELECT arrayFold((acc, x) -> acc + x, arrayMap(y -> y * 2, range(number)), 100::UInt64) FROM numbers(5);
+SELECT number, arrayFold((acc, x) -> acc + x, arr, toUInt64(number)) FROM (SELECT number, range(number % 3) AS arr FROM numbers(6)) ORDER BY number;
+SELECT arrayPartialSort(2, [5, 9, 1, 3]), arrayPartialReverseSort(2, [5, 9, 1, 3]), arrayPartialSort(0, [5, 9, 1, 3]), arrayPartialSort(10, [5, 9, 1, 3]), arrayPartialSort(-1, [5, 9, 1, 3]);
+SELECT arrayPartialSort(2, [5, 9, 1, 3, 7, 0, 4]), arrayPartialReverseSort(2, [5, 9, 1, 3, 7, 0, 4]), arrayPartialSort(3, ['b', 'a', 'd', 'c', 'e']), arrayPartialSort(2, [3, NULL, 1, nan, 2]), arrayPartialReverseSort(2, [3, NULL, 1, nan, 2]);
+SELECT arrayPartialSort(x -> -x, 2, [5, 9, 1, 3]), arrayPartialSort((x, y) -> -y, 1, [0, 1, 2], [1, 2, 3]), arrayPartialReverseSort((x) -> -x, 2, [5, 9, 1, 3]), arrayPartialReverseSort((x, y) -> -y, 1, [0, 1, 2], [1, 2, 3]);
+SELECT arrayPartialSort(number, [5, 9, 1, 3, 7]), arrayResize(arrayPartialSort(2, [5, 9, 1, 3]), 2), toTypeName(arrayPartialSort(2, [1, 2])) FROM numbers(6);
+SELECT arrayResize(arrayPartialSort(3, arrayMap(x -> (x * 7919) % 1000, range(700))), 3), arrayResize(arrayPartialReverseSort(3, arrayMap(x -> (x * 7919) % 1000, range(700))), 3);
+SELECT arrayTopK(3, [1, 5, 2, 7, 3]), arrayBottomK(3, [1, NULL, 5, 2, NULL, 7]), arrayTopK(5, [1, NULL, 2]), arrayTopK(x -> -x, 2, [5, 9, 1, 3]), arrayBottomK((x, y) -> y, 2, ['a', 'b', 'c'], [3, 1, 2]);
+SELECT toTypeName(arrayTopK(3, [1, NULL])), arrayTopK(0, [1, 2]), arrayTopK(2, []), arrayTopK(2, ['b', 'a', 'c']), arrayTopK(toUInt64(-1), [3, 1, 2]), arrayTopK(2, [[2], [1, 2], [3]]), arrayBottomK(2, [NULL, NULL]);
+SELECT arrayTopK(2, [toNullable('b'), 'a', NULL]), toTypeName(arrayTopK(2, [toNullable('b'), 'a', NULL])), arrayTopK((x, y) -> y, 2, [1, 2, 3], [NULL, 1, 2]), arrayTopK(x -> x, 2, [NULL, 1, 3, 2]), arrayTopK(x -> if(x = 2, NULL, x), 2, [1, 2, 3]);
+SELECT arrayTopK(2, [1, 1, 2, 2]), arrayTopK(2, [nan, 1, 2]), arrayBottomK(2, [nan, 1, 2]), arrayTopK(2, [-inf, inf, nan]), arrayBottomK(3, [-inf, inf, nan, 0]), arrayTopK(x -> 1, 2, ['a', 'b', 'c']), arrayBottomK(x -> 1, 2, ['a', 'b', 'c']);
+SELECT arrayTopK(number, [3, 1, 2]) FROM numbers(3);
+SELECT arraySort((x, y) -> y, ['a', 'b', 'c'], [3, 1, 2]), arrayReverseSort((x, y) -> y, ['a', 'b', 'c'], [3, 1, 2]), arraySort((x, y) -> (y, x), [3, 2, 1], [1, 1, 0]), arrayReverseSort((x, y) -> -y, [4, 3, 5], [1, 2, 3]);
+SELECT arrayCompact(x -> x % 2, [1, 3, 2, 4, 5]), arrayCompact((x, y) -> y, [1, 2, 3], [1, 1, 2]), arrayCompact([1, 1, NULL, NULL, 2, 2, 1]);
+SELECT arraySum([toDecimal32(1.5, 2), 2]), toTypeName(arraySum([toDecimal32(1.5, 2)])), arraySum(x -> toDecimal32(x, 2), [1, 2]), toTypeName(arraySum([toDecimal256(1, 2)])), toTypeName(arrayCumSum([toDecimal32(1, 2)]));
+SELECT arrayAvg([toDecimal64(1, 3), 2]), arrayProduct([toDecimal64(1.5, 3), 2]), arrayCumSum([toDecimal64(1.5, 3)]), toTypeName(arrayCumSum([toDecimal64(1.5, 3)])), toTypeName(arrayDifference([toDecimal64(1.5, 3)]));
+SELECT arrayAvg([toDecimal32(1, 2), toDecimal32(2, 2), toDecimal32(2, 2)]), arrayProduct([toDecimal32(0.1, 2), toDecimal32(0.1, 2)]), arrayDifference([toDecimal32(1.5, 2), toDecimal32(1, 2)]), arrayCumSumNonNegative([toDecimal32(1.5, 2), toDecimal32(-3, 2), toDecimal32(1, 2)]);
+SELECT arrayMin([toDecimal64(1, 3), 2]), arrayMax([toInt128(1), 5]), arraySum([toUInt256(1), 5]), toTypeName(arraySum([toUInt256(1)])), toTypeName(arraySum([toInt256(1)])), toTypeName(arraySum([toUInt128(1)]));
+SELECT arrayAvg([toInt128(1), 2]), arrayProduct([toInt128(2), 3]), arrayCumSum([toInt128(1), 2]), toTypeName(arrayCumSum([toInt128(1), 2])), arrayDifference([toInt128(1), 5]), toTypeName(arrayDifference([toUInt128(1)])), toTypeName(arrayDifference([toUInt256(1)]));
+SELECT arraySum([toInt64(9223372036854775807), 1]), arraySum([toUInt64(18446744073709551615), 1]), arrayCumSum([toInt64(9223372036854775807), 1]), arrayProduct([toInt64(9223372036854775807), 2]), arrayAvg([toUInt64(18446744073709551615), toUInt64(18446744073709551615)]);
+SELECT arrayProduct([toUInt8(200), 200]), arrayProduct([toUInt64(9223372036854775808), 2]), arrayProduct([toInt8(-100), 100, 100]), arrayAvg([toInt8(-100), -100]), arraySum(x -> 5, [1, 2, 3]), arrayProduct(x -> 2, [1, 2, 3]), arrayAvg(x -> 2, emptyArrayUInt8());
+SELECT arrayMax([NULL, 1]), arrayMin([3, NULL, 1]), arrayMin(CAST([NULL], 'Array(Nullable(UInt8))')), arrayMin([nan, 1, 2]), arrayMax([nan, 1, 2]), arrayMax([1, nan]), arrayMax([NULL, nan]), arrayMin([[2], [1, 3]]), arrayMax(['a', NULL]), toTypeName(arrayMax(['a', NULL]));
+SELECT arraySum([true, false, true]), arrayAvg([true, false]), arrayDifference([true, false]), toTypeName(arrayDifference([true])), arrayResize([1, 2], 4, NULL), toTypeName(arrayResize([1, 2], 4, NULL));
