@@ -16,6 +16,7 @@
 namespace basalt {
 
 std::string generateUUIDv4();   // interpreter.cpp
+void registerZooKeeperSystemTable(Catalog& catalog);   // system_zookeeper.cpp
 
 namespace {
 
@@ -180,6 +181,7 @@ void registerClusterSystemTables(Catalog& catalog) {
                         rb.add({d, n, st.destination, uint64_t(0), uint64_t(st.last_error.empty() ? 0 : 1), st.files, st.bytes, st.last_error});
         return rb.build();
     }));
+    registerZooKeeperSystemTable(catalog);
 }
 
 }  // namespace basalt
