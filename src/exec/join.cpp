@@ -4,16 +4,21 @@
 // several narrow keys packed), one 128-bit value, or serialized bytes; the index maps a key to the
 // first of its rows, and `next_` chains the others in insertion order (ClickHouse's ANY takes the
 // first). NULL in any key never matches. ASOF keeps, per equi key, the rows sorted by the ASOF
-// column as order-preserving 64-bit values and binary-searches them.
+// column as order-preserving 64-bit values and binary-searches them. Narrow integer key ranges use
+// a flat array instead of a hash table; large build sides are split by key hash into several
+// tables built on several threads. SwappedHashJoin is the mirrored HashJoin (right JOIN left).
 #include "exec/join.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <numeric>
 
 #include "columns/column_low_cardinality.h"
 #include "common/exception.h"
 #include "common/hash_table.h"
+#include "common/memory_tracker.h"
+#include "common/parallel_for.h"
 #include "exec/block_ops.h"
 #include "functions/cast.h"
 #include "sql/ast.h"
@@ -24,6 +29,8 @@ namespace basalt {
 namespace {
 
 constexpr uint32_t kNone = UINT32_MAX;
+// Build sides of at least this many rows are indexed by several threads (partitioned tables).
+constexpr size_t kParallelBuildMinRows = 1 << 19;
 // A left block whose matches exceed this many pairs is emitted in several blocks.
 constexpr size_t kMaxPairsPerBlock = 1 << 18;
 
@@ -65,6 +72,10 @@ bool asofTypeSupported(TypeId id) {
 }
 
 // Packs fixed-width key columns side by side into one integer per row (the rest zero).
+template <typename T, size_t W>
+void packColumn(char* dst, const char* src, size_t rows) {
+    for (size_t i = 0; i < rows; ++i) std::memcpy(dst + i * sizeof(T), src + i * W, W);
+}
 template <typename T>
 void packFixed(const Columns& keys, size_t rows, PODArray<T>& out) {
     out.resize_fill(rows, T(0));
@@ -73,7 +84,15 @@ void packFixed(const Columns& keys, size_t rows, PODArray<T>& out) {
         size_t w = c->valueSizeOfFixed();
         const char* src = c->rawData();
         char* dst = reinterpret_cast<char*>(out.data()) + at;
-        for (size_t i = 0; i < rows; ++i) std::memcpy(dst + i * sizeof(T), src + i * w, w);
+        // Constant widths: the copies become plain loads and stores.
+        switch (w) {
+            case 1: packColumn<T, 1>(dst, src, rows); break;
+            case 2: packColumn<T, 2>(dst, src, rows); break;
+            case 4: packColumn<T, 4>(dst, src, rows); break;
+            case 8: packColumn<T, 8>(dst, src, rows); break;
+            default:
+                for (size_t i = 0; i < rows; ++i) std::memcpy(dst + i * sizeof(T), src + i * w, w);
+        }
         at += w;
     }
 }
@@ -122,11 +141,29 @@ struct HashJoin::Prepared {
     }
 };
 
+// Fixed64 keys in [lo, hi] are looked up in a flat array instead of a hash table when the range is
+// narrow (surrogate keys of dimension tables).
+bool denseRange(uint64_t lo, uint64_t hi, size_t rows) {
+    uint64_t range = hi - lo;
+    return lo <= hi && range < std::max<uint64_t>(4096, 4 * uint64_t(rows)) && range < (uint64_t(1) << 26);
+}
+
 struct HashJoin::Index {
     KeyLayout layout = KeyLayout::None;
-    FixedHashMap<uint64_t, uint32_t> map64;
-    FixedHashMap<unsigned __int128, uint32_t> map128;
-    StringHashMap<uint32_t> map_bytes;
+    // One hash table, or (a large build side, built in parallel) several, a key's table chosen by
+    // the high half of its hash (the tables' cells are picked by the low bits). The number of tables
+    // need not be a power of two: it is chosen so that their power-of-two sizes waste little.
+    struct Table {
+        FixedHashMap<uint64_t, uint32_t> map64;
+        FixedHashMap<unsigned __int128, uint32_t> map128;
+        StringHashMap<uint32_t> map_bytes;
+    };
+    std::vector<Table> tables = std::vector<Table>(1);
+    size_t parts = 1;
+    size_t part(uint64_t hash) const { return size_t((uint64_t(uint32_t(hash >> 32)) * parts) >> 32); }
+    FixedHashMap<uint64_t, uint32_t>& map64(uint64_t hash) const { return const_cast<Table&>(tables[part(hash)]).map64; }
+    FixedHashMap<unsigned __int128, uint32_t>& map128(uint64_t hash) const { return const_cast<Table&>(tables[part(hash)]).map128; }
+    StringHashMap<uint32_t>& mapBytes(uint64_t hash) const { return const_cast<Table&>(tables[part(hash)]).map_bytes; }
     std::string key_bytes;                 // Bytes: owns the keys map_bytes points into
     PODArray<uint32_t> next;               // chain of rows with the same key (insertion order)
     // Fixed64 keys in a narrow range (surrogate keys of dimension tables): a flat array indexed by
@@ -134,14 +171,15 @@ struct HashJoin::Index {
     PODArray<uint32_t> dense;
     uint64_t dense_min = 0;
 
+    // ASOF: the groups' table (one table) becomes a flat array when the keys allow.
     void makeDense(size_t rows) {
-        if (layout != KeyLayout::Fixed64 || map64.size() == 0) return;
+        auto& m = tables[0].map64;
+        if (layout != KeyLayout::Fixed64 || tables.size() != 1 || m.size() == 0) return;
         uint64_t lo = UINT64_MAX, hi = 0;
-        map64.forEach([&](const uint64_t& k, uint32_t&) { lo = std::min(lo, k); hi = std::max(hi, k); });
-        uint64_t range = hi - lo;
-        if (range >= std::max<uint64_t>(4096, 4 * uint64_t(rows)) || range >= (uint64_t(1) << 26)) return;
-        dense.resize_fill(size_t(range) + 1, kNone);
-        map64.forEach([&](const uint64_t& k, uint32_t& v) { dense[size_t(k - lo)] = v; });
+        m.forEach([&](const uint64_t& k, uint32_t&) { lo = std::min(lo, k); hi = std::max(hi, k); });
+        if (!denseRange(lo, hi, rows)) return;
+        dense.resize_fill(size_t(hi - lo) + 1, kNone);
+        m.forEach([&](const uint64_t& k, uint32_t& v) { dense[size_t(k - lo)] = v; });
         dense_min = lo;
     }
     uint32_t all_head = kNone;             // layout None: every row
@@ -168,10 +206,22 @@ struct HashJoin::Index {
                     }
                     return;
                 }
-                auto& m = const_cast<FixedHashMap<uint64_t, uint32_t>&>(map64);
+                using Map = FixedHashMap<uint64_t, uint32_t>;
+                if (parts == 1) {
+                    auto& m = map64(0);
+                    for (size_t i = 0; i < rows; ++i) {
+                        if (i + kAhead < rows) m.prefetch(Map::hashOf(p.k64[i + kAhead]));
+                        auto* v = m.find(p.k64[i]);
+                        heads[i] = v ? *v : kNone;
+                    }
+                    return;
+                }
                 for (size_t i = 0; i < rows; ++i) {
-                    if (i + kAhead < rows) m.prefetch(FixedHashMap<uint64_t, uint32_t>::hashOf(p.k64[i + kAhead]));
-                    auto* v = m.find(p.k64[i]);
+                    if (i + kAhead < rows) {
+                        uint64_t ha = Map::hashOf(p.k64[i + kAhead]);
+                        map64(ha).prefetch(ha);
+                    }
+                    auto* v = map64(Map::hashOf(p.k64[i])).find(p.k64[i]);
                     heads[i] = v ? *v : kNone;
                 }
                 return;
@@ -189,16 +239,19 @@ struct HashJoin::Index {
                     uint64_t off = p.k64[i] - dense_min;
                     return off < dense.size() ? dense[off] : kNone;
                 }
-                auto* m = const_cast<FixedHashMap<uint64_t, uint32_t>&>(map64).find(p.k64[i]);
+                uint64_t h = parts > 1 ? FixedHashMap<uint64_t, uint32_t>::hashOf(p.k64[i]) : 0;
+                auto* m = map64(h).find(p.k64[i]);
                 return m ? *m : kNone;
             }
             case KeyLayout::Fixed128: {
-                auto* m = const_cast<FixedHashMap<unsigned __int128, uint32_t>&>(map128).find(p.k128[i]);
+                uint64_t h = parts > 1 ? FixedHashMap<unsigned __int128, uint32_t>::hashOf(p.k128[i]) : 0;
+                auto* m = map128(h).find(p.k128[i]);
                 return m ? *m : kNone;
             }
             case KeyLayout::Bytes: {
                 std::string_view k = p.keyBytes(i);
-                auto* m = const_cast<StringHashMap<uint32_t>&>(map_bytes).find(k, bytesHash(k.data(), k.size()));
+                uint64_t h = bytesHash(k.data(), k.size());
+                auto* m = mapBytes(h).find(k, h);
                 return m ? *m : kNone;
             }
         }
@@ -304,26 +357,31 @@ HashJoin::Prepared HashJoin::prepare(const JoinDescription& d_, const FunctionCo
     return p;
 }
 
-HashJoin::HashJoin(JoinDescription d, const Block& right, const FunctionContext& fctx) : d_(std::move(d)), fctx_(fctx) {
+HashJoin::HashJoin(JoinDescription d, const Block& right, const FunctionContext& fctx, size_t threads) : d_(std::move(d)), fctx_(fctx) {
     right_rows_ = right.rows();
     if (right_rows_ >= kNone) throw Exception(ErrorCodes::TOO_MANY_ROWS, "Too many rows in the right side of JOIN");
     bool right_nullable = keepsLeftRows(d_.kind);
-    // Output columns of the right side, with the "no match" row appended.
-    for (size_t c : d_.right_columns) {
-        const auto& col = right.at(c);
+    // Output columns of the right side, with the "no match" row appended (a column per thread).
+    size_t nout = d_.right_columns.size();
+    right_out_types_.resize(nout);
+    right_out_.resize(nout);
+    MemoryTracker* tracker = currentMemoryTracker();
+    parallelFor(nout, right_rows_ >= kParallelBuildMinRows ? threads : 1, [&](size_t k) {
+        MemoryTrackerScope scope(tracker);
+        const auto& col = right.at(d_.right_columns[k]);
         ColumnPtr full = materialize(col.column);
         DataTypePtr out_type = joinedColumnType(col.type, right_nullable, d_.use_nulls);
         if (!out_type->equals(*col.type)) {
             if (col.type->id == TypeId::LowCardinality) full = recursiveRemoveLowCardinality(full);
             full = wrapNullable(full);
         }
-        right_out_types_.push_back(out_type);
+        right_out_types_[k] = out_type;
         auto m = full->cloneEmpty();
         m->reserve(right_rows_ + 1);
         m->insertRangeFrom(*full, 0, right_rows_);
         m->insertDefault();
-        right_out_.push_back(m);
-    }
+        right_out_[k] = m;
+    });
 
     index_ = std::make_unique<Index>();
     Index& ix = *index_;
@@ -365,12 +423,12 @@ HashJoin::HashJoin(JoinDescription d, const Block& right, const FunctionContext&
             uint32_t* g = nullptr;
             switch (ix.layout) {
                 case KeyLayout::None: g = nullptr; break;
-                case KeyLayout::Fixed64: g = &ix.map64.emplace(keys.k64[i], inserted); break;
-                case KeyLayout::Fixed128: g = &ix.map128.emplace(keys.k128[i], inserted); break;
+                case KeyLayout::Fixed64: g = &ix.tables[0].map64.emplace(keys.k64[i], inserted); break;
+                case KeyLayout::Fixed128: g = &ix.tables[0].map128.emplace(keys.k128[i], inserted); break;
                 case KeyLayout::Bytes: {
                     size_t kb = i ? keys.offsets[i - 1] : 0;
                     std::string_view k(ix.key_bytes.data() + kb, keys.offsets[i] - kb);
-                    g = &ix.map_bytes.emplace(k, bytesHash(k.data(), k.size()), inserted, [&](std::string_view) { return k.data(); });
+                    g = &ix.tables[0].map_bytes.emplace(k, bytesHash(k.data(), k.size()), inserted, [&](std::string_view) { return k.data(); });
                     break;
                 }
             }
@@ -407,46 +465,150 @@ HashJoin::HashJoin(JoinDescription d, const Block& right, const FunctionContext&
     }
 
     // Chains in insertion order: walk the rows backwards, each becoming its key's head.
-    auto chainFixed = [&](auto& map, const auto& packed) {
-        map.reserve(right_rows_);
-        for (size_t i = right_rows_; i-- > 0;) {
+    const size_t rows = right_rows_;
+    if (ix.layout == KeyLayout::None) {
+        for (size_t i = rows; i-- > 0;) { ix.next[i] = ix.all_head; ix.all_head = uint32_t(i); }
+        return;
+    }
+    if (ix.layout == KeyLayout::Bytes) ix.key_bytes = std::move(keys.bytes);
+    // Narrow Fixed64 key ranges: the flat array directly, no hash table.
+    if (ix.layout == KeyLayout::Fixed64) {
+        uint64_t lo = UINT64_MAX, hi = 0;
+        for (size_t i = 0; i < rows; ++i) {
             if (isNullRow(i)) continue;
-            bool inserted;
-            uint32_t& head = map.emplace(packed[i], inserted);
-            ix.next[i] = inserted ? kNone : head;
-            head = uint32_t(i);
+            lo = std::min(lo, keys.k64[i]);
+            hi = std::max(hi, keys.k64[i]);
         }
-    };
-    switch (ix.layout) {
-        case KeyLayout::None:
-            for (size_t i = right_rows_; i-- > 0;) { ix.next[i] = ix.all_head; ix.all_head = uint32_t(i); }
-            break;
-        case KeyLayout::Fixed64:
-            chainFixed(ix.map64, keys.k64);
-            ix.makeDense(right_rows_);
-            break;
-        case KeyLayout::Fixed128:
-            chainFixed(ix.map128, keys.k128);
-            break;
-        case KeyLayout::Bytes: {
-            ix.key_bytes = std::move(keys.bytes);
-            ix.map_bytes.reserve(right_rows_);
-            for (size_t i = right_rows_; i-- > 0;) {
+        if (denseRange(lo, hi, rows)) {
+            ix.dense.resize_fill(size_t(hi - lo) + 1, kNone);
+            ix.dense_min = lo;
+            uint32_t* d = ix.dense.data();
+            for (size_t i = rows; i-- > 0;) {
                 if (isNullRow(i)) continue;
-                size_t b = i ? keys.offsets[i - 1] : 0;
-                std::string_view k(ix.key_bytes.data() + b, keys.offsets[i] - b);
-                bool inserted;
-                uint32_t& head = ix.map_bytes.emplace(k, bytesHash(k.data(), k.size()), inserted, [&](std::string_view) { return k.data(); });
-                ix.next[i] = inserted ? kNone : head;
+                uint32_t& head = d[keys.k64[i] - lo];
+                ix.next[i] = head;
                 head = uint32_t(i);
             }
-            break;
+            return;
         }
     }
+    auto rowKey = [&](size_t i) {
+        size_t b = i ? keys.offsets[i - 1] : 0;
+        return std::string_view(ix.key_bytes.data() + b, keys.offsets[i] - b);
+    };
+    // Inserts rows into table t, last row first: rows [0, rows) without NULL keys, or (several
+    // tables) the rows of `lists` — table t's rows, each list ascending, the lists in row order —
+    // sized for `distinct` keys.
+    PODArray<uint64_t> hashes;   // Bytes, several tables: each row's key hash
+    auto insertRows = [&](size_t t, const std::vector<const PODArray<uint32_t>*>& lists, size_t distinct) {
+        Index::Table& tb = ix.tables[t];
+        auto chain = [&](auto& map, auto&& emplace) {
+            map.reserve(distinct);
+            auto one = [&](size_t i) {
+                bool inserted;
+                uint32_t& head = emplace(map, i, inserted);
+                ix.next[i] = inserted ? kNone : head;
+                head = uint32_t(i);
+            };
+            if (lists.empty()) {
+                for (size_t i = rows; i-- > 0;)
+                    if (!isNullRow(i)) one(i);
+                return;
+            }
+            for (size_t l = lists.size(); l-- > 0;)
+                for (size_t j = lists[l]->size(); j-- > 0;) one((*lists[l])[j]);
+        };
+        switch (ix.layout) {
+            case KeyLayout::Fixed64:
+                chain(tb.map64, [&](auto& m, size_t i, bool& ins) -> uint32_t& { return m.emplace(keys.k64[i], ins); });
+                break;
+            case KeyLayout::Fixed128:
+                chain(tb.map128, [&](auto& m, size_t i, bool& ins) -> uint32_t& { return m.emplace(keys.k128[i], ins); });
+                break;
+            case KeyLayout::Bytes:
+                chain(tb.map_bytes, [&](auto& m, size_t i, bool& ins) -> uint32_t& {
+                    std::string_view k = rowKey(i);
+                    uint64_t h = hashes.empty() ? bytesHash(k.data(), k.size()) : hashes[i];
+                    return m.emplace(k, h, ins, [&](std::string_view) { return k.data(); });
+                });
+                break;
+            case KeyLayout::None: break;
+        }
+    };
+    if (threads <= 1 || rows < kParallelBuildMinRows) {
+        insertRows(0, {}, rows);
+        return;
+    }
+    // A large build side: its rows are split by key hash into several tables (one or two per
+    // thread; the count whose power-of-two table sizes waste least) built at once on `threads`
+    // threads. First each thread takes a contiguous range of rows and lists them per table, in
+    // order; a key's rows all go to one table, whose lists are then inserted range by range, so
+    // every chain is still in insertion order. The same pass estimates the number of distinct keys
+    // by linear counting (a bitmap of the hashes' low bits per thread): the tables are sized for
+    // it, not for the rows (a fact table's foreign keys repeat).
+    size_t parts = 0, best_cells = SIZE_MAX;
+    for (size_t p = std::max<size_t>(2, threads); p <= std::max<size_t>(4, 2 * threads) && p <= 64; ++p) {
+        size_t cells = 256;
+        while (cells < 2 * (rows / p + 1)) cells *= 2;
+        if (cells * p < best_cells) { best_cells = cells * p; parts = p; }
+    }
+    ix.parts = parts;
+    ix.tables.resize(parts);
+    const size_t workers = threads;
+    constexpr unsigned kBitmapBits = 20;   // 128 KiB: in cache; exact enough below ~4M keys, saturated (= all rows) above
+    constexpr size_t kBitmapWords = (size_t(1) << kBitmapBits) / 64;
+    std::vector<PODArray<uint64_t>> bitmaps(workers);
+    std::vector<PODArray<uint32_t>> lists(workers * parts);   // worker w, table t: lists[w * parts + t]
+    if (ix.layout == KeyLayout::Bytes) hashes.resize(rows);
+    parallelFor(workers, workers, [&](size_t w) {
+        MemoryTrackerScope scope(tracker);
+        PODArray<uint64_t>& bm = bitmaps[w];
+        bm.resize_fill(kBitmapWords, 0);
+        size_t begin = rows * w / workers, end = rows * (w + 1) / workers;
+        PODArray<uint32_t>* mine = lists.data() + w * parts;
+        for (size_t t = 0; t < parts; ++t) mine[t].reserve((end - begin) / parts + (end - begin) / (parts * 16) + 1024);
+        for (size_t i = begin; i < end; ++i) {
+            if (isNullRow(i)) continue;
+            uint64_t h = 0;
+            switch (ix.layout) {
+                case KeyLayout::Fixed64: h = FixedHashMap<uint64_t, uint32_t>::hashOf(keys.k64[i]); break;
+                case KeyLayout::Fixed128: h = FixedHashMap<unsigned __int128, uint32_t>::hashOf(keys.k128[i]); break;
+                case KeyLayout::Bytes: { std::string_view k = rowKey(i); h = hashes[i] = bytesHash(k.data(), k.size()); break; }
+                case KeyLayout::None: break;
+            }
+            size_t bit = h & ((size_t(1) << kBitmapBits) - 1);
+            bm[bit >> 6] |= uint64_t(1) << (bit & 63);
+            mine[ix.part(h)].push_back(uint32_t(i));
+        }
+    });
+    size_t zeros = 0, present = 0;
+    for (size_t x = 0; x < kBitmapWords; ++x) {
+        uint64_t word = 0;
+        for (auto& bm : bitmaps) word |= bm[x];
+        zeros += 64 - size_t(__builtin_popcountll(word));
+    }
+    bitmaps.clear();
+    for (auto& l : lists) present += l.size();
+    // Saturated (about five keys a bit and more): as many keys as rows.
+    const double m = double(size_t(1) << kBitmapBits);
+    double estimate = zeros > size_t(m / 128) ? m * std::log(m / double(zeros)) : double(present);
+    const size_t distinct = std::min(present, size_t(estimate * 1.2) + 1024);
+    parallelFor(parts, threads, [&](size_t t) {
+        MemoryTrackerScope scope(tracker);
+        std::vector<const PODArray<uint32_t>*> mine;
+        size_t n = 0;
+        for (size_t w = 0; w < workers; ++w) {
+            mine.push_back(&lists[w * parts + t]);
+            n += lists[w * parts + t].size();
+        }
+        insertRows(t, mine, std::min(n, present ? distinct * n / present + 256 : n));
+        for (size_t w = 0; w < workers; ++w) PODArray<uint32_t>().swap(lists[w * parts + t]);
+    });
 }
 
 size_t HashJoin::bytes() const {
-    size_t b = index_->map64.bytes() + index_->key_bytes.size() + index_->next.size() * 4 + index_->asof_rows.size() * 12;
+    size_t b = index_->key_bytes.size() + index_->next.size() * 4 + index_->asof_rows.size() * 12 + index_->dense.size() * 4;
+    for (auto& t : index_->tables) b += t.map64.bytes() + t.map128.bytes();
     for (auto& c : right_out_) b += c->byteSize();
     return b;
 }
@@ -673,5 +835,79 @@ Block HashJoin::nonJoined(const Block& left_header) const {
         if (flags_[r].load(std::memory_order_relaxed) == 0) ri.push_back(uint32_t(r));
     return assemble(left_header, li, ri, true);
 }
+
+bool SwappedHashJoin::supported(const JoinDescription& d) {
+    if (d.strictness != JoinStrictness::All || d.left_keys.empty() || d.left_asof || d.left_filter || d.right_filter) return false;
+    switch (d.kind) {
+        case JoinKind::Inner: return true;
+        case JoinKind::Left: return !d.residual;
+        case JoinKind::Right: return !d.residual && d.using_columns.empty();
+        default: return false;
+    }
+}
+
+SwappedHashJoin::SwappedHashJoin(const JoinDescription& d, const Block& left, const Block& right_header, const FunctionContext& fctx, size_t threads)
+    : d_(d), fctx_(fctx), left_width_(left.columns()), right_header_(right_header.cloneEmpty()) {
+    if (!supported(d)) throw Exception(ErrorCodes::LOGICAL_ERROR, "This join cannot be built on its left side");
+    JoinDescription m;
+    m.kind = d.kind == JoinKind::Left ? JoinKind::Right : d.kind == JoinKind::Right ? JoinKind::Left : JoinKind::Inner;
+    m.strictness = JoinStrictness::All;
+    m.left_keys = d.right_keys;
+    m.right_keys = d.left_keys;
+    m.key_types = d.key_types;
+    m.null_safe = d.null_safe;
+    m.use_nulls = d.use_nulls;
+    bool probe_nullable = m.kind == JoinKind::Right;
+    for (auto& c : right_header.data()) m.left_types.push_back(joinedColumnType(c.type, probe_nullable, d.use_nulls));
+    for (size_t i = 0; i < left.columns(); ++i) {
+        m.right_columns.push_back(i);
+        m.right_names.push_back(left.at(i).name);
+    }
+    mirror_ = std::make_unique<HashJoin>(std::move(m), left, fctx, threads);
+}
+
+SwappedHashJoin::~SwappedHashJoin() = default;
+
+// [right block..., left...] -> [left (as HashJoin::assemble types them)..., right outputs...]
+Block SwappedHashJoin::restore(const Block& b) const {
+    size_t rw = right_header_.columns();
+    Block o;
+    for (size_t c = 0; c < left_width_; ++c) {
+        const auto& col = b.at(rw + c);
+        const DataTypePtr& t = d_.left_types[c];
+        ColumnPtr v = col.column;
+        if (!t->equals(*col.type)) {
+            if (t->isNullable() && removeNullable(t)->equals(*col.type)) v = wrapNullable(materialize(v));
+            else v = castColumn(recursiveRemoveLowCardinality(materialize(v)), recursiveRemoveLowCardinality(col.type), t, fctx_);
+        }
+        o.insert({v, t, col.name});
+    }
+    for (size_t k = 0; k < d_.right_columns.size(); ++k) {
+        const auto& col = b.at(d_.right_columns[k]);
+        o.insert({col.column, col.type, d_.right_names[k]});
+    }
+    if (o.columns() == 0) o.setRowsWithoutColumns(b.rows());
+    return o;
+}
+
+void SwappedHashJoin::join(const Block& right, std::vector<Block>& out) const {
+    std::vector<Block> mirrored;
+    mirror_->join(right, mirrored);
+    for (auto& b : mirrored) {
+        Block o = restore(b);
+        if (d_.residual) {
+            PODArray<uint8_t> keep = filterMask(d_.residual, o, false);
+            auto mask = ColumnUInt8::create(keep.size());
+            if (!keep.empty()) std::memcpy(mask->getData().data(), keep.data(), keep.size());
+            o = filterBlock(o, std::move(mask));
+            if (o.rows() == 0) continue;
+        }
+        out.push_back(std::move(o));
+    }
+}
+
+bool SwappedHashJoin::hasNonJoined() const { return d_.kind == JoinKind::Left; }
+
+Block SwappedHashJoin::nonJoined() const { return restore(mirror_->nonJoined(right_header_)); }
 
 }  // namespace basalt

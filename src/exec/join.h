@@ -7,7 +7,9 @@
 // covered: ALL, ANY, SEMI, ANTI and ASOF (equi keys + one inequality, answered by binary search in
 // the key's rows sorted by the ASOF column). ON conditions other than key equalities are evaluated
 // over candidate pairs (the "residual"); a join without equalities pairs every row with every row
-// (CROSS JOIN, comma joins, ON t1.a < t2.b).
+// (CROSS JOIN, comma joins, ON t1.a < t2.b). A large right side is indexed by several threads
+// (hash-partitioned tables); SwappedHashJoin indexes the left side of an ALL join instead when the
+// right one is much larger.
 #pragma once
 #include <atomic>
 #include <memory>
@@ -62,7 +64,8 @@ bool joinHasNonJoinedRows(JoinKind kind, JoinStrictness strictness);
 
 class HashJoin {
 public:
-    HashJoin(JoinDescription d, const Block& right, const FunctionContext& fctx);
+    // `threads` > 1: a large right side is indexed by that many threads (partitioned hash tables).
+    HashJoin(JoinDescription d, const Block& right, const FunctionContext& fctx, size_t threads = 1);
     ~HashJoin();
 
     // Joins one left block; appends the result blocks (several when one left block has very many
@@ -99,6 +102,35 @@ private:
     std::unique_ptr<Index> index_;
     std::unique_ptr<std::atomic<uint8_t>[]> flags_;   // per right row: matched / used
     mutable std::atomic<size_t> paste_offset_{0};     // PASTE JOIN: right rows consumed
+};
+
+// An ALL join indexed on its left side instead (the right side being much larger): join() takes
+// blocks of the right side (the columns HashJoin's right block would have) and yields what
+// HashJoin::join would for the matching left rows — the left columns (typed `left_types`, USING
+// keys merged), then the right output columns — in the right side's row order. INNER (residual ON
+// conditions applied to the pairs), LEFT (no residual: the left rows nothing matched come from
+// nonJoined() after every join() call) and RIGHT (no residual, no USING: right rows nothing
+// matched come out of join() itself). Internally it is the mirrored join (right JOIN left, kinds
+// LEFT and RIGHT exchanged) with the columns put back in order.
+class SwappedHashJoin {
+public:
+    static bool supported(const JoinDescription& d);
+    SwappedHashJoin(const JoinDescription& d, const Block& left, const Block& right_header, const FunctionContext& fctx, size_t threads = 1);
+    ~SwappedHashJoin();
+    void join(const Block& right, std::vector<Block>& out) const;
+    // LEFT: the left rows no right row matched, with default / NULL right columns.
+    Block nonJoined() const;
+    bool hasNonJoined() const;
+    size_t leftRows() const { return mirror_->rightRows(); }
+
+private:
+    Block restore(const Block& mirrored) const;
+
+    JoinDescription d_;
+    FunctionContext fctx_;
+    size_t left_width_ = 0;
+    Block right_header_;
+    std::unique_ptr<HashJoin> mirror_;   // right JOIN left: keys and output columns swapped
 };
 
 }  // namespace basalt

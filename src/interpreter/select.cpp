@@ -12,6 +12,7 @@
 #include "interpreter/select.h"
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <exception>
@@ -20,6 +21,9 @@
 
 #include <re2/re2.h>
 
+#include "aggregates/aggregate_function.h"
+#include "cluster/distributed_query.h"
+#include "cluster/storage_distributed.h"
 #include "analyzer/analyzer.h"
 #include "columns/column_low_cardinality.h"
 #include "common/exception.h"
@@ -64,6 +68,7 @@ struct Source {
     std::set<std::string> qualifiers;
     std::map<std::string, std::vector<std::string>> qualified_star;   // joins: t.* -> t's columns
     std::string description;                  // EXPLAIN
+    std::vector<std::string> explain_lines;   // EXPLAIN: the plan of a FROM subquery
     // A table read under access control: its columns are checked once the query knows them.
     std::string checked_database, checked_table;
 };
@@ -156,12 +161,28 @@ struct JoinStep {
     std::vector<std::string> right_read;  // columns read from the right table
     std::shared_ptr<HashJoin> join;
     std::shared_ptr<GraceJoin> grace;     // set instead of `join` when the right side spilled
+    std::shared_ptr<SwappedHashJoin> swapped;   // first join only: the left side indexed, the right streamed
     Block header_in;                      // the layout entering this join (empty)
     size_t out_begin = 0, out_end = 0;    // the right table's columns in the joined scope
     Scope right_scope;                    // the right table's columns as read
     ExprNodePtr right_filter;             // WHERE conjuncts on the right table alone, applied while reading it
     ASTPtr right_filter_ast;              // the same for its storage (unqualified names)
     bool non_joined = false;              // emits unmatched right rows after the streams
+};
+
+// One output column of a subquery SELECT: its name and the expression computing it (null: unknown).
+struct SubqueryOutput {
+    std::string name;
+    ASTPtr expr;
+    bool from_star = false;   // a column of `*` (the expression is the identifier itself)
+};
+using SubqueryOutputs = std::vector<SubqueryOutput>;
+
+// What the outer query may push into one of its table expressions.
+struct PushdownTarget {
+    ASTs conjuncts;                   // outer WHERE conjuncts of pushable shape, as written
+    std::set<std::string> foreign;    // labels of the query's other table expressions
+    std::set<std::string> earlier;    // plain column names an earlier table of the join claims
 };
 
 class SelectExecutor {
@@ -173,16 +194,26 @@ public:
     void setSink(ResultSink* sink) { sink_ = sink; }
 
 private:
-    Source resolveSource(const ASTTableExpression* from);
+    Source resolveSource(const ASTTableExpression* from, const PushdownTarget* push = nullptr);
+    // Predicate pushdown (see "Predicate pushdown" below).
+    std::vector<PushdownTarget> planPushdown(const ASTSelectQuery& q);
+    ASTPtr pushIntoSubquery(const ASTPtr& query, const std::set<std::string>& qualifiers, const PushdownTarget* push);
+    std::optional<std::vector<std::string>> tableColumnNames(const ASTTableExpression* te, const ASTSelectQuery& owner, int depth);
+    std::optional<SubqueryOutputs> selectOutputs(const ASTSelectQuery& s, int depth);
+    std::optional<SubqueryOutputs> unionOutputs(const ASTPtr& query, int depth);
     void planJoins(const std::vector<std::shared_ptr<ASTTableJoin>>& joins, std::vector<JoinTable>& tables, std::vector<JoinStep>& steps,
                    std::set<std::string>& idents, std::vector<std::string>& read_columns, Scope& scope, Analyzer& analyzer);
-    void buildJoins(std::vector<JoinTable>& tables, std::vector<JoinStep>& steps);
+    void buildJoins(std::vector<JoinTable>& tables, std::vector<JoinStep>& steps, size_t first = 0);
+    bool swapFirstJoin(const std::vector<JoinTable>& tables, const std::vector<JoinStep>& steps, const SelectQueryInfo& left_info);
+    void buildSwappedJoin(std::vector<JoinTable>& tables, std::vector<JoinStep>& steps, const std::vector<std::string>& left_read,
+                          const SelectQueryInfo& left_info);
     Block runSubquery(const ASTPtr& query, size_t max_rows);
     Block evaluateRecursiveCte(Cte cte);
 
     QueryContext& ctx_;
     std::vector<Cte> ctes_;
     ResultSink* sink_ = nullptr;
+    bool explaining_ = false;   // EXPLAIN: FROM subqueries are explained, not run
 };
 
 QueryResult runUnion(const ASTPtr& query, QueryContext& ctx, const std::vector<Cte>& outer_ctes, bool header_only,
@@ -287,7 +318,7 @@ Block SelectExecutor::evaluateRecursiveCte(Cte cte) {   // by value: ctes_ chang
     }
 }
 
-Source SelectExecutor::resolveSource(const ASTTableExpression* from_table) {
+Source SelectExecutor::resolveSource(const ASTTableExpression* from_table, const PushdownTarget* push) {
     Source src;
     auto addStorageColumns = [&](const StoragePtr& s) {
         for (auto& c : s->metadata().columns) {
@@ -299,8 +330,24 @@ Source SelectExecutor::resolveSource(const ASTTableExpression* from_table) {
         for (auto& [name, type] : s->virtualColumns())
             if (!s->metadata().find(name)) src.columns.push_back({name, type});
     };
-    auto fromSubquery = [&](const ASTPtr& query) {
-        Block b = runSubquery(query, 0);
+    // `qualifiers`: the names the outer query may qualify this source's columns with (pushdown).
+    auto fromSubquery = [&](const ASTPtr& query, const std::set<std::string>& qualifiers, const PushdownTarget* pushed) {
+        ASTPtr rewritten = pushIntoSubquery(query, qualifiers, pushed);
+        Block b;
+        if (explaining_) {
+            // EXPLAIN shows the subquery's plan (and its index analysis) instead of running it.
+            if (ctx_.subquery_depth > 100) throw Exception(ErrorCodes::TOO_DEEP_RECURSION, "Too deep subqueries");
+            ++ctx_.subquery_depth;
+            try {
+                b = runUnion(rewritten, ctx_, ctes_, false, &src.explain_lines).header;
+            } catch (...) {
+                --ctx_.subquery_depth;
+                throw;
+            }
+            --ctx_.subquery_depth;
+        } else {
+            b = runSubquery(rewritten, 0);
+        }
         src.subquery_blocks = std::make_shared<std::vector<Block>>();
         if (b.rows()) src.subquery_blocks->push_back(b);
         for (auto& c : b.data()) {
@@ -317,7 +364,9 @@ Source SelectExecutor::resolveSource(const ASTTableExpression* from_table) {
     }
     auto& from = *from_table;
     if (from.subquery) {
-        fromSubquery(from.subquery->query);
+        std::set<std::string> quals;
+        if (!from.alias.empty()) quals.insert(from.alias);
+        fromSubquery(from.subquery->query, quals, push);
         if (!from.alias.empty()) src.qualifiers.insert(from.alias);
         src.description = "ReadFromSubquery";
         return src;
@@ -337,7 +386,9 @@ Source SelectExecutor::resolveSource(const ASTTableExpression* from_table) {
                 ctx_.query_parameters[pname->name()] = lit->value.is<std::string>() ? lit->value.get<std::string>() : lit->value.toSQL();
             }
             try {
-                fromSubquery(view->query());
+                std::set<std::string> quals{from.table_function->name};
+                if (!from.alias.empty()) quals.insert(from.alias);
+                fromSubquery(view->query(), quals, push);
             } catch (...) {
                 ctx_.query_parameters = std::move(saved);
                 throw;
@@ -377,7 +428,9 @@ Source SelectExecutor::resolveSource(const ASTTableExpression* from_table) {
             std::vector<Cte> saved = ctes_;
             ctes_.erase(std::next(it).base(), ctes_.end());
             try {
-                fromSubquery(it->query);
+                std::set<std::string> quals{from.table};
+                if (!from.alias.empty()) quals.insert(from.alias);
+                fromSubquery(it->query, quals, push);
             } catch (...) {
                 ctes_ = saved;
                 throw;
@@ -403,7 +456,8 @@ Source SelectExecutor::resolveSource(const ASTTableExpression* from_table) {
             ParsedStatement inner = parseStatement("SELECT * FROM " + backQuote(db) + "." + backQuote(from.table) + " WHERE " + condition->formatSQL(false));
             ctx_.table_overrides[key] = src.storage;
             try {
-                fromSubquery(inner.ast);
+                // Not pushed into: outer conditions must not see rows the policy hides.
+                fromSubquery(inner.ast, {}, nullptr);
             } catch (...) {
                 ctx_.table_overrides.erase(key);
                 throw;
@@ -420,7 +474,9 @@ Source SelectExecutor::resolveSource(const ASTTableExpression* from_table) {
         }
     }
     if (auto* view = dynamic_cast<const StorageView*>(src.storage.get())) {
-        fromSubquery(view->query());
+        std::set<std::string> quals{from.table, db + "." + from.table};
+        if (!from.alias.empty()) quals.insert(from.alias);
+        fromSubquery(view->query(), quals, push);
         src.storage = nullptr;
         src.qualifiers.insert(from.table);
         src.qualifiers.insert(db + "." + from.table);
@@ -633,6 +689,383 @@ std::string tableLabel(const ASTTableExpression& te, size_t index) {
     if (te.table_function) return te.table_function->name;
     return "_subquery" + std::to_string(index);
 }
+
+// ---- Predicate pushdown into FROM subqueries, views and CTEs
+//
+// Such a source is materialized before the outer query runs, so an outer WHERE conjunct that reads
+// only its columns is copied into its WHERE — the subquery's select-list expressions substituted
+// for the column names — where the subquery's own table read uses it for partition, primary-key and
+// PREWHERE pruning (and nested subqueries push it further the same way). The outer WHERE is kept
+// as written: pushing only ever has to be correct, never complete.
+
+// Functions whose value depends on the row's position, the block, or chance: evaluated elsewhere
+// they give other values (ClickHouse's non-deterministic functions; now()/today() are constant
+// within a query and stay pushable).
+bool positionOrRandomDependent(const std::string& name) {
+    static const char* const kPrefixes[] = {"rand", "generate", "rownumber", "blocknumber", "blocksize", "running", "neighbor",
+                                            "sleep", "throwif", "fuzzbits", "initializeaggregation", "uptime"};
+    std::string n = toLower(name);
+    for (const char* p : kPrefixes)
+        if (n.compare(0, std::strlen(p), p) == 0) return true;
+    return false;
+}
+
+// Whether an expression gives the same value for a row wherever it is evaluated: only literals,
+// parameters, identifiers and ordinary deterministic functions (no aggregate, window function,
+// arrayJoin, subquery — which would run twice —, * or COLUMNS). Lambdas only when allowed (the outer
+// conjunct's lambda parameters would otherwise look like column names).
+bool relocatableExpression(const ASTPtr& e, bool allow_lambda) {
+    if (!e) return false;
+    if (e->as<ASTLiteral>() || e->as<ASTIdentifier>() || e->as<ASTQueryParameter>()) return true;
+    auto* f = e->as<ASTFunction>();
+    if (!f || f->isWindowFunction() || f->parameters || f->distinct) return false;
+    if (f->name == "lambda" && !allow_lambda) return false;
+    if (f->name == "arrayJoin" || positionOrRandomDependent(f->name)) return false;
+    if (f->name != "lambda" && AggregateFunctionFactory::instance().isAggregateFunctionName(f->name)) return false;
+    for (auto& a : f->arguments)
+        if (!relocatableExpression(a, allow_lambda)) return false;
+    return true;
+}
+
+void forEachIdentifier(const ASTPtr& e, const std::function<void(const ASTIdentifier&)>& f) {
+    if (!e) return;
+    if (auto* id = e->as<ASTIdentifier>()) { f(*id); return; }
+    if (auto* fn = e->as<ASTFunction>())
+        for (auto& a : fn->arguments) forEachIdentifier(a, f);
+}
+
+// Every alias an expression defines (not inside subqueries).
+void collectAliasNames(const ASTPtr& e, std::set<std::string>& out) {
+    if (!e) return;
+    if (!e->alias.empty()) {
+        // `a AS a` renames nothing.
+        auto* id = e->as<ASTIdentifier>();
+        if (!(id && id->parts.size() == 1 && id->parts[0] == e->alias)) out.insert(e->alias);
+    }
+    if (auto* fn = e->as<ASTFunction>()) {
+        for (auto& a : fn->arguments) collectAliasNames(a, out);
+        if (fn->window) {
+            for (auto& p : fn->window->partition_by) collectAliasNames(p, out);
+            for (auto& o : fn->window->order_by) collectAliasNames(o->expr, out);
+        }
+    }
+}
+
+std::set<std::string> queryAliasNames(const ASTSelectQuery& s) {
+    std::set<std::string> out;
+    for (auto& e : s.with) collectAliasNames(e, out);
+    for (auto& e : s.select) collectAliasNames(e, out);
+    for (auto& e : s.array_join) collectAliasNames(e, out);
+    for (auto* e : {&s.prewhere, &s.where, &s.having, &s.qualify}) collectAliasNames(*e, out);
+    for (auto& e : s.group_by) collectAliasNames(e, out);
+    for (auto& o : s.order_by) collectAliasNames(o->expr, out);
+    for (auto& e : s.limit_by) collectAliasNames(e, out);
+    return out;
+}
+
+// A copy without any alias (a substituted expression must not define names in its new place).
+ASTPtr withoutAliases(const ASTPtr& e) {
+    ASTPtr c = e->clone();
+    std::function<void(ASTPtr&)> strip = [&](ASTPtr& a) {
+        a->alias.clear();
+        if (auto* f = a->as<ASTFunction>()) for (auto& x : f->arguments) strip(x);
+    };
+    strip(c);
+    return c;
+}
+
+// The SELECTs of a (possibly nested) UNION, in order.
+void unionBranches(const ASTPtr& query, std::vector<ASTSelectQuery*>& out) {
+    if (auto* s = query->as<ASTSelectQuery>()) { out.push_back(s); return; }
+    if (auto* u = query->as<ASTSelectWithUnion>())
+        for (auto& s : u->selects) unionBranches(s, out);
+}
+
+// The columns `*` stands for in a SELECT reading `te` (owner: that SELECT, for its own CTEs), or
+// nullopt when they cannot be known without running something.
+std::optional<std::vector<std::string>> SelectExecutor::tableColumnNames(const ASTTableExpression* te, const ASTSelectQuery& owner, int depth) {
+    if (!te || te->table_function || depth > 16) return std::nullopt;
+    auto namesOf = [&](const ASTPtr& query) -> std::optional<std::vector<std::string>> {
+        auto outputs = unionOutputs(query, depth + 1);
+        if (!outputs) return std::nullopt;
+        std::vector<std::string> names;
+        for (auto& o : *outputs) names.push_back(o.name);
+        return names;
+    };
+    if (te->subquery) return namesOf(te->subquery->query);
+    if (te->database.empty()) {
+        for (auto& w : owner.with)
+            if (auto* sq = w->as<ASTSubquery>(); sq && w->alias == te->table) {
+                if (owner.with_recursive) return std::nullopt;
+                return namesOf(sq->query);
+            }
+        for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it)
+            if (it->name == te->table) {
+                if (it->recursive || it->rows || !it->query) return std::nullopt;
+                return namesOf(it->query);
+            }
+    }
+    std::string db = te->database.empty() ? ctx_.current_database : te->database;
+    StoragePtr storage;
+    try {
+        if (auto it = ctx_.table_overrides.find(db + "." + te->table); it != ctx_.table_overrides.end()) storage = it->second;
+        else storage = ctx_.catalog->tryGetTable(db, te->table);
+        if (auto* mv = dynamic_cast<const StorageMaterializedView*>(storage.get())) storage = mv->target(ctx_);
+    } catch (const Exception&) {
+        return std::nullopt;
+    }
+    if (!storage) return std::nullopt;
+    if (auto* view = dynamic_cast<const StorageView*>(storage.get())) return namesOf(view->query());
+    std::vector<std::string> names;
+    for (auto& c : storage->metadata().columns)
+        if (c.default_kind.empty() || c.default_kind == "DEFAULT") names.push_back(c.name);
+    return names;
+}
+
+// The output columns of one SELECT as the executor names them (expandSelectList), with the
+// expression of each.
+std::optional<SubqueryOutputs> SelectExecutor::selectOutputs(const ASTSelectQuery& s, int depth) {
+    SubqueryOutputs out;
+    for (auto& item : s.select) {
+        if (auto* star = item->as<ASTAsterisk>()) {
+            if (!s.joins.empty()) return std::nullopt;
+            auto names = tableColumnNames(s.from.get(), s, depth);
+            if (!names) return std::nullopt;
+            const ColumnTransformers& tr = star->transformers;
+            std::unique_ptr<RE2> except_re;
+            if (!tr.except_regex.empty()) {
+                except_re = std::make_unique<RE2>(tr.except_regex, RE2::Quiet);
+                if (!except_re->ok()) return std::nullopt;
+            }
+            for (auto& ex : tr.except_names)
+                if (std::find(names->begin(), names->end(), ex) == names->end()) return std::nullopt;
+            for (auto& n : *names) {
+                if (std::find(tr.except_names.begin(), tr.except_names.end(), n) != tr.except_names.end()) continue;
+                if (except_re && RE2::PartialMatch(n, *except_re)) continue;
+                SubqueryOutput o{n, std::make_shared<ASTIdentifier>(std::vector<std::string>{n}), true};
+                // REPLACE: not pushed through (whether its alias is visible in WHERE is a fine point).
+                for (auto& [rn, rexpr] : tr.replace)
+                    if (rn == n) { o.expr = nullptr; o.from_star = false; }
+                out.push_back(std::move(o));
+            }
+            continue;
+        }
+        if (item->as<ASTColumnsMatcher>()) return std::nullopt;
+        out.push_back({item->alias.empty() ? item->getColumnName() : item->alias, item, false});
+    }
+    return out;
+}
+
+std::optional<SubqueryOutputs> SelectExecutor::unionOutputs(const ASTPtr& query, int depth) {
+    std::vector<ASTSelectQuery*> branches;
+    unionBranches(query, branches);
+    if (branches.empty() || depth > 16) return std::nullopt;
+    return selectOutputs(*branches[0], depth);
+}
+
+// Which outer WHERE conjuncts each table expression of `q` may receive: those of a relocatable
+// shape naming no alias of the query (an alias is not a column of the source), for a table whose
+// rows can be filtered before the joins without changing the result — the first table when no join
+// can make a dropped row matter (RIGHT / FULL / PASTE, and ANY INNER, where each key joins only the
+// first left row that reaches it); a joined table when its join is ALL INNER / RIGHT / CROSS and
+// no later join is of those kinds (pushRightFilters' rule).
+std::vector<PushdownTarget> SelectExecutor::planPushdown(const ASTSelectQuery& q) {
+    std::vector<PushdownTarget> targets(1 + q.joins.size());
+    if (!q.where || !q.from || !q.array_join.empty()) return targets;
+    std::set<std::string> aliases = queryAliasNames(q);
+    ASTs conjuncts, candidates;
+    splitConjuncts(q.where, conjuncts);
+    for (auto& c : conjuncts) {
+        if (!relocatableExpression(c, false)) continue;
+        bool any = false, aliased = false;
+        forEachIdentifier(c, [&](const ASTIdentifier& id) {
+            any = true;
+            aliased = aliased || aliases.count(id.name()) || aliases.count(id.parts[0]);
+        });
+        if (any && !aliased) candidates.push_back(c);
+    }
+    if (candidates.empty()) return targets;
+    auto strictnessOf = [&](const ASTTableJoin& j) {
+        if (j.join_kind == JoinKind::Cross) return JoinStrictness::All;
+        if (j.strictness != JoinStrictness::Unspecified) return j.strictness;
+        const std::string& def = ctx_.settings.join_default_strictness;
+        return def == "ANY" ? JoinStrictness::Any : def == "ASOF" ? JoinStrictness::Asof : def == "ALL" ? JoinStrictness::All : JoinStrictness::Unspecified;
+    };
+    // Each stream row's output depends on that row alone.
+    auto rowIndependent = [&](const ASTTableJoin& j) {
+        JoinKind k = j.join_kind;
+        JoinStrictness st = strictnessOf(j);
+        if (k == JoinKind::Right || k == JoinKind::Full || k == JoinKind::Paste || st == JoinStrictness::Unspecified) return false;
+        return !(k == JoinKind::Inner && st == JoinStrictness::Any);
+    };
+    size_t n = targets.size();
+    std::vector<std::set<std::string>> labels(n);
+    for (size_t t = 0; t < n; ++t) {
+        const ASTTableExpression& te = t == 0 ? *q.from : *q.joins[t - 1]->table;
+        for (const std::string* l : {&te.alias, &te.table, &te.database})
+            if (!l->empty()) labels[t].insert(*l);
+        if (te.table_function) labels[t].insert(te.table_function->name);
+    }
+    for (size_t t = 0; t < n; ++t) {
+        bool allowed = true;
+        if (t > 0) {
+            const ASTTableJoin& j = *q.joins[t - 1];
+            JoinKind k = j.join_kind;
+            allowed = strictnessOf(j) == JoinStrictness::All && (k == JoinKind::Inner || k == JoinKind::Right || k == JoinKind::Cross);
+        }
+        for (size_t j = t; j < q.joins.size() && allowed; ++j) allowed = rowIndependent(*q.joins[j]);
+        if (!allowed) continue;
+        targets[t].conjuncts = candidates;
+        for (size_t o = 0; o < n; ++o)
+            if (o != t) targets[t].foreign.insert(labels[o].begin(), labels[o].end());
+    }
+    return targets;
+}
+
+// `query` (a FROM subquery, view or CTE body) with the conjuncts of `push` that it can take added
+// to the WHERE of every UNION branch; `query` itself when none applies (it is never modified).
+ASTPtr SelectExecutor::pushIntoSubquery(const ASTPtr& query, const std::set<std::string>& qualifiers, const PushdownTarget* push) {
+    if (!push || push->conjuncts.empty() || !query) return query;
+    std::vector<ASTSelectQuery*> branches;
+    unionBranches(query, branches);
+    if (branches.empty()) return query;
+    std::vector<SubqueryOutputs> outs;
+    for (auto* b : branches) {
+        auto o = selectOutputs(*b, 0);
+        if (!o || (!outs.empty() && o->size() != outs[0].size())) return query;
+        outs.push_back(std::move(*o));
+    }
+    // Output names (the first branch's) to positions; a name given twice is not pushed through.
+    std::map<std::string, size_t> position;
+    std::set<std::string> duplicate;
+    for (size_t p = 0; p < outs[0].size(); ++p)
+        if (!position.emplace(outs[0][p].name, p).second) duplicate.insert(outs[0][p].name);
+    // Per branch: whether rows may be filtered before it at all, and which outputs are GROUP BY keys.
+    struct Branch {
+        bool open = true;
+        bool aggregating = false;
+        std::vector<bool> key;
+        std::set<std::string> aliases;
+    };
+    std::vector<Branch> info(branches.size());
+    for (size_t b = 0; b < branches.size(); ++b) {
+        const ASTSelectQuery& s = *branches[b];
+        Branch& bi = info[b];
+        // LIMIT / OFFSET / LIMIT BY pick rows by position, WITH FILL invents rows, window functions
+        // and ARRAY JOIN see the rows around a row; WITH TOTALS / ROLLUP / CUBE add rows of totals.
+        // HAVING drops groups after the pushed condition would have run on their rows (where it
+        // could fail, e.g. divide by a key the outer query never sees).
+        bi.open = !s.limit_length && !s.limit_offset && s.limit_by.empty() && !s.limit_by_length && s.array_join.empty() && s.windows.empty() &&
+                  !s.qualify && !s.with_totals && !s.with_rollup && !s.with_cube && !s.having;
+        // The pushed conditions follow the inner WHERE in one AND, which evaluates them only on the
+        // rows it keeps — unless short-circuit evaluation is off.
+        bool lazy_and = ctx_.settings.short_circuit_function_evaluation;
+        for (auto& [name, value] : s.settings) lazy_and = lazy_and && name != "short_circuit_function_evaluation";
+        if ((s.where || s.prewhere) && !lazy_and) bi.open = false;
+        for (auto& o : s.order_by) bi.open = bi.open && !o->with_fill;
+        // A function of the row's position in its block or stream (or of chance) anywhere in the
+        // output would see other rows once some are filtered first.
+        std::function<bool(const ASTPtr&)> rowContext = [&](const ASTPtr& e) {
+            auto* f = e ? e->as<ASTFunction>() : nullptr;
+            if (!f) return false;
+            if (f->name == "arrayJoin" || f->isWindowFunction() || positionOrRandomDependent(f->name)) return true;
+            for (auto& a : f->arguments)
+                if (rowContext(a)) return true;
+            return false;
+        };
+        for (auto& item : s.select) {
+            bi.open = bi.open && !rowContext(item);
+            bi.aggregating = bi.aggregating || containsAggregate(item);
+        }
+        bi.open = bi.open && !rowContext(s.having);
+        for (auto& o : s.order_by) bi.open = bi.open && !rowContext(o->expr);
+        for (auto& o : s.order_by) bi.aggregating = bi.aggregating || containsAggregate(o->expr);
+        bi.aggregating = bi.aggregating || !s.group_by.empty() || s.group_by_all || s.having;
+        bi.aliases = queryAliasNames(s);
+        bi.key.assign(outs[b].size(), false);
+        for (size_t p = 0; bi.aggregating && p < outs[b].size(); ++p) {
+            const SubqueryOutput& o = outs[b][p];
+            if (!o.expr) continue;
+            if (s.group_by_all) { bi.key[p] = !containsAggregate(o.expr); continue; }
+            std::string expr_name = withoutAliases(o.expr)->getColumnName();
+            for (auto& g : s.group_by) {
+                auto* lit = g->as<ASTLiteral>();
+                auto* id = g->as<ASTIdentifier>();
+                if ((lit && lit->value.is<uint64_t>() && lit->value.get<uint64_t>() == p + 1) || (id && id->parts.size() == 1 && id->parts[0] == o.name) ||
+                    withoutAliases(g)->getColumnName() == expr_name)
+                    bi.key[p] = !containsAggregate(o.expr);
+            }
+        }
+    }
+    // The output column an identifier of the outer query names, if it is one of this source's.
+    auto resolve = [&](const ASTIdentifier& id) -> std::optional<size_t> {
+        const auto& parts = id.parts;
+        std::string name;
+        for (size_t skip = 1; skip < parts.size() && name.empty(); ++skip) {
+            std::string qual;
+            for (size_t i = 0; i < skip; ++i) qual += (i ? "." : "") + parts[i];
+            if (!qualifiers.count(qual)) continue;
+            for (size_t i = skip; i < parts.size(); ++i) name += (i > skip ? "." : "") + parts[i];
+        }
+        if (name.empty()) {
+            if (parts.size() > 1 && push->foreign.count(parts[0])) return std::nullopt;
+            name = id.name();
+            if (push->earlier.count(name)) return std::nullopt;
+        }
+        if (duplicate.count(name)) return std::nullopt;
+        auto it = position.find(name);
+        if (it == position.end()) return std::nullopt;
+        return it->second;
+    };
+    std::vector<ASTs> added(branches.size());
+    for (auto& c : push->conjuncts) {
+        bool ok = true;
+        forEachIdentifier(c, [&](const ASTIdentifier& id) { ok = ok && resolve(id).has_value(); });
+        if (!ok) continue;
+        std::vector<ASTPtr> rewritten(branches.size());
+        for (size_t b = 0; b < branches.size() && ok; ++b) {
+            ok = info[b].open;
+            std::function<ASTPtr(const ASTPtr&)> substitute = [&](const ASTPtr& e) -> ASTPtr {
+                if (auto* id = e->as<ASTIdentifier>()) {
+                    size_t p = *resolve(*id);
+                    const SubqueryOutput& o = outs[b][p];
+                    if (!o.expr || (info[b].aggregating && !info[b].key[p]) || (o.from_star && info[b].aliases.count(o.name)) ||
+                        !relocatableExpression(withoutAliases(o.expr), true)) {
+                        ok = false;
+                        return e;
+                    }
+                    // An aliased output is named by its alias: the inner WHERE expands it as the
+                    // select list does (`k + 1 AS k` then reads the column once, not twice).
+                    if (o.from_star) return std::make_shared<ASTIdentifier>(std::vector<std::string>{o.name});
+                    if (!o.expr->alias.empty()) return std::make_shared<ASTIdentifier>(std::vector<std::string>{o.expr->alias});
+                    return withoutAliases(o.expr);
+                }
+                ASTPtr copy = e->clone();
+                copy->alias.clear();
+                if (auto* f = copy->as<ASTFunction>())
+                    for (auto& a : f->arguments) a = substitute(a);
+                return copy;
+            };
+            if (!ok) break;
+            rewritten[b] = substitute(c);
+            ok = ok && relocatableExpression(rewritten[b], true);
+        }
+        if (!ok) continue;
+        for (size_t b = 0; b < branches.size(); ++b) added[b].push_back(rewritten[b]);
+    }
+    if (added[0].empty()) return query;
+    ASTPtr copy = query->clone();
+    std::vector<ASTSelectQuery*> targets;
+    unionBranches(copy, targets);
+    for (size_t b = 0; b < targets.size(); ++b) {
+        ASTs all;
+        if (targets[b]->where) all.push_back(targets[b]->where);
+        all.insert(all.end(), added[b].begin(), added[b].end());
+        targets[b]->where = conjunction(all);
+    }
+    return copy;
+}
+
 
 // The WHERE conjuncts that name only columns of the first (streamed) table, with qualifiers
 // removed — handed to its storage for partition/primary-key pruning and PREWHERE. Only when no
@@ -1110,14 +1543,14 @@ void forEachSourceBlock(const Source& s, const std::vector<std::string>& cols, Q
 // Reads each join's right side. It is kept in memory and indexed (HashJoin) unless it outgrows
 // max_bytes_in_join (or a quarter of max_memory_usage) while join_algorithm allows spilling
 // (grace_hash, partial_merge, auto): then it is split into bucket files (GraceJoin).
-void SelectExecutor::buildJoins(std::vector<JoinTable>& tables, std::vector<JoinStep>& steps) {
+void SelectExecutor::buildJoins(std::vector<JoinTable>& tables, std::vector<JoinStep>& steps, size_t first) {
     const auto& st_settings = ctx_.settings;
     const std::string& algorithm = st_settings.join_algorithm;
     bool spill_allowed = algorithm.find("grace_hash") != std::string::npos || algorithm.find("partial_merge") != std::string::npos ||
                          algorithm.find("auto") != std::string::npos;
     size_t limit = st_settings.max_bytes_in_join;
     if (!limit && spill_allowed && st_settings.max_memory_usage) limit = st_settings.max_memory_usage / 4;
-    for (size_t k = 0; k < steps.size(); ++k) {
+    for (size_t k = first; k < steps.size(); ++k) {
         JoinStep& st = steps[k];
         const Source& right_source = tables[k + 1].source;
         Block header;
@@ -1170,13 +1603,124 @@ void SelectExecutor::buildJoins(std::vector<JoinTable>& tables, std::vector<Join
         else right = blocks.empty() ? header : concatBlocks(blocks, header);
         blocks.clear();
         MemoryTrackerScope mem(ctx_.memory.get());
-        st.join = std::make_shared<HashJoin>(st.desc, right, ctx_.functionContext());
+        st.join = std::make_shared<HashJoin>(st.desc, right, ctx_.functionContext(), ctx_.threads());
     }
+}
+
+// Later joins that drop unmatched left rows (INNER / RIGHT / SEMI LEFT) and whose keys read only
+// the first table's columns: they filter each block before the first join (the most selective join
+// of a star schema then works first; the row's own probe comes later as usual).
+std::vector<size_t> prefilterSteps(const std::vector<JoinStep>& join_steps) {
+    std::vector<size_t> prefilter_steps;
+    if (join_steps.empty()) return prefilter_steps;
+    size_t width0 = join_steps[0].header_in.columns();
+    for (size_t k = 1; k < join_steps.size(); ++k) {
+        const auto& d = join_steps[k].desc;
+        bool drops = (d.kind == JoinKind::Inner || d.kind == JoinKind::Right || (d.kind == JoinKind::Left && d.strictness == JoinStrictness::Semi)) &&
+                     d.strictness != JoinStrictness::Asof && d.strictness != JoinStrictness::Anti && !d.left_keys.empty() && join_steps[k].join;
+        for (auto& key : d.left_keys) {
+            std::vector<const ExprNode*> stack{key.get()};
+            while (!stack.empty() && drops) {
+                const ExprNode* x = stack.back();
+                stack.pop_back();
+                if (x->kind == ExprNode::Kind::Lambda || (x->kind == ExprNode::Kind::Input && x->input >= width0)) drops = false;
+                for (auto& a : x->args) stack.push_back(a.get());
+            }
+        }
+        // Earlier RIGHT / FULL joins add rows later; keep it simple and only prefilter INNER chains.
+        // (USING replaces a left column by the merged key, whose type the later keys were analyzed with.)
+        for (size_t j = 0; j < k && drops; ++j)
+            drops = (join_steps[j].desc.kind == JoinKind::Inner || join_steps[j].desc.kind == JoinKind::Left) && join_steps[j].desc.using_columns.empty();
+        if (drops) prefilter_steps.push_back(k);
+    }
+    return prefilter_steps;
+}
+
+// Rows a source will produce, as far as known before reading it: a materialized subquery's rows,
+// a MergeTree read's rows left by its index analysis, else the table's row count.
+std::optional<size_t> estimatedRows(const Source& s, const ASTPtr& filter, QueryContext& ctx) {
+    if (s.subquery_blocks) {
+        size_t n = 0;
+        for (auto& b : *s.subquery_blocks) n += b.rows();
+        return n;
+    }
+    if (!s.storage) return std::nullopt;
+    try {
+        if (auto* mt = dynamic_cast<const StorageMergeTree*>(s.storage.get()); mt && filter) return mt->analyzeRead(filter, ctx).rows_selected;
+        if (auto rows = s.storage->totalRows()) return size_t(*rows);
+    } catch (const Exception&) {
+        // No estimate: the read itself reports what is wrong.
+    }
+    return std::nullopt;
+}
+
+// Whether the first join should index the first table and stream its right side instead
+// (query_plan_join_swap_table: "auto" when the right side is estimated at least 4 times larger and
+// 64k rows or more, "1" always): ALL joins on keys — INNER, LEFT and RIGHT without other ON
+// conditions (SwappedHashJoin::supported) — whose output is the same rows in the same column
+// layout; not with a PASTE join (rows paired by position), spilling or join size limits (they name
+// the right side), FINAL or a Join-engine table.
+bool SelectExecutor::swapFirstJoin(const std::vector<JoinTable>& tables, const std::vector<JoinStep>& steps, const SelectQueryInfo& left_info) {
+    const std::string& mode = ctx_.settings.query_plan_join_swap_table;
+    if (steps.empty() || mode == "0") return false;
+    if (!SwappedHashJoin::supported(steps[0].desc)) return false;
+    for (auto& st : steps)
+        if (st.desc.kind == JoinKind::Paste) return false;
+    const auto& set = ctx_.settings;
+    bool spill_allowed = set.join_algorithm.find("grace_hash") != std::string::npos || set.join_algorithm.find("partial_merge") != std::string::npos ||
+                         set.join_algorithm.find("auto") != std::string::npos;
+    if (set.max_bytes_in_join || set.max_rows_in_join || (spill_allowed && set.max_memory_usage)) return false;
+    const Source& left = tables[0].source;
+    const Source& right = tables[1].source;
+    if (left_info.final || (!left.storage && !left.subquery_blocks) || (!right.storage && !right.subquery_blocks)) return false;
+    if (dynamic_cast<const StorageJoin*>(right.storage.get())) return false;
+    if (mode == "1") return true;
+    std::optional<size_t> l = estimatedRows(left, left_info.filter, ctx_), r = estimatedRows(right, steps[0].right_filter_ast, ctx_);
+    return l && r && *r >= (size_t(1) << 16) && *r >= 4 * *l;
+}
+
+// The swapped first join: the first table read whole (pruned by its WHERE conjuncts, rows without a
+// match in a later INNER join dropped) and indexed; the right side is then the streamed source.
+void SelectExecutor::buildSwappedJoin(std::vector<JoinTable>& tables, std::vector<JoinStep>& steps, const std::vector<std::string>& left_read,
+                                      const SelectQueryInfo& left_info) {
+    JoinStep& st = steps[0];
+    const Source& left_source = tables[0].source;
+    Block left_header, right_header;
+    for (auto& name : left_read)
+        for (auto& c : left_source.columns)
+            if (c.name == name) { left_header.insert({createColumn(c.type), c.type, name}); break; }
+    for (auto& name : st.right_read)
+        for (auto& c : tables[1].source.columns)
+            if (c.name == name) { right_header.insert({createColumn(c.type), c.type, name}); break; }
+    std::mutex mutex;
+    std::vector<Block> blocks;
+    size_t rows = 0;
+    forEachSourceBlock(left_source, left_read, ctx_, [&](Block b) {
+        std::lock_guard lock(mutex);
+        rows += b.rows();
+        blocks.push_back(std::move(b));
+    }, left_info.filter);
+    Block left;
+    if (left_read.empty()) left.setRowsWithoutColumns(rows);
+    else left = blocks.empty() ? left_header : concatBlocks(blocks, left_header);
+    blocks.clear();
+    MemoryTrackerScope mem(ctx_.memory.get());
+    // Left rows a later INNER join would drop anyway (also when they are not matched here: LEFT).
+    if (std::vector<size_t> pre = prefilterSteps(steps); !pre.empty() && left.rows()) {
+        auto mask = ColumnUInt8::create(left.rows());
+        std::memset(mask->getData().data(), 1, left.rows());
+        for (size_t k : pre) steps[k].join->keepMatching(left, mask->getData());
+        left = filterBlock(left, std::move(mask));
+    }
+    st.swapped = std::make_shared<SwappedHashJoin>(st.desc, left, right_header, ctx_.functionContext(), ctx_.threads());
+    // LEFT: the unmatched left rows come after the streams; RIGHT: unmatched right rows come inline.
+    st.non_joined = st.swapped->hasNonJoined();
 }
 
 QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::vector<std::string>* explain) {
     // Per-query settings from SETTINGS.
     for (auto& [k, v] : q.settings) ctx_.settings.set(k, v);
+    explaining_ = explain != nullptr;
     Analyzer analyzer(ctx_, [this](const ASTPtr& sq, size_t max_rows) { return runSubquery(sq, max_rows); });
 
     // WITH: CTE subqueries and expression aliases.
@@ -1194,7 +1738,9 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         if (!w->alias.empty()) aliases.add(w->alias, w);
     }
 
-    Source src = resolveSource(q.from.get());
+    // Outer WHERE conjuncts go into FROM subqueries, views and CTEs that can take them.
+    std::vector<PushdownTarget> push_targets = planPushdown(q);
+    Source src = resolveSource(q.from.get(), &push_targets[0]);
     // A Distributed table: the shards aggregate / sort, this server merges (cluster/distributed_query.h).
     if (auto dist = std::dynamic_pointer_cast<StorageDistributed>(src.storage); dist && !explain) {
         if (auto plan = planDistributedSelect(q, dist, ctx_)) {
@@ -1227,7 +1773,10 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             if (j->table->final && j->table->subquery)
                 throw Exception(ErrorCodes::UNSUPPORTED_METHOD, "Table expression modifiers FINAL are not supported for subquery " + j->table->subquery->query->formatSQL());
             if (j->table->final) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "FINAL is not supported for the right table of a JOIN");
-            join_tables.push_back({resolveSource(j->table.get()), {}, {}, {}, {}});
+            PushdownTarget& pt = push_targets[join_tables.size()];
+            for (auto& earlier : join_tables)
+                for (auto& c : earlier.source.columns) pt.earlier.insert(c.name);
+            join_tables.push_back({resolveSource(j->table.get(), &pt), {}, {}, {}, {}});
         }
         // NATURAL JOIN: USING the column names the right table shares with the tables before it.
         joins = q.joins;
@@ -1250,6 +1799,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         joined.subquery_blocks = src.subquery_blocks;
         joined.alias_columns = src.alias_columns;
         joined.description = src.description;
+        joined.explain_lines = src.explain_lines;
         joined.checked_database = src.checked_database;
         joined.checked_table = src.checked_table;
         // Labels: alias, else table name; a table name several unaliased tables share is database-qualified.
@@ -1595,14 +2145,33 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         if (aggregating) e.push_back("  Aggregating (keys: " + std::to_string(key_nodes.size()) + ", aggregates: " + std::to_string(aggregates.size()) + ")");
         if (filter) e.push_back("  Filter (WHERE)");
         e.push_back("  " + src.description);
+        for (auto& line : src.explain_lines) e.push_back("    " + line);
+        for (size_t k = 0; k < join_steps.size(); ++k) {
+            bool swapped = k == 0 && swapFirstJoin(join_tables, join_steps, query_info);
+            e.push_back("  Join (" + tableLabel(*joins[k]->table, k + 1) + (swapped ? ", left side indexed" : "") + ")");
+            e.push_back("    " + join_tables[k + 1].source.description);
+            for (auto& line : join_tables[k + 1].source.explain_lines) e.push_back("      " + line);
+        }
         // A bare count() is answered from part metadata (ClickHouse's trivial count): nothing to read.
         bool trivial_count = aggregating && key_nodes.empty() && aggregates.size() == 1 && aggregates[0].args.empty() &&
-                             aggregates[0].name == "count()" && !filter && array_joins.empty();
-        if (auto* mt = dynamic_cast<const StorageMergeTree*>(src.storage.get()); mt && ctx_.estimates && !trivial_count) {
-            MergeTreeReadStats st = mt->analyzeRead(query_info.filter, ctx_);
+                             aggregates[0].name == "count()" && !filter && array_joins.empty() && join_steps.empty();
+        // EXPLAIN ESTIMATE: one row per table, summed over its reads (as ClickHouse).
+        auto estimate = [&](const IStorage* storage, const ASTPtr& filter) {
+            auto* mt = dynamic_cast<const StorageMergeTree*>(storage);
+            if (!mt || !ctx_.estimates) return;
+            MergeTreeReadStats st = mt->analyzeRead(filter, ctx_);
             std::string db = mt->create_query ? mt->create_query->database : "", table = mt->create_query ? mt->create_query->table : "";
+            for (auto& est : *ctx_.estimates)
+                if (est.database == db && est.table == table) {
+                    est.parts += st.parts_selected;
+                    est.rows += st.rows_selected;
+                    est.marks += st.granules_selected;
+                    return;
+                }
             ctx_.estimates->push_back({db, table, st.parts_selected, st.rows_selected, st.granules_selected});
-        }
+        };
+        if (!trivial_count) estimate(src.storage.get(), query_info.filter);
+        for (size_t k = 0; k < join_steps.size(); ++k) estimate(join_tables[k + 1].source.storage.get(), join_steps[k].right_filter_ast);
         if (auto* mt = dynamic_cast<const StorageMergeTree*>(src.storage.get()); mt && ctx_.explain_indexes) {
             MergeTreeReadStats st = mt->analyzeRead(query_info.filter, ctx_);
             auto counts = [&](size_t parts, size_t granules) {
@@ -1631,7 +2200,9 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         return result;
     }
     if (header_only || empty_result) return result;
-    buildJoins(join_tables, join_steps);
+    const bool swap_first = swapFirstJoin(join_tables, join_steps, query_info);
+    buildJoins(join_tables, join_steps, swap_first ? 1 : 0);
+    if (swap_first) buildSwappedJoin(join_tables, join_steps, read_columns, query_info);
     bool any_non_joined = false;
     for (auto& st : join_steps) any_non_joined = any_non_joined || st.non_joined || st.grace;
 
@@ -1656,7 +2227,22 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         }
         return mt->readInOrder(cols, info, ctx_, order.size(), desc);
     };
-    if (src.subquery_blocks) {
+    if (swap_first) {
+        // The first join's right side is the streamed one.
+        const JoinStep& st = join_steps[0];
+        const Source& right = join_tables[1].source;
+        if (right.subquery_blocks) {
+            std::vector<size_t> positions;
+            for (auto& rc : st.right_read)
+                for (size_t i = 0; i < right.columns.size(); ++i)
+                    if (right.columns[i].name == rc) { positions.push_back(i); break; }
+            sources = splitBlocks(right.subquery_blocks, positions, threads, 0);
+        } else {
+            SelectQueryInfo right_info;
+            right_info.filter = st.right_filter_ast;
+            sources = right.storage->read(st.right_read, right_info, ctx_, threads);
+        }
+    } else if (src.subquery_blocks) {
         std::vector<size_t> positions;
         for (auto& rc : read_columns)
             for (size_t i = 0; i < src.columns.size(); ++i)
@@ -1858,32 +2444,9 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         out.blocks.push_back(std::move(ob));
         return !(stream_row_cap && out.rows >= stream_row_cap);
     };
-    // Later joins that drop unmatched left rows (INNER / RIGHT / SEMI LEFT) and whose keys read only
-    // the first table's columns filter each block before the first join (the most selective join
-    // of a star schema then works first; the row's own probe comes later as usual).
-    std::vector<size_t> prefilter_steps;
-    if (!join_steps.empty()) {
-        size_t width0 = join_steps[0].header_in.columns();
-        for (size_t k = 1; k < join_steps.size(); ++k) {
-            const auto& d = join_steps[k].desc;
-            bool drops = (d.kind == JoinKind::Inner || d.kind == JoinKind::Right || (d.kind == JoinKind::Left && d.strictness == JoinStrictness::Semi)) &&
-                         d.strictness != JoinStrictness::Asof && d.strictness != JoinStrictness::Anti && !d.left_keys.empty() && join_steps[k].join;
-            for (auto& key : d.left_keys) {
-                std::vector<const ExprNode*> stack{key.get()};
-                while (!stack.empty() && drops) {
-                    const ExprNode* x = stack.back();
-                    stack.pop_back();
-                    if (x->kind == ExprNode::Kind::Lambda || (x->kind == ExprNode::Kind::Input && x->input >= width0)) drops = false;
-                    for (auto& a : x->args) stack.push_back(a.get());
-                }
-            }
-            // Earlier RIGHT / FULL joins add rows later; keep it simple and only prefilter INNER chains.
-            // (USING replaces a left column by the merged key, whose type the later keys were analyzed with.)
-            for (size_t j = 0; j < k && drops; ++j)
-                drops = (join_steps[j].desc.kind == JoinKind::Inner || join_steps[j].desc.kind == JoinKind::Left) && join_steps[j].desc.using_columns.empty();
-            if (drops) prefilter_steps.push_back(k);
-        }
-    }
+    // Later joins that drop unmatched left rows filter each block before the first join (with the
+    // first join swapped, they filtered its indexed left side instead).
+    std::vector<size_t> prefilter_steps = swap_first ? std::vector<size_t>{} : prefilterSteps(join_steps);
     // Joins a block through join steps [step, end), then processes the results.
     std::function<bool(Block, size_t, size_t)> joinAndProcess = [&](Block b, size_t s, size_t step) -> bool {
         if (step == join_steps.size()) return processBlock(std::move(b), s);
@@ -1896,6 +2459,18 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         }
         if (join_steps[step].grace) {
             join_steps[step].grace->addLeft(b);   // joined bucket by bucket after the streams
+            return true;
+        }
+        if (const auto& swapped = join_steps[step].swapped) {
+            // `b` is a block of the right side: its own WHERE conjuncts first, then the probe.
+            if (join_steps[step].right_filter) {
+                b = filterBlock(b, evaluate(join_steps[step].right_filter, b));
+                if (b.rows() == 0) return true;
+            }
+            std::vector<Block> joined;
+            swapped->join(b, joined);
+            for (auto& jb : joined)
+                if (!joinAndProcess(std::move(jb), s, step + 1)) return false;
             return true;
         }
         std::vector<Block> joined;
@@ -1954,7 +2529,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
                 continue;
             }
             if (!join_steps[k].non_joined) continue;
-            Block nj = join_steps[k].join->nonJoined(join_steps[k].header_in);
+            Block nj = join_steps[k].swapped ? join_steps[k].swapped->nonJoined() : join_steps[k].join->nonJoined(join_steps[k].header_in);
             if (nj.rows()) joinAndProcess(std::move(nj), 0, k + 1);
         }
     }

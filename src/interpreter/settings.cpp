@@ -76,6 +76,7 @@ const Desc kSettings[] = {
     {"join_algorithm", "JoinAlgorithm", "Specifies which JOIN algorithm is used."},
     {"max_bytes_in_join", "UInt64", "The maximum size in bytes of the right-side data structure (typically a hash table) used when joining tables."},
     {"max_rows_in_join", "UInt64", "Limits the number of rows in the right-side data structure (typically a hash table) used when joining tables."},
+    {"query_plan_join_swap_table", "BoolAuto", "Determine which side of the join should be the build table (also called inner, the one inserted into the hash table for a hash join) in the query plan."},
     {"transform_null_in", "Bool", "If enabled, NULL values will be compared using the IN operator, the same as in other expressions."},
     {"max_recursive_cte_evaluation_depth", "UInt64", "Maximum limit on recursive CTE evaluation depth"},
     {"skip_unavailable_shards", "Bool", "If true, ClickHouse silently skips unavailable shards."},
@@ -170,6 +171,11 @@ void Settings::set(const std::string& name, const Field& v) {
         join_algorithm = s;
     } else if (name == "max_bytes_in_join") max_bytes_in_join = toUInt(name, v);
     else if (name == "max_rows_in_join") max_rows_in_join = toUInt(name, v);
+    else if (name == "query_plan_join_swap_table") {
+        std::string s = toLower(toStr(v));
+        if (s == "auto") query_plan_join_swap_table = "auto";
+        else query_plan_join_swap_table = toBool(name, v) ? "1" : "0";
+    }
     else if (name == "transform_null_in") transform_null_in = toBool(name, v);
     else if (name == "max_recursive_cte_evaluation_depth") max_recursive_cte_evaluation_depth = toUInt(name, v);
     else {
@@ -228,6 +234,7 @@ std::vector<Settings::Row> Settings::describe() const {
         if (n == "join_algorithm") return s.join_algorithm;
         if (n == "max_bytes_in_join") return std::to_string(s.max_bytes_in_join);
         if (n == "max_rows_in_join") return std::to_string(s.max_rows_in_join);
+        if (n == "query_plan_join_swap_table") return s.query_plan_join_swap_table;
         if (n == "transform_null_in") return s.transform_null_in ? "1" : "0";
         if (n == "max_recursive_cte_evaluation_depth") return std::to_string(s.max_recursive_cte_evaluation_depth);
         return "";

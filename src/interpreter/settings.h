@@ -44,6 +44,7 @@ struct Settings {
     std::string join_algorithm = "direct,parallel_hash,hash";   // grace_hash / partial_merge / auto: spill when the build side exceeds max_bytes_in_join
     uint64_t max_bytes_in_join = 0;             // build side limit (0 = none)
     uint64_t max_rows_in_join = 0;
+    std::string query_plan_join_swap_table = "auto";   // ALL joins: index the left side when the right is much larger ("auto"), always ("1"), never ("0")
     bool transform_null_in = false;             // NULL IN (..., NULL, ...) is 1 instead of NULL
     uint64_t max_recursive_cte_evaluation_depth = 1000;
     // Clusters (Distributed tables, remote(), ON CLUSTER).
