@@ -7,6 +7,7 @@
 
 #include "client/connection.h"
 #include "cluster/cluster.h"
+#include "cluster/ddl_worker.h"
 #include "common/exception.h"
 #include "interpreter/context.h"
 #include "storage/system_tables.h"
@@ -16,6 +17,8 @@ namespace basalt {
 Block executeOnCluster(const std::string& cluster_name, const std::string& query, QueryContext& ctx) {
     auto config = clusterConfig();
     const Cluster& cluster = findCluster(*config, cluster_name);
+    // With ZooKeeper: the durable DDL queue (hosts that are down run it when they return).
+    if (!config->zookeeper.empty()) return enqueueDistributedDDL(cluster_name, query, ctx);
     std::vector<ClusterReplica> hosts;
     std::set<std::string> seen;
     for (auto& s : cluster.shards)

@@ -2,10 +2,10 @@
 // every host of the cluster, and the initiator returns one status row per host, as ClickHouse's
 // distributed DDL does (host, port, status, error, num_hosts_remaining, num_hosts_active).
 //
-// Hosts are reached directly over the native protocol, in parallel, each within
-// distributed_ddl_task_timeout. Unlike ClickHouse's ZooKeeper task queue, a host that is down
-// when the statement runs does not get it later: its row reports the error and the statement
-// fails (the caller re-runs it, e.g. with IF NOT EXISTS).
+// With ZooKeeper configured the statement goes through the DDL queue (ddl_worker.h: hosts that are
+// down run it when they return). Without ZooKeeper, hosts are reached directly over the native
+// protocol, in parallel, each within distributed_ddl_task_timeout; a host that is down then does
+// not get it later: the statement fails (re-run it, e.g. with IF NOT EXISTS).
 #pragma once
 #include <string>
 

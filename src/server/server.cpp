@@ -22,6 +22,7 @@
 
 #include "common/exception.h"
 #include "common/sha256.h"
+#include "cluster/ddl_worker.h"
 #include "server/http_handler.h"
 #include "server/tcp_handler.h"
 
@@ -64,6 +65,7 @@ ServerContext::ServerContext(ServerConfig c) : config(std::move(c)) {
     // Before the catalog loads tables: Distributed and Replicated tables look their cluster up.
     setClusterConfig(std::make_shared<ClusterConfig>(config.cluster));
     catalog = openCatalog(config.path);
+    if (!config.cluster.zookeeper.empty()) ddl_worker = std::make_unique<DDLWorker>(*catalog);
 }
 
 ServerContext::~ServerContext() = default;

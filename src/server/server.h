@@ -14,6 +14,7 @@
 
 #include "interpreter/interpreter.h"
 #include "server/server_config.h"
+#include "cluster/ddl_worker.h"
 #include "storage/catalog.h"
 
 namespace Poco::Net { class Socket; }
@@ -54,6 +55,9 @@ public:
     const ServerConfig config;
     ServerLog log;
     std::unique_ptr<Catalog> catalog;
+    // Runs ON CLUSTER statements from the ZooKeeper queue (when ZooKeeper is configured); declared
+    // after the catalog so it stops first.
+    std::unique_ptr<DDLWorker> ddl_worker;
     std::atomic<bool> shutting_down{false};
 
     // Checks user and password (AUTHENTICATION_FAILED, 516, for both an unknown user and a wrong

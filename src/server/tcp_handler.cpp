@@ -132,8 +132,25 @@ private:
     void processQuery() {
         QueryState q;
         progress_sent_ = {};
-        Settings saved = session_->settings();
-        struct Restore { Session& s; Settings st; ~Restore() { s.settings() = st; } } restore{*session_, saved};
+        // The Query packet's settings hold for this query only; a SET statement persists in the
+        // session (as ClickHouse: the packet's settings go to the query context). So only the
+        // names the packet changed get their previous values back.
+        struct Restore {
+            Session& s;
+            Settings saved;
+            std::vector<std::string>*& current;
+            std::vector<std::string> names;
+            ~Restore() {
+                current = nullptr;
+                if (names.empty()) return;
+                for (auto& row : saved.describe())
+                    for (auto& n : names)
+                        if (row.name == n) {
+                            try { s.settings().set(n, Field(row.value)); } catch (...) {}
+                        }
+            }
+        } restore{*session_, session_->settings(), packet_settings_, {}};
+        packet_settings_ = &restore.names;
         try {
             readQuery(q);
             runQuery(q);
@@ -165,6 +182,7 @@ private:
         for (auto& [n, v] : packet.settings) {
             if (n == "network_compression_method") { network_zstd_ = toLower(v) == "zstd"; continue; }
             if (n == "readonly" && session_->settings().readonly && v == "0") throw Exception(ErrorCodes::READONLY, "Cannot modify 'readonly' setting in readonly mode");
+            if (packet_settings_) packet_settings_->push_back(n);
             session_->settings().set(n, Field(v));
         }
         // External tables (clickhouse-client --external, the drivers' external_tables, GLOBAL IN):
@@ -387,6 +405,7 @@ private:
     std::string address_, client_name_;
     uint64_t revision_ = 0;
     bool network_zstd_ = false;
+    std::vector<std::string>* packet_settings_ = nullptr;   // names the running query's packet set (processQuery)
     std::unique_ptr<Session> session_;
 };
 

@@ -111,6 +111,11 @@ def scenario(compression, table):
     check("no partial insert", c.execute(f"SELECT count() FROM {table}"), [(100000,)])
     # Per-query settings reach the server.
     check("setting", c.execute("SELECT value FROM system.settings WHERE name = 'max_block_size'", settings={"max_block_size": 4321}), [("4321",)])
+    # A query's packet settings hold for that query only; SET persists in the session.
+    c.execute("SELECT 1", settings={"max_execution_time": 77})
+    check("packet setting reverted", c.execute("SELECT value FROM system.settings WHERE name = 'max_execution_time'"), [("0",)])
+    c.execute("SET max_threads = 3")
+    check("SET persists", c.execute("SELECT value FROM system.settings WHERE name = 'max_threads'"), [("3",)])
     c.disconnect()
 
 

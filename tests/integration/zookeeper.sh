@@ -10,11 +10,6 @@
 set -uo pipefail
 bin="$1"
 unit="${2:-$(dirname "$bin")/unit_tests}"
-zk_server=/usr/share/zookeeper/bin/zkServer.sh
-if [ ! -x "$zk_server" ]; then
-  echo "SKIP: $zk_server not found (install the Debian package zookeeper: scripts/install-deps.sh)"
-  exit 0
-fi
 source "$(dirname "$0")/server_lib.sh"
 dir=$(mktemp -d)
 zk_pid=""
@@ -27,34 +22,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-zk_port=$(free_port)
-mkdir -p "$dir/zk-data"
-cat > "$dir/zoo.cfg" <<CFG
-tickTime=500
-dataDir=$dir/zk-data
-clientPort=$zk_port
-clientPortAddress=127.0.0.1
-admin.enableServer=false
-4lw.commands.whitelist=ruok
-CFG
-
-zk_ok() {
-  local reply
-  reply=$(timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$zk_port && printf ruok >&3 && cat <&3" 2>/dev/null)
-  [ "$reply" = imok ]
-}
-start_zk() {
-  ZOO_LOG_DIR="$dir" SERVER_JVMFLAGS="-Xmx256m" "$zk_server" start-foreground "$dir/zoo.cfg" >> "$dir/zk.log" 2>&1 &
-  zk_pid=$!
-  for _ in $(seq 1 120); do
-    zk_ok && return 0
-    kill -0 "$zk_pid" 2>/dev/null || { tail -20 "$dir/zk.log"; fail "ZooKeeper exited"; }
-    sleep 0.25
-  done
-  tail -20 "$dir/zk.log"
-  fail "ZooKeeper did not answer ruok on port $zk_port"
-}
-stop_zk() { kill -TERM "$zk_pid" 2>/dev/null; wait "$zk_pid" 2>/dev/null; zk_pid=""; }
+zk_dir="$dir"
+source "$(dirname "$0")/zk_lib.sh"
+zk_require
 
 start_zk
 echo "ZooKeeper on 127.0.0.1:$zk_port"
