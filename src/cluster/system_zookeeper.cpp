@@ -132,18 +132,7 @@ public:
             if (existing) throw;   // the session is alive: a real error
             full = fill(*getZooKeeper(), paths);
         }
-        Block b;
-        for (auto& c : columns) {
-            const auto* column = full.findByName(c);
-            if (!column) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column " + c + " in table system.zookeeper");
-            b.insert(*column);
-        }
-        if (columns.empty()) b.setRowsWithoutColumns(full.rows());
-        std::vector<Block> blocks;
-        if (b.rows()) blocks.push_back(std::move(b));
-        Sources r;
-        r.push_back(std::make_unique<BlocksSource>(std::move(blocks)));
-        return r;
+        return sourceOfGeneratedBlock(full, columns, "system.zookeeper");
     }
 
 private:

@@ -566,44 +566,63 @@ std::vector<std::pair<ASTPtr, std::string>> expandSelectList(const ASTSelectQuer
 // Replicates each row by the size of its arrays and appends the flattened elements. All joined
 // arrays must have equal sizes per row. LEFT ARRAY JOIN keeps rows with empty arrays (one row with
 // the element type's default).
+// ARRAY JOIN of `nodes` (evaluated over `in`), in `groups`: the arrays of one group (the items of
+// an ARRAY JOIN clause, group 0) are zipped and must have equal sizes; each further group (one per
+// distinct arrayJoin(...) call, in order) multiplies the rows again, as ClickHouse does. `left`
+// (LEFT ARRAY JOIN) keeps rows with empty arrays of group 0.
 Block applyArrayJoin(const Block& in, const std::vector<ExprNodePtr>& nodes, const std::vector<int>& replaces,
-                     const std::vector<std::string>& names, bool left) {
+                     const std::vector<std::string>& names, const std::vector<int>& groups, bool left) {
     std::vector<ColumnPtr> arrays = evaluateAll(nodes, in);
     for (auto& a : arrays) a = materialize(a);
+    Block out = in;
     size_t rows = in.rows();
-    const auto& first = static_cast<const ColumnArray&>(*arrays[0]);
-    for (size_t k = 1; k < arrays.size(); ++k) {
-        const auto& other = static_cast<const ColumnArray&>(*arrays[k]);
-        for (size_t i = 0; i < rows; ++i)
-            if (other.sizeAt(i) != first.sizeAt(i))
-                throw Exception(ErrorCodes::SIZES_OF_ARRAYS_DONT_MATCH, "Sizes of ARRAY-JOIN-ed arrays do not match");
-    }
-    Offsets offsets(rows);
-    size_t total = 0;
-    for (size_t i = 0; i < rows; ++i) {
-        size_t n = first.sizeAt(i);
-        total += (left && n == 0) ? 1 : n;
-        offsets[i] = total;
-    }
-    std::vector<ColumnPtr> elements;
-    for (auto& a : arrays) {
-        const auto& arr = static_cast<const ColumnArray&>(*a);
-        if (!left) { elements.push_back(arr.getDataPtr()); continue; }
-        auto e = arr.getData().cloneEmpty();
-        for (size_t i = 0; i < rows; ++i) {
-            if (arr.sizeAt(i) == 0) e->insertDefault();
-            else e->insertRangeFrom(arr.getData(), arr.offsetAt(i), arr.sizeAt(i));
+    std::vector<int> order = groups;
+    std::sort(order.begin(), order.end());
+    order.erase(std::unique(order.begin(), order.end()), order.end());
+    for (int g : order) {
+        bool left_group = left && g == 0;
+        std::vector<size_t> members;
+        for (size_t k = 0; k < nodes.size(); ++k)
+            if (groups[k] == g) members.push_back(k);
+        const auto& first = static_cast<const ColumnArray&>(*arrays[members[0]]);
+        for (size_t m = 1; m < members.size(); ++m) {
+            const auto& other = static_cast<const ColumnArray&>(*arrays[members[m]]);
+            for (size_t i = 0; i < rows; ++i)
+                if (other.sizeAt(i) != first.sizeAt(i))
+                    throw Exception(ErrorCodes::SIZES_OF_ARRAYS_DONT_MATCH, "Sizes of ARRAY-JOIN-ed arrays do not match");
         }
-        elements.push_back(e);
+        Offsets offsets(rows);
+        size_t total = 0;
+        for (size_t i = 0; i < rows; ++i) {
+            size_t n = first.sizeAt(i);
+            total += (left_group && n == 0) ? 1 : n;
+            offsets[i] = total;
+        }
+        Block next;
+        for (size_t c = 0; c < out.columns(); ++c) next.insert({out.at(c).column->replicate(offsets), out.at(c).type, out.at(c).name});
+        // Arrays of later groups travel with their rows.
+        for (size_t k = 0; k < nodes.size(); ++k)
+            if (groups[k] > g) arrays[k] = arrays[k]->replicate(offsets);
+        for (size_t k : members) {
+            const auto& arr = static_cast<const ColumnArray&>(*arrays[k]);
+            ColumnPtr elements = arr.getDataPtr();
+            if (left_group) {
+                auto e = arr.getData().cloneEmpty();
+                for (size_t i = 0; i < rows; ++i) {
+                    if (arr.sizeAt(i) == 0) e->insertDefault();
+                    else e->insertRangeFrom(arr.getData(), arr.offsetAt(i), arr.sizeAt(i));
+                }
+                elements = std::move(e);
+            }
+            ColumnWithTypeAndName col{elements, nodes[k]->type->nested[0], names[k]};
+            int pos = replaces[k] >= 0 ? replaces[k] : next.positionByName(names[k]);
+            if (pos >= 0) next.at(size_t(pos)) = col;
+            else next.insert(col);
+        }
+        if (next.columns() == 0) next.setRowsWithoutColumns(total);
+        out = std::move(next);
+        rows = total;
     }
-    Block out;
-    for (size_t c = 0; c < in.columns(); ++c) out.insert({in.at(c).column->replicate(offsets), in.at(c).type, in.at(c).name});
-    for (size_t k = 0; k < nodes.size(); ++k) {
-        ColumnWithTypeAndName col{elements[k], nodes[k]->type->nested[0], names[k]};
-        if (replaces[k] >= 0) out.at(size_t(replaces[k])) = col;
-        else out.insert(col);
-    }
-    if (out.columns() == 0) out.setRowsWithoutColumns(total);
     return out;
 }
 
@@ -1927,12 +1946,15 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     // ARRAY JOIN: explicit clause items plus arrayJoin(...) calls anywhere (ClickHouse treats the
     // function as an implicit ARRAY JOIN of its argument). Calls are replaced by an identifier
     // naming the joined column.
-    struct ArrayJoinItem { ASTPtr expr; std::string name; };
+    // `group`: 0 for the clause's items (zipped), 1, 2, ... for each distinct arrayJoin call
+    // (each multiplies the rows).
+    struct ArrayJoinItem { ASTPtr expr; std::string name; int group = 0; bool function = false; };
     std::vector<ArrayJoinItem> array_joins;
+    int array_join_calls = 0;
     for (auto& e : q.array_join) {
         ASTPtr ex = aliases.expand(e);
         std::string n = !e->alias.empty() ? e->alias : e->getColumnName();
-        array_joins.push_back({ex, n});
+        array_joins.push_back({ex, n, 0, false});
     }
     std::function<void(ASTPtr&)> rewriteArrayJoin = [&](ASTPtr& ast) {
         auto* fn = ast ? ast->as<ASTFunction>() : nullptr;
@@ -1943,7 +1965,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             std::string n = fn->getColumnName();
             bool known = false;
             for (auto& j : array_joins) known = known || j.name == n;
-            if (!known) array_joins.push_back({fn->arguments[0], n});
+            if (!known) array_joins.push_back({fn->arguments[0], n, ++array_join_calls, true});
             auto id = std::make_shared<ASTIdentifier>(std::vector<std::string>{n});
             id->alias = ast->alias;
             ast = id;
@@ -1981,14 +2003,19 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     // array, holding its elements; joining a column under its own name replaces it.
     std::vector<ExprNodePtr> array_join_nodes;
     std::vector<int> array_join_replaces;   // position in the read columns replaced, or -1
+    std::vector<int> array_join_groups;
     if (!array_joins.empty()) {
         Scope pre = source_scope;
         pre.clause = "ARRAY JOIN";
         for (auto& j : array_joins) {
             ExprNodePtr n = analyzer.analyze(j.expr, pre);
-            if (n->type->id != TypeId::Array)
+            if (n->type->id != TypeId::Array) {
+                if (j.function)
+                    throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Argument for function arrayJoin must be Array.");
                 throw Exception(ErrorCodes::TYPE_MISMATCH, "ARRAY JOIN requires an array argument, got " + n->type->name() + " in " + j.expr->formatSQL(false));
+            }
             array_join_nodes.push_back(n);
+            array_join_groups.push_back(j.group);
             int replaces = -1;
             for (size_t i = 0; i < source_scope.columns.size(); ++i)
                 if (source_scope.columns[i].name == j.name) replaces = int(i);
@@ -2395,7 +2422,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     auto processBlock = [&](Block b, size_t s) -> bool {
         StreamOutput& out = outputs[s];
         if (!array_join_nodes.empty()) {
-            b = applyArrayJoin(b, array_join_nodes, array_join_replaces, array_joins_names, q.left_array_join);
+            b = applyArrayJoin(b, array_join_nodes, array_join_replaces, array_joins_names, array_join_groups, q.left_array_join);
             if (b.rows() == 0) return true;
         }
         if (filter && !where_in_source) {

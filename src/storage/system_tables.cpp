@@ -19,12 +19,11 @@
 
 namespace basalt {
 
-Sources StorageGenerated::read(const std::vector<std::string>& columns, QueryContext& ctx, size_t) {
-    Block full = generate_(ctx);
+Sources sourceOfGeneratedBlock(const Block& full, const std::vector<std::string>& columns, const std::string& table) {
     Block b;
     for (auto& c : columns) {
         const auto* col = full.findByName(c);
-        if (!col) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column " + c + " in table");
+        if (!col) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column " + c + " in table" + (table.empty() ? "" : " " + table));
         b.insert(*col);
     }
     if (columns.empty()) b.setRowsWithoutColumns(full.rows());
@@ -33,6 +32,10 @@ Sources StorageGenerated::read(const std::vector<std::string>& columns, QueryCon
     Sources r;
     r.push_back(std::make_unique<BlocksSource>(std::move(blocks)));
     return r;
+}
+
+Sources StorageGenerated::read(const std::vector<std::string>& columns, QueryContext& ctx, size_t) {
+    return sourceOfGeneratedBlock(generate_(ctx), columns, "");
 }
 
 RowBuilder::RowBuilder(const std::vector<ColumnDescription>& c) : cols(c) {

@@ -25,6 +25,10 @@ private:
     Generator generate_;
 };
 
+// The one source of a generated table: `full`'s columns in the order asked (NO_SUCH_COLUMN_IN_TABLE,
+// 16, for a missing one; none asked: only the row count).
+Sources sourceOfGeneratedBlock(const Block& full, const std::vector<std::string>& columns, const std::string& table);
+
 void registerSystemTables(Catalog& catalog);
 // system.parts, system.parts_columns, system.detached_parts (storage/mergetree/system_parts.cpp).
 void registerMergeTreeSystemTables(Catalog& catalog);

@@ -33,23 +33,6 @@ remote_servers:
 zookeeper: { node: [ { host: 127.0.0.1, port: $zk_port } ], session_timeout_ms: 6000 }
 YAML
 done
-start_node() {
-  local i=$1
-  "$bin" server --config "$root/n$i/config.yaml" > "$root/n$i/stdout" 2>&1 &
-  pids[$i]=$!
-  for _ in $(seq 1 150); do
-    curl -sf "http://127.0.0.1:${http[$i]}/ping" > /dev/null 2>&1 && return 0
-    kill -0 "${pids[$i]}" 2>/dev/null || { cat "$root/n$i/stdout"; fail "node $i exited"; }
-    sleep 0.1
-  done
-  fail "node $i did not start"
-}
-q() { local i=$1; shift; "$bin" client --port "${tcp[$i]}" -q "$*"; }
-expect_error() {
-  local out; out=$(q "$1" "$2" 2>&1) && fail "expected error $3 from: $2 (got: $out)"
-  echo "$out" | grep -q "Code: $3\." || fail "expected code $3 from: $2, got: $out"
-}
-eq() { [ "$1" = "$2" ] || fail "$3: '$1' != '$2'"; }
 start_node 1; start_node 2
 
 out=$(q 1 "CREATE TABLE t ON CLUSTER c2 (x UInt8) ENGINE = Memory") || fail "CREATE ON CLUSTER"

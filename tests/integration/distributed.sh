@@ -40,26 +40,6 @@ macros: { shard: "0$(( (i + 1) / 2 ))", replica: "r$i" }
 YAML
 }
 
-start_node() {
-  local i=$1
-  "$bin" server --config "$root/n$i/config.yaml" > "$root/n$i/stdout" 2>&1 &
-  pids[$i]=$!
-  for _ in $(seq 1 150); do
-    curl -sf "http://127.0.0.1:${http[$i]}/ping" > /dev/null 2>&1 && return 0
-    kill -0 "${pids[$i]}" 2>/dev/null || { cat "$root/n$i/stdout"; fail "node $i exited"; }
-    sleep 0.1
-  done
-  fail "node $i did not start"
-}
-kill_node() { kill -9 "${pids[$1]}" 2>/dev/null; wait "${pids[$1]}" 2>/dev/null; pids[$1]=""; }
-
-q() { local i=$1; shift; "$bin" client --port "${tcp[$i]}" -q "$*"; }
-# Expects statement $2 on node $1 to fail with code $3.
-expect_error() {
-  local out; out=$(q "$1" "$2" 2>&1) && fail "expected error $3 from: $2 (got: $out)"
-  echo "$out" | grep -q "Code: $3\." || fail "expected code $3 from: $2, got: $out"
-}
-eq() { [ "$1" = "$2" ] || fail "$3: '$1' != '$2'"; }
 
 for i in 1 2 3 4; do write_node_config $i; start_node $i; done
 

@@ -48,3 +48,26 @@ stop_server() {
   local rc=$?
   [ "$rc" = 0 ] || fail "server exited with $rc after SIGTERM"
 }
+
+# ---- several servers (cluster tests): node i has config $root/n$i/config.yaml, ports ${tcp[i]},
+# ${http[i]}; its pid goes to ${pids[i]}. The caller declares `declare -a tcp http pids` and $root.
+start_node() {
+  local i=$1
+  "$bin" server --config "$root/n$i/config.yaml" > "$root/n$i/stdout" 2>&1 &
+  pids[$i]=$!
+  for _ in $(seq 1 150); do
+    curl -sf "http://127.0.0.1:${http[$i]}/ping" > /dev/null 2>&1 && return 0
+    kill -0 "${pids[$i]}" 2>/dev/null || { cat "$root/n$i/stdout"; fail "node $i exited"; }
+    sleep 0.1
+  done
+  fail "node $i did not start"
+}
+kill_node() { kill -9 "${pids[$1]}" 2>/dev/null; wait "${pids[$1]}" 2>/dev/null; pids[$1]=""; }
+# q I SQL: runs SQL (';'-separated statements, one session) on node I through `basalt client`.
+q() { local i=$1; shift; "$bin" client --port "${tcp[$i]}" -q "$*"; }
+# expect_error I SQL CODE: SQL on node I must fail with CODE.
+expect_error() {
+  local out; out=$(q "$1" "$2" 2>&1) && fail "expected error $3 from: $2 (got: $out)"
+  echo "$out" | grep -q "Code: $3\." || fail "expected code $3 from: $2, got: $out"
+}
+eq() { [ "$1" = "$2" ] || fail "$3: '$1' != '$2'"; }
