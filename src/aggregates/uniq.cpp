@@ -26,6 +26,7 @@
 
 #include <xxhash.h>
 
+#include "common/crc32c.h"
 #include "aggregates/aggregate_helpers.h"
 #include "common/hash_table.h"
 #include "common/int_hash.h"
@@ -40,23 +41,9 @@ using namespace agg;
 // 64-bit -> 32-bit integer hash (Thomas Wang's), used by uniqHLL12's registers.
 inline uint32_t intHash32(uint64_t key) { return wangHash64To32(key); }
 
-// CRC-32C (Castagnoli) of the 8 little-endian bytes of x starting from 0xFFFFFFFF with no final
-// inversion: the value of the SSE4.2 crc32 instruction that ClickHouse uses to "jitter" uniq's
-// estimate. Table-driven so it runs on any CPU.
-uint32_t crc32c64(uint64_t x) {
-    static const auto table = [] {
-        std::array<uint32_t, 256> t{};
-        for (uint32_t i = 0; i < 256; ++i) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
-            t[i] = c;
-        }
-        return t;
-    }();
-    uint32_t crc = 0xFFFFFFFFu;
-    for (int i = 0; i < 8; ++i) crc = table[(crc ^ uint8_t(x >> (8 * i))) & 0xFF] ^ (crc >> 8);
-    return crc;
-}
+// CRC-32C of x's 8 little-endian bytes from 0xFFFFFFFF, no final inversion: the SSE4.2 crc32
+// instruction's value that ClickHouse uses to "jitter" uniq's estimate.
+inline uint32_t crc32c64(uint64_t x) { return crc32cWord(0xFFFFFFFFu, x); }
 
 template <typename T> inline uint64_t numberKey(T v) {
     if constexpr (std::is_same_v<T, double>) { uint64_t u; std::memcpy(&u, &v, 8); return u; }

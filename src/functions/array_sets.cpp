@@ -13,6 +13,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "common/crc32c.h"
 #include "common/city_hash.h"
 #include "common/exception.h"
 #include "common/hash_table.h"
@@ -28,21 +29,6 @@ const ColumnArray& arrayOf(const ColumnPtr& c) { return static_cast<const Column
 
 // ---- ClickHouse hash-table iteration order ----
 
-// CRC-32C of 8 little-endian bytes continuing from `crc`, without final inversion: the SSE4.2
-// crc32 instruction ClickHouse hashes strings with. Table-driven so it runs on any CPU.
-uint32_t crc32cWord(uint32_t crc, uint64_t word) {
-    static const auto table = [] {
-        std::array<uint32_t, 256> t{};
-        for (uint32_t i = 0; i < 256; ++i) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
-            t[i] = c;
-        }
-        return t;
-    }();
-    for (int i = 0; i < 8; ++i) crc = table[(crc ^ uint8_t(word >> (8 * i))) & 0xFF] ^ (crc >> 8);
-    return crc;
-}
 
 uint64_t load64(const char* p) { uint64_t v; std::memcpy(&v, p, 8); return v; }
 uint32_t load32(const char* p) { uint32_t v; std::memcpy(&v, p, 4); return v; }
