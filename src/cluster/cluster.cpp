@@ -220,7 +220,8 @@ Cluster parseRemoteAddresses(const std::string& pattern, uint16_t default_port, 
     return c;
 }
 
-std::unique_ptr<NativeConnection> connectToReplica(const ClusterReplica& replica, const Settings& settings, const std::string& database) {
+std::unique_ptr<NativeConnection> connectToReplica(const ClusterReplica& replica, const Settings& settings, const std::string& database,
+                                                   double receive_timeout_seconds) {
     NativeConnection::Options o;
     o.host = replica.host;
     o.port = replica.port;
@@ -230,7 +231,7 @@ std::unique_ptr<NativeConnection> connectToReplica(const ClusterReplica& replica
     o.client_name = "basalt server";
     o.compression = true;
     o.connect_timeout_seconds = std::max<double>(0.001, double(settings.connect_timeout_with_failover_ms) / 1000.0);
-    o.receive_timeout_seconds = 300;
+    o.receive_timeout_seconds = receive_timeout_seconds;
     o.send_timeout_seconds = 300;
     return std::make_unique<NativeConnection>(o);
 }

@@ -77,7 +77,9 @@ Cluster parseRemoteAddresses(const std::string& pattern, uint16_t default_port, 
 // with fewer recent errors first), each tried up to connections_with_failover_max_tries times with
 // connect_timeout_with_failover_ms. ALL_CONNECTION_TRIES_FAILED (279) with every attempt's error.
 std::unique_ptr<NativeConnection> connectToShard(const ClusterShard& shard, const Settings& settings, const std::string& database = "");
-// Connects to a given replica (INSERT without internal replication writes to every replica).
-std::unique_ptr<NativeConnection> connectToReplica(const ClusterReplica& replica, const Settings& settings, const std::string& database = "");
+// Connects to a given replica (INSERT without internal replication writes to every replica);
+// reads wait at most `receive_timeout_seconds` (0: no limit).
+std::unique_ptr<NativeConnection> connectToReplica(const ClusterReplica& replica, const Settings& settings, const std::string& database = "",
+                                                   double receive_timeout_seconds = 300);
 
 }  // namespace basalt

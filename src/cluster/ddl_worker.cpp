@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cluster/cluster.h"
+#include "cluster/distributed_ddl.h"
 #include "cluster/zookeeper.h"
 #include "common/exception.h"
 #include "common/string_utils.h"
@@ -93,10 +94,7 @@ Block enqueueDistributedDDL(const std::string& cluster_name, const std::string& 
     zk->createIfNotExists(path + "/active");
 
     // Wait for every host, collecting their outcomes in the order they finish.
-    std::vector<ColumnDescription> cols{col("host", TypeId::String), col("port", TypeId::UInt16), col("status", TypeId::Int64),
-                                        col("error", TypeId::String), col("num_hosts_remaining", TypeId::UInt64),
-                                        col("num_hosts_active", TypeId::UInt64)};
-    RowBuilder rb(cols);
+    RowBuilder rb(ddlStatusColumns());
     std::set<std::string> done;
     int first_code = 0;
     std::string first_error;

@@ -14,6 +14,11 @@
 
 namespace basalt {
 
+std::vector<ColumnDescription> ddlStatusColumns() {
+    return {col("host", TypeId::String), col("port", TypeId::UInt16), col("status", TypeId::Int64), col("error", TypeId::String),
+            col("num_hosts_remaining", TypeId::UInt64), col("num_hosts_active", TypeId::UInt64)};
+}
+
 Block executeOnCluster(const std::string& cluster_name, const std::string& query, QueryContext& ctx) {
     auto config = clusterConfig();
     const Cluster& cluster = findCluster(*config, cluster_name);
@@ -33,16 +38,7 @@ Block executeOnCluster(const std::string& cluster_name, const std::string& query
     for (size_t i = 0; i < hosts.size(); ++i)
         threads.emplace_back([&, i] {
             try {
-                NativeConnection::Options o;
-                o.host = hosts[i].host;
-                o.port = hosts[i].port;
-                o.user = hosts[i].user;
-                o.password = hosts[i].password;
-                o.database = ctx.current_database;
-                o.client_name = "basalt server (ON CLUSTER)";
-                o.connect_timeout_seconds = std::max(0.001, double(settings.connect_timeout_with_failover_ms) / 1000.0);
-                o.receive_timeout_seconds = timeout;   // 0: no limit
-                NativeConnection(o).execute(query);
+connectToReplica(hosts[i], settings, ctx.current_database, timeout)->execute(query);   // timeout 0: no limit
             } catch (const Exception& e) {
                 outcomes[i] = {e.code(), e.what()};
             } catch (const std::exception& e) {
@@ -55,10 +51,7 @@ Block executeOnCluster(const std::string& cluster_name, const std::string& query
         if (outcomes[i].code)
             throw Exception(outcomes[i].code, "There was an error on [" + hosts[i].address() + "]: Code: " + std::to_string(outcomes[i].code) +
                                                   ". DB::Exception: " + outcomes[i].error);
-    std::vector<ColumnDescription> cols{col("host", TypeId::String), col("port", TypeId::UInt16), col("status", TypeId::Int64),
-                                        col("error", TypeId::String), col("num_hosts_remaining", TypeId::UInt64),
-                                        col("num_hosts_active", TypeId::UInt64)};
-    RowBuilder rb(cols);
+    RowBuilder rb(ddlStatusColumns());
     for (size_t i = 0; i < hosts.size(); ++i)
         rb.add({hosts[i].host, uint64_t(hosts[i].port), int64_t(0), "", uint64_t(hosts.size() - i - 1), uint64_t(0)});
     return rb.build();

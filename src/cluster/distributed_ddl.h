@@ -9,7 +9,10 @@
 #pragma once
 #include <string>
 
+#include <vector>
+
 #include "columns/block.h"
+#include "storage/storage.h"
 
 namespace basalt {
 
@@ -17,6 +20,9 @@ struct QueryContext;
 
 // Throws the first host's error (its code, "There was an error on [host:port]: ...") when any
 // host failed; otherwise the status rows.
+// The status rows' columns: host, port, status, error, num_hosts_remaining, num_hosts_active.
+std::vector<ColumnDescription> ddlStatusColumns();
+
 Block executeOnCluster(const std::string& cluster_name, const std::string& query, QueryContext& ctx);
 
 }  // namespace basalt
