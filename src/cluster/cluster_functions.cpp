@@ -17,6 +17,7 @@ namespace basalt {
 
 std::string generateUUIDv4();   // interpreter.cpp
 void registerZooKeeperSystemTable(Catalog& catalog);   // system_zookeeper.cpp
+void registerReplicationSystemTables(Catalog& catalog);   // replication/system_replicas.cpp
 
 namespace {
 
@@ -182,6 +183,7 @@ void registerClusterSystemTables(Catalog& catalog) {
         return rb.build();
     }));
     registerZooKeeperSystemTable(catalog);
+    registerReplicationSystemTables(catalog);
 }
 
 }  // namespace basalt

@@ -23,6 +23,7 @@
 #include "common/periodic.h"
 #include "common/string_utils.h"
 #include "exec/block_ops.h"
+#include "replication/replicated_merge_tree.h"
 #include "functions/cast.h"
 #include "sql/parser.h"
 #include "dictionaries/dictionary.h"
@@ -344,6 +345,13 @@ std::string persistentDataDir(ASTCreateQuery& q, QueryContext& ctx) {
     return ctx.catalog->tableDataDir(q.uuid);
 }
 
+namespace {
+bool isMergeTreeFamily(const std::string& engine) {
+    return engine == "MergeTree" || engine == "ReplacingMergeTree" || engine == "SummingMergeTree" || engine == "AggregatingMergeTree" ||
+           engine == "CollapsingMergeTree" || engine == "VersionedCollapsingMergeTree";
+}
+}  // namespace
+
 std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreateQuery>& q, QueryContext& ctx) {
     if (q->what == ASTCreateQuery::What::View || q->what == ASTCreateQuery::What::MaterializedView) return createViewStorage(q, ctx);
     if (q->what == ASTCreateQuery::What::Dictionary) return createDictionaryStorage(q, ctx);
@@ -352,11 +360,13 @@ std::shared_ptr<IStorage> createStorageFromQuery(const std::shared_ptr<ASTCreate
     std::string engine = q->engine ? q->engine->name : "Memory";
     StoragePtr s;
     if (engine == "Memory") s = std::make_shared<StorageMemory>(md);
-    else if (engine == "MergeTree" || engine == "ReplacingMergeTree" || engine == "SummingMergeTree" || engine == "AggregatingMergeTree" ||
-             engine == "CollapsingMergeTree" || engine == "VersionedCollapsingMergeTree") {
+    else if (isMergeTreeFamily(engine) || (engine.rfind("Replicated", 0) == 0 && isMergeTreeFamily(engine.substr(10)))) {
+        bool uuid_given = !q->uuid.empty();
         if (q->uuid.empty()) q->uuid = generateUUIDv4();
         if (!ctx.catalog) throw Exception(ErrorCodes::LOGICAL_ERROR, "MergeTree table without a catalog");
         auto mt = std::make_shared<StorageMergeTree>(md, q, ctx.catalog->tableDataDir(q->uuid), ctx);
+        if (mt->isReplicatedEngine())
+            mt->setReplication(makeReplicatedMergeTree(*mt, q->database.empty() ? ctx.current_database : q->database, q->table, q->uuid, uuid_given));
         mt->startup();
         s = mt;
     } else if (engine == "Null") {
@@ -915,6 +925,24 @@ StatementOutput Session::dispatch(const ASTPtr& ast, QueryContext& ctx, const Qu
             return {};
         }
         if (q->action == "FLUSH LOGS") return {};   // system.query_log is written synchronously
+        if (q->action == "SYNC REPLICA" || q->action == "RESTART REPLICA" || q->action == "RESTART REPLICAS") {
+            auto replicated = [&](const StoragePtr& s) -> ReplicatedMergeTree* {
+                auto* mt = dynamic_cast<StorageMergeTree*>(s.get());
+                return mt ? dynamic_cast<ReplicatedMergeTree*>(mt->replication()) : nullptr;
+            };
+            if (q->action == "RESTART REPLICAS") {
+                for (auto& d : catalog_.databases())
+                    for (auto& [n, s] : catalog_.tables(d))
+                        if (auto* r = replicated(s)) r->restartReplica();
+                return {};
+            }
+            std::string db = q->database.empty() ? ctx.current_database : q->database;
+            auto* r = replicated(catalog_.getTable(db, q->table));
+            if (!r) throw Exception(ErrorCodes::BAD_ARGUMENTS, "Table " + db + "." + q->table + " is not replicated");
+            if (q->action == "SYNC REPLICA") r->syncReplica(ctx);
+            else r->restartReplica();
+            return {};
+        }
         if (q->action == "FLUSH DISTRIBUTED" || q->action == "STOP DISTRIBUTED SENDS" || q->action == "START DISTRIBUTED SENDS") {
             auto apply = [&](const StoragePtr& s, const std::string& name) {
                 auto* d = dynamic_cast<StorageDistributed*>(s.get());

@@ -64,6 +64,8 @@ const Desc kSettings[] = {
     {"mutations_sync", "UInt64", "Wait for mutations: 0 - asynchronously, 1 - on this replica, 2 - on all replicas."},
     {"optimize_throw_if_noop", "Bool", "Throw an exception if OPTIMIZE did not perform a merge."},
     {"insert_deduplicate", "Bool", "Deduplicate blocks inserted into replicated tables."},
+    {"insert_deduplication_token", "String", "If not empty, used instead of the data hash to deduplicate inserted blocks."},
+    {"replication_alter_partitions_sync", "UInt64", "Wait for OPTIMIZE/TRUNCATE/ALTER on replicated tables: 0 - do not wait, 1 - this replica, 2 - all replicas."},
     {"use_skip_indexes", "Bool", "Use data skipping indexes during query execution."},
     {"force_data_skipping_indices", "String", "Comma separated list of data skipping indices that must be used, otherwise an exception is thrown."},
     {"optimize_move_to_prewhere", "Bool", "Allows PREWHERE optimization in SELECT queries from MergeTree."},
@@ -84,6 +86,7 @@ const Desc kSettings[] = {
     {"load_balancing", "LoadBalancing", "Which replicas (among healthy replicas) to preferably send a query to (on the first attempt) for distributed processing."},
     {"distributed_foreground_insert", "Bool", "Enables or disables synchronous data insertion into a Distributed table."},
     {"connect_timeout_with_failover_ms", "Milliseconds", "Connection timeout for selecting first healthy replica."},
+    {"receive_timeout", "Seconds", "Timeout for receiving data from network, in seconds. If no bytes were received in this interval, the exception is thrown."},
     {"connections_with_failover_max_tries", "UInt64", "The maximum number of attempts to connect to replicas."},
     {"distributed_ddl_task_timeout", "Int64", "Timeout for DDL query responses from all hosts in the cluster."},
     {"insert_quorum", "UInt64Auto", "For INSERT queries in the replicated table, wait writing for the specified number of replicas and linearize the addition of the data."},
@@ -126,6 +129,8 @@ void Settings::set(const std::string& name, const Field& v) {
     } else if (name == "mutations_sync") mutations_sync = toUInt(name, v);
     else if (name == "optimize_throw_if_noop") optimize_throw_if_noop = toBool(name, v);
     else if (name == "insert_deduplicate") insert_deduplicate = toBool(name, v);
+    else if (name == "insert_deduplication_token") insert_deduplication_token = toStr(v);
+    else if (name == "replication_alter_partitions_sync") replication_alter_partitions_sync = toUInt(name, v);
     else if (name == "allow_suspicious_low_cardinality_types") allow_suspicious_low_cardinality_types = toBool(name, v);
     else if (name == "use_skip_indexes") use_skip_indexes = toBool(name, v);
     else if (name == "force_data_skipping_indices") force_data_skipping_indices = toStr(v);
@@ -144,6 +149,7 @@ void Settings::set(const std::string& name, const Field& v) {
         load_balancing = s;
     } else if (name == "distributed_foreground_insert" || name == "insert_distributed_sync") distributed_foreground_insert = toBool(name, v);
     else if (name == "connect_timeout_with_failover_ms") connect_timeout_with_failover_ms = toUInt(name, v);
+    else if (name == "receive_timeout") receive_timeout = toUInt(name, v);
     else if (name == "connections_with_failover_max_tries") connections_with_failover_max_tries = toUInt(name, v);
     else if (name == "distributed_ddl_task_timeout") distributed_ddl_task_timeout = toUInt(name, v);
     else if (name == "insert_quorum") insert_quorum = toUInt(name, v);
@@ -213,6 +219,8 @@ std::vector<Settings::Row> Settings::describe() const {
         if (n == "mutations_sync") return std::to_string(s.mutations_sync);
         if (n == "optimize_throw_if_noop") return s.optimize_throw_if_noop ? "1" : "0";
         if (n == "insert_deduplicate") return s.insert_deduplicate ? "1" : "0";
+        if (n == "insert_deduplication_token") return s.insert_deduplication_token;
+        if (n == "replication_alter_partitions_sync") return std::to_string(s.replication_alter_partitions_sync);
         if (n == "allow_suspicious_low_cardinality_types") return s.allow_suspicious_low_cardinality_types ? "1" : "0";
         if (n == "use_skip_indexes") return s.use_skip_indexes ? "1" : "0";
         if (n == "force_data_skipping_indices") return s.force_data_skipping_indices;
@@ -227,6 +235,7 @@ std::vector<Settings::Row> Settings::describe() const {
         if (n == "load_balancing") return s.load_balancing;
         if (n == "distributed_foreground_insert") return s.distributed_foreground_insert ? "1" : "0";
         if (n == "connect_timeout_with_failover_ms") return std::to_string(s.connect_timeout_with_failover_ms);
+        if (n == "receive_timeout") return std::to_string(s.receive_timeout);
         if (n == "connections_with_failover_max_tries") return std::to_string(s.connections_with_failover_max_tries);
         if (n == "distributed_ddl_task_timeout") return std::to_string(s.distributed_ddl_task_timeout);
         if (n == "insert_quorum") return std::to_string(s.insert_quorum);

@@ -29,7 +29,9 @@ struct Settings {
     uint64_t max_insert_block_size = 1048449;   // rows per part written by one INSERT block
     uint64_t mutations_sync = 0;
     bool optimize_throw_if_noop = false;
-    bool insert_deduplicate = true;             // (replication; accepted now)
+    bool insert_deduplicate = true;             // Replicated*MergeTree: a retried identical block is skipped
+    std::string insert_deduplication_token;     // replaces the data hash as the block's identity
+    uint64_t replication_alter_partitions_sync = 1;   // OPTIMIZE/TRUNCATE on replicated tables: 0 no wait, 1 this replica, 2 all
     std::string default_format;
     bool allow_suspicious_low_cardinality_types = false;
     bool use_skip_indexes = true;               // MergeTree data-skipping indexes
@@ -53,6 +55,7 @@ struct Settings {
     std::string load_balancing = "random";      // replica choice: random, in_order, first_or_random, round_robin, nearest_hostname
     bool distributed_foreground_insert = false; // INSERT into Distributed waits for every shard (else: durable queue, sent in background)
     uint64_t connect_timeout_with_failover_ms = 1000;
+    uint64_t receive_timeout = 300;             // seconds: SYSTEM SYNC REPLICA and replicated OPTIMIZE/TRUNCATE waits
     uint64_t connections_with_failover_max_tries = 3;
     uint64_t distributed_ddl_task_timeout = 180;   // seconds ON CLUSTER DDL waits for every host
     uint64_t insert_quorum = 0;                 // replicated INSERT acknowledged after this many replicas have the part

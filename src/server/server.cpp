@@ -23,6 +23,7 @@
 #include "common/exception.h"
 #include "common/sha256.h"
 #include "cluster/ddl_worker.h"
+#include "replication/part_exchange.h"
 #include "server/http_handler.h"
 #include "server/tcp_handler.h"
 
@@ -270,6 +271,21 @@ int serverMain(int argc, char** argv) {
         tp->setMaxThreads(int(config.max_connections));
         tp->setMaxQueued(int(config.max_connections));
         Poco::Net::TCPServer tcp(makeTcpHandlerFactory(ctx), pool, tcp_socket, tp);
+        // Replicas fetch parts from each other here (replication/part_exchange.h).
+        Poco::ThreadPool interserver_pool(2, 32);
+        std::unique_ptr<Poco::Net::HTTPServer> interserver;
+        if (config.cluster.interserver_http_port) {
+            Poco::Net::ServerSocket interserver_socket;
+            interserver_socket.bind(Poco::Net::SocketAddress(config.listen_host, config.cluster.interserver_http_port), true);
+            interserver_socket.listen(256);
+            auto* ip = new Poco::Net::HTTPServerParams;
+            ip->setMaxThreads(32);
+            ip->setKeepAlive(true);
+            ip->setTimeout(Poco::Timespan(300, 0));
+            interserver = std::make_unique<Poco::Net::HTTPServer>(makeInterserverHandlerFactory(), interserver_pool, interserver_socket, ip);
+            interserver->start();
+            ctx.log.write(LogLevel::Information, "basalt server: interserver HTTP on " + config.listen_host + ":" + std::to_string(config.cluster.interserver_http_port));
+        }
         http.start();
         tcp.start();
         ctx.log.write(LogLevel::Information, "basalt server: HTTP on " + config.listen_host + ":" + std::to_string(http_socket.address().port()) +
@@ -281,6 +297,7 @@ int serverMain(int argc, char** argv) {
         ctx.shutting_down = true;
         http.stopAll(false);
         tcp.stop();
+        if (interserver) interserver->stopAll(false);
         if (!ctx.waitForQueries(std::chrono::seconds(config.shutdown_timeout_seconds)))
             ctx.log.write(LogLevel::Warning, std::to_string(ctx.runningQueries()) + " queries still running at the shutdown timeout");
         // Connections notice shutting_down between packets and close; the pool joins them.

@@ -1566,6 +1566,22 @@ private:
                 parseQualifiedName(q->database, q->table);
                 return q;
             }
+            if (!found && isKw("SYNC") && isKw("REPLICA", 1)) {
+                // SYSTEM SYNC REPLICA db.t [STRICT | LIGHTWEIGHT | PULL]
+                i_ += 2;
+                q->action = "SYNC REPLICA";
+                parseQualifiedName(q->database, q->table);
+                for (const char* mode : {"STRICT", "LIGHTWEIGHT", "PULL"})
+                    if (acceptKw(mode)) break;
+                return q;
+            }
+            if (!found && isKw("RESTART") && isKw("REPLICA", 1)) {
+                i_ += 2;
+                q->action = "RESTART REPLICA";
+                parseQualifiedName(q->database, q->table);
+                return q;
+            }
+            if (!found && isKw("RESTART") && isKw("REPLICAS", 1)) { i_ += 2; q->action = "RESTART REPLICAS"; return q; }
             if (!found) { noteExpected("STOP MERGES"); noteExpected("START MERGES"); noteExpected("FLUSH LOGS"); }
             if (!found) fail();
             if (isIdent()) parseQualifiedName(q->database, q->table);

@@ -345,7 +345,28 @@ StorageMergeTree::StorageMergeTree(TableMetadata md, std::shared_ptr<ASTCreateQu
     if (q->engine) {
         std::vector<NameAndType> cols;
         for (auto& c : metadata_.columns) cols.push_back({c.name, c.type});
-        merging_params_ = MergingParams::fromEngine(*q->engine, cols);
+        const ASTFunction* engine = q->engine.get();
+        ASTFunction unreplicated;
+        if (engine->name.rfind("Replicated", 0) == 0) {
+            // Replicated<Family>MergeTree(['zookeeper_path', 'replica_name',] family arguments...):
+            // the first two arguments are there when the first is a string literal (ClickHouse).
+            replicated_engine_ = true;
+            unreplicated = *engine;
+            unreplicated.name = engine->name.substr(10);
+            auto literal = [](const ASTPtr& a) -> const std::string* {
+                auto* lit = a ? a->as<ASTLiteral>() : nullptr;
+                return lit && lit->value.is<std::string>() ? &lit->value.get<std::string>() : nullptr;
+            };
+            if (!engine->arguments.empty() && literal(engine->arguments[0])) {
+                if (engine->arguments.size() < 2 || !literal(engine->arguments[1]))
+                    throw Exception(ErrorCodes::BAD_ARGUMENTS, "Expected two string literal arguments: zookeeper_path and replica_name");
+                replicated_path_arg_ = *literal(engine->arguments[0]);
+                replica_name_arg_ = *literal(engine->arguments[1]);
+                unreplicated.arguments.erase(unreplicated.arguments.begin(), unreplicated.arguments.begin() + 2);
+            }
+            engine = &unreplicated;
+        }
+        merging_params_ = MergingParams::fromEngine(*engine, cols);
     }
     for (auto& [n, v] : q->engine_settings) settings_.apply(n, v);
     bool has_granularity = false;
@@ -567,12 +588,14 @@ void StorageMergeTree::startup() {
     }
     loadMutations();   // queued mutations resume; next_block_ stays above their versions
     BackgroundMergePool::instance().registerTable(weak_from_this());
+    if (replication_) replication_->startup();
     scheduleMerges();
 }
 
 void StorageMergeTree::shutdown() {
     // No new merge or mutation starts; running ones stop at their next block (ABORTED) or finish.
     // Wait for them, so the caller may remove the table's files (a temporary catalog's root).
+    if (replication_) replication_->shutdown();
     shutdown_ = true;
     for (int i = 0; i < 2000; ++i) {
         {
@@ -592,7 +615,10 @@ void StorageMergeTree::setAllMergesStopped(bool stopped) { g_all_merges_stopped 
 void StorageMergeTree::setMergesStopped(bool stopped) {
     merges_stopped_ = stopped;
     if (!stopped) scheduleMerges();
+    if (!stopped && replication_) replication_->wake();
 }
+
+bool StorageMergeTree::mergesStopped() const { return merges_stopped_ || g_all_merges_stopped; }
 
 std::vector<std::string> StorageMergeTree::brokenParts() const {
     std::lock_guard lock(mutex_);
@@ -684,17 +710,23 @@ public:
     ~PreparedParts() override {
         if (committed_) return;
         std::error_code ec;
-        for (auto& p : parts_) fs::remove_all(fs::path(p->path).parent_path(), ec);
+        for (auto& p : parts_) {
+            fs::remove_all(fs::path(p->path).parent_path(), ec);
+            if (t_.replication_) t_.replication_->releaseBlockNumber(p->info.partition_id, p->info.min_block);
+        }
     }
     void prepareCommit() override { intent_ = t_.writeInsertIntent(parts_); }
     void commit() override {
         committed_ = true;
-        t_.publishParts(parts_, replace_, intent_);
+        if (t_.replication_) t_.publishReplicatedParts(parts_, deduplicate_, token_);
+        else t_.publishParts(parts_, replace_, intent_);
     }
     void finishCommit() noexcept override {
         if (!intent_.empty()) t_.removeInsertIntent(intent_);
     }
     bool replace_ = false;   // commit makes these parts the whole table
+    bool deduplicate_ = true;   // replicated: insert_deduplicate
+    std::string token_;         // replicated: insert_deduplication_token
 
 private:
     StorageMergeTree& t_;
@@ -707,18 +739,21 @@ private:
 void StorageMergeTree::write(std::vector<Block> blocks, QueryContext& ctx) { prepareWrite(std::move(blocks), ctx)->commit(); }
 
 std::unique_ptr<IStorage::PreparedWrite> StorageMergeTree::prepareReplace(std::vector<Block> blocks, QueryContext& ctx) {
+    requireNotReplicated("Replacing the whole table");
     auto p = prepareWrite(std::move(blocks), ctx);
     static_cast<PreparedParts&>(*p).replace_ = true;
     return p;
 }
 
 std::unique_ptr<IStorage::PreparedWrite> StorageMergeTree::prepareWrite(std::vector<Block> blocks, QueryContext& ctx) {
+    if (replication_) replication_->checkWritable();
     std::shared_lock structure(structure_mutex_);
     checkPartsToThrow({});
     auto ev = makeEvaluator(ctx);
     size_t max_rows = std::max<uint64_t>(1, ctx.settings.max_insert_block_size);
     std::vector<MutableDataPartPtr> written;
     std::vector<std::string> cleanup;
+    std::vector<std::pair<std::string, int64_t>> allocated;   // replicated: block number locks
     try {
         // Squash the INSERT's blocks into chunks of at most max_insert_block_size rows.
         std::vector<Block> chunks;
@@ -827,7 +862,12 @@ std::unique_ptr<IStorage::PreparedWrite> StorageMergeTree::prepareWrite(std::vec
             for (auto& g : cg) {
                 if (!g.data.rows()) continue;   // every row collapsed away (optimize_on_insert)
                 g.info.partition_id = g.partition_id;
-                g.info.min_block = g.info.max_block = next_block_++;
+                if (replication_) {
+                    g.info.min_block = g.info.max_block = replication_->allocateBlockNumber(g.partition_id);
+                    allocated.push_back({g.partition_id, g.info.min_block});
+                } else {
+                    g.info.min_block = g.info.max_block = next_block_++;
+                }
                 cleanup.push_back(dir_ + "tmp_insert_" + g.info.name());
                 groups.push_back(&g);
             }
@@ -847,9 +887,13 @@ std::unique_ptr<IStorage::PreparedWrite> StorageMergeTree::prepareWrite(std::vec
     } catch (...) {
         std::error_code ec;
         for (auto& d : cleanup) fs::remove_all(d, ec);
+        for (auto& [pid, n] : allocated) replication_->releaseBlockNumber(pid, n);
         throw;
     }
-    return std::make_unique<PreparedParts>(*this, std::move(structure), std::move(written));
+    auto prepared = std::make_unique<PreparedParts>(*this, std::move(structure), std::move(written));
+    prepared->deduplicate_ = ctx.settings.insert_deduplicate;
+    prepared->token_ = ctx.settings.insert_deduplication_token;
+    return prepared;
 }
 
 std::string StorageMergeTree::writeInsertIntent(const std::vector<MutableDataPartPtr>& parts) {
@@ -910,6 +954,15 @@ void StorageMergeTree::publishParts(const std::vector<MutableDataPartPtr>& writt
 }
 
 void StorageMergeTree::truncate() {
+    if (replication_) {
+        QueryContext ctx;
+        replication_->truncate(ctx);   // a DROP_RANGE per partition through the log
+        return;
+    }
+    truncateLocal();
+}
+
+void StorageMergeTree::truncateLocal() {
     std::lock_guard wlock(write_mutex_);
     std::lock_guard lock(mutex_);
     for (auto& p : *parts_) p->remove_on_destroy = true;
@@ -917,8 +970,12 @@ void StorageMergeTree::truncate() {
 }
 
 void StorageMergeTree::drop() {
+    if (replication_) {
+        replication_->shutdown();
+        replication_->drop();
+    }
     shutdown_ = true;
-    truncate();
+    truncateLocal();
     std::error_code ec;
     fs::remove_all(fs::path(dir_) / "detached", ec);
     {
@@ -1760,7 +1817,7 @@ Sources StorageMergeTree::readFinal(const std::vector<std::string>& columns, con
 }
 
 // ---------------------------------------------------------------- merges
-std::vector<DataPartPtr> StorageMergeTree::selectPartsToMerge(bool final, const std::optional<std::string>& partition) {
+std::vector<DataPartPtr> StorageMergeTree::selectPartsToMerge(bool final, const std::optional<std::string>& partition, const RangeFilter* allowed) {
     std::lock_guard lock(mutex_);
     std::map<std::string, std::vector<DataPartPtr>> by_partition;
     for (auto& p : *parts_)
@@ -1773,7 +1830,7 @@ std::vector<DataPartPtr> StorageMergeTree::selectPartsToMerge(bool final, const 
         for (auto& [pid, list] : by_partition) {
             bool busy = false;
             for (auto& p : list) busy = busy || unavailable(p);
-            if (busy) continue;
+            if (busy || (allowed && !(*allowed)(list.front()->info, list.back()->info))) continue;
             for (auto& p : list) merging_.insert(p->name);
             return list;
         }
@@ -1782,7 +1839,9 @@ std::vector<DataPartPtr> StorageMergeTree::selectPartsToMerge(bool final, const 
     // A part holding rows or values whose TTL has passed is rewritten alone (a TTL merge), at most
     // once per merge_with_ttl_timeout in a partition (as ClickHouse).
     int64_t now = int64_t(time(nullptr));
+    // (Not for replicated tables: replicas evaluating TTL at different moments would diverge.)
     for (auto& [pid, list] : by_partition) {
+        if (allowed) break;
         auto last = last_ttl_merge_.find(pid);
         if (last != last_ttl_merge_.end() && now - last->second < int64_t(settings_.merge_with_ttl_timeout)) continue;
         for (auto& p : list)
@@ -1812,6 +1871,7 @@ std::vector<DataPartPtr> StorageMergeTree::selectPartsToMerge(bool final, const 
                     mx = std::max(mx, sz);
                     size_t count = b - a + 1;
                     if (count < 2 || mx * 2 > sum) continue;
+                    if (allowed && !(*allowed)(list[a]->info, list[b]->info)) continue;
                     double score = double(sum) / double(count - 1);
                     if (best.empty() || score < best_score) {
                         best.assign(list.begin() + a, list.begin() + b + 1);
@@ -2116,6 +2176,12 @@ bool StorageMergeTree::mergeStep() {
         ~StepCount() { --n; }
     } step_count(merge_steps_);
     if (shutdown_ || merges_stopped_ || g_all_merges_stopped) return false;
+    if (replication_) {
+        // Merges of a replicated table are assigned through the replication log (the replication
+        // thread of the leader selects them); TTL drops and mutations would diverge replicas.
+        replication_->wake();
+        return false;
+    }
     if (dropExpiredParts()) return true;
     QueryContext ctx;
     if (mutationStep(ctx, INT64_MAX)) return true;
@@ -2137,6 +2203,10 @@ bool StorageMergeTree::optimize(const std::optional<std::string>& partition_id, 
     // SYSTEM STOP MERGES on this table makes OPTIMIZE fail, as in ClickHouse (tables created after a
     // global STOP MERGES only have their background merges paused).
     if (merges_stopped_) throw Exception(ErrorCodes::ABORTED, "Cancelled merging parts");
+    if (replication_) {
+        if (deduplicate) requireNotReplicated("OPTIMIZE ... DEDUPLICATE");
+        return replication_->optimize(partition_id, final, ctx);
+    }
     // Parts waiting for a mutation cannot be merged: apply what is queued first.
     while (mutationStep(ctx, INT64_MAX)) ctx.checkLimits();
     std::shared_lock structure(structure_mutex_);
@@ -2194,6 +2264,169 @@ bool StorageMergeTree::optimize(const std::optional<std::string>& partition_id, 
         }
     }
     return merged_any;
+}
+
+// ---------------------------------------------------------------- replication support
+void StorageMergeTree::requireNotReplicated(const char* what) const {
+    if (replication_)
+        throw Exception(ErrorCodes::NOT_IMPLEMENTED, std::string(what) + " is not supported for Replicated tables yet (table " +
+                                                     (create_query ? create_query->database + "." + create_query->table : dir_) + ")");
+}
+
+std::vector<DataPartPtr> StorageMergeTree::selectMergeForReplication(bool aggressive, const std::optional<std::string>& partition, const RangeFilter& allowed) {
+    auto sources = selectPartsToMerge(aggressive, partition, &allowed);
+    std::lock_guard lock(mutex_);
+    for (auto& p : sources) merging_.erase(p->name);   // the replication queue reserves them when it runs the merge
+    return sources;
+}
+
+StorageMergeTree::ExactMerge StorageMergeTree::mergeExactly(const std::vector<std::string>& source_names, const std::string& result, QueryContext& ctx) {
+    auto info = MergeTreePartInfo::parse(result);
+    if (!info) throw Exception(ErrorCodes::BAD_DATA_PART_NAME, "Unexpected part name: " + result);
+    if (activePartCovering(*info)) return ExactMerge::Covered;
+    std::shared_lock structure(structure_mutex_);
+    std::vector<DataPartPtr> sources;
+    {
+        std::lock_guard lock(mutex_);
+        for (auto& n : source_names) {
+            auto it = std::find_if(parts_->begin(), parts_->end(), [&](auto& p) { return p->name == n; });
+            if (it == parts_->end()) return ExactMerge::Missing;
+            if (merging_.count(n)) return ExactMerge::Busy;
+            sources.push_back(*it);
+        }
+        std::sort(sources.begin(), sources.end(), [](auto& a, auto& b) { return a->info < b->info; });
+        for (auto& p : sources) merging_.insert(p->name);
+    }
+    try {
+        auto merged = mergeParts(sources, ctx);
+        if (merged->name != result) {
+            // The sources named a different result (a bug or a foreign log): never publish it.
+            merged->remove_on_destroy = true;
+            std::lock_guard lock(mutex_);
+            for (auto& s : sources) merging_.erase(s->name);
+            throw Exception(ErrorCodes::LOGICAL_ERROR, "Merge of " + std::to_string(sources.size()) + " parts gives " + merged->name + ", the log expects " + result);
+        }
+        // (A merge whose rows all collapse away publishes nothing, on every replica alike.)
+        if (!commitMerge(sources, merged)) return ExactMerge::Missing;
+    } catch (...) {
+        std::lock_guard lock(mutex_);
+        for (auto& s : sources) merging_.erase(s->name);
+        throw;
+    }
+    return ExactMerge::Done;
+}
+
+DataPartPtr StorageMergeTree::activePartCovering(const MergeTreePartInfo& info) const {
+    auto snap = parts();
+    for (auto& p : *snap)
+        if (p->info == info || p->info.contains(info)) return p;
+    return nullptr;
+}
+
+std::vector<std::string> StorageMergeTree::attachPartFromDirectory(const std::string& dir, const MergeTreePartInfo& info) {
+    std::shared_lock structure(structure_mutex_);
+    MutableDataPartPtr part = MergeTreeDataPart::load(dir, info, schema_);   // verifies every file's checksum
+    std::lock_guard wlock(write_mutex_);
+    std::vector<std::string> replaced;
+    commitPart(*part, dir_);
+    std::lock_guard lock(mutex_);
+    auto next = std::make_shared<std::vector<DataPartPtr>>();
+    for (auto& p : *parts_) {
+        if (info.contains(p->info) && !merging_.count(p->name)) {
+            p->remove_on_destroy = true;
+            replaced.push_back(p->name);
+        } else {
+            next->push_back(p);
+        }
+    }
+    next->push_back(part);
+    std::sort(next->begin(), next->end(), [](auto& a, auto& b) { return a->info < b->info; });
+    parts_ = std::move(next);
+    return replaced;
+}
+
+std::vector<std::string> StorageMergeTree::dropPartsInRange(const MergeTreePartInfo& range) {
+    std::lock_guard wlock(write_mutex_);
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> dropped;
+    auto next = std::make_shared<std::vector<DataPartPtr>>();
+    for (auto& p : *parts_) {
+        if (range.contains(p->info)) {
+            p->remove_on_destroy = true;
+            dropped.push_back(p->name);
+        } else {
+            next->push_back(p);
+        }
+    }
+    parts_ = std::move(next);
+    return dropped;
+}
+
+void StorageMergeTree::detachUnexpectedPart(const std::string& name) {
+    std::lock_guard wlock(write_mutex_);
+    std::lock_guard lock(mutex_);
+    auto it = std::find_if(parts_->begin(), parts_->end(), [&](auto& p) { return p->name == name; });
+    if (it == parts_->end()) return;
+    std::error_code ec;
+    fs::create_directories(fs::path(dir_) / "detached", ec);
+    fs::rename(fs::path(dir_) / name, fs::path(dir_) / "detached" / ("unexpected_" + name), ec);
+    auto next = std::make_shared<std::vector<DataPartPtr>>(*parts_);
+    next->erase(next->begin() + (it - parts_->begin()));
+    parts_ = std::move(next);
+}
+
+void StorageMergeTree::resolveUncommittedPart(const std::string& name, bool keep) {
+    std::error_code ec;
+    auto info = MergeTreePartInfo::parse(name);
+    if (!info || !fs::exists(fs::path(dir_) / name, ec)) return;
+    if (!keep) {
+        fs::remove_all(fs::path(dir_) / name, ec);
+        return;
+    }
+    std::shared_lock structure(structure_mutex_);
+    MutableDataPartPtr part = MergeTreeDataPart::load(dir_ + name + "/", *info, schema_);
+    std::lock_guard lock(mutex_);
+    auto next = std::make_shared<std::vector<DataPartPtr>>(*parts_);
+    next->push_back(part);
+    std::sort(next->begin(), next->end(), [](auto& a, auto& b) { return a->info < b->info; });
+    parts_ = std::move(next);
+}
+
+void StorageMergeTree::publishReplicatedParts(std::vector<MutableDataPartPtr>& written, bool deduplicate, const std::string& token) {
+    // Each part is committed on its own (as ClickHouse: every partition's block is deduplicated
+    // separately): renamed into place durably, registered in ZooKeeper (block id, log entry, this
+    // replica's part list — one transaction), and only then made visible. A crash between rename
+    // and registration leaves a part the replica set does not know: detached as unexpected_ at the
+    // next start, and the unacknowledged INSERT can be retried.
+    std::lock_guard wlock(write_mutex_);
+    for (size_t i = 0; i < written.size(); ++i) {
+        auto& p = written[i];
+        bool registered = false;
+        try {
+            commitPart(*p, dir_);
+            registered = replication_->commitInsertedPart(*p, deduplicate, token, i);
+        } catch (const Exception& e) {
+            std::error_code ec;
+            // Unknown outcome: the part stays where it is until the replication resolves it.
+            if (e.code() != ErrorCodes::UNKNOWN_STATUS_OF_INSERT) fs::remove_all(fs::path(p->path).parent_path(), ec);
+            for (size_t j = i + 1; j < written.size(); ++j) {
+                fs::remove_all(fs::path(written[j]->path).parent_path(), ec);
+                replication_->releaseBlockNumber(written[j]->info.partition_id, written[j]->info.min_block);
+            }
+            throw;
+        }
+        if (!registered) {
+            std::error_code ec;
+            fs::remove_all(fs::path(p->path).parent_path(), ec);   // a block inserted before
+            continue;
+        }
+        std::lock_guard lock(mutex_);
+        auto next = std::make_shared<std::vector<DataPartPtr>>(*parts_);
+        next->push_back(p);
+        std::sort(next->begin(), next->end(), [](auto& a, auto& b) { return a->info < b->info; });
+        parts_ = std::move(next);
+    }
+    replication_->wake();
 }
 
 void StorageMergeTree::scheduleMerges() {

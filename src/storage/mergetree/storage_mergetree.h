@@ -45,6 +45,33 @@ struct MergeTreeSettings {
     void apply(const std::string& name, const Field& value);
 };
 
+class StorageMergeTree;
+
+// What a Replicated*MergeTree table (replication/replicated_merge_tree.h) changes in the engine:
+// block numbers and the commit of inserted parts go through ZooKeeper, and merges are agreed
+// through the replication log instead of being chosen locally. Installed before startup().
+class MergeTreeReplication {
+public:
+    virtual ~MergeTreeReplication() = default;
+    virtual void startup() = 0;    // the local parts are loaded: join the replica set
+    virtual void shutdown() = 0;   // stop the replication thread, leave the active replicas
+    virtual void drop() = 0;       // DROP TABLE: remove this replica (and the table, if last) from ZooKeeper
+    // TABLE_IS_READ_ONLY (242) while the replica has no ZooKeeper session.
+    virtual void checkWritable() const = 0;
+    // A block number for a new part of `partition_id`, held (as a lock in ZooKeeper) until the
+    // part is committed or releaseBlockNumber is called.
+    virtual int64_t allocateBlockNumber(const std::string& partition_id) = 0;
+    virtual void releaseBlockNumber(const std::string& partition_id, int64_t number) noexcept = 0;
+    // Registers an inserted part already renamed into place (not yet visible): false when the
+    // block is a duplicate of one inserted before (the caller removes the part).
+    // UNKNOWN_STATUS_OF_INSERT (319) when ZooKeeper went away mid-commit: the part stays on disk
+    // and is kept or removed once the outcome is known.
+    virtual bool commitInsertedPart(const MergeTreeDataPart& part, bool deduplicate, const std::string& token, size_t index) = 0;
+    virtual void wake() = 0;   // something changed locally (insert, START MERGES): look at the queue
+    virtual bool optimize(const std::optional<std::string>& partition_id, bool final, QueryContext& ctx) = 0;
+    virtual void truncate(QueryContext& ctx) = 0;
+};
+
 // What one read selected (for EXPLAIN indexes and system.query_log).
 struct MergeTreeReadStats {
     size_t parts_total = 0, parts_after_partition = 0, parts_selected = 0;
@@ -91,6 +118,7 @@ public:
     std::unique_ptr<PreparedWrite> prepareReplace(std::vector<Block> blocks, QueryContext& ctx) override;
     void truncate() override;
     void drop() override;
+    void truncateLocal();   // removes every part here (no replication log)
     std::optional<uint64_t> totalRows() const override;
     std::optional<uint64_t> totalBytes() const override;
 
@@ -99,6 +127,38 @@ public:
     // equal values make rows duplicates (all columns when empty), applied to the merges it runs.
     bool optimize(const std::optional<std::string>& partition_id, bool final, QueryContext& ctx,
                   const std::vector<size_t>* deduplicate = nullptr);
+    // ---- replication (Replicated*MergeTree)
+    // The engine's ZooKeeper path and replica name arguments as written (macros unexpanded; empty
+    // when the engine was given none: ClickHouse's defaults apply).
+    bool isReplicatedEngine() const { return replicated_engine_; }
+    const std::string& replicatedPathArgument() const { return replicated_path_arg_; }
+    const std::string& replicaNameArgument() const { return replica_name_arg_; }
+    void setReplication(std::unique_ptr<MergeTreeReplication> r) { replication_ = std::move(r); }
+    MergeTreeReplication* replication() const { return replication_.get(); }
+    bool mergesStopped() const;
+    // Merges exactly the active parts `sources` into the part named `result` (what a MERGE_PARTS
+    // entry of the replication log asks): Done, Covered (this replica has the result or a part
+    // covering it already), Missing (some source is not active here) or Busy (a source is merging).
+    enum class ExactMerge { Done, Covered, Missing, Busy };
+    ExactMerge mergeExactly(const std::vector<std::string>& sources, const std::string& result, QueryContext& ctx);
+    // Merge selection for the replication leader: like the background selector (aggressive: as
+    // OPTIMIZE FINAL of `partition`), among ranges `allowed` accepts; nothing is reserved.
+    using RangeFilter = std::function<bool(const MergeTreePartInfo& first, const MergeTreePartInfo& last)>;
+    std::vector<DataPartPtr> selectMergeForReplication(bool aggressive, const std::optional<std::string>& partition, const RangeFilter& allowed);
+    // The active part equal to `info` or covering it; null if none.
+    DataPartPtr activePartCovering(const MergeTreePartInfo& info) const;
+    // Verifies (checksums) the part in `dir` (a temporary directory under the table's), renames it
+    // into place and makes it active, replacing the active parts it covers; returns their names.
+    std::vector<std::string> attachPartFromDirectory(const std::string& dir, const MergeTreePartInfo& info);
+    // Removes the active parts inside `range` (a DROP_RANGE entry); returns their names.
+    std::vector<std::string> dropPartsInRange(const MergeTreePartInfo& range);
+    // Moves an active part this replica has but the replica set does not know to detached/unexpected_<name>.
+    void detachUnexpectedPart(const std::string& name);
+    // A part directory that was renamed into place but never made active (an insert whose commit
+    // had an unknown outcome): activated (true) or removed (false).
+    void resolveUncommittedPart(const std::string& name, bool keep);
+    const std::string& tableDirectory() const { return dir_; }
+
     // The partition ID a PARTITION expression names (a value or tuple of the partition key types).
     std::string partitionIdFromAST(const ASTPtr& partition, QueryContext& ctx) const;
     // One background merge step: selects and merges one range of parts; false if nothing to do.
@@ -224,7 +284,11 @@ private:
     void checkPartsToThrow(const std::vector<MutableDataPartPtr>& adding) const;
     MutableDataPartPtr mergeParts(const std::vector<DataPartPtr>& parts, QueryContext& ctx, const std::vector<size_t>* deduplicate = nullptr);
     bool commitMerge(const std::vector<DataPartPtr>& sources, MutableDataPartPtr merged);
-    std::vector<DataPartPtr> selectPartsToMerge(bool aggressive, const std::optional<std::string>& partition);
+    std::vector<DataPartPtr> selectPartsToMerge(bool aggressive, const std::optional<std::string>& partition, const RangeFilter* allowed = nullptr);
+    // Replicated tables: commit of the inserted parts through the replication (see PreparedParts).
+    void publishReplicatedParts(std::vector<MutableDataPartPtr>& written, bool deduplicate, const std::string& token);
+    // Throws NOT_IMPLEMENTED (48) for operations Replicated tables do not support yet.
+    void requireNotReplicated(const char* what) const;
     // Drops parts whose every row's TTL has passed, without reading them; true if any went.
     bool dropExpiredParts();
 
@@ -281,6 +345,9 @@ private:
     std::map<std::string, int64_t> last_ttl_merge_;           // partition -> time of its last TTL merge
     std::vector<MergeEntry> running_merges_;
     std::map<std::string, ColumnPtr> fill_;                   // constant DEFAULTs of columns added by ALTER
+    bool replicated_engine_ = false;
+    std::string replicated_path_arg_, replica_name_arg_;
+    std::unique_ptr<MergeTreeReplication> replication_;       // Replicated*MergeTree only
 
     std::vector<DataPartPtr> reserveParts(const std::optional<std::string>& partition, QueryContext& ctx);
     void releaseParts(const std::vector<DataPartPtr>& parts);

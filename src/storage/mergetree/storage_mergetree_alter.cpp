@@ -119,6 +119,7 @@ bool StorageMergeTree::needsAnyMutation(const MergeTreeDataPart& p) const {
 }
 
 std::string StorageMergeTree::mutate(const Mutation& m, QueryContext& ctx, bool wait) {
+    requireNotReplicated("Mutations (ALTER UPDATE / DELETE)");
     int64_t version;
     {
         // The version is a block number: parts of INSERTs numbered before it are mutated, later
@@ -322,6 +323,7 @@ bool StorageMergeTree::mutationStep(QueryContext& ctx, int64_t up_to) {
 }
 
 void StorageMergeTree::alter(TableMetadata md, std::shared_ptr<ASTCreateQuery> q, const Mutation* mutation, QueryContext& ctx) {
+    requireNotReplicated("ALTER");
     if (mutation) {
         // Rewritten parts take a newer version than every queued data mutation, which would then
         // skip them: those mutations finish first.
@@ -407,6 +409,7 @@ void StorageMergeTree::alter(TableMetadata md, std::shared_ptr<ASTCreateQuery> q
 
 // ---------------------------------------------------------------- partitions and parts
 void StorageMergeTree::dropPartition(const std::optional<std::string>& partition_id, bool detach, QueryContext& ctx) {
+    requireNotReplicated("DROP / DETACH PARTITION");
     std::shared_lock structure(structure_mutex_);
     std::lock_guard wlock(write_mutex_);
     auto targets = reserveParts(partition_id, ctx);
@@ -424,6 +427,7 @@ void StorageMergeTree::dropPartition(const std::optional<std::string>& partition
 }
 
 void StorageMergeTree::dropPart(const std::string& name, bool detach) {
+    requireNotReplicated("DROP / DETACH PART");
     std::shared_lock structure(structure_mutex_);
     std::lock_guard wlock(write_mutex_);
     DataPartPtr target;
@@ -449,6 +453,7 @@ void StorageMergeTree::dropPart(const std::string& name, bool detach) {
 }
 
 size_t StorageMergeTree::attachDetached(const std::optional<std::string>& partition_id, const std::optional<std::string>& part_name) {
+    requireNotReplicated("ATTACH PARTITION / PART");
     std::shared_lock structure(structure_mutex_);
     std::lock_guard wlock(write_mutex_);
     std::string detached = dir_ + "detached/";
@@ -505,6 +510,7 @@ bool StorageMergeTree::sameStructure(const StorageMergeTree& o) const {
 }
 
 void StorageMergeTree::attachPartitionFrom(StorageMergeTree& src, const std::string& partition_id, bool replace, QueryContext& ctx) {
+    requireNotReplicated("ATTACH / REPLACE PARTITION ... FROM");
     if (!sameStructure(src))
         throw Exception(ErrorCodes::INCOMPATIBLE_COLUMNS, "Tables have different structure");
     std::shared_lock structure(structure_mutex_);
