@@ -39,7 +39,7 @@ std::string ReplicationLogEntry::toText() const {
     if (!block_id.empty()) out += "block_id: " + block_id + "\n";
     switch (type) {
         case Type::GetPart: out += "get\n" + new_part_name + "\n"; break;
-        case Type::DropRange: out += "drop\n" + new_part_name + "\n"; break;
+        case Type::DropRange: out += std::string(detach ? "detach" : "drop") + "\n" + new_part_name + "\n"; break;
         case Type::MergeParts:
             out += "merge\n";
             for (auto& p : source_parts) out += p + "\n";
@@ -62,8 +62,9 @@ ReplicationLogEntry ReplicationLogEntry::parse(const std::string& text) {
         else if (line.rfind("block_id: ", 0) == 0) e.block_id = line.substr(10);
         else { kind = line; break; }
     }
-    if (kind == "get" || kind == "drop") {
+    if (kind == "get" || kind == "drop" || kind == "detach") {
         e.type = kind == "get" ? Type::GetPart : Type::DropRange;
+        e.detach = kind == "detach";
         if (!std::getline(in, e.new_part_name) || e.new_part_name.empty()) throw bad("part name");
     } else if (kind == "merge") {
         e.type = Type::MergeParts;

@@ -6,7 +6,7 @@
 //   create_time: 2026-11-28 01:00:00
 //   source replica: r1
 //   block_id: 202611_123_456
-//   get                      | merge            | drop
+//   get                      | merge            | drop (or detach)
 //   all_0_0_0                | all_0_0_0        | all_0_41_999999999
 //                            | all_1_1_0
 //                            | into
@@ -25,6 +25,7 @@ struct ReplicationLogEntry {
     std::string block_id;                  // GetPart of an INSERT: the deduplication block id
     std::string new_part_name;             // GetPart/MergeParts: the part made; DropRange: the range removed
     std::vector<std::string> source_parts; // MergeParts
+    bool detach = false;                   // DropRange of DETACH PARTITION: parts go to detached/
     int64_t create_time = 0;               // unix seconds
 
     std::string toText() const;

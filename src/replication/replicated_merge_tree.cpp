@@ -248,7 +248,7 @@ void ReplicatedMergeTree::createTableIfNeeded(ZooKeeper& zk) {
     zk.createIfNotExists(zk_path_);
     int rc = zk.tryCreate(zk_path_ + "/metadata", metadataText(), CreateMode::Persistent);
     if (rc == Coordination::ZOK) zk.tryCreate(zk_path_ + "/columns", columnsText(), CreateMode::Persistent);
-    for (const char* child : {"log", "blocks", "block_numbers", "leader_election", "replicas", "merge_seq", "temp"})
+    for (const char* child : {"log", "blocks", "block_numbers", "leader_election", "replicas", "merge_seq", "mutations", "temp"})
         zk.createIfNotExists(zk_path_ + "/" + child);
 }
 
@@ -413,7 +413,7 @@ void ReplicatedMergeTree::resolveUnknownStatusParts(ZooKeeper& zk) {
 // ---------------------------------------------------------------- inserts
 int64_t ReplicatedMergeTree::allocateBlockNumber(const std::string& partition_id) {
     auto zk = session();
-    std::string dir = zk_path_ + "/block_numbers/" + partition_id;
+    std::string dir = zk_path_ + "/block_numbers/global";
     try {
         zk->createIfNotExists(dir);
         std::string lock_path = zk->create(dir + "/block-", identity_, CreateMode::EphemeralSequential);
@@ -516,6 +516,8 @@ void ReplicatedMergeTree::run() {
         try {
             if (readonly_) activate();
             zk = session();
+            registerReplacedParts(*zk);
+            pullMutations(*zk);
             pullLogToQueue(*zk);
             did_work = executeQueue(*zk);
             if (isLeader(*zk)) {
@@ -721,7 +723,7 @@ bool ReplicatedMergeTree::executeEntry(ZooKeeper& zk, const QueueItem& item, std
             return false;
         }
         case ReplicationLogEntry::Type::DropRange: {
-            auto dropped = storage_.dropPartsInRange(*info);
+            auto dropped = storage_.dropPartsInRange(*info, e.detach);
             registerLocalPart(zk, "", dropped);
             // Entries before this one that make parts inside the range are obsolete.
             std::vector<std::string> obsolete;
@@ -805,15 +807,11 @@ std::optional<int64_t> ReplicatedMergeTree::assignMerge(ZooKeeper& zk, bool aggr
     // every part we can see, so no range chosen here can cover it.
     ZooKeeper::Stat seq_stat;
     zk.get(zk_path_ + "/merge_seq", &seq_stat);
-    std::map<std::string, std::vector<int64_t>> locks;
-    std::vector<std::string> partitions;
-    zk.tryGetChildren(zk_path_ + "/block_numbers", partitions);
-    for (auto& pid : partitions) {
-        if (partition && pid != *partition) continue;
-        std::vector<std::string> nodes;
-        zk.tryGetChildren(zk_path_ + "/block_numbers/" + pid, nodes);
-        for (auto& n : nodes) locks[pid].push_back(sequenceNumber(n));
-    }
+    // (One number sequence for all partitions: a lock of any partition inside the range blocks it.)
+    std::vector<int64_t> locks;
+    std::vector<std::string> lock_nodes;
+    zk.tryGetChildren(zk_path_ + "/block_numbers/global", lock_nodes);
+    for (auto& n : lock_nodes) locks.push_back(sequenceNumber(n));
     pullLogToQueue(zk);
     std::vector<MergeTreePartInfo> pending;
     {
@@ -822,7 +820,7 @@ std::optional<int64_t> ReplicatedMergeTree::assignMerge(ZooKeeper& zk, bool aggr
             if (auto i = MergeTreePartInfo::parse(q.entry.new_part_name)) pending.push_back(*i);
     }
     StorageMergeTree::RangeFilter allowed = [&](const MergeTreePartInfo& first, const MergeTreePartInfo& last) {
-        for (int64_t n : locks[first.partition_id])
+        for (int64_t n : locks)
             if (n >= first.min_block && n <= last.max_block) return false;
         for (auto& p : pending)
             if (intersects(p, first.partition_id, first.min_block, last.max_block)) return false;
@@ -880,6 +878,12 @@ void ReplicatedMergeTree::cleanupLog(ZooKeeper& zk) {
         for (auto& l : log)
             if (sequenceNumber(l) < min_pointer - kLogsToKeep) zk.tryRemove(zk_path_ + "/log/" + l);
     }
+    std::vector<std::string> mutations;
+    zk.tryGetChildren(zk_path_ + "/mutations", mutations);
+    std::sort(mutations.begin(), mutations.end());
+    // The newest 100 mutations stay (ClickHouse's finished_mutations_to_keep); replicas that
+    // registered them keep their own state.
+    for (size_t i = 0; i + 100 < mutations.size(); ++i) zk.tryRemove(zk_path_ + "/mutations/" + mutations[i]);
     std::vector<std::string> blocks;
     zk.tryGetChildren(zk_path_ + "/blocks", blocks);
     if (blocks.size() > kDeduplicationWindow + 100) {
@@ -979,15 +983,9 @@ bool ReplicatedMergeTree::optimize(const std::optional<std::string>& partition_i
     return assigned_any;
 }
 
-void ReplicatedMergeTree::truncate(QueryContext& ctx) {
-    auto zk = session();
-    // One DROP_RANGE per partition, up to a block number taken now: every part committed before
-    // (by any replica) goes; an insert still in flight lands after the truncation.
-    std::set<std::string> partitions;
-    for (auto snap = storage_.parts(); auto& p : *snap) partitions.insert(p->info.partition_id);
-    std::vector<std::string> known;
-    zk->tryGetChildren(zk_path_ + "/block_numbers", known);
-    partitions.insert(known.begin(), known.end());
+int64_t ReplicatedMergeTree::logDropRanges(ZooKeeper& zk, const std::vector<std::string>& partitions, bool detach) {
+    // Each range ends at a block number taken now: every part committed before (by any replica)
+    // is inside it; an insert still in flight lands after the drop.
     int64_t last_index = -1;
     for (auto& pid : partitions) {
         int64_t n = allocateBlockNumber(pid);
@@ -1004,14 +1002,131 @@ void ReplicatedMergeTree::truncate(QueryContext& ctx) {
         range.level = 999999999;
         ReplicationLogEntry e;
         e.type = ReplicationLogEntry::Type::DropRange;
+        e.detach = detach;
         e.source_replica = replica_name_;
         e.new_part_name = range.name();
         e.create_time = nowSeconds();
-        auto results = zk->multi({Op::create(zk_path_ + "/log/log-", e.toText(), CreateMode::PersistentSequential), Op::remove(lock_path)});
+        auto results = zk.multi({Op::create(zk_path_ + "/log/log-", e.toText(), CreateMode::PersistentSequential), Op::remove(lock_path)});
         last_index = std::max(last_index, sequenceNumber(results[0].path_created));
     }
+    return last_index;
+}
+
+void ReplicatedMergeTree::truncate(QueryContext& ctx) {
+    auto zk = session();
+    // Every partition any replica has (a part not fetched here yet must go too).
+    std::set<std::string> partitions;
+    for (auto snap = storage_.parts(); auto& p : *snap) partitions.insert(p->info.partition_id);
+    std::vector<std::string> replicas;
+    zk->tryGetChildren(zk_path_ + "/replicas", replicas);
+    for (auto& r : replicas) {
+        std::vector<std::string> parts;
+        zk->tryGetChildren(zk_path_ + "/replicas/" + r + "/parts", parts);
+        for (auto& p : parts)
+            if (auto i = MergeTreePartInfo::parse(p)) partitions.insert(i->partition_id);
+    }
+    int64_t last_index = logDropRanges(*zk, std::vector<std::string>(partitions.begin(), partitions.end()), false);
     if (last_index >= 0 && ctx.settings.replication_alter_partitions_sync > 0)
         waitForLogIndex(last_index, int64_t(ctx.settings.receive_timeout), "TRUNCATE");
+}
+
+void ReplicatedMergeTree::dropPartition(const std::string& partition_id, bool detach, QueryContext& ctx) {
+    auto zk = session();
+    int64_t index = logDropRanges(*zk, {partition_id}, detach);
+    if (ctx.settings.replication_alter_partitions_sync > 0) waitForLogIndex(index, int64_t(ctx.settings.receive_timeout), "DROP PARTITION");
+}
+
+std::string ReplicatedMergeTree::mutate(const std::string& command, QueryContext& ctx, bool wait) {
+    auto zk = session();
+    // The version is a block number of the one sequence all inserts use: parts of blocks numbered
+    // below it are mutated on every replica, later ones are not.
+    int64_t version = allocateBlockNumber("");
+    std::string lock_path;
+    {
+        std::lock_guard lock(mutex_);
+        lock_path = block_locks_[{"", version}];
+        block_locks_.erase({"", version});
+    }
+    int64_t now = nowSeconds();
+    std::string text = "format version: 1\ncreate time: " + std::to_string(now) + "\nsource replica: " + replica_name_ +
+                       "\nversion: " + std::to_string(version) + "\ncommands: " + command + "\n";
+    auto results = zk->multi({Op::create(zk_path_ + "/mutations/mutation-", text, CreateMode::PersistentSequential), Op::remove(lock_path)});
+    std::string node = results[0].path_created.substr(results[0].path_created.rfind('/') + 1);
+    pullMutations(*zk);   // registers it here unless an earlier block number is still in flight
+    wake();
+    if (!wait) return node;
+    // mutations_sync 1 and 2: this replica has applied it.
+    auto deadline = steadyMs() + int64_t(ctx.settings.receive_timeout) * 1000;
+    while (!storage_.hasMutation(version)) {
+        if (steadyMs() > deadline)
+            throw Exception(ErrorCodes::TIMEOUT_EXCEEDED, "Mutation " + node + " of " + database_ + "." + table_ + " was not registered in time");
+        ctx.checkLimits();
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        wake();
+    }
+    storage_.waitForMutation(version, ctx);
+    return node;
+}
+
+void ReplicatedMergeTree::pullMutations(ZooKeeper& zk) {
+    // Mutations must be registered in version order on every replica (a part mutated under a
+    // newer version is never touched by an older one). A mutation whose version is above a block
+    // number still locked (an insert or another mutation in flight) waits: the lower one may not
+    // have its node yet. Locks are listed first, then the mutations, so any mutation below the
+    // smallest lock is already visible.
+    std::vector<std::string> lock_nodes;
+    zk.tryGetChildren(zk_path_ + "/block_numbers/global", lock_nodes);
+    int64_t min_lock = INT64_MAX;
+    for (auto& n : lock_nodes) min_lock = std::min(min_lock, sequenceNumber(n));
+    std::vector<std::string> nodes;
+    zk.tryGetChildren(zk_path_ + "/mutations", nodes);
+    struct Pending { int64_t version; std::string node, command; int64_t created; };
+    std::vector<Pending> pending;
+    for (auto& n : nodes) {
+        {
+            std::lock_guard lock(mutex_);
+            if (seen_mutations_.count(n)) continue;
+        }
+        auto text = zk.tryGet(zk_path_ + "/mutations/" + n);
+        if (!text) continue;
+        std::string version = keyValue(*text, "version"), command = keyValue(*text, "commands"), created = keyValue(*text, "create time");
+        if (version.empty() || command.empty()) continue;
+        pending.push_back({std::stoll(version), n, command, created.empty() ? nowSeconds() : std::stoll(created)});
+    }
+    std::sort(pending.begin(), pending.end(), [](auto& a, auto& b) { return a.version < b.version; });
+    for (auto& m : pending) {
+        if (m.version > min_lock) break;
+        storage_.registerReplicatedMutation(m.version, m.command, m.created);
+        std::lock_guard lock(mutex_);
+        seen_mutations_.insert(m.node);
+    }
+}
+
+void ReplicatedMergeTree::partReplaced(const std::string& old_name, const std::string& new_name) noexcept {
+    try {
+        std::lock_guard lock(mutex_);
+        replaced_parts_.push_back({old_name, new_name});
+    } catch (...) {
+        // Out of memory: the next start's reconciliation registers the part.
+    }
+    wake();
+}
+
+void ReplicatedMergeTree::registerReplacedParts(ZooKeeper& zk) {
+    std::vector<std::pair<std::string, std::string>> todo;
+    {
+        std::lock_guard lock(mutex_);
+        todo.swap(replaced_parts_);
+    }
+    for (size_t i = 0; i < todo.size(); ++i) {
+        try {
+            registerLocalPart(zk, todo[i].second, {todo[i].first});
+        } catch (...) {
+            std::lock_guard lock(mutex_);
+            replaced_parts_.insert(replaced_parts_.begin(), todo.begin() + long(i), todo.end());
+            throw;
+        }
+    }
 }
 
 // ---------------------------------------------------------------- system tables

@@ -7,7 +7,10 @@
 //   P/log/log-N                    the replication log: GET_PART (an insert), MERGE_PARTS, DROP_RANGE
 //   P/blocks/<block_id>            ids of inserted blocks (partition + hash of the part's checksums,
 //                                  or of insert_deduplication_token): a retried block is skipped
-//   P/block_numbers/<partition>/block-N   ephemeral locks: block numbers of inserts in flight
+//   P/block_numbers/global/block-N ephemeral locks: block numbers of inserts (and mutation
+//                                  versions) in flight — one sequence for every partition, so a
+//                                  mutation's version orders it against inserts in all of them
+//   P/mutations/mutation-N         ALTER UPDATE / DELETE: version and command, applied by each replica
 //   P/leader_election/...          ephemeral sequential; the first one's replica assigns merges
 //   P/merge_seq                    version-checked by every merge assignment (one at a time)
 //   P/replicas/<r>/host            interserver address of the replica (parts are fetched from it)
@@ -34,6 +37,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -63,6 +67,9 @@ public:
     void wake() override;
     bool optimize(const std::optional<std::string>& partition_id, bool final, QueryContext& ctx) override;
     void truncate(QueryContext& ctx) override;
+    std::string mutate(const std::string& command, QueryContext& ctx, bool wait) override;
+    void partReplaced(const std::string& old_name, const std::string& new_name) noexcept override;
+    void dropPartition(const std::string& partition_id, bool detach, QueryContext& ctx) override;
 
     const std::string& zookeeperPath() const { return zk_path_; }
     const std::string& replicaName() const { return replica_name_; }
@@ -141,6 +148,12 @@ private:
     // Writes a MERGE_PARTS entry for parts the local selector picks; the log index, if one was made.
     std::optional<int64_t> assignMerge(ZooKeeper& zk, bool aggressive, const std::optional<std::string>& partition, bool whole_partition_fallback);
     void cleanupLog(ZooKeeper& zk);
+    // Registers mutations of <zk_path>/mutations this replica has not seen yet.
+    void pullMutations(ZooKeeper& zk);
+    // Brings this replica's part list in ZooKeeper up to date with local mutations.
+    void registerReplacedParts(ZooKeeper& zk);
+    // DROP_RANGE entries (one per partition) up to a block number taken now; the last log index.
+    int64_t logDropRanges(ZooKeeper& zk, const std::vector<std::string>& partitions, bool detach);
     // Waits until the entry at log index `index` is executed here (159 after `timeout_s`).
     void waitForLogIndex(int64_t index, int64_t timeout_s, const char* what);
     std::string hostText() const;
@@ -163,6 +176,8 @@ private:
     std::string last_exception_;
     std::vector<std::string> unknown_status_parts_;
     std::map<std::pair<std::string, int64_t>, std::string> block_locks_;   // (partition, number) -> lock node
+    std::set<std::string> seen_mutations_;                                  // mutation nodes registered locally
+    std::vector<std::pair<std::string, std::string>> replaced_parts_;       // (old, new) to write to ZooKeeper
 
     std::mutex pull_mutex_;             // one log pull at a time (the thread, SYNC REPLICA, OPTIMIZE)
     std::atomic<bool> stop_{false};

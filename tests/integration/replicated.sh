@@ -12,7 +12,8 @@
 #   - ZooKeeper stopped mid-insert: clean TABLE_IS_READ_ONLY (242) errors, reads still served,
 #     recovery once it is back, retried blocks land once;
 #   - a replica that lost its disk is re-created and fetches everything from its peer;
-#   - TRUNCATE through the log; error codes (48, 342, 224, 36).
+#   - mutations (ALTER UPDATE / DELETE, DELETE FROM) issued on either replica converge;
+#   - DROP / DETACH PARTITION and TRUNCATE through the log; error codes (48, 342, 224, 36).
 # Skipped (exit 0) only when ZooKeeper is not installed (scripts/install-deps.sh installs it).
 # Usage: replicated.sh BASALT_BINARY
 set -uo pipefail
@@ -84,6 +85,7 @@ for i in 1 2 3 4; do
   eq "$(q $i "SELECT countIf(cityHash64(user_id) % 2 != $s) FROM events_local")" 0 "foreign rows on node $i"
 done
 digest="SELECT count(), sum(cityHash64(ts, user_id, event_type, duration_ms, url)) FROM events_local"
+parts_d="SELECT groupArray(name) FROM (SELECT name FROM system.parts WHERE table = 'd' AND active ORDER BY name)"
 eq "$(q 1 "$digest")" "$(q 2 "$digest")" "replicas of shard 1"
 eq "$(q 3 "$digest")" "$(q 4 "$digest")" "replicas of shard 2"
 
@@ -127,6 +129,28 @@ q 2 "SET insert_deduplication_token = 'tok1'; INSERT INTO d SELECT number, 'b' F
 q 2 "SYSTEM SYNC REPLICA d"
 eq "$(q 2 "SELECT count(), countIf(v = 'b') FROM d" | tr '\t' ' ')" "2010 0" "insert_deduplicate = 0 and insert_deduplication_token"
 eq "$(q 1 "SELECT count() FROM system.zookeeper WHERE path = '/clickhouse/tables/01/d/blocks'")" 2 "block ids in ZooKeeper"
+# Mutations through ZooKeeper, applied in version order on both replicas (one issued on each).
+q 1 "ALTER TABLE d DELETE WHERE k < 100 SETTINGS mutations_sync = 1" || fail "ALTER DELETE"
+q 1 "ALTER TABLE d UPDATE v = 'upd' WHERE k >= 900" || fail "ALTER UPDATE"
+q 2 "DELETE FROM d WHERE k = 950" || fail "lightweight DELETE"
+q 2 "SYSTEM SYNC REPLICA d" && q 1 "SYSTEM SYNC REPLICA d"
+wait_for 1 "SELECT countIf(NOT is_done) FROM system.mutations WHERE table = 'd'" 0
+wait_for 2 "SELECT countIf(NOT is_done) FROM system.mutations WHERE table = 'd'" 0
+mdigest="SELECT count(), sum(k), countIf(v = 'upd') FROM d"
+eq "$(q 1 "$mdigest" | tr '\t' ' ')" "1798 987200 198" "mutations on node 1"
+eq "$(q 2 "$mdigest")" "$(q 1 "$mdigest")" "mutations on node 2"
+eq "$(q 1 "$parts_d")" "$(q 2 "$parts_d")" "part names after mutations"
+# DROP / DETACH PARTITION through the log.
+q 1 "CREATE TABLE pt ON CLUSTER c2x2 (k UInt64, p UInt8) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/pt', '{replica}') PARTITION BY p ORDER BY k" > /dev/null ||
+  fail "create pt"
+q 1 "INSERT INTO pt SELECT number, number % 3 FROM numbers(300)" || fail "insert pt"
+q 1 "ALTER TABLE pt DROP PARTITION 1" || fail "DROP PARTITION"
+q 2 "ALTER TABLE pt DETACH PARTITION 2" || fail "DETACH PARTITION"
+q 1 "SYSTEM SYNC REPLICA pt" && q 2 "SYSTEM SYNC REPLICA pt"
+for i in 1 2; do
+  eq "$(q $i "SELECT groupArray(p) FROM (SELECT DISTINCT p FROM pt ORDER BY p)")" "[0]" "partitions left on node $i"
+  eq "$(q $i "SELECT count() FROM system.detached_parts WHERE table = 'pt'")" 1 "detached part on node $i"
+done
 # TRUNCATE goes through the log: both replicas empty.
 q 1 "TRUNCATE TABLE d" || fail "truncate"
 q 2 "SYSTEM SYNC REPLICA d"
@@ -200,7 +224,8 @@ q 4 "SYSTEM SYNC REPLICA events_local" || fail "sync the re-created replica"
 eq "$(q 4 "$digest")" "$(q 3 "$digest")" "re-created replica equals its peer"
 
 # ---- error codes
-expect_error 1 "ALTER TABLE events_local UPDATE url = 'y' WHERE 1" 48
+expect_error 1 "ALTER TABLE events_local ADD COLUMN extra UInt8" 48
+expect_error 1 "KILL MUTATION WHERE table = 'd'" 48
 expect_error 1 "CREATE TABLE other (x UInt8) ENGINE = ReplicatedMergeTree('/clickhouse/tables/01/events_local', 'r9') ORDER BY x" 342
 expect_error 1 "CREATE TABLE twin $columns ENGINE = ReplicatedMergeTree('/clickhouse/tables/01/events_local', 'r2') $keys" 224
 expect_error 1 "SYSTEM SYNC REPLICA events_single" 36

@@ -2178,9 +2178,11 @@ bool StorageMergeTree::mergeStep() {
     if (shutdown_ || merges_stopped_ || g_all_merges_stopped) return false;
     if (replication_) {
         // Merges of a replicated table are assigned through the replication log (the replication
-        // thread of the leader selects them); TTL drops and mutations would diverge replicas.
+        // thread of the leader selects them); TTL drops would diverge replicas. Mutations come
+        // from the log with their version and are applied here like local ones.
         replication_->wake();
-        return false;
+        QueryContext ctx;
+        return mutationStep(ctx, INT64_MAX);
     }
     if (dropExpiredParts()) return true;
     QueryContext ctx;
@@ -2345,13 +2347,17 @@ std::vector<std::string> StorageMergeTree::attachPartFromDirectory(const std::st
     return replaced;
 }
 
-std::vector<std::string> StorageMergeTree::dropPartsInRange(const MergeTreePartInfo& range) {
+std::vector<std::string> StorageMergeTree::dropPartsInRange(const MergeTreePartInfo& range, bool detach) {
     std::lock_guard wlock(write_mutex_);
     std::lock_guard lock(mutex_);
     std::vector<std::string> dropped;
     auto next = std::make_shared<std::vector<DataPartPtr>>();
     for (auto& p : *parts_) {
         if (range.contains(p->info)) {
+            if (detach) {
+                fs::create_directories(fs::path(dir_) / "detached");
+                hardLinkDirectory(p->path, dir_ + "detached/" + p->name);
+            }
             p->remove_on_destroy = true;
             dropped.push_back(p->name);
         } else {

@@ -70,6 +70,13 @@ public:
     virtual void wake() = 0;   // something changed locally (insert, START MERGES): look at the queue
     virtual bool optimize(const std::optional<std::string>& partition_id, bool final, QueryContext& ctx) = 0;
     virtual void truncate(QueryContext& ctx) = 0;
+    // ALTER UPDATE / DELETE: the mutation goes to ZooKeeper with a block number as its version;
+    // every replica registers it (registerReplicatedMutation) and applies it to its parts.
+    virtual std::string mutate(const std::string& command, QueryContext& ctx, bool wait) = 0;
+    // A local mutation replaced part `old_name` by `new_name` ("" when every row was deleted).
+    virtual void partReplaced(const std::string& old_name, const std::string& new_name) noexcept = 0;
+    // DROP / DETACH PARTITION: a DROP_RANGE entry through the log.
+    virtual void dropPartition(const std::string& partition_id, bool detach, QueryContext& ctx) = 0;
 };
 
 // What one read selected (for EXPLAIN indexes and system.query_log).
@@ -150,14 +157,19 @@ public:
     // Verifies (checksums) the part in `dir` (a temporary directory under the table's), renames it
     // into place and makes it active, replacing the active parts it covers; returns their names.
     std::vector<std::string> attachPartFromDirectory(const std::string& dir, const MergeTreePartInfo& info);
-    // Removes the active parts inside `range` (a DROP_RANGE entry); returns their names.
-    std::vector<std::string> dropPartsInRange(const MergeTreePartInfo& range);
+    // Removes the active parts inside `range` (a DROP_RANGE entry; `detach`: hard links of them
+    // go to detached/ first); returns their names.
+    std::vector<std::string> dropPartsInRange(const MergeTreePartInfo& range, bool detach = false);
     // Moves an active part this replica has but the replica set does not know to detached/unexpected_<name>.
     void detachUnexpectedPart(const std::string& name);
     // A part directory that was renamed into place but never made active (an insert whose commit
     // had an unknown outcome): activated (true) or removed (false).
     void resolveUncommittedPart(const std::string& name, bool keep);
     const std::string& tableDirectory() const { return dir_; }
+    // A mutation of the replication log, applied here from now on under `version` (no-op if known).
+    void registerReplicatedMutation(int64_t version, const std::string& command, int64_t create_time);
+    bool hasMutation(int64_t version) const;
+    void waitForMutation(int64_t version, QueryContext& ctx) { waitMutation(version, ctx); }
 
     // The partition ID a PARTITION expression names (a value or tuple of the partition key types).
     std::string partitionIdFromAST(const ASTPtr& partition, QueryContext& ctx) const;

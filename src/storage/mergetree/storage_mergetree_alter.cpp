@@ -118,8 +118,32 @@ bool StorageMergeTree::needsAnyMutation(const MergeTreeDataPart& p) const {
     return false;
 }
 
+void StorageMergeTree::registerReplicatedMutation(int64_t version, const std::string& command, int64_t create_time) {
+    {
+        std::lock_guard wlock(write_mutex_);
+        {
+            std::lock_guard lock(mutex_);
+            if (mutations_.count(version)) return;
+        }
+        writeSmallFileDurably(dir_ + mutationId(version), "format version: 1\ncreate time: " + formatTime(create_time) + "\ncommands: " + command + "\n");
+        fsyncDirectory(dir_);
+        MutationState st;
+        st.version = version;
+        st.command = command;
+        st.create_time = create_time;   // the Mutation is built from the command by mutationStep
+        std::lock_guard lock(mutex_);
+        mutations_[version] = std::move(st);
+    }
+    scheduleMerges();
+}
+
+bool StorageMergeTree::hasMutation(int64_t version) const {
+    std::lock_guard lock(mutex_);
+    return mutations_.count(version) > 0;
+}
+
 std::string StorageMergeTree::mutate(const Mutation& m, QueryContext& ctx, bool wait) {
-    requireNotReplicated("Mutations (ALTER UPDATE / DELETE)");
+    if (replication_) return replication_->mutate(m.command, ctx, wait);
     int64_t version;
     {
         // The version is a block number: parts of INSERTs numbered before it are mutated, later
@@ -145,6 +169,7 @@ std::string StorageMergeTree::mutate(const Mutation& m, QueryContext& ctx, bool 
 }
 
 bool StorageMergeTree::killMutation(const std::string& mutation_id) {
+    requireNotReplicated("KILL MUTATION");
     std::lock_guard lock(mutex_);
     for (auto it = mutations_.begin(); it != mutations_.end(); ++it) {
         if (mutationId(it->first) != mutation_id || it->second.structural) continue;
@@ -311,6 +336,7 @@ bool StorageMergeTree::mutationStep(QueryContext& ctx, int64_t up_to) {
         throw;
     }
     replaceParts({part}, result ? std::vector<MutableDataPartPtr>{result} : std::vector<MutableDataPartPtr>{});
+    if (replication_) replication_->partReplaced(part->name, result ? result->name : "");
     std::lock_guard lock(mutex_);
     auto it = mutations_.find(version);
     if (it != mutations_.end() && it->second.failed_part == part->name) {
@@ -409,7 +435,10 @@ void StorageMergeTree::alter(TableMetadata md, std::shared_ptr<ASTCreateQuery> q
 
 // ---------------------------------------------------------------- partitions and parts
 void StorageMergeTree::dropPartition(const std::optional<std::string>& partition_id, bool detach, QueryContext& ctx) {
-    requireNotReplicated("DROP / DETACH PARTITION");
+    if (replication_) {
+        if (!partition_id) requireNotReplicated("DROP / DETACH of every partition");
+        return replication_->dropPartition(*partition_id, detach, ctx);
+    }
     std::shared_lock structure(structure_mutex_);
     std::lock_guard wlock(write_mutex_);
     auto targets = reserveParts(partition_id, ctx);
