@@ -154,8 +154,36 @@ ASTPtr materializeGlobalSubqueries(const ASTPtr& ast, QueryContext& ctx, Externa
     return copy ? copy : ast;
 }
 
+// GLOBAL JOIN: the right side runs once on the initiator and travels to every shard as an
+// external table `_global_join_N`, which the shard query joins instead (ClickHouse's broadcast).
+static std::shared_ptr<ASTTableJoin> materializeGlobalJoin(const ASTTableJoin& join, QueryContext& ctx, ExternalTables& external) {
+    auto copy = cloneAs(join);
+    auto right = cloneAs(*join.table);
+    right->alias.clear();
+    auto select = std::make_shared<ASTSelectQuery>();
+    select->select.push_back(std::make_shared<ASTAsterisk>());
+    select->from = right;
+    QueryResult r = executeSelect(right->subquery ? right->subquery->query : ASTPtr(select), ctx);
+    std::string name = "_global_join_" + std::to_string(external.size() + 1);
+    std::vector<Block> blocks{r.header.cloneEmpty()};
+    for (auto& b : r.blocks)
+        if (b.rows()) blocks.push_back(std::move(b));
+    external.emplace_back(name, std::move(blocks));
+    auto te = std::make_shared<ASTTableExpression>();
+    te->table = name;
+    // `dim.x` keeps working: an unaliased table is aliased by its name.
+    te->alias = !join.table->alias.empty() ? join.table->alias : (join.table->subquery || join.table->table_function ? "" : join.table->table);
+    copy->table = te;
+    copy->global = false;
+    return copy;
+}
+
 std::optional<DistributedPlan> planDistributedSelect(const ASTSelectQuery& q, const std::shared_ptr<StorageDistributed>& table, QueryContext& ctx) {
-    if (!q.from || !q.joins.empty() || !q.array_join.empty() || q.qualify || !q.windows.empty() || q.group_by_all ||
+    // One GLOBAL JOIN is broadcast; a RIGHT / FULL one would repeat the right side's unmatched
+    // rows once per shard, so it (and any other join) is run on the initiator instead.
+    bool broadcast_join = q.joins.size() == 1 && q.joins[0]->global && !q.joins[0]->natural && q.joins[0]->join_kind != JoinKind::Right &&
+                          q.joins[0]->join_kind != JoinKind::Full && q.joins[0]->join_kind != JoinKind::Paste;
+    if (!q.from || (!q.joins.empty() && !broadcast_join) || !q.array_join.empty() || q.qualify || !q.windows.empty() || q.group_by_all ||
         q.with_rollup || q.with_cube || q.with_totals || q.from->final)
         return std::nullopt;
     for (auto& e : q.select)
@@ -172,6 +200,7 @@ std::optional<DistributedPlan> planDistributedSelect(const ASTSelectQuery& q, co
     plan.override_key = shards_db + "." + shards_table;
 
     auto finish = [&](std::shared_ptr<ASTSelectQuery> inner, std::shared_ptr<ASTSelectQuery> outer) -> std::optional<DistributedPlan> {
+        if (broadcast_join) inner->joins = {materializeGlobalJoin(*q.joins[0], ctx, plan.external)};
         if (inner->where) inner->where = materializeGlobalSubqueries(inner->where, ctx, plan.external);
         if (inner->prewhere) inner->prewhere = materializeGlobalSubqueries(inner->prewhere, ctx, plan.external);
         plan.shard_query = inner->formatSQL();
@@ -289,6 +318,7 @@ std::optional<DistributedPlan> planDistributedSelect(const ASTSelectQuery& q, co
         auto outer = cloneAs(q);
         outer->where = nullptr;
         outer->prewhere = nullptr;
+        outer->joins.clear();
         outer->select.clear();
         for (auto& item : q.select) {
             ASTPtr r = rewrite(item);
@@ -335,11 +365,22 @@ std::optional<DistributedPlan> planDistributedSelect(const ASTSelectQuery& q, co
     inner->limit_length = std::make_shared<ASTLiteral>(Field(limit->value.get<uint64_t>() + (offset ? offset->value.get<uint64_t>() : 0)));
     auto outer = std::make_shared<ASTSelectQuery>();
     outer->with = q.with;
-    for (auto& item : q.select) {
+    for (size_t i = 0; i < q.select.size(); ++i) {
+        auto& item = q.select[i];
         if (item->as<ASTAsterisk>() || item->as<ASTColumnsMatcher>()) return std::nullopt;
         std::string name = item->alias.empty() ? item->getColumnName() : item->alias;
         if (!names.insert(name).second) return std::nullopt;
-        outer->select.push_back(identifier(name));
+        if (!item->alias.empty()) {
+            outer->select.push_back(identifier(name));
+            continue;
+        }
+        // An unaliased item travels as _sN (`e.user_id` would read as a qualified name on the
+        // initiator) and gets its name back there.
+        inner->select[i] = item->clone();
+        inner->select[i]->alias = "_s" + std::to_string(i + 1);
+        ASTPtr back = identifier("_s" + std::to_string(i + 1));
+        back->alias = name;
+        outer->select.push_back(back);
     }
     for (size_t j = 0; j < q.order_by.size(); ++j) {
         ASTPtr e = q.order_by[j]->expr->clone();

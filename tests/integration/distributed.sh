@@ -85,6 +85,9 @@ queries=(
   "SELECT uniq(user_id) FROM @T"
   "SELECT count(), sum(duration_ms) FROM @T WHERE user_id GLOBAL IN (SELECT user_id FROM @T WHERE event_type = 'buy' AND user_id < 300)"
   "SELECT event_type, count() FROM @T WHERE user_id GLOBAL NOT IN (SELECT number FROM numbers(40000)) GROUP BY event_type ORDER BY event_type"
+  "SELECT d.label, count(), sum(duration_ms) FROM @T AS e GLOBAL JOIN (SELECT number AS user_id, toString(number % 7) AS label FROM numbers(20000)) AS d USING (user_id) GROUP BY d.label ORDER BY d.label"
+  "SELECT e.user_id, d.label FROM @T AS e GLOBAL LEFT JOIN (SELECT number AS user_id, concat('L', toString(number % 3)) AS label FROM numbers(100)) AS d ON e.user_id = d.user_id ORDER BY e.ts, e.user_id LIMIT 5"
+  "SELECT count(), countIf(ts = 0) FROM @T GLOBAL RIGHT JOIN (SELECT number AS user_id FROM numbers(60000)) AS d USING (user_id)"
 )
 for sql in "${queries[@]}"; do
   a=$(q 1 "${sql//@T/events}") || fail "distributed: $sql"
@@ -98,6 +101,8 @@ shard2_log() { echo $(( $(q 3 "SELECT count() FROM system.query_log WHERE $1") +
 [ "$(shard2_log "query LIKE '%AS _o1%LIMIT 10'")" -ge 1 ] || fail "ORDER BY ... LIMIT was not pushed to shard 2"
 # GLOBAL IN: the subquery ran once on the initiator and travelled as a temporary table.
 [ "$(shard2_log "query LIKE '%user_id IN _global_subquery_1%'")" -ge 1 ] || fail "GLOBAL IN was not sent as a temporary table"
+# GLOBAL JOIN: the right side ran once on the initiator; the shards joined with the temporary table.
+[ "$(shard2_log "query LIKE '%JOIN _global_join_1 AS d USING (user_id)%'")" -ge 1 ] || fail "GLOBAL JOIN was not broadcast"
 eq "$(q 1 'SELECT _shard_num, count() > 0 FROM events GROUP BY _shard_num ORDER BY 1' | tr '\t\n' ' ')" "1 1 2 1 " "_shard_num"
 eq "$(q 1 'SELECT count() FROM events GROUP BY event_type ORDER BY 1 LIMIT 1 SETTINGS distributed_group_by_no_merge = 1' | wc -l)" 2 "no_merge: one row per shard"
 eq "$(q 3 "SELECT count() FROM events")" "$N" "the Distributed table queried on node 3"
