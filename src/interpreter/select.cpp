@@ -210,10 +210,30 @@ private:
     Block runSubquery(const ASTPtr& query, size_t max_rows);
     Block evaluateRecursiveCte(Cte cte);
 
+public:
+    // A recursive CTE evaluated round by round (RecursiveCteStorage reads it lazily).
+    struct RecursiveCteState {
+        Cte cte;
+        std::vector<Cte> outer;         // the CTEs its parts see (without itself)
+        Block header;                   // names from the base part, types the parts' fixed point
+        Block working;                  // the last round's rows
+        bool started = false;           // the base part's rows were returned
+        uint64_t depth = 0;
+    };
+    std::shared_ptr<RecursiveCteState> startRecursiveCte(const Cte& cte);
+    // The base part's rows, then each round's; an empty block without columns after the last round
+    // (one that adds no rows). 306 past max_recursive_cte_evaluation_depth rounds.
+    Block nextRecursiveCteRound(RecursiveCteState& st);
+
+private:
+
     QueryContext& ctx_;
     std::vector<Cte> ctes_;
     ResultSink* sink_ = nullptr;
     bool explaining_ = false;   // EXPLAIN: FROM subqueries are explained, not run
+    // Resolving the FROM of a single-table query with a LIMIT: a recursive CTE there is read
+    // lazily (RecursiveCteStorage), so the LIMIT can end an unbounded one.
+    bool lazy_recursive_ = false;
 };
 
 QueryResult runUnion(const ASTPtr& query, QueryContext& ctx, const std::vector<Cte>& outer_ctes, bool header_only,
@@ -241,44 +261,26 @@ Block SelectExecutor::runSubquery(const ASTPtr& query, size_t) {
 // over the previous round's new rows (the working table, read as `name`) until a round adds none.
 // The column types are the fixed point of the supertype of the base and step types (ClickHouse's
 // `1 AS i UNION ALL SELECT i + 1` is UInt64); names come from the base part.
-Block SelectExecutor::evaluateRecursiveCte(Cte cte) {   // by value: ctes_ changes below
+std::shared_ptr<SelectExecutor::RecursiveCteState> SelectExecutor::startRecursiveCte(const Cte& cte) {
     auto* u = cte.query->as<ASTSelectWithUnion>();
-    std::vector<Cte> saved = ctes_;
-    auto restore = [&] { ctes_ = saved; };
+    auto st = std::make_shared<RecursiveCteState>();
+    st->cte = cte;
     // The base part must not see the CTE itself.
-    std::vector<Cte> outer;
     for (auto& c : ctes_) {
         if (c.name == cte.name && c.query == cte.query) break;
-        outer.push_back(c);
+        st->outer.push_back(c);
     }
-    if (!u || u->selects.size() < 2) {
-        ctes_ = outer;
-        try {
-            Block b = runSubquery(cte.query, 0);
-            restore();
-            return b;
-        } catch (...) { restore(); throw; }
-    }
-    auto fctx = ctx_.functionContext();
-    auto withWorking = [&](const Block& working) {
-        ctes_ = outer;
-        ctes_.push_back({cte.name, nullptr, false, std::make_shared<Block>(working)});
-    };
-    auto castTo = [&](const Block& b, const DataTypes& types, const Block& names) {
-        Block out;
-        for (size_t c = 0; c < types.size(); ++c)
-            out.insert({castColumn(b.at(c).column, b.at(c).type, types[c], fctx), types[c], names.at(c).name});
-        return out;
-    };
+    std::vector<Cte> saved = ctes_;
     try {
-        ctes_ = outer;
+        ctes_ = st->outer;
         Block base = runSubquery(u->selects[0], 0);
         DataTypes types;
         for (auto& c : base.data()) types.push_back(c.type);
         for (int round = 0; round < 16; ++round) {
             Block empty;
             for (size_t c = 0; c < types.size(); ++c) empty.insert({createColumn(types[c]), types[c], base.at(c).name});
-            withWorking(empty);
+            ctes_ = st->outer;
+            ctes_.push_back({cte.name, nullptr, false, std::make_shared<Block>(empty)});
             bool changed = false;
             for (size_t k = 1; k < u->selects.size(); ++k) {
                 Block h = runUnion(u->selects[k], ctx_, ctes_, true, nullptr).header;
@@ -286,37 +288,133 @@ Block SelectExecutor::evaluateRecursiveCte(Cte cte) {   // by value: ctes_ chang
                     throw Exception(ErrorCodes::UNION_ALL_RESULT_STRUCTURES_MISMATCH,
                                     "Different number of columns in UNION elements: " + std::to_string(types.size()) + " and " + std::to_string(h.columns()));
                 for (size_t c = 0; c < types.size(); ++c) {
-                    DataTypePtr st = getLeastSupertype({types[c], h.at(c).type});
-                    if (!st->equals(*types[c])) { types[c] = st; changed = true; }
+                    DataTypePtr sup = getLeastSupertype({types[c], h.at(c).type});
+                    if (!sup->equals(*types[c])) { types[c] = sup; changed = true; }
                 }
             }
             if (!changed) break;
         }
-        Block working = castTo(base, types, base);
-        std::vector<Block> all{working};
-        uint64_t max_depth = ctx_.settings.max_recursive_cte_evaluation_depth;
-        for (uint64_t depth = 0; working.rows() > 0; ++depth) {
-            if (depth >= max_depth)
-                throw Exception(ErrorCodes::TOO_DEEP_RECURSION, "Maximum recursive CTE evaluation depth (" + std::to_string(max_depth) +
-                                                                   ") exceeded, during evaluation of recursive CTE " + cte.name);
-            ctx_.checkLimits();
-            withWorking(working);
-            std::vector<Block> parts;
-            for (size_t k = 1; k < u->selects.size(); ++k) {
-                Block b = runSubquery(u->selects[k], 0);
-                if (b.rows()) parts.push_back(castTo(b, types, base));
-            }
-            Block header = castTo(base.cloneEmpty(), types, base);
-            working = parts.empty() ? header : concatBlocks(parts, header);
-            if (working.rows()) all.push_back(working);
-        }
-        restore();
-        return concatBlocks(all, castTo(base.cloneEmpty(), types, base));
+        for (size_t c = 0; c < types.size(); ++c) st->header.insert({createColumn(types[c]), types[c], base.at(c).name});
+        auto fctx = ctx_.functionContext();
+        for (size_t c = 0; c < types.size(); ++c)
+            st->working.insert({castColumn(base.at(c).column, base.at(c).type, types[c], fctx), types[c], base.at(c).name});
+        ctes_ = saved;
     } catch (...) {
-        restore();
+        ctes_ = saved;
         throw;
     }
+    return st;
 }
+
+Block SelectExecutor::nextRecursiveCteRound(RecursiveCteState& st) {
+    if (!st.started) {
+        st.started = true;
+        return st.working;
+    }
+    if (st.working.rows() == 0) return {};
+    uint64_t max_depth = ctx_.settings.max_recursive_cte_evaluation_depth;
+    if (st.depth++ >= max_depth)
+        throw Exception(ErrorCodes::TOO_DEEP_RECURSION, "Maximum recursive CTE evaluation depth (" + std::to_string(max_depth) +
+                                                           ") exceeded, during evaluation of recursive CTE " + st.cte.name +
+                                                           ". Consider raising max_recursive_cte_evaluation_depth setting");
+    ctx_.checkLimits();
+    auto* u = st.cte.query->as<ASTSelectWithUnion>();
+    auto fctx = ctx_.functionContext();
+    std::vector<Cte> saved = ctes_;
+    try {
+        ctes_ = st.outer;
+        ctes_.push_back({st.cte.name, nullptr, false, std::make_shared<Block>(st.working)});
+        std::vector<Block> parts;
+        for (size_t k = 1; k < u->selects.size(); ++k) {
+            Block b = runSubquery(u->selects[k], 0);
+            if (!b.rows()) continue;
+            Block cast;
+            for (size_t c = 0; c < st.header.columns(); ++c)
+                cast.insert({castColumn(b.at(c).column, b.at(c).type, st.header.at(c).type, fctx), st.header.at(c).type, st.header.at(c).name});
+            parts.push_back(std::move(cast));
+        }
+        ctes_ = saved;
+        st.working = parts.empty() ? st.header.cloneEmpty() : concatBlocks(parts, st.header);
+    } catch (...) {
+        ctes_ = saved;
+        throw;
+    }
+    if (st.working.rows() == 0) return {};
+    return st.working;
+}
+
+Block SelectExecutor::evaluateRecursiveCte(Cte cte) {   // by value: ctes_ changes below
+    auto* u = cte.query->as<ASTSelectWithUnion>();
+    if (!u || u->selects.size() < 2) {
+        // No step part: just the query, without the CTE itself in sight.
+        std::vector<Cte> saved = ctes_, outer;
+        for (auto& c : ctes_) {
+            if (c.name == cte.name && c.query == cte.query) break;
+            outer.push_back(c);
+        }
+        ctes_ = outer;
+        try {
+            Block b = runSubquery(cte.query, 0);
+            ctes_ = saved;
+            return b;
+        } catch (...) { ctes_ = saved; throw; }
+    }
+    auto st = startRecursiveCte(cte);
+    std::vector<Block> all;
+    for (Block b = nextRecursiveCteRound(*st); b.columns() || b.rows(); b = nextRecursiveCteRound(*st)) all.push_back(std::move(b));
+    return concatBlocks(all, st->header);
+}
+
+// A recursive CTE read as a table by a query that may stop early (LIMIT without ORDER BY,
+// aggregation, ...): one stream computing the rounds only as they are read, so an unbounded CTE
+// under such a LIMIT ends once the LIMIT is satisfied (ClickHouse's RecursiveCTESource). Queries
+// that read it to the end get the same rows as the eager evaluation, in the same order.
+class RecursiveCteStorage final : public IStorage {
+public:
+    RecursiveCteStorage(SelectExecutor& ex, std::shared_ptr<SelectExecutor::RecursiveCteState> st) : ex_(ex), st_(std::move(st)) {
+        for (auto& c : st_->header.data()) metadata_.columns.push_back(ColumnDescription{c.name, c.type});
+    }
+    std::string engineName() const override { return "RecursiveCTE"; }
+    Sources read(const std::vector<std::string>& columns, QueryContext&, size_t) override {
+        std::vector<size_t> positions;
+        for (auto& n : columns) positions.push_back(size_t(st_->header.positionByName(n)));
+        Sources out;
+        out.push_back(std::make_unique<Rounds>(ex_, st_, std::move(positions)));
+        return out;
+    }
+
+private:
+    class Rounds final : public ISource {
+    public:
+        Rounds(SelectExecutor& ex, std::shared_ptr<SelectExecutor::RecursiveCteState> st, std::vector<size_t> positions)
+            : ex_(ex), st_(std::move(st)), positions_(std::move(positions)) {}
+        // Like ClickHouse's source, a round is handed out once the next one is computed (so the
+        // depth limit can be hit one round past the rows a LIMIT takes, as there).
+        Block read() override {
+            if (done_) return {};
+            if (!primed_) {
+                pending_ = ex_.nextRecursiveCteRound(*st_);
+                primed_ = true;
+            }
+            Block b = std::move(pending_);
+            if (b.columns() == 0 && b.rows() == 0) { done_ = true; return {}; }
+            pending_ = ex_.nextRecursiveCteRound(*st_);
+            Block out;
+            for (size_t p : positions_) out.insert(b.at(p));
+            if (positions_.empty()) out.setRowsWithoutColumns(b.rows());
+            return out;
+        }
+
+    private:
+        SelectExecutor& ex_;
+        std::shared_ptr<SelectExecutor::RecursiveCteState> st_;
+        std::vector<size_t> positions_;
+        Block pending_;
+        bool primed_ = false, done_ = false;
+    };
+    SelectExecutor& ex_;
+    std::shared_ptr<SelectExecutor::RecursiveCteState> st_;
+};
 
 Source SelectExecutor::resolveSource(const ASTTableExpression* from_table, const PushdownTarget* push) {
     Source src;
@@ -410,6 +508,18 @@ Source SelectExecutor::resolveSource(const ASTTableExpression* from_table, const
     if (from.database.empty()) {
         for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
             if (it->name != from.table) continue;
+            auto* cte_union = it->query ? it->query->as<ASTSelectWithUnion>() : nullptr;
+            if (!it->rows && it->recursive && lazy_recursive_ && cte_union && cte_union->selects.size() >= 2) {
+                src.storage = std::make_shared<RecursiveCteStorage>(*this, startRecursiveCte(*it));
+                for (auto& c : src.storage->metadata().columns) {
+                    src.columns.push_back({c.name, c.type});
+                    src.ordinary.push_back(c.name);
+                }
+                src.qualifiers.insert(from.table);
+                if (!from.alias.empty()) src.qualifiers.insert(from.alias);
+                src.description = "ReadFromSubquery (" + from.table + ")";
+                return src;
+            }
             if (it->rows || it->recursive) {
                 // A recursive CTE's working table, or the whole recursive CTE.
                 Block b = it->rows ? *it->rows : evaluateRecursiveCte(*it);
@@ -563,67 +673,57 @@ std::vector<std::pair<ASTPtr, std::string>> expandSelectList(const ASTSelectQuer
     return out;
 }
 
-// Replicates each row by the size of its arrays and appends the flattened elements. All joined
-// arrays must have equal sizes per row. LEFT ARRAY JOIN keeps rows with empty arrays (one row with
-// the element type's default).
-// ARRAY JOIN of `nodes` (evaluated over `in`), in `groups`: the arrays of one group (the items of
-// an ARRAY JOIN clause, group 0) are zipped and must have equal sizes; each further group (one per
-// distinct arrayJoin(...) call, in order) multiplies the rows again, as ClickHouse does. `left`
-// (LEFT ARRAY JOIN) keeps rows with empty arrays of group 0.
-Block applyArrayJoin(const Block& in, const std::vector<ExprNodePtr>& nodes, const std::vector<int>& replaces,
-                     const std::vector<std::string>& names, const std::vector<int>& groups, bool left) {
-    std::vector<ColumnPtr> arrays = evaluateAll(nodes, in);
+// One ARRAY JOIN step: an ARRAY JOIN clause (its items zipped) or one distinct arrayJoin(...) call.
+// Steps apply one after another, each multiplying the rows of the previous, as in ClickHouse.
+struct ArrayJoinStep {
+    std::vector<ExprNodePtr> nodes;       // the arrays (or maps), evaluated over the step's input
+    std::vector<int> replaces;            // position in the input replaced by the elements, or -1
+    std::vector<std::string> names;       // names of the element columns
+    DataTypes element_types;              // Array(T): T; Map(K, V): Tuple(keys K, values V)
+    bool left = false;                    // LEFT ARRAY JOIN: a row with an empty array stays, once
+};
+
+// Replicates each row by the size of the step's arrays (equal per row, else 190) and puts their
+// elements in place of the replaced columns or after the others. LEFT ARRAY JOIN keeps rows with
+// empty arrays (one row with the element type's default).
+Block applyArrayJoin(const Block& in, const ArrayJoinStep& step) {
+    std::vector<ColumnPtr> arrays = evaluateAll(step.nodes, in);
     for (auto& a : arrays) a = materialize(a);
-    Block out = in;
-    size_t rows = in.rows();
-    std::vector<int> order = groups;
-    std::sort(order.begin(), order.end());
-    order.erase(std::unique(order.begin(), order.end()), order.end());
-    for (int g : order) {
-        bool left_group = left && g == 0;
-        std::vector<size_t> members;
-        for (size_t k = 0; k < nodes.size(); ++k)
-            if (groups[k] == g) members.push_back(k);
-        const auto& first = static_cast<const ColumnArray&>(*arrays[members[0]]);
-        for (size_t m = 1; m < members.size(); ++m) {
-            const auto& other = static_cast<const ColumnArray&>(*arrays[members[m]]);
-            for (size_t i = 0; i < rows; ++i)
-                if (other.sizeAt(i) != first.sizeAt(i))
-                    throw Exception(ErrorCodes::SIZES_OF_ARRAYS_DONT_MATCH, "Sizes of ARRAY-JOIN-ed arrays do not match");
-        }
-        Offsets offsets(rows);
-        size_t total = 0;
-        for (size_t i = 0; i < rows; ++i) {
-            size_t n = first.sizeAt(i);
-            total += (left_group && n == 0) ? 1 : n;
-            offsets[i] = total;
-        }
-        Block next;
-        for (size_t c = 0; c < out.columns(); ++c) next.insert({out.at(c).column->replicate(offsets), out.at(c).type, out.at(c).name});
-        // Arrays of later groups travel with their rows.
-        for (size_t k = 0; k < nodes.size(); ++k)
-            if (groups[k] > g) arrays[k] = arrays[k]->replicate(offsets);
-        for (size_t k : members) {
-            const auto& arr = static_cast<const ColumnArray&>(*arrays[k]);
-            ColumnPtr elements = arr.getDataPtr();
-            if (left_group) {
-                auto e = arr.getData().cloneEmpty();
-                for (size_t i = 0; i < rows; ++i) {
-                    if (arr.sizeAt(i) == 0) e->insertDefault();
-                    else e->insertRangeFrom(arr.getData(), arr.offsetAt(i), arr.sizeAt(i));
-                }
-                elements = std::move(e);
-            }
-            ColumnWithTypeAndName col{elements, nodes[k]->type->nested[0], names[k]};
-            int pos = replaces[k] >= 0 ? replaces[k] : next.positionByName(names[k]);
-            if (pos >= 0) next.at(size_t(pos)) = col;
-            else next.insert(col);
-        }
-        if (next.columns() == 0) next.setRowsWithoutColumns(total);
-        out = std::move(next);
-        rows = total;
+    const size_t rows = in.rows();
+    const auto& first = static_cast<const ColumnArray&>(*arrays[0]);
+    for (size_t m = 1; m < arrays.size(); ++m) {
+        const auto& other = static_cast<const ColumnArray&>(*arrays[m]);
+        for (size_t i = 0; i < rows; ++i)
+            if (other.sizeAt(i) != first.sizeAt(i))
+                throw Exception(ErrorCodes::SIZES_OF_ARRAYS_DONT_MATCH, "Sizes of ARRAY-JOIN-ed arrays do not match");
     }
-    return out;
+    Offsets offsets(rows);
+    size_t total = 0;
+    for (size_t i = 0; i < rows; ++i) {
+        size_t n = first.sizeAt(i);
+        total += (step.left && n == 0) ? 1 : n;
+        offsets[i] = total;
+    }
+    Block next;
+    for (size_t c = 0; c < in.columns(); ++c) next.insert({in.at(c).column->replicate(offsets), in.at(c).type, in.at(c).name});
+    for (size_t k = 0; k < arrays.size(); ++k) {
+        const auto& arr = static_cast<const ColumnArray&>(*arrays[k]);
+        ColumnPtr elements = arr.getDataPtr();
+        if (step.left && total != arr.getData().size()) {
+            auto e = arr.getData().cloneEmpty();
+            for (size_t i = 0; i < rows; ++i) {
+                if (arr.sizeAt(i) == 0) e->insertDefault();
+                else e->insertRangeFrom(arr.getData(), arr.offsetAt(i), arr.sizeAt(i));
+            }
+            elements = std::move(e);
+        }
+        ColumnWithTypeAndName col{elements, step.element_types[k], step.names[k]};
+        int pos = step.replaces[k] >= 0 ? step.replaces[k] : next.positionByName(step.names[k]);
+        if (pos >= 0) next.at(size_t(pos)) = col;
+        else next.insert(col);
+    }
+    if (next.columns() == 0) next.setRowsWithoutColumns(total);
+    return next;
 }
 
 struct StreamOutput {
@@ -1759,7 +1859,15 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
 
     // Outer WHERE conjuncts go into FROM subqueries, views and CTEs that can take them.
     std::vector<PushdownTarget> push_targets = planPushdown(q);
-    Source src = resolveSource(q.from.get(), &push_targets[0]);
+    lazy_recursive_ = q.joins.empty() && q.limit_length && !explain;
+    Source src;
+    try {
+        src = resolveSource(q.from.get(), &push_targets[0]);
+    } catch (...) {
+        lazy_recursive_ = false;
+        throw;
+    }
+    lazy_recursive_ = false;
     // A Distributed table: the shards aggregate / sort, this server merges (cluster/distributed_query.h).
     if (auto dist = std::dynamic_pointer_cast<StorageDistributed>(src.storage); dist && !explain) {
         if (auto plan = planDistributedSelect(q, dist, ctx_)) {
@@ -1943,29 +2051,86 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     for (auto& e : order_exprs) aggregating = aggregating || containsAggregate(e);
     if (q.with_totals && !aggregating) throw Exception(ErrorCodes::NOT_IMPLEMENTED, "WITH TOTALS requires aggregation");
 
-    // ARRAY JOIN: explicit clause items plus arrayJoin(...) calls anywhere (ClickHouse treats the
+    // ARRAY JOIN: the clauses' items plus arrayJoin(...) calls anywhere (ClickHouse treats the
     // function as an implicit ARRAY JOIN of its argument). Calls are replaced by an identifier
-    // naming the joined column.
-    // `group`: 0 for the clause's items (zipped), 1, 2, ... for each distinct arrayJoin call
-    // (each multiplies the rows).
-    struct ArrayJoinItem { ASTPtr expr; std::string name; int group = 0; bool function = false; };
-    std::vector<ArrayJoinItem> array_joins;
-    int array_join_calls = 0;
-    for (auto& e : q.array_join) {
-        ASTPtr ex = aliases.expand(e);
-        std::string n = !e->alias.empty() ? e->alias : e->getColumnName();
-        array_joins.push_back({ex, n, 0, false});
+    // naming the joined column. One stage per clause (its items zipped), then one per distinct
+    // arrayJoin call; each stage multiplies the rows of the ones before and sees their columns.
+    struct ArrayJoinItem { ASTPtr expr; std::string name; bool function = false; };
+    struct ArrayJoinStage { std::vector<ArrayJoinItem> items; bool left = false; };
+    std::vector<ArrayJoinStage> array_joins;
+    // `ARRAY JOIN n [AS p]` of a Nested name (columns n.x, n.y, ... of the table): every n.* array
+    // is joined (as p.x, p.y, ...); a bare `n` / `p` is then the tuple of the elements.
+    struct NestedJoin { std::string name; std::vector<std::string> subs; DataTypes types; };
+    std::vector<NestedJoin> nested_joins;
+    auto sourceHas = [&](const std::string& n) {
+        return std::any_of(src.columns.begin(), src.columns.end(), [&](const SourceColumn& c) { return c.name == n; });
+    };
+    if (q.array_join_without_items)
+        throw Exception(ErrorCodes::NUMBER_OF_ARGUMENTS_DOESNT_MATCH, "ARRAY JOIN requires at least single expression");
+    for (auto& clause : q.arrayJoinClauses()) {
+        ArrayJoinStage stage;
+        stage.left = clause.left;
+        for (size_t k = clause.begin; k < clause.end; ++k) {
+            const ASTPtr& e = q.array_join[k];
+            ASTPtr ex = aliases.expand(e);
+            std::string n = !e->alias.empty() ? e->alias : e->getColumnName();
+            auto* id = ex->as<ASTIdentifier>();
+            bool earlier = false;
+            for (auto& st : array_joins)
+                for (auto& it : st.items) earlier = earlier || (id && it.name == id->name());
+            if (id && !earlier && !sourceHas(id->name())) {
+                std::string prefix = id->name() + ".";
+                NestedJoin nj{n, {}, {}};
+                for (auto& c : src.columns) {
+                    if (c.name.size() <= prefix.size() || c.name.compare(0, prefix.size(), prefix) != 0 || c.type->id != TypeId::Array) continue;
+                    std::vector<std::string> parts;
+                    for (size_t b = 0, d; b <= c.name.size(); b = d + 1) {
+                        d = c.name.find('.', b);
+                        if (d == std::string::npos) d = c.name.size();
+                        parts.push_back(c.name.substr(b, d - b));
+                    }
+                    std::string sub = c.name.substr(prefix.size());
+                    stage.items.push_back({std::make_shared<ASTIdentifier>(parts), n + "." + sub, false});
+                    nj.subs.push_back(sub);
+                    nj.types.push_back(c.type->nested[0]);
+                }
+                if (!nj.subs.empty()) {
+                    nested_joins.push_back(std::move(nj));
+                    continue;
+                }
+            }
+            stage.items.push_back({ex, n, false});
+        }
+        array_joins.push_back(std::move(stage));
     }
     std::function<void(ASTPtr&)> rewriteArrayJoin = [&](ASTPtr& ast) {
-        auto* fn = ast ? ast->as<ASTFunction>() : nullptr;
+        if (!ast) return;
+        if (auto* id = ast->as<ASTIdentifier>(); id && id->parts.size() == 1 && !nested_joins.empty() && !sourceHas(id->parts[0])) {
+            for (auto& nj : nested_joins) {
+                if (nj.name != id->parts[0]) continue;
+                // CAST(tuple(p.x, p.y), 'Tuple(x T1, y T2)')
+                auto tuple = std::make_shared<ASTFunction>();
+                tuple->name = "tuple";
+                for (auto& sub : nj.subs) tuple->arguments.push_back(std::make_shared<ASTIdentifier>(std::vector<std::string>{nj.name, sub}));
+                auto cast = std::make_shared<ASTFunction>();
+                cast->name = "CAST";
+                cast->arguments = {tuple, std::make_shared<ASTLiteral>(Field(makeTuple(nj.types, nj.subs)->name()))};
+                cast->alias = ast->alias;
+                ast = cast;
+                return;
+            }
+            return;
+        }
+        auto* fn = ast->as<ASTFunction>();
         if (!fn || fn->name == "lambda") return;
         for (auto& a : fn->arguments) rewriteArrayJoin(a);
         if (fn->name == "arrayJoin") {
             if (fn->arguments.size() != 1) throwArgumentCount("arrayJoin", fn->arguments.size(), "1");
             std::string n = fn->getColumnName();
             bool known = false;
-            for (auto& j : array_joins) known = known || j.name == n;
-            if (!known) array_joins.push_back({fn->arguments[0], n, ++array_join_calls, true});
+            for (auto& st : array_joins)
+                for (auto& j : st.items) known = known || j.name == n;
+            if (!known) array_joins.push_back({{{fn->arguments[0], n, true}}, false});
             auto id = std::make_shared<ASTIdentifier>(std::vector<std::string>{n});
             id->alias = ast->alias;
             ast = id;
@@ -1979,7 +2144,8 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
 
     // Columns to read: every source column named anywhere.
     std::set<std::string> idents;
-    for (auto& j : array_joins) collectIdentifiers(j.expr, idents);
+    for (auto& st : array_joins)
+        for (auto& j : st.items) collectIdentifiers(j.expr, idents);
     for (auto& e : select_exprs) collectIdentifiers(e, idents);
     for (auto* e : {&where, &prewhere, &having}) collectIdentifiers(*e, idents);
     for (auto& e : group_by) collectIdentifiers(e, idents);
@@ -1999,31 +2165,34 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     }
     // Column-level grants: every column read must be granted (SELECT count() needs any one).
     if (!src.checked_table.empty()) ctx_.catalog->access().check(ctx_.current_user, AccessType::Select, src.checked_database, src.checked_table, &read_columns);
-    // After ARRAY JOIN the scope holds the read columns (replicated) plus one column per joined
-    // array, holding its elements; joining a column under its own name replaces it.
-    std::vector<ExprNodePtr> array_join_nodes;
-    std::vector<int> array_join_replaces;   // position in the read columns replaced, or -1
-    std::vector<int> array_join_groups;
-    if (!array_joins.empty()) {
+    // After each ARRAY JOIN stage the scope holds the columns before it (replicated) plus one column
+    // per joined array, holding its elements; joining a column under its own name replaces it.
+    std::vector<ArrayJoinStep> array_join_steps;
+    for (auto& stage : array_joins) {
         Scope pre = source_scope;
         pre.clause = "ARRAY JOIN";
-        for (auto& j : array_joins) {
+        ArrayJoinStep step;
+        step.left = stage.left;
+        for (auto& j : stage.items) {
             ExprNodePtr n = analyzer.analyze(j.expr, pre);
-            if (n->type->id != TypeId::Array) {
-                if (j.function)
-                    throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Argument for function arrayJoin must be Array.");
-                throw Exception(ErrorCodes::TYPE_MISMATCH, "ARRAY JOIN requires an array argument, got " + n->type->name() + " in " + j.expr->formatSQL(false));
-            }
-            array_join_nodes.push_back(n);
-            array_join_groups.push_back(j.group);
+            DataTypePtr element;
+            if (n->type->id == TypeId::Array) element = n->type->nested[0];
+            else if (n->type->id == TypeId::Map) element = makeTuple({n->type->nested[0], n->type->nested[1]}, {"keys", "values"});
+            else if (j.function) throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_ARGUMENT, "Argument for function arrayJoin must be Array or Map.");
+            else
+                throw Exception(ErrorCodes::TYPE_MISMATCH, "ARRAY JOIN requires expression " + j.expr->formatSQL(false) + " with Array or Map type. Actual: " + n->type->name());
             int replaces = -1;
             for (size_t i = 0; i < source_scope.columns.size(); ++i)
                 if (source_scope.columns[i].name == j.name) replaces = int(i);
-            array_join_replaces.push_back(replaces);
-            if (replaces >= 0) source_scope.columns[replaces].type = n->type->nested[0];
-            else source_scope.columns.push_back({j.name, n->type->nested[0]});
+            if (replaces >= 0) source_scope.columns[replaces].type = element;
+            else source_scope.columns.push_back({j.name, element});
+            step.nodes.push_back(n);
+            step.replaces.push_back(replaces);
+            step.names.push_back(j.name);
+            step.element_types.push_back(element);
         }
         source_scope.cache.clear();
+        array_join_steps.push_back(std::move(step));
     }
 
     // WHERE / PREWHERE.
@@ -2389,9 +2558,6 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         for (auto* n : seen) if (n->kind == ExprNode::Kind::Lambda) used_after_filter.assign(used_after_filter.size(), true);
     }
 
-    std::vector<std::string> array_joins_names;
-    for (auto& j : array_joins) array_joins_names.push_back(j.name);
-
     // Top-N dynamic filter, executor side: each stream keeps the best limit + offset values of the
     // ORDER BY column among rows that passed WHERE and publishes the worst of them as the bound.
     std::vector<std::vector<double>> topk_heaps(nstreams);
@@ -2421,8 +2587,8 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     const bool where_in_source = query_info.filter_applied && join_steps.empty();
     auto processBlock = [&](Block b, size_t s) -> bool {
         StreamOutput& out = outputs[s];
-        if (!array_join_nodes.empty()) {
-            b = applyArrayJoin(b, array_join_nodes, array_join_replaces, array_joins_names, array_join_groups, q.left_array_join);
+        for (auto& step : array_join_steps) {
+            b = applyArrayJoin(b, step);
             if (b.rows() == 0) return true;
         }
         if (filter && !where_in_source) {

@@ -623,6 +623,21 @@ ASTPtr ASTSelectQuery::clone() const {
     return s;
 }
 
+std::vector<ASTSelectQuery::ArrayJoinClause> ASTSelectQuery::arrayJoinClauses() const {
+    std::vector<ArrayJoinClause> out;
+    if (array_join.empty()) return out;
+    size_t begin = 0;
+    bool left = left_array_join;
+    for (auto& [start, l] : array_join_more) {
+        if (start <= begin || start >= array_join.size()) continue;
+        out.push_back({begin, start, left});
+        begin = start;
+        left = l;
+    }
+    out.push_back({begin, array_join.size(), left});
+    return out;
+}
+
 ASTs ASTSelectQuery::children() const {
     ASTs out;
     auto add = [&](const ASTPtr& p) { if (p) out.push_back(p); };
@@ -657,10 +672,11 @@ void ASTSelectQuery::formatImpl(std::string& out) const {
     appendList(out, select);
     if (from) out += " FROM " + from->formatSQL();
     for (auto& j : joins) out += j->formatSQL();
-    if (!array_join.empty()) {
-        out += left_array_join ? " LEFT ARRAY JOIN " : " ARRAY JOIN ";
-        appendList(out, array_join);
+    for (auto& c : arrayJoinClauses()) {
+        out += c.left ? " LEFT ARRAY JOIN " : " ARRAY JOIN ";
+        appendList(out, ASTs(array_join.begin() + long(c.begin), array_join.begin() + long(c.end)));
     }
+    if (array_join_without_items) out += " ARRAY JOIN";
     if (prewhere) out += " PREWHERE " + prewhere->formatSQL();
     if (where) out += " WHERE " + where->formatSQL();
     if (group_by_all) out += " GROUP BY ALL";
@@ -1235,8 +1251,9 @@ DumpNode dumpNode(const IAST& ast) {
         if (s->from || !s->array_join.empty()) {
             DumpNode tables{"TablesInSelectQuery", {}};
             if (s->from) tables.children.push_back({"TablesInSelectQueryElement", {dumpNode(*s->from)}});
-            if (!s->array_join.empty())
-                tables.children.push_back({"TablesInSelectQueryElement", {{"ArrayJoin", {exprList(s->array_join)}}}});
+            for (auto& c : s->arrayJoinClauses())
+                tables.children.push_back({"TablesInSelectQueryElement",
+                                           {{"ArrayJoin", {exprList(ASTs(s->array_join.begin() + long(c.begin), s->array_join.begin() + long(c.end)))}}}});
             n.children.push_back(std::move(tables));
         }
         if (s->prewhere) n.children.push_back(dumpNode(*s->prewhere));

@@ -216,8 +216,15 @@ struct ASTSelectQuery : IAST {
     ASTs select;                      // select list
     std::shared_ptr<ASTTableExpression> from;   // null = SELECT without FROM
     std::vector<std::shared_ptr<ASTTableJoin>> joins;   // JOINs after `from`, in order
-    ASTs array_join;                  // ARRAY JOIN list (empty = none)
-    bool left_array_join = false;
+    ASTs array_join;                  // items of every ARRAY JOIN clause, in order (empty = none)
+    bool left_array_join = false;     // the first clause is LEFT ARRAY JOIN
+    // Further ARRAY JOIN clauses (`ARRAY JOIN a AS x LEFT ARRAY JOIN b AS y`): the index in
+    // `array_join` where each starts and whether it is LEFT. Each clause multiplies the rows of the
+    // ones before; the items of one clause are zipped.
+    std::vector<std::pair<size_t, bool>> array_join_more;
+    // An `ARRAY JOIN` without items ended the query: ClickHouse's parser takes it, the query then
+    // fails with 42 when it runs.
+    bool array_join_without_items = false;
     ASTPtr prewhere, where, having, qualify;
     std::vector<std::pair<std::string, std::shared_ptr<ASTWindowDefinition>>> windows;   // WINDOW name AS (...)
     ASTs group_by;
@@ -229,6 +236,8 @@ struct ASTSelectQuery : IAST {
     ASTPtr limit_length, limit_offset;
     bool limit_with_ties = false;
     SettingsChanges settings;
+    struct ArrayJoinClause { size_t begin, end; bool left; };
+    std::vector<ArrayJoinClause> arrayJoinClauses() const;
     const char* kind() const override { return "SelectQuery"; }
     ASTPtr clone() const override;
     ASTs children() const override;

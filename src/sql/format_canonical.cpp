@@ -330,9 +330,9 @@ struct Formatter {
         out += "\n" + ind + "FROM";
         if (q.from) table(*q.from, indent);
         else out += " system.one";
-        if (!q.array_join.empty()) {
-            out += "\n" + ind + (q.left_array_join ? "LEFT ARRAY JOIN" : "ARRAY JOIN");
-            multilineExprs(q.array_join, indent);
+        for (auto& c : q.arrayJoinClauses()) {
+            out += "\n" + ind + (c.left ? "LEFT ARRAY JOIN" : "ARRAY JOIN");
+            multilineExprs(ASTs(q.array_join.begin() + long(c.begin), q.array_join.begin() + long(c.end)), indent);
         }
         if (q.prewhere) { out += "\n" + ind + "PREWHERE "; expr(*q.prewhere, indent); }
         if (q.where) { out += "\n" + ind + "WHERE "; expr(*q.where, indent); }

@@ -1220,17 +1220,9 @@ private:
             s->from = parseTableExpression();
             parseJoins(*s);
         }
-        if (isKw("ARRAY") && isKw("JOIN", 1)) {
-            i_ += 2;
-            parseArrayJoinList(*s);
-        } else if (isKw("LEFT") && isKw("ARRAY", 1) && isKw("JOIN", 2)) {
-            i_ += 3;
-            s->left_array_join = true;
-            parseArrayJoinList(*s);
-        } else {
-            noteExpected("ARRAY JOIN");
-        }
-        if (s->from && !s->array_join.empty()) parseJoins(*s);
+        // ARRAY JOIN clauses (only after FROM, as in ClickHouse), each possibly followed by more JOINs.
+        if (s->from)
+            while (parseArrayJoinClause(*s)) parseJoins(*s);
         if (acceptKw("PREWHERE")) s->prewhere = parseExpr();
         if (acceptKw("WHERE")) s->where = parseExpr();
         if (acceptKws("GROUP", "BY")) {
@@ -1359,9 +1351,29 @@ private:
         }
     }
 
-    void parseArrayJoinList(ASTSelectQuery& s) {
+    // `[LEFT] ARRAY JOIN item, ...`: one clause, appended to s.array_join (later clauses recorded in
+    // s.array_join_more). False (nothing consumed) when the next tokens are not ARRAY JOIN.
+    bool parseArrayJoinClause(ASTSelectQuery& s) {
+        bool left = false;
+        if (isKw("ARRAY") && isKw("JOIN", 1)) {
+            i_ += 2;
+        } else if (isKw("LEFT") && isKw("ARRAY", 1) && isKw("JOIN", 2)) {
+            i_ += 3;
+            left = true;
+        } else {
+            noteExpected("ARRAY JOIN");
+            return false;
+        }
+        // ClickHouse's parser takes an empty list at the end of the query; running it fails (42).
+        if (tok().isEnd() || is(TokenType::Semicolon) || is(TokenType::ClosingRound)) {
+            s.array_join_without_items = true;
+            return false;
+        }
+        if (s.array_join.empty()) s.left_array_join = left;
+        else s.array_join_more.emplace_back(s.array_join.size(), left);
         do s.array_join.push_back(parseExprWithAlias(true));
         while (accept(TokenType::Comma, "Comma"));
+        return true;
     }
 
     std::shared_ptr<ASTTableExpression> parseTableExpression() {
