@@ -59,6 +59,11 @@ public:
     virtual void deserialize(AggregateDataPtr place, const char*& pos, const char* end, Arena* arena) const = 0;
     // Appends the final value to `to` (a column of resultType()).
     virtual void insertResultInto(AggregateDataPtr place, IColumn& to, Arena* arena) const = 0;
+    // Appends the final values of places[i] + offset for i in [0, n) (finalizing a hash table of
+    // a million groups: one virtual call per batch instead of per group).
+    virtual void insertResultsInto(AggregateDataPtr* places, size_t n, size_t offset, IColumn& to, Arena* arena) const {
+        for (size_t i = 0; i < n; ++i) insertResultInto(places[i] + offset, to, arena);
+    }
 
     // count() with no arguments can be answered from row counts alone.
     virtual bool isCountStar() const { return false; }

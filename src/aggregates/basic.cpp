@@ -63,6 +63,12 @@ public:
     void serialize(ConstAggregateDataPtr p, std::string& out) const override { agg::writeVarUInt(out, data(p)); }
     void deserialize(AggregateDataPtr p, const char*& pos, const char* end, Arena*) const override { data(p) = agg::readVarUInt(pos, end); }
     void insertResultInto(AggregateDataPtr p, IColumn& to, Arena*) const override { static_cast<ColumnUInt64&>(to).insertValue(data(p)); }
+    void insertResultsInto(AggregateDataPtr* places, size_t n, size_t off, IColumn& to, Arena*) const override {
+        auto& out = static_cast<ColumnUInt64&>(to).getData();
+        size_t base = out.size();
+        out.resize(base + n);
+        for (size_t i = 0; i < n; ++i) out[base + i] = data(places[i] + off);
+    }
     bool isCountStar() const override { return argumentTypes().empty(); }
 };
 

@@ -284,6 +284,26 @@ struct UniqSampleSet {
         insertRaw(h);
         shrinkIfNeeded();
     }
+    // The hashes of many rows of one group (GROUP BY day: a part's rows are one long run). Once the
+    // set is sampling, most rows are rejected: they are dropped branch-free in chunks first, so the
+    // probing loop (and its prefetches) sees only those the current rate keeps.
+    void insertHashes(const uint32_t* hs, size_t n) {
+        constexpr size_t kChunk = 256;
+        uint32_t kept[kChunk];
+        for (size_t base = 0; base < n; base += kChunk) {
+            size_t end = std::min(n, base + kChunk), m = 0;
+            const uint32_t low = (uint32_t(1) << skip) - 1;
+            for (size_t i = base; i < end; ++i) {
+                kept[m] = hs[i];
+                m += (hs[i] & low) == 0;
+            }
+            constexpr size_t kAhead = 8;
+            for (size_t j = 0; j < m; ++j) {
+                if (j + kAhead < m && cells.size()) __builtin_prefetch(cells.data() + place(kept[j + kAhead]));
+                insertHash(kept[j]);   // re-checks the rate: it may have risen inside the chunk
+            }
+        }
+    }
     void insertRaw(uint32_t h) {
         if (h == 0) {
             if (!has_zero) { has_zero = true; ++count; }
@@ -525,6 +545,21 @@ public:
     void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn** cols, Arena*, const uint8_t* filter) const override {
         PODArray<uint64_t> keys(rows);
         key_fn_(cols, this->argumentTypes().size(), 0, rows, keys.data());
+        if constexpr (requires(const Policy& p, typename Policy::State& st) { p.insertRun(st, nullptr, size_t(0)); }) {
+            size_t runs = rows != 0;
+            if (!filter)
+                for (size_t i = 1; i < rows; ++i) runs += places[i] != places[i - 1];
+            if (!filter && runs * 16 <= rows) {
+                // Long runs of rows of one group (sorted parts grouped by day or hour): one call each.
+                for (size_t i = 0; i < rows;) {
+                    size_t j = i + 1;
+                    while (j < rows && places[j] == places[i]) ++j;
+                    policy_.insertRun(Base::data(places[i] + off), keys.data() + i, j - i);
+                    i = j;
+                }
+                return;
+            }
+        }
         if constexpr (requires(const Policy& p, typename Policy::State& st) { p.prefetch(st, uint64_t(0)); }) {
             // The sets' cells are hundreds of KiB each: the cell a row will probe is fetched a
             // few rows ahead.
@@ -560,6 +595,15 @@ struct UniqPolicy {
     static constexpr bool kHll12Keys = false;
     using State = UniqSampleSet;
     void insert(State& s, uint64_t key) const { s.insertHash(uint32_t(intHash64(key))); }
+    void insertRun(State& s, const uint64_t* keys, size_t n) const {
+        constexpr size_t kChunk = 1024;
+        uint32_t hs[kChunk];
+        for (size_t base = 0; base < n; base += kChunk) {
+            size_t m = std::min(kChunk, n - base);
+            for (size_t i = 0; i < m; ++i) hs[i] = uint32_t(intHash64(keys[base + i]));
+            s.insertHashes(hs, m);
+        }
+    }
     void prefetch(const State& s, uint64_t key) const {
         if (s.cells.size()) __builtin_prefetch(s.cells.data() + s.place(uint32_t(intHash64(key))));
     }

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "common/exception.h"
 
@@ -82,10 +83,19 @@ BigBlockCache& bigBlockCache() {
 }
 
 size_t roundedHuge(size_t total) { return (total + kHugePage - 1) / kHugePage * kHugePage; }
+// Blocks of 1-4 MiB (result columns of a million-group aggregation) are cached too, rounded to
+// 64 KiB: glibc's per-thread heaps give them back to the kernel when freed, and the next query's
+// page faults then zero them again.
+constexpr size_t kCacheThreshold = size_t(1) << 20;
+size_t roundedCached(size_t total) {
+    if (total >= kHugeThreshold) return roundedHuge(total);
+    constexpr size_t kStep = size_t(64) << 10;
+    return (total + kStep - 1) / kStep * kStep;
+}
 
 char* rawAlloc(size_t total) {
-    if (total < kHugeThreshold) return static_cast<char*>(std::malloc(total));
-    size_t rounded = roundedHuge(total);
+    if (total < kCacheThreshold || (!kCacheLimit && total < kHugeThreshold)) return static_cast<char*>(std::malloc(total));
+    size_t rounded = roundedCached(total);
     if (kCacheLimit) {
         auto& c = bigBlockCache();
         std::lock_guard lock(c.mutex);
@@ -97,21 +107,31 @@ char* rawAlloc(size_t total) {
             return static_cast<char*>(p);
         }
     }
+    if (total < kHugeThreshold) return static_cast<char*>(std::malloc(rounded));
     return static_cast<char*>(std::aligned_alloc(kHugePage, rounded));
 }
 
 // `total`: the size the block was allocated with (rawAlloc's argument).
 void rawFree(char* base, size_t total) {
-    if (total < kHugeThreshold) { std::free(base); return; }
-    size_t rounded = roundedHuge(total);
+    if (total < kCacheThreshold || (!kCacheLimit && total < kHugeThreshold)) { std::free(base); return; }
+    size_t rounded = roundedCached(total);
     if (kCacheLimit && rounded <= kCacheLimit / 4) {
         auto& c = bigBlockCache();
-        std::lock_guard lock(c.mutex);
-        if (c.bytes + rounded <= kCacheLimit) {
+        std::vector<void*> evicted;
+        {
+            std::lock_guard lock(c.mutex);
+            // Full: the smallest blocks make room (cheapest to fault in again), so sizes that
+            // stopped coming back do not keep the cache full for good.
+            while (c.bytes + rounded > kCacheLimit && !c.blocks.empty()) {
+                c.bytes -= c.blocks.begin()->first;
+                evicted.push_back(c.blocks.begin()->second);
+                c.blocks.erase(c.blocks.begin());
+            }
             c.blocks.emplace(rounded, base);
             c.bytes += rounded;
-            return;
         }
+        for (void* p : evicted) std::free(p);
+        return;
     }
     std::free(base);
 }
@@ -153,7 +173,7 @@ void* trackedRealloc(void* ptr, size_t old_bytes, size_t new_bytes) {
     std::memcpy(&owner, base, sizeof(owner));
     if (owner && new_bytes > old_bytes) owner->alloc(int64_t(new_bytes - old_bytes));
     char* p;
-    if (new_bytes + kHeader >= kHugeThreshold || old_bytes + kHeader >= kHugeThreshold) {
+    if (new_bytes + kHeader >= kCacheThreshold || old_bytes + kHeader >= kCacheThreshold) {
         p = rawAlloc(new_bytes + kHeader);
         if (p) {
             std::memcpy(p, base, std::min(old_bytes, new_bytes) + kHeader);

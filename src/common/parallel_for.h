@@ -1,13 +1,14 @@
-// parallel_for.h — runs fn(i) for i in [0, n) on up to `threads` threads (the caller's included),
-// handing out indexes one at a time; the first exception stops further work and is rethrown.
-// For coarse work items (a part to sort, a part to write), not for per-row loops.
+// parallel_for.h — runs fn(i) for i in [0, n) on up to `threads` threads (the caller's included,
+// the others from the worker pool), handing out indexes one at a time; the first exception stops
+// further work and is rethrown. For coarse work items (a part to sort, a stream of blocks), not
+// for per-row loops. With a busy pool the caller may end up running every index itself.
 #pragma once
 #include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
-#include <thread>
-#include <vector>
+
+#include "common/worker_pool.h"
 
 namespace basalt {
 
@@ -31,10 +32,8 @@ void parallelFor(size_t n, size_t threads, Fn&& fn) {
             }
         }
     };
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
+    if (threads == 1) work();
+    else runOnWorkers(threads - 1, work);
     if (error) std::rethrow_exception(error);
 }
 

@@ -82,7 +82,9 @@ private:
     char* no_keys_place_ = nullptr;
     FixedHashMap<uint64_t, char*> map64_;
     std::vector<FixedHashMap<uint64_t, char*>> buckets64_;   // two-level Key64: bucket = shardOfHash(h); empty: map64_
-    static size_t shardOfHash(uint64_t h, size_t n) { return (h >> 40) % n; }   // high bits: the table index uses the low ones
+    // The hash's top 32 bits scaled to [0, n) (a multiply, not a division: this runs twice per row;
+    // the table index uses the low bits, so buckets and cells stay independent).
+    static size_t shardOfHash(uint64_t h, size_t n) { return size_t(((h >> 32) * uint64_t(n)) >> 32); }
     FixedHashMap<uint64_t, char*>& map64For(uint64_t h) { return buckets64_.empty() ? map64_ : buckets64_[shardOfHash(h, buckets64_.size())]; }
     template <typename F> void forEachMap64(F&& f) {
         if (buckets64_.empty()) f(map64_);

@@ -2691,13 +2691,11 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     if (nstreams == 1) {
         runStream(0);
     } else {
-        std::vector<std::thread> pool;
+        // Every stream on its own worker (a stream may wait on a consumer, so all of them run).
         std::vector<std::exception_ptr> errors(nstreams);
-        for (size_t s = 0; s < nstreams; ++s)
-            pool.emplace_back([&, s] {
-                try { runStream(s); } catch (...) { errors[s] = std::current_exception(); stop = true; }
-            });
-        for (auto& t : pool) t.join();
+        parallelFor(nstreams, nstreams, [&](size_t s) {
+            try { runStream(s); } catch (...) { errors[s] = std::current_exception(); stop = true; }
+        });
         for (auto& e : errors) if (e) std::rethrow_exception(e);
     }
     // RIGHT / FULL joins: right rows no left row matched, after every stream is done.
