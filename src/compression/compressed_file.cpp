@@ -180,6 +180,17 @@ void CompressedFileReader::preadExact(char* dst, size_t n, uint64_t offset) {
     }
 }
 
+const char* CompressedFileReader::windowed(uint64_t offset, size_t n) {
+    if (offset >= window_offset_ && offset - window_offset_ + n <= window_size_) return compressed_.data() + (offset - window_offset_);
+    size_t want = std::max(n, size_t(std::min<uint64_t>(read_ahead_, file_size_ - offset)));
+    window_size_ = 0;   // invalid until the read succeeds
+    compressed_.resize(want);
+    preadExact(compressed_.data(), want, offset);
+    window_offset_ = offset;
+    window_size_ = want;
+    return compressed_.data();
+}
+
 const char* CompressedFileReader::loadCompressed(uint64_t offset) {
     uint64_t available = file_size_ - offset;
     if (available < kCompressedBlockHeaderSize) throwCannotReadAll(available, kCompressedBlockHeaderSize);
@@ -189,15 +200,13 @@ const char* CompressedFileReader::loadCompressed(uint64_t offset) {
         header_ = parseCompressedBlockHeader(block);
         if (available < header_.totalSize()) throwCannotReadAll(available, header_.totalSize());
     } else {
-        compressed_.resize(kCompressedBlockHeaderSize);
-        preadExact(compressed_.data(), kCompressedBlockHeaderSize, offset);
-        header_ = parseCompressedBlockHeader(compressed_.data());
+        // Blocks read one after another widen the window; a jump (a mark range elsewhere) resets it.
+        read_ahead_ = offset == last_block_end_ ? std::min(read_ahead_ * 2, kMaxReadAhead) : kMinReadAhead;
+        header_ = parseCompressedBlockHeader(windowed(offset, kCompressedBlockHeaderSize));
         // The header's size is bounded (1 GiB) and checked against the file before the buffer grows.
         if (available < header_.totalSize()) throwCannotReadAll(available, header_.totalSize());
-        compressed_.resize(header_.totalSize());
-        preadExact(compressed_.data() + kCompressedBlockHeaderSize, header_.totalSize() - kCompressedBlockHeaderSize,
-                   offset + kCompressedBlockHeaderSize);
-        block = compressed_.data();
+        block = windowed(offset, header_.totalSize());
+        last_block_end_ = offset + header_.totalSize();
     }
     verifyBlockChecksum(block, header_);
     checkDecodedSizePlausible(header_);

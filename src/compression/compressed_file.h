@@ -119,6 +119,12 @@ private:
     // end of the file.
     bool nextBlock(char* direct_dst, size_t direct_capacity, size_t& direct_bytes);
     void preadExact(char* dst, size_t n, uint64_t offset);
+    // File bytes [offset, offset + n) (n <= what is left of the file), from the read-ahead window or
+    // read into it: a sequential scan reads its blocks in windows of up to kMaxReadAhead bytes,
+    // header and payload together, instead of two preads per block.
+    const char* windowed(uint64_t offset, size_t n);
+    static constexpr size_t kMinReadAhead = size_t(64) << 10;
+    static constexpr size_t kMaxReadAhead = size_t(256) << 10;
 
     int fd_ = -1;
     bool own_fd_ = false;
@@ -130,7 +136,11 @@ private:
     uint64_t next_offset_ = 0;       // file offset of the block after the buffered one
     uint64_t block_offset_ = 0;      // file offset of the buffered block (valid if has_block_)
     bool has_block_ = false;
-    PODArray<char> compressed_;
+    PODArray<char> compressed_;        // the reader's read-ahead window (fd mode)
+    uint64_t window_offset_ = 0;       // file offset of compressed_[0]
+    size_t window_size_ = 0;           // valid bytes in compressed_
+    size_t read_ahead_ = kMinReadAhead;   // doubles while blocks are read one after another
+    uint64_t last_block_end_ = ~uint64_t(0);
     PODArray<char> decompressed_;
     const char* data_ = nullptr;     // the buffered block's data: decompressed_ or, for NONE, the payload
     size_t size_ = 0;

@@ -196,6 +196,51 @@ void AggregatedData::addBlock(const Columns& keys, const std::vector<Columns>& a
         params_.functions[j]->addBatch(rows, places, offsets_[j], raw[j].data(), arena_);
 }
 
+namespace {
+// Out of line so that the per-row probing loops keep their state in registers.
+[[gnu::noinline]] char*& insertCold(FixedHashMap<uint64_t, char*>& map, uint64_t key, uint64_t h, bool& inserted) {
+    return map.emplaceWithHash(key, h, inserted);
+}
+
+// The Key64 tables (one, or the buckets of a two-level table) as the per-row loops see them: each
+// table's cells and mask in a small array, probed directly; the map is called only to insert a new
+// key (growth and the zero key are handled there). Going through emplaceWithHash for every row
+// kept the loop's state in memory around the out-of-line growth call and cost a third of a
+// million-group GROUP BY. Passed by value into the loops so the compiler keeps it in registers.
+struct RawKey64Table {
+    FixedHashMap<uint64_t, char*>::Cell* cells;
+    uint64_t mask;
+};
+struct RawKey64Tables {
+    FixedHashMap<uint64_t, char*>* maps;
+    RawKey64Table* raw;
+    size_t count;
+
+    void refresh(size_t b) { raw[b] = {maps[b].cellsBegin(), uint64_t(maps[b].cellCount() - 1)}; }
+    size_t bucketOf(uint64_t h) const { return count == 1 ? 0 : size_t(((h >> 32) * uint64_t(count)) >> 32); }
+    void prefetch(uint64_t h) const {
+        const RawKey64Table& r = raw[bucketOf(h)];
+        __builtin_prefetch(r.cells + (h & r.mask));
+    }
+    // The slot of `key`; `grew`: inserting it rehashed its table (earlier slots moved).
+    [[gnu::always_inline]] char*& slotOf(uint64_t key, uint64_t h, bool& is_new, bool& grew) {
+        const size_t b = bucketOf(h);
+        const RawKey64Table r = raw[b];
+        uint64_t p = h & r.mask;
+        while (r.cells[p].key != key && r.cells[p].key != 0) p = (p + 1) & r.mask;
+        if (r.cells[p].key == key && key != 0) {
+            is_new = false;
+            grew = false;
+            return r.cells[p].mapped;
+        }
+        char*& slot = insertCold(maps[b], key, h, is_new);
+        grew = maps[b].cellsBegin() != r.cells;
+        if (grew) refresh(b);
+        return slot;
+    }
+};
+}  // namespace
+
 void AggregatedData::emplaceKeys(const Columns& keys, size_t rows, char** places, bool count_rows) {
     bool inserted;
     switch (method_) {
@@ -205,49 +250,65 @@ void AggregatedData::emplaceKeys(const Columns& keys, size_t rows, char** places
             const char* data = k.rawData();
             hashes_.resize(rows);
             uint64_t* hs = hashes_.data();
+            // The hot loop probes the tables' cells directly (their addresses and masks held in a
+            // small local array) and calls into the map only to insert a new key: going through
+            // emplaceWithHash for every row kept the loop's state on the stack around its
+            // out-of-line growth call, which cost a third of a million-group GROUP BY.
+            using Map = FixedHashMap<uint64_t, char*>;
+            const size_t nb = buckets64_.empty() ? 1 : buckets64_.size();
+            RawKey64Table raw_small[8];
+            std::vector<RawKey64Table> raw_big;
+            RawKey64Tables tables{buckets64_.empty() ? &map64_ : buckets64_.data(), raw_small, nb};
+            if (nb > 8) { raw_big.resize(nb); tables.raw = raw_big.data(); }
+            for (size_t b = 0; b < nb; ++b) tables.refresh(b);
             // Rows of a part often come in runs of one key (data sorted by time, grouped by day or
             // hour): a row equal to the previous one reuses its group without a lookup.
-            auto run = [&](const auto* d) {
-                for (size_t i = 0; i < rows; ++i) hs[i] = FixedHashMap<uint64_t, char*>::hashOf(uint64_t(d[i]));
+            auto run = [&, tables](const auto* d) mutable {
+                for (size_t i = 0; i < rows; ++i) hs[i] = Map::hashOf(uint64_t(d[i]));
                 constexpr size_t kAhead = 16;
                 if (!rows) return;
+                bool grew, is_new;
+                const uint64_t* const hsl = hs;
+                char** const pl = places;
                 if (count_rows) {
-                    // count() alone: the state is a uint64_t at the cell (offset 0), bumped here.
-                    uint64_t* last = nullptr;
+                    // count() alone: the state is the count in the cell's mapped bits (offset 0),
+                    // bumped here. It is stepped as a char* value, not through a uint64_t*: a
+                    // uint64_t store may alias the tables' size_t fields, and the compiler would
+                    // reload them on every row.
+                    auto bump = [](char*& slot) { slot = reinterpret_cast<char*>(reinterpret_cast<uintptr_t>(slot) + 1); };
+                    char** last = nullptr;
                     for (size_t i = 0; i < rows; ++i) {
-                        if (i + kAhead < rows) map64For(hs[i + kAhead]).prefetch(hs[i + kAhead]);
-                        if (last && d[i] == d[i - 1]) { ++*last; continue; }
-                        char*& slot = map64For(hs[i]).emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
-                        if (inserted) createInline(slot);
-                        last = reinterpret_cast<uint64_t*>(&slot);
-                        ++*last;
+                        if (i + kAhead < rows) tables.prefetch(hsl[i + kAhead]);
+                        if (last && d[i] == d[i - 1]) { bump(*last); continue; }
+                        char*& slot = tables.slotOf(uint64_t(d[i]), hsl[i], is_new, grew);
+                        if (is_new) slot = nullptr;   // count()'s fresh state: zero
+                        last = &slot;
+                        bump(slot);
                     }
                     return;
                 }
                 if (!inline_states_) {
                     for (size_t i = 0; i < rows; ++i) {
-                        if (i && d[i] == d[i - 1]) { places[i] = places[i - 1]; continue; }
-                        if (i + kAhead < rows) map64For(hs[i + kAhead]).prefetch(hs[i + kAhead]);
-                        char*& slot = map64For(hs[i]).emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
-                        if (inserted) { slot = nullptr; slot = newState(); }
-                        places[i] = slot;
+                        if (i && d[i] == d[i - 1]) { pl[i] = pl[i - 1]; continue; }
+                        if (i + kAhead < rows) tables.prefetch(hsl[i + kAhead]);
+                        char*& slot = tables.slotOf(uint64_t(d[i]), hsl[i], is_new, grew);
+                        if (is_new) { slot = nullptr; slot = newState(); }
+                        pl[i] = slot;
                     }
                     return;
                 }
                 for (size_t i = 0; i < rows; ++i) {
-                    if (i && d[i] == d[i - 1]) { places[i] = places[i - 1]; continue; }
-                    if (i + kAhead < rows) map64For(hs[i + kAhead]).prefetch(hs[i + kAhead]);
-                    auto& map = map64For(hs[i]);
-                    size_t cells = map.cellCount();
-                    char*& slot = map.emplaceWithHash(uint64_t(d[i]), hs[i], inserted);
-                    if (inserted) {
+                    if (i && d[i] == d[i - 1]) { pl[i] = pl[i - 1]; continue; }
+                    if (i + kAhead < rows) tables.prefetch(hsl[i + kAhead]);
+                    char*& slot = tables.slotOf(uint64_t(d[i]), hsl[i], is_new, grew);
+                    if (is_new) {
                         createInline(slot);
-                        if (map.cellCount() != cells) {
+                        if (grew) {
                             // The table grew: the cells of this block's earlier rows moved.
                             for (size_t j = 0; j < i; ++j) places[j] = placeOf(*map64For(hs[j]).find(uint64_t(d[j])));
                         }
                     }
-                    places[i] = placeOf(slot);
+                    pl[i] = placeOf(slot);
                 }
             };
             if (ks == 8) run(reinterpret_cast<const uint64_t*>(data));

@@ -231,6 +231,71 @@ TEST(AggregateApprox, MatchesClickHouseOnLargeInputs) {
     EXPECT_EQ(run("uniqHLL12", 300000), 298201u);
 }
 
+TEST(AggregateApprox, UniqOverLongRunsOfOneGroupMatchesRowByRow) {
+    // addBatch takes long runs of one place (GROUP BY day over parts sorted by time) through a
+    // chunked, pre-filtered path; short runs row by row. Both must keep the same sample, so the
+    // results equal the single-place pass, whose values come from ClickHouse.
+    auto fn = get("uniq", {makeType(TypeId::UInt64)});
+    auto col = ColumnUInt64::create();
+    const size_t n = 1000000;
+    for (size_t k = 0; k < n; ++k) col->insertValue(k);
+    const IColumn* raw = col.get();
+    Arena arena;
+    State one(fn), runs_a(fn), runs_b(fn), mixed_a(fn), mixed_b(fn);
+    fn->addBatchSinglePlace(n, one.place, &raw, &arena);
+    // Two groups in runs of 100000 rows (the run path), and alternating row by row (the other).
+    std::vector<char*> runs(n), mixed(n);
+    for (size_t k = 0; k < n; ++k) {
+        runs[k] = (k / 100000) % 2 ? runs_b.place : runs_a.place;
+        mixed[k] = k % 2 ? mixed_b.place : mixed_a.place;
+    }
+    fn->addBatch(n, runs.data(), 0, &raw, &arena);
+    fn->addBatch(n, mixed.data(), 0, &raw, &arena);
+    EXPECT_EQ(one.result(arena).get<uint64_t>(), 1001943u);
+    // Same rows in each group's runs as in a single pass over them: compare with single places.
+    auto only = [&](auto pick) {
+        State s(fn);
+        auto part = ColumnUInt64::create();
+        for (size_t k = 0; k < n; ++k) if (pick(k)) part->insertValue(k);
+        const IColumn* p = part.get();
+        fn->addBatchSinglePlace(part->size(), s.place, &p, &arena);
+        return s.result(arena).get<uint64_t>();
+    };
+    EXPECT_EQ(runs_a.result(arena).get<uint64_t>(), only([](size_t k) { return (k / 100000) % 2 == 0; }));
+    EXPECT_EQ(runs_b.result(arena).get<uint64_t>(), only([](size_t k) { return (k / 100000) % 2 == 1; }));
+    EXPECT_EQ(mixed_a.result(arena).get<uint64_t>(), only([](size_t k) { return k % 2 == 0; }));
+    // Merged, the two halves give the one-pass answer.
+    fn->merge(runs_a.place, runs_b.place, &arena);
+    EXPECT_EQ(runs_a.result(arena).get<uint64_t>(), 1001943u);
+}
+
+TEST(AggregateStates, BatchedResultsEqualOneByOne) {
+    // insertResultsInto (finalizing a hash table in batches) appends what insertResultInto would.
+    for (const char* name : {"count", "sum", "max", "uniq", "avg"}) {
+        SCOPED_TRACE(name);
+        auto fn = get(name, std::string(name) == "count" ? DataTypes{} : DataTypes{makeType(TypeId::UInt64)});
+        auto col = ColumnUInt64::create();
+        for (size_t k = 0; k < 5000; ++k) col->insertValue(k * 7 % 1013);
+        const IColumn* raw = col.get();
+        Arena arena;
+        std::vector<std::unique_ptr<State>> states;
+        std::vector<char*> places, rows(5000);
+        for (size_t g = 0; g < 37; ++g) {
+            states.push_back(std::make_unique<State>(fn));
+            places.push_back(states.back()->place);
+        }
+        for (size_t k = 0; k < 5000; ++k) rows[k] = places[k % 37];
+        fn->addBatch(5000, rows.data(), 0, &raw, &arena);
+        auto batched = createColumn(fn->resultType()), single = createColumn(fn->resultType());
+        batched->insertDefault();   // appends after existing rows
+        single->insertDefault();
+        fn->insertResultsInto(places.data(), places.size(), 0, *batched, &arena);
+        for (char* p : places) fn->insertResultInto(p, *single, &arena);
+        ASSERT_EQ(batched->size(), 38u);
+        for (size_t g = 0; g < 38; ++g) EXPECT_EQ(batched->get(g), single->get(g)) << g;
+    }
+}
+
 TEST(AggregateErrors, BadParametersAndArguments) {
     auto code = [](auto&& f) {
         try { f(); } catch (const Exception& e) { return e.code(); }

@@ -1,6 +1,7 @@
 // compressed_stream.cpp — see compressed_stream.h.
 #include "storage/mergetree/compressed_stream.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/exception.h"
@@ -25,24 +26,35 @@ FileChecksum CompressedOutStream::finish() {
     return {writer_->bytesWritten(), h.low, h.high};
 }
 
+const char* CompressedInStream::windowed(uint64_t offset, size_t n) {
+    if (offset >= window_offset_ && offset - window_offset_ + n <= window_size_) return window_.data() + (offset - window_offset_);
+    size_t want = std::max(n, size_t(std::min<uint64_t>(read_ahead_, file_->size() - offset)));
+    window_size_ = 0;   // invalid until the read succeeds
+    window_.resize(want);
+    file_->readAt(offset, window_.data(), want);
+    window_offset_ = offset;
+    window_size_ = want;
+    return window_.data();
+}
+
 void CompressedInStream::loadBlock(uint64_t offset) {
-    char head[kCompressedBlockHeaderSize];
-    file_->readAt(offset, head, sizeof head);
-    CompressedBlockHeader h = parseCompressedBlockHeader(head);
+    if (file_->size() - offset < kCompressedBlockHeaderSize)
+        throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Truncated compressed block in " + file_->path() + " at offset " + std::to_string(offset));
+    read_ahead_ = offset == next_offset_ ? std::min(read_ahead_ * 2, kMaxReadAhead) : kMinReadAhead;
+    CompressedBlockHeader h = parseCompressedBlockHeader(windowed(offset, kCompressedBlockHeaderSize));
     if (h.totalSize() > file_->size() - offset)
         throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Compressed block in " + file_->path() + " at offset " + std::to_string(offset) +
                         " claims " + std::to_string(h.totalSize()) + " bytes, past the end of the file");
-    raw_.resize(h.totalSize());
-    file_->readAt(offset, raw_.data(), raw_.size());
+    const char* block = windowed(offset, h.totalSize());
     data_.clear();
     try {
-        decompressBlock(raw_.data(), raw_.size(), data_);
+        decompressBlock(block, h.totalSize(), data_);
     } catch (Exception& e) {
         e.addMessage(": while reading " + file_->path() + " at offset " + std::to_string(offset));
         throw;
     }
     block_offset_ = offset;
-    next_offset_ = offset + raw_.size();
+    next_offset_ = offset + h.totalSize();
 }
 
 void CompressedInStream::seek(uint64_t compressed_offset, uint64_t offset_in_block) {

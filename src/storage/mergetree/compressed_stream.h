@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "common/pod_array.h"
 #include "storage/mergetree/file_io.h"
 
 namespace basalt {
@@ -42,8 +43,16 @@ public:
 
 private:
     void loadBlock(uint64_t offset);
+    // File bytes [offset, offset + n) from the read-ahead window, or read into it: a scan reads
+    // its blocks in windows of up to kMaxReadAhead bytes, header and payload together, instead of
+    // two preads per block; a jump (a mark range elsewhere) starts again at kMinReadAhead.
+    const char* windowed(uint64_t offset, size_t n);
+    static constexpr size_t kMinReadAhead = size_t(64) << 10;
+    static constexpr size_t kMaxReadAhead = size_t(256) << 10;
     std::shared_ptr<const ReadFile> file_;
-    std::string raw_, data_;
+    PODArray<char> window_, data_;
+    uint64_t window_offset_ = 0;
+    size_t window_size_ = 0, read_ahead_ = kMinReadAhead;
     uint64_t block_offset_ = UINT64_MAX, next_offset_ = 0;
 };
 
