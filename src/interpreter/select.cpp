@@ -2458,6 +2458,32 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
                 order_by_list[0]->collation.empty() && !order_by_list[0]->with_fill && topKComparable(*first_order->type) &&
                 dynamic_cast<StorageMergeTree*>(src.storage.get()))
                 query_info.topk = std::make_shared<TopKThreshold>(source_scope.columns[first_order->input].name, order_by_list[0]->descending);
+            if (query_info.filter && join_steps.empty() && array_joins.empty()) {
+                // Columns only the WHERE reads: what the per-stream expressions (keys and
+                // aggregate arguments, or the select list with its ORDER BY / LIMIT BY extras) and
+                // the top-N filter do not.
+                std::set<std::string> used;
+                std::vector<const ExprNode*> stack;
+                if (aggregating) {
+                    for (auto& k : key_nodes) stack.push_back(k.get());
+                    for (auto& a : aggregates) for (auto& n : a.args) stack.push_back(n.get());
+                } else {
+                    for (auto& n : out_nodes) stack.push_back(n.get());
+                }
+                bool lambda = false;
+                std::set<const ExprNode*> seen;
+                while (!stack.empty()) {
+                    const ExprNode* n = stack.back();
+                    stack.pop_back();
+                    if (!seen.insert(n).second) continue;
+                    if (n->kind == ExprNode::Kind::Lambda) lambda = true;
+                    if (n->kind == ExprNode::Kind::Input && n->input < source_scope.columns.size()) used.insert(source_scope.columns[n->input].name);
+                    for (auto& a : n->args) stack.push_back(a.get());
+                }
+                if (query_info.topk) used.insert(query_info.topk->column);
+                if (!lambda)
+                    for (auto& c : read_columns) if (!used.count(c)) query_info.filter_only_columns.push_back(c);
+            }
             sources = src.storage->read(read_columns, query_info, ctx_, threads);
         }
     }

@@ -92,6 +92,10 @@ struct SelectQueryInfo {
     // Set by a storage that returns only rows satisfying `filter` exactly (MergeTree's PREWHERE):
     // the executor then does not filter again.
     mutable bool filter_applied = false;
+    // Requested columns the query reads only to evaluate `filter`: where a storage that applies
+    // the filter knows every row matches (MergeTree's exact index ranges), it need not read them
+    // and returns constant defaults in their place.
+    std::vector<std::string> filter_only_columns;
     bool final = false;   // FROM t FINAL (storages that support it merge rows by their engine's rules)
 };
 

@@ -126,16 +126,18 @@ struct KeyCondition::Node {
     std::vector<std::unique_ptr<Node>> children;
     size_t key = 0;
     std::vector<ValueRange> ranges;   // Atom: the key lies in one of these
-    bool superset = false;            // Atom: the ranges hold more than what matches (LIKE 'a%b')
+    bool superset = false;            // Atom: the ranges hold more than what matches (LIKE 'a%b', f(x) of a chain)
+    bool inexact_key = false;         // Atom: over a key whose index bounds do not bound every row (NaN, NULL)
 
-    // {can be true, can be false}
-    std::pair<bool, bool> check(const std::vector<KeyRange>& k) const {
+    // {can be true, can be false}. `for_exactness`: atoms over inexact keys may always be false
+    // (pruning keeps ClickHouse's order-based view of NaN, exactness must not rely on it).
+    std::pair<bool, bool> check(const std::vector<KeyRange>& k, bool for_exactness = false) const {
         switch (kind) {
             case Kind::Unknown: return {true, true};
             case Kind::Never: return {false, true};
-            case Kind::Not: { auto r = children[0]->check(k); return {r.second, r.first}; }
+            case Kind::Not: { auto r = children[0]->check(k, for_exactness); return {r.second, r.first}; }
             case Kind::And:
-            case Kind::Or: return combineTruth(kind == Kind::And, children, [&](const Node& c) { return c.check(k); });
+            case Kind::Or: return combineTruth(kind == Kind::And, children, [&](const Node& c) { return c.check(k, for_exactness); });
             case Kind::Atom: {
                 const KeyRange& kr = k[key];
                 bool any_intersects = false, some_contains = false;
@@ -148,6 +150,7 @@ struct KeyCondition::Node {
                     bool hi_ok = !r.right || (kr.hi && [&] { int c = cmp(kr.hi, kr.hi_row, r.right.get(), 0); return c < 0 || (c == 0 && r.right_incl); }());
                     if (lo_ok && hi_ok) some_contains = true;
                 }
+                if (for_exactness && inexact_key) return {true, true};
                 return {any_intersects, superset || !some_contains};
             }
         }
@@ -171,6 +174,11 @@ struct Builder {
     std::vector<std::string> chain_source;
     std::vector<ExprNodePtr> chain_node;
     std::vector<DataTypePtr> chain_source_type;
+    // Keys whose index ranges bound every row's value: not Nullable (NULLs sort last yet compare
+    // as neither in nor out of a range) and not floating point (NaN likewise). Atoms over other
+    // keys never claim that every row matches; atoms through a monotonic chain (f(x) in range does
+    // not put x in range) are supersets, which NOT cannot invert into pruning either.
+    std::vector<bool> exact_key;
 
     Builder(QueryContext& c, const std::vector<KeyDescription>& k, const std::vector<std::pair<std::string, DataTypePtr>>& cols)
         : ctx(c), analyzer(c, [](const ASTPtr&, size_t) -> Block { throw Exception(ErrorCodes::NOT_IMPLEMENTED, "subquery in key analysis"); }),
@@ -193,7 +201,17 @@ struct Builder {
             chain_source.push_back(node ? src : "");
             chain_node.push_back(node);
             chain_source_type.push_back(st);
+            DataTypePtr plain = removeLowCardinality(key.type);
+            exact_key.push_back(!plain->isNullable() && plain->id != TypeId::Float32 && plain->id != TypeId::Float64);
         }
+    }
+    // Marks an atom a superset when its key or the way it was reached cannot bound every row.
+    std::unique_ptr<KeyCondition::Node> finish(std::unique_ptr<KeyCondition::Node> n, bool chain) {
+        if (n && n->kind == KeyCondition::Node::Kind::Atom) {
+            if (chain) n->superset = true;
+            if (!exact_key[n->key]) n->inexact_key = true;
+        }
+        return n;
     }
 
     // A constant expression as a 1-row column + type, or null.
@@ -257,7 +275,9 @@ struct Builder {
             return n;
         }
         if ((fn == "in" || fn == "notIn") && f->arguments.size() == 2) {
-            auto atom = inAtom(f->arguments[0], f->arguments[1]);
+            bool chain = false;
+            auto atom = inAtom(f->arguments[0], f->arguments[1], chain);
+            atom = finish(std::move(atom), chain);
             if (!atom) return unknown();
             if (fn == "in") return atom;
             auto n = std::make_unique<KeyCondition::Node>();
@@ -266,7 +286,7 @@ struct Builder {
             return n;
         }
         if ((fn == "like" || fn == "startsWith") && f->arguments.size() == 2) {
-            auto atom = prefixAtom(f->arguments[0], f->arguments[1], fn == "like");
+            auto atom = finish(prefixAtom(f->arguments[0], f->arguments[1], fn == "like"), false);
             return atom ? std::move(atom) : unknown();
         }
         static const std::set<std::string> cmps = {"equals", "notEquals", "less", "greater", "lessOrEquals", "greaterOrEquals"};
@@ -287,14 +307,14 @@ struct Builder {
             if (!resolveKey(l, key, chain)) return unknown();
             if (op == "notEquals") {
                 if (chain) return unknown();   // f(x) != f(c) does not follow from x != c
-                auto eq = comparisonAtom("equals", cv, ct, key, chain);
+                auto eq = finish(comparisonAtom("equals", cv, ct, key, chain), chain);
                 if (!eq) return unknown();
                 auto n = std::make_unique<KeyCondition::Node>();
                 n->kind = K::Not;
                 n->children.push_back(std::move(eq));
                 return n;
             }
-            auto atom = comparisonAtom(op, cv, ct, key, chain);
+            auto atom = finish(comparisonAtom(op, cv, ct, key, chain), chain);
             return atom ? std::move(atom) : unknown();
         }
         return unknown();
@@ -371,9 +391,8 @@ struct Builder {
         return n;
     }
 
-    std::unique_ptr<KeyCondition::Node> inAtom(const ASTPtr& var, const ASTPtr& set) {
+    std::unique_ptr<KeyCondition::Node> inAtom(const ASTPtr& var, const ASTPtr& set, bool& chain) {
         size_t key;
-        bool chain;
         if (!resolveKey(var, key, chain)) return nullptr;
         auto [cv, ct] = constant(set);
         if (!cv) return nullptr;
@@ -412,6 +431,8 @@ KeyCondition::~KeyCondition() = default;
 bool KeyCondition::useful() const { return root_ && root_->useful(); }
 
 bool KeyCondition::mayBeTrue(const std::vector<KeyRange>& ranges) const { return root_->check(ranges).first; }
+
+bool KeyCondition::alwaysTrue(const std::vector<KeyRange>& ranges) const { return !root_->check(ranges, true).second; }
 
 std::vector<KeyRange> KeyCondition::indexRanges(const Block& index, size_t l, size_t r) {
     std::vector<KeyRange> out(index.columns());

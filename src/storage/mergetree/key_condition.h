@@ -71,6 +71,9 @@ public:
     bool useful() const;
     // Whether some row with key values inside `ranges` (one per key) may satisfy the condition.
     bool mayBeTrue(const std::vector<KeyRange>& ranges) const;
+    // Whether every row with key values inside `ranges` satisfies the condition (the condition is
+    // wholly made of exact atoms over these keys there): the rows need no filtering.
+    bool alwaysTrue(const std::vector<KeyRange>& ranges) const;
     // Ranges of the keys over index rows [l, r] (both inclusive) of a lexicographically sorted
     // index block: the first columns are bounded, later ones only while the prefix is equal.
     static std::vector<KeyRange> indexRanges(const Block& index, size_t l, size_t r);

@@ -1005,7 +1005,7 @@ std::optional<uint64_t> StorageMergeTree::totalBytes() const {
 // ---------------------------------------------------------------- SELECT
 std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> StorageMergeTree::selectRanges(
     const std::shared_ptr<const std::vector<DataPartPtr>>& snap, const ASTPtr& filter, QueryContext& ctx, MergeTreeReadStats* stats,
-    bool allow_skip_indexes) const {
+    bool allow_skip_indexes, std::vector<std::vector<bool>>* exact_out) const {
     std::vector<std::pair<std::string, DataTypePtr>> cols;
     for (auto& c : schema_.columns) cols.push_back({c.name, c.type});
     std::unique_ptr<KeyCondition> part_cond, pk_cond;
@@ -1060,25 +1060,40 @@ std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> Stor
         size_t marks = part->marksCount();
         if (stats) { stats->parts_total++; stats->granules_total += marks; }
         if (!marks) continue;
+        // exact[i]: every row of ranges[i] satisfies the filter (the partition value and min/max
+        // index, or the primary index, prove it), so the source need not evaluate it there.
+        bool part_exact = false;
         if (use_part) {
             std::vector<KeyRange> r;
             for (auto& c : part->partition_value.data()) r.push_back({c.column.get(), 0, c.column.get(), 0});
             for (auto& c : part->minmax.data()) r.push_back({c.column.get(), 0, c.column.get(), 1});
-            if (r.size() == partition_key_.size() + schema_.minmax_columns.size() && !part_cond->mayBeTrue(r)) continue;
+            if (r.size() == partition_key_.size() + schema_.minmax_columns.size()) {
+                if (!part_cond->mayBeTrue(r)) continue;
+                part_exact = part_cond->alwaysTrue(r);
+            }
         }
         if (stats) { stats->parts_after_partition++; stats->granules_after_partition += marks; }
         std::vector<std::pair<size_t, size_t>> ranges;
-        if (use_pk && part->index.rows() == marks + 1) {
-            // ClickHouse's index walk: test a range, keep it whole when it is one granule, else split
-            // it into up to 8 pieces and test each.
+        std::vector<bool> exact;
+        auto addRange = [&](std::vector<std::pair<size_t, size_t>>& rs, std::vector<bool>& ex, size_t l, size_t r, bool e) {
+            if (!rs.empty() && rs.back().second == l && ex.back() == e) rs.back().second = r;
+            else { rs.push_back({l, r}); ex.push_back(e); }
+        };
+        if (use_pk && !part_exact && part->index.rows() == marks + 1) {
+            // ClickHouse's index walk: test a range, keep it whole when it is one granule or when
+            // every row in it matches, else split it into up to 8 pieces and test each.
             std::vector<std::pair<size_t, size_t>> stack{{0, marks}};
             while (!stack.empty()) {
                 auto [l, r] = stack.back();
                 stack.pop_back();
-                if (!pk_cond->mayBeTrue(KeyCondition::indexRanges(part->index, l, r))) continue;
+                auto key_ranges = KeyCondition::indexRanges(part->index, l, r);
+                if (!pk_cond->mayBeTrue(key_ranges)) continue;
+                if (pk_cond->alwaysTrue(key_ranges)) {
+                    addRange(ranges, exact, l, r, true);
+                    continue;
+                }
                 if (r - l == 1) {
-                    if (!ranges.empty() && ranges.back().second == l) ranges.back().second = r;
-                    else ranges.push_back({l, r});
+                    addRange(ranges, exact, l, r, false);
                     continue;
                 }
                 size_t step = (r - l + 7) / 8;
@@ -1088,6 +1103,7 @@ std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> Stor
             }
         } else {
             ranges.push_back({0, marks});
+            exact.push_back(part_exact);
         }
         for (size_t si = 0; si < skip_conds.size() && !ranges.empty(); ++si) {
             const auto& cond = *skip_conds[si];
@@ -1097,28 +1113,26 @@ std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> Stor
                 // Keep the marks of the index granules the condition may match.
                 size_t g = cond.description().granularity;
                 std::vector<std::pair<size_t, size_t>> kept;
-                for (auto [l, r] : ranges)
-                    for (size_t b = l; b < r;) {
+                std::vector<bool> kept_exact;
+                for (size_t ri = 0; ri < ranges.size(); ++ri)
+                    for (size_t b = ranges[ri].first, r = ranges[ri].second; b < r;) {
                         size_t ig = b / g, e = std::min(r, (ig + 1) * g);
-                        if (cond.mayBeTrue(*it->second, ig)) {
-                            if (!kept.empty() && kept.back().second == b) kept.back().second = e;
-                            else kept.push_back({b, e});
-                        }
+                        if (cond.mayBeTrue(*it->second, ig)) addRange(kept, kept_exact, b, e, exact[ri]);
                         b = e;
                     }
                 ranges = std::move(kept);
+                exact = std::move(kept_exact);
             }
             if (stats && !ranges.empty()) { stats->skip[si].parts_after++; stats->skip[si].granules_after += countGranules(ranges); }
         }
         if (disjunction && !ranges.empty()) {
             std::vector<std::pair<size_t, size_t>> kept;
-            for (auto [l, r] : ranges)
-                for (size_t m = l; m < r; ++m)
-                    if (disjunction->mayBeTrue(*part, m)) {
-                        if (!kept.empty() && kept.back().second == m) kept.back().second = m + 1;
-                        else kept.push_back({m, m + 1});
-                    }
+            std::vector<bool> kept_exact;
+            for (size_t ri = 0; ri < ranges.size(); ++ri)
+                for (size_t m = ranges[ri].first; m < ranges[ri].second; ++m)
+                    if (disjunction->mayBeTrue(*part, m)) addRange(kept, kept_exact, m, m + 1, exact[ri]);
             ranges = std::move(kept);
+            exact = std::move(kept_exact);
         }
         if (ranges.empty()) continue;
         if (stats) {
@@ -1129,6 +1143,7 @@ std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> Stor
             }
         }
         out.push_back({part, std::move(ranges)});
+        if (exact_out) exact_out->push_back(std::move(exact));
     }
     return out;
 }
@@ -1142,6 +1157,7 @@ MergeTreeReadStats StorageMergeTree::analyzeRead(const ASTPtr& filter, QueryCont
 struct StorageMergeTree::ReadTask {
     DataPartPtr part;
     size_t begin, end;   // granules
+    bool exact = false;  // every row matches the PREWHERE filter (proved by the indexes)
 };
 
 class StorageMergeTree::Source final : public ISource {
@@ -1159,6 +1175,10 @@ public:
         ExprNodePtr prewhere;
         std::vector<NameAndType> prewhere_columns, rest_columns;
         std::vector<size_t> output;
+        // Exact ranges (every row matches): placeholder[i] when requested column i is read only by
+        // the filter; exact_columns are the others, read there.
+        std::vector<bool> placeholder;
+        std::vector<NameAndType> exact_columns;
         // Top-N dynamic filter: rows whose `topk_position` prewhere column is worse than the bound
         // are dropped before the rest columns are read.
         std::shared_ptr<TopKThreshold> topk;
@@ -1194,6 +1214,7 @@ public:
                 size_t first = cur_;
                 cur_ = end;
                 if (!shared_->twoStage()) return conform(reader_->read(first, end), shared_->columns);
+                if (task_->exact && !shared_->topk) return readExact(first, end);
                 Block b = readWithPrewhere(first, end);
                 if (b.rows()) return b;
                 continue;
@@ -1220,6 +1241,28 @@ private:
     Block conform(Block b, const std::vector<NameAndType>& columns) {
         conformToTypes(b, columns, shared_->ctx->functionContext());
         return b;
+    }
+
+    // Granules [first, end) where the indexes proved the filter for every row: the requested
+    // columns without evaluating it, and columns only the filter reads not at all (constant
+    // defaults stand in for them).
+    Block readExact(size_t first, size_t end) {
+        if (!exact_reader_ || exact_reader_part_ != task_->part.get()) {
+            exact_reader_ = std::make_unique<PartReader>(task_->part, shared_->exact_columns, shared_->fill);
+            exact_reader_part_ = task_->part.get();
+        }
+        const size_t rows = task_->part->granule_offsets[end] - task_->part->granule_offsets[first];
+        Block read = conform(exact_reader_->read(first, end), shared_->exact_columns);
+        Block out;
+        for (size_t i = 0, next = 0; i < shared_->columns.size(); ++i) {
+            const auto& c = shared_->columns[i];
+            if (!shared_->placeholder[i]) { out.insert(read.at(next++)); continue; }
+            auto one = createColumn(c.type);
+            one->insertDefault();
+            out.insert({std::make_shared<ColumnConst>(std::move(one), rows), c.type, c.name});
+        }
+        if (out.columns() == 0) out.setRowsWithoutColumns(rows);   // count(): only the row count matters
+        return out;
     }
 
     // Granules [first, end): the filter columns, then the rest for the runs of granules that
@@ -1311,8 +1354,9 @@ private:
     const ReadTask* task_ = nullptr;
     size_t cur_ = 0;
     PODArray<double> topk_values_;
-    std::unique_ptr<PartReader> reader_, rest_reader_, topk_reader_;
+    std::unique_ptr<PartReader> reader_, rest_reader_, topk_reader_, exact_reader_;
     const MergeTreeDataPart* reader_part_ = nullptr;
+    const MergeTreeDataPart* exact_reader_part_ = nullptr;
 };
 
 Sources StorageMergeTree::read(const std::vector<std::string>& columns, QueryContext& ctx, size_t num_streams) {
@@ -1401,15 +1445,26 @@ Sources StorageMergeTree::read(const std::vector<std::string>& columns, const Se
         }
     }
     shared->granules_per_block = std::max<size_t>(1, ctx.settings.max_block_size / std::max<size_t>(1, settings_.index_granularity));
-    auto selected = selectRanges(parts(), info.filter, ctx, nullptr);
+    std::vector<std::vector<bool>> exact;
+    auto selected = selectRanges(parts(), info.filter, ctx, nullptr, true, &exact);
+    // Exact ranges skip the filter only when the source evaluates it (PREWHERE = the whole WHERE).
+    const bool use_exact = shared->prewhere != nullptr;
+    for (auto& c : shared->columns) {
+        bool only_filter = std::find(info.filter_only_columns.begin(), info.filter_only_columns.end(), c.name) != info.filter_only_columns.end();
+        shared->placeholder.push_back(only_filter);
+        if (!only_filter) shared->exact_columns.push_back(c);
+    }
     size_t total = 0;
     for (auto& [p, ranges] : selected) for (auto& [l, r] : ranges) total += r - l;
     num_streams = std::max<size_t>(1, num_streams);
     // Contiguous chunks keep decompressed blocks hot; several chunks per stream balance the load.
     size_t chunk = std::max<size_t>(shared->granules_per_block, total / (num_streams * 4) + 1);
-    for (auto& [p, ranges] : selected)
-        for (auto& [l, r] : ranges)
-            for (size_t b = l; b < r; b += chunk) shared->tasks.push_back({p, b, std::min(r, b + chunk)});
+    for (size_t pi = 0; pi < selected.size(); ++pi) {
+        auto& [p, ranges] = selected[pi];
+        for (size_t ri = 0; ri < ranges.size(); ++ri)
+            for (size_t b = ranges[ri].first, r = ranges[ri].second; b < r; b += chunk)
+                shared->tasks.push_back({p, b, std::min(r, b + chunk), use_exact && exact[pi][ri]});
+    }
     Sources sources;
     size_t n = std::max<size_t>(1, std::min(num_streams, shared->tasks.size()));
     for (size_t i = 0; i < n; ++i) sources.push_back(std::make_unique<Source>(shared));

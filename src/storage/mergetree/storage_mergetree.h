@@ -281,7 +281,7 @@ private:
     std::string partitionId(const Block& partition_row) const;
     std::vector<std::pair<DataPartPtr, std::vector<std::pair<size_t, size_t>>>> selectRanges(
         const std::shared_ptr<const std::vector<DataPartPtr>>& snap, const ASTPtr& filter, QueryContext& ctx, MergeTreeReadStats* stats,
-        bool allow_skip_indexes = true) const;
+        bool allow_skip_indexes = true, std::vector<std::vector<bool>>* exact = nullptr) const;
     // SELECT ... FINAL: parts merged in sorting-key order through the engine's merging mode.
     Sources readFinal(const std::vector<std::string>& columns, const SelectQueryInfo& info, QueryContext& ctx, size_t num_streams);
     // The table's schema and constant fills now, and `columns` resolved in it (NO_SUCH_COLUMN_IN_TABLE).
