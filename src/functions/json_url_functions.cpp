@@ -4,7 +4,8 @@
 // pathFull, queryString, fragment, queryStringAndFragment, extractURLParameter[s|Names], cut*,
 // decode/encodeURL[Form]Component).
 //
-// JSON documents are parsed with simdjson's DOM parser, one parser reused per block. Path arguments
+// JSON documents are parsed with simdjson's DOM parser, one parser reused per block; JSONExtractString
+// and JSONHas of one key first try json_flat_scan.h's validating scan of flat objects. Path arguments
 // are keys (String) or 1-based indexes (integers, negative from the end; an index into an object
 // selects its k-th member). Unparsable documents and missing paths yield the type's default, as in
 // ClickHouse. URL functions are byte scanners following ClickHouse's lenient URL splitting.
@@ -15,10 +16,12 @@
 #include <charconv>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "common/exception.h"
 #include "common/string_utils.h"
 #include "functions/function.h"
+#include "functions/json_flat_scan.h"
 #include "functions/string_args.h"
 #include "types/create_column.h"
 
@@ -316,20 +319,39 @@ DataTypePtr jsonTypeEnum() {
 
 // Registers a JSON function whose arguments are (json, path...) [+ trailing constant type name when
 // typed], producing one value per row through fn(found, element, column).
-template <typename F>
-void registerJSON(FunctionFactory& f, const std::string& name, std::function<DataTypePtr(const ColumnsWithTypeAndName&)> result, bool typed, F fn) {
-    f.registerFunction(name, [name, result, typed, fn](const ColumnsWithTypeAndName& a, const FunctionContext&) -> FunctionPtr {
+// No json_flat fast path: every document goes to the DOM.
+struct NoFlatPath {
+    bool operator()(json_flat::Result, std::string_view, IColumn&) const { return false; }
+};
+
+template <typename F, typename Flat = NoFlatPath>
+void registerJSON(FunctionFactory& f, const std::string& name, std::function<DataTypePtr(const ColumnsWithTypeAndName&)> result, bool typed, F fn,
+                  Flat flat = {}) {
+    f.registerFunction(name, [name, result, typed, fn, flat](const ColumnsWithTypeAndName& a, const FunctionContext&) -> FunctionPtr {
         if (a.size() < (typed ? 2u : 1u)) throwArgumentCount(name, a.size(), typed ? "at least 2" : "at least 1");
         size_t path_end = typed ? a.size() - 1 : a.size();
         checkPathTypes(name, a, 1, path_end);
         DataTypePtr rt = result(a);
-        return makeFunction(name, rt, [fn, rt, path_end](const ColumnsWithTypeAndName& x, size_t rows) -> ColumnPtr {
+        return makeFunction(name, rt, [fn, flat, rt, path_end](const ColumnsWithTypeAndName& x, size_t rows) -> ColumnPtr {
             StrArg doc = strArg(x[0].column);
             std::vector<PathArg> path = pathArgs(x, 1, path_end);
             simdjson::dom::parser parser;
             MutableColumnPtr res = createColumn(rt);
             res->reserve(rows);
             element e;
+            if constexpr (!std::is_same_v<Flat, NoFlatPath>) {
+                if (path.size() == 1 && path[0].is_key) {
+                    const StrArg& key = path[0].key;
+                    std::string_view value;
+                    for (size_t i = 0; i < rows; ++i) {
+                        std::string_view d = doc[i];
+                        if (flat(json_flat::lookup(d, key[i], value), value, *res)) continue;
+                        bool found = resolve(parser, d, path, i, e);
+                        fn(found, e, *res, *rt);
+                    }
+                    return ColumnPtr(res);
+                }
+            }
             for (size_t i = 0; i < rows; ++i) {
                 bool found = resolve(parser, doc[i], path, i, e);
                 fn(found, e, *res, *rt);
@@ -344,6 +366,10 @@ void registerJSONFunctions(FunctionFactory& f) {
 
     registerJSON(f, "JSONHas", fixed(TypeId::UInt8), false, [](bool found, const element&, IColumn& c, const DataType&) {
         static_cast<ColumnUInt8&>(c).insertValue(found);
+    }, [](json_flat::Result r, std::string_view, IColumn& c) {
+        if (r == json_flat::Result::Fallback) return false;
+        static_cast<ColumnUInt8&>(c).insertValue(r != json_flat::Result::Missing);
+        return true;
     });
     registerJSON(f, "JSONLength", fixed(TypeId::UInt64), false, [](bool found, const element& e, IColumn& c, const DataType&) {
         uint64_t n = 0;
@@ -371,6 +397,12 @@ void registerJSONFunctions(FunctionFactory& f) {
         auto& s = static_cast<ColumnString&>(c);
         if (found) jsonToString(e, s.getChars());
         s.getOffsets().push_back(s.getChars().size());
+    }, [](json_flat::Result r, std::string_view v, IColumn& c) {
+        if (r != json_flat::Result::FoundString && r != json_flat::Result::Missing) return false;
+        auto& s = static_cast<ColumnString&>(c);
+        if (r == json_flat::Result::FoundString) appendTo(s.getChars(), v);
+        s.getOffsets().push_back(s.getChars().size());
+        return true;
     });
     registerJSON(f, "JSONExtractRaw", fixed(TypeId::String), false, [](bool found, const element& e, IColumn& c, const DataType&) {
         auto& s = static_cast<ColumnString&>(c);
