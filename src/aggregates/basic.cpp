@@ -81,8 +81,17 @@ public:
     void add(AggregateDataPtr p, const IColumn** cols, size_t row, Arena*) const override { addTo(Base::data(p), Acc(columnData<T>(cols[0])[row])); }
     void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn** cols, Arena*, const uint8_t* filter) const override {
         const T* d = columnData<T>(cols[0]);
-        if (filter) { for (size_t i = 0; i < rows; ++i) if (filter[i]) addTo(Base::data(places[i] + off), Acc(d[i])); }
-        else for (size_t i = 0; i < rows; ++i) addTo(Base::data(places[i] + off), Acc(d[i]));
+        if (filter) { for (size_t i = 0; i < rows; ++i) if (filter[i]) addTo(Base::data(places[i] + off), Acc(d[i])); return; }
+        // Runs of one group (keys that follow the table's sort order) are summed in a register:
+        // a load-add-store on the same state per row waits on the previous row's store.
+        for (size_t i = 0; i < rows;) {
+            AggregateDataPtr p = places[i];
+            Acc s = Acc(d[i]);
+            size_t j = i + 1;
+            for (; j < rows && places[j] == p; ++j) addTo(s, Acc(d[j]));
+            addTo(Base::data(p + off), s);
+            i = j;
+        }
     }
     void addBatchSinglePlace(size_t rows, AggregateDataPtr p, const IColumn** cols, Arena*, const uint8_t* filter) const override {
         const T* d = columnData<T>(cols[0]);
@@ -123,11 +132,25 @@ public:
     }
     void addBatch(size_t rows, AggregateDataPtr* places, size_t off, const IColumn** cols, Arena*, const uint8_t* filter) const override {
         const T* v = columnData<T>(cols[0]);
-        for (size_t i = 0; i < rows; ++i) {
-            if (filter && !filter[i]) continue;
-            auto& d = Base::data(places[i] + off);
-            addTo(d.sum, Acc(v[i]));
-            ++d.count;
+        if (filter) {
+            for (size_t i = 0; i < rows; ++i) {
+                if (!filter[i]) continue;
+                auto& d = Base::data(places[i] + off);
+                addTo(d.sum, Acc(v[i]));
+                ++d.count;
+            }
+            return;
+        }
+        // Runs of one group summed in registers, as Sum::addBatch.
+        for (size_t i = 0; i < rows;) {
+            AggregateDataPtr p = places[i];
+            Acc s = Acc(v[i]);
+            size_t j = i + 1;
+            for (; j < rows && places[j] == p; ++j) addTo(s, Acc(v[j]));
+            auto& d = Base::data(p + off);
+            addTo(d.sum, s);
+            d.count += j - i;
+            i = j;
         }
     }
     void addBatchSinglePlace(size_t rows, AggregateDataPtr p, const IColumn** cols, Arena*, const uint8_t* filter) const override {

@@ -64,11 +64,21 @@ void predicateToFilter(const ColumnPtr& predicate, size_t rows, Filter& out, siz
     auto* u8 = dynamic_cast<const ColumnUInt8*>(p.get());
     if (!u8) throw Exception(ErrorCodes::ILLEGAL_TYPE_OF_COLUMN_FOR_FILTER, std::string("Illegal type of column for filter: ") + p->familyName() + ". Must be UInt8 or Nullable(UInt8)");
     const uint8_t* d = u8->getData().data();
+    uint8_t* o = out.data();
     size_t k = 0;
-    for (size_t i = 0; i < rows; ++i) {
-        uint8_t v = d[i] != 0 && !(nulls && nulls[i]);
-        out[i] = v;
-        k += v;
+    // Two loops, so the common no-NULLs one vectorizes.
+    if (nulls) {
+        for (size_t i = 0; i < rows; ++i) {
+            uint8_t v = d[i] != 0 && !nulls[i];
+            o[i] = v;
+            k += v;
+        }
+    } else {
+        for (size_t i = 0; i < rows; ++i) {
+            uint8_t v = d[i] != 0;
+            o[i] = v;
+            k += v;
+        }
     }
     kept = k;
 }

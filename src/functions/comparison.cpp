@@ -132,8 +132,33 @@ void stringKernelB(Cmp c, ViewA va, const StringSide& b, size_t rows, uint8_t* r
     }
 }
 
+// `col = 'literal'` / `col != ''` over a String column: lengths from consecutive offsets, bytes
+// compared only when the length matches (an empty literal is a pure length test).
+void stringEqualsConstant(const ColumnString& col, std::string_view k, bool eq, size_t rows, uint8_t* r) {
+    const uint64_t* off = col.getOffsets().data();
+    const char* chars = col.getChars().data();
+    uint64_t prev = 0;
+    if (k.empty()) {
+        for (size_t i = 0; i < rows; ++i) {
+            r[i] = uint8_t((off[i] == prev) == eq);
+            prev = off[i];
+        }
+        return;
+    }
+    for (size_t i = 0; i < rows; ++i) {
+        const size_t len = off[i] - prev;
+        const bool same = len == k.size() && std::memcmp(chars + prev, k.data(), len) == 0;
+        r[i] = uint8_t(same == eq);
+        prev = off[i];
+    }
+}
+
 void stringKernel(Cmp c, const IColumn& ca, const IColumn& cb, size_t rows, uint8_t* r, bool pad = false) {
     StringSide a(ca), b(cb);
+    if (!pad && (c == Cmp::Eq || c == Cmp::Ne)) {
+        if (a.str && !a.is_const && b.is_const) return stringEqualsConstant(*a.str, b.constant, c == Cmp::Eq, rows, r);
+        if (b.str && !b.is_const && a.is_const) return stringEqualsConstant(*b.str, a.constant, c == Cmp::Eq, rows, r);
+    }
     if (a.is_const) { std::string_view k = a.constant; stringKernelB(c, [k](size_t) { return k; }, b, rows, r, pad); }
     else if (a.str) {
         const char* chars = a.str->getChars().data();

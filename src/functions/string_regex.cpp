@@ -338,6 +338,71 @@ struct Replacement {
     }
 };
 
+// `^P.*$`: a pattern anchored at the start whose top level ends in `.*$` (ClickBench's
+// `^https?://(?:www\.)?([^/]+)/.*$`). Its match, when there is one, is the whole string, and the
+// trailing `.*` only walks the rest of it: RE2 spends most of the row there, and in its submatch
+// engine. `^P` alone is matched instead. '.' matches '\n' here (dot_nl), so the highest-priority
+// match of `^P` extends to the highest-priority match of `^P.*$` with the same groups. (Debian's
+// RE2 would not let a UTF-8 '.' take malformed bytes in the rest; ClickHouse, which matches the
+// same way, returns the group there too, and so does this.) Detected on the pattern's text by a
+// small scan (escapes, classes, groups); anything it is unsure of (top-level '|', flags, escaped
+// tails) keeps the full pattern.
+struct AnchoredPrefix {
+    std::unique_ptr<RE2> prefix;
+
+    static bool shapeMatches(std::string_view p) {
+        if (p.size() < 4 || p[0] != '^' || p.substr(p.size() - 3) != ".*$") return false;
+        int depth = 0;
+        bool in_class = false;
+        size_t dot = p.size() - 3;
+        for (size_t i = 0; i < p.size(); ++i) {
+            char c = p[i];
+            if (c == '\\') {
+                if (i + 1 >= dot) return false;   // escapes the tail's '.'
+                ++i;
+                continue;
+            }
+            if (in_class) {
+                if (c == ']') in_class = false;
+                continue;
+            }
+            if (c == '[') {
+                in_class = true;
+                // ']' right after '[' or '[^' is a literal member.
+                if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+                if (i + 1 < p.size() && p[i + 1] == ']') ++i;
+                if (i >= dot) return false;
+                continue;
+            }
+            if (c == '(') {
+                if (i + 1 < p.size() && p[i + 1] == '?' && !(i + 2 < p.size() && p[i + 2] == ':')) return false;   // flags, names
+                ++depth;
+            } else if (c == ')') {
+                if (--depth < 0) return false;
+            } else if (c == '|' && depth == 0) {
+                return false;
+            }
+            if (i == dot && (depth != 0 || in_class)) return false;
+        }
+        return depth == 0 && !in_class;
+    }
+
+    explicit AnchoredPrefix(const RE2& full) {
+        std::string_view p(full.pattern());
+        if (!shapeMatches(p)) return;
+        RE2::Options opts = full.options();
+        auto re = std::make_unique<RE2>(re2::StringPiece(p.data(), p.size() - 3), opts);
+        if (re->ok() && re->NumberOfCapturingGroups() == full.NumberOfCapturingGroups()) prefix = std::move(re);
+    }
+
+    // true: matched, groups[0] set to the whole string; false: no match, the string stays.
+    bool match(std::string_view v, re2::StringPiece* groups, int ngroups) const {
+        if (!prefix->Match(re2::StringPiece(v.data(), v.size()), 0, v.size(), RE2::ANCHOR_START, groups, std::max(ngroups, 1))) return false;
+        groups[0] = re2::StringPiece(v.data(), v.size());
+        return true;
+    }
+};
+
 void registerReplace(FunctionFactory& f) {
     for (bool all : {false, true}) {
         std::string name = all ? "replaceRegexpAll" : "replaceRegexpOne";
@@ -353,19 +418,20 @@ void registerReplace(FunctionFactory& f) {
                 std::unique_ptr<Replacement> const_repl;
                 if (r.is_const) const_repl = std::make_unique<Replacement>(r.cval);
                 std::vector<re2::StringPiece> groups;
-                forEachRegexRow(p, rows, [&](size_t i, const RE2& re) {
-                    std::string_view v = s[i];
-                    // An empty pattern replaces nothing.
-                    if (re.pattern().empty()) {
-                        appendTo(chars, v);
-                        res->getOffsets().push_back(chars.size());
-                        return;
-                    }
-                    std::unique_ptr<Replacement> row_repl;
-                    if (!const_repl) row_repl = std::make_unique<Replacement>(r[i]);
-                    const Replacement& repl = const_repl ? *const_repl : *row_repl;
+                std::unique_ptr<AnchoredPrefix> anchored;
+                const RE2* anchored_for = nullptr;
+                // Appends the replaced value of `v` to chars.
+                auto replaceOne = [&](std::string_view v, const RE2& re, const Replacement& repl) {
                     int ng = std::min(re.NumberOfCapturingGroups() + 1, std::max(repl.max_group + 1, 1));
-                    groups.resize(size_t(ng));
+                    groups.resize(size_t(std::max(ng, 1)));
+                    if (p.is_const) {
+                        if (anchored_for != &re) { anchored = std::make_unique<AnchoredPrefix>(re); anchored_for = &re; }
+                        if (anchored->prefix) {
+                            if (anchored->match(v, groups.data(), ng)) repl.apply(chars, groups.data(), ng);
+                            else appendTo(chars, v);
+                            return;
+                        }
+                    }
                     size_t pos = 0;
                     while (pos <= v.size()) {
                         if (!re.Match(sp(v), pos, v.size(), RE2::UNANCHORED, groups.data(), ng)) break;
@@ -382,6 +448,19 @@ void registerReplace(FunctionFactory& f) {
                         if (!all) break;
                     }
                     if (pos < v.size()) appendTo(chars, v.substr(pos));
+                };
+                forEachRegexRow(p, rows, [&](size_t i, const RE2& re) {
+                    std::string_view v = s[i];
+                    // An empty pattern replaces nothing.
+                    if (re.pattern().empty()) {
+                        appendTo(chars, v);
+                        res->getOffsets().push_back(chars.size());
+                        return;
+                    }
+                    std::unique_ptr<Replacement> row_repl;
+                    if (!const_repl) row_repl = std::make_unique<Replacement>(r[i]);
+                    const Replacement& repl = const_repl ? *const_repl : *row_repl;
+                    replaceOne(v, re, repl);
                     res->getOffsets().push_back(chars.size());
                 }, true);
                 return res;

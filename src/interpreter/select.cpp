@@ -2142,6 +2142,106 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     for (auto& e : order_exprs) rewriteArrayJoin(e);
     for (auto& e : limit_by) rewriteArrayJoin(e);
 
+    // optimize_functions_to_subcolumns: a String column of a MergeTree table used only as
+    // length(s), empty(s) / notEmpty(s), or s = '' / s != '' in the filter is read as its lengths
+    // (the `s.size` subcolumn: values skipped, not copied), as ClickHouse does. The length reads
+    // as a column named like the expression it replaces, so result names do not change.
+    std::map<std::string, std::string> size_columns;   // scope name "length(s)" -> storage name "s.size"
+    if (ctx_.settings.optimize_functions_to_subcolumns && join_tables.empty() && array_joins.empty() && !(q.from && q.from->final) &&
+        dynamic_cast<const StorageMergeTree*>(src.storage.get()) && !src.subquery_blocks) {
+        // Uses of each name (any identifier part), and the uses a rewrite would replace.
+        std::map<std::string, size_t> uses, replaceable;
+        std::set<std::string> aliases;
+        bool opaque = false;   // subqueries, *, COLUMNS(...): uses not countable
+        auto stringColumn = [&](const ASTPtr& a) -> const ASTIdentifier* {
+            auto* id = a ? a->as<ASTIdentifier>() : nullptr;
+            if (!id || id->parts.size() != 1) return nullptr;
+            for (auto& c : src.columns)
+                if (c.name == id->parts[0]) return c.type->id == TypeId::String ? id : nullptr;
+            return nullptr;
+        };
+        auto isEmptyLiteral = [](const ASTPtr& a) {
+            auto* l = a ? a->as<ASTLiteral>() : nullptr;
+            return l && l->value.is<std::string>() && l->value.get<std::string>().empty();
+        };
+        // The string column a node tests or measures, or null; `length`: the node is length(s).
+        auto match = [&](const ASTPtr& a, bool in_filter, bool& length) -> const ASTIdentifier* {
+            auto* fn = a->as<ASTFunction>();
+            if (!fn || fn->isWindowFunction() || fn->parameters || fn->distinct) return nullptr;
+            length = fn->name == "length" && fn->arguments.size() == 1;
+            if (length) return stringColumn(fn->arguments[0]);
+            if (!in_filter) return nullptr;
+            if ((fn->name == "empty" || fn->name == "notEmpty") && fn->arguments.size() == 1) return stringColumn(fn->arguments[0]);
+            if ((fn->name == "equals" || fn->name == "notEquals") && fn->arguments.size() == 2) {
+                if (isEmptyLiteral(fn->arguments[1])) return stringColumn(fn->arguments[0]);
+                if (isEmptyLiteral(fn->arguments[0])) return stringColumn(fn->arguments[1]);
+            }
+            return nullptr;
+        };
+        std::function<void(const ASTPtr&, bool)> count = [&](const ASTPtr& a, bool in_filter) {
+            if (!a) return;
+            if (!a->alias.empty()) aliases.insert(a->alias);
+            if (auto* id = a->as<ASTIdentifier>()) {
+                for (auto& part : id->parts) ++uses[part];
+                return;
+            }
+            if (a->as<ASTAsterisk>() || a->as<ASTColumnsMatcher>() || a->as<ASTSubquery>() || a->as<ASTSelectWithUnion>() || a->as<ASTSelectQuery>()) {
+                opaque = true;
+                return;
+            }
+            bool length;
+            if (auto* id = match(a, in_filter, length)) ++replaceable[id->parts[0]];
+            if (auto* fn = a->as<ASTFunction>()) {
+                if (fn->parameters) for (auto& p : *fn->parameters) count(p, in_filter);
+                if (fn->window) opaque = true;
+            }
+            for (auto& c : a->children()) count(c, in_filter);
+        };
+        for (auto& e : select_exprs) count(e, false);
+        count(where, true);
+        count(prewhere, true);
+        count(having, false);
+        for (auto& e : group_by) count(e, false);
+        for (auto& e : order_exprs) count(e, false);
+        for (auto& e : limit_by) count(e, false);
+        if (!opaque) {
+            std::function<void(ASTPtr&, bool)> rewrite = [&](ASTPtr& a, bool in_filter) {
+                if (!a) return;
+                bool length;
+                if (auto* id = match(a, in_filter, length)) {
+                    const std::string col = id->parts[0];
+                    if (replaceable[col] == uses[col] && !aliases.count(col)) {
+                        const std::string name = "length(" + id->getColumnName() + ")";
+                        size_columns[name] = col + ".size";
+                        auto len = std::make_shared<ASTIdentifier>(std::vector<std::string>{name});
+                        if (length) {
+                            len->alias = a->alias;
+                            a = len;
+                            return;
+                        }
+                        // empty / = '' -> length = 0; notEmpty / != '' -> length != 0
+                        auto* fn = a->as<ASTFunction>();
+                        bool is_empty = fn->name == "empty" || fn->name == "equals";
+                        auto cmp = std::make_shared<ASTFunction>();
+                        cmp->name = is_empty ? "equals" : "notEquals";
+                        cmp->arguments = {len, std::make_shared<ASTLiteral>(Field(uint64_t(0)))};
+                        cmp->alias = a->alias;
+                        a = cmp;
+                        return;
+                    }
+                }
+                if (auto* fn = a->as<ASTFunction>()) for (auto& c : fn->arguments) rewrite(c, in_filter);
+            };
+            for (auto& e : select_exprs) rewrite(e, false);
+            rewrite(where, true);
+            rewrite(prewhere, true);
+            rewrite(having, false);
+            for (auto& e : group_by) rewrite(e, false);
+            for (auto& e : order_exprs) rewrite(e, false);
+            for (auto& e : limit_by) rewrite(e, false);
+        }
+    }
+
     // Columns to read: every source column named anywhere.
     std::set<std::string> idents;
     for (auto& st : array_joins)
@@ -2160,11 +2260,36 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
                 read_columns.push_back(c.name);
                 source_scope.columns.push_back(c);
             }
+        // `s.size` of a MergeTree String column (written by the user, or from the rewrite above).
+        if (dynamic_cast<const StorageMergeTree*>(src.storage.get()) && !src.subquery_blocks) {
+            for (auto& c : src.columns) {
+                if (c.type->id != TypeId::String || idents.count(c.name + ".size") == 0) continue;
+                bool real = false;
+                for (auto& o : src.columns) real = real || o.name == c.name + ".size";
+                if (real) continue;
+                read_columns.push_back(c.name + ".size");
+                source_scope.columns.push_back({c.name + ".size", makeType(TypeId::UInt64)});
+            }
+            for (auto& [scope_name, storage_name] : size_columns) {
+                read_columns.push_back(storage_name);
+                source_scope.columns.push_back({scope_name, makeType(TypeId::UInt64)});
+            }
+        }
     } else {
         planJoins(joins, join_tables, join_steps, idents, read_columns, source_scope, analyzer);
     }
     // Column-level grants: every column read must be granted (SELECT count() needs any one).
-    if (!src.checked_table.empty()) ctx_.catalog->access().check(ctx_.current_user, AccessType::Select, src.checked_database, src.checked_table, &read_columns);
+    if (!src.checked_table.empty()) {
+        // A `s.size` subcolumn is granted with its column.
+        std::vector<std::string> checked = read_columns;
+        for (auto& c : checked) {
+            std::string base = stringSizeSubcolumnBase(c);
+            bool real = false;
+            for (auto& o : src.columns) real = real || o.name == c;
+            if (!base.empty() && !real) c = base;
+        }
+        ctx_.catalog->access().check(ctx_.current_user, AccessType::Select, src.checked_database, src.checked_table, &checked);
+    }
     // After each ARRAY JOIN stage the scope holds the columns before it (replicated) plus one column
     // per joined array, holding its elements; joining a column under its own name replaces it.
     std::vector<ArrayJoinStep> array_join_steps;

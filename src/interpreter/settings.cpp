@@ -68,6 +68,7 @@ const Desc kSettings[] = {
     {"replication_alter_partitions_sync", "UInt64", "Wait for OPTIMIZE/TRUNCATE/ALTER on replicated tables: 0 - do not wait, 1 - this replica, 2 - all replicas."},
     {"use_skip_indexes", "Bool", "Use data skipping indexes during query execution."},
     {"force_data_skipping_indices", "String", "Comma separated list of data skipping indices that must be used, otherwise an exception is thrown."},
+    {"optimize_functions_to_subcolumns", "Bool", "Enable optimizing functions to subcolumns. If enabled, some functions are rewritten to read only subcolumns instead of whole columns."},
     {"optimize_move_to_prewhere", "Bool", "Allows PREWHERE optimization in SELECT queries from MergeTree."},
     {"optimize_on_insert", "Bool", "Do the same transformation for inserted block of data as if merge was done on this block."},
     {"do_not_merge_across_partitions_select_final", "Bool", "Merge parts only in one partition in select final"},
@@ -136,6 +137,7 @@ void Settings::set(const std::string& name, const Field& v) {
     else if (name == "force_data_skipping_indices") force_data_skipping_indices = toStr(v);
     else if (name == "optimize_read_in_order") optimize_read_in_order = toBool(name, v);
     else if (name == "use_top_k_dynamic_filtering") use_top_k_dynamic_filtering = toBool(name, v);
+    else if (name == "optimize_functions_to_subcolumns") optimize_functions_to_subcolumns = toBool(name, v);
     else if (name == "optimize_move_to_prewhere") optimize_move_to_prewhere = toBool(name, v);
     else if (name == "optimize_on_insert") optimize_on_insert = toBool(name, v);
     else if (name == "do_not_merge_across_partitions_select_final") do_not_merge_across_partitions_select_final = toBool(name, v);
@@ -226,6 +228,7 @@ std::vector<Settings::Row> Settings::describe() const {
         if (n == "force_data_skipping_indices") return s.force_data_skipping_indices;
         if (n == "optimize_read_in_order") return s.optimize_read_in_order ? "1" : "0";
         if (n == "use_top_k_dynamic_filtering") return s.use_top_k_dynamic_filtering ? "1" : "0";
+        if (n == "optimize_functions_to_subcolumns") return s.optimize_functions_to_subcolumns ? "1" : "0";
         if (n == "optimize_move_to_prewhere") return s.optimize_move_to_prewhere ? "1" : "0";
         if (n == "optimize_on_insert") return s.optimize_on_insert ? "1" : "0";
         if (n == "do_not_merge_across_partitions_select_final") return s.do_not_merge_across_partitions_select_final ? "1" : "0";

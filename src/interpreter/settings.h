@@ -38,6 +38,7 @@ struct Settings {
     std::string force_data_skipping_indices;    // comma-separated indexes a query must use (INDEX_NOT_USED)
     bool optimize_read_in_order = true;         // ORDER BY a sorting-key prefix reads parts in key order
     bool use_top_k_dynamic_filtering = true;    // ORDER BY column LIMIT n: rows worse than the n-th best so far are skipped while reading
+    bool optimize_functions_to_subcolumns = true;   // length(s) / s != '' of a MergeTree String read from its lengths
     bool optimize_move_to_prewhere = true;      // MergeTree evaluates WHERE while reading (filter columns first)
     bool optimize_on_insert = true;             // MergeTree family: an INSERT block is merged by the engine's mode before it is written
     bool do_not_merge_across_partitions_select_final = false;   // FINAL merges rows of one partition only

@@ -96,6 +96,29 @@ TEST(Columns, StringOffsetsAndSerialization) {
     EXPECT_EQ(static_cast<const ColumnString&>(*tail).getView(1), s->getView(2));
 }
 
+// ColumnString::filter copies values in 16-byte chunks except near the end of the source's chars
+// (where the chunk would read past them): every mask pattern over values of lengths around 16,
+// including a kept last value and an all-dropped column, gives what a row-by-row copy gives.
+TEST(Columns, StringFilterMatchesRowByRowCopy) {
+    for (size_t rows : {0, 1, 2, 5, 17, 64, 333}) {
+        auto s = ColumnString::create();
+        for (size_t i = 0; i < rows; ++i) s->insertData(std::string((i * 7) % 41, char('a' + i % 26)));
+        for (unsigned pattern = 0; pattern < 6; ++pattern) {
+            Filter mask(rows);
+            for (size_t i = 0; i < rows; ++i)
+                mask[i] = pattern == 0 ? 1 : pattern == 1 ? 0 : pattern == 2 ? uint8_t(i + 1 == rows) : uint8_t(((i * 2654435761u) >> (pattern * 3)) & 1) * uint8_t(pattern);
+            auto f = s->filter(mask, 0);
+            auto& fs = static_cast<const ColumnString&>(*f);
+            std::vector<std::string> want;
+            for (size_t i = 0; i < rows; ++i)
+                if (mask[i]) want.emplace_back(s->getView(i));
+            ASSERT_EQ(fs.size(), want.size()) << rows << " " << pattern;
+            for (size_t i = 0; i < want.size(); ++i) ASSERT_EQ(fs.getView(i), want[i]) << rows << " " << pattern << " " << i;
+            EXPECT_EQ(fs.getChars().size(), want.empty() ? 0 : fs.getOffsets().back());
+        }
+    }
+}
+
 TEST(Columns, NullableArrayTupleConst) {
     auto n = createColumn(parseDataType("Nullable(Int32)"));
     n->insert(Field(int64_t(5)));

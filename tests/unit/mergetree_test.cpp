@@ -62,6 +62,67 @@ TEST(MergeTreePartition, HashIdsMatchClickHouse) {
     EXPECT_EQ(partitionHashId(a), "51fbadfb0deeea70ceafbd3c7c8aef25");
 }
 
+// A stream that hands out its bytes in windows of `window` bytes, as compressed blocks end at
+// arbitrary points of a column file.
+class ChunkedInStream final : public InStream {
+public:
+    ChunkedInStream(const std::string& data, size_t window) : data_(data), window_(window) { nextBuffer(); }
+    bool nextBuffer() override {
+        if (at_ >= data_.size()) return false;
+        size_t n = std::min(window_, data_.size() - at_);
+        buf_.assign(data_.data() + at_, n);   // its own buffer: reads past the window would be caught by ASan
+        at_ += n;
+        pos = buf_.data();
+        end = pos + n;
+        return true;
+    }
+
+private:
+    const std::string& data_;
+    size_t window_, at_ = 0;
+    std::string buf_;
+};
+
+// Strings are decoded with 16-byte chunk copies while the window holds the value and 16 bytes
+// more, and through readStrict otherwise: every window size, values of every length around the
+// chunk size and long ones, appended to a column that already holds rows.
+TEST(MergeTreeSerialization, StringsAcrossWindowsOfEverySize) {
+    auto type = parseDataType("String");
+    auto src = ColumnString::create();
+    for (size_t i = 0; i < 300; ++i) {
+        size_t len = i < 40 ? i : (i * 37) % 200;
+        if (i % 97 == 0) len = 1000 + i;   // two-byte lengths
+        std::string v(len, '\0');
+        for (size_t j = 0; j < len; ++j) v[j] = char('a' + (i + j) % 26);
+        src->insertData(v);
+    }
+    StringOutStream out;
+    serializeColumnFlat(*type, *src, out);
+    for (size_t window : {1, 2, 3, 7, 15, 16, 17, 31, 33, 64, 100, 1024, 1 << 20}) {
+        ChunkedInStream in(out.buf, window);
+        auto dst = ColumnString::create();
+        dst->insertData("already here");
+        deserializeColumnFlat(*type, *dst, src->size(), in);
+        ASSERT_EQ(dst->size(), src->size() + 1) << window;
+        EXPECT_EQ(dst->getView(0), "already here");
+        for (size_t i = 0; i < src->size(); ++i) ASSERT_EQ(dst->getView(i + 1), src->getView(i)) << "window " << window << " row " << i;
+        EXPECT_EQ(dst->getChars().size(), dst->getOffsets().back());
+    }
+    // A stream cut inside a value: CANNOT_READ_ALL_DATA, and the column keeps only whole rows.
+    std::string cut = out.buf.substr(0, out.buf.size() - 5);
+    ChunkedInStream in(cut, 64);
+    auto dst = ColumnString::create();
+    try {
+        deserializeColumnFlat(*type, *dst, src->size(), in);
+        FAIL() << "expected CANNOT_READ_ALL_DATA";
+    } catch (const Exception& e) {
+        EXPECT_EQ(e.code(), ErrorCodes::CANNOT_READ_ALL_DATA);
+    }
+    ASSERT_EQ(dst->size(), src->size() - 1);
+    EXPECT_EQ(dst->getChars().size(), dst->getOffsets().back());
+    for (size_t i = 0; i < dst->size(); ++i) ASSERT_EQ(dst->getView(i), src->getView(i));
+}
+
 TEST(MergeTreeSerialization, CompositeColumnsRoundTrip) {
     const std::pair<const char*, const char*> cases[] = {
         {"Array(Nullable(String))", "[['a', NULL], [], [NULL, 'bc', '']]"},

@@ -599,10 +599,34 @@ struct PartReader::StreamState {
     size_t next_granule = SIZE_MAX;   // granule the stream is positioned at, if sequential
 };
 
+std::string stringSizeSubcolumnBase(const std::string& name) {
+    static const std::string suffix = ".size";
+    if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) return {};
+    return name.substr(0, name.size() - suffix.size());
+}
+
+namespace {
+// The stream key of a `s.size` subcolumn: its own cursor over `s`'s file, so `s` itself can be
+// read in the same block.
+std::string sizeStreamKey(const std::string& stream) { return stream + "#size"; }
+}  // namespace
+
 PartReader::PartReader(DataPartPtr part, std::vector<NameAndType> columns, std::map<std::string, ColumnPtr> fill)
     : part_(std::move(part)), columns_(std::move(columns)), fill_(std::move(fill)) {
     for (auto& c : columns_) {
-        if (!part_->hasColumn(c.name)) continue;
+        if (!part_->hasColumn(c.name)) {
+            std::string base = stringSizeSubcolumnBase(c.name);
+            DataTypePtr bt = base.empty() || !part_->hasColumn(base) ? nullptr : part_->columnType(base);
+            if (!bt || bt->id != TypeId::String) continue;
+            std::string stream = escapeForFileName(base);
+            auto st = std::make_unique<StreamState>();
+            st->in = std::make_unique<CompressedInStream>(std::make_shared<ReadFile>(part_->path + dataFile(stream)));
+            auto it = part_->marks.find(stream);
+            if (it == part_->marks.end()) throw Exception(ErrorCodes::CORRUPTED_DATA, "No marks for stream " + stream + " in part " + part_->name);
+            st->marks = &it->second;
+            streams_[sizeStreamKey(stream)] = std::move(st);
+            continue;
+        }
         for (auto& s : columnStreams({c.name, part_->columnType(c.name)})) {
             auto st = std::make_unique<StreamState>();
             st->in = std::make_unique<CompressedInStream>(std::make_shared<ReadFile>(part_->path + dataFile(s)));
@@ -631,6 +655,31 @@ Block PartReader::read(size_t first, size_t last) {
     for (auto& c : columns_) {
         DataTypePtr stored = part_->columnType(c.name);
         auto col = createColumn(c.type);
+        if (!stored && !part_->hasColumn(c.name)) {
+            std::string base = stringSizeSubcolumnBase(c.name);
+            auto st = base.empty() ? streams_.end() : streams_.find(sizeStreamKey(escapeForFileName(base)));
+            if (st != streams_.end()) {
+                // `s.size`: the lengths of `s`'s values, their bytes skipped.
+                StreamState& ss = *st->second;
+                if (ss.next_granule != first) {
+                    const Mark& m = (*ss.marks)[first];
+                    ss.in->seek(m.compressed_offset, m.offset_in_block);
+                }
+                ss.next_granule = last;
+                auto& sizes = static_cast<ColumnUInt64&>(*col).getData();
+                readStringSizes(sizes, rows, *ss.in);
+                b.insert({std::move(col), c.type, c.name});
+                continue;
+            }
+            if (!base.empty()) {
+                // `s` is not in this part (added by ALTER): the length of its fill value, or 0.
+                auto f = fill_.find(base);
+                uint64_t len = f != fill_.end() && f->second && f->second->size() == 1 ? f->second->get(0).get<std::string>().size() : 0;
+                static_cast<ColumnUInt64&>(*col).getData().resize_fill(rows, len);
+                b.insert({std::move(col), c.type, c.name});
+                continue;
+            }
+        }
         if (!stored) {
             auto f = fill_.find(c.name);
             if (f != fill_.end() && f->second && f->second->size() == 1) {

@@ -165,6 +165,9 @@ void hardLinkDirectory(const std::string& src_dir, const std::string& dest_dir);
 void commitPart(MergeTreeDataPart& part, const std::string& table_dir);
 
 // Reads granule ranges of one part.
+// "s" for a name "s.size" (the `size` subcolumn of a String column `s`), else empty.
+std::string stringSizeSubcolumnBase(const std::string& name);
+
 class PartReader {
 public:
     // `fill`: per column missing from the part (added by ALTER), a one-row column holding the value

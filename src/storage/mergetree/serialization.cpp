@@ -1,6 +1,7 @@
 // serialization.cpp — MergeTree column streams (see serialization.h).
 #include "storage/mergetree/serialization.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "columns/column_low_cardinality.h"
@@ -221,25 +222,87 @@ void readFixedInto(PODArray<T>& data, size_t limit, InStream& in) {
 void readStrings(ColumnString& c, size_t limit, InStream& in) {
     auto& offsets = c.getOffsets();
     auto& chars = c.getChars();
-    offsets.reserve(offsets.size() + limit);
-    for (size_t i = 0; i < limit; ++i) {
-        uint64_t len;
-        // Fast path: a one-byte length and the whole value inside the current window.
-        if (in.pos < in.end && !(uint8_t(*in.pos) & 0x80)) len = uint8_t(*in.pos++);
-        else len = in.readVarUInt();
-        if (len > (uint64_t(1) << 30))
-            throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Too large string size in column stream: " + std::to_string(len));
-        size_t old = chars.size();
-        if (size_t(in.end - in.pos) >= len) {
-            chars.append(in.pos, len);
-            in.pos += len;
-        } else {
-            chars.resize(old + len);
-            in.readStrict(chars.data() + old, len);
+    const size_t first = offsets.size();
+    offsets.resize(first + limit);
+    uint64_t* off = offsets.data() + first;
+    size_t size = chars.size(), i = 0;
+    // The window's cursor is kept in a local (stores through `chars` could alias in.pos, and the
+    // compiler would write it back on every value) and synced around the slow-path calls.
+    const char* pos = in.pos;
+    const char* end = in.end;
+    try {
+        for (; i < limit; ++i) {
+            uint64_t len;
+            if (pos < end && !(uint8_t(*pos) & 0x80)) {
+                len = uint8_t(*pos++);
+            } else {
+                in.pos = pos;
+                len = in.readVarUInt();
+                pos = in.pos;
+                end = in.end;
+            }
+            if (len > (uint64_t(1) << 30))
+                throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Too large string size in column stream: " + std::to_string(len));
+            // Room for the value and 16 bytes past it (the chunked copy below may write them);
+            // the chars' size is set once at the end, not per value.
+            if (size + len + 16 > chars.capacity()) {
+                chars.resize(size);
+                chars.reserve(std::max({chars.capacity() * 2, size + len + 16, size_t(256)}));
+            }
+            char* dst = chars.data() + size;
+            if (size_t(end - pos) >= len + 16) {
+                // Values are short (URLs, phrases): 16-byte chunks instead of a memcpy call per
+                // value, as ClickHouse's deserializeBinarySSE2. Both buffers have the slack.
+                for (size_t j = 0; j < len; j += 16) std::memcpy(dst + j, pos + j, 16);
+                pos += len;
+            } else {
+                in.pos = pos;
+                in.readStrict(dst, len);
+                pos = in.pos;
+                end = in.end;
+            }
+            size += len;
+            off[i] = size;
         }
-        offsets.push_back(chars.size());
+    } catch (...) {
+        offsets.resize(first + i);
+        chars.resize(size);
+        throw;
+    }
+    in.pos = pos;
+    chars.resize(size);
+}
+
+}  // namespace
+
+void readStringSizes(PODArray<uint64_t>& sizes, size_t limit, InStream& in) {
+    const size_t first = sizes.size();
+    sizes.resize(first + limit);
+    uint64_t* out = sizes.data() + first;
+    size_t i = 0;
+    try {
+        for (; i < limit; ++i) {
+            uint64_t len;
+            if (in.pos < in.end && !(uint8_t(*in.pos) & 0x80)) len = uint8_t(*in.pos++);
+            else len = in.readVarUInt();
+            if (len > (uint64_t(1) << 30))
+                throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Too large string size in column stream: " + std::to_string(len));
+            out[i] = len;
+            while (len) {
+                if (in.pos == in.end && !in.nextBuffer())
+                    throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Cannot read all data: stream ended " + std::to_string(len) + " bytes early");
+                size_t k = std::min<size_t>(len, size_t(in.end - in.pos));
+                in.pos += k;
+                len -= k;
+            }
+        }
+    } catch (...) {
+        sizes.resize(first + i);
+        throw;
     }
 }
+
+namespace {
 
 // Reads chunks written by serializeLowCardinality until `limit` rows are appended.
 void deserializeLowCardinality(const DataType& t, IColumn& col0, size_t limit, InStream& in) {

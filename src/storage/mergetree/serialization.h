@@ -79,6 +79,9 @@ void deserializeBulk(const DataType& type, IColumn& column, size_t limit, const 
 // indexes, the primary index. Same encoding as the bulk form, with substreams concatenated.
 void serializeColumnFlat(const DataType& type, const IColumn& column, OutStream& out);
 void deserializeColumnFlat(const DataType& type, IColumn& column, size_t rows, InStream& in);
+// The `size` subcolumn of a String stream (ClickHouse's `s.size`): appends the length of each of
+// `limit` values to `sizes` and skips their bytes — `length(s)` and `s != ''` without copying them.
+void readStringSizes(PODArray<uint64_t>& sizes, size_t limit, InStream& in);
 
 // ClickHouse's escapeForFileName: keeps [A-Za-z0-9_], writes every other byte as %XX.
 std::string escapeForFileName(const std::string& s);

@@ -1278,12 +1278,16 @@ private:
                 Block tb = conform(topk_reader_->read(first, end), shared_->topk_column);
                 const auto& c = tb.at(0);
                 ColumnPtr values = materialize(c.column);
-                topk_values_.resize(tb.rows());
+                const size_t n = tb.rows();
+                topk_values_.resize(n);
                 topKValues(*c.type, *values, topk_values_.data());
+                // Branch-free over the block (it vectorizes): most blocks have no row within the bound.
+                const double* v = topk_values_.data();
                 bool any = false;
-                for (size_t r = 0; r < tb.rows() && !any; ++r) any = t.keeps(topk_values_[r], bound);
+                if (t.descending) for (size_t r = 0; r < n; ++r) any |= v[r] >= bound;
+                else for (size_t r = 0; r < n; ++r) any |= v[r] <= bound;
                 if (!any) {
-                    filtered_rows += tb.rows();
+                    filtered_rows += n;
                     filtered_bytes += tb.bytes();
                     return Block();
                 }
@@ -1359,6 +1363,18 @@ private:
     const MergeTreeDataPart* exact_reader_part_ = nullptr;
 };
 
+namespace {
+// A column to read: one of the table's, or the `size` subcolumn of a String one (`s.size`, UInt64).
+NameAndType resolveReadColumn(const std::vector<NameAndType>& schema, const std::string& name) {
+    for (auto& sc : schema)
+        if (sc.name == name) return sc;
+    std::string base = stringSizeSubcolumnBase(name);
+    for (auto& sc : schema)
+        if (!base.empty() && sc.name == base && sc.type->id == TypeId::String) return {name, makeType(TypeId::UInt64)};
+    throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column " + name + " in table");
+}
+}  // namespace
+
 Sources StorageMergeTree::read(const std::vector<std::string>& columns, QueryContext& ctx, size_t num_streams) {
     return read(columns, SelectQueryInfo{}, ctx, num_streams);
 }
@@ -1396,12 +1412,7 @@ Sources StorageMergeTree::read(const std::vector<std::string>& columns, const Se
         schema = schema_;
         shared->fill = fill_;
     }
-    for (auto& c : columns) {
-        bool found = false;
-        for (auto& sc : schema.columns)
-            if (sc.name == c) { shared->columns.push_back(sc); found = true; }
-        if (!found) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column " + c + " in table");
-    }
+    for (auto& c : columns) shared->columns.push_back(resolveReadColumn(schema.columns, c));
     // PREWHERE: the whole filter, when it is over the table's columns and safe to evaluate here.
     if (info.filter && ctx.settings.optimize_move_to_prewhere) {
         try {
@@ -1479,12 +1490,7 @@ StorageMergeTree::ReadSnapshot StorageMergeTree::snapshotForRead(const std::vect
         r.schema = schema_;
         r.fill = fill_;
     }
-    for (auto& c : columns) {
-        bool found = false;
-        for (auto& sc : r.schema.columns)
-            if (sc.name == c) { r.columns.push_back(sc); found = true; }
-        if (!found) throw Exception(ErrorCodes::NO_SUCH_COLUMN_IN_TABLE, "There is no column " + c + " in table");
-    }
+    for (auto& c : columns) r.columns.push_back(resolveReadColumn(r.schema.columns, c));
     return r;
 }
 

@@ -1,0 +1,32 @@
+-- The `size` subcolumn of a String column, and length(s) / s != '' / empty(s) read from it
+-- (optimize_functions_to_subcolumns): results and column names as with the whole column.
+DROP TABLE IF EXISTS t_size;
+CREATE TABLE t_size (k UInt32, s String, ns Nullable(String), lc LowCardinality(String)) ENGINE = MergeTree ORDER BY k SETTINGS index_granularity = 3;
+INSERT INTO t_size VALUES (1, 'abc', 'x', 'lc1'), (2, '', NULL, ''), (3, 'xy', '', 'z');
+INSERT INTO t_size SELECT number + 10, repeat('a', number % 7), if(number % 3 = 0, NULL, toString(number)), toString(number % 4) FROM numbers(40);
+SELECT k, s.size FROM t_size ORDER BY k LIMIT 5;
+SELECT k, s, s.size, length(s) FROM t_size WHERE k < 4 ORDER BY k FORMAT TSVWithNames;
+SELECT length(s), count() FROM t_size GROUP BY length(s) ORDER BY length(s) FORMAT TSVWithNames;
+SELECT avg(length(s)), sum(length(s)), max(length(s)) FROM t_size FORMAT TSVWithNames;
+SELECT count() FROM t_size WHERE s != '';
+SELECT count() FROM t_size WHERE '' = s;
+SELECT count() FROM t_size WHERE notEmpty(s) AND k > 20;
+SELECT arraySort(groupArray(k)) FROM t_size WHERE empty(s);
+SELECT k, length(s) AS l FROM t_size WHERE s <> '' ORDER BY l DESC, k LIMIT 3 FORMAT TSVWithNames;
+SELECT sum(length(s) AS l2), sum(l2) FROM t_size;
+SELECT count() FROM t_size WHERE s = '' OR k = 3;
+SELECT count() FROM t_size WHERE s = 'abc' OR length(s) = 2;
+SELECT length(s), s FROM t_size WHERE k = 1;
+SELECT sum(length(s)) FROM t_size SETTINGS optimize_functions_to_subcolumns = 0;
+SELECT count() FROM t_size WHERE ns != '';
+SELECT sum(length(ns)), sum(length(lc)) FROM t_size;
+SELECT count() FROM t_size WHERE lc != '';
+SELECT 'x' AS s2, length(s2) FROM t_size LIMIT 1;
+SELECT length(s) FROM (SELECT s FROM t_size WHERE k = 1);
+SELECT sum(length(s)) FROM t_size WHERE k IN (SELECT k FROM t_size WHERE s != '');
+ALTER TABLE t_size ADD COLUMN d String DEFAULT 'four';
+INSERT INTO t_size (k, s, d) VALUES (100, 'new', 'twelve chars');
+SELECT d.size, length(d), count() FROM t_size GROUP BY d.size, length(d) ORDER BY d.size;
+SELECT count() FROM t_size WHERE d != '';
+SELECT k.size FROM t_size /* { serverError 47 } */;
+DROP TABLE t_size;
