@@ -2577,12 +2577,12 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             // Top-N dynamic filter: ORDER BY a plain integer/date column of a MergeTree table, LIMIT n.
             const ExprNode* first_order = order_by_list.empty() || window_plan ? nullptr : out_nodes[order_positions[0]].get();
             if (ctx_.settings.use_top_k_dynamic_filtering && first_order && first_order->kind == ExprNode::Kind::Input &&
-                first_order->input < source_scope.columns.size() && has_limit && !negative_limit && limit > 0 && limit + offset <= 100000 &&
+                first_order->input < source_scope.columns.size() && first_order->input < read_columns.size() && has_limit && !negative_limit && limit > 0 && limit + offset <= 100000 &&
                 !aggregating && !q.distinct && join_steps.empty() &&
                 limit_by.empty() && array_joins.empty() && !q.limit_with_ties && !q.with_totals && !query_info.final &&
                 order_by_list[0]->collation.empty() && !order_by_list[0]->with_fill && topKComparable(*first_order->type) &&
                 dynamic_cast<StorageMergeTree*>(src.storage.get()))
-                query_info.topk = std::make_shared<TopKThreshold>(source_scope.columns[first_order->input].name, order_by_list[0]->descending);
+                query_info.topk = std::make_shared<TopKThreshold>(read_columns[first_order->input], order_by_list[0]->descending);
             if (query_info.filter && join_steps.empty() && array_joins.empty()) {
                 // Columns only the WHERE reads: what the per-stream expressions (keys and
                 // aggregate arguments, or the select list with its ORDER BY / LIMIT BY extras) and
@@ -2602,7 +2602,8 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
                     stack.pop_back();
                     if (!seen.insert(n).second) continue;
                     if (n->kind == ExprNode::Kind::Lambda) lambda = true;
-                    if (n->kind == ExprNode::Kind::Input && n->input < source_scope.columns.size()) used.insert(source_scope.columns[n->input].name);
+                    // By the storage's name (a `length(s)` column of the scope is `s.size` there).
+                    if (n->kind == ExprNode::Kind::Input && n->input < read_columns.size()) used.insert(read_columns[n->input]);
                     for (auto& a : n->args) stack.push_back(a.get());
                 }
                 if (query_info.topk) used.insert(query_info.topk->column);

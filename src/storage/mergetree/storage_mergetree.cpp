@@ -1175,8 +1175,8 @@ public:
         ExprNodePtr prewhere;
         std::vector<NameAndType> prewhere_columns, rest_columns;
         std::vector<size_t> output;
-        // Exact ranges (every row matches): placeholder[i] when requested column i is read only by
-        // the filter; exact_columns are the others, read there.
+        // placeholder[i]: requested column i is read only by the filter (a constant stands in for it once
+        // the filter is applied here: exact ranges, PREWHERE); exact_columns are the others.
         std::vector<bool> placeholder;
         std::vector<NameAndType> exact_columns;
         // Top-N dynamic filter: rows whose `topk_position` prewhere column is worse than the bound
@@ -1347,6 +1347,14 @@ private:
         for (size_t i = 0; i < shared_->columns.size(); ++i) {
             size_t pos = shared_->output[i];
             const auto& src = pos < npw ? pw.at(pos) : rest.at(pos - npw);
+            if (shared_->prewhere && shared_->placeholder[i] && kept != src.column->size()) {
+                // Read only for the filter, which this source has applied: a constant stands in
+                // (filtering `x` of `count() WHERE x != 0` was a quarter of that query).
+                auto one = src.column->cloneEmpty();
+                one->insertDefault();
+                out.insert({std::make_shared<ColumnConst>(std::move(one), kept), src.type, src.name});
+                continue;
+            }
             const Filter& filt = pos < npw ? f : rest_filter;
             out.insert({kept == src.column->size() ? src.column : src.column->filter(filt, kept), src.type, src.name});
         }
