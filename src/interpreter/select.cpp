@@ -2151,7 +2151,8 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         dynamic_cast<const StorageMergeTree*>(src.storage.get()) && !src.subquery_blocks) {
         // Uses of each name (any identifier part), and the uses a rewrite would replace.
         std::map<std::string, size_t> uses, replaceable;
-        std::set<std::string> aliases;
+        std::set<std::string> alias_names;   // WITH and expression aliases: a name that may not be the column
+        for (auto& w : q.with) if (!w->alias.empty()) alias_names.insert(w->alias);
         bool opaque = false;   // subqueries, *, COLUMNS(...): uses not countable
         auto stringColumn = [&](const ASTPtr& a) -> const ASTIdentifier* {
             auto* id = a ? a->as<ASTIdentifier>() : nullptr;
@@ -2180,7 +2181,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         };
         std::function<void(const ASTPtr&, bool)> count = [&](const ASTPtr& a, bool in_filter) {
             if (!a) return;
-            if (!a->alias.empty()) aliases.insert(a->alias);
+            if (!a->alias.empty()) alias_names.insert(a->alias);
             if (auto* id = a->as<ASTIdentifier>()) {
                 for (auto& part : id->parts) ++uses[part];
                 return;
@@ -2197,20 +2198,24 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
             }
             for (auto& c : a->children()) count(c, in_filter);
         };
-        for (auto& e : select_exprs) count(e, false);
-        count(where, true);
-        count(prewhere, true);
-        count(having, false);
-        for (auto& e : group_by) count(e, false);
-        for (auto& e : order_exprs) count(e, false);
-        for (auto& e : limit_by) count(e, false);
+        // Every clause's expressions, with whether they are the filter.
+        auto forEachClause = [&](auto&& f) {
+            for (auto& e : select_exprs) f(e, false);
+            f(where, true);
+            f(prewhere, true);
+            f(having, false);
+            for (auto& e : group_by) f(e, false);
+            for (auto& e : order_exprs) f(e, false);
+            for (auto& e : limit_by) f(e, false);
+        };
+        forEachClause(count);
         if (!opaque) {
             std::function<void(ASTPtr&, bool)> rewrite = [&](ASTPtr& a, bool in_filter) {
                 if (!a) return;
                 bool length;
                 if (auto* id = match(a, in_filter, length)) {
                     const std::string col = id->parts[0];
-                    if (replaceable[col] == uses[col] && !aliases.count(col)) {
+                    if (replaceable[col] == uses[col] && !alias_names.count(col)) {
                         const std::string name = "length(" + id->getColumnName() + ")";
                         size_columns[name] = col + ".size";
                         auto len = std::make_shared<ASTIdentifier>(std::vector<std::string>{name});
@@ -2232,13 +2237,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
                 }
                 if (auto* fn = a->as<ASTFunction>()) for (auto& c : fn->arguments) rewrite(c, in_filter);
             };
-            for (auto& e : select_exprs) rewrite(e, false);
-            rewrite(where, true);
-            rewrite(prewhere, true);
-            rewrite(having, false);
-            for (auto& e : group_by) rewrite(e, false);
-            for (auto& e : order_exprs) rewrite(e, false);
-            for (auto& e : limit_by) rewrite(e, false);
+            forEachClause(rewrite);
         }
     }
 
