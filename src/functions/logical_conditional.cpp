@@ -92,10 +92,10 @@ FunctionPtr buildNot(const ColumnsWithTypeAndName& args, const FunctionContext&)
     // NOT of a Bool stays Bool (prints true/false); of a number it is UInt8, as in ClickHouse.
     DataTypePtr rt = makeType(args[0].type->id == TypeId::Bool ? TypeId::Bool : TypeId::UInt8);
     return makeFunction("not", rt, [](const ColumnsWithTypeAndName& a, size_t rows) -> ColumnPtr {
-        PODArray<uint8_t> t(rows);
-        toTernary(a[0], rows, t.data(), "not");
         auto r = ColumnUInt8::create(rows);
-        for (size_t i = 0; i < rows; ++i) r->getData()[i] = !t[i];
+        uint8_t* out = r->getData().data();
+        toTernary(a[0], rows, out, "not");   // 0/1: the argument is not Nullable
+        for (size_t i = 0; i < rows; ++i) out[i] ^= 1;
         return r;
     });
 }
