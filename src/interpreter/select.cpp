@@ -2262,10 +2262,7 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
         // `s.size` of a MergeTree String column (written by the user, or from the rewrite above).
         if (dynamic_cast<const StorageMergeTree*>(src.storage.get()) && !src.subquery_blocks) {
             for (auto& c : src.columns) {
-                if (c.type->id != TypeId::String || idents.count(c.name + ".size") == 0) continue;
-                bool real = false;
-                for (auto& o : src.columns) real = real || o.name == c.name + ".size";
-                if (real) continue;
+                if (c.type->id != TypeId::String || idents.count(c.name + ".size") == 0 || sourceHas(c.name + ".size")) continue;
                 read_columns.push_back(c.name + ".size");
                 source_scope.columns.push_back({c.name + ".size", makeType(TypeId::UInt64)});
             }
@@ -2281,12 +2278,8 @@ QueryResult SelectExecutor::run(const ASTSelectQuery& q, bool header_only, std::
     if (!src.checked_table.empty()) {
         // A `s.size` subcolumn is granted with its column.
         std::vector<std::string> checked = read_columns;
-        for (auto& c : checked) {
-            std::string base = stringSizeSubcolumnBase(c);
-            bool real = false;
-            for (auto& o : src.columns) real = real || o.name == c;
-            if (!base.empty() && !real) c = base;
-        }
+        for (auto& c : checked)
+            if (std::string base = stringSizeSubcolumnBase(c); !base.empty() && !sourceHas(c)) c = base;
         ctx_.catalog->access().check(ctx_.current_user, AccessType::Select, src.checked_database, src.checked_table, &checked);
     }
     // After each ARRAY JOIN stage the scope holds the columns before it (replicated) plus one column

@@ -107,6 +107,28 @@ TEST(MergeTreeSerialization, StringsAcrossWindowsOfEverySize) {
         EXPECT_EQ(dst->getView(0), "already here");
         for (size_t i = 0; i < src->size(); ++i) ASSERT_EQ(dst->getView(i + 1), src->getView(i)) << "window " << window << " row " << i;
         EXPECT_EQ(dst->getChars().size(), dst->getOffsets().back());
+        // The `s.size` subcolumn: the lengths alone, the bytes skipped across the same windows.
+        ChunkedInStream sin(out.buf, window);
+        PODArray<uint64_t> sizes;
+        sizes.push_back(7);
+        readStringSizes(sizes, src->size(), sin);
+        ASSERT_EQ(sizes.size(), src->size() + 1) << window;
+        EXPECT_EQ(sizes[0], 7u);
+        for (size_t i = 0; i < src->size(); ++i) ASSERT_EQ(sizes[i + 1], src->getView(i).size()) << "window " << window << " row " << i;
+        EXPECT_EQ(sin.pos, sin.end) << window;
+    }
+    {
+        // Sizes of a stream cut inside a value: CANNOT_READ_ALL_DATA, only whole values kept.
+        std::string cut = out.buf.substr(0, out.buf.size() - 5);
+        ChunkedInStream in(cut, 64);
+        PODArray<uint64_t> sizes;
+        try {
+            readStringSizes(sizes, src->size(), in);
+            FAIL() << "expected CANNOT_READ_ALL_DATA";
+        } catch (const Exception& e) {
+            EXPECT_EQ(e.code(), ErrorCodes::CANNOT_READ_ALL_DATA);
+        }
+        EXPECT_EQ(sizes.size(), src->size() - 1);
     }
     // A stream cut inside a value: CANNOT_READ_ALL_DATA, and the column keeps only whole rows.
     std::string cut = out.buf.substr(0, out.buf.size() - 5);

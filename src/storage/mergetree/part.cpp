@@ -597,7 +597,28 @@ struct PartReader::StreamState {
     std::unique_ptr<CompressedInStream> in;
     const std::vector<Mark>* marks = nullptr;
     size_t next_granule = SIZE_MAX;   // granule the stream is positioned at, if sequential
+
+    // Positions the stream at granule `first` (a seek unless it is already there) for a read that
+    // ends at granule `last`.
+    void prepare(size_t first, size_t last) {
+        if (next_granule != first) {
+            const Mark& m = (*marks)[first];
+            in->seek(m.compressed_offset, m.offset_in_block);
+        }
+        next_granule = last;
+    }
 };
+
+namespace {
+std::unique_ptr<PartReader::StreamState> openStream(const MergeTreeDataPart& part, const std::string& stream) {
+    auto st = std::make_unique<PartReader::StreamState>();
+    st->in = std::make_unique<CompressedInStream>(std::make_shared<ReadFile>(part.path + dataFile(stream)));
+    auto it = part.marks.find(stream);
+    if (it == part.marks.end()) throw Exception(ErrorCodes::CORRUPTED_DATA, "No marks for stream " + stream + " in part " + part.name);
+    st->marks = &it->second;
+    return st;
+}
+}  // namespace
 
 std::string stringSizeSubcolumnBase(const std::string& name) {
     static const std::string suffix = ".size";
@@ -619,22 +640,10 @@ PartReader::PartReader(DataPartPtr part, std::vector<NameAndType> columns, std::
             DataTypePtr bt = base.empty() || !part_->hasColumn(base) ? nullptr : part_->columnType(base);
             if (!bt || bt->id != TypeId::String) continue;
             std::string stream = escapeForFileName(base);
-            auto st = std::make_unique<StreamState>();
-            st->in = std::make_unique<CompressedInStream>(std::make_shared<ReadFile>(part_->path + dataFile(stream)));
-            auto it = part_->marks.find(stream);
-            if (it == part_->marks.end()) throw Exception(ErrorCodes::CORRUPTED_DATA, "No marks for stream " + stream + " in part " + part_->name);
-            st->marks = &it->second;
-            streams_[sizeStreamKey(stream)] = std::move(st);
+            streams_[sizeStreamKey(stream)] = openStream(*part_, stream);
             continue;
         }
-        for (auto& s : columnStreams({c.name, part_->columnType(c.name)})) {
-            auto st = std::make_unique<StreamState>();
-            st->in = std::make_unique<CompressedInStream>(std::make_shared<ReadFile>(part_->path + dataFile(s)));
-            auto it = part_->marks.find(s);
-            if (it == part_->marks.end()) throw Exception(ErrorCodes::CORRUPTED_DATA, "No marks for stream " + s + " in part " + part_->name);
-            st->marks = &it->second;
-            streams_[s] = std::move(st);
-        }
+        for (auto& s : columnStreams({c.name, part_->columnType(c.name)})) streams_[s] = openStream(*part_, s);
     }
 }
 
@@ -661,13 +670,8 @@ Block PartReader::read(size_t first, size_t last) {
             if (st != streams_.end()) {
                 // `s.size`: the lengths of `s`'s values, their bytes skipped.
                 StreamState& ss = *st->second;
-                if (ss.next_granule != first) {
-                    const Mark& m = (*ss.marks)[first];
-                    ss.in->seek(m.compressed_offset, m.offset_in_block);
-                }
-                ss.next_granule = last;
-                auto& sizes = static_cast<ColumnUInt64&>(*col).getData();
-                readStringSizes(sizes, rows, *ss.in);
+                ss.prepare(first, last);
+                readStringSizes(static_cast<ColumnUInt64&>(*col).getData(), rows, *ss.in);
                 b.insert({std::move(col), c.type, c.name});
                 continue;
             }
@@ -693,14 +697,7 @@ Block PartReader::read(size_t first, size_t last) {
             std::string base = escapeForFileName(c.name);
             std::vector<std::string> streams;
             enumerateStreams(*stored, base, streams);
-            for (auto& s : streams) {
-                auto& st = *streams_[s];
-                if (st.next_granule != first) {
-                    const Mark& m = (*st.marks)[first];
-                    st.in->seek(m.compressed_offset, m.offset_in_block);
-                }
-                st.next_granule = last;
-            }
+            for (auto& s : streams) streams_[s]->prepare(first, last);
             if (!stored->equals(*c.type)) col = createColumn(stored);
             col->reserve(rows);
             deserializeBulk(*stored, *col, rows, base, [&](const std::string& s) -> InStream& { return *streams_.at(s)->in; });

@@ -178,8 +178,9 @@ public:
     // columns missing from the part are filled with defaults).
     Block read(size_t first_granule, size_t last_granule);
 
+    struct StreamState;   // one column file's cursor (part.cpp)
+
 private:
-    struct StreamState;
     DataPartPtr part_;
     std::vector<NameAndType> columns_;
     std::map<std::string, ColumnPtr> fill_;

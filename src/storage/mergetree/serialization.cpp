@@ -219,6 +219,24 @@ void readFixedInto(PODArray<T>& data, size_t limit, InStream& in) {
     in.readStrict(reinterpret_cast<char*>(data.data() + old), limit * sizeof(T));
 }
 
+// A String value's length at the cursor [pos, end) of `in`: a one-byte length inline, longer
+// ones through readVarUInt (the cursor synced around it); past 1 GiB the data is corrupt, which is
+// caught before anything is allocated for it.
+inline uint64_t readStringLength(const char*& pos, const char*& end, InStream& in) {
+    uint64_t len;
+    if (pos < end && !(uint8_t(*pos) & 0x80)) {
+        len = uint8_t(*pos++);
+    } else {
+        in.pos = pos;
+        len = in.readVarUInt();
+        pos = in.pos;
+        end = in.end;
+    }
+    if (len > (uint64_t(1) << 30))
+        throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Too large string size in column stream: " + std::to_string(len));
+    return len;
+}
+
 void readStrings(ColumnString& c, size_t limit, InStream& in) {
     auto& offsets = c.getOffsets();
     auto& chars = c.getChars();
@@ -232,17 +250,7 @@ void readStrings(ColumnString& c, size_t limit, InStream& in) {
     const char* end = in.end;
     try {
         for (; i < limit; ++i) {
-            uint64_t len;
-            if (pos < end && !(uint8_t(*pos) & 0x80)) {
-                len = uint8_t(*pos++);
-            } else {
-                in.pos = pos;
-                len = in.readVarUInt();
-                pos = in.pos;
-                end = in.end;
-            }
-            if (len > (uint64_t(1) << 30))
-                throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Too large string size in column stream: " + std::to_string(len));
+            const uint64_t len = readStringLength(pos, end, in);
             // Room for the value and 16 bytes past it (the chunked copy below may write them);
             // the chars' size is set once at the end, not per value.
             if (size + len + 16 > chars.capacity()) {
@@ -280,26 +288,28 @@ void readStringSizes(PODArray<uint64_t>& sizes, size_t limit, InStream& in) {
     sizes.resize(first + limit);
     uint64_t* out = sizes.data() + first;
     size_t i = 0;
+    const char* pos = in.pos;
+    const char* end = in.end;
     try {
         for (; i < limit; ++i) {
-            uint64_t len;
-            if (in.pos < in.end && !(uint8_t(*in.pos) & 0x80)) len = uint8_t(*in.pos++);
-            else len = in.readVarUInt();
-            if (len > (uint64_t(1) << 30))
-                throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Too large string size in column stream: " + std::to_string(len));
+            uint64_t len = readStringLength(pos, end, in);
             out[i] = len;
-            while (len) {
-                if (in.pos == in.end && !in.nextBuffer())
+            // The bytes are skipped, across windows when the value continues past this one.
+            while (len > size_t(end - pos)) {
+                len -= size_t(end - pos);
+                in.pos = end;
+                if (!in.nextBuffer())
                     throw Exception(ErrorCodes::CANNOT_READ_ALL_DATA, "Cannot read all data: stream ended " + std::to_string(len) + " bytes early");
-                size_t k = std::min<size_t>(len, size_t(in.end - in.pos));
-                in.pos += k;
-                len -= k;
+                pos = in.pos;
+                end = in.end;
             }
+            pos += len;
         }
     } catch (...) {
         sizes.resize(first + i);
         throw;
     }
+    in.pos = pos;
 }
 
 namespace {
